@@ -1,0 +1,144 @@
+/* lite images and lite import. An import sends the request line and then
+ * the tarball's bytes on the same connection, and reads one reply. */
+#include "client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fs-util.h"
+#include "str-util.h"
+#include "table.h"
+
+static const char images_usage[] =
+	"Usage: lite images [OPTIONS]\n\nList images.\n\n"
+	"Options:\n  -q, --quiet   only print image ids\n  -h, --help    this help\n";
+
+static void
+add_rows(struct table *t, json_t *img, bool quiet, int64_t now)
+{
+	const char *id = json_string_value(json_object_get(img, "id"));
+	json_t *tags = json_object_get(img, "repo_tags"), *tag;
+	char short_id[13], created[64], size[32];
+	size_t i;
+
+	snprintf(short_id, sizeof(short_id), "%.12s", id && strchr(id, ':') ? strchr(id, ':') + 1 : "");
+	if (quiet) {
+		printf("%s\n", short_id);
+		return;
+	}
+	format_ago(now - json_integer_value(json_object_get(img, "created")), created, sizeof(created));
+	format_size((uint64_t)json_integer_value(json_object_get(img, "size")), size, sizeof(size));
+	if (json_array_size(tags) == 0)
+		table_add(t, (const char *[]){ "<none>", "<none>", short_id, created, size });
+	json_array_foreach(tags, i, tag) {
+		char repo[256];
+		const char *colon;
+
+		snprintf(repo, sizeof(repo), "%s", json_string_value(tag));
+		colon = strrchr(repo, ':');
+		if (colon)
+			repo[colon - repo] = '\0';
+		table_add(t, (const char *[]){ repo, colon ? colon + 1 : "latest", short_id, created, size });
+	}
+}
+
+int
+cmd_images(int argc, char **argv)
+{
+	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+	bool quiet = false;
+	json_t *list = NULL, *img;
+	struct table *t;
+	size_t i;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage_exit(images_usage, 0);
+		if (c != 'q')
+			usage_exit(images_usage, 1);
+		quiet = true;
+	}
+	if (client_call("images", NULL, &list) < 0)
+		return 1;
+	t = table_new(5);
+	table_add(t, (const char *[]){ "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE" });
+	json_array_foreach(list, i, img)
+		add_rows(t, img, quiet, time(NULL));
+	if (!quiet)
+		table_print(t);
+	table_free(t);
+	json_decref(list);
+	return 0;
+}
+
+static const char import_usage[] =
+	"Usage: lite import TARBALL|- NAME[:TAG]\n\n"
+	"Import a root file system tarball (plain, gzip, xz or zstd) as an image.\n";
+
+static int
+copy_to_socket(int in, int sock)
+{
+	char buf[256 * 1024];
+
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		if (write_all(sock, buf, (size_t)n) < 0)
+			return -errno;
+	}
+}
+
+int
+cmd_import(int argc, char **argv)
+{
+	json_t *result = NULL, *params;
+	struct conn c;
+	int in, r;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		usage_exit(import_usage, 0);
+	if (argc != 3)
+		usage_exit(import_usage, 1);
+	if (!image_ref_is_valid(argv[2])) {
+		errorf("invalid image name \"%s\": use lowercase NAME[:TAG]", argv[2]);
+		return 1;
+	}
+	in = strcmp(argv[1], "-") == 0 ? STDIN_FILENO : open(argv[1], O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		errorf("cannot open %s: %s", argv[1], strerror(errno));
+		return 1;
+	}
+	if (conn_open(&c) < 0)
+		return 1;
+	params = json_pack("{s:s}", "ref", argv[2]);
+	if (conn_send(&c, "import", params) < 0)
+		return 1;
+	r = copy_to_socket(in, c.fd);
+	if (r < 0 && r != -EPIPE) {
+		errorf("sending %s failed: %s", argv[1], strerror(-r));
+		return 1;
+	}
+	shutdown(c.fd, SHUT_WR);
+	if (conn_read_reply(&c, &result) < 0) {
+		conn_close(&c);
+		return 1;
+	}
+	printf("%s\n", json_string_value(json_object_get(result, "id")));
+	json_decref(result);
+	conn_close(&c);
+	return 0;
+}

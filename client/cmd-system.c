@@ -1,0 +1,58 @@
+/* lite version and lite info. */
+#include "client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+int
+cmd_version(int argc, char **argv)
+{
+	json_t *v = NULL;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		usage_exit("Usage: lite version\n\nShow client and engine versions.\n", 0);
+	printf("Client:\n Version:     %s\n API version: %s\n\n", LITE_VERSION, LITE_API_VERSION);
+	if (client_call("version", NULL, &v) < 0)
+		return 1;
+	printf("Server: containerd-lite\n Version:     %s\n API version: %s\n Kernel:      %s\n Arch:        %s\n",
+	       json_string_value(json_object_get(v, "version")), json_string_value(json_object_get(v, "api_version")),
+	       json_string_value(json_object_get(v, "kernel")), json_string_value(json_object_get(v, "arch")));
+	json_decref(v);
+	return 0;
+}
+
+int
+cmd_info(int argc, char **argv)
+{
+	json_t *info = NULL;
+	char *out;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		usage_exit("Usage: lite info [--format json]\n\nShow engine and host information.\n", 0);
+	if (client_call("info", NULL, &info) < 0)
+		return 1;
+	if (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")) {
+		out = json_dumps(info, JSON_COMPACT);
+		printf("%s\n", out);
+		free(out);
+		json_decref(info);
+		return 0;
+	}
+	printf("Containers: %lld\n Running: %lld\nImages: %lld\n",
+	       json_integer_value(json_object_get(info, "containers")),
+	       json_integer_value(json_object_get(info, "running")),
+	       json_integer_value(json_object_get(info, "images")));
+	printf("Server Version: %s\nStorage Driver: %s\nCgroup Version: %s\nCgroup Parent: %s\n"
+	       "Kernel Version: %s\nArchitecture: %s\nData Root: %s\nExec Root: %s\n",
+	       json_string_value(json_object_get(info, "version")),
+	       json_string_value(json_object_get(info, "storage_driver")),
+	       strcmp(json_string_value(json_object_get(info, "cgroup_mode")) ?: "", "v2") == 0 ? "2" : "1",
+	       json_string_value(json_object_get(info, "cgroup_parent")),
+	       json_string_value(json_object_get(info, "kernel")), json_string_value(json_object_get(info, "arch")),
+	       json_string_value(json_object_get(info, "data_root")), json_string_value(json_object_get(info, "exec_root")));
+	json_decref(info);
+	return 0;
+}

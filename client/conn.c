@@ -1,0 +1,259 @@
+/* The client's connection: connect with a helpful error, JSON-RPC calls,
+ * and demultiplexing of the stdio frames that follow a streaming reply. */
+#include "client.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "fs-util.h"
+
+const char *client_host = "/run/lite.sock";
+
+void
+errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lite: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+usage_exit(const char *usage, int code)
+{
+	fputs(usage, code ? stderr : stdout);
+	exit(code);
+}
+
+int
+conn_open(struct conn *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	if (strlen(client_host) >= sizeof(sa.sun_path)) {
+		errorf("socket path too long: %s", client_host);
+		return -1;
+	}
+	strcpy(sa.sun_path, client_host);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd >= 0 && connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return 0;
+	err = errno;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	if (err == EACCES || err == EPERM)
+		errorf("cannot connect to %s: %s — is your user in group 'lite'?", client_host, strerror(err));
+	else if (err == ENOENT || err == ECONNREFUSED)
+		errorf("cannot connect to %s: %s — is containerd-lite running?", client_host, strerror(err));
+	else
+		errorf("cannot connect to %s: %s", client_host, strerror(err));
+	return -1;
+}
+
+void
+conn_close(struct conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->buf);
+	c->fd = -1;
+	c->buf = NULL;
+}
+
+static int
+conn_fill(struct conn *c)
+{
+	ssize_t n;
+
+	if (c->cap - c->len < 65536) {
+		size_t cap = c->cap ? c->cap * 2 : 131072;
+		char *nb = realloc(c->buf, cap);
+		if (!nb)
+			return -ENOMEM;
+		c->buf = nb;
+		c->cap = cap;
+	}
+	do
+		n = read(c->fd, c->buf + c->len, c->cap - c->len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	c->len += (size_t)n;
+	return (int)n;
+}
+
+static void
+conn_consume(struct conn *c, size_t n)
+{
+	memmove(c->buf, c->buf + n, c->len - n);
+	c->len -= n;
+}
+
+int
+conn_send(struct conn *c, const char *method, json_t *params)
+{
+	json_t *req = json_pack("{s:i, s:s, s:o}", "id", 1, "method", method, "params", params ? params : json_object());
+	char *line = json_dumps(req, JSON_COMPACT);
+	int r = 0;
+
+	json_decref(req);
+	if (!line || write_all(c->fd, line, strlen(line)) < 0 || write_all(c->fd, "\n", 1) < 0) {
+		errorf("sending the request failed: %s", strerror(errno));
+		r = -1;
+	}
+	free(line);
+	return r;
+}
+
+int
+conn_read_reply(struct conn *c, json_t **ret_result)
+{
+	json_error_t jerr;
+	json_t *msg, *err;
+	char *nl;
+
+	while (!(nl = memchr(c->buf, '\n', c->len))) {
+		int n = conn_fill(c);
+		if (n <= 0) {
+			errorf("the daemon closed the connection without a reply%s%s",
+			       n < 0 ? ": " : "", n < 0 ? strerror(-n) : "");
+			return -1;
+		}
+	}
+	msg = json_loadb(c->buf, (size_t)(nl - c->buf), 0, &jerr);
+	conn_consume(c, (size_t)(nl - c->buf) + 1);
+	if (!msg) {
+		errorf("malformed reply from the daemon: %s", jerr.text);
+		return -1;
+	}
+	err = json_object_get(msg, "error");
+	if (err) {
+		errorf("%s", json_string_value(json_object_get(err, "message")) ?: "unknown error");
+		json_decref(msg);
+		return -1;
+	}
+	*ret_result = json_incref(json_object_get(msg, "result"));
+	json_decref(msg);
+	return 0;
+}
+
+int
+conn_call(struct conn *c, const char *method, json_t *params, json_t **ret_result)
+{
+	if (conn_send(c, method, params) < 0)
+		return -1;
+	return conn_read_reply(c, ret_result);
+}
+
+int
+client_call(const char *method, json_t *params, json_t **ret_result)
+{
+	struct conn c;
+	int r;
+
+	if (conn_open(&c) < 0) {
+		json_decref(params);
+		return -1;
+	}
+	r = conn_call(&c, method, params, ret_result);
+	conn_close(&c);
+	return r;
+}
+
+static int
+exit_frame(const char *payload, size_t len)
+{
+	json_t *o = json_loadb(payload, len, 0, NULL);
+	int code = json_integer_value(json_object_get(o, "exit_code"));
+	const char *err = json_string_value(json_object_get(o, "error"));
+
+	if (err)
+		errorf("%s", err);
+	json_decref(o);
+	return o ? code : -1;
+}
+
+/* Handle complete frames in the buffer; returns an exit code when the exit
+ * frame arrived, else -1. */
+static int
+drain_frames(struct conn *c)
+{
+	while (c->len >= FRAME_HDR_LEN) {
+		enum frame_stream st;
+		uint32_t len;
+
+		if (frame_header_decode((uint8_t *)c->buf, &st, &len) < 0) {
+			errorf("malformed stream from the daemon");
+			return EXIT_ENGINE;
+		}
+		if (c->len < FRAME_HDR_LEN + len)
+			return -1;
+		if (st == FRAME_EXIT) {
+			int code = exit_frame(c->buf + FRAME_HDR_LEN, len);
+			conn_consume(c, FRAME_HDR_LEN + len);
+			return code < 0 ? EXIT_ENGINE : code;
+		}
+		(void)write_all(st == FRAME_STDERR ? 2 : 1, c->buf + FRAME_HDR_LEN, len);
+		conn_consume(c, FRAME_HDR_LEN + len);
+	}
+	return -1;
+}
+
+static int
+send_stdin(struct conn *c, int *stdin_fd)
+{
+	char buf[FRAME_HDR_LEN + 65536];
+	ssize_t n = read(*stdin_fd, buf + FRAME_HDR_LEN, sizeof(buf) - FRAME_HDR_LEN);
+
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n <= 0) {
+		shutdown(c->fd, SHUT_WR); /* EOF reaches the container's stdin */
+		*stdin_fd = -1;
+		return 0;
+	}
+	frame_header_encode((uint8_t *)buf, FRAME_STDIN, (uint32_t)n);
+	return write_all(c->fd, buf, FRAME_HDR_LEN + (size_t)n) < 0 ? -1 : 0;
+}
+
+int
+stream_frames(struct conn *c, int stdin_fd)
+{
+	int code = drain_frames(c);
+
+	while (code < 0) {
+		struct pollfd pfd[2] = { { c->fd, POLLIN, 0 }, { stdin_fd, POLLIN, 0 } };
+		int n;
+
+		if (poll(pfd, stdin_fd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (stdin_fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)) && send_stdin(c, &stdin_fd) < 0)
+			stdin_fd = -1;
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = conn_fill(c);
+		if (n <= 0)
+			return -1;
+		code = drain_frames(c);
+	}
+	/* wait for the daemon to close: the container's exit is then recorded */
+	while (conn_fill(c) > 0)
+		c->len = 0;
+	return code;
+}

@@ -1,0 +1,85 @@
+/* lite: global options, then one subcommand per verb. */
+#include "client.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "str-util.h"
+
+static const struct cmd cmds[] = {
+	{ "run", cmd_run, "Create and start a container" },
+	{ "ps", cmd_ps, "List containers" },
+	{ "inspect", cmd_inspect, "Show a container's full state as JSON" },
+	{ "logs", cmd_logs, "Show a container's output" },
+	{ "stop", cmd_stop, "Stop running containers" },
+	{ "kill", cmd_kill, "Send a signal to running containers" },
+	{ "rm", cmd_rm, "Remove containers" },
+	{ "wait", cmd_wait, "Wait for containers to exit; print their exit codes" },
+	{ "images", cmd_images, "List images" },
+	{ "import", cmd_import, "Import a rootfs tarball as an image" },
+	{ "info", cmd_info, "Show engine and host information" },
+	{ "version", cmd_version, "Show client and engine versions" },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "Usage: lite [-H unix:///PATH] COMMAND [ARGS...]\n\n"
+		   "A small container engine's client.\n\n"
+		   "Options:\n"
+		   "  -H, --host unix:///PATH  daemon socket (env LITE_HOST; default unix:///run/lite.sock)\n"
+		   "  -v, --version            print the client version\n"
+		   "  -h, --help               this help\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "\nRun 'lite COMMAND --help' for a command's options.\n");
+}
+
+static const char *
+parse_host(const char *h)
+{
+	if (str_has_prefix(h, "unix://"))
+		return h + strlen("unix://");
+	if (h[0] == '/')
+		return h;
+	errorf("invalid host \"%s\": expected unix:///PATH", h);
+	exit(EXIT_ENGINE);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "host", required_argument, NULL, 'H' }, { "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	int c;
+
+	if (getenv("LITE_HOST") && *getenv("LITE_HOST"))
+		client_host = parse_host(getenv("LITE_HOST"));
+	while ((c = getopt_long(argc, argv, "+H:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H': client_host = parse_host(optarg); break;
+		case 'v': printf("lite version %s\n", LITE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_ENGINE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_ENGINE;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[optind], cmds[i].name) == 0) {
+			argv += optind;
+			argc -= optind;
+			optind = 0; /* reset getopt for the subcommand */
+			return cmds[i].fn(argc, argv);
+		}
+	}
+	errorf("unknown command \"%s\"; see 'lite --help'", argv[optind]);
+	return EXIT_ENGINE;
+}

@@ -1,0 +1,247 @@
+/* cgroup v1 (also hybrid hosts): one directory per present controller at
+ * ROOT/CTL/PARENT/ID, its limits, and its removal.
+ *
+ * Safety: changes host state only at or below ROOT/CTL/PARENT/ID (see the
+ * invariants in cgroup.c); PARENT levels are created when missing but never
+ * removed. A new cpuset level gets its parent's cpus and mems before any
+ * process could be written into it. */
+#include "cgroup.h"
+
+#include "cleanup.h"
+#include "fs-util.h"
+#include "log.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Internal interface of cgroup.c, cgroup-v1.c and cgroup-v2.c. There is no
+ * private header yet: keep the three copies of this block identical. */
+int cgroup_path(char *buf, size_t len, const char *dir, const char *file);
+int cgroup_write_knob(const char *dir, const char *file, const char *value, struct lite_err *err);
+int cgroup_kill_procs(const char *dir);
+int cgroup_remove_tree(const char *dir, bool use_kill_file, struct lite_err *err);
+int cgroup_v1_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
+int cgroup_v1_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err);
+int cgroup_v2_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
+int cgroup_v2_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err);
+
+#define CPU_PERIOD_US 100000
+
+static bool
+is_blank(const char *s)
+{
+	return s[strspn(s, " \t\n")] == '\0';
+}
+
+/* Copy cpuset.cpus and cpuset.mems from the parent when dir has none: a
+ * cpuset with empty cpus or mems refuses every process. */
+static int
+cpuset_inherit(const char *dir, struct lite_err *err)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	char parent[PATH_MAX], path[PATH_MAX];
+	char *slash;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return lite_err_set(err, EINVAL, "cpuset %s has no parent", dir);
+	*slash = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		_cleanup_free_ char *mine = NULL, *theirs = NULL;
+		int r;
+
+		r = cgroup_path(path, sizeof(path), dir, files[i]);
+		if (r == 0)
+			r = read_file(path, &mine, NULL);
+		if (r < 0)
+			return lite_err_sys(err, -r, "read %s", path);
+		if (!is_blank(mine))
+			continue;
+		r = cgroup_path(path, sizeof(path), parent, files[i]);
+		if (r == 0)
+			r = read_file(path, &theirs, NULL);
+		if (r < 0)
+			return lite_err_sys(err, -r, "read %s", path);
+		theirs[strcspn(theirs, "\n")] = '\0';
+		r = cgroup_write_knob(dir, files[i], theirs, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* mkdir each level of ROOT/CTL/PARENT/ID in turn, so that cpuset levels can
+ * be filled from their parents as they appear. */
+static int
+make_dirs(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *dir, struct lite_err *err)
+{
+	char path[PATH_MAX];
+	size_t base = strlen(h->root) + 1 + strlen(cgroup_ctl_name(ctl));
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + base + 1;; p++) {
+		char *slash = strchr(p, '/');
+
+		if (slash)
+			*slash = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return lite_err_sys(err, errno, "create cgroup %s", path);
+		if (ctl == CGROUP_CTL_CPUSET) {
+			int r = cpuset_inherit(path, err);
+			if (r < 0)
+				return r;
+		}
+		if (!slash)
+			return 0;
+		*slash = '/';
+		p = slash;
+	}
+}
+
+static int
+write_u64(const char *dir, const char *file, uint64_t v, struct lite_err *err)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%" PRIu64, v);
+	return cgroup_write_knob(dir, file, val, err);
+}
+
+/* memory.memsw.limit_in_bytes: -1 unlimited, 0 Docker's default of twice
+ * the memory limit. */
+static int
+apply_memsw(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	char path[PATH_MAX];
+	int64_t total = lim->memory_swap_bytes;
+	int r;
+
+	if (cgroup_path(path, sizeof(path), dir, "memory.memsw.limit_in_bytes") < 0 || access(path, F_OK) < 0) {
+		if (total > 0)
+			log_warnx("cgroup: no swap accounting, memory+swap limit %" PRId64 " ignored", total);
+		return 0;
+	}
+	if (total == -1)
+		return cgroup_write_knob(dir, "memory.memsw.limit_in_bytes", "-1", err);
+	if (total == 0)
+		total = lim->memory_bytes > (uint64_t)INT64_MAX / 2 ? -1 : (int64_t)(lim->memory_bytes * 2);
+	r = total == -1 ? cgroup_write_knob(dir, "memory.memsw.limit_in_bytes", "-1", err)
+			: write_u64(dir, "memory.memsw.limit_in_bytes", (uint64_t)total, err);
+	if (r == -EINVAL)
+		lite_err_wrap(err, "memory+swap limit %" PRId64 " bytes is below the memory limit", total);
+	return r;
+}
+
+static int
+apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	int r;
+
+	if (!lim->memory_bytes)
+		return 0;
+	r = write_u64(dir, "memory.limit_in_bytes", lim->memory_bytes, err);
+	if (r == -EINVAL) {
+		/* Re-applied over an older, lower memsw limit: raise that first. */
+		if (apply_memsw(dir, lim, NULL) == 0)
+			r = write_u64(dir, "memory.limit_in_bytes", lim->memory_bytes, err);
+	}
+	if (r == -EINVAL || r == -EBUSY)
+		return lite_err_wrap(err, "memory limit %" PRIu64 " bytes is too small", lim->memory_bytes);
+	if (r < 0)
+		return r;
+	return apply_memsw(dir, lim, err);
+}
+
+static int
+apply_cpu(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	int r = 0;
+
+	if (lim->millicpus) {
+		r = write_u64(dir, "cpu.cfs_period_us", CPU_PERIOD_US, err);
+		if (r == 0)
+			r = write_u64(dir, "cpu.cfs_quota_us", cgroup_cpu_quota_us(lim->millicpus, CPU_PERIOD_US), err);
+	}
+	if (r == 0 && lim->cpu_shares)
+		r = write_u64(dir, "cpu.shares", lim->cpu_shares, err);
+	return r;
+}
+
+static int
+apply_limits(enum cgroup_ctl ctl, const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	int r = 0;
+
+	switch (ctl) {
+	case CGROUP_CTL_MEMORY:
+		return apply_memory(dir, lim, err);
+	case CGROUP_CTL_CPU:
+		return apply_cpu(dir, lim, err);
+	case CGROUP_CTL_PIDS:
+		if (lim->pids_limit > 0)
+			return write_u64(dir, "pids.max", (uint64_t)lim->pids_limit, err);
+		if (lim->pids_limit == -1)
+			return cgroup_write_knob(dir, "pids.max", "max", err);
+		return 0;
+	case CGROUP_CTL_CPUSET:
+		if (lim->cpuset_cpus[0])
+			r = cgroup_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);
+		if (r == 0 && lim->cpuset_mems[0])
+			r = cgroup_write_knob(dir, "cpuset.mems", lim->cpuset_mems, err);
+		return r;
+	default:
+		return 0;
+	}
+}
+
+/* Create ROOT/CTL/PARENT/ID for every present controller, then apply. */
+int
+cgroup_v1_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
+		char dir[PATH_MAX];
+		int r;
+
+		if (!h->has[c])
+			continue;
+		r = cgroup_dir(h, c, id, dir, sizeof(dir));
+		if (r < 0)
+			return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
+		r = make_dirs(h, c, dir, err);
+		if (r == 0)
+			r = apply_limits(c, dir, lim, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Kill in every hierarchy first, then remove; the first error is kept but
+ * every hierarchy is tried. */
+int
+cgroup_v1_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err)
+{
+	char dir[CGROUP_CTL_MAX][PATH_MAX];
+	int ret = 0;
+
+	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
+		dir[c][0] = '\0';
+		if (h->has[c] && cgroup_dir(h, c, id, dir[c], sizeof(dir[c])) == 0)
+			cgroup_kill_procs(dir[c]);
+	}
+	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
+		int r;
+
+		if (!dir[c][0])
+			continue;
+		r = cgroup_remove_tree(dir[c], false, ret < 0 ? NULL : err);
+		if (r < 0 && ret == 0)
+			ret = r;
+	}
+	return ret;
+}

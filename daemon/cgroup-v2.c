@@ -1,0 +1,193 @@
+/* cgroup v2: the container's cgroup at ROOT/PARENT/ID, the controllers its
+ * ancestors must delegate, its limits, and its removal.
+ *
+ * Safety: changes host state only at or below ROOT/PARENT/ID, plus
+ * cgroup.subtree_control of ROOT and of each PARENT level (see the invariants
+ * in cgroup.c); PARENT levels are created when missing but never removed. */
+#include "cgroup.h"
+
+#include "cleanup.h"
+#include "fs-util.h"
+#include "log.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Internal interface of cgroup.c, cgroup-v1.c and cgroup-v2.c. There is no
+ * private header yet: keep the three copies of this block identical. */
+int cgroup_path(char *buf, size_t len, const char *dir, const char *file);
+int cgroup_write_knob(const char *dir, const char *file, const char *value, struct lite_err *err);
+int cgroup_kill_procs(const char *dir);
+int cgroup_remove_tree(const char *dir, bool use_kill_file, struct lite_err *err);
+int cgroup_v1_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
+int cgroup_v1_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err);
+int cgroup_v2_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
+int cgroup_v2_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err);
+
+#define CPU_PERIOD_US 100000
+
+/* Whether the whitespace-separated list holds exactly word. */
+static bool
+words_have(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || strchr(" \t\n", p[-1])) && strchr(" \t\n", p[n]))
+			return true; /* strchr(s, '\0') matches the end, too */
+	return false;
+}
+
+/* Enable every present controller in dir/cgroup.subtree_control, one at a
+ * time (a failed "+a +b" write says nothing about which one failed) and only
+ * those not yet enabled. */
+static int
+enable_controllers(const struct cgroup_host *h, const char *dir, struct lite_err *err)
+{
+	_cleanup_free_ char *enabled = NULL;
+	char path[PATH_MAX];
+	int r;
+
+	r = cgroup_path(path, sizeof(path), dir, "cgroup.subtree_control");
+	if (r == 0)
+		r = read_file(path, &enabled, NULL);
+	if (r < 0)
+		return lite_err_sys(err, -r, "read %s", path);
+	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
+		char val[32];
+
+		if (!h->has[c] || words_have(enabled, cgroup_ctl_name(c)))
+			continue;
+		snprintf(val, sizeof(val), "+%s", cgroup_ctl_name(c));
+		r = cgroup_write_knob(dir, "cgroup.subtree_control", val, err);
+		if (r < 0)
+			return lite_err_wrap(err, "cgroup %s", dir);
+	}
+	return 0;
+}
+
+/* mkdir each level of PARENT/ID below ROOT; every level above ID delegates
+ * the controllers to its children. */
+static int
+make_dirs(const struct cgroup_host *h, const char *dir, struct lite_err *err)
+{
+	char path[PATH_MAX];
+	int r;
+
+	r = enable_controllers(h, h->root, err);
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + strlen(h->root) + 1;; p++) {
+		char *slash = strchr(p, '/');
+
+		if (slash)
+			*slash = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return lite_err_sys(err, errno, "create cgroup %s", path);
+		if (!slash)
+			return 0;
+		r = enable_controllers(h, path, err);
+		if (r < 0)
+			return r;
+		*slash = '/';
+		p = slash;
+	}
+}
+
+static int
+write_u64(const char *dir, const char *file, uint64_t v, struct lite_err *err)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%" PRIu64, v);
+	return cgroup_write_knob(dir, file, val, err);
+}
+
+/* memory.swap.max is swap alone: total minus memory; Docker's default (total
+ * 0) is as much swap as memory; -1 is "max". */
+static int
+apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	char path[PATH_MAX];
+	int64_t total = lim->memory_swap_bytes;
+	int r;
+
+	if (!lim->memory_bytes)
+		return 0;
+	r = write_u64(dir, "memory.max", lim->memory_bytes, err);
+	if (r == -EINVAL || r == -EBUSY)
+		return lite_err_wrap(err, "memory limit %" PRIu64 " bytes is too small", lim->memory_bytes);
+	if (r < 0)
+		return r;
+	if (cgroup_path(path, sizeof(path), dir, "memory.swap.max") < 0 || access(path, F_OK) < 0) {
+		if (total > 0)
+			log_warnx("cgroup: no swap accounting, memory+swap limit %" PRId64 " ignored", total);
+		return 0;
+	}
+	if (total == -1)
+		return cgroup_write_knob(dir, "memory.swap.max", "max", err);
+	if (total == 0)
+		return write_u64(dir, "memory.swap.max", lim->memory_bytes, err);
+	return write_u64(dir, "memory.swap.max", (uint64_t)total - lim->memory_bytes, err);
+}
+
+static int
+apply_limits(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	char val[64];
+	int r;
+
+	r = apply_memory(dir, lim, err);
+	if (r == 0 && lim->millicpus) {
+		cgroup_v2_cpu_max(lim->millicpus, CPU_PERIOD_US, val, sizeof(val));
+		r = cgroup_write_knob(dir, "cpu.max", val, err);
+	}
+	if (r == 0 && lim->cpu_shares)
+		r = write_u64(dir, "cpu.weight", cgroup_shares_to_weight(lim->cpu_shares), err);
+	if (r == 0 && lim->pids_limit > 0)
+		r = write_u64(dir, "pids.max", (uint64_t)lim->pids_limit, err);
+	if (r == 0 && lim->pids_limit == -1)
+		r = cgroup_write_knob(dir, "pids.max", "max", err);
+	if (r == 0 && lim->cpuset_cpus[0])
+		r = cgroup_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);
+	if (r == 0 && lim->cpuset_mems[0])
+		r = cgroup_write_knob(dir, "cpuset.mems", lim->cpuset_mems, err);
+	return r;
+}
+
+/* Create ROOT/PARENT/ID with the controllers delegated down to it. */
+int
+cgroup_v2_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	r = cgroup_dir(h, 0, id, dir, sizeof(dir));
+	if (r < 0)
+		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
+	r = make_dirs(h, dir, err);
+	if (r < 0)
+		return r;
+	return apply_limits(dir, lim, err);
+}
+
+/* cgroup.kill (Linux 5.14+) kills the whole subtree at once; older kernels
+ * get a SIGKILL per pid, level by level. */
+int
+cgroup_v2_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err)
+{
+	char dir[PATH_MAX], kill_file[PATH_MAX];
+	bool has_kill;
+	int r;
+
+	r = cgroup_dir(h, 0, id, dir, sizeof(dir));
+	if (r < 0)
+		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
+	has_kill = cgroup_path(kill_file, sizeof(kill_file), dir, "cgroup.kill") == 0 && access(kill_file, F_OK) == 0;
+	return cgroup_remove_tree(dir, has_kill, err);
+}

@@ -1,0 +1,151 @@
+/* Pure cgroup computations: CPU quota and weight conversions, parsing of the
+ * oom_kill counter, and where a container's cgroup directories live. No
+ * system calls: linked into the unit tests and into the shim. */
+#include "cgroup.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CPU_PERIOD_DEFAULT_US 100000
+#define CPU_QUOTA_MIN_US      1000
+#define SHARES_MIN            2
+#define SHARES_MAX            262144
+
+static const char *const ctl_names[CGROUP_CTL_MAX] = {
+	[CGROUP_CTL_MEMORY] = "memory",
+	[CGROUP_CTL_CPU] = "cpu",
+	[CGROUP_CTL_CPUSET] = "cpuset",
+	[CGROUP_CTL_PIDS] = "pids",
+};
+
+/* Controller name, as in v1 mount options and v2 cgroup.controllers. */
+const char *
+cgroup_ctl_name(enum cgroup_ctl ctl)
+{
+	if ((unsigned)ctl >= CGROUP_CTL_MAX)
+		return NULL;
+	return ctl_names[ctl];
+}
+
+/* Rounded to the nearest microsecond, at least 1000 us (the kernel's
+ * minimum); 0 millicpus means "no limit" and gives 0. */
+uint64_t
+cgroup_cpu_quota_us(uint64_t millicpus, uint64_t period_us)
+{
+	uint64_t quota;
+
+	if (millicpus == 0)
+		return 0;
+	if (period_us == 0)
+		period_us = CPU_PERIOD_DEFAULT_US;
+	if (millicpus > (UINT64_MAX - 500) / period_us)
+		return UINT64_MAX / 1000; /* absurd: let the kernel reject it */
+	quota = (millicpus * period_us + 500) / 1000;
+	return quota < CPU_QUOTA_MIN_US ? CPU_QUOTA_MIN_US : quota;
+}
+
+/* "QUOTA PERIOD", or "max PERIOD" when millicpus is 0. */
+void
+cgroup_v2_cpu_max(uint64_t millicpus, uint64_t period_us, char *buf, size_t len)
+{
+	if (period_us == 0)
+		period_us = CPU_PERIOD_DEFAULT_US;
+	if (millicpus == 0)
+		snprintf(buf, len, "max %" PRIu64, period_us);
+	else
+		snprintf(buf, len, "%" PRIu64 " %" PRIu64,
+			 cgroup_cpu_quota_us(millicpus, period_us), period_us);
+}
+
+/* crun's convert_shares_to_weight(): 2 -> 1, 1024 -> 39, 262144 -> 10000.
+ * 0 stays 0 ("not set"); out-of-range shares are clamped first. */
+uint64_t
+cgroup_shares_to_weight(uint64_t shares)
+{
+	if (shares == 0)
+		return 0;
+	if (shares < SHARES_MIN)
+		shares = SHARES_MIN;
+	if (shares > SHARES_MAX)
+		shares = SHARES_MAX;
+	return 1 + ((shares - SHARES_MIN) * 9999) / (SHARES_MAX - SHARES_MIN);
+}
+
+/* Value of the "oom_kill N" line (not "oom_kill_disable"): -ENOENT when the
+ * key is missing, -EINVAL when its value is not a number. */
+int
+cgroup_parse_oom_kill(const char *content, uint64_t *ret)
+{
+	static const char key[] = "oom_kill";
+	const char *line = content;
+
+	if (!content || !ret)
+		return -EINVAL;
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		const char *p = line + sizeof(key) - 1;
+		uint64_t v = 0;
+
+		if (strncmp(line, key, sizeof(key) - 1) == 0 && (*p == ' ' || *p == '\t')) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p < '0' || *p > '9')
+				return -EINVAL;
+			for (; *p >= '0' && *p <= '9'; p++) {
+				uint64_t d = (uint64_t)(*p - '0');
+
+				if (v > (UINT64_MAX - d) / 10)
+					return -ERANGE;
+				v = v * 10 + d;
+			}
+			while (*p == ' ' || *p == '\t' || *p == '\r')
+				p++;
+			if (*p != '\n' && *p != '\0')
+				return -EINVAL;
+			*ret = v;
+			return 0;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return -ENOENT;
+}
+
+/* One path component: not empty, no '/', not "." or "..". */
+static bool
+id_is_component(const char *id)
+{
+	return *id && !strchr(id, '/') && strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
+}
+
+static int
+format_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, char *buf, size_t len)
+{
+	const char *sep = h->parent[0] ? "/" : "";
+
+	if (h->mode == CGROUP_MODE_V1)
+		return snprintf(buf, len, "%s/%s%s%s/%s", h->root, ctl_names[ctl], sep, h->parent, id);
+	return snprintf(buf, len, "%s%s%s/%s", h->root, sep, h->parent, id);
+}
+
+/* buf is written only on success; -ENAMETOOLONG when it is too small. */
+int
+cgroup_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, char *buf, size_t len)
+{
+	int n;
+
+	if (!h || !id || !buf || (unsigned)ctl >= CGROUP_CTL_MAX || (unsigned)h->mode >= CGROUP_MODE_MAX)
+		return -EINVAL;
+	if (!id_is_component(id) || !memchr(h->parent, '\0', sizeof(h->parent)))
+		return -EINVAL;
+	n = format_dir(h, ctl, id, NULL, 0);
+	if (n < 0)
+		return -EINVAL;
+	if ((size_t)n >= len)
+		return -ENAMETOOLONG;
+	format_dir(h, ctl, id, buf, len);
+	return 0;
+}

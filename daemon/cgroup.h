@@ -1,0 +1,74 @@
+/* One interface over cgroup v1 (per-controller hierarchies; also "hybrid"
+ * hosts whose cgroup2 mount has no useful controllers) and cgroup v2.
+ * The daemon creates and removes a container's cgroups; the shim only
+ * writes pids into the procs files the daemon lists for it. */
+#pragma once
+
+#include "lite-err.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum cgroup_mode { CGROUP_MODE_V1, CGROUP_MODE_V2, CGROUP_MODE_MAX };
+
+/* v1 controllers lite manages; on v2 the same names are v2 controllers. */
+enum cgroup_ctl { CGROUP_CTL_MEMORY, CGROUP_CTL_CPU, CGROUP_CTL_CPUSET, CGROUP_CTL_PIDS, CGROUP_CTL_MAX };
+
+struct cgroup_host {
+	enum cgroup_mode mode;
+	char root[PATH_MAX];   /* mount root, normally /sys/fs/cgroup */
+	char parent[256];      /* engine's sub-tree below each hierarchy, e.g. "lite" */
+	bool has[CGROUP_CTL_MAX];
+	bool has_swap;         /* v1 memory.memsw.* / v2 memory.swap.max present */
+};
+
+/* Zero means "not set" for every field. */
+struct cgroup_limits {
+	uint64_t memory_bytes;      /* -m */
+	int64_t memory_swap_bytes;  /* memory+swap total; -1 unlimited; 0 = Docker default (2x memory) */
+	uint64_t millicpus;         /* --cpus 0.5 -> 500 */
+	uint64_t cpu_shares;        /* v1 shares (2..262144) */
+	int64_t pids_limit;         /* > 0 limit, -1 unlimited */
+	char cpuset_cpus[128];
+	char cpuset_mems[128];
+};
+
+/* Detect the layout under root (normally "/sys/fs/cgroup"). parent names the
+ * engine's sub-tree; it may contain '/' (e.g. "lite/test-1234"). */
+int cgroup_detect(const char *root, const char *parent, struct cgroup_host *ret, struct lite_err *err);
+
+/* Create the container's cgroup(s) and apply limits. Idempotent. */
+int cgroup_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
+
+/* NULL-terminated heap array of heap strings: every cgroup.procs file a
+ * container process must be written into (one per v1 hierarchy, or one). */
+int cgroup_procs_files(const struct cgroup_host *h, const char *id, char ***ret_files);
+void cgroup_strv_free(char **v);
+
+/* Path of the file holding the oom_kill counter (v1 memory.oom_control,
+ * v2 memory.events). -ENOENT when the memory controller is missing. */
+int cgroup_oom_file(const struct cgroup_host *h, const char *id, char *buf, size_t len);
+
+/* Current oom_kill count of the container's cgroup (0 if not available). */
+int cgroup_oom_kill_count(const struct cgroup_host *h, const char *id, uint64_t *ret);
+
+/* Remove the container's cgroups. Kills stragglers (v2 cgroup.kill or
+ * SIGKILL to cgroup.procs) and retries while the kernel still reaps. */
+int cgroup_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err);
+
+/* Pure helpers, cgroup-values.c: computed values, unit-tested. */
+
+/* v1 cpu.cfs_quota_us for a CPU count at period_us (min 1000). */
+uint64_t cgroup_cpu_quota_us(uint64_t millicpus, uint64_t period_us);
+/* v2 "cpu.max" content: "QUOTA PERIOD" or "max PERIOD". */
+void cgroup_v2_cpu_max(uint64_t millicpus, uint64_t period_us, char *buf, size_t len);
+/* v1 shares (2..262144) -> v2 weight (1..10000), crun's formula. */
+uint64_t cgroup_shares_to_weight(uint64_t shares);
+/* Parse "oom_kill N" out of memory.oom_control / memory.events content. */
+int cgroup_parse_oom_kill(const char *content, uint64_t *ret);
+/* Directory of controller ctl for container id: v1 ROOT/CTL/PARENT/ID,
+ * v2 ROOT/PARENT/ID. */
+int cgroup_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, char *buf, size_t len);
+const char *cgroup_ctl_name(enum cgroup_ctl ctl);

@@ -1,0 +1,216 @@
+/* Watching containers: each shim's pidfd is an event on the loop; when it
+ * fires the shim has recorded exit.json and gone, so the container is
+ * finished here: state saved, waiters answered, --rm honoured. Also
+ * signals, and stop's grace period. */
+#include "ctr.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "fs-util.h"
+#include "log.h"
+#include "peer.h"
+
+static int
+pidfd_open_pid(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* True if pid is still the lite-shim serving container id. */
+static bool
+shim_is_ours(pid_t pid, const char *id)
+{
+	char path[64], *buf = NULL;
+	size_t len = 0;
+	bool ours = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if (read_file(path, &buf, &len) < 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	ours = strstr(buf, "lite-shim") && strstr(buf, id);
+	free(buf);
+	return ours;
+}
+
+static void
+read_exit_record(struct daemon *d, struct ctr *c)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	json_error_t jerr;
+	json_t *o, *err;
+
+	ctr_dir(d, c, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/exit.json", dir);
+	o = json_load_file(path, 0, &jerr);
+	free(c->rt.error);
+	c->rt.error = NULL;
+	if (!o) {
+		c->rt.exit_code = 255;
+		c->rt.finished_at = time(NULL);
+		c->rt.error = strdup("the container's shim died without recording an exit status");
+		return;
+	}
+	c->rt.exit_code = (int)json_integer_value(json_object_get(o, "exit_code"));
+	c->rt.oom_killed = json_is_true(json_object_get(o, "oom_killed"));
+	c->rt.finished_at = json_integer_value(json_object_get(o, "finished_at"));
+	err = json_object_get(o, "error");
+	if (json_is_string(err))
+		c->rt.error = strdup(json_string_value(err));
+	json_decref(o);
+}
+
+static void
+answer(struct ctr *c, struct waiter *w)
+{
+	if (w->peer->closed)
+		return;
+	switch (w->kind) {
+	case WAITER_WAIT:
+		peer_reply(w->peer, json_pack("{s:i, s:b}", "exit_code", c->rt.exit_code,
+					       "oom_killed", c->rt.oom_killed));
+		break;
+	case WAITER_CLOSE:
+		peer_close_after_flush(w->peer);
+		break;
+	default:
+		peer_reply(w->peer, json_object());
+	}
+}
+
+/* The container is finished: record, clean its cgroup, tell everyone. */
+static void
+ctr_finish(struct daemon *d, struct ctr *c)
+{
+	struct lite_err err = { 0 };
+	struct waiter_list later = TAILQ_HEAD_INITIALIZER(later);
+	struct waiter *w;
+	bool remove = c->spec.auto_remove;
+
+	if (c->shim_ev) {
+		event_free(c->shim_ev);
+		c->shim_ev = NULL;
+	}
+	if (c->shim_pidfd >= 0) {
+		close(c->shim_pidfd);
+		c->shim_pidfd = -1;
+	}
+	if (c->stop_timer)
+		event_del(c->stop_timer);
+	read_exit_record(d, c);
+	c->rt.status = CTR_EXITED;
+	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
+		log_warnx("container %.12s: %s", c->spec.id, err.msg ? err.msg : "remove cgroup");
+	lite_err_clear(&err);
+	ctr_save(d, c);
+	log_info("container %.12s exited with %d%s", c->spec.id, c->rt.exit_code,
+		 c->rt.oom_killed ? " (OOM killed)" : "");
+
+	/* wait and stop are answered now; rm and the end of an attached run
+	 * after a removal, so "run --rm" returns once the container is gone */
+	while ((w = TAILQ_FIRST(&c->waiters))) {
+		TAILQ_REMOVE(&c->waiters, w, entry);
+		if (w->kind == WAITER_RM || w->kind == WAITER_CLOSE) {
+			TAILQ_INSERT_TAIL(&later, w, entry);
+			remove = remove || w->kind == WAITER_RM;
+			continue;
+		}
+		answer(c, w);
+		peer_unref(w->peer);
+		free(w);
+	}
+	if (remove)
+		ctr_remove(d, c);
+	while ((w = TAILQ_FIRST(&later))) {
+		TAILQ_REMOVE(&later, w, entry);
+		answer(c, w);
+		peer_unref(w->peer);
+		free(w);
+	}
+}
+
+static void
+on_shim_exit(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctr *c = arg;
+
+	/* reap it if it is our child (it is not after a daemon restart) */
+	(void)waitpid(c->rt.shim_pid, NULL, WNOHANG);
+	ctr_finish(the_daemon, c);
+}
+
+int
+ctr_monitor_shim(struct daemon *d, struct ctr *c)
+{
+	int fd = -1;
+
+	if (c->rt.shim_pid > 0 && shim_is_ours(c->rt.shim_pid, c->spec.id))
+		fd = pidfd_open_pid(c->rt.shim_pid);
+	if (fd < 0) {
+		ctr_finish(d, c); /* gone while we were not looking */
+		return -ESRCH;
+	}
+	c->shim_pidfd = fd;
+	c->shim_ev = event_new(d->base, fd, EV_READ, on_shim_exit, c);
+	event_add(c->shim_ev, NULL);
+	return 0;
+}
+
+int
+ctr_signal(struct daemon *d, struct ctr *c, int sig)
+{
+	int fd;
+
+	if (c->rt.status != CTR_RUNNING || c->rt.init_pid <= 0)
+		return -ESRCH;
+	fd = pidfd_open_pid(c->rt.init_pid);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	close(fd);
+	(void)d;
+	return 0;
+}
+
+static void
+on_stop_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctr *c = arg;
+
+	if (c->rt.status == CTR_RUNNING) {
+		log_info("container %.12s did not stop in time: SIGKILL", c->spec.id);
+		(void)ctr_signal(the_daemon, c, SIGKILL);
+	}
+}
+
+void
+ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s)
+{
+	struct timeval tv = { .tv_sec = timeout_s > 0 ? timeout_s : 0 };
+
+	if (!c->stop_timer)
+		c->stop_timer = evtimer_new(d->base, on_stop_timeout, c);
+	if (timeout_s > 0)
+		(void)ctr_signal(d, c, sig);
+	else
+		sig = SIGKILL;
+	if (sig == SIGKILL)
+		(void)ctr_signal(d, c, SIGKILL);
+	else
+		evtimer_add(c->stop_timer, &tv);
+}

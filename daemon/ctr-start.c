@@ -1,0 +1,237 @@
+/* Bringing a container to life: its directories, cgroups and the shim's
+ * config.json, then fork+exec of lite-shim, whose one-line report on a sync
+ * pipe is read asynchronously so the event loop never waits for it.
+ *
+ * Safety invariants: the shim gets only paths the daemon computed from a
+ * validated ctr_spec and an image from its own store; the shim runs in its
+ * own session so it outlives the daemon. */
+#include "ctr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "daemon.h"
+#include "fs-util.h"
+#include "image-store.h"
+#include "log.h"
+
+struct start_ctx {
+	struct daemon *d;
+	struct ctr *c;
+	ctr_started_fn done;
+	void *arg;
+};
+
+static json_t *
+strv_json(char **v)
+{
+	json_t *a = json_array();
+
+	for (char **p = v; p && *p; p++)
+		json_array_append_new(a, json_string(*p));
+	return a;
+}
+
+static char *
+join_lowerdirs(char **dirs)
+{
+	size_t len = 1;
+	char *s;
+
+	for (char **p = dirs; *p; p++)
+		len += strlen(*p) + 1;
+	s = calloc(1, len);
+	if (!s)
+		return NULL;
+	for (char **p = dirs; *p; p++) {
+		if (p != dirs)
+			strcat(s, ":");
+		strcat(s, *p);
+	}
+	return s;
+}
+
+static int
+write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *xdir, struct lite_err *err)
+{
+	char path[PATH_MAX + 32], oom[PATH_MAX];
+	struct image *img = NULL;
+	char **layers = NULL, **procs = NULL;
+	_cleanup_free_ char *lower = NULL, *dump = NULL;
+	json_t *o;
+	int r;
+
+	r = image_load(d->cfg.data_root, c->spec.image_id, &img, err);
+	if (r < 0)
+		return r;
+	r = image_layer_dirs(d->cfg.data_root, img, &layers, err);
+	image_free(img);
+	if (r < 0)
+		return r;
+	lower = join_lowerdirs(layers);
+	cgroup_strv_free(layers);
+	r = cgroup_procs_files(&d->cgroups, c->spec.id, &procs);
+	if (r < 0 || !lower)
+		return lite_err_sys(err, r < 0 ? r : ENOMEM, "list cgroup files");
+	if (cgroup_oom_file(&d->cgroups, c->spec.id, oom, sizeof(oom)) < 0)
+		oom[0] = '\0';
+	o = json_pack("{s:s, s:s+, s:s, s:s+, s:s+, s:o, s:o, s:s, s:s, s:o, s:s?, s:s+, s:I, s:s+, s:s+, s:b}",
+		      "id", c->spec.id, "rootfs", xdir, "/rootfs", "lowerdir", lower,
+		      "upperdir", dir, "/upper", "workdir", dir, "/work",
+		      "cmd", strv_json(c->spec.cmd), "env", strv_json(c->spec.env),
+		      "hostname", c->spec.hostname, "cwd", c->spec.cwd[0] ? c->spec.cwd : "/",
+		      "cgroup_procs", strv_json(procs), "oom_file", oom[0] ? oom : NULL,
+		      "log_path", dir, "/container.log", "log_max", (json_int_t)(64 << 20),
+		      "exit_path", dir, "/exit.json", "attach_path", xdir, "/attach.sock",
+		      "open_stdin", c->spec.open_stdin);
+	cgroup_strv_free(procs);
+	dump = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!dump)
+		return lite_err_set(err, ENOMEM, "build shim config");
+	snprintf(path, sizeof(path), "%s/config.json", xdir);
+	r = write_file_atomic(path, dump, strlen(dump), 0600);
+	return r < 0 ? lite_err_sys(err, r, "write %s", path) : 0;
+}
+
+static int
+make_dirs(struct daemon *d, struct ctr *c, char *dir, char *xdir, struct lite_err *err)
+{
+	static const char *subdirs[] = { "upper", "work" };
+	char path[PATH_MAX + 16];
+	int r;
+
+	ctr_dir(d, c, dir, PATH_MAX);
+	ctr_exec_dir(d, c, xdir, PATH_MAX);
+	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]);
+		r = mkdir_p(path, 0700);
+		if (r < 0)
+			return lite_err_sys(err, r, "create %s", path);
+	}
+	snprintf(path, sizeof(path), "%s/rootfs", xdir);
+	r = mkdir_p(path, 0700);
+	if (r < 0)
+		return lite_err_sys(err, r, "create %s", path);
+	return 0;
+}
+
+static void
+exec_shim(struct daemon *d, const char *xdir, const char *dir, int sync_fd)
+{
+	char config[PATH_MAX + 16], logpath[PATH_MAX + 16];
+	int null_fd, log_fd;
+
+	snprintf(config, sizeof(config), "%s/config.json", xdir);
+	snprintf(logpath, sizeof(logpath), "%s/shim.log", dir);
+	setsid();
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	log_fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 ||
+	    dup2(log_fd >= 0 ? log_fd : null_fd, 2) < 0 || dup2(sync_fd, 3) < 0)
+		_exit(125);
+	syscall(SYS_close_range, 4, ~0U, 0);
+	signal(SIGPIPE, SIG_DFL);
+	execl(d->shim_path, "lite-shim", config, (char *)NULL);
+	dprintf(3, "err 125 exec %s: %s\n", d->shim_path, strerror(errno));
+	_exit(125);
+}
+
+static void
+on_shim_report(evutil_socket_t fd, short what, void *arg)
+{
+	struct start_ctx *sc = arg;
+	struct ctr *c = sc->c;
+	char line[640] = "";
+	ssize_t n = read(fd, line, sizeof(line) - 1);
+	long pid = 0;
+	int code = 0;
+
+	event_free(c->start_ev);
+	c->start_ev = NULL;
+	close(c->start_sync_fd);
+	c->start_sync_fd = -1;
+	if (n > 0)
+		line[n] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	if (sscanf(line, "ok %ld", &pid) == 1 && pid > 0) {
+		c->rt.init_pid = (pid_t)pid;
+		sc->done(c, 0, NULL, sc->arg);
+	} else if (sscanf(line, "err %d", &code) == 1 && strchr(line + 4, ' ')) {
+		sc->done(c, -EIO, strchr(line + 4, ' ') + 1, sc->arg);
+	} else {
+		sc->done(c, -EIO, "the shim died during start-up (see shim.log)", sc->arg);
+	}
+	free(sc);
+}
+
+int
+ctr_create_and_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, struct lite_err *err)
+{
+	char dir[PATH_MAX], xdir[PATH_MAX];
+	int sync[2];
+	struct start_ctx *sc;
+	pid_t pid;
+	int r;
+
+	r = make_dirs(d, c, dir, xdir, err);
+	if (r < 0)
+		return r;
+	r = cgroup_create(&d->cgroups, c->spec.id, &c->spec.limits, err);
+	if (r < 0)
+		return r;
+	r = write_shim_config(d, c, dir, xdir, err);
+	if (r < 0 || (r = ctr_save(d, c)) < 0)
+		return r < 0 && err->msg ? r : lite_err_sys(err, r, "save container state");
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return lite_err_sys(err, errno, "create sync pipe");
+	sc = calloc(1, sizeof(*sc));
+	pid = sc ? fork() : -1;
+	if (pid < 0) {
+		free(sc);
+		close(sync[0]);
+		close(sync[1]);
+		return lite_err_sys(err, sc ? errno : ENOMEM, "start shim");
+	}
+	if (pid == 0)
+		exec_shim(d, xdir, dir, sync[1]);
+	close(sync[1]);
+	*sc = (struct start_ctx){ .d = d, .c = c, .done = done, .arg = arg };
+	c->rt.shim_pid = pid;
+	c->start_sync_fd = sync[0];
+	c->start_ev = event_new(d->base, sync[0], EV_READ, on_shim_report, sc);
+	event_add(c->start_ev, NULL);
+	return 0;
+}
+
+int
+ctr_shim_connect(struct daemon *d, struct ctr *c, const char *command)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = -1;
+	char xdir[PATH_MAX];
+
+	ctr_exec_dir(d, c, xdir, sizeof(xdir));
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/attach.sock", xdir) >= (int)sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	if (write_all(fd, command, strlen(command)) < 0)
+		return -errno;
+	return TAKE_FD(fd);
+}

@@ -1,0 +1,210 @@
+/* A container's state.json: the spec it was created with and its runtime
+ * status, as one JSON object. Pure code, unit-tested. */
+#include "ctr.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "str-util.h"
+
+static const char *status_names[CTR_STATUS_MAX] = {
+	[CTR_CREATED] = "created", [CTR_RUNNING] = "running", [CTR_EXITED] = "exited",
+};
+
+const char *
+ctr_status_name(enum ctr_status st)
+{
+	return st < CTR_STATUS_MAX ? status_names[st] : "unknown";
+}
+
+static json_t *
+strv_to_json(char **v)
+{
+	json_t *a = json_array();
+
+	for (char **p = v; p && *p; p++)
+		json_array_append_new(a, json_string(*p));
+	return a;
+}
+
+static char **
+strv_from_json(json_t *a)
+{
+	size_t i;
+	json_t *e;
+	char **v;
+
+	if (!json_is_array(a))
+		return NULL;
+	v = calloc(json_array_size(a) + 1, sizeof(char *));
+	if (!v)
+		return NULL;
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e) || !(v[i] = strdup(json_string_value(e)))) {
+			for (size_t j = 0; j < i; j++)
+				free(v[j]);
+			free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static void
+strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+void
+ctr_spec_clear(struct ctr_spec *s)
+{
+	strv_free(s->cmd);
+	strv_free(s->env);
+	s->cmd = s->env = NULL;
+}
+
+json_t *
+ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
+{
+	const struct cgroup_limits *l = &s->limits;
+
+	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:I, s:I, s:b, s:b,"
+			 " s:{s:I, s:I, s:I, s:I, s:I, s:s, s:s},"
+			 " s:{s:s, s:i, s:i, s:i, s:b, s:I, s:I, s:s?}}",
+			 "version", 1, "id", s->id, "name", s->name, "image", s->image,
+			 "image_id", s->image_id, "cmd", strv_to_json(s->cmd),
+			 "env", strv_to_json(s->env), "hostname", s->hostname, "cwd", s->cwd,
+			 "owner_uid", (json_int_t)s->owner_uid, "created", (json_int_t)s->created,
+			 "auto_remove", s->auto_remove, "open_stdin", s->open_stdin,
+			 "limits", "memory", (json_int_t)l->memory_bytes,
+			 "memory_swap", (json_int_t)l->memory_swap_bytes,
+			 "millicpus", (json_int_t)l->millicpus, "cpu_shares", (json_int_t)l->cpu_shares,
+			 "pids_limit", (json_int_t)l->pids_limit, "cpuset_cpus", l->cpuset_cpus,
+			 "cpuset_mems", l->cpuset_mems,
+			 "runtime", "status", ctr_status_name(rt->status), "shim_pid", (int)rt->shim_pid,
+			 "init_pid", (int)rt->init_pid, "exit_code", rt->exit_code,
+			 "oom_killed", rt->oom_killed, "started_at", (json_int_t)rt->started_at,
+			 "finished_at", (json_int_t)rt->finished_at, "error", rt->error);
+}
+
+static int
+copy_field(char *dst, size_t len, json_t *o, const char *key, bool required)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v)
+		return required ? -EINVAL : 0;
+	if (!json_is_string(v) || strlen(json_string_value(v)) >= len)
+		return -EINVAL;
+	strcpy(dst, json_string_value(v));
+	return 0;
+}
+
+static int
+parse_limits(json_t *o, struct cgroup_limits *l)
+{
+	json_int_t mem = 0, swap = 0, cpus = 0, shares = 0, pids = 0;
+
+	if (json_unpack(o, "{s?I, s?I, s?I, s?I, s?I}", "memory", &mem, "memory_swap", &swap,
+			"millicpus", &cpus, "cpu_shares", &shares, "pids_limit", &pids) < 0)
+		return -EINVAL;
+	l->memory_bytes = (uint64_t)mem;
+	l->memory_swap_bytes = swap;
+	l->millicpus = (uint64_t)cpus;
+	l->cpu_shares = (uint64_t)shares;
+	l->pids_limit = pids;
+	if (copy_field(l->cpuset_cpus, sizeof(l->cpuset_cpus), o, "cpuset_cpus", false) < 0 ||
+	    copy_field(l->cpuset_mems, sizeof(l->cpuset_mems), o, "cpuset_mems", false) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+parse_runtime(json_t *o, struct ctr_runtime *rt)
+{
+	const char *status = NULL, *error = NULL;
+	json_int_t started = 0, finished = 0;
+	int shim = 0, init = 0, code = 0, oom = 0;
+
+	if (json_unpack(o, "{s:s, s?i, s?i, s?i, s?b, s?I, s?I, s?s}", "status", &status,
+			"shim_pid", &shim, "init_pid", &init, "exit_code", &code, "oom_killed", &oom,
+			"started_at", &started, "finished_at", &finished, "error", &error) < 0)
+		return -EINVAL;
+	rt->status = CTR_STATUS_MAX;
+	for (int i = 0; i < CTR_STATUS_MAX; i++)
+		if (strcmp(status, status_names[i]) == 0)
+			rt->status = (enum ctr_status)i;
+	if (rt->status == CTR_STATUS_MAX)
+		return -EINVAL;
+	rt->shim_pid = shim;
+	rt->init_pid = init;
+	rt->exit_code = code;
+	rt->oom_killed = oom;
+	rt->started_at = started;
+	rt->finished_at = finished;
+	rt->error = error ? strdup(error) : NULL;
+	return 0;
+}
+
+int
+ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char *errbuf, size_t errlen)
+{
+	json_int_t owner = 0, created = 0;
+	int auto_remove = 0, open_stdin = 0;
+	json_t *limits = NULL, *runtime = NULL;
+
+	memset(s, 0, sizeof(*s));
+	memset(rt, 0, sizeof(*rt));
+	if (json_unpack(o, "{s:I, s:I, s?b, s?b, s:o, s:o}", "owner_uid", &owner, "created", &created,
+			"auto_remove", &auto_remove, "open_stdin", &open_stdin, "limits", &limits,
+			"runtime", &runtime) < 0 ||
+	    copy_field(s->id, sizeof(s->id), o, "id", true) < 0 || !id_is_full_hex(s->id) ||
+	    copy_field(s->name, sizeof(s->name), o, "name", true) < 0 ||
+	    copy_field(s->image, sizeof(s->image), o, "image", true) < 0 ||
+	    copy_field(s->image_id, sizeof(s->image_id), o, "image_id", true) < 0 ||
+	    copy_field(s->hostname, sizeof(s->hostname), o, "hostname", false) < 0 ||
+	    copy_field(s->cwd, sizeof(s->cwd), o, "cwd", false) < 0 ||
+	    parse_limits(limits, &s->limits) < 0 || parse_runtime(runtime, rt) < 0) {
+		snprintf(errbuf, errlen, "malformed container state");
+		return -EINVAL;
+	}
+	s->cmd = strv_from_json(json_object_get(o, "cmd"));
+	s->env = strv_from_json(json_object_get(o, "env"));
+	if (!s->cmd || !s->env) {
+		ctr_spec_clear(s);
+		free(rt->error);
+		rt->error = NULL;
+		snprintf(errbuf, errlen, "malformed container state: cmd/env");
+		return -EINVAL;
+	}
+	s->owner_uid = (uid_t)owner;
+	s->created = created;
+	s->auto_remove = auto_remove;
+	s->open_stdin = open_stdin;
+	return 0;
+}
+
+void
+ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
+{
+	char ago[64];
+
+	switch (c->rt.status) {
+	case CTR_RUNNING:
+		format_ago(now - c->rt.started_at, ago, sizeof(ago));
+		ago[strlen(ago) - 4] = '\0'; /* "3 minutes ago" -> "3 minutes" */
+		snprintf(buf, len, "Up %s", ago);
+		break;
+	case CTR_EXITED:
+		format_ago(now - c->rt.finished_at, ago, sizeof(ago));
+		snprintf(buf, len, "Exited (%d) %s", c->rt.exit_code, ago);
+		break;
+	default:
+		snprintf(buf, len, "Created");
+	}
+}

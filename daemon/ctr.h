@@ -1,0 +1,122 @@
+/* Containers: the in-memory table, lookup by name/id/prefix, persistence
+ * (ctr-state.c), start via the shim (ctr-start.c) and exit handling
+ * (ctr-monitor.c). */
+#pragma once
+
+#include <event2/event.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "lite-err.h"
+
+struct daemon;
+struct peer;
+
+enum ctr_status { CTR_CREATED, CTR_RUNNING, CTR_EXITED, CTR_STATUS_MAX };
+
+enum waiter_kind {
+	WAITER_WAIT,   /* reply {"exit_code","oom_killed"} */
+	WAITER_STOP,   /* reply {} */
+	WAITER_RM,     /* remove, then reply {} */
+	WAITER_CLOSE,  /* close the connection (end of an attached run) */
+	WAITER_KIND_MAX
+};
+
+struct waiter {
+	enum waiter_kind kind;
+	struct peer *peer;
+	TAILQ_ENTRY(waiter) entry;
+};
+TAILQ_HEAD(waiter_list, waiter);
+
+/* Persistent part: everything state.json holds. */
+struct ctr_spec {
+	char id[65];
+	char name[129];
+	char image[256];        /* as the user typed it */
+	char image_id[72];
+	char **cmd;
+	char **env;
+	char hostname[65];
+	char cwd[256];
+	struct cgroup_limits limits;
+	uid_t owner_uid;
+	int64_t created;
+	bool auto_remove;
+	bool open_stdin;
+};
+
+struct ctr_runtime {
+	enum ctr_status status;
+	pid_t shim_pid;
+	pid_t init_pid;
+	int exit_code;
+	bool oom_killed;
+	int64_t started_at;
+	int64_t finished_at;
+	char *error;
+};
+
+struct ctr {
+	struct ctr_spec spec;
+	struct ctr_runtime rt;
+	/* not persisted */
+	int shim_pidfd;
+	struct event *shim_ev;
+	int start_sync_fd;          /* shim's start-up report, while starting */
+	struct event *start_ev;
+	struct event *stop_timer;
+	bool removing;
+	struct waiter_list waiters;
+	TAILQ_ENTRY(ctr) entry;
+};
+
+/* ctr.c */
+struct ctr *ctr_new(void);
+void ctr_free(struct ctr *c);
+/* Name, full id or unique id prefix; only the caller's own containers
+ * unless uid is 0. -ENOENT / -EEXIST (ambiguous) with a message in err. */
+int ctr_lookup(struct daemon *d, const char *ref, uid_t uid, struct ctr **ret, struct lite_err *err);
+struct ctr *ctr_by_name(struct daemon *d, const char *name);
+bool ctr_visible_to(const struct ctr *c, uid_t uid);
+/* Random 64-hex id and a free Docker-style name. */
+void ctr_generate_id(char id[65]);
+void ctr_generate_name(struct daemon *d, char *buf, size_t len);
+int ctr_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
+int ctr_exec_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
+int ctr_save(struct daemon *d, struct ctr *c);
+/* Load every container from the data root, reconnecting to live shims. */
+void ctr_restore_all(struct daemon *d);
+/* Remove a container that is not running: cgroups, dirs, table entry. */
+void ctr_remove(struct daemon *d, struct ctr *c);
+void ctr_add_waiter(struct ctr *c, enum waiter_kind kind, struct peer *p);
+bool ctr_is_running(const struct ctr *c);
+
+/* ctr-state.c: pure (de)serialisation, unit-tested */
+json_t *ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
+int ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char *errbuf, size_t errlen);
+void ctr_spec_clear(struct ctr_spec *s);
+const char *ctr_status_name(enum ctr_status st);
+/* The full inspect object (adds live fields). */
+json_t *ctr_inspect_json(struct daemon *d, struct ctr *c);
+/* "Up 3 minutes", "Exited (0) 2 seconds ago", "Created". */
+void ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len);
+
+/* ctr-start.c: asynchronous; done(c, 0) once init waits for "start", or
+ * done(c, -errno) with err's message. c is still owned by the table. */
+typedef void (*ctr_started_fn)(struct ctr *c, int error, const char *msg, void *arg);
+int ctr_create_and_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, struct lite_err *err);
+/* Connect to the shim's attach socket and send a command line ("start\n",
+ * "attach stdin start\n"). Returns the connected fd, or -errno. */
+int ctr_shim_connect(struct daemon *d, struct ctr *c, const char *command);
+
+/* ctr-monitor.c */
+/* Watch the shim's pidfd; on exit, read exit.json and finish the container. */
+int ctr_monitor_shim(struct daemon *d, struct ctr *c);
+/* Send sig to init; for stop, escalate to SIGKILL after timeout seconds. */
+int ctr_signal(struct daemon *d, struct ctr *c, int sig);
+void ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);

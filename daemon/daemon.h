@@ -1,0 +1,48 @@
+/* containerd-lite's shared state: configuration, the event base, the cgroup
+ * layout and the container table. One instance per process, owned by main.c. */
+#pragma once
+
+#include <event2/event.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+
+struct ctr;
+struct peer;
+
+TAILQ_HEAD(ctr_list, ctr);
+
+/* Roots are kept well under PATH_MAX so every path built below them fits. */
+#define ROOT_PATH_MAX 2048
+
+struct daemon_config {
+	char socket_path[108];
+	char data_root[ROOT_PATH_MAX];
+	char exec_root[ROOT_PATH_MAX];
+	char group[64];
+	char cgroup_parent[256];
+	char config_file[PATH_MAX];
+	bool debug;
+};
+
+struct daemon {
+	struct daemon_config cfg;
+	struct event_base *base;
+	struct cgroup_host cgroups;
+	struct ctr_list ctrs;
+	char shim_path[PATH_MAX];
+	int listen_fd;
+	bool listen_from_systemd;
+	struct event *listen_ev;
+	int n_peers;
+};
+
+extern struct daemon *the_daemon;
+
+/* server.c */
+int server_listen(struct daemon *d);
+void server_shutdown(struct daemon *d);
+void server_notify_ready(void);

@@ -1,0 +1,55 @@
+/* Content-addressed image and layer store under DATA_ROOT:
+ *   layers/sha256/HEX/        unpacked layer (HEX = diff_id, sha256 of the
+ *                             uncompressed tar), shared by every image
+ *   images/sha256/HEX.json    OCI image config; HEX = sha256 of its bytes
+ *   repositories.json         {"busybox:latest": "sha256:HEX", ...}
+ *   tmp/                      staging; never visible as a layer or image
+ * Every function here blocks (disk I/O) and is thread-safe: the daemon calls
+ * them from a worker thread, never from its event loop, except the cheap
+ * read-only lookups (image_resolve, image_load, image_list). */
+#pragma once
+
+#include "lite-err.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct image {
+	char id[72];        /* "sha256:HEX" */
+	char **diff_ids;    /* "sha256:HEX", bottom layer first, NULL-terminated */
+	size_t n_layers;
+	json_t *config;     /* whole OCI image config (owned) */
+	int64_t created;    /* unix seconds */
+	uint64_t size;      /* bytes of unpacked layers */
+};
+
+/* Create the store's directories. */
+int image_store_init(const char *data_root, struct lite_err *err);
+
+/* Import a rootfs tarball (plain, gzip, zstd, xz: auto-detected) as a
+ * one-layer image tagged ref ("name" means "name:latest"). Safe against
+ * hostile archives. Returns the image id ("sha256:HEX"). */
+int image_import_tar(const char *data_root, const char *tar_path, const char *ref,
+		     char **ret_image_id, struct lite_err *err);
+
+/* "busybox", "busybox:latest", "sha256:HEX", a unique id prefix (>= 4 hex)
+ * -> "sha256:HEX". -ENOENT with "no such image: REF" otherwise. */
+int image_resolve(const char *data_root, const char *ref, char **ret_image_id, struct lite_err *err);
+
+int image_load(const char *data_root, const char *image_id, struct image **ret, struct lite_err *err);
+void image_free(struct image *img);
+
+/* Absolute paths of the image's unpacked layer dirs, TOP layer first (the
+ * order overlayfs wants in lowerdir), NULL-terminated. */
+int image_layer_dirs(const char *data_root, const struct image *img, char ***ret_dirs, struct lite_err *err);
+
+/* JSON array of {"id","repo_tags":[...],"created","size","layers"}. */
+int image_list(const char *data_root, json_t **ret, struct lite_err *err);
+
+/* Pure helpers (image-path.c), unit-tested: */
+/* Normalise "name" -> "name:latest"; result in buf. -EINVAL if invalid. */
+int image_ref_normalize(const char *ref, char *buf, size_t len);
+/* Sanitise a tar entry path: strip "./" and leading "/", reject ".." and
+ * empty components. Writes the clean relative path into buf. */
+int image_tar_path_clean(const char *entry, char *buf, size_t len);

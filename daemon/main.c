@@ -1,0 +1,218 @@
+/* containerd-lite: flags and config file, start-up checks, the event loop.
+ * Flags follow dockerd's names so operators need not learn new ones. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <event2/thread.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctr.h"
+#include "fs-util.h"
+#include "image-store.h"
+#include "log.h"
+#include "str-util.h"
+
+struct daemon *the_daemon;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: containerd-lite [OPTIONS]\n\n"
+		"The lite container engine's daemon.\n\n"
+		"Options:\n"
+		"  -H, --host unix:///PATH   socket to listen on (default unix:///run/lite.sock)\n"
+		"      --data-root DIR       persistent state (default /var/lib/lite)\n"
+		"      --exec-root DIR       runtime state (default /run/lite)\n"
+		"      --group NAME          group owning the socket (default lite)\n"
+		"      --cgroup-parent NAME  cgroup sub-tree for containers (default lite)\n"
+		"      --config-file FILE    JSON config (default /etc/lite/daemon.json)\n"
+		"  -D, --debug               debug logging\n"
+		"  -v, --version             print the version\n"
+		"  -h, --help                this help\n");
+}
+
+static void
+set_host(struct daemon_config *cfg, const char *host)
+{
+	if (!str_has_prefix(host, "unix://"))
+		fatalx("invalid -H '%s': only unix:///PATH is supported", host);
+	host += strlen("unix://");
+	if (!*host || strlen(host) >= sizeof(cfg->socket_path))
+		fatalx("invalid -H: socket path empty or too long");
+	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s", host);
+}
+
+static void
+copy_opt(char *dst, size_t len, const char *val, const char *name)
+{
+	if (!val || !*val || strlen(val) >= len)
+		fatalx("invalid %s '%s'", name, val ? val : "");
+	snprintf(dst, len, "%s", val);
+}
+
+/* The config file sets defaults; flags given on the command line win. */
+static void
+load_config_file(struct daemon_config *cfg, bool required)
+{
+	json_error_t jerr;
+	json_t *o = json_load_file(cfg->config_file, JSON_REJECT_DUPLICATES, &jerr), *hosts;
+
+	if (!o) {
+		if (required || access(cfg->config_file, F_OK) == 0)
+			fatalx("config file %s: %s", cfg->config_file, jerr.text);
+		return;
+	}
+	hosts = json_object_get(o, "hosts");
+	if (json_is_array(hosts) && json_array_size(hosts) > 0)
+		set_host(cfg, json_string_value(json_array_get(hosts, 0)) ?: "");
+	if (json_is_string(json_object_get(o, "data-root")))
+		copy_opt(cfg->data_root, sizeof(cfg->data_root), json_string_value(json_object_get(o, "data-root")), "data-root");
+	if (json_is_string(json_object_get(o, "exec-root")))
+		copy_opt(cfg->exec_root, sizeof(cfg->exec_root), json_string_value(json_object_get(o, "exec-root")), "exec-root");
+	if (json_is_string(json_object_get(o, "group")))
+		copy_opt(cfg->group, sizeof(cfg->group), json_string_value(json_object_get(o, "group")), "group");
+	if (json_is_string(json_object_get(o, "cgroup-parent")))
+		copy_opt(cfg->cgroup_parent, sizeof(cfg->cgroup_parent), json_string_value(json_object_get(o, "cgroup-parent")), "cgroup-parent");
+	if (json_is_true(json_object_get(o, "debug")))
+		cfg->debug = true;
+	json_decref(o);
+}
+
+static void
+parse_args(int argc, char **argv, struct daemon_config *cfg)
+{
+	enum { OPT_DATA = 256, OPT_EXEC, OPT_GROUP, OPT_CGP, OPT_CONFIG };
+	static const struct option opts[] = {
+		{ "host", required_argument, NULL, 'H' }, { "data-root", required_argument, NULL, OPT_DATA },
+		{ "exec-root", required_argument, NULL, OPT_EXEC }, { "group", required_argument, NULL, OPT_GROUP },
+		{ "cgroup-parent", required_argument, NULL, OPT_CGP },
+		{ "config-file", required_argument, NULL, OPT_CONFIG }, { "debug", no_argument, NULL, 'D' },
+		{ "version", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	struct daemon_config flags = { 0 };
+	bool config_given = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "H:Dvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H': set_host(&flags, optarg); break;
+		case OPT_DATA: copy_opt(flags.data_root, sizeof(flags.data_root), optarg, "--data-root"); break;
+		case OPT_EXEC: copy_opt(flags.exec_root, sizeof(flags.exec_root), optarg, "--exec-root"); break;
+		case OPT_GROUP: copy_opt(flags.group, sizeof(flags.group), optarg, "--group"); break;
+		case OPT_CGP: copy_opt(flags.cgroup_parent, sizeof(flags.cgroup_parent), optarg, "--cgroup-parent"); break;
+		case OPT_CONFIG: copy_opt(cfg->config_file, sizeof(cfg->config_file), optarg, "--config-file"); config_given = true; break;
+		case 'D': flags.debug = true; break;
+		case 'v': printf("containerd-lite version %s (API %s)\n", LITE_VERSION, LITE_API_VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "containerd-lite: unexpected argument '%s'\n", argv[optind]);
+		exit(2);
+	}
+	load_config_file(cfg, config_given);
+#define OVERRIDE(f) if (flags.f[0]) memcpy(cfg->f, flags.f, sizeof(cfg->f))
+	OVERRIDE(socket_path);
+	OVERRIDE(data_root);
+	OVERRIDE(exec_root);
+	OVERRIDE(group);
+	OVERRIDE(cgroup_parent);
+#undef OVERRIDE
+	cfg->debug = cfg->debug || flags.debug;
+	if (cfg->data_root[0] != '/' || cfg->exec_root[0] != '/')
+		fatalx("--data-root and --exec-root must be absolute paths");
+}
+
+static void
+find_shim(struct daemon *d)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		self[n] = '\0';
+		snprintf(d->shim_path, sizeof(d->shim_path), "%s/lite-shim", dirname(self));
+		if (access(d->shim_path, X_OK) == 0)
+			return;
+	}
+	snprintf(d->shim_path, sizeof(d->shim_path), "%s/lite-shim", LITE_LIBEXECDIR);
+	if (access(d->shim_path, X_OK) < 0)
+		fatal("cannot find lite-shim next to the daemon or in %s", LITE_LIBEXECDIR);
+}
+
+static void
+prepare_dirs(struct daemon *d)
+{
+	char path[PATH_MAX + 32];
+	struct lite_err err = { 0 };
+
+	if (mkdir_p(d->cfg.exec_root, 0700) < 0)
+		fatal("create %s", d->cfg.exec_root);
+	snprintf(path, sizeof(path), "%s/containers", d->cfg.data_root);
+	if (mkdir_p(path, 0700) < 0)
+		fatal("create %s", path);
+	if (image_store_init(d->cfg.data_root, &err) < 0)
+		fatalx("image store: %s", err.msg);
+	if (cgroup_detect("/sys/fs/cgroup", d->cfg.cgroup_parent, &d->cgroups, &err) < 0)
+		fatalx("cgroups: %s", err.msg);
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	log_info("received %s: shutting down (containers keep running)", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	event_base_loopbreak(d->base);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct daemon d = {
+		.cfg = { .socket_path = "/run/lite.sock", .data_root = "/var/lib/lite",
+			 .exec_root = "/run/lite", .group = "lite", .cgroup_parent = "lite",
+			 .config_file = "/etc/lite/daemon.json" },
+		.listen_fd = -1,
+	};
+	struct event *sigterm, *sigint;
+
+	the_daemon = &d;
+	TAILQ_INIT(&d.ctrs);
+	parse_args(argc, argv, &d.cfg);
+	log_init("containerd-lite", d.cfg.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	if (geteuid() != 0)
+		fatalx("containerd-lite must run as root");
+	umask(022);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_IGN); /* shims are reaped by the kernel; pidfds tell us they exited */
+	find_shim(&d);
+	prepare_dirs(&d);
+	if (evthread_use_pthreads() < 0 || !(d.base = event_base_new()))
+		fatalx("libevent initialisation failed");
+	ctr_restore_all(&d);
+	server_listen(&d);
+	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
+	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);
+	event_add(sigterm, NULL);
+	event_add(sigint, NULL);
+	log_info("containerd-lite %s ready (cgroup %s, data-root %s)", LITE_VERSION,
+		 d.cgroups.mode == CGROUP_MODE_V2 ? "v2" : "v1", d.cfg.data_root);
+	server_notify_ready();
+	event_base_dispatch(d.base);
+	server_shutdown(&d);
+	event_free(sigterm);
+	event_free(sigint);
+	return 0;
+}

@@ -1,0 +1,419 @@
+/* Client connections: line framing with a length cap, one request in flight
+ * at a time, replies, and the byte-stream modes that may follow a reply
+ * (a proxied attach, an upload). A bad message ends only its connection. */
+#include "peer.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "req.h"
+
+#define PEER_MAX 256
+#define PROXY_HIGH_WATER (1 << 20)
+
+static void peer_read_cb(struct bufferevent *bev, void *arg);
+static void peer_event_cb(struct bufferevent *bev, short what, void *arg);
+
+void
+peer_ref(struct peer *p)
+{
+	p->refs++;
+}
+
+static void
+peer_free(struct peer *p)
+{
+	if (p->stream_free)
+		p->stream_free(p);
+	if (p->bev)
+		bufferevent_free(p->bev);
+	if (p->proxy)
+		bufferevent_free(p->proxy);
+	if (p->upload_fd >= 0)
+		close(p->upload_fd);
+	json_decref(p->req_id);
+	p->d->n_peers--;
+	free(p);
+}
+
+void
+peer_unref(struct peer *p)
+{
+	if (--p->refs == 0)
+		peer_free(p);
+}
+
+void
+peer_close(struct peer *p)
+{
+	if (p->closed)
+		return;
+	p->closed = true;
+	if (p->upload_done) {
+		void (*done)(struct peer *, int) = p->upload_done;
+		p->upload_done = NULL;
+		done(p, -ECONNRESET);
+	}
+	if (p->stream_free) {
+		p->stream_free(p);
+		p->stream_free = NULL;
+	}
+	if (p->proxy) {
+		bufferevent_free(p->proxy);
+		p->proxy = NULL;
+	}
+	bufferevent_free(p->bev);
+	p->bev = NULL;
+	peer_unref(p);
+}
+
+static void
+close_when_drained(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		peer_close(p);
+}
+
+void
+peer_close_after_flush(struct peer *p)
+{
+	if (p->closed)
+		return;
+	if (p->proxy) {
+		bufferevent_free(p->proxy);
+		p->proxy = NULL;
+	}
+	bufferevent_disable(p->bev, EV_READ);
+	bufferevent_setcb(p->bev, NULL, close_when_drained, peer_event_cb, p);
+	close_when_drained(p->bev, p);
+}
+
+void
+peer_write(struct peer *p, const void *data, size_t len)
+{
+	if (!p->closed)
+		bufferevent_write(p->bev, data, len);
+}
+
+static void
+send_line(struct peer *p, char *line)
+{
+	if (!line) {
+		log_warnx("out of memory encoding a reply");
+		peer_close(p);
+		return;
+	}
+	peer_write(p, line, strlen(line));
+	free(line);
+}
+
+static void
+request_done(struct peer *p)
+{
+	json_decref(p->req_id);
+	p->req_id = NULL;
+	p->busy = false;
+	/* more requests may already be buffered */
+	if (!p->closed && !p->proxy && !p->upload_done && !p->stream_state)
+		peer_read_cb(p->bev, p);
+}
+
+void
+peer_reply(struct peer *p, json_t *result)
+{
+	if (p->closed) {
+		json_decref(result);
+		return;
+	}
+	send_line(p, proto_result_line(p->req_id, result));
+	request_done(p);
+}
+
+static void
+reply_error(struct peer *p, const struct proto_error *err)
+{
+	if (!p->closed)
+		send_line(p, proto_error_line(p->req_id, err));
+	request_done(p);
+}
+
+void
+peer_reply_error(struct peer *p, int code, const char *kind, const char *fmt, ...)
+{
+	struct proto_error err = { .code = code };
+	va_list ap;
+
+	snprintf(err.kind, sizeof(err.kind), "%s", kind);
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	va_end(ap);
+	reply_error(p, &err);
+}
+
+void
+peer_reply_err(struct peer *p, int code, const char *msg)
+{
+	const char *kind = PROTO_KIND_INTERNAL;
+	int rpc = PROTO_E_ENGINE;
+
+	if (code < 0)
+		code = -code;
+	if (code == ENOENT || code == ESRCH)
+		kind = PROTO_KIND_NOT_FOUND;
+	else if (code == EEXIST || code == EBUSY)
+		kind = PROTO_KIND_CONFLICT;
+	else if (code == EINVAL || code == ERANGE || code == ENOTSUP) {
+		kind = PROTO_KIND_INVALID;
+		rpc = PROTO_E_INVALID_PARAMS;
+	} else if (code == EPERM || code == EACCES)
+		kind = PROTO_KIND_PERMISSION;
+	peer_reply_error(p, rpc, kind, "%s", msg ? msg : strerror(code));
+}
+
+static void
+dispatch_line(struct peer *p, const char *line, size_t len)
+{
+	struct proto_request req;
+	struct proto_error err = { 0 };
+	json_t *id = NULL;
+
+	p->busy = true;
+	if (proto_request_parse(line, len, &req, &id, &err) < 0) {
+		p->req_id = id;
+		log_debug("peer uid %d: bad request: %s", (int)p->cred.uid, err.message);
+		reply_error(p, &err);
+		return;
+	}
+	p->req_id = json_incref(req.id);
+	log_debug("peer uid %d: %s", (int)p->cred.uid, proto_method_name(req.method));
+	peer_ref(p);
+	req_dispatch(p, &req);
+	proto_request_release(&req);
+	peer_unref(p);
+}
+
+static void
+peer_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	peer_ref(p);
+	while (!p->closed && !p->busy && !p->proxy && !p->upload_done && !p->stream_state) {
+		size_t len;
+		char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+
+		if (!line) {
+			if (evbuffer_get_length(in) > PROTO_MAX_LINE) {
+				p->busy = true;
+				peer_reply_error(p, PROTO_E_INVALID_REQUEST, PROTO_KIND_TOO_LARGE,
+						 "request line longer than %d bytes", PROTO_MAX_LINE);
+				peer_close_after_flush(p);
+			}
+			break;
+		}
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len > 0)
+			dispatch_line(p, line, len);
+		free(line);
+	}
+	peer_unref(p);
+}
+
+static void
+peer_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct peer *p = arg;
+
+	if ((what & BEV_EVENT_EOF) && (p->proxy || p->stream_state || p->busy) && !(what & BEV_EVENT_ERROR)) {
+		/* half-close: the client is done sending; keep streaming to it */
+		if (p->proxy)
+			shutdown(bufferevent_getfd(p->proxy), SHUT_WR);
+		return;
+	}
+	peer_close(p);
+}
+
+void
+peer_new(struct daemon *d, int fd)
+{
+	struct peer *p;
+	socklen_t len = sizeof(struct ucred);
+
+	if (d->n_peers >= PEER_MAX) {
+		log_warnx("too many connections; refusing one");
+		close(fd);
+		return;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		close(fd);
+		return;
+	}
+	p->refs = 1;
+	p->d = d;
+	p->upload_fd = -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &p->cred, &len) < 0) {
+		log_warn("SO_PEERCRED");
+		close(fd);
+		free(p);
+		return;
+	}
+	p->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!p->bev) {
+		close(fd);
+		free(p);
+		return;
+	}
+	d->n_peers++;
+	bufferevent_setcb(p->bev, peer_read_cb, NULL, peer_event_cb, p);
+	bufferevent_setwatermark(p->bev, EV_READ, 0, PROTO_MAX_LINE + 4096);
+	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
+	log_debug("connection from pid %d uid %d", (int)p->cred.pid, (int)p->cred.uid);
+}
+
+/* --- attach proxy: client <-> shim, with backpressure both ways --- */
+
+static void
+proxy_shim_read(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+
+	bufferevent_write_buffer(p->bev, bufferevent_get_input(bev));
+	if (evbuffer_get_length(bufferevent_get_output(p->bev)) >= PROXY_HIGH_WATER)
+		bufferevent_disable(bev, EV_READ);
+}
+
+static void
+proxy_client_drained(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+
+	if (p->proxy)
+		bufferevent_enable(p->proxy, EV_READ);
+}
+
+static void
+proxy_client_read(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+
+	if (p->proxy)
+		bufferevent_write_buffer(p->proxy, bufferevent_get_input(bev));
+}
+
+static void
+proxy_shim_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct peer *p = arg;
+
+	/* the shim sent the exit frame and closed: forward what is left */
+	bufferevent_write_buffer(p->bev, bufferevent_get_input(bev));
+	bufferevent_free(p->proxy);
+	p->proxy = NULL;
+	if (p->on_proxy_end)
+		p->on_proxy_end(p); /* closes once the exit is recorded */
+	else
+		peer_close_after_flush(p);
+}
+
+int
+peer_start_proxy(struct peer *p, int fd)
+{
+	if (p->closed) {
+		close(fd);
+		return -ECONNRESET;
+	}
+	p->proxy = bufferevent_socket_new(p->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!p->proxy) {
+		close(fd);
+		return -ENOMEM;
+	}
+	bufferevent_setcb(p->proxy, proxy_shim_read, NULL, proxy_shim_event, p);
+	bufferevent_enable(p->proxy, EV_READ | EV_WRITE);
+	bufferevent_setwatermark(p->bev, EV_WRITE, PROXY_HIGH_WATER / 2, 0);
+	bufferevent_setcb(p->bev, proxy_client_read, proxy_client_drained, peer_event_cb, p);
+	/* stdin bytes that arrived right behind the request line */
+	if (evbuffer_get_length(bufferevent_get_input(p->bev)))
+		proxy_client_read(p->bev, p);
+	return 0;
+}
+
+/* --- upload: bytes after the request line go to a file --- */
+
+static void
+upload_finish(struct peer *p, int error)
+{
+	void (*done)(struct peer *, int) = p->upload_done;
+
+	p->upload_done = NULL;
+	bufferevent_setcb(p->bev, peer_read_cb, NULL, peer_event_cb, p);
+	if (done)
+		done(p, error);
+}
+
+static void
+upload_read(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	while (p->upload_done && evbuffer_get_length(in) && p->upload_left) {
+		size_t want = evbuffer_get_length(in);
+		int n;
+
+		if (want > p->upload_left)
+			want = (size_t)p->upload_left;
+		n = evbuffer_write_atmost(in, p->upload_fd, (ev_ssize_t)want);
+		if (n <= 0) {
+			upload_finish(p, errno ? -errno : -EIO);
+			return;
+		}
+		if (p->upload_left != UINT64_MAX)
+			p->upload_left -= (uint64_t)n;
+	}
+	if (p->upload_done && p->upload_left == 0)
+		upload_finish(p, 0);
+}
+
+static void
+upload_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct peer *p = arg;
+
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
+		upload_read(bev, p);
+		if (p->upload_done)
+			upload_finish(p, p->upload_left == UINT64_MAX ? 0 : -EPIPE);
+		return;
+	}
+	peer_close(p);
+}
+
+void
+peer_start_upload(struct peer *p, int fd, uint64_t limit, void (*done)(struct peer *p, int error))
+{
+	p->upload_fd = fd;
+	p->upload_left = limit;
+	p->upload_done = done;
+	bufferevent_setcb(p->bev, upload_read, NULL, upload_event, p);
+	bufferevent_enable(p->bev, EV_READ);
+	upload_read(p->bev, p);
+}
+
+void
+peer_set_write_cb(struct peer *p, bufferevent_data_cb cb)
+{
+	if (!p->closed)
+		bufferevent_setcb(p->bev, NULL, cb, peer_event_cb, p);
+}

@@ -1,0 +1,63 @@
+/* One client connection: reads request lines, runs one request at a time,
+ * writes the reply, and may then switch to a byte stream (an upload, a
+ * proxied attach, a log stream). Refcounted; freed from the event loop. */
+#pragma once
+
+#include <event2/bufferevent.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "proto.h"
+
+struct daemon;
+
+struct peer {
+	int refs;
+	bool closed;
+	bool busy;               /* a request is in flight */
+	struct daemon *d;
+	struct bufferevent *bev;
+	struct ucred cred;
+	json_t *req_id;          /* id of the request in flight */
+	/* streaming modes */
+	struct bufferevent *proxy;   /* attach: connection to the shim */
+	void (*on_proxy_end)(struct peer *p); /* shim side closed; decides when to close */
+	char stream_ctr[65];         /* container id of an attach or log stream */
+	void (*upload_done)(struct peer *p, int error);
+	int upload_fd;
+	uint64_t upload_left;        /* UINT64_MAX: until EOF */
+	void *stream_state;          /* logs follower etc. */
+	void (*stream_free)(struct peer *p);
+};
+
+/* Accept a connected socket; the peer owns fd from now on. */
+void peer_new(struct daemon *d, int fd);
+void peer_ref(struct peer *p);
+void peer_unref(struct peer *p);
+/* Close the connection now (pending output is dropped). */
+void peer_close(struct peer *p);
+/* Close once pending output has been written. */
+void peer_close_after_flush(struct peer *p);
+
+/* Reply to the request in flight; result is stolen. The peer reads the
+ * next request afterwards unless it switched to a stream. */
+void peer_reply(struct peer *p, json_t *result);
+void peer_reply_error(struct peer *p, int code, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Reply with a lite_err's message, choosing the kind from its code. */
+void peer_reply_err(struct peer *p, int code, const char *msg);
+
+/* After the reply: copy bytes both ways between the client and fd (a shim
+ * attach socket). on_done runs when the shim side closes. */
+int peer_start_proxy(struct peer *p, int fd);
+/* After the reply to import: write the bytes that follow (limit bytes, or
+ * until EOF when limit is UINT64_MAX) to fd, then call done. */
+void peer_start_upload(struct peer *p, int fd, uint64_t limit, void (*done)(struct peer *p, int error));
+/* Stream mode: cb runs whenever output drains below the low watermark;
+ * client input is ignored, a disconnect closes the peer. */
+void peer_set_write_cb(struct peer *p, bufferevent_data_cb cb);
+/* Queue raw bytes to the client. */
+void peer_write(struct peer *p, const void *data, size_t len);

@@ -1,0 +1,109 @@
+/* stop, kill, rm and wait: requests that act on one container and may be
+ * answered only when it has exited. */
+#include "req.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "ctr.h"
+#include "daemon.h"
+#include "log.h"
+
+/* Look up params.id for the caller; replies with the error itself. */
+static struct ctr *
+target(struct peer *p, json_t *params)
+{
+	struct lite_err err = { 0 };
+	struct ctr *c = NULL;
+	int r = ctr_lookup(p->d, proto_get_str(params, "id", ""), p->cred.uid, &c, &err);
+
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	lite_err_clear(&err);
+	return r < 0 ? NULL : c;
+}
+
+void
+req_stop(struct peer *p, json_t *params)
+{
+	long long timeout = proto_get_int(params, "timeout", 10);
+	struct ctr *c = target(p, params);
+
+	if (!c)
+		return;
+	if (timeout < 0 || timeout > 3600) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "invalid timeout %lld: expected 0 to 3600 seconds", timeout);
+		return;
+	}
+	if (!ctr_is_running(c)) {
+		peer_reply(p, json_pack("{s:b}", "was_running", 0));
+		return;
+	}
+	log_info("stopping container %.12s (timeout %llds)", c->spec.id, timeout);
+	ctr_add_waiter(c, WAITER_STOP, p);
+	ctr_stop(p->d, c, SIGTERM, (int)timeout);
+}
+
+void
+req_kill(struct peer *p, json_t *params)
+{
+	int sig = SIGKILL, r;
+	struct ctr *c = target(p, params);
+
+	if (!c)
+		return;
+	if (json_object_get(params, "signal") && proto_get_signal(params, "signal", &sig) < 0) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "invalid signal");
+		return;
+	}
+	if (!ctr_is_running(c)) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s is not running", c->spec.name);
+		return;
+	}
+	r = ctr_signal(p->d, c, sig);
+	if (r < 0)
+		peer_reply_err(p, r, "send signal");
+	else
+		peer_reply(p, json_object());
+}
+
+void
+req_rm(struct peer *p, json_t *params)
+{
+	bool force = proto_get_bool(params, "force", false);
+	struct ctr *c = target(p, params);
+
+	if (!c)
+		return;
+	if (ctr_is_running(c) && !force) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
+				 "cannot remove running container %s: stop it first or use rm -f", c->spec.name);
+		return;
+	}
+	if (ctr_is_running(c)) {
+		ctr_add_waiter(c, WAITER_RM, p);
+		ctr_stop(p->d, c, SIGKILL, 0);
+		return;
+	}
+	if (c->start_ev) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s is starting", c->spec.name);
+		return;
+	}
+	ctr_remove(p->d, c);
+	peer_reply(p, json_object());
+}
+
+void
+req_wait(struct peer *p, json_t *params)
+{
+	struct ctr *c = target(p, params);
+
+	if (!c)
+		return;
+	if (c->rt.status == CTR_EXITED) {
+		peer_reply(p, json_pack("{s:i, s:b}", "exit_code", c->rt.exit_code, "oom_killed", c->rt.oom_killed));
+		return;
+	}
+	ctr_add_waiter(c, WAITER_WAIT, p);
+}

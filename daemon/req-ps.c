@@ -1,0 +1,59 @@
+/* ps and inspect: views of the container table. */
+#include "req.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctr.h"
+#include "daemon.h"
+
+static json_t *
+summary(struct ctr *c, int64_t now)
+{
+	char status[96];
+
+	ctr_status_text(c, now, status, sizeof(status));
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:s, s:s, s:i, s:b, s:i}",
+			 "id", c->spec.id, "name", c->spec.name, "image", c->spec.image,
+			 "image_id", c->spec.image_id, "command", json_pack("[]"),
+			 "created", (json_int_t)c->spec.created, "state", ctr_status_name(c->rt.status),
+			 "status", status, "exit_code", c->rt.exit_code, "oom_killed", c->rt.oom_killed,
+			 "owner_uid", (int)c->spec.owner_uid);
+}
+
+void
+req_ps(struct peer *p, json_t *params)
+{
+	bool all = proto_get_bool(params, "all", false);
+	json_t *list = json_array();
+	int64_t now = time(NULL);
+	struct ctr *c;
+
+	TAILQ_FOREACH_REVERSE(c, &p->d->ctrs, ctr_list, entry) {
+		json_t *s, *cmd;
+
+		if (!ctr_visible_to(c, p->cred.uid) || c->removing || (!all && !ctr_is_running(c)))
+			continue;
+		s = summary(c, now);
+		cmd = json_object_get(s, "command");
+		for (char **a = c->spec.cmd; a && *a; a++)
+			json_array_append_new(cmd, json_string(*a));
+		json_array_append_new(list, s);
+	}
+	peer_reply(p, list);
+}
+
+void
+req_inspect(struct peer *p, json_t *params)
+{
+	struct lite_err err = { 0 };
+	struct ctr *c;
+	int r = ctr_lookup(p->d, proto_get_str(params, "id", ""), p->cred.uid, &c, &err);
+
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	else
+		peer_reply(p, ctr_inspect_json(p->d, c));
+	lite_err_clear(&err);
+}

@@ -1,0 +1,300 @@
+/* run: validate every param, resolve the image, create the container and
+ * start it through its shim; attached runs then proxy the shim's stream. */
+#include "req.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctr.h"
+#include "daemon.h"
+#include "image-store.h"
+#include "log.h"
+#include "str-util.h"
+
+#define MIN_MEMORY (6ULL << 20) /* Docker's floor: smaller limits cannot start a process */
+
+struct run_ctx {
+	struct peer *peer;
+	bool attach;
+};
+
+static bool
+hostname_is_valid(const char *h)
+{
+	size_t n = strlen(h);
+
+	if (n == 0 || n > 63 || h[0] == '-' || h[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)h[i]) && h[i] != '-' && h[i] != '.')
+			return false;
+	return true;
+}
+
+static char **
+strv_dup_json(json_t *a)
+{
+	size_t i, n = json_is_array(a) ? json_array_size(a) : 0;
+	char **v = calloc(n + 1, sizeof(char *));
+	json_t *e;
+
+	if (!v)
+		return NULL;
+	json_array_foreach(a, i, e)
+		v[i] = strdup(json_string_value(e));
+	return v;
+}
+
+/* Entrypoint + (cmd param, else the image's Cmd). */
+static char **
+build_cmd(json_t *params, json_t *img_cfg)
+{
+	json_t *entry = json_object_get(img_cfg, "Entrypoint");
+	json_t *cmd = json_object_get(params, "cmd");
+	json_t *all = json_array();
+	char **v;
+
+	if (!cmd || json_array_size(cmd) == 0)
+		cmd = json_object_get(img_cfg, "Cmd");
+	if (json_is_array(entry))
+		json_array_extend(all, entry);
+	if (json_is_array(cmd))
+		json_array_extend(all, cmd);
+	v = json_array_size(all) ? strv_dup_json(all) : NULL;
+	json_decref(all);
+	return v;
+}
+
+static bool
+env_has_key(json_t *env, const char *kv)
+{
+	size_t klen = strcspn(kv, "="), i;
+	json_t *e;
+
+	json_array_foreach(env, i, e)
+		if (strncmp(json_string_value(e), kv, klen) == 0 && json_string_value(e)[klen] == '=')
+			return true;
+	return false;
+}
+
+/* Image Env, overridden key by key by -e, plus HOSTNAME and HOME. */
+static char **
+build_env(json_t *params, json_t *img_cfg, const char *hostname)
+{
+	json_t *user = json_object_get(params, "env"), *img = json_object_get(img_cfg, "Env");
+	json_t *all = json_array(), *e;
+	char buf[128];
+	size_t i;
+	char **v;
+
+	json_array_foreach(img, i, e)
+		if (json_is_string(e) && !(json_is_array(user) && env_has_key(user, json_string_value(e))))
+			json_array_append(all, e);
+	if (json_is_array(user))
+		json_array_extend(all, user);
+	if (!env_has_key(all, "PATH="))
+		json_array_append_new(all, json_string("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+	snprintf(buf, sizeof(buf), "HOSTNAME=%s", hostname);
+	if (!env_has_key(all, buf))
+		json_array_append_new(all, json_string(buf));
+	if (!env_has_key(all, "HOME="))
+		json_array_append_new(all, json_string("HOME=/root"));
+	v = strv_dup_json(all);
+	json_decref(all);
+	return v;
+}
+
+static int
+parse_limits(json_t *params, struct cgroup_limits *l, struct lite_err *err)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int r;
+
+	r = proto_get_size(params, "memory", &l->memory_bytes);
+	if (r < 0 && r != -ENOENT)
+		return lite_err_set(err, EINVAL, "invalid --memory \"%s\": expected a size like 512m",
+				    proto_get_str(params, "memory", "?"));
+	if (l->memory_bytes && l->memory_bytes < MIN_MEMORY)
+		return lite_err_set(err, EINVAL, "invalid --memory: minimum memory limit allowed is 6MB");
+	l->memory_swap_bytes = proto_get_int(params, "memory_swap", 0);
+	if (l->memory_swap_bytes > 0 && (uint64_t)l->memory_swap_bytes < l->memory_bytes)
+		return lite_err_set(err, EINVAL, "invalid --memory-swap: must be at least --memory");
+	if (l->memory_swap_bytes && !l->memory_bytes)
+		return lite_err_set(err, EINVAL, "invalid --memory-swap: requires --memory");
+	r = proto_get_cpus(params, "cpus", &l->millicpus);
+	if (r < 0 && r != -ENOENT)
+		return lite_err_set(err, EINVAL, "invalid --cpus: expected a number like 0.5");
+	if (l->millicpus && (l->millicpus < 10 || l->millicpus > (uint64_t)ncpu * 1000))
+		return lite_err_set(err, EINVAL, "invalid --cpus: range of CPUs is from 0.01 to %ld.00, "
+				    "as there are only %ld CPUs available", ncpu, ncpu);
+	l->cpu_shares = (uint64_t)proto_get_int(params, "cpu_shares", 0);
+	if (proto_get_int(params, "cpu_shares", 0) < 0 || (l->cpu_shares && (l->cpu_shares < 2 || l->cpu_shares > 262144)))
+		return lite_err_set(err, EINVAL, "invalid --cpu-shares: expected 2 to 262144");
+	l->pids_limit = proto_get_int(params, "pids_limit", 0);
+	if (l->pids_limit < -1)
+		return lite_err_set(err, EINVAL, "invalid --pids-limit: expected a positive number or -1");
+	return 0;
+}
+
+static int
+check_identity(struct daemon *d, json_t *params, struct ctr *c, struct lite_err *err)
+{
+	const char *name = proto_get_str(params, "name", NULL);
+	const char *host = proto_get_str(params, "hostname", NULL);
+	json_t *env = json_object_get(params, "env"), *e;
+	size_t i;
+
+	json_array_foreach(env, i, e)
+		if (!env_is_valid(json_string_value(e)))
+			return lite_err_set(err, EINVAL, "invalid -e \"%s\": expected KEY=VALUE", json_string_value(e));
+	if (name && !name_is_valid(name))
+		return lite_err_set(err, EINVAL, "invalid --name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
+	if (name && ctr_by_name(d, name))
+		return lite_err_set(err, EEXIST, "the container name \"%s\" is already in use by container %.12s",
+				    name, ctr_by_name(d, name)->spec.id);
+	if (host && !hostname_is_valid(host))
+		return lite_err_set(err, EINVAL, "invalid --hostname \"%s\"", host);
+	ctr_generate_id(c->spec.id);
+	if (name)
+		snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
+	else
+		ctr_generate_name(d, c->spec.name, sizeof(c->spec.name));
+	snprintf(c->spec.hostname, sizeof(c->spec.hostname), "%.12s", host ? host : c->spec.id);
+	if (host)
+		snprintf(c->spec.hostname, sizeof(c->spec.hostname), "%s", host);
+	return 0;
+}
+
+static int
+build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct lite_err *err)
+{
+	const char *ref = proto_get_str(params, "image", "");
+	struct image *img = NULL;
+	char *image_id = NULL;
+	json_t *cfg;
+	int r;
+
+	r = check_identity(d, params, c, err);
+	if (r < 0 || (r = parse_limits(params, &c->spec.limits, err)) < 0)
+		return r;
+	r = image_resolve(d->cfg.data_root, ref, &image_id, err);
+	if (r < 0 || (r = image_load(d->cfg.data_root, image_id, &img, err)) < 0) {
+		free(image_id);
+		return r;
+	}
+	cfg = json_object_get(img->config, "config");
+	snprintf(c->spec.image, sizeof(c->spec.image), "%s", ref);
+	snprintf(c->spec.image_id, sizeof(c->spec.image_id), "%s", image_id);
+	free(image_id);
+	c->spec.cmd = build_cmd(params, cfg);
+	c->spec.env = build_env(params, cfg, c->spec.hostname);
+	if (json_is_string(json_object_get(cfg, "WorkingDir")))
+		snprintf(c->spec.cwd, sizeof(c->spec.cwd), "%s", json_string_value(json_object_get(cfg, "WorkingDir")));
+	image_free(img);
+	if (!c->spec.cmd || !c->spec.cmd[0] || !c->spec.cmd[0][0])
+		return lite_err_set(err, EINVAL, "no command specified and image '%s' has no default command", ref);
+	if (!c->spec.env)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	c->spec.owner_uid = uid;
+	c->spec.created = time(NULL);
+	c->spec.auto_remove = proto_get_bool(params, "rm", false);
+	c->spec.open_stdin = proto_get_bool(params, "stdin", false);
+	return 0;
+}
+
+/* The shim closed the attach stream: close the client once the container's
+ * exit is recorded (and --rm done), so what it asks next is consistent. */
+static void
+run_stream_end(struct peer *p)
+{
+	struct ctr *c;
+
+	TAILQ_FOREACH(c, &p->d->ctrs, entry) {
+		if (strcmp(c->spec.id, p->stream_ctr) == 0 && !c->removing && c->rt.status != CTR_EXITED) {
+			ctr_add_waiter(c, WAITER_CLOSE, p);
+			return;
+		}
+	}
+	peer_close_after_flush(p);
+}
+
+static void
+run_started(struct ctr *c, int error, const char *msg, void *arg)
+{
+	struct run_ctx *rc = arg;
+	struct peer *p = rc->peer;
+	struct daemon *d = the_daemon;
+	int fd;
+
+	if (error < 0) {
+		log_info("container %.12s failed to start: %s", c->spec.id, msg);
+		peer_reply_err(p, EIO, msg);
+		ctr_remove(d, c);
+		goto out;
+	}
+	c->rt.status = CTR_RUNNING;
+	c->rt.started_at = time(NULL);
+	ctr_save(d, c);
+	ctr_monitor_shim(d, c);
+	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : c->spec.open_stdin ? "attach stdin start\n" : "attach start\n");
+	if (fd < 0) {
+		peer_reply_err(p, fd, "connect to the container's shim");
+		goto out;
+	}
+	log_info("started container %.12s (%s)", c->spec.id, c->spec.name);
+	if (!rc->attach) {
+		close(fd);
+		peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
+		goto out;
+	}
+	peer_reply(p, json_pack("{s:s, s:s, s:b}", "id", c->spec.id, "name", c->spec.name, "stream", 1));
+	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", c->spec.id);
+	p->on_proxy_end = run_stream_end;
+	peer_start_proxy(p, fd);
+out:
+	peer_unref(p);
+	free(rc);
+}
+
+void
+req_run(struct peer *p, json_t *params)
+{
+	struct daemon *d = p->d;
+	struct lite_err err = { 0 };
+	struct run_ctx *rc = NULL;
+	struct ctr *c = ctr_new();
+	int r;
+
+	if (!c) {
+		peer_reply_err(p, ENOMEM, NULL);
+		return;
+	}
+	r = build_spec(d, params, p->cred.uid, c, &err);
+	if (r < 0) {
+		peer_reply_err(p, r, err.msg);
+		goto fail;
+	}
+	TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+	rc = calloc(1, sizeof(*rc));
+	r = rc ? ctr_create_and_spawn(d, c, run_started, rc, &err) : lite_err_set(&err, ENOMEM, "out of memory");
+	if (r < 0) {
+		peer_reply_err(p, r, err.msg);
+		ctr_remove(d, c);
+		free(rc);
+		lite_err_clear(&err);
+		return;
+	}
+	rc->peer = p;
+	rc->attach = proto_get_bool(params, "attach", false);
+	peer_ref(p);
+	lite_err_clear(&err);
+	return;
+fail:
+	lite_err_clear(&err);
+	ctr_free(c);
+}

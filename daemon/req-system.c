@@ -1,0 +1,56 @@
+/* version, ping and info: facts about the engine and the host. */
+#include "req.h"
+
+#include <sys/utsname.h>
+
+#include "config.h"
+#include "ctr.h"
+#include "daemon.h"
+#include "image-store.h"
+
+void
+req_version(struct peer *p, json_t *params)
+{
+	struct utsname u;
+
+	uname(&u);
+	peer_reply(p, json_pack("{s:s, s:s, s:s, s:s, s:s}", "version", LITE_VERSION,
+				"api_version", LITE_API_VERSION, "os", "linux", "arch", u.machine,
+				"kernel", u.release));
+}
+
+void
+req_ping(struct peer *p, json_t *params)
+{
+	peer_reply(p, json_object());
+}
+
+void
+req_info(struct peer *p, json_t *params)
+{
+	struct daemon *d = p->d;
+	struct utsname u;
+	json_t *images = NULL, *ctls = json_array();
+	int total = 0, running = 0;
+	struct ctr *c;
+
+	TAILQ_FOREACH(c, &d->ctrs, entry) {
+		if (!ctr_visible_to(c, p->cred.uid))
+			continue;
+		total++;
+		running += ctr_is_running(c);
+	}
+	for (int i = 0; i < CGROUP_CTL_MAX; i++)
+		if (d->cgroups.has[i])
+			json_array_append_new(ctls, json_string(cgroup_ctl_name((enum cgroup_ctl)i)));
+	(void)image_list(d->cfg.data_root, &images, NULL);
+	uname(&u);
+	peer_reply(p, json_pack("{s:s, s:i, s:i, s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s}",
+				"version", LITE_VERSION, "containers", total, "running", running,
+				"images", (json_int_t)(images ? json_array_size(images) : 0),
+				"cgroup_mode", d->cgroups.mode == CGROUP_MODE_V2 ? "v2" : "v1",
+				"cgroup_parent", d->cfg.cgroup_parent, "cgroup_controllers", ctls,
+				"data_root", d->cfg.data_root, "exec_root", d->cfg.exec_root,
+				"kernel", u.release, "arch", u.machine, "storage_driver", "overlay"));
+	json_decref(images);
+}

@@ -1,0 +1,207 @@
+/* lite-shim entry point: read the config the daemon wrote, open the attach
+ * socket, create the container's init, report "ok PID" or "err CODE MSG" on
+ * fd 3 to the daemon, then serve the container until it exits.
+ *
+ * Usage: lite-shim CONFIG.json   (fd 3: the daemon's sync pipe) */
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fs-util.h"
+#include "log.h"
+
+#define SYNC_FD 3
+
+static char *
+dup_str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+}
+
+static char **
+dup_strv(json_t *o, const char *key)
+{
+	json_t *arr = json_object_get(o, key), *e;
+	char **v;
+	size_t i;
+
+	if (!json_is_array(arr))
+		return calloc(1, sizeof(char *));
+	v = calloc(json_array_size(arr) + 1, sizeof(char *));
+	if (!v)
+		return NULL;
+	json_array_foreach(arr, i, e)
+		v[i] = strdup(json_is_string(e) ? json_string_value(e) : "");
+	return v;
+}
+
+int
+shim_config_load(const char *path, struct shim_config *c, char *errbuf, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+
+	memset(c, 0, sizeof(*c));
+	if (!root) {
+		snprintf(errbuf, errlen, "read %s: %s", path, jerr.text);
+		return -1;
+	}
+	c->id = dup_str(root, "id");
+	c->rootfs = dup_str(root, "rootfs");
+	c->lowerdir = dup_str(root, "lowerdir");
+	c->upperdir = dup_str(root, "upperdir");
+	c->workdir = dup_str(root, "workdir");
+	c->cmd = dup_strv(root, "cmd");
+	c->env = dup_strv(root, "env");
+	c->hostname = dup_str(root, "hostname");
+	c->cwd = dup_str(root, "cwd");
+	c->cgroup_procs = dup_strv(root, "cgroup_procs");
+	c->oom_file = dup_str(root, "oom_file");
+	c->log_path = dup_str(root, "log_path");
+	c->log_max = (size_t)json_integer_value(json_object_get(root, "log_max"));
+	c->exit_path = dup_str(root, "exit_path");
+	c->attach_path = dup_str(root, "attach_path");
+	c->open_stdin = json_is_true(json_object_get(root, "open_stdin"));
+	json_decref(root);
+	if (!c->id || !c->rootfs || !c->lowerdir || !c->upperdir || !c->workdir || !c->cmd ||
+	    !c->cmd[0] || !c->env || !c->log_path || !c->exit_path || !c->attach_path) {
+		snprintf(errbuf, errlen, "%s: missing required fields", path);
+		return -1;
+	}
+	if (!c->log_max)
+		c->log_max = 64u << 20;
+	return 0;
+}
+
+static void
+strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+void
+shim_config_free(struct shim_config *c)
+{
+	free(c->id);
+	free(c->rootfs);
+	free(c->lowerdir);
+	free(c->upperdir);
+	free(c->workdir);
+	strv_free(c->cmd);
+	strv_free(c->env);
+	free(c->hostname);
+	free(c->cwd);
+	strv_free(c->cgroup_procs);
+	free(c->oom_file);
+	free(c->log_path);
+	free(c->exit_path);
+	free(c->attach_path);
+}
+
+static int
+listen_unix(const char *path, char *errbuf, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(errbuf, errlen, "socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		goto fail;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 || listen(fd, 16) < 0) {
+		close(fd);
+		goto fail;
+	}
+	return fd;
+fail:
+	snprintf(errbuf, errlen, "attach socket %s: %s", path, strerror(errno));
+	return -1;
+}
+
+/* Wait for init's "ready" record, or its set-up failure. */
+static int
+await_ready(struct spawn_result *sp, char *errbuf, size_t errlen)
+{
+	struct spawn_error e;
+	ssize_t n = read_all(sp->error_fd, &e, sizeof(e));
+
+	if (n == (ssize_t)sizeof(e) && e.exit_code == 0)
+		return 0;
+	if (n == (ssize_t)sizeof(e)) {
+		e.msg[sizeof(e.msg) - 1] = '\0';
+		snprintf(errbuf, errlen, "%s", e.msg);
+	} else {
+		snprintf(errbuf, errlen, "container init died during set-up");
+	}
+	return -1;
+}
+
+/* One line to the daemon: "ok PID" or "err CODE MESSAGE". */
+static void
+report(bool ok, long n, const char *msg)
+{
+	char line[600];
+	int len = ok ? snprintf(line, sizeof(line), "ok %ld\n", n)
+		     : snprintf(line, sizeof(line), "err %ld %s\n", n, msg);
+
+	(void)!write_all(SYNC_FD, line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
+	close(SYNC_FD);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct shim_config c;
+	struct spawn_result sp;
+	char err[512] = "";
+	int listen_fd, r;
+
+	log_init("lite-shim", LOG_LVL_INFO);
+	if (argc != 2) {
+		fprintf(stderr, "usage: lite-shim CONFIG.json (started by containerd-lite)\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (fcntl(SYNC_FD, F_SETFD, FD_CLOEXEC) < 0) {
+		fprintf(stderr, "lite-shim: fd 3 must be the daemon's sync pipe\n");
+		return 2;
+	}
+	if (shim_config_load(argv[1], &c, err, sizeof(err)) < 0) {
+		report(false, 125, err);
+		return 1;
+	}
+	listen_fd = listen_unix(c.attach_path, err, sizeof(err));
+	if (listen_fd < 0 || spawn_container(&c, &sp, err, sizeof(err)) < 0 ||
+	    await_ready(&sp, err, sizeof(err)) < 0) {
+		report(false, 125, err);
+		if (c.attach_path)
+			unlink(c.attach_path);
+		return 1;
+	}
+	report(true, (long)sp.pid, NULL);
+	r = shim_io_run(&c, &sp, listen_fd);
+	unlink(c.attach_path);
+	shim_config_free(&c);
+	return r;
+}

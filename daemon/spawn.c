@@ -1,0 +1,108 @@
+/* Shim side of container creation: stdio pipes, then clone3 into new PID,
+ * mount, UTS, IPC and network namespaces with a pidfd for race-free reaping.
+ * The child continues in rootfs.c and waits there for the start byte. */
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+#define PIPE_BYTES (1 << 20) /* large pipes: fewer wake-ups when streaming */
+
+static pid_t
+clone3_with_pidfd(uint64_t flags, int *ret_pidfd)
+{
+	struct clone_args args = {
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+		.exit_signal = SIGCHLD,
+	};
+
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static int
+make_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	(void)fcntl(fds[0], F_SETPIPE_SZ, PIPE_BYTES);
+	return 0;
+}
+
+static void
+close_pair(int fds[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+static void __attribute__((noreturn))
+child_main(const struct shim_config *c, int in[2], int out[2], int err[2], int start[2], int errp[2])
+{
+	int devnull = -1;
+
+	if (in[0] < 0)
+		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (dup2(in[0] >= 0 ? in[0] : devnull, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
+		_exit(125);
+	setsid();
+	signal(SIGPIPE, SIG_DFL);
+	/* every inherited descriptor but stdio closes on execve */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	close(start[1]);
+	close(errp[0]);
+	rootfs_setup_and_exec(c, start[0], errp[1]);
+}
+
+int
+spawn_container(const struct shim_config *c, struct spawn_result *ret, char *errbuf, size_t errlen)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int start[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int pidfd = -1;
+	pid_t pid;
+
+	if ((c->open_stdin && make_pipe(in) < 0) || make_pipe(out) < 0 || make_pipe(err) < 0 ||
+	    pipe2(start, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+		snprintf(errbuf, errlen, "create pipes: %s", strerror(errno));
+		goto fail;
+	}
+	pid = clone3_with_pidfd(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET, &pidfd);
+	if (pid < 0) {
+		snprintf(errbuf, errlen, "clone new namespaces: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0)
+		child_main(c, in, out, err, start, errp);
+
+	close(start[0]);
+	close(errp[1]);
+	if (in[0] >= 0)
+		close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	*ret = (struct spawn_result){
+		.pid = pid, .pidfd = pidfd, .start_fd = start[1], .error_fd = errp[0],
+		.stdin_fd = in[1], .stdout_fd = out[0], .stderr_fd = err[0],
+	};
+	return 0;
+fail:
+	close_pair(in);
+	close_pair(out);
+	close_pair(err);
+	close_pair(start);
+	close_pair(errp);
+	return -1;
+}

@@ -1,0 +1,47 @@
+#!/bin/bash
+# Install the Debian 12 packages lite needs to build and run; with --test,
+# also those its test suite needs.  Idempotent and non-interactive: when
+# every package is already installed it does nothing (and needs no network).
+#
+#   usage: install-deps.sh [--test]
+set -euo pipefail
+
+build_pkgs=(build-essential meson ninja-build pkg-config
+	libevent-dev libjansson-dev libarchive-dev nettle-dev libcmocka-dev)
+runtime_pkgs=(busybox-static socat)
+test_pkgs=(util-linux iproute2 procps python3 systemd)
+
+die() { echo "install-deps: $*" >&2; exit 1; }
+
+pkgs=("${build_pkgs[@]}" "${runtime_pkgs[@]}")
+case ${1:-} in
+--test) pkgs+=("${test_pkgs[@]}") ;;
+'') ;;
+-h | --help) echo "usage: $0 [--test]"; exit 0 ;;
+*) die "usage: $0 [--test]" ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$status" = installed ] || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps: all ${#pkgs[@]} packages already installed"
+	exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || die "must run as root to install: ${missing[*]}"
+	sudo=(sudo)
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt_opts=(-q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update ||
+	die "apt-get update failed"
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y \
+	--no-install-recommends "${missing[@]}" </dev/null ||
+	die "apt-get install failed: ${missing[*]}"

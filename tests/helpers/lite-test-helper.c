@@ -1,0 +1,280 @@
+/*
+ * lite-test-helper: a small static program that integration tests run
+ * inside containers, to observe what busybox alone cannot show (tty state,
+ * signal delivery, memory limits, zombie reaping).  One subcommand per
+ * behaviour; output is one short line per fact, flushed at once, so a test
+ * can read it through a pipe, a pty or a container log.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"usage: lite-test-helper COMMAND [ARG]\n"
+	"  isatty        print \"tty|notty tty|notty\" for fd 0 and 1;\n"
+	"                exit 0 if stdin is a tty, else 1\n"
+	"  sleep SECS    sleep SECS seconds (fractions allowed)\n"
+	"  exit N        exit with status N (0-255)\n"
+	"  memhog MB     allocate and touch MB MiB, print \"allocated MB MB\"\n"
+	"  orphans N     fork N grandchildren that outlive their parent, print\n"
+	"                \"orphans PID...\"; each exits after about 200 ms\n"
+	"  pid           print getpid()\n"
+	"  sigwait       print \"ready\", then \"got SIGNAME\" per INT TERM HUP\n"
+	"                QUIT USR1 USR2 received; exit 0 after TERM\n"
+	"  winsize       print \"ROWS COLS\" of stdin's tty\n"
+	"  cat           copy stdin to stdout\n";
+
+static int
+usage(void)
+{
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+/* Parse a non-negative decimal integer no larger than max. */
+static bool
+parse_uint(const char *s, long max, long *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max)
+		return false;
+	*ret = v;
+	return true;
+}
+
+static int
+cmd_isatty(void)
+{
+	bool in = isatty(0), out = isatty(1);
+
+	printf("%s %s\n", in ? "tty" : "notty", out ? "tty" : "notty");
+	return in ? 0 : 1;
+}
+
+static int
+cmd_sleep(const char *arg)
+{
+	struct timespec ts;
+	char *end;
+	double secs;
+
+	errno = 0;
+	secs = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(secs >= 0) || secs > 1e9)
+		return usage();
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static int
+cmd_memhog(long mb)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)mb << 20;
+	volatile char *p;
+
+	p = malloc(len ? len : 1);
+	if (!p) {
+		perror("malloc");
+		return 1;
+	}
+	for (size_t off = 0; off < len; off += (size_t)page)
+		p[off] = 1;
+	printf("allocated %ld MB\n", mb);
+	return 0;
+}
+
+/*
+ * The child forks the grandchildren and exits at once, so they are
+ * reparented to the container's init (or the nearest subreaper), which must
+ * reap them when they exit.
+ */
+static int
+cmd_orphans(long n)
+{
+	int pfd[2], status;
+	pid_t child;
+
+	if (pipe(pfd) < 0) {
+		perror("pipe");
+		return 1;
+	}
+	child = fork();
+	if (child < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (child == 0) {
+		close(pfd[0]);
+		for (long i = 0; i < n; i++) {
+			pid_t g = fork();
+			if (g == 0) {
+				struct timespec ts = { 0, 200 * 1000 * 1000 };
+				close(pfd[1]);
+				nanosleep(&ts, NULL);
+				_exit(0);
+			}
+			if (g > 0 && write(pfd[1], &g, sizeof(g)) != sizeof(g))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (waitpid(child, &status, 0) < 0) {
+		perror("waitpid");
+		return 1;
+	}
+	fputs("orphans", stdout);
+	for (pid_t g; read(pfd[0], &g, sizeof(g)) == sizeof(g);)
+		printf(" %d", (int)g);
+	putchar('\n');
+	close(pfd[0]);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+/* Signals are written to a self-pipe by the handler and named by main. */
+static int sig_pipe[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char c = (unsigned char)sig;
+
+	(void)!write(sig_pipe[1], &c, 1);
+	errno = saved;
+}
+
+static int
+cmd_sigwait(void)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} sigs[] = {
+		{ SIGINT, "SIGINT" },   { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" },
+		{ SIGQUIT, "SIGQUIT" }, { SIGUSR1, "SIGUSR1" }, { SIGUSR2, "SIGUSR2" },
+	};
+	struct sigaction sa;
+	unsigned char c;
+
+	if (pipe(sig_pipe) < 0) {
+		perror("pipe");
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i].sig, &sa, NULL) < 0) {
+			perror("sigaction");
+			return 1;
+		}
+	puts("ready");
+	fflush(stdout);
+	for (;;) {
+		ssize_t r = read(sig_pipe[0], &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r != 1)
+			return 1;
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			if (sigs[i].sig == c)
+				printf("got %s\n", sigs[i].name);
+		fflush(stdout);
+		if (c == SIGTERM)
+			return 0;
+	}
+}
+
+static int
+cmd_winsize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(0, TIOCGWINSZ, &ws) < 0) {
+		perror("TIOCGWINSZ");
+		return 1;
+	}
+	printf("%u %u\n", ws.ws_row, ws.ws_col);
+	return 0;
+}
+
+static int
+cmd_cat(void)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t r = read(0, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			perror("read");
+			return 1;
+		}
+		if (r == 0)
+			return 0;
+		for (ssize_t off = 0; off < r;) {
+			ssize_t w = write(1, buf + off, (size_t)(r - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				perror("write");
+				return 1;
+			}
+			off += w;
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *arg = argc > 2 ? argv[2] : NULL;
+	long n;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!cmd)
+		return usage();
+
+	if (argc == 2) {
+		if (!strcmp(cmd, "isatty"))
+			return cmd_isatty();
+		if (!strcmp(cmd, "pid"))
+			return printf("%d\n", (int)getpid()) < 0;
+		if (!strcmp(cmd, "sigwait"))
+			return cmd_sigwait();
+		if (!strcmp(cmd, "winsize"))
+			return cmd_winsize();
+		if (!strcmp(cmd, "cat"))
+			return cmd_cat();
+	} else if (argc == 3) {
+		if (!strcmp(cmd, "sleep"))
+			return cmd_sleep(arg);
+		if (!strcmp(cmd, "exit") && parse_uint(arg, 255, &n))
+			return (int)n;
+		if (!strcmp(cmd, "memhog") && parse_uint(arg, LONG_MAX >> 20, &n))
+			return cmd_memhog(n);
+		if (!strcmp(cmd, "orphans") && parse_uint(arg, 4096, &n))
+			return cmd_orphans(n);
+	}
+	return usage();
+}
