@@ -144,6 +144,7 @@ exec_shim(struct daemon *d, const char *xdir, const char *dir, int sync_fd)
 		_exit(125);
 	syscall(SYS_close_range, 4, ~0U, 0);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL); /* the daemon ignores it; the shim must reap */
 	execl(d->shim_path, "lite-shim", config, (char *)NULL);
 	dprintf(3, "err 125 exec %s: %s\n", d->shim_path, strerror(errno));
 	_exit(125);

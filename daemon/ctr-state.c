@@ -131,10 +131,11 @@ parse_runtime(json_t *o, struct ctr_runtime *rt)
 	json_int_t started = 0, finished = 0;
 	int shim = 0, init = 0, code = 0, oom = 0;
 
-	if (json_unpack(o, "{s:s, s?i, s?i, s?i, s?b, s?I, s?I, s?s}", "status", &status,
+	if (json_unpack(o, "{s:s, s?i, s?i, s?i, s?b, s?I, s?I}", "status", &status,
 			"shim_pid", &shim, "init_pid", &init, "exit_code", &code, "oom_killed", &oom,
-			"started_at", &started, "finished_at", &finished, "error", &error) < 0)
+			"started_at", &started, "finished_at", &finished) < 0)
 		return -EINVAL;
+	error = json_string_value(json_object_get(o, "error")); /* null when none */
 	rt->status = CTR_STATUS_MAX;
 	for (int i = 0; i < CTR_STATUS_MAX; i++)
 		if (strcmp(status, status_names[i]) == 0)

@@ -183,6 +183,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL); /* inherited dispositions must not auto-reap init */
 	if (fcntl(SYNC_FD, F_SETFD, FD_CLOEXEC) < 0) {
 		fprintf(stderr, "lite-shim: fd 3 must be the daemon's sync pipe\n");
 		return 2;
