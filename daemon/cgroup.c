@@ -7,6 +7,7 @@
  * by cgroup_dir() (a single component). PARENT itself is never removed, and
  * only pids read from a cgroup.procs below it are signalled (never our own). */
 #include "cgroup.h"
+#include "cgroup-internal.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
@@ -25,16 +26,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* Internal interface of cgroup.c, cgroup-v1.c and cgroup-v2.c. There is no
- * private header yet: keep the three copies of this block identical. */
-int cgroup_path(char *buf, size_t len, const char *dir, const char *file);
-int cgroup_write_knob(const char *dir, const char *file, const char *value, struct lite_err *err);
-int cgroup_kill_procs(const char *dir);
-int cgroup_remove_tree(const char *dir, bool use_kill_file, struct lite_err *err);
-int cgroup_v1_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
-int cgroup_v1_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err);
-int cgroup_v2_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
-int cgroup_v2_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err);
 
 #define RMDIR_TRIES    100
 #define RMDIR_SLEEP_US 10000 /* 100 x 10 ms: about 1 s while the kernel reaps */

@@ -88,7 +88,7 @@ DAEMON_PID=
 export LITE_HOST=unix://$SOCK
 
 # lite ARGS... : the client, bounded in time, stdin from /dev/null
-lite() { timeout -k 5 "${LITE_TIMEOUT:-60}" "$LITE" "$@" </dev/null; }
+lite() { timeout -k 5 "${LITE_TIMEOUT:-30}" "$LITE" "$@" </dev/null; }
 
 # capture CMD... : sets OUT, ERR (trailing newlines stripped) and RC
 capture() {

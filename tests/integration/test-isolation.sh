@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 # --- pid namespace
 capture lite run testimg cat /proc/1/cmdline
-is "$(printf '%s' "$OUT" | tr '\0' ' ')" "cat /proc/1/cmdline" "the command is PID 1"
+is "$(tr '\0' ' ' <"$T/.out")" "cat /proc/1/cmdline " "the command is PID 1 (/proc/1/cmdline)"
 
 capture lite run testimg ps
 is_rc 0 "ps runs"
