@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "fs-util.h"
 #include "log.h"
 #include "req.h"
 
@@ -20,6 +21,7 @@
 
 static void peer_read_cb(struct bufferevent *bev, void *arg);
 static void peer_event_cb(struct bufferevent *bev, short what, void *arg);
+static void proxy_shim_drained(struct bufferevent *bev, void *arg);
 
 void
 peer_ref(struct peer *p)
@@ -92,6 +94,7 @@ peer_close_after_flush(struct peer *p)
 		bufferevent_free(p->proxy);
 		p->proxy = NULL;
 	}
+	p->draining = true;
 	bufferevent_disable(p->bev, EV_READ);
 	bufferevent_setcb(p->bev, NULL, close_when_drained, peer_event_cb, p);
 	close_when_drained(p->bev, p);
@@ -207,17 +210,27 @@ peer_read_cb(struct bufferevent *bev, void *arg)
 	struct peer *p = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
+	if (p->discarding) {
+		struct evbuffer_ptr nl = evbuffer_search(in, "\n", 1, NULL);
+		evbuffer_drain(in, nl.pos < 0 ? evbuffer_get_length(in) : (size_t)nl.pos + 1);
+		if (nl.pos >= 0)
+			peer_close_after_flush(p);
+		return;
+	}
 	peer_ref(p);
-	while (!p->closed && !p->busy && !p->proxy && !p->upload_done && !p->stream_state) {
+	while (!p->closed && !p->draining && !p->busy && !p->proxy && !p->upload_done && !p->stream_state) {
 		size_t len;
 		char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
 
 		if (!line) {
 			if (evbuffer_get_length(in) > PROTO_MAX_LINE) {
+				/* answer now, then discard the rest of the line so a
+				 * client still writing it can read the error */
+				evbuffer_drain(in, evbuffer_get_length(in));
 				p->busy = true;
 				peer_reply_error(p, PROTO_E_INVALID_REQUEST, PROTO_KIND_TOO_LARGE,
 						 "request line longer than %d bytes", PROTO_MAX_LINE);
-				peer_close_after_flush(p);
+				p->discarding = true;
 			}
 			break;
 		}
@@ -235,13 +248,19 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct peer *p = arg;
 
-	if ((what & BEV_EVENT_EOF) && (p->proxy || p->stream_state || p->busy) && !(what & BEV_EVENT_ERROR)) {
-		/* half-close: the client is done sending; keep streaming to it */
-		if (p->proxy)
-			shutdown(bufferevent_getfd(p->proxy), SHUT_WR);
+	if (!(what & BEV_EVENT_EOF) || (what & BEV_EVENT_ERROR)) {
+		peer_close(p);
 		return;
 	}
-	peer_close(p);
+	/* a half-close: the client is done sending but may still read */
+	if (p->proxy) {
+		p->proxy_eof = true;
+		proxy_shim_drained(p->proxy, p);
+		return;
+	}
+	if (p->stream_state || p->busy)
+		return; /* the reply or stream in flight ends the connection */
+	peer_close_after_flush(p);
 }
 
 void
@@ -283,6 +302,16 @@ peer_new(struct daemon *d, int fd)
 }
 
 /* --- attach proxy: client <-> shim, with backpressure both ways --- */
+
+/* Pass the client's half-close on once its last bytes reached the shim. */
+static void
+proxy_shim_drained(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+
+	if (p->proxy_eof && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		shutdown(bufferevent_getfd(bev), SHUT_WR);
+}
 
 static void
 proxy_shim_read(struct bufferevent *bev, void *arg)
@@ -339,7 +368,8 @@ peer_start_proxy(struct peer *p, int fd)
 		close(fd);
 		return -ENOMEM;
 	}
-	bufferevent_setcb(p->proxy, proxy_shim_read, NULL, proxy_shim_event, p);
+	fd_set_nonblock(fd, 1);
+	bufferevent_setcb(p->proxy, proxy_shim_read, proxy_shim_drained, proxy_shim_event, p);
 	bufferevent_enable(p->proxy, EV_READ | EV_WRITE);
 	bufferevent_setwatermark(p->bev, EV_WRITE, PROXY_HIGH_WATER / 2, 0);
 	bufferevent_setcb(p->bev, proxy_client_read, proxy_client_drained, peer_event_cb, p);

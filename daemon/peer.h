@@ -18,12 +18,15 @@ struct peer {
 	int refs;
 	bool closed;
 	bool busy;               /* a request is in flight */
+	bool discarding;         /* dropping the rest of an oversize line */
+	bool draining;           /* closing once output is flushed; reads no more */
 	struct daemon *d;
 	struct bufferevent *bev;
 	struct ucred cred;
 	json_t *req_id;          /* id of the request in flight */
 	/* streaming modes */
 	struct bufferevent *proxy;   /* attach: connection to the shim */
+	bool proxy_eof;              /* the client half-closed; pass it on when drained */
 	void (*on_proxy_end)(struct peer *p); /* shim side closed; decides when to close */
 	char stream_ctr[65];         /* container id of an attach or log stream */
 	void (*upload_done)(struct peer *p, int error);

@@ -531,6 +531,10 @@ dispatch(struct shim *s, void *ptr, uint32_t events)
 			client_drop(s, c);
 			break;
 		}
+		if (c->read_eof && (events & (EPOLLHUP | EPOLLERR))) {
+			client_drop(s, c); /* gone both ways */
+			break;
+		}
 		if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
 			on_client_readable(s, c);
 		pipes_update(s);

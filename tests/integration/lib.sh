@@ -251,6 +251,7 @@ _kill_pids() { # SIG PID...
 _cleanup() {
 	local rc=$? p pids d i
 	trap - EXIT INT TERM
+	trap '' PIPE	# a closed stdout must not stop the cleanup
 	set +e
 	if [ "$LIB_NO_TAP" != 1 ] && [ "$TAP_DONE" != 1 ]; then
 		echo "Bail out! script ended early (rc=$rc) after $TAP_N tests"

@@ -19,7 +19,8 @@ ok "c1 is running" wait_for 10 is_running c1
 
 is "$(ifield c1 cgroup.mode)" "$MODE" "inspect cgroup.mode matches the host ($MODE)"
 is "$(ifield c1 config.memory)" 104857600 "inspect config.memory = 104857600"
-is "$(ifield c1 config.cpus)" 0.5 "inspect config.cpus = 0.5"
+cpus=$(ifield c1 config.cpus)
+is "$("$PY" -c 'import sys; print(float(sys.argv[1]))' "$cpus" 2>&1)" 0.5 "inspect config.cpus = 0.5 (got $cpus)"
 is "$(ifield c1 config.pids_limit)" 20 "inspect config.pids_limit = 20"
 
 if [ "$MODE" = v2 ]; then
@@ -41,6 +42,12 @@ else
 		like "$cgs" "^[0-9]+:([a-z_,]*,)?$ctl(,[a-z_,]*)?:/$CGP/$ID\$" "the container's process is in its $ctl cgroup"
 	done
 fi
+
+capture lite run -d --name c0 testimg sleep 300
+ID0=$OUT
+p0=$(readcg pids "$ID0" pids.max)
+like "$p0" '^[0-9]+$' "without --pids-limit a default pids limit applies (pids.max = $p0)"
+lite rm -f c0 >/dev/null 2>&1
 
 capture lite run --pids-limit 20 testimg sh -c 'for i in $(seq 40); do sleep 2 & done; wait; echo all-forked'
 unlike "$OUT" all-forked "--pids-limit 20 stops a fork loop of 40"
