@@ -3,7 +3,6 @@
 #include "daemon.h"
 
 #include <errno.h>
-#include <event2/thread.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <libgen.h>
@@ -134,21 +133,22 @@ parse_args(int argc, char **argv, struct daemon_config *cfg)
 		fatalx("--data-root and --exec-root must be absolute paths");
 }
 
+/* Helpers live next to the daemon (a build tree) or in libexecdir. */
 static void
-find_shim(struct daemon *d)
+find_helper(const char *name, char *buf, size_t len)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	if (n > 0) {
 		self[n] = '\0';
-		snprintf(d->shim_path, sizeof(d->shim_path), "%s/lite-shim", dirname(self));
-		if (access(d->shim_path, X_OK) == 0)
+		snprintf(buf, len, "%s/%s", dirname(self), name);
+		if (access(buf, X_OK) == 0)
 			return;
 	}
-	snprintf(d->shim_path, sizeof(d->shim_path), "%s/lite-shim", LITE_LIBEXECDIR);
-	if (access(d->shim_path, X_OK) < 0)
-		fatal("cannot find lite-shim next to the daemon or in %s", LITE_LIBEXECDIR);
+	snprintf(buf, len, "%s/%s", LITE_LIBEXECDIR, name);
+	if (access(buf, X_OK) < 0)
+		fatal("cannot find %s next to the daemon or in %s", name, LITE_LIBEXECDIR);
 }
 
 static void
@@ -197,9 +197,10 @@ main(int argc, char **argv)
 	umask(022);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGCHLD, SIG_IGN); /* shims are reaped by the kernel; pidfds tell us they exited */
-	find_shim(&d);
+	find_helper("lite-shim", d.shim_path, sizeof(d.shim_path));
+	find_helper("lite-import", d.import_path, sizeof(d.import_path));
 	prepare_dirs(&d);
-	if (evthread_use_pthreads() < 0 || !(d.base = event_base_new()))
+	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
 	ctr_restore_all(&d);
 	server_listen(&d);

@@ -1,11 +1,13 @@
 /* import and images. An import's tarball arrives on the connection right
- * after the request line; it is spooled to DATA_ROOT/tmp and unpacked on a
- * worker thread, so the loop keeps answering others meanwhile. */
+ * after the request line; it is spooled to DATA_ROOT/tmp and unpacked by
+ * lite-import, a child process, so the loop keeps answering others and the
+ * archive is never parsed inside the daemon. */
 #include "req.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,43 +16,107 @@
 #include "daemon.h"
 #include "image-store.h"
 #include "log.h"
-#include "worker.h"
+
+#define IMPORT_REPLY_MAX 1024
 
 struct import_job {
 	struct peer *peer;
 	char path[PATH_MAX];
 	char ref[300];
-	char *image_id;
-	struct lite_err err;
-	int r;
+	int out_fd;             /* lite-import's stdout */
+	struct event *ev;
+	char reply[IMPORT_REPLY_MAX];
+	size_t reply_len;
 };
 
 static void
-import_work(void *arg)
+import_job_free(struct import_job *j)
 {
-	struct import_job *j = arg;
+	if (j->ev)
+		event_free(j->ev);
+	if (j->out_fd >= 0)
+		close(j->out_fd);
+	unlink(j->path);
+	peer_close_after_flush(j->peer);
+	peer_unref(j->peer);
+	free(j);
+}
 
-	j->r = image_import_tar(j->peer->d->cfg.data_root, j->path, j->ref, &j->image_id, &j->err);
+/* lite-import's one line: "ok ID" or "err ERRNO MESSAGE". */
+static void
+import_finish(struct import_job *j)
+{
+	char *nl = memchr(j->reply, '\n', j->reply_len);
+	int code = EIO, off = 0;
+
+	if (nl)
+		*nl = '\0';
+	else
+		j->reply[j->reply_len < IMPORT_REPLY_MAX ? j->reply_len : IMPORT_REPLY_MAX - 1] = '\0';
+	if (strncmp(j->reply, "ok ", 3) == 0) {
+		log_info("imported %s as %s", j->ref, j->reply + 3);
+		peer_reply(j->peer, json_pack("{s:s, s:s}", "id", j->reply + 3, "ref", j->ref));
+	} else if (sscanf(j->reply, "err %d %n", &code, &off) >= 1 && off > 0) {
+		char msg[IMPORT_REPLY_MAX + 32], *spool = strstr(j->reply + off, j->path);
+
+		/* the spool file's name means nothing to the user */
+		if (spool)
+			snprintf(msg, sizeof(msg), "%.*s<uploaded tarball>%s", (int)(spool - (j->reply + off)),
+				 j->reply + off, spool + strlen(j->path));
+		else
+			snprintf(msg, sizeof(msg), "%s", j->reply + off);
+		log_info("import of '%s' failed: %s", j->ref, msg);
+		peer_reply_err(j->peer, code, msg);
+	} else {
+		peer_reply_err(j->peer, EIO, "import: the unpacker died (see the daemon's log)");
+	}
+	import_job_free(j);
 }
 
 static void
-import_done(void *arg)
+on_import_output(evutil_socket_t fd, short what, void *arg)
 {
 	struct import_job *j = arg;
+	ssize_t n = read(fd, j->reply + j->reply_len, IMPORT_REPLY_MAX - 1 - j->reply_len);
 
-	unlink(j->path);
-	if (j->r < 0) {
-		log_info("import of '%s' failed: %s", j->ref, j->err.msg ? j->err.msg : "error");
-		peer_reply_err(j->peer, j->r, j->err.msg);
-	} else {
-		log_info("imported %s as %s", j->ref, j->image_id);
-		peer_reply(j->peer, json_pack("{s:s, s:s}", "id", j->image_id, "ref", j->ref));
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n > 0 && j->reply_len + (size_t)n < IMPORT_REPLY_MAX - 1) {
+		j->reply_len += (size_t)n;
+		return;
 	}
-	peer_close_after_flush(j->peer);
-	peer_unref(j->peer);
-	lite_err_clear(&j->err);
-	free(j->image_id);
-	free(j);
+	if (n > 0)
+		j->reply_len += (size_t)n;
+	import_finish(j);
+}
+
+static int
+spawn_importer(struct daemon *d, struct import_job *j)
+{
+	int out[2];
+	pid_t pid;
+
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(out[0]);
+		close(out[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(out[1], 1) < 0)
+			_exit(127);
+		execl(d->import_path, "lite-import", d->cfg.data_root, j->path, j->ref, (char *)NULL);
+		dprintf(1, "err %d cannot run %s\n", errno, d->import_path);
+		_exit(127);
+	}
+	close(out[1]);
+	j->out_fd = out[0];
+	j->ev = event_new(d->base, out[0], EV_READ | EV_PERSIST, on_import_output, j);
+	event_add(j->ev, NULL);
+	return 0;
 }
 
 static void
@@ -63,20 +129,16 @@ upload_done(struct peer *p, int error)
 	close(p->upload_fd);
 	p->upload_fd = -1;
 	if (error < 0 || p->closed) {
-		unlink(j->path);
 		if (!p->closed)
 			peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_INTERNAL,
 					 "import: receiving the tarball failed: %s", strerror(-error));
-		peer_close_after_flush(p);
-		peer_unref(p);
-		free(j);
+		import_job_free(j);
 		return;
 	}
-	r = worker_run(p->d->base, import_work, import_done, j);
+	r = spawn_importer(p->d, j);
 	if (r < 0) {
-		j->r = r;
-		lite_err_sys(&j->err, r, "import: start worker");
-		import_done(j);
+		peer_reply_err(p, r, "import: cannot start lite-import");
+		import_job_free(j);
 	}
 }
 
@@ -88,6 +150,8 @@ req_import(struct peer *p, json_t *params)
 	int fd;
 
 	j = calloc(1, sizeof(*j));
+	if (j)
+		j->out_fd = -1;
 	if (!j || image_ref_normalize(proto_get_str(params, "ref", ""), j->ref, sizeof(j->ref)) < 0) {
 		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID,
 				 "invalid image name '%s': use lowercase NAME[:TAG]", proto_get_str(params, "ref", ""));
