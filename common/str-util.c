@@ -240,7 +240,7 @@ format_size(uint64_t bytes, char *buf, size_t len)
 	double v = (double)bytes;
 	size_t u = 0;
 
-	while (v >= 1000 && u + 1 < sizeof(units) / sizeof(units[0])) {
+	while (v >= 999.5 && u + 1 < sizeof(units) / sizeof(units[0])) {
 		v /= 1000;
 		u++;
 	}

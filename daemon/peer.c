@@ -159,6 +159,7 @@ peer_reply_error(struct peer *p, int code, const char *kind, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(err.message, sizeof(err.message), fmt, ap);
 	va_end(ap);
+	proto_utf8_sanitize(err.message);
 	reply_error(p, &err);
 }
 

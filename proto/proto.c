@@ -69,6 +69,33 @@ proto_params(size_t *ret_n)
 	return params_table;
 }
 
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_seq_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+
+	if (s[0] == 0xc0 || s[0] == 0xc1 || s[0] > 0xf4)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+void
+proto_utf8_sanitize(char *s)
+{
+	while (*s) {
+		size_t n = utf8_seq_len((unsigned char *)s);
+		if (n == 0) {
+			*s++ = '?'; /* a message cut mid-character, or bad input echoed */
+			continue;
+		}
+		s += n;
+	}
+}
+
 void
 proto_error_set(struct proto_error *err, int code, const char *kind, const char *fmt, ...)
 {
@@ -79,6 +106,7 @@ proto_error_set(struct proto_error *err, int code, const char *kind, const char 
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	proto_utf8_sanitize(err->message);
 }
 
 static bool
@@ -278,9 +306,13 @@ proto_result_line(json_t *id, json_t *result)
 char *
 proto_error_line(json_t *id, const struct proto_error *err)
 {
-	json_t *msg = json_pack("{s:s, s:O?, s:{s:i, s:s, s:{s:s}}}", "jsonrpc", "2.0", "id", id,
-				"error", "code", err->code, "message", err->message,
-				"data", "kind", err->kind);
+	char message[sizeof(err->message)];
+	json_t *msg;
+
+	snprintf(message, sizeof(message), "%s", err->message);
+	proto_utf8_sanitize(message);
+	msg = json_pack("{s:s, s:O?, s:{s:i, s:s, s:{s:s}}}", "jsonrpc", "2.0", "id", id,
+			"error", "code", err->code, "message", message, "data", "kind", err->kind);
 
 	return msg ? dump_line(msg) : NULL;
 }

@@ -79,6 +79,9 @@ void proto_request_release(struct proto_request *req);
  * unknown fields. */
 int proto_params_validate(enum proto_method m, json_t *params, struct proto_error *err);
 
+/* Replace bytes that are not valid UTF-8 with '?', in place. */
+void proto_utf8_sanitize(char *s);
+
 /* Response lines: heap strings ending in '\n'. result is stolen. */
 char *proto_result_line(json_t *id, json_t *result);
 char *proto_error_line(json_t *id, const struct proto_error *err);

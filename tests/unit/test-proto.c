@@ -648,6 +648,31 @@ test_docs_cover_methods(void **state)
 	}
 }
 
+/* A method name cut mid-character in the message must still give a reply. */
+static void
+test_error_line_cut_utf8(void **state)
+{
+	char line[128];
+	struct proto_request req;
+	struct proto_error err = { 0 };
+	json_t *id = NULL, *msg;
+	char *out;
+
+	(void)state;
+	memset(line, 0, sizeof(line));
+	strcpy(line, "{\"id\":1,\"method\":\"");
+	memset(line + strlen(line), 'a', 63);
+	strcat(line, "\u00e9\"}");
+	assert_int_not_equal(proto_request_parse(line, strlen(line), &req, &id, &err), 0);
+	out = proto_error_line(id, &err);
+	assert_non_null(out);
+	msg = json_loads(out, 0, NULL);
+	assert_non_null(msg);
+	json_decref(msg);
+	json_decref(id);
+	free(out);
+}
+
 int
 main(void)
 {
@@ -673,6 +698,7 @@ main(void)
 		cmocka_unit_test(test_frame_decode_bad),
 		cmocka_unit_test(test_frame_exit_payload),
 		cmocka_unit_test(test_docs_cover_methods),
+		cmocka_unit_test(test_error_line_cut_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

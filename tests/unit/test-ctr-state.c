@@ -1,0 +1,347 @@
+/* Unit tests of a container's state.json (daemon/ctr-state.c): the
+ * to_json/from_json round trip, refusal of malformed state, and the
+ * "Up 3 minutes" / "Exited (0) ..." status text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+
+#include "ctr.h"
+
+#define ID_HEX "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static char *cmd[] = { "sh", "-c", "echo \"hi\"\nexit 3", "", NULL };
+static char *env[] = { "A=1", "PATH=/usr/bin:/bin", "EMPTY=", NULL };
+
+/* A spec and runtime with every field set to something distinctive. */
+static void
+fill(struct ctr_spec *s, struct ctr_runtime *rt, enum ctr_status st, char *error)
+{
+	memset(s, 0, sizeof(*s));
+	memset(rt, 0, sizeof(*rt));
+	strcpy(s->id, ID_HEX);
+	strcpy(s->name, "web_1.x-y");
+	strcpy(s->image, "localhost:5000/a/b:1.0");
+	strcpy(s->image_id, "sha256:" ID_HEX);
+	s->cmd = cmd;
+	s->env = env;
+	strcpy(s->hostname, "0123456789ab");
+	strcpy(s->cwd, "/srv/app");
+	s->limits.memory_bytes = 5ULL << 40;
+	s->limits.memory_swap_bytes = -1;
+	s->limits.millicpus = 1500;
+	s->limits.cpu_shares = 512;
+	s->limits.pids_limit = -1;
+	strcpy(s->limits.cpuset_cpus, "0-3,7");
+	strcpy(s->limits.cpuset_mems, "0");
+	s->owner_uid = 4294967294U;
+	s->created = 1700000000123LL;
+	s->auto_remove = true;
+	s->open_stdin = true;
+	rt->status = st;
+	rt->shim_pid = 4242;
+	rt->init_pid = 4243;
+	rt->exit_code = 137;
+	rt->oom_killed = true;
+	rt->started_at = 1700000001;
+	rt->finished_at = 1700000099;
+	rt->error = error;
+}
+
+static void
+assert_strv_equal(char **got, char **want)
+{
+	size_t i;
+
+	assert_non_null(got);
+	for (i = 0; want[i]; i++) {
+		assert_non_null(got[i]);
+		assert_string_equal(got[i], want[i]);
+	}
+	assert_null(got[i]);
+}
+
+/* to_json, through text as on disk, and back; compares every field. */
+static void
+round_trip(const struct ctr_spec *s, const struct ctr_runtime *rt)
+{
+	struct ctr_spec s2;
+	struct ctr_runtime rt2;
+	char errbuf[128] = "";
+	json_t *o = ctr_state_to_json(s, rt);
+	char *text;
+
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o, "version")), 1);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	assert_non_null(text);
+	o = json_loads(text, 0, NULL);
+	free(text);
+	assert_non_null(o);
+	assert_int_equal(ctr_state_from_json(o, &s2, &rt2, errbuf, sizeof(errbuf)), 0);
+	json_decref(o);
+
+	assert_string_equal(s2.id, s->id);
+	assert_string_equal(s2.name, s->name);
+	assert_string_equal(s2.image, s->image);
+	assert_string_equal(s2.image_id, s->image_id);
+	assert_strv_equal(s2.cmd, s->cmd);
+	assert_strv_equal(s2.env, s->env);
+	assert_string_equal(s2.hostname, s->hostname);
+	assert_string_equal(s2.cwd, s->cwd);
+	assert_int_equal(s2.limits.memory_bytes, s->limits.memory_bytes);
+	assert_int_equal(s2.limits.memory_swap_bytes, s->limits.memory_swap_bytes);
+	assert_int_equal(s2.limits.millicpus, s->limits.millicpus);
+	assert_int_equal(s2.limits.cpu_shares, s->limits.cpu_shares);
+	assert_int_equal(s2.limits.pids_limit, s->limits.pids_limit);
+	assert_string_equal(s2.limits.cpuset_cpus, s->limits.cpuset_cpus);
+	assert_string_equal(s2.limits.cpuset_mems, s->limits.cpuset_mems);
+	assert_int_equal(s2.owner_uid, s->owner_uid);
+	assert_int_equal(s2.created, s->created);
+	assert_int_equal(s2.auto_remove, s->auto_remove);
+	assert_int_equal(s2.open_stdin, s->open_stdin);
+	assert_int_equal(rt2.status, rt->status);
+	assert_int_equal(rt2.shim_pid, rt->shim_pid);
+	assert_int_equal(rt2.init_pid, rt->init_pid);
+	assert_int_equal(rt2.exit_code, rt->exit_code);
+	assert_int_equal(rt2.oom_killed, rt->oom_killed);
+	assert_int_equal(rt2.started_at, rt->started_at);
+	assert_int_equal(rt2.finished_at, rt->finished_at);
+	if (rt->error)
+		assert_string_equal(rt2.error, rt->error);
+	else
+		assert_null(rt2.error);
+	ctr_spec_clear(&s2);
+	assert_null(s2.cmd);
+	assert_null(s2.env);
+	free(rt2.error);
+}
+
+static void
+test_round_trip_full(void **state)
+{
+	struct ctr_spec s;
+	struct ctr_runtime rt;
+
+	(void)state;
+	fill(&s, &rt, CTR_EXITED, "exec: \"nope\": executable file not found");
+	round_trip(&s, &rt);
+}
+
+static void
+test_round_trip_null_error(void **state)
+{
+	struct ctr_spec s;
+	struct ctr_runtime rt;
+
+	(void)state;
+	fill(&s, &rt, CTR_RUNNING, NULL);
+	round_trip(&s, &rt);
+}
+
+static void
+test_round_trip_minimal(void **state)
+{
+	static char *none[] = { NULL };
+	struct ctr_spec s;
+	struct ctr_runtime rt;
+
+	(void)state;
+	fill(&s, &rt, CTR_CREATED, NULL);
+	s.cmd = none;
+	s.env = none;
+	memset(&s.limits, 0, sizeof(s.limits));
+	s.hostname[0] = s.cwd[0] = '\0';
+	s.auto_remove = s.open_stdin = rt.oom_killed = false;
+	s.owner_uid = 0;
+	rt.shim_pid = rt.init_pid = rt.exit_code = 0;
+	round_trip(&s, &rt);
+}
+
+static void
+test_round_trip_every_status(void **state)
+{
+	struct ctr_spec s;
+	struct ctr_runtime rt;
+
+	(void)state;
+	for (int st = 0; st < CTR_STATUS_MAX; st++) {
+		fill(&s, &rt, (enum ctr_status)st, st == CTR_EXITED ? "boom" : NULL);
+		round_trip(&s, &rt);
+	}
+}
+
+static void
+test_status_name(void **state)
+{
+	(void)state;
+	assert_string_equal(ctr_status_name(CTR_CREATED), "created");
+	assert_string_equal(ctr_status_name(CTR_RUNNING), "running");
+	assert_string_equal(ctr_status_name(CTR_EXITED), "exited");
+	assert_string_equal(ctr_status_name(CTR_STATUS_MAX), "unknown");
+}
+
+/* A valid state as JSON, for the reject tests to break. */
+static json_t *
+good_state(void)
+{
+	struct ctr_spec s;
+	struct ctr_runtime rt;
+	json_t *o;
+
+	fill(&s, &rt, CTR_EXITED, "err");
+	o = ctr_state_to_json(&s, &rt);
+	assert_non_null(o);
+	return o;
+}
+
+static void
+expect_reject(json_t *o)
+{
+	struct ctr_spec s;
+	struct ctr_runtime rt;
+	char errbuf[128] = "";
+
+	assert_int_equal(ctr_state_from_json(o, &s, &rt, errbuf, sizeof(errbuf)), -EINVAL);
+	assert_true(errbuf[0] != '\0');
+	/* Nothing is left allocated on failure. */
+	assert_null(s.cmd);
+	assert_null(s.env);
+	assert_null(rt.error);
+	json_decref(o);
+}
+
+static json_t *
+without(const char *key)
+{
+	json_t *o = good_state();
+
+	assert_int_equal(json_object_del(o, key), 0);
+	return o;
+}
+
+static json_t *
+with(const char *key, json_t *v)
+{
+	json_t *o = good_state();
+
+	assert_int_equal(json_object_set_new(o, key, v), 0);
+	return o;
+}
+
+static json_t *
+with_in(const char *obj, const char *key, json_t *v)
+{
+	json_t *o = good_state();
+
+	assert_int_equal(json_object_set_new(json_object_get(o, obj), key, v), 0);
+	return o;
+}
+
+static void
+test_reject(void **state)
+{
+	char long_cpus[200];
+
+	(void)state;
+	/* The good state itself is accepted (and freed). */
+	{
+		struct ctr_spec s;
+		struct ctr_runtime rt;
+		char errbuf[64];
+		json_t *o = good_state();
+
+		assert_int_equal(ctr_state_from_json(o, &s, &rt, errbuf, sizeof(errbuf)), 0);
+		ctr_spec_clear(&s);
+		free(rt.error);
+		json_decref(o);
+	}
+	expect_reject(json_array());
+	expect_reject(without("id"));
+	expect_reject(with("id", json_string("abc")));
+	expect_reject(with("id", json_string("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef")));
+	expect_reject(with("id", json_string(ID_HEX "0")));
+	expect_reject(with("id", json_integer(1)));
+	expect_reject(without("name"));
+	expect_reject(without("image"));
+	expect_reject(without("image_id"));
+	expect_reject(without("owner_uid"));
+	expect_reject(without("created"));
+	expect_reject(with("created", json_string("yesterday")));
+	expect_reject(without("cmd"));
+	expect_reject(with("cmd", json_string("sh")));
+	expect_reject(with("cmd", json_pack("[s, i]", "sh", 1)));
+	expect_reject(with("cmd", json_pack("[s, n]", "sh")));
+	expect_reject(without("env"));
+	expect_reject(with("env", json_pack("[i]", 5)));
+	expect_reject(without("limits"));
+	expect_reject(with("limits", json_string("none")));
+	expect_reject(with_in("limits", "memory", json_string("512m")));
+	memset(long_cpus, '1', sizeof(long_cpus) - 1);
+	long_cpus[sizeof(long_cpus) - 1] = '\0';
+	expect_reject(with_in("limits", "cpuset_cpus", json_string(long_cpus)));
+	expect_reject(without("runtime"));
+	expect_reject(with_in("runtime", "status", json_string("paused")));
+	expect_reject(with_in("runtime", "status", json_string("")));
+	expect_reject(with_in("runtime", "status", json_integer(1)));
+	expect_reject(with_in("runtime", "exit_code", json_string("0")));
+	memset(long_cpus, 'n', 129); /* name[129] holds at most 128 */
+	long_cpus[129] = '\0';
+	expect_reject(with("name", json_string(long_cpus)));
+}
+
+static void
+test_status_text(void **state)
+{
+	struct ctr c;
+	char buf[64];
+	const int64_t now = 1700001000;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.rt.status = CTR_CREATED;
+	ctr_status_text(&c, now, buf, sizeof(buf));
+	assert_string_equal(buf, "Created");
+
+	c.rt.status = CTR_RUNNING;
+	c.rt.started_at = now - 180;
+	ctr_status_text(&c, now, buf, sizeof(buf));
+	assert_string_equal(buf, "Up 3 minutes");
+	c.rt.started_at = now - 1;
+	ctr_status_text(&c, now, buf, sizeof(buf));
+	assert_string_equal(buf, "Up 1 second");
+	c.rt.started_at = now;
+	ctr_status_text(&c, now, buf, sizeof(buf));
+	assert_string_equal(buf, "Up Less than a second");
+
+	c.rt.status = CTR_EXITED;
+	c.rt.exit_code = 137;
+	c.rt.finished_at = now - 2;
+	ctr_status_text(&c, now, buf, sizeof(buf));
+	assert_string_equal(buf, "Exited (137) 2 seconds ago");
+	c.rt.exit_code = 0;
+	c.rt.finished_at = now - 7200;
+	ctr_status_text(&c, now, buf, sizeof(buf));
+	assert_string_equal(buf, "Exited (0) 2 hours ago");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_full),
+		cmocka_unit_test(test_round_trip_null_error),
+		cmocka_unit_test(test_round_trip_minimal),
+		cmocka_unit_test(test_round_trip_every_status),
+		cmocka_unit_test(test_status_name),
+		cmocka_unit_test(test_reject),
+		cmocka_unit_test(test_status_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
