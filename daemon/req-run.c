@@ -17,6 +17,7 @@
 #include "str-util.h"
 
 #define MIN_MEMORY (6ULL << 20) /* Docker's floor: smaller limits cannot start a process */
+#define DEFAULT_PIDS_LIMIT 4096 /* a fork bomb stays inside its container; -1 lifts it */
 
 struct run_ctx {
 	struct peer *peer;
@@ -135,8 +136,8 @@ parse_limits(json_t *params, struct cgroup_limits *l, struct lite_err *err)
 	l->cpu_shares = (uint64_t)proto_get_int(params, "cpu_shares", 0);
 	if (proto_get_int(params, "cpu_shares", 0) < 0 || (l->cpu_shares && (l->cpu_shares < 2 || l->cpu_shares > 262144)))
 		return lite_err_set(err, EINVAL, "invalid --cpu-shares: expected 2 to 262144");
-	l->pids_limit = proto_get_int(params, "pids_limit", 0);
-	if (l->pids_limit < -1)
+	l->pids_limit = proto_get_int(params, "pids_limit", DEFAULT_PIDS_LIMIT);
+	if (l->pids_limit < -1 || l->pids_limit == 0)
 		return lite_err_set(err, EINVAL, "invalid --pids-limit: expected a positive number or -1");
 	return 0;
 }
