@@ -26,6 +26,7 @@
 #include "fs-util.h"
 #include "image-store.h"
 #include "log.h"
+#include "strv.h"
 
 struct start_ctx {
 	struct daemon *d;
@@ -33,16 +34,6 @@ struct start_ctx {
 	ctr_started_fn done;
 	void *arg;
 };
-
-static json_t *
-strv_json(char **v)
-{
-	json_t *a = json_array();
-
-	for (char **p = v; p && *p; p++)
-		json_array_append_new(a, json_string(*p));
-	return a;
-}
 
 static char *
 join_lowerdirs(char **dirs)
@@ -90,9 +81,9 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 	o = json_pack("{s:s, s:s+, s:s, s:s+, s:s+, s:o, s:o, s:s, s:s, s:o, s:s?, s:s+, s:I, s:s+, s:s+, s:b}",
 		      "id", c->spec.id, "rootfs", xdir, "/rootfs", "lowerdir", lower,
 		      "upperdir", dir, "/upper", "workdir", dir, "/work",
-		      "cmd", strv_json(c->spec.cmd), "env", strv_json(c->spec.env),
+		      "cmd", strv_to_json(c->spec.cmd), "env", strv_to_json(c->spec.env),
 		      "hostname", c->spec.hostname, "cwd", c->spec.cwd[0] ? c->spec.cwd : "/",
-		      "cgroup_procs", strv_json(procs), "oom_file", oom[0] ? oom : NULL,
+		      "cgroup_procs", strv_to_json(procs), "oom_file", oom[0] ? oom : NULL,
 		      "log_path", dir, "/container.log", "log_max", (json_int_t)(64 << 20),
 		      "exit_path", dir, "/exit.json", "attach_path", xdir, "/attach.sock",
 		      "open_stdin", c->spec.open_stdin);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "str-util.h"
+#include "strv.h"
 
 static const char *status_names[CTR_STATUS_MAX] = {
 	[CTR_CREATED] = "created", [CTR_RUNNING] = "running", [CTR_EXITED] = "exited",
@@ -17,47 +18,6 @@ const char *
 ctr_status_name(enum ctr_status st)
 {
 	return st < CTR_STATUS_MAX ? status_names[st] : "unknown";
-}
-
-static json_t *
-strv_to_json(char **v)
-{
-	json_t *a = json_array();
-
-	for (char **p = v; p && *p; p++)
-		json_array_append_new(a, json_string(*p));
-	return a;
-}
-
-static char **
-strv_from_json(json_t *a)
-{
-	size_t i;
-	json_t *e;
-	char **v;
-
-	if (!json_is_array(a))
-		return NULL;
-	v = calloc(json_array_size(a) + 1, sizeof(char *));
-	if (!v)
-		return NULL;
-	json_array_foreach(a, i, e) {
-		if (!json_is_string(e) || !(v[i] = strdup(json_string_value(e)))) {
-			for (size_t j = 0; j < i; j++)
-				free(v[j]);
-			free(v);
-			return NULL;
-		}
-	}
-	return v;
-}
-
-static void
-strv_free(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
 }
 
 void

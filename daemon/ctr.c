@@ -17,6 +17,7 @@
 #include "log.h"
 #include "peer.h"
 #include "str-util.h"
+#include "strv.h"
 
 struct ctr *
 ctr_new(void)
@@ -267,16 +268,6 @@ ctr_restore_all(struct daemon *d)
 }
 
 static json_t *
-strv_array(char **v)
-{
-	json_t *a = json_array();
-
-	for (char **p = v; p && *p; p++)
-		json_array_append_new(a, json_string(*p));
-	return a;
-}
-
-static json_t *
 cgroup_json(struct daemon *d, struct ctr *c)
 {
 	json_t *paths = json_object();
@@ -308,13 +299,13 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 			 " s:{s:s, s:o, s:s, s:I, s:I, s:s, s:I, s:b, s:b},"
 			 " s:o, s:s}",
 			 "id", c->spec.id, "name", c->spec.name, "image", c->spec.image,
-			 "image_id", c->spec.image_id, "command", strv_array(c->spec.cmd),
+			 "image_id", c->spec.image_id, "command", strv_to_json(c->spec.cmd),
 			 "created", (json_int_t)c->spec.created, "owner_uid", (int)c->spec.owner_uid,
 			 "state", "status", ctr_status_name(c->rt.status), "running", ctr_is_running(c),
 			 "pid", ctr_is_running(c) ? (int)c->rt.init_pid : 0, "exit_code", c->rt.exit_code,
 			 "oom_killed", oom, "started_at", (json_int_t)c->rt.started_at,
 			 "finished_at", (json_int_t)c->rt.finished_at, "error", c->rt.error,
-			 "config", "hostname", c->spec.hostname, "env", strv_array(c->spec.env),
+			 "config", "hostname", c->spec.hostname, "env", strv_to_json(c->spec.env),
 			 "working_dir", c->spec.cwd[0] ? c->spec.cwd : "/",
 			 "memory", (json_int_t)l->memory_bytes, "memory_swap", (json_int_t)l->memory_swap_bytes,
 			 "cpus", l->millicpus ? cpus : "0", "pids_limit", (json_int_t)l->pids_limit,

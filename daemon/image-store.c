@@ -19,6 +19,7 @@
  * either the old or the new version. No global state: thread-safe. */
 #include "image-store.h"
 #include "image-internal.h"
+#include "strv.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
@@ -555,16 +556,6 @@ image_load(const char *data_root, const char *image_id, struct image **ret, stru
 	}
 	*ret = img;
 	return 0;
-}
-
-static void
-strv_free(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
 }
 
 int

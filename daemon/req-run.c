@@ -15,6 +15,7 @@
 #include "image-store.h"
 #include "log.h"
 #include "str-util.h"
+#include "strv.h"
 
 #define MIN_MEMORY (6ULL << 20) /* Docker's floor: smaller limits cannot start a process */
 #define DEFAULT_PIDS_LIMIT 4096 /* a fork bomb stays inside its container; -1 lifts it */
@@ -37,20 +38,6 @@ hostname_is_valid(const char *h)
 	return true;
 }
 
-static char **
-strv_dup_json(json_t *a)
-{
-	size_t i, n = json_is_array(a) ? json_array_size(a) : 0;
-	char **v = calloc(n + 1, sizeof(char *));
-	json_t *e;
-
-	if (!v)
-		return NULL;
-	json_array_foreach(a, i, e)
-		v[i] = strdup(json_string_value(e));
-	return v;
-}
-
 /* Entrypoint + (cmd param, else the image's Cmd). */
 static char **
 build_cmd(json_t *params, json_t *img_cfg)
@@ -66,7 +53,7 @@ build_cmd(json_t *params, json_t *img_cfg)
 		json_array_extend(all, entry);
 	if (json_is_array(cmd))
 		json_array_extend(all, cmd);
-	v = json_array_size(all) ? strv_dup_json(all) : NULL;
+	v = json_array_size(all) ? strv_from_json(all) : NULL;
 	json_decref(all);
 	return v;
 }
@@ -105,7 +92,7 @@ build_env(json_t *params, json_t *img_cfg, const char *hostname)
 		json_array_append_new(all, json_string(buf));
 	if (!env_has_key(all, "HOME="))
 		json_array_append_new(all, json_string("HOME=/root"));
-	v = strv_dup_json(all);
+	v = strv_from_json(all);
 	json_decref(all);
 	return v;
 }

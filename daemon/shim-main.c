@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "fs-util.h"
 #include "log.h"
+#include "strv.h"
 
 #define SYNC_FD 3
 
@@ -30,23 +31,6 @@ dup_str(json_t *o, const char *key)
 	json_t *v = json_object_get(o, key);
 
 	return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
-}
-
-static char **
-dup_strv(json_t *o, const char *key)
-{
-	json_t *arr = json_object_get(o, key), *e;
-	char **v;
-	size_t i;
-
-	if (!json_is_array(arr))
-		return calloc(1, sizeof(char *));
-	v = calloc(json_array_size(arr) + 1, sizeof(char *));
-	if (!v)
-		return NULL;
-	json_array_foreach(arr, i, e)
-		v[i] = strdup(json_is_string(e) ? json_string_value(e) : "");
-	return v;
 }
 
 int
@@ -65,11 +49,11 @@ shim_config_load(const char *path, struct shim_config *c, char *errbuf, size_t e
 	c->lowerdir = dup_str(root, "lowerdir");
 	c->upperdir = dup_str(root, "upperdir");
 	c->workdir = dup_str(root, "workdir");
-	c->cmd = dup_strv(root, "cmd");
-	c->env = dup_strv(root, "env");
+	c->cmd = strv_from_json(json_object_get(root, "cmd"));
+	c->env = strv_from_json(json_object_get(root, "env"));
 	c->hostname = dup_str(root, "hostname");
 	c->cwd = dup_str(root, "cwd");
-	c->cgroup_procs = dup_strv(root, "cgroup_procs");
+	c->cgroup_procs = strv_from_json(json_object_get(root, "cgroup_procs"));
 	c->oom_file = dup_str(root, "oom_file");
 	c->log_path = dup_str(root, "log_path");
 	c->log_max = (size_t)json_integer_value(json_object_get(root, "log_max"));
@@ -85,14 +69,6 @@ shim_config_load(const char *path, struct shim_config *c, char *errbuf, size_t e
 	if (!c->log_max)
 		c->log_max = 64u << 20;
 	return 0;
-}
-
-static void
-strv_free(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
 }
 
 void

@@ -1,0 +1,54 @@
+/* String vectors: freeing, counting, JSON conversion both ways. */
+#include "strv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+size_t
+strv_length(char **v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+json_t *
+strv_to_json(char **v)
+{
+	json_t *a = json_array();
+
+	for (char **p = v; p && *p; p++)
+		json_array_append_new(a, json_string(*p));
+	return a;
+}
+
+char **
+strv_from_json(json_t *a)
+{
+	size_t i;
+	json_t *e;
+	char **v;
+
+	if (!json_is_array(a))
+		return NULL;
+	v = calloc(json_array_size(a) + 1, sizeof(char *));
+	if (!v)
+		return NULL;
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e) || !(v[i] = strdup(json_string_value(e)))) {
+			strv_free(v);
+			return NULL;
+		}
+	}
+	return v;
+}

@@ -1,0 +1,12 @@
+/* NULL-terminated string vectors (argv-style) and their JSON form. */
+#pragma once
+
+#include <jansson.h>
+#include <stddef.h>
+
+void strv_free(char **v);
+size_t strv_length(char **v);
+/* A new JSON array of the strings (NULL v gives an empty array). */
+json_t *strv_to_json(char **v);
+/* A heap copy of a JSON array of strings; NULL if a is not such an array. */
+char **strv_from_json(json_t *a);
