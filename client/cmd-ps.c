@@ -32,13 +32,18 @@ command_text(json_t *cmd, char *buf, size_t len)
 }
 
 static void
-print_json_line(json_t *c, const char *command, const char *created)
+print_json_line(json_t *c, const char *command, const char *running_for)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
+	time_t t = (time_t)json_integer_value(json_object_get(c, "created"));
+	char created[64];
+	json_t *o;
+
+	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S +0000 UTC", gmtime(&t));
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
 			      "ID", json_string_value(json_object_get(c, "id")),
 			      "Names", json_string_value(json_object_get(c, "name")),
 			      "Image", json_string_value(json_object_get(c, "image")),
-			      "Command", command, "CreatedAt", created,
+			      "Command", command, "CreatedAt", created, "RunningFor", running_for,
 			      "State", json_string_value(json_object_get(c, "state")),
 			      "Status", json_string_value(json_object_get(c, "status")),
 			      "OOMKilled", json_is_true(json_object_get(c, "oom_killed")));
