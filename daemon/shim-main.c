@@ -60,6 +60,11 @@ shim_config_load(const char *path, struct shim_config *c, char *errbuf, size_t e
 	c->exit_path = dup_str(root, "exit_path");
 	c->attach_path = dup_str(root, "attach_path");
 	c->open_stdin = json_is_true(json_object_get(root, "open_stdin"));
+	c->tty = json_is_true(json_object_get(root, "tty"));
+	c->init = json_is_true(json_object_get(root, "init"));
+	c->user = dup_str(root, "user");
+	c->rows = (unsigned short)json_integer_value(json_object_get(root, "rows"));
+	c->cols = (unsigned short)json_integer_value(json_object_get(root, "cols"));
 	json_decref(root);
 	if (!c->id || !c->rootfs || !c->lowerdir || !c->upperdir || !c->workdir || !c->cmd ||
 	    !c->cmd[0] || !c->env || !c->log_path || !c->exit_path || !c->attach_path) {
@@ -83,6 +88,7 @@ shim_config_free(struct shim_config *c)
 	strv_free(c->env);
 	free(c->hostname);
 	free(c->cwd);
+	free(c->user);
 	strv_free(c->cgroup_procs);
 	free(c->oom_file);
 	free(c->log_path);

@@ -1,12 +1,17 @@
 /* lite-shim: one small process per container. It creates the container's
- * init (spawn.c), then holds its stdio, appends it to the log file, serves
- * attach clients on its own socket, reaps init and records the exit status
- * (shim-io.c). It never links the daemon's event loop. */
+ * init (spawn.c, rootfs.c), then holds the stdio of init and of every exec'd
+ * process (shim-io.c, shim-exec.c), appends init's output to the log file,
+ * serves attach clients on its own socket, reaps and records exit status.
+ * It never links the daemon's event loop. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
+
+#include "proto.h"
 
 /* Everything the shim needs, read from the config.json the daemon writes. */
 struct shim_config {
@@ -19,6 +24,7 @@ struct shim_config {
 	char **env;          /* NULL-terminated */
 	char *hostname;
 	char *cwd;
+	char *user;          /* "uid[:gid]" or a name from the image's /etc/passwd; NULL = root */
 	char **cgroup_procs; /* cgroup.procs files to join, NULL-terminated */
 	char *oom_file;      /* may be NULL */
 	char *log_path;
@@ -26,35 +32,84 @@ struct shim_config {
 	char *exit_path;     /* exit.json, written atomically */
 	char *attach_path;   /* the shim's UNIX socket */
 	bool open_stdin;
+	bool tty;
+	bool init;           /* run our own init as PID 1 (--init) */
+	unsigned short rows, cols;
 };
 
-/* What the container-side setup reports back when it cannot run. */
+/* What spawn_container hands to the I/O loop. */
 struct spawn_result {
 	pid_t pid;
 	int pidfd;
-	int start_fd;   /* write one byte to let init execve */
-	int error_fd;   /* init reports setup/exec failure here, then EOF */
+	int start_fd;   /* write a struct start_msg to let init execve */
+	int error_fd;   /* init reports set-up/exec failure here, then EOF */
 	int stdin_fd;   /* write end of the container's stdin, or -1 */
-	int stdout_fd;  /* read ends */
+	int stdout_fd;  /* read ends; -1 with a TTY */
 	int stderr_fd;
+};
+
+/* The shim's go-ahead to init: with a TTY, the pty the shim opened in the
+ * container's devpts instance, which init makes its controlling terminal. */
+struct start_msg {
+	int pts;        /* /dev/pts/N inside, or -1 */
+};
+
+/* Error record sent over error_fd by the container side: errno + message.
+ * exit_code 0 with msg "ready" means set-up finished. */
+struct spawn_error {
+	int err;
+	int exit_code;  /* 125 set-up, 126 cannot execute, 127 not found */
+	char msg[480];
 };
 
 int shim_config_load(const char *path, struct shim_config *ret, char *errbuf, size_t errlen);
 void shim_config_free(struct shim_config *c);
 
 /* Create the container's init, blocked before execve until start_fd gets a
- * byte. On failure errbuf holds a one-line reason. */
+ * start_msg. On failure errbuf holds a one-line reason. */
 int spawn_container(const struct shim_config *c, struct spawn_result *ret, char *errbuf, size_t errlen);
 
 /* Child side of spawn: namespaces are already new. Never returns. */
 void rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd) __attribute__((noreturn));
 
-/* Serve stdio, attach clients and the exit. Returns the shim's exit code. */
+/* Serve stdio, attach clients, execs and the exit. Returns the shim's exit code. */
 int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen_fd);
 
-/* Error record sent over error_fd by the container side: errno + message. */
-struct spawn_error {
-	int err;
-	int exit_code; /* 125 set-up, 126 cannot execute, 127 not found */
-	char msg[480];
+/* --- shared by rootfs.c and shim-exec.c (proc-setup.c) --- */
+
+/* Report a failure over error_fd and _exit(exit_code). */
+void proc_die(int error_fd, int err, int exit_code, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 4, 5)));
+/* Docker's default capability set; everything else leaves the bounding set. */
+void proc_drop_capabilities(int error_fd);
+/* Switch to user ("uid[:gid]" or a name in /etc/passwd of the current
+ * root) with its groups; NULL or "" keeps root. */
+void proc_set_user(const char *user, int error_fd);
+/* Make the pty slave fd the controlling terminal and stdio. */
+void proc_take_tty(int slave_fd, int error_fd);
+/* Open a new pty in the devpts instance under root ("/" or
+ * "/proc/PID/root"), sized rows x cols. Returns the master; *ret_slave gets
+ * the peer (O_CLOEXEC, for a child to dup) and *ret_index its number. */
+int pty_open(const char *root, unsigned short rows, unsigned short cols, int *ret_slave, int *ret_index);
+/* execvp with env; reports 127/126 with Docker's messages. */
+void proc_exec(char **cmd, char **env, int error_fd) __attribute__((noreturn));
+/* --init: stay PID 1, run cmd as a child, forward signals, reap orphans,
+ * exit with the child's status. */
+void proc_run_init(char **cmd, char **env, int error_fd) __attribute__((noreturn));
+
+/* --- exec'd processes (shim-exec.c) --- */
+
+struct exec_spec {
+	char **cmd;
+	char **env;
+	char *cwd;
+	char *user;
+	bool tty, open_stdin;
+	unsigned short rows, cols;
 };
+
+int exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t errlen);
+void exec_spec_free(struct exec_spec *s);
+/* Start an exec'd process in init's namespaces and cgroups. */
+int exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec_spec *spec,
+	       struct spawn_result *ret, char *errbuf, size_t errlen);
