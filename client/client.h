@@ -39,10 +39,29 @@ int conn_read_reply(struct conn *c, json_t **ret_result);
 /* One call on a fresh connection. */
 int client_call(const char *method, json_t *params, json_t **ret_result);
 
-/* Demultiplex frames to stdout/stderr until EOF or the exit frame. With
- * stdin_fd >= 0, also send it as stdin frames (half-close at EOF).
- * Returns the container's exit code, or -1 if the stream ended without one. */
-int stream_frames(struct conn *c, int stdin_fd);
+/* Read more bytes into c->buf: >0 read, 0 EOF, -errno. */
+int conn_fill(struct conn *c);
+void conn_consume(struct conn *c, size_t n);
+/* Write complete frames in c->buf to stdout/stderr; returns the exit code
+ * once the exit frame arrived (printing its error, if any), else -1. */
+int frames_drain(struct conn *c);
+
+/* How to run an attached stream (attach.c). */
+struct stream_opts {
+	const char *ctr;         /* container id, for resize and signals */
+	const char *exec_id;     /* resize target when streaming an exec */
+	bool tty;                /* raw bytes both ways; else frames */
+	bool interactive;        /* send our stdin */
+	bool sig_proxy;          /* without a TTY, forward signals to the container */
+	const char *detach_keys; /* NULL: ctrl-p,ctrl-q; "": none */
+};
+
+/* Stream until the container side ends or the user detaches. Returns the
+ * exit code from the exit frame, -1 when the stream ended without one (TTY
+ * streams never carry one), or -2 after a detach. */
+int stream_run(struct conn *c, const struct stream_opts *o);
+/* Terminal size of our stdout/stdin, or 0s. */
+void terminal_size(unsigned short *rows, unsigned short *cols);
 
 void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* getopt_long with "--help" handled: prints usage and exits 0. */
@@ -60,3 +79,5 @@ int cmd_images(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_exec(int argc, char **argv);

@@ -17,6 +17,13 @@ static const char run_usage[] =
 	"Options:\n"
 	"  -d, --detach            run in the background and print the container id\n"
 	"  -i, --interactive       keep stdin open and send it to the container\n"
+	"  -t, --tty               allocate a terminal (with -i: an interactive shell)\n"
+	"      --detach-keys KEYS  keys that detach (default ctrl-p,ctrl-q; \"\" disables)\n"
+	"      --sig-proxy BOOL    forward signals to the container without -t (default true)\n"
+	"      --init              run lite's init as PID 1: forwards signals, reaps zombies\n"
+	"  -u, --user USER[:GROUP] run as this user (name or id from the image)\n"
+	"  -w, --workdir DIR       working directory inside the container\n"
+	"      --stop-signal SIG   signal that lite stop sends first (default SIGTERM)\n"
 	"      --rm                remove the container when it exits\n"
 	"      --name NAME         assign a name\n"
 	"  -e, --env KEY=VALUE     set an environment variable (repeatable)\n"
@@ -37,9 +44,10 @@ bad_flag(const char *flag, const char *value, const char *expect)
 
 /* Parse flags into params; returns 0, or an exit code after an error. */
 static int
-parse_flags(int argc, char **argv, json_t *params, bool *detach)
+parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_opts *so)
 {
-	enum { OPT_RM = 256, OPT_NAME, OPT_SWAP, OPT_CPUS, OPT_SHARES, OPT_PIDS, OPT_HOST };
+	enum { OPT_RM = 256, OPT_NAME, OPT_SWAP, OPT_CPUS, OPT_SHARES, OPT_PIDS, OPT_HOST, OPT_DETACH_KEYS,
+	       OPT_SIG_PROXY, OPT_INIT, OPT_STOP_SIGNAL };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -47,17 +55,47 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach)
 		{ "memory-swap", required_argument, NULL, OPT_SWAP }, { "cpus", required_argument, NULL, OPT_CPUS },
 		{ "cpu-shares", required_argument, NULL, OPT_SHARES },
 		{ "pids-limit", required_argument, NULL, OPT_PIDS }, { "hostname", required_argument, NULL, OPT_HOST },
+		{ "tty", no_argument, NULL, 't' }, { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
+		{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY }, { "init", no_argument, NULL, OPT_INIT },
+		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
+		{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
+	unsigned char keys[16];
+	size_t nkeys;
 	json_t *env = json_array();
+	int sig;
 	uint64_t u;
 	long long n;
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = getopt_long(argc, argv, "+die:m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+dite:m:u:w:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
+		case 't': json_object_set_new(params, "tty", json_true()); break;
+		case OPT_DETACH_KEYS:
+			if (parse_detach_keys(optarg, keys, sizeof(keys), &nkeys) < 0)
+				return bad_flag("--detach-keys", optarg, "expected keys like ctrl-p,ctrl-q");
+			so->detach_keys = optarg;
+			break;
+		case OPT_SIG_PROXY:
+			if (strcmp(optarg, "true") && strcmp(optarg, "false"))
+				return bad_flag("--sig-proxy", optarg, "expected true or false");
+			so->sig_proxy = strcmp(optarg, "true") == 0;
+			break;
+		case OPT_INIT: json_object_set_new(params, "init", json_true()); break;
+		case 'u': json_object_set_new(params, "user", json_string(optarg)); break;
+		case 'w':
+			if (optarg[0] != '/')
+				return bad_flag("--workdir", optarg, "must be an absolute path");
+			json_object_set_new(params, "workdir", json_string(optarg));
+			break;
+		case OPT_STOP_SIGNAL:
+			if (parse_signal(optarg, &sig) < 0)
+				return bad_flag("--stop-signal", optarg, "expected a signal name or number");
+			json_object_set_new(params, "stop_signal", json_integer(sig));
+			break;
 		case 'i': json_object_set_new(params, "stdin", json_true()); break;
 		case OPT_RM: json_object_set_new(params, "rm", json_true()); break;
 		case OPT_NAME:
@@ -120,15 +158,60 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach)
 	return 0;
 }
 
+/* With a TTY the stream is raw bytes; the exit code is asked afterwards
+ * (the daemon remembers it even when --rm removed the container). */
+static int
+tty_exit_code(const char *id)
+{
+	json_t *result = NULL;
+	const char *err;
+	int code;
+
+	if (client_call("wait", json_pack("{s:s}", "id", id), &result) < 0)
+		return EXIT_ENGINE;
+	err = json_string_value(json_object_get(result, "error"));
+	if (err)
+		errorf("%s", err);
+	code = (int)json_integer_value(json_object_get(result, "exit_code"));
+	json_decref(result);
+	return code;
+}
+
+/* Stream an attached run; returns lite run's exit code. */
+static int
+run_attached(struct conn *c, json_t *result, struct stream_opts *so)
+{
+	const char *id = json_string_value(json_object_get(result, "id"));
+	int r;
+
+	so->ctr = id;
+	so->tty = json_is_true(json_object_get(result, "tty"));
+	r = stream_run(c, so);
+	if (r == -2) {
+		fprintf(stderr, "lite: detached from %s; it keeps running (lite attach %s)\n",
+			json_string_value(json_object_get(result, "name")), json_string_value(json_object_get(result, "name")));
+		return 0;
+	}
+	if (r == -1 && so->tty)
+		return tty_exit_code(id);
+	if (r < 0) {
+		errorf("lost the connection to the container's stream");
+		return EXIT_ENGINE;
+	}
+	return r;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
 	json_t *params = json_object(), *result = NULL, *cmd = json_array();
-	bool detach = false, with_stdin;
+	struct stream_opts so = { .sig_proxy = true };
+	bool detach = false;
+	unsigned short rows, cols;
 	struct conn c;
 	int r;
 
-	r = parse_flags(argc, argv, params, &detach);
+	r = parse_flags(argc, argv, params, &detach, &so);
 	if (r) {
 		json_decref(params);
 		json_decref(cmd);
@@ -138,9 +221,14 @@ cmd_run(int argc, char **argv)
 	for (int i = optind + 1; i < argc; i++)
 		json_array_append_new(cmd, json_string(argv[i]));
 	json_object_set_new(params, "cmd", cmd);
-	with_stdin = json_is_true(json_object_get(params, "stdin")) && !detach;
-	if (detach)
-		json_object_del(params, "stdin");
+	so.interactive = json_is_true(json_object_get(params, "stdin")) && !detach;
+	if (json_is_true(json_object_get(params, "tty"))) {
+		terminal_size(&rows, &cols); /* right from the first byte */
+		if (rows && cols) {
+			json_object_set_new(params, "rows", json_integer(rows));
+			json_object_set_new(params, "cols", json_integer(cols));
+		}
+	}
 	json_object_set_new(params, "attach", json_boolean(!detach));
 	if (conn_open(&c) < 0) {
 		json_decref(params);
@@ -154,11 +242,7 @@ cmd_run(int argc, char **argv)
 		printf("%s\n", json_string_value(json_object_get(result, "id")));
 		r = 0;
 	} else {
-		r = stream_frames(&c, with_stdin ? STDIN_FILENO : -1);
-		if (r < 0) {
-			errorf("lost the connection to the container's stream");
-			r = EXIT_ENGINE;
-		}
+		r = run_attached(&c, result, &so);
 	}
 	json_decref(result);
 	conn_close(&c);

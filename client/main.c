@@ -14,6 +14,8 @@ static const struct cmd cmds[] = {
 	{ "ps", cmd_ps, "List containers" },
 	{ "inspect", cmd_inspect, "Show a container's full state as JSON" },
 	{ "logs", cmd_logs, "Show a container's output" },
+	{ "exec", cmd_exec, "Run a command in a running container" },
+	{ "attach", cmd_attach, "Attach to a running container's stdio" },
 	{ "stop", cmd_stop, "Stop running containers" },
 	{ "kill", cmd_kill, "Send a signal to running containers" },
 	{ "rm", cmd_rm, "Remove containers" },

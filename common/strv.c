@@ -1,6 +1,7 @@
 /* String vectors: freeing, counting, JSON conversion both ways. */
 #include "strv.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,4 +52,31 @@ strv_from_json(json_t *a)
 		}
 	}
 	return v;
+}
+
+static bool
+env_sets_key(json_t *env, const char *kv)
+{
+	size_t klen = strcspn(kv, "="), i;
+	json_t *e;
+
+	json_array_foreach(env, i, e) {
+		const char *s = json_string_value(e);
+		if (s && strncmp(s, kv, klen) == 0 && s[klen] == '=')
+			return true;
+	}
+	return false;
+}
+
+json_t *
+env_overlay(char **base, json_t *overrides)
+{
+	json_t *all = json_array();
+
+	for (char **p = base; p && *p; p++)
+		if (!json_is_array(overrides) || !env_sets_key(overrides, *p))
+			json_array_append_new(all, json_string(*p));
+	if (json_is_array(overrides))
+		json_array_extend(all, overrides);
+	return all;
 }

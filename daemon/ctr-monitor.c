@@ -214,3 +214,17 @@ ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s)
 	else
 		evtimer_add(c->stop_timer, &tv);
 }
+
+void
+ctr_stream_end(struct peer *p)
+{
+	struct ctr *c;
+
+	TAILQ_FOREACH(c, &p->d->ctrs, entry) {
+		if (strcmp(c->spec.id, p->stream_ctr) == 0 && !c->removing && c->rt.status != CTR_EXITED) {
+			ctr_add_waiter(c, WAITER_CLOSE, p);
+			return;
+		}
+	}
+	peer_close_after_flush(p);
+}

@@ -87,6 +87,9 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 		      "log_path", dir, "/container.log", "log_max", (json_int_t)(64 << 20),
 		      "exit_path", dir, "/exit.json", "attach_path", xdir, "/attach.sock",
 		      "open_stdin", c->spec.open_stdin);
+	if (o)
+		json_object_update_new(o, json_pack("{s:b, s:b, s:s, s:i, s:i}", "tty", c->spec.tty, "init", c->spec.init,
+						    "user", c->spec.user, "rows", c->spec.rows, "cols", c->spec.cols));
 	cgroup_strv_free(procs);
 	dump = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
@@ -106,12 +109,16 @@ make_dirs(struct daemon *d, struct ctr *c, char *dir, char *xdir, struct lite_er
 
 	ctr_dir(d, c, dir, PATH_MAX);
 	ctr_exec_dir(d, c, xdir, PATH_MAX);
-	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
+	r = mkdir_p(dir, 0700); /* keeps host users out of the container's files */
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(subdirs); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]);
-		r = mkdir_p(path, 0700);
-		if (r < 0)
-			return lite_err_sys(err, r, "create %s", path);
+		/* upper's own mode is the container's "/": 0755 as in images */
+		r = mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
+		if (r == 0)
+			r = chmod(path, 0755) < 0 ? -errno : 0;
 	}
+	if (r < 0)
+		return lite_err_sys(err, r, "create %s", path);
 	snprintf(path, sizeof(path), "%s/rootfs", xdir);
 	r = mkdir_p(path, 0700);
 	if (r < 0)

@@ -28,8 +28,23 @@ ctr_spec_clear(struct ctr_spec *s)
 	s->cmd = s->env = NULL;
 }
 
+static json_t *state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
+
 json_t *
 ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
+{
+	json_t *o = state_core_json(s, rt);
+
+	if (o)
+		json_object_set_new(o, "process", json_pack("{s:b, s:b, s:s, s:i, s:i, s:i}", "tty", s->tty,
+							     "init", s->init, "user", s->user,
+							     "stop_signal", s->stop_signal, "rows", s->rows,
+							     "cols", s->cols));
+	return o;
+}
+
+static json_t *
+state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 {
 	const struct cgroup_limits *l = &s->limits;
 
@@ -112,6 +127,29 @@ parse_runtime(json_t *o, struct ctr_runtime *rt)
 	return 0;
 }
 
+/* The "process" object; absent in states written before it existed. */
+static int
+parse_process(json_t *o, struct ctr_spec *s, char *errbuf, size_t errlen)
+{
+	int tty = 0, init = 0, sig = 0, rows = 0, cols = 0;
+
+	if (!o)
+		return 0;
+	if (json_unpack(o, "{s?b, s?b, s?i, s?i, s?i}", "tty", &tty, "init", &init, "stop_signal", &sig,
+			"rows", &rows, "cols", &cols) < 0 ||
+	    copy_field(s->user, sizeof(s->user), o, "user", false) < 0) {
+		ctr_spec_clear(s);
+		snprintf(errbuf, errlen, "malformed container state: process");
+		return -EINVAL;
+	}
+	s->tty = tty;
+	s->init = init;
+	s->stop_signal = sig;
+	s->rows = (unsigned short)rows;
+	s->cols = (unsigned short)cols;
+	return 0;
+}
+
 int
 ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char *errbuf, size_t errlen)
 {
@@ -147,7 +185,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	s->created = created;
 	s->auto_remove = auto_remove;
 	s->open_stdin = open_stdin;
-	return 0;
+	return parse_process(json_object_get(o, "process"), s, errbuf, errlen);
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "daemon.h"
+#include "finished.h"
 #include "fs-util.h"
 #include "log.h"
 #include "peer.h"
@@ -204,6 +205,8 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	int r;
 
 	c->removing = true;
+	if (c->rt.status == CTR_EXITED)
+		finished_record(c->spec.id, c->rt.exit_code, c->rt.oom_killed, c->rt.error);
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("remove %.12s: %s", c->spec.id, err.msg ? err.msg : "cgroup");
 	lite_err_clear(&err);

@@ -48,6 +48,11 @@ struct ctr_spec {
 	int64_t created;
 	bool auto_remove;
 	bool open_stdin;
+	bool tty;
+	bool init;              /* lite's init as PID 1 */
+	char user[256];         /* USER[:GROUP], "" = root */
+	int stop_signal;        /* 0 = SIGTERM */
+	unsigned short rows, cols; /* initial terminal size */
 };
 
 struct ctr_runtime {
@@ -120,3 +125,7 @@ int ctr_monitor_shim(struct daemon *d, struct ctr *c);
 /* Send sig to init; for stop, escalate to SIGKILL after timeout seconds. */
 int ctr_signal(struct daemon *d, struct ctr *c, int sig);
 void ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
+/* An attach stream's shim side closed: close the client once the
+ * container's exit is recorded (and --rm done), so what it asks next sees
+ * consistent state. */
+void ctr_stream_end(struct peer *p);

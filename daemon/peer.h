@@ -27,6 +27,8 @@ struct peer {
 	/* streaming modes */
 	struct bufferevent *proxy;   /* attach: connection to the shim */
 	bool proxy_eof;              /* the client half-closed; pass it on when drained */
+	bool proxy_raw;              /* TTY: raw bytes to the client, frames to the shim */
+	char proxy_exec_id[72];      /* an exec's stream: remember its exit status */
 	void (*on_proxy_end)(struct peer *p); /* shim side closed; decides when to close */
 	char stream_ctr[65];         /* container id of an attach or log stream */
 	void (*upload_done)(struct peer *p, int error);

@@ -46,6 +46,28 @@ proc_die(int error_fd, int err, int exit_code, const char *fmt, ...)
 }
 
 void
+proc_close_fds_except(const int *keep, size_t n)
+{
+	unsigned int from = 3;
+
+	/* keep is short; close the gaps between its members, in order */
+	for (;;) {
+		int next = -1;
+
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= (int)from && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0) {
+			syscall(SYS_close_range, from, ~0U, 0);
+			return;
+		}
+		if ((unsigned int)next > from)
+			syscall(SYS_close_range, from, (unsigned int)next - 1, 0);
+		from = (unsigned int)next + 1;
+	}
+}
+
+void
 proc_drop_capabilities(int error_fd)
 {
 	static const int keep[] = {
@@ -169,6 +191,7 @@ proc_run_init(char **cmd, char **env, int error_fd)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
+	proc_close_fds_except(&error_fd, 1); /* PID 1 lives long: hold nothing of the shim's */
 	child = fork();
 	if (child < 0)
 		proc_die(error_fd, errno, 125, "--init: fork");

@@ -8,6 +8,7 @@
 
 #include "ctr.h"
 #include "daemon.h"
+#include "finished.h"
 #include "log.h"
 
 /* Look up params.id for the caller; replies with the error itself. */
@@ -42,7 +43,7 @@ req_stop(struct peer *p, json_t *params)
 	}
 	log_info("stopping container %.12s (timeout %llds)", c->spec.id, timeout);
 	ctr_add_waiter(c, WAITER_STOP, p);
-	ctr_stop(p->d, c, SIGTERM, (int)timeout);
+	ctr_stop(p->d, c, c->spec.stop_signal ? c->spec.stop_signal : SIGTERM, (int)timeout);
 }
 
 void
@@ -97,8 +98,17 @@ req_rm(struct peer *p, json_t *params)
 void
 req_wait(struct peer *p, json_t *params)
 {
-	struct ctr *c = target(p, params);
+	const struct finished *f = finished_lookup(proto_get_str(params, "id", ""));
+	struct ctr *c;
 
+	/* removed already (--rm): its full id still has an answer. Only the
+	 * 64 hex digits of the id find it, so it reveals nothing guessable. */
+	if (f) {
+		peer_reply(p, json_pack("{s:i, s:b, s:s?}", "exit_code", f->exit_code, "oom_killed", f->oom_killed,
+					"error", f->error[0] ? f->error : NULL));
+		return;
+	}
+	c = target(p, params);
 	if (!c)
 		return;
 	if (c->rt.status == CTR_EXITED) {

@@ -58,42 +58,24 @@ build_cmd(json_t *params, json_t *img_cfg)
 	return v;
 }
 
-static bool
-env_has_key(json_t *env, const char *kv)
-{
-	size_t klen = strcspn(kv, "="), i;
-	json_t *e;
-
-	json_array_foreach(env, i, e)
-		if (strncmp(json_string_value(e), kv, klen) == 0 && json_string_value(e)[klen] == '=')
-			return true;
-	return false;
-}
-
-/* Image Env, overridden key by key by -e, plus HOSTNAME and HOME. */
+/* Defaults (PATH, HOSTNAME, HOME) < the image's Env < -e, key by key. */
 static char **
 build_env(json_t *params, json_t *img_cfg, const char *hostname)
 {
-	json_t *user = json_object_get(params, "env"), *img = json_object_get(img_cfg, "Env");
-	json_t *all = json_array(), *e;
-	char buf[128];
-	size_t i;
+	char host[128];
+	char *defaults[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", host,
+			     "HOME=/root", NULL };
+	char **image_env = strv_from_json(json_object_get(img_cfg, "Env"));
+	json_t *image_user, *all;
 	char **v;
 
-	json_array_foreach(img, i, e)
-		if (json_is_string(e) && !(json_is_array(user) && env_has_key(user, json_string_value(e))))
-			json_array_append(all, e);
-	if (json_is_array(user))
-		json_array_extend(all, user);
-	if (!env_has_key(all, "PATH="))
-		json_array_append_new(all, json_string("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
-	snprintf(buf, sizeof(buf), "HOSTNAME=%s", hostname);
-	if (!env_has_key(all, buf))
-		json_array_append_new(all, json_string(buf));
-	if (!env_has_key(all, "HOME="))
-		json_array_append_new(all, json_string("HOME=/root"));
+	snprintf(host, sizeof(host), "HOSTNAME=%s", hostname);
+	image_user = env_overlay(image_env, json_object_get(params, "env"));
+	all = env_overlay(defaults, image_user);
 	v = strv_from_json(all);
 	json_decref(all);
+	json_decref(image_user);
+	strv_free(image_env);
 	return v;
 }
 
@@ -158,12 +140,38 @@ check_identity(struct daemon *d, json_t *params, struct ctr *c, struct lite_err 
 	return 0;
 }
 
+/* -t, -u, -w, --init, --stop-signal: how the command runs. */
+static int
+parse_process(json_t *params, const char *image_user, struct ctr_spec *s, struct lite_err *err)
+{
+	const char *user = proto_get_str(params, "user", image_user);
+	const char *workdir = proto_get_str(params, "workdir", NULL);
+	long long rows = proto_get_int(params, "rows", 0), cols = proto_get_int(params, "cols", 0);
+
+	s->tty = proto_get_bool(params, "tty", false);
+	s->init = proto_get_bool(params, "init", false);
+	if (rows < 0 || rows > 65535 || cols < 0 || cols > 65535)
+		return lite_err_set(err, EINVAL, "invalid terminal size %lldx%lld", rows, cols);
+	s->rows = (unsigned short)rows;
+	s->cols = (unsigned short)cols;
+	if (strlen(user) >= sizeof(s->user) || strchr(user, '\n'))
+		return lite_err_set(err, EINVAL, "invalid --user \"%s\"", user);
+	snprintf(s->user, sizeof(s->user), "%s", user);
+	if (workdir && (workdir[0] != '/' || strlen(workdir) >= sizeof(s->cwd)))
+		return lite_err_set(err, EINVAL, "invalid --workdir \"%s\": must be an absolute path", workdir);
+	if (workdir)
+		snprintf(s->cwd, sizeof(s->cwd), "%s", workdir);
+	if (json_object_get(params, "stop_signal") && proto_get_signal(params, "stop_signal", &s->stop_signal) < 0)
+		return lite_err_set(err, EINVAL, "invalid --stop-signal");
+	return 0;
+}
+
 static int
 build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct lite_err *err)
 {
 	const char *ref = proto_get_str(params, "image", "");
 	struct image *img = NULL;
-	char *image_id = NULL;
+	char *image_id = NULL, cfg_user[256];
 	json_t *cfg;
 	int r;
 
@@ -183,6 +191,7 @@ build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct li
 	c->spec.env = build_env(params, cfg, c->spec.hostname);
 	if (json_is_string(json_object_get(cfg, "WorkingDir")))
 		snprintf(c->spec.cwd, sizeof(c->spec.cwd), "%s", json_string_value(json_object_get(cfg, "WorkingDir")));
+	snprintf(cfg_user, sizeof(cfg_user), "%s", json_string_value(json_object_get(cfg, "User")) ?: "");
 	image_free(img);
 	if (!c->spec.cmd || !c->spec.cmd[0] || !c->spec.cmd[0][0])
 		return lite_err_set(err, EINVAL, "no command specified and image '%s' has no default command", ref);
@@ -192,23 +201,7 @@ build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct li
 	c->spec.created = time(NULL);
 	c->spec.auto_remove = proto_get_bool(params, "rm", false);
 	c->spec.open_stdin = proto_get_bool(params, "stdin", false);
-	return 0;
-}
-
-/* The shim closed the attach stream: close the client once the container's
- * exit is recorded (and --rm done), so what it asks next is consistent. */
-static void
-run_stream_end(struct peer *p)
-{
-	struct ctr *c;
-
-	TAILQ_FOREACH(c, &p->d->ctrs, entry) {
-		if (strcmp(c->spec.id, p->stream_ctr) == 0 && !c->removing && c->rt.status != CTR_EXITED) {
-			ctr_add_waiter(c, WAITER_CLOSE, p);
-			return;
-		}
-	}
-	peer_close_after_flush(p);
+	return parse_process(params, cfg_user, &c->spec, err);
 }
 
 static void
@@ -230,6 +223,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	ctr_save(d, c);
 	ctr_monitor_shim(d, c);
 	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : c->spec.open_stdin ? "attach stdin start\n" : "attach start\n");
+	p->proxy_raw = rc->attach && c->spec.tty;
 	if (fd < 0) {
 		peer_reply_err(p, fd, "connect to the container's shim");
 		goto out;
@@ -240,9 +234,10 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
 		goto out;
 	}
-	peer_reply(p, json_pack("{s:s, s:s, s:b}", "id", c->spec.id, "name", c->spec.name, "stream", 1));
+	peer_reply(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name, "tty", c->spec.tty,
+				"stream", 1));
 	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", c->spec.id);
-	p->on_proxy_end = run_stream_end;
+	p->on_proxy_end = ctr_stream_end;
 	peer_start_proxy(p, fd);
 out:
 	peer_unref(p);

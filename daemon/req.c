@@ -15,6 +15,10 @@ static const req_handler handlers[PROTO_M_MAX] = {
 	[PROTO_M_rm] = req_rm,
 	[PROTO_M_wait] = req_wait,
 	[PROTO_M_logs] = req_logs,
+	[PROTO_M_attach] = req_attach,
+	[PROTO_M_exec] = req_exec,
+	[PROTO_M_resize] = req_resize,
+	[PROTO_M_exec_inspect] = req_exec_inspect,
 };
 
 req_handler

@@ -24,3 +24,7 @@ void req_kill(struct peer *p, json_t *params);
 void req_rm(struct peer *p, json_t *params);
 void req_wait(struct peer *p, json_t *params);
 void req_logs(struct peer *p, json_t *params);
+void req_attach(struct peer *p, json_t *params);
+void req_exec(struct peer *p, json_t *params);
+void req_resize(struct peer *p, json_t *params);
+void req_exec_inspect(struct peer *p, json_t *params);

@@ -175,8 +175,8 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 	pts = wait_for_start(start_fd, error_fd);
 	if (pts >= 0)
 		attach_tty(pts, error_fd);
+	proc_drop_capabilities(error_fd); /* keeps SETUID/SETGID for the switch */
 	proc_set_user(c->user, error_fd);
-	proc_drop_capabilities(error_fd);
 	if (c->init)
 		proc_run_init(c->cmd, c->env, error_fd);
 	proc_exec(c->cmd, c->env, error_fd);

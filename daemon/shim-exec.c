@@ -71,8 +71,8 @@ exec_inside(const struct exec_spec *spec, int slave, int error_fd)
 		proc_take_tty(slave, error_fd);
 	if (chdir(spec->cwd && *spec->cwd ? spec->cwd : "/") < 0)
 		proc_die(error_fd, errno, 126, "chdir to %s", spec->cwd);
+	proc_drop_capabilities(error_fd); /* keeps SETUID/SETGID for the switch */
 	proc_set_user(spec->user, error_fd);
-	proc_drop_capabilities(error_fd);
 	proc_exec(spec->cmd, spec->env, error_fd);
 }
 
@@ -141,9 +141,9 @@ exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec_spec
 		if (!spec->tty && (dup2(in[0] >= 0 ? in[0] : devnull, 0) < 0 || dup2(out[1], 1) < 0 ||
 				   dup2(err[1], 2) < 0))
 			_exit(126);
-		close(errp[0]);
-		if (slave >= 0)
-			fcntl(slave, F_SETFD, 0);
+		/* A lives as long as B: it must not hold the shim's other fds
+		 * (another exec's stdin pipe would never see EOF) */
+		proc_close_fds_except((int[]){ errp[1], slave, init_pidfd }, 3);
 		exec_supervise(cfg, init_pidfd, spec, slave, errp[1]);
 	}
 	close(init_pidfd);

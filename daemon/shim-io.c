@@ -77,6 +77,7 @@ struct proc {
 	int status, exec_exit_code;
 	char exec_error[480];
 	struct timespec exit_time;
+	int tty_slave;           /* held until exit: a master without slaves reads EIO */
 	struct client *stdin_owner;
 	char stdin_buf[STDIN_CAP];
 	size_t stdin_len;
@@ -152,6 +153,7 @@ proc_add(struct shim *s, const char *id, bool tty, struct spawn_result *sp)
 	p->tty = tty;
 	p->pid = sp->pid;
 	p->out.fd = p->err.fd = p->in.fd = p->exec_err.fd = -1;
+	p->tty_slave = -1;
 	fd_set_nonblock(sp->stdout_fd, 1);
 	source_add(s, &p->out, SRC_OUT, p, sp->stdout_fd, EPOLLIN);
 	p->open_outputs = 1;
@@ -184,6 +186,8 @@ proc_free(struct shim *s, struct proc *p)
 			client_drop(s, s->clients[i]);
 	if (p->tty && p->in.fd == p->out.fd)
 		p->in.fd = -1; /* one terminal fd serves both */
+	if (p->tty_slave >= 0)
+		close(p->tty_slave);
 	source_close(s, &p->out);
 	source_close(s, &p->err);
 	source_close(s, &p->in);
@@ -366,10 +370,16 @@ stdin_flush(struct shim *s, struct proc *p)
 	if (p->in.fd >= 0 && !p->tty)
 		ep_set(s, p->in.fd, &p->in, p->stdin_len ? EPOLLOUT : 0, EPOLL_CTL_MOD);
 	if (p->stdin_owner) {
-		/* EOF from the client closes a pipe; a terminal stays open */
-		if (p->stdin_owner->read_eof && !p->stdin_len && !p->tty)
-			source_close(s, &p->in);
-		client_update_events(s, p->stdin_owner);
+		struct client *owner = p->stdin_owner;
+
+		/* EOF from the client closes a pipe; a terminal stays open for
+		 * the next client to attach (a detached client only half-closes) */
+		if (owner->read_eof && !p->stdin_len) {
+			p->stdin_owner = NULL;
+			if (!p->tty)
+				source_close(s, &p->in);
+		}
+		client_update_events(s, owner);
 	}
 }
 
@@ -424,7 +434,7 @@ start_init(struct shim *s)
 		snprintf(root, sizeof(root), "/proc/%d/root", (int)p->pid);
 		master = pty_open(root, s->cfg->rows, s->cfg->cols, &slave, &msg.pts);
 		if (master >= 0) {
-			close(slave); /* init opens it by path, as its controlling terminal */
+			p->tty_slave = slave; /* init opens its own by path, as controlling terminal */
 			fd_set_nonblock(master, 1);
 			source_add(s, &p->out, SRC_OUT, p, master, EPOLLIN);
 			p->in.fd = master; /* writes go to the same fd; not in epoll twice */
@@ -633,6 +643,10 @@ on_sigchld(struct shim *s)
 			struct proc *p = s->procs[i];
 			if (p && p->pid == pid && !p->exited) {
 				p->exited = true;
+				if (p->tty_slave >= 0) { /* now the master reads to EOF */
+					close(p->tty_slave);
+					p->tty_slave = -1;
+				}
 				p->status = status;
 				clock_gettime(CLOCK_MONOTONIC, &p->exit_time);
 			}

@@ -80,6 +80,8 @@ int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen
 /* Report a failure over error_fd and _exit(exit_code). */
 void proc_die(int error_fd, int err, int exit_code, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 4, 5)));
+/* Close every fd from 3 up except those in keep. */
+void proc_close_fds_except(const int *keep, size_t n);
 /* Docker's default capability set; everything else leaves the bounding set. */
 void proc_drop_capabilities(int error_fd);
 /* Switch to user ("uid[:gid]" or a name in /etc/passwd of the current
