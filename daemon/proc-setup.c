@@ -25,6 +25,7 @@
 
 #include "fs-util.h"
 #include "passwd.h"
+#include "strv.h"
 
 extern char **environ;
 
@@ -41,7 +42,10 @@ proc_die(int error_fd, int err, int exit_code, const char *fmt, ...)
 	n = strlen(e.msg);
 	if (err && n + 3 < sizeof(e.msg))
 		snprintf(e.msg + n, sizeof(e.msg) - n, ": %s", strerror(err));
-	(void)!write(error_fd, &e, sizeof(e));
+	if (error_fd >= 0)
+		(void)!write(error_fd, &e, sizeof(e));
+	else /* lite-init: no pipe back to the shim, only the container's stderr */
+		dprintf(2, "lite-init: %s\n", e.msg);
 	_exit(exit_code);
 }
 
@@ -180,6 +184,20 @@ forward_signal(int sig)
 }
 
 void
+proc_exec_init(int self_fd, char **cmd, char **env, int error_fd)
+{
+	size_t n = strv_length(cmd);
+	char **argv = calloc(n + 2, sizeof(char *));
+
+	if (!argv)
+		proc_die(error_fd, ENOMEM, 125, "--init");
+	argv[0] = "lite-init";
+	memcpy(argv + 1, cmd, n * sizeof(char *));
+	syscall(SYS_execveat, self_fd, "", argv, env, AT_EMPTY_PATH);
+	proc_die(error_fd, errno, 125, "--init: execute lite-init");
+}
+
+void
 proc_run_init(char **cmd, char **env, int error_fd)
 {
 	static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
@@ -191,7 +209,7 @@ proc_run_init(char **cmd, char **env, int error_fd)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
-	proc_close_fds_except(&error_fd, 1); /* PID 1 lives long: hold nothing of the shim's */
+	proc_close_fds_except(&error_fd, error_fd >= 0); /* PID 1 lives long: hold nothing extra */
 	child = fork();
 	if (child < 0)
 		proc_die(error_fd, errno, 125, "--init: fork");
@@ -208,7 +226,8 @@ proc_run_init(char **cmd, char **env, int error_fd)
 		proc_exec(cmd, env, error_fd);
 	}
 	init_child = child;
-	close(error_fd);
+	if (error_fd >= 0)
+		close(error_fd);
 	/* reap everything; the command's status is ours */
 	while ((pid = waitpid(-1, &status, 0)) != child || (!WIFEXITED(status) && !WIFSIGNALED(status)))
 		if (pid < 0 && errno == ECHILD)

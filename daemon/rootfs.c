@@ -163,8 +163,12 @@ attach_tty(int pts, int error_fd)
 void
 rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 {
-	int pts;
+	/* --init re-executes this (static) binary as PID 1: open it while the
+	 * host's /proc/self/exe is still reachable */
+	int pts, self = c->init ? open("/proc/self/exe", O_RDONLY | O_CLOEXEC) : -1;
 
+	if (c->init && self < 0)
+		proc_die(error_fd, errno, 125, "--init: open lite's own binary");
 	join_cgroups(c, error_fd);
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		proc_die(error_fd, errno, 125, "set hostname");
@@ -178,6 +182,6 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 	proc_drop_capabilities(error_fd); /* keeps SETUID/SETGID for the switch */
 	proc_set_user(c->user, error_fd);
 	if (c->init)
-		proc_run_init(c->cmd, c->env, error_fd);
+		proc_exec_init(self, c->cmd, c->env, error_fd);
 	proc_exec(c->cmd, c->env, error_fd);
 }

@@ -95,8 +95,11 @@ void proc_take_tty(int slave_fd, int error_fd);
 int pty_open(const char *root, unsigned short rows, unsigned short cols, int *ret_slave, int *ret_index);
 /* execvp with env; reports 127/126 with Docker's messages. */
 void proc_exec(char **cmd, char **env, int error_fd) __attribute__((noreturn));
-/* --init: stay PID 1, run cmd as a child, forward signals, reap orphans,
- * exit with the child's status. */
+/* --init: replace this process by lite-init (this same binary, from
+ * self_fd) with cmd as its arguments. */
+void proc_exec_init(int self_fd, char **cmd, char **env, int error_fd) __attribute__((noreturn));
+/* lite-init's work: stay PID 1, run cmd as a child, forward signals, reap
+ * orphans, exit with the child's status. error_fd may be -1. */
 void proc_run_init(char **cmd, char **env, int error_fd) __attribute__((noreturn));
 
 /* --- exec'd processes (shim-exec.c) --- */
