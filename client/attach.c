@@ -160,7 +160,7 @@ send_input(struct conn *c, const struct stream_opts *o, struct detacher *dk, con
 	}
 	if (n == 0)
 		return 0;
-	if (o->tty)
+	if (o->tty && !o->framed)
 		return write_all(c->fd, payload, n) < 0 ? -1 : 0;
 	frame_header_encode(out, FRAME_STDIN, (uint32_t)n);
 	return write_all(c->fd, out, FRAME_HDR_LEN + n) < 0 ? -1 : 0;
@@ -177,7 +177,7 @@ read_input(struct conn *c, const struct stream_opts *o, struct detacher *dk, int
 	if (n <= 0) {
 		/* EOF reaches the container's stdin; a terminal has no EOF to
 		 * pass on, and the daemon takes a TTY client's EOF as goodbye */
-		if (!o->tty)
+		if (!o->tty || o->framed)
 			shutdown(c->fd, SHUT_WR);
 		*stdin_fd = -1;
 		return 0;
@@ -194,7 +194,7 @@ read_output(struct conn *c, const struct stream_opts *o)
 
 	if (n <= 0)
 		return -3;
-	if (!o->tty)
+	if (!o->tty || o->framed)
 		return frames_drain(c);
 	(void)write_all(STDOUT_FILENO, c->buf, c->len);
 	c->len = 0;
@@ -216,8 +216,8 @@ stream_run(struct conn *c, const struct stream_opts *o)
 	if (o->tty && o->interactive)
 		terminal_raw();
 	watch_signals(o, &poll_mask);
-	code = o->tty ? -1 : frames_drain(c);
-	if (o->tty && c->len) {
+	code = o->tty && !o->framed ? -1 : frames_drain(c);
+	if (o->tty && !o->framed && c->len) {
 		(void)write_all(STDOUT_FILENO, c->buf, c->len);
 		c->len = 0;
 	}
@@ -247,7 +247,22 @@ stream_run(struct conn *c, const struct stream_opts *o)
 	if (code == -3)
 		return -1;
 	if (code >= 0) /* wait for the close: the exit is then recorded */
-		while (conn_fill(c) > 0)
-			c->len = 0;
+		conn_wait_eof(c);
 	return code;
+}
+
+int
+stream_reply(struct conn *c, json_t *result, struct stream_opts *o)
+{
+	struct conn shim = { .fd = c->passed_fd, .passed_fd = -1 };
+	int r;
+
+	if (!json_is_true(json_object_get(result, "fd_passed")) || c->passed_fd < 0)
+		return stream_run(c, o);
+	c->passed_fd = -1;
+	/* straight to the shim: frames both ways, the exit frame included */
+	o->framed = true;
+	r = stream_run(&shim, o);
+	conn_close(&shim);
+	return r;
 }

@@ -13,6 +13,7 @@
 
 struct conn {
 	int fd;
+	int passed_fd;  /* a socket the daemon handed us (SCM_RIGHTS), or -1 */
 	char *buf;      /* bytes read past the last reply line */
 	size_t len, cap;
 };
@@ -50,7 +51,8 @@ int frames_drain(struct conn *c);
 struct stream_opts {
 	const char *ctr;         /* container id, for resize and signals */
 	const char *exec_id;     /* resize target when streaming an exec */
-	bool tty;                /* raw bytes both ways; else frames */
+	bool tty;                /* the container side has a terminal */
+	bool framed;             /* frames even with a TTY (a passed shim socket) */
 	bool interactive;        /* send our stdin */
 	bool sig_proxy;          /* without a TTY, forward signals to the container */
 	const char *detach_keys; /* NULL: ctrl-p,ctrl-q; "": none */
@@ -60,6 +62,12 @@ struct stream_opts {
  * exit code from the exit frame, -1 when the stream ended without one (TTY
  * streams never carry one), or -2 after a detach. */
 int stream_run(struct conn *c, const struct stream_opts *o);
+/* Stream a run/attach/exec reply: on the socket the daemon passed, if it
+ * did, else on c. Returns as stream_run; the caller may then wait for c's
+ * EOF (the daemon closes once the container's exit is recorded). */
+int stream_reply(struct conn *c, json_t *result, struct stream_opts *o);
+/* Read c until the daemon closes it. */
+void conn_wait_eof(struct conn *c);
 /* Terminal size of our stdout/stdin, or 0s. */
 void terminal_size(unsigned short *rows, unsigned short *cols);
 

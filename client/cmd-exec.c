@@ -115,6 +115,7 @@ cmd_exec(int argc, char **argv)
 	json_object_set_new(params, "tty", json_boolean(so.tty));
 	json_object_set_new(params, "stdin", json_boolean(so.interactive && !detach));
 	json_object_set_new(params, "detach", json_boolean(detach));
+	json_object_set_new(params, "pass_fd", json_boolean(!detach));
 	if (so.tty) {
 		terminal_size(&rows, &cols);
 		if (rows && cols) {
@@ -132,7 +133,7 @@ cmd_exec(int argc, char **argv)
 	}
 	so.ctr = argv[optind];
 	so.exec_id = json_string_value(json_object_get(result, "exec_id"));
-	r = detach ? 0 : stream_run(&c, &so);
+	r = detach ? 0 : stream_reply(&c, result, &so);
 	if (r == -2) {
 		fprintf(stderr, "lite: detached from the exec; it keeps running\n");
 		r = 0;
@@ -187,13 +188,16 @@ cmd_attach(int argc, char **argv)
 		usage_exit(attach_usage, 1);
 	if (conn_open(&c) < 0)
 		return 1;
-	if (conn_call(&c, "attach", json_pack("{s:s, s:b}", "id", argv[optind], "stdin", so.interactive), &result) < 0) {
+	if (conn_call(&c, "attach", json_pack("{s:s, s:b, s:b}", "id", argv[optind], "stdin", so.interactive,
+					      "pass_fd", 1), &result) < 0) {
 		conn_close(&c);
 		return 1;
 	}
 	so.ctr = json_string_value(json_object_get(result, "id"));
 	so.tty = json_is_true(json_object_get(result, "tty"));
-	r = stream_run(&c, &so);
+	r = stream_reply(&c, result, &so);
+	if (so.framed && r >= 0)
+		conn_wait_eof(&c);
 	if (r == -2) {
 		fprintf(stderr, "lite: detached from %s; it keeps running\n", argv[optind]);
 		r = 0;

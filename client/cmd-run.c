@@ -186,7 +186,9 @@ run_attached(struct conn *c, json_t *result, struct stream_opts *so)
 
 	so->ctr = id;
 	so->tty = json_is_true(json_object_get(result, "tty"));
-	r = stream_run(c, so);
+	r = stream_reply(c, result, so);
+	if (so->framed && r >= 0)
+		conn_wait_eof(c); /* the daemon closes once the exit is recorded */
 	if (r == -2) {
 		fprintf(stderr, "lite: detached from %s; it keeps running (lite attach %s)\n",
 			json_string_value(json_object_get(result, "name")), json_string_value(json_object_get(result, "name")));
@@ -230,6 +232,8 @@ cmd_run(int argc, char **argv)
 		}
 	}
 	json_object_set_new(params, "attach", json_boolean(!detach));
+	if (!detach)
+		json_object_set_new(params, "pass_fd", json_true());
 	if (conn_open(&c) < 0) {
 		json_decref(params);
 		return EXIT_ENGINE;

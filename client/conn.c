@@ -41,6 +41,7 @@ conn_open(struct conn *c)
 	int err;
 
 	memset(c, 0, sizeof(*c));
+	c->passed_fd = -1;
 	if (strlen(client_host) >= sizeof(sa.sun_path)) {
 		errorf("socket path too long: %s", client_host);
 		return -1;
@@ -67,9 +68,31 @@ conn_close(struct conn *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
+	if (c->passed_fd >= 0)
+		close(c->passed_fd);
 	free(c->buf);
-	c->fd = -1;
+	c->fd = c->passed_fd = -1;
 	c->buf = NULL;
+}
+
+/* recv that also takes a socket the daemon passes with its reply. */
+static ssize_t
+recv_with_fd(struct conn *c, char *buf, size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { buf, len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
+	struct cmsghdr *cm;
+
+	for (cm = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+			if (c->passed_fd >= 0)
+				close(c->passed_fd);
+			memcpy(&c->passed_fd, CMSG_DATA(cm), sizeof(int));
+		}
+	}
+	return n;
 }
 
 int
@@ -86,7 +109,7 @@ conn_fill(struct conn *c)
 		c->cap = cap;
 	}
 	do
-		n = read(c->fd, c->buf + c->len, c->cap - c->len);
+		n = recv_with_fd(c, c->buf + c->len, c->cap - c->len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -207,4 +230,11 @@ frames_drain(struct conn *c)
 		conn_consume(c, FRAME_HDR_LEN + len);
 	}
 	return -1;
+}
+
+void
+conn_wait_eof(struct conn *c)
+{
+	while (conn_fill(c) > 0)
+		c->len = 0;
 }

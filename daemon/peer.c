@@ -127,7 +127,7 @@ request_done(struct peer *p)
 	p->req_id = NULL;
 	p->busy = false;
 	/* more requests may already be buffered */
-	if (!p->closed && !p->proxy && !p->upload_done && !p->stream_state)
+	if (!p->closed && !p->proxy && !p->upload_done && !p->stream_state && !p->fd_passed)
 		peer_read_cb(p->bev, p);
 }
 
@@ -220,7 +220,8 @@ peer_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	}
 	peer_ref(p);
-	while (!p->closed && !p->draining && !p->busy && !p->proxy && !p->upload_done && !p->stream_state) {
+	while (!p->closed && !p->draining && !p->busy && !p->proxy && !p->upload_done && !p->stream_state &&
+	       !p->fd_passed) {
 		size_t len;
 		char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
 
@@ -265,7 +266,7 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		proxy_shim_drained(p->proxy, p);
 		return;
 	}
-	if (p->stream_state || p->busy)
+	if (p->stream_state || p->busy || p->fd_passed)
 		return; /* the reply or stream in flight ends the connection */
 	peer_close_after_flush(p);
 }
@@ -529,4 +530,54 @@ peer_set_write_cb(struct peer *p, bufferevent_data_cb cb)
 {
 	if (!p->closed)
 		bufferevent_setcb(p->bev, NULL, cb, peer_event_cb, p);
+}
+
+static bool
+send_line_with_fd(struct peer *p, const char *line, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { (void *)line, strlen(line) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	ssize_t n;
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	n = sendmsg(bufferevent_getfd(p->bev), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n == (ssize_t)strlen(line))
+		return true;
+	if (n > 0) /* a short write of a fresh small line: queue the rest */
+		bufferevent_write(p->bev, line + n, strlen(line) - (size_t)n);
+	return n > 0;
+}
+
+bool
+peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, bool tty,
+		  const char *ctr_id, const char *exec_id)
+{
+	char *line;
+	bool passed = false;
+
+	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", ctr_id);
+	if (want_fd && !p->closed && evbuffer_get_length(bufferevent_get_output(p->bev)) == 0) {
+		json_object_set_new(result, "fd_passed", json_true());
+		line = proto_result_line(p->req_id, json_incref(result));
+		passed = line && send_line_with_fd(p, line, shim_fd);
+		free(line);
+		if (passed) {
+			json_decref(result);
+			close(shim_fd);
+			request_done(p);
+			p->fd_passed = true; /* no more requests on this connection */
+			return true;
+		}
+		json_object_del(result, "fd_passed");
+	}
+	peer_reply(p, result);
+	p->proxy_raw = tty;
+	snprintf(p->proxy_exec_id, sizeof(p->proxy_exec_id), "%s", exec_id ? exec_id : "");
+	peer_start_proxy(p, shim_fd);
+	return false;
 }

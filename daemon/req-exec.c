@@ -31,16 +31,6 @@ running_target(struct peer *p, json_t *params)
 	return r < 0 || !ctr_is_running(c) ? NULL : c;
 }
 
-/* After the reply, stream between the client and the shim. */
-static void
-start_stream(struct peer *p, struct ctr *c, int fd, bool tty, const char *exec_id)
-{
-	p->proxy_raw = tty;
-	snprintf(p->proxy_exec_id, sizeof(p->proxy_exec_id), "%s", exec_id ? exec_id : "");
-	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", c->spec.id);
-	peer_start_proxy(p, fd);
-}
-
 void
 req_attach(struct peer *p, json_t *params)
 {
@@ -55,10 +45,11 @@ req_attach(struct peer *p, json_t *params)
 		peer_reply_err(p, fd, "connect to the container's shim");
 		return;
 	}
-	peer_reply(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name,
-				"tty", c->spec.tty, "stream", 1));
 	p->on_proxy_end = ctr_stream_end;
-	start_stream(p, c, fd, c->spec.tty, NULL);
+	if (peer_reply_stream(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name,
+					   "tty", c->spec.tty, "stream", 1),
+			      fd, proto_get_bool(params, "pass_fd", false), c->spec.tty, c->spec.id, NULL))
+		ctr_add_waiter(c, WAITER_CLOSE, p);
 }
 
 static int
@@ -129,8 +120,10 @@ req_exec(struct peer *p, json_t *params)
 		peer_reply(p, json_pack("{s:s}", "exec_id", exec_id));
 		return;
 	}
-	peer_reply(p, json_pack("{s:s, s:b}", "exec_id", exec_id, "stream", 1));
-	start_stream(p, c, fd, proto_get_bool(params, "tty", false), exec_id);
+	if (peer_reply_stream(p, json_pack("{s:s, s:b}", "exec_id", exec_id, "stream", 1), fd,
+			      proto_get_bool(params, "pass_fd", false), proto_get_bool(params, "tty", false),
+			      c->spec.id, exec_id))
+		peer_close_after_flush(p);
 }
 
 void

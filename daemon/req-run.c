@@ -23,6 +23,7 @@
 struct run_ctx {
 	struct peer *peer;
 	bool attach;
+	bool pass_fd;
 };
 
 static bool
@@ -223,7 +224,6 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	ctr_save(d, c);
 	ctr_monitor_shim(d, c);
 	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : c->spec.open_stdin ? "attach stdin start\n" : "attach start\n");
-	p->proxy_raw = rc->attach && c->spec.tty;
 	if (fd < 0) {
 		peer_reply_err(p, fd, "connect to the container's shim");
 		goto out;
@@ -234,11 +234,11 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
 		goto out;
 	}
-	peer_reply(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name, "tty", c->spec.tty,
-				"stream", 1));
-	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", c->spec.id);
 	p->on_proxy_end = ctr_stream_end;
-	peer_start_proxy(p, fd);
+	if (peer_reply_stream(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name,
+					   "tty", c->spec.tty, "stream", 1),
+			      fd, rc->pass_fd, c->spec.tty, c->spec.id, NULL))
+		ctr_add_waiter(c, WAITER_CLOSE, p); /* EOF tells the client the exit is recorded */
 out:
 	peer_unref(p);
 	free(rc);
@@ -274,6 +274,7 @@ req_run(struct peer *p, json_t *params)
 	}
 	rc->peer = p;
 	rc->attach = proto_get_bool(params, "attach", false);
+	rc->pass_fd = proto_get_bool(params, "pass_fd", false);
 	peer_ref(p);
 	lite_err_clear(&err);
 	return;

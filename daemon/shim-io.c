@@ -35,7 +35,7 @@
 
 #define MAX_CLIENTS 64
 #define MAX_PROCS 32
-#define CHUNK (64 * 1024)
+#define CHUNK (128 * 1024)
 #define CLIENT_OUT_CAP (4 * CHUNK)
 #define STDIN_CAP CHUNK
 #define REPLAY_CAP 4096
@@ -339,6 +339,8 @@ on_output(struct shim *s, struct source *src, enum frame_stream stream)
 		p->open_outputs--;
 		return;
 	}
+	if (p->exited) /* still draining: the grace period counts from the last byte */
+		clock_gettime(CLOCK_MONOTONIC, &p->exit_time);
 	if (p->is_init) {
 		log_append(s, stream, buf, (size_t)n);
 		replay_keep(p, buf, (size_t)n);
