@@ -15,6 +15,16 @@ static const req_handler handlers[PROTO_M_MAX] = {
 	[PROTO_M_rm] = req_rm,
 	[PROTO_M_wait] = req_wait,
 	[PROTO_M_logs] = req_logs,
+	[PROTO_M_load] = req_load,
+	[PROTO_M_save] = req_save,
+	[PROTO_M_rmi] = req_rmi,
+	[PROTO_M_tag] = req_tag,
+	[PROTO_M_image_inspect] = req_image_inspect,
+	[PROTO_M_history] = req_history,
+	[PROTO_M_image_prune] = req_image_prune,
+	[PROTO_M_system_df] = req_system_df,
+	[PROTO_M_commit] = req_commit,
+	[PROTO_M_export] = req_export,
 };
 
 req_handler
