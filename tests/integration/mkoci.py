@@ -11,6 +11,9 @@ mkoci.py oci OUT.tar [--bad-digest] [--index]
 mkoci.py hostile OUT.tar KIND
     A Docker archive whose one layer holds a hostile entry (KIND: dotdot,
     abs-symlink-write, hardlink-out).
+mkoci.py debian OUT.tar NAME TOTAL_MB N_LAYERS
+    A Docker archive: $BASE_TAR plus N layers of Debian-installed files
+    from /usr, about TOTAL_MB in all (the load benchmark).
 mkoci.py docker OUT.tar NAME N_LAYERS SIZE_MB
     A Docker archive with N layers of SIZE_MB of file data each on top of
     $BASE_TAR (benchmarks, concurrency tests).
@@ -155,11 +158,45 @@ def bigdocker(out, name, n, mb):
     docker(out, name, layers)
 
 
+def debian(out, name, total_mb, n):
+    """N layers of files installed by Debian packages under /usr, ~total_mb."""
+    per = total_mb * (1 << 20) // n
+    layers, cur, size = [], [], 0
+    for root in ("/usr/lib", "/usr/share", "/usr/bin", "/usr/libexec"):
+        for dp, dns, fns in os.walk(root):
+            dns.sort()
+            for fn in sorted(fns):
+                p = os.path.join(dp, fn)
+                if not os.path.isfile(p) or os.path.islink(p):
+                    continue
+                cur.append(p)
+                size += os.path.getsize(p)
+                if size >= per:
+                    layers.append(cur)
+                    cur, size = [], 0
+                    if len(layers) == n:
+                        break
+            if len(layers) == n:
+                break
+        if len(layers) == n:
+            break
+    tars = [base_layer()]
+    for files in layers:
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+            for p in files:
+                t.add(p, arcname=p.lstrip("/"), recursive=False)
+        tars.append(buf.getvalue())
+    docker(out, name, tars)
+
+
 if __name__ == "__main__":
     a = sys.argv[1:]
     if a[0] == "oci":
         oci(a[1], "--bad-digest" in a, "--index" in a)
     elif a[0] == "hostile":
         hostile(a[1], a[2])
+    elif a[0] == "debian":
+        debian(a[1], a[2], int(a[3]), int(a[4]))
     elif a[0] == "docker":
         bigdocker(a[1], a[2], int(a[3]), int(a[4]))
