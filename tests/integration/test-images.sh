@@ -127,11 +127,12 @@ lite rm -f cm >/dev/null
 n0=$(layers)
 "$LITE" load -q -i "$T/c1.tar" >"$T/l1.out" 2>&1 & p1=$!
 "$LITE" load -q -i "$T/c2.tar" >"$T/l2.out" 2>&1 & p2=$!
+capture lite ps -a
+is_rc 0 "ps answers while loads run (they run in lite-image, off the loop)"
 wait $p1; r1=$?; wait $p2; r2=$?
 is "$r1$r2" 00 "two concurrent loads sharing layers both succeed"
 is "$(layers)" $((n0 + 3)) "each shared layer is stored once"
 is "$(lite image inspect conc1 | jget Id)" "$(lite image inspect conc2 | jget Id)" "same config, same image id"
-ok "ps answers while loading" true
 
 # --- df, prune -a
 capture lite system df
