@@ -24,6 +24,15 @@ static const struct cmd cmds[] = {
 	{ "import", cmd_import, "Import a rootfs tarball as an image" },
 	{ "info", cmd_info, "Show engine and host information" },
 	{ "version", cmd_version, "Show client and engine versions" },
+	{ "load", cmd_load, "Load images from a Docker or OCI archive" },
+	{ "save", cmd_save, "Save images to a Docker or OCI archive" },
+	{ "rmi", cmd_rmi, "Remove images" },
+	{ "tag", cmd_tag, "Give an image another name" },
+	{ "history", cmd_history, "Show an image's history" },
+	{ "commit", cmd_commit, "Create an image from a container's changes" },
+	{ "export", cmd_export, "Export a container's file system as a tar archive" },
+	{ "image", cmd_image, "Manage images (ls, inspect, rm, prune, ...)" },
+	{ "system", cmd_system, "Disk usage (df) and engine information" },
 };
 
 static void

@@ -19,6 +19,16 @@ static const req_handler handlers[PROTO_M_MAX] = {
 	[PROTO_M_exec] = req_exec,
 	[PROTO_M_resize] = req_resize,
 	[PROTO_M_exec_inspect] = req_exec_inspect,
+	[PROTO_M_load] = req_load,
+	[PROTO_M_save] = req_save,
+	[PROTO_M_rmi] = req_rmi,
+	[PROTO_M_tag] = req_tag,
+	[PROTO_M_image_inspect] = req_image_inspect,
+	[PROTO_M_history] = req_history,
+	[PROTO_M_image_prune] = req_image_prune,
+	[PROTO_M_system_df] = req_system_df,
+	[PROTO_M_commit] = req_commit,
+	[PROTO_M_export] = req_export,
 };
 
 req_handler

@@ -10,6 +10,7 @@ build_pkgs=(build-essential meson ninja-build pkg-config
 	libevent-dev libjansson-dev libarchive-dev nettle-dev libcmocka-dev)
 runtime_pkgs=(busybox-static socat)
 test_pkgs=(util-linux iproute2 procps python3 systemd)
+test_pkgs+=(zstd podman) # image tests: zstd layers, podman round trips
 
 die() { echo "install-deps: $*" >&2; exit 1; }
 

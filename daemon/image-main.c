@@ -1,0 +1,105 @@
+/* lite-image: the image store's heavy and locking operations, each in a
+ * process of its own, run by containerd-lite (see req-image-job.c). The
+ * daemon never parses archives, never waits on the store lock and never
+ * links libarchive.
+ *
+ * Usage: lite-image DATA_ROOT OP ARGS...
+ *   load FILE                      save OUT FORMAT REF...
+ *   rmi 0|1(force) REF...          tag SOURCE TARGET
+ *   prune 0|1(all)                 df
+ *   commit CTR_ID REF CHANGES_JSON COMMENT
+ *   export CTR_ID OUT
+ * Prints one line: "ok JSON" or "err ERRNO MESSAGE". */
+#include "image-commit.h"
+#include "image-load.h"
+#include "image-refs.h"
+#include "image-save.h"
+#include "image-store.h"
+
+#include "log.h"
+#include "strv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+op_commit(const char *root, char **a, json_t **ret, struct lite_err *err)
+{
+	json_auto_t *ch = json_loads(a[2], 0, NULL);
+	char **changes = json_is_array(ch) ? strv_from_json(ch) : NULL;
+	char *id = NULL;
+	int r;
+
+	if (json_array_size(ch) > 0 && !changes)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	r = image_commit(root, a[0], a[1], changes, a[3], &id, err);
+	strv_free(changes);
+	if (r == 0)
+		*ret = json_pack("{s:s}", "id", id);
+	free(id);
+	return r;
+}
+
+static int
+run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct lite_err *err)
+{
+	int r;
+
+	if (!strcmp(op, "load") && n == 1)
+		return image_load_archive(root, a[0], ret, err);
+	if (!strcmp(op, "save") && n >= 3) {
+		r = image_save(root, a + 2, a[1], a[0], err);
+		*ret = json_object();
+		return r;
+	}
+	if (!strcmp(op, "rmi") && n >= 2)
+		return image_rmi(root, a + 1, !strcmp(a[0], "1"), ret, err);
+	if (!strcmp(op, "tag") && n == 2) {
+		r = image_tag(root, a[0], a[1], err);
+		*ret = json_object();
+		return r;
+	}
+	if (!strcmp(op, "prune") && n == 1)
+		return image_prune(root, !strcmp(a[0], "1"), ret, err);
+	if (!strcmp(op, "df") && n == 0)
+		return image_system_df(root, ret, err);
+	if (!strcmp(op, "commit") && n == 4)
+		return op_commit(root, a, ret, err);
+	if (!strcmp(op, "export") && n == 2) {
+		r = image_export(root, a[0], a[1], err);
+		*ret = json_object();
+		return r;
+	}
+	return lite_err_set(err, EINVAL, "lite-image: unknown operation or wrong arguments: %s", op);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lite_err err = { 0 };
+	json_t *out = NULL;
+	char *s;
+	int r;
+
+	log_init("lite-image", LOG_LVL_WARN);
+	if (argc < 3) {
+		fprintf(stderr, "usage: lite-image DATA_ROOT OP ARGS... (run by containerd-lite)\n");
+		return 2;
+	}
+	r = run_op(argv[1], argv[2], argc - 3, argv + 3, &out, &err);
+	if (r < 0) {
+		for (char *p = err.msg; p && *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		printf("err %d %s\n", -r, err.msg ? err.msg : "failed");
+	} else {
+		s = out ? json_dumps(out, JSON_COMPACT) : NULL;
+		printf("ok %s\n", s ? s : "{}");
+		free(s);
+	}
+	json_decref(out);
+	lite_err_clear(&err);
+	return r < 0 ? 1 : 0;
+}
