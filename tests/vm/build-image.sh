@@ -110,11 +110,13 @@ main() {
 	fi
 	[ "$(id -u)" -eq 0 ] || die "must run as root"
 	dir=$cache/$key
+	mkdir -p "$cache"
+	exec 9>"$cache/.lock"
+	flock 9	# one build at a time; a waiting run then finds it cached
 	if [ -f "$dir/disk.img" ]; then
 		log "cached image $dir"
 	else
 		command -v mmdebstrap >/dev/null || die "mmdebstrap not installed (scripts/install-deps.sh --test)"
-		mkdir -p "$cache"
 		build "$dir"
 	fi
 	echo "$dir"

@@ -6,14 +6,15 @@
 # is reported SKIPPED with the reason, on stdout and loudly on stderr.
 #
 #   env: BUILDDIR, SRCDIR (meson sets them), LITE_VM_CACHE (build-image.sh),
-#        LITE_VM_KEEP=1 keeps the shared folder (console log, output)
+#        LITE_VM_KEEP=1 keeps the shared folder (console log, output),
+#        LITE_VM_QEMU (default qemu-system-x86_64)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${SRCDIR:=$(cd "$here/../.." && pwd)}"
 : "${BUILDDIR:=$SRCDIR/build}"
 : "${LITE_VM_KEEP:=0}"
-qemu=qemu-system-x86_64
+qemu=${LITE_VM_QEMU:-qemu-system-x86_64}
 vm_mem_mb=2048
 vm_timeout_s=1500	# a hung boot ends here; not a timing assertion
 kernel_args="root=/dev/vda rw console=ttyS0 panic=-1 quiet loglevel=3
