@@ -117,7 +117,7 @@ main() {
 		log "cached image $dir"
 	else
 		command -v mmdebstrap >/dev/null || die "mmdebstrap not installed (scripts/install-deps.sh --test)"
-		build "$dir"
+		build "$dir" >&2	# only the directory goes to stdout
 	fi
 	echo "$dir"
 }
