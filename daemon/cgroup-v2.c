@@ -71,7 +71,6 @@ static int
 make_dirs(const struct cgroup_host *h, const char *dir, struct lite_err *err)
 {
 	char path[PATH_MAX], top[PATH_MAX];
-	size_t skip;
 	int r;
 
 	snprintf(top, sizeof(top), "%s%s%s", h->root, h->delegated[0] ? "/" : "", h->delegated);
@@ -79,8 +78,7 @@ make_dirs(const struct cgroup_host *h, const char *dir, struct lite_err *err)
 	if (r < 0)
 		return r;
 	snprintf(path, sizeof(path), "%s", dir);
-	skip = strlen(top) + 1;
-	for (char *p = path + skip;; p++) {
+	for (char *p = path + strlen(top) + 1;; p++) {
 		char *slash = strchr(p, '/');
 
 		if (slash)
