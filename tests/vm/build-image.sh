@@ -87,7 +87,7 @@ make_disk() { # TREE IMG
 
 build() { # OUT
 	tmp=$cache/tmp.$$
-	rm -rf --one-file-system "$tmp"
+	rm -rf --one-file-system "$cache"/tmp.*	# of builds that were killed (we hold the lock)
 	mkdir -p "$tmp/tree"
 	trap 'rm -rf --one-file-system "$tmp"' EXIT
 	log "building $1 (mmdebstrap of bookworm, $(packages | tr , ' '))"
