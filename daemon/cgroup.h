@@ -20,6 +20,8 @@ struct cgroup_host {
 	enum cgroup_mode mode;
 	char root[PATH_MAX];   /* mount root, normally /sys/fs/cgroup */
 	char parent[256];      /* engine's sub-tree below each hierarchy, e.g. "lite" */
+	char delegated[256];   /* v2: the cgroup systemd delegated to us, a prefix of
+				* parent ("" when the engine owns ROOT/PARENT) */
 	bool has[CGROUP_CTL_MAX];
 	bool has_swap;         /* v1 memory.memsw.* / v2 memory.swap.max present */
 };
@@ -38,6 +40,16 @@ struct cgroup_limits {
 /* Detect the layout under root (normally "/sys/fs/cgroup"). parent names the
  * engine's sub-tree; it may contain '/' (e.g. "lite/test-1234"). */
 int cgroup_detect(const char *root, const char *parent, struct cgroup_host *ret, struct lite_err *err);
+
+/* From the daemon's /proc/self/cgroup (v2 line "0::PATH"), the cgroup a
+ * systemd service delegated to it: PATH's parent when PATH is
+ * "X.service/supervisor", where DelegateSubgroup=supervisor put the daemon.
+ * -ENOENT when the daemon is not in such a leaf. Pure; unit-tested. */
+int cgroup_v2_delegated_base(const char *proc_self_cgroup, char *buf, size_t len);
+
+/* v2 under systemd: move the engine's sub-tree below the delegated service
+ * cgroup, ROOT/SERVICE/PARENT. A no-op (0) when not delegated. */
+int cgroup_use_delegation(struct cgroup_host *h, struct lite_err *err);
 
 /* Create the container's cgroup(s) and apply limits. Idempotent. */
 int cgroup_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);

@@ -9,7 +9,8 @@ set -euo pipefail
 build_pkgs=(build-essential meson ninja-build pkg-config
 	libevent-dev libjansson-dev libarchive-dev nettle-dev libcmocka-dev)
 runtime_pkgs=(busybox-static socat)
-test_pkgs=(util-linux iproute2 procps python3 systemd)
+test_pkgs=(util-linux iproute2 procps python3 systemd
+	qemu-system-x86 mmdebstrap e2fsprogs)	# the VM suite (tests/vm)
 test_pkgs+=(zstd podman) # image tests: zstd layers, podman round trips
 
 die() { echo "install-deps: $*" >&2; exit 1; }
