@@ -199,7 +199,7 @@ cmd_attach(int argc, char **argv)
 	if (so.framed && r >= 0)
 		conn_wait_eof(&c);
 	if (r == -2) {
-		fprintf(stderr, "lite: detached from %s; it keeps running\n", argv[optind]);
+		fprintf(stderr, "lite: detached from %s; it keeps running (lite attach %s)\n", argv[optind], argv[optind]);
 		r = 0;
 	} else if (r == -1) {
 		json_t *w = NULL;
