@@ -96,5 +96,6 @@ int cmd_tag(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_system(int argc, char **argv);

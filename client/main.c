@@ -31,6 +31,7 @@ static const struct cmd cmds[] = {
 	{ "history", cmd_history, "Show an image's history" },
 	{ "commit", cmd_commit, "Create an image from a container's changes" },
 	{ "export", cmd_export, "Export a container's file system as a tar archive" },
+	{ "pull", cmd_pull, "Pull an image from a registry" },
 	{ "image", cmd_image, "Manage images (ls, inspect, rm, prune, ...)" },
 	{ "system", cmd_system, "Disk usage (df) and engine information" },
 };

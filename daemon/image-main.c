@@ -9,9 +9,13 @@
  *   prune 0|1(all)                 df
  *   commit CTR_ID REF CHANGES_JSON COMMENT
  *   export CTR_ID OUT
- * Prints one line: "ok JSON" or "err ERRNO MESSAGE". */
+ *   pull REF 0|1(insecure) AUTH_FILE|-   (the file holds USER:PASSWORD; it
+ *                                        is read and removed)
+ * Prints one line: "ok JSON" or "err ERRNO MESSAGE"; pull prints
+ * "progress JSON" lines before it. */
 #include "image-commit.h"
 #include "image-load.h"
+#include "image-pull.h"
 #include "image-refs.h"
 #include "image-save.h"
 #include "image-store.h"
@@ -20,9 +24,11 @@
 #include "strv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int
 op_commit(const char *root, char **a, json_t **ret, struct lite_err *err)
@@ -39,6 +45,30 @@ op_commit(const char *root, char **a, json_t **ret, struct lite_err *err)
 	if (r == 0)
 		*ret = json_pack("{s:s}", "id", id);
 	free(id);
+	return r;
+}
+
+/* Credentials come in a file (0600, made by the daemon), never in argv. */
+static int
+op_pull(const char *root, char **a, json_t **ret, struct lite_err *err)
+{
+	char user[1024] = "";
+	ssize_t n = 0;
+	int fd, r;
+
+	if (strcmp(a[2], "-")) {
+		fd = open(a[2], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			return lite_err_sys(err, errno, "pull: read credentials");
+		n = read(fd, user, sizeof(user) - 1);
+		close(fd);
+		unlink(a[2]);
+		if (n < 0)
+			return lite_err_sys(err, errno, "pull: read credentials");
+		user[n] = '\0';
+	}
+	r = image_pull(root, a[0], !strcmp(a[1], "1"), n > 0 ? user : NULL, stdout, ret, err);
+	explicit_bzero(user, sizeof(user));
 	return r;
 }
 
@@ -72,6 +102,8 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 		*ret = json_object();
 		return r;
 	}
+	if (!strcmp(op, "pull") && n == 3)
+		return op_pull(root, a, ret, err);
 	return lite_err_set(err, EINVAL, "lite-image: unknown operation or wrong arguments: %s", op);
 }
 

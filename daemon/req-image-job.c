@@ -119,6 +119,28 @@ job_finish(struct image_job *j)
 	image_job_free(j);
 }
 
+/* Strip complete "progress JSON" lines (pull) from the front of the
+ * buffer, forwarding them as {"method":"progress","params":JSON} when the
+ * client asked; the result line stays. */
+static void
+job_progress(struct image_job *j)
+{
+	static const char head[] = "{\"method\":\"progress\",\"params\":";
+	char *nl;
+
+	while (j->reply_len > 9 && !strncmp(j->reply, "progress ", 9) && (nl = memchr(j->reply, '\n', j->reply_len))) {
+		size_t n = (size_t)(nl - j->reply) + 1;
+
+		if (j->progress) {
+			peer_write(j->peer, head, sizeof(head) - 1);
+			peer_write(j->peer, j->reply + 9, n - 10);
+			peer_write(j->peer, "}\n", 2);
+		}
+		memmove(j->reply, j->reply + n, j->reply_len - n);
+		j->reply_len -= n;
+	}
+}
+
 static void
 on_job_output(evutil_socket_t fd, short what, void *arg)
 {
@@ -129,6 +151,7 @@ on_job_output(evutil_socket_t fd, short what, void *arg)
 		return;
 	if (n > 0 && j->reply_len + (size_t)n < JOB_REPLY_MAX - 1) {
 		j->reply_len += (size_t)n;
+		job_progress(j);
 		return;
 	}
 	if (n > 0)

@@ -20,6 +20,7 @@ struct image_job {
 	char **argv;           /* lite-image's arguments after DATA_ROOT */
 	image_job_done_fn done;
 	bool close_after;       /* close the connection after the reply (uploads) */
+	bool progress;          /* forward "progress" lines as notifications (pull) */
 	int out_fd;
 	struct event *ev;
 	char *reply;

@@ -1,5 +1,5 @@
 /* Image methods beyond import/images: load, save, rmi, tag, image_prune,
- * system_df, image_inspect, history, commit, export. Everything that
+ * system_df, image_inspect, history, commit, export, pull. Everything that
  * touches the store's lock or parses an archive runs in lite-image
  * (req-image-job.c); inspect and history only read one config. */
 #include "req.h"
@@ -279,4 +279,53 @@ req_history(struct peer *p, json_t *params)
 	out = json_pack("{s:s,s:o}", "id", img->id, "history", out);
 	image_free(img);
 	peer_reply(p, out);
+}
+
+/* Credentials go to lite-image in a 0600 file (j->spool: removed at the
+ * end either way), never on its command line. */
+static int
+job_auth_file(struct image_job *j, const char *user)
+{
+	int fd;
+
+	snprintf(j->spool, sizeof(j->spool), "%s/tmp/job-auth-XXXXXX", j->peer->d->cfg.data_root);
+	fd = mkostemp(j->spool, O_CLOEXEC);
+	if (fd < 0) {
+		j->spool[0] = '\0';
+		return -errno;
+	}
+	if (write(fd, user, strlen(user)) != (ssize_t)strlen(user)) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+void
+req_pull(struct peer *p, json_t *params)
+{
+	const char *ref = proto_get_str(params, "ref", "");
+	const char *user = proto_get_str(params, "user", NULL);
+	struct image_job *j;
+
+	if (!*ref || strlen(ref) > 512 || strchr(ref, '\n')) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "pull: invalid image reference");
+		return;
+	}
+	if (user && (!strchr(user, ':') || strlen(user) > 1000)) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "pull: --user must be USER:PASSWORD");
+		return;
+	}
+	if (!(j = job_or_reply(p, "pull")))
+		return;
+	if (user && job_auth_file(j, user) < 0) {
+		peer_reply_err(p, errno, "pull: cannot store the credentials");
+		image_job_free(j);
+		return;
+	}
+	j->progress = proto_get_bool(params, "progress", false);
+	image_job_start(j, job_argv((const char *[]){ "pull", ref, proto_get_bool(params, "insecure", false) ? "1" : "0",
+						      user ? j->spool : "-" },
+				    4, NULL));
 }

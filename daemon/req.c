@@ -29,6 +29,7 @@ static const req_handler handlers[PROTO_M_MAX] = {
 	[PROTO_M_system_df] = req_system_df,
 	[PROTO_M_commit] = req_commit,
 	[PROTO_M_export] = req_export,
+	[PROTO_M_pull] = req_pull,
 };
 
 req_handler

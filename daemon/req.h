@@ -38,3 +38,4 @@ void req_image_prune(struct peer *p, json_t *params);
 void req_system_df(struct peer *p, json_t *params);
 void req_commit(struct peer *p, json_t *params);
 void req_export(struct peer *p, json_t *params);
+void req_pull(struct peer *p, json_t *params);

@@ -6,7 +6,7 @@ mkoci.py oci OUT.tar [--bad-digest] [--index]
     in $BASE_TAR: a gzip layer adding /a and /etc/gz-file, a zstd layer
     deleting /a (whiteout), making /d opaque and adding /b. Config: Env,
     Cmd, WorkingDir, Labels. --index wraps it in an index with two
-    platforms (linux/amd64 real, linux/arm64 bogus). --bad-digest corrupts
+    platforms (linux/amd64, and linux/arm64: the base layer only). --bad-digest corrupts
     one blob's content so its digest no longer matches.
 mkoci.py hostile OUT.tar KIND
     A Docker archive whose one layer holds a hostile entry (KIND: dotdot,
@@ -104,7 +104,14 @@ def oci(out, bad_digest, index):
     top = {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "sha256:" + sha(man),
            "size": len(man), "annotations": {"org.opencontainers.image.ref.name": "ocitest:v1"}}
     if index:
-        other = json.dumps({"schemaVersion": 2, "config": {"digest": "sha256:" + "0" * 64}, "layers": []}).encode()
+        # a real arm64 image (its base layer and an arm64 config), so a
+        # registry accepts the index (skopeo copy --all)
+        ocfg = config([sha(l0)], arch="arm64")
+        blobs[sha(ocfg)] = ocfg
+        other = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                            "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                       "digest": "sha256:" + sha(ocfg), "size": len(ocfg)},
+                            "layers": layers[:1]}).encode()
         blobs[sha(other)] = other
         idx = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
                           "manifests": [
