@@ -130,6 +130,16 @@ handle_signals(const struct stream_opts *o)
 	return 0;
 }
 
+/* out holds FRAME_HDR_LEN bytes of room, then n bytes of input. */
+static int
+send_payload(struct conn *c, const struct stream_opts *o, unsigned char *out, size_t n)
+{
+	if (o->tty && !o->framed)
+		return write_all(c->fd, out + FRAME_HDR_LEN, n) < 0 ? -1 : 0;
+	frame_header_encode(out, FRAME_STDIN, (uint32_t)n);
+	return write_all(c->fd, out, FRAME_HDR_LEN + n) < 0 ? -1 : 0;
+}
+
 struct detacher {
 	unsigned char keys[DETACH_MAX];
 	size_t n, matched;
@@ -145,9 +155,12 @@ send_input(struct conn *c, const struct stream_opts *o, struct detacher *dk, con
 
 	for (size_t i = 0; i < len; i++) {
 		if (dk->n && in[i] == dk->keys[dk->matched]) {
-			if (++dk->matched == dk->n)
-				return -2;
-			continue;
+			if (++dk->matched < dk->n)
+				continue;
+			/* detach, but first deliver what was typed before the keys */
+			if (n && send_payload(c, o, out, n) < 0)
+				return -1;
+			return -2;
 		}
 		memcpy(payload + n, dk->keys, dk->matched); /* not a detach after all */
 		n += dk->matched;
@@ -158,12 +171,7 @@ send_input(struct conn *c, const struct stream_opts *o, struct detacher *dk, con
 		}
 		payload[n++] = in[i];
 	}
-	if (n == 0)
-		return 0;
-	if (o->tty && !o->framed)
-		return write_all(c->fd, payload, n) < 0 ? -1 : 0;
-	frame_header_encode(out, FRAME_STDIN, (uint32_t)n);
-	return write_all(c->fd, out, FRAME_HDR_LEN + n) < 0 ? -1 : 0;
+	return n ? send_payload(c, o, out, n) : 0;
 }
 
 static int

@@ -88,6 +88,7 @@ int cmd_import(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
+int cmd_volume(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_save(int argc, char **argv);

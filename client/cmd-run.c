@@ -3,6 +3,7 @@
  * print the id (-d) or stream the container's stdio and exit with its code. */
 #include "client.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,20 @@ static const char run_usage[] =
 	"      --cpu-shares N      relative CPU weight (2-262144)\n"
 	"      --pids-limit N      maximum number of processes (-1: unlimited)\n"
 	"      --hostname NAME     container host name\n"
+	"  -v, --volume SPEC       bind /host:/ctr[:ro], named volume name:/ctr, or anonymous /ctr\n"
+	"      --mount SPEC        type=bind|volume|tmpfs,source=...,target=...[,readonly]\n"
+	"      --tmpfs DIR[:OPTS]  a tmpfs, e.g. /run:size=64m\n"
+	"      --volumes-from CTR  the volumes and binds of another container\n"
+	"  -l, --label KEY=VALUE   a label (repeatable)\n"
+	"      --env-file FILE     environment from a file of KEY=VALUE lines\n"
+	"      --entrypoint CMD    override the image's entrypoint (\"\" clears it)\n"
+	"      --ulimit NAME=S[:H] a resource limit, e.g. nofile=1024:2048\n"
+	"      --shm-size SIZE     size of /dev/shm (default 64m)\n"
+	"      --read-only         mount the root file system read-only\n"
+	"      --oom-score-adj N   OOM killer preference, -1000 to 1000\n"
+	"      --cpuset-cpus LIST  CPUs allowed, e.g. 0-1\n"
+	"      --cpuset-mems LIST  memory nodes allowed\n"
+	"      --memory-reservation SIZE  soft memory limit\n"
 	"  -h, --help              this help\n";
 
 static int
@@ -42,12 +57,66 @@ bad_flag(const char *flag, const char *value, const char *expect)
 	return EXIT_ENGINE;
 }
 
+static void
+append_param(json_t *params, const char *field, const char *value)
+{
+	json_t *a = json_object_get(params, field);
+
+	if (!a) {
+		a = json_array();
+		json_object_set_new(params, field, a);
+	}
+	json_array_append_new(a, json_string(value));
+}
+
+/* --env-file: KEY=VALUE lines; "KEY" alone takes our own value; # comments. */
+static int
+read_env_file(const char *path, json_t *env)
+{
+	FILE *f = fopen(path, "re");
+	char line[8192];
+	int lineno = 0;
+
+	if (!f) {
+		errorf("invalid --env-file \"%s\": %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *end;
+
+		lineno++;
+		s[strcspn(s, "\r\n")] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (end = s + strlen(s); end > s && (end[-1] == ' ' || end[-1] == '\t'); end--)
+			*(end - 1) = '\0';
+		if (!*s || *s == '#')
+			continue;
+		if (*s == '=' || (strchr(s, ' ') && strchr(s, ' ') < (strchr(s, '=') ?: s + strlen(s)))) {
+			errorf("invalid --env-file \"%s\": line %d: expected KEY=VALUE", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		if (strchr(s, '=')) {
+			json_array_append_new(env, json_string(s));
+		} else if (getenv(s)) {
+			char kv[8192];
+			snprintf(kv, sizeof(kv), "%s=%s", s, getenv(s));
+			json_array_append_new(env, json_string(kv));
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 /* Parse flags into params; returns 0, or an exit code after an error. */
 static int
 parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_opts *so)
 {
 	enum { OPT_RM = 256, OPT_NAME, OPT_SWAP, OPT_CPUS, OPT_SHARES, OPT_PIDS, OPT_HOST, OPT_DETACH_KEYS,
-	       OPT_SIG_PROXY, OPT_INIT, OPT_STOP_SIGNAL };
+	       OPT_SIG_PROXY, OPT_INIT, OPT_STOP_SIGNAL, OPT_MOUNT, OPT_TMPFS, OPT_VOLUMES_FROM, OPT_ENV_FILE,
+	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
+	       OPT_MEM_RES };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -59,6 +128,15 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY }, { "init", no_argument, NULL, OPT_INIT },
 		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
 		{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+		{ "volume", required_argument, NULL, 'v' }, { "mount", required_argument, NULL, OPT_MOUNT },
+		{ "tmpfs", required_argument, NULL, OPT_TMPFS }, { "volumes-from", required_argument, NULL, OPT_VOLUMES_FROM },
+		{ "label", required_argument, NULL, 'l' }, { "env-file", required_argument, NULL, OPT_ENV_FILE },
+		{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT }, { "ulimit", required_argument, NULL, OPT_ULIMIT },
+		{ "shm-size", required_argument, NULL, OPT_SHM }, { "read-only", no_argument, NULL, OPT_READ_ONLY },
+		{ "oom-score-adj", required_argument, NULL, OPT_OOM },
+		{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
+		{ "cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS },
+		{ "memory-reservation", required_argument, NULL, OPT_MEM_RES },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -70,7 +148,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = getopt_long(argc, argv, "+dite:m:u:w:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+dite:m:u:w:v:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
 		case 't': json_object_set_new(params, "tty", json_true()); break;
@@ -147,6 +225,37 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "pids_limit", json_integer(n));
 			break;
 		case OPT_HOST: json_object_set_new(params, "hostname", json_string(optarg)); break;
+		case 'v': append_param(params, "volumes", optarg); break;
+		case OPT_MOUNT: append_param(params, "mounts", optarg); break;
+		case OPT_TMPFS: append_param(params, "tmpfs", optarg); break;
+		case OPT_VOLUMES_FROM: append_param(params, "volumes_from", optarg); break;
+		case 'l': append_param(params, "labels", optarg); break;
+		case OPT_ULIMIT: append_param(params, "ulimits", optarg); break;
+		case OPT_ENV_FILE:
+			if (read_env_file(optarg, env) < 0)
+				return EXIT_ENGINE;
+			break;
+		case OPT_ENTRYPOINT:
+			json_object_set_new(params, "entrypoint", *optarg ? json_pack("[s]", optarg) : json_array());
+			break;
+		case OPT_SHM:
+			if (parse_size(optarg, &u) < 0 || u == 0)
+				return bad_flag("--shm-size", optarg, "expected a size like 64m");
+			json_object_set_new(params, "shm_size", json_integer((json_int_t)u));
+			break;
+		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
+		case OPT_OOM:
+			if (parse_int_range(optarg, -1000, 1000, &n) < 0)
+				return bad_flag("--oom-score-adj", optarg, "expected -1000 to 1000");
+			json_object_set_new(params, "oom_score_adj", json_integer(n));
+			break;
+		case OPT_CPUSET_CPUS: json_object_set_new(params, "cpuset_cpus", json_string(optarg)); break;
+		case OPT_CPUSET_MEMS: json_object_set_new(params, "cpuset_mems", json_string(optarg)); break;
+		case OPT_MEM_RES:
+			if (parse_size(optarg, &u) < 0)
+				return bad_flag("--memory-reservation", optarg, "expected a size like 256m");
+			json_object_set_new(params, "memory_reservation", json_integer((json_int_t)u));
+			break;
 		case 'h': usage_exit(run_usage, 0);
 		default: fputs(run_usage, stderr); return EXIT_ENGINE;
 		}

@@ -21,6 +21,7 @@ static const struct cmd cmds[] = {
 	{ "rm", cmd_rm, "Remove containers" },
 	{ "wait", cmd_wait, "Wait for containers to exit; print their exit codes" },
 	{ "images", cmd_images, "List images" },
+	{ "volume", cmd_volume, "Manage volumes" },
 	{ "import", cmd_import, "Import a rootfs tarball as an image" },
 	{ "info", cmd_info, "Show engine and host information" },
 	{ "version", cmd_version, "Show client and engine versions" },

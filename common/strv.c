@@ -71,12 +71,24 @@ env_sets_key(json_t *env, const char *kv)
 json_t *
 env_overlay(char **base, json_t *overrides)
 {
-	json_t *all = json_array();
+	json_t *all = json_array(), *e;
+	size_t i;
 
 	for (char **p = base; p && *p; p++)
 		if (!json_is_array(overrides) || !env_sets_key(overrides, *p))
 			json_array_append_new(all, json_string(*p));
-	if (json_is_array(overrides))
-		json_array_extend(all, overrides);
+	/* a later KEY= wins over an earlier one, as in docker run -e */
+	json_array_foreach(overrides, i, e) {
+		const char *kv = json_string_value(e);
+		size_t klen = strcspn(kv, "="), j;
+		json_t *old;
+
+		json_array_foreach(all, j, old)
+			if (strncmp(json_string_value(old), kv, klen) == 0 && json_string_value(old)[klen] == '=') {
+				json_array_remove(all, j);
+				break;
+			}
+		json_array_append(all, e);
+	}
 	return all;
 }

@@ -133,6 +133,9 @@ apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 {
 	int r;
 
+	if (lim->memory_reservation &&
+	    (r = write_u64(dir, "memory.soft_limit_in_bytes", lim->memory_reservation, err)) < 0)
+		return r;
 	if (!lim->memory_bytes)
 		return 0;
 	r = write_u64(dir, "memory.limit_in_bytes", lim->memory_bytes, err);

@@ -113,6 +113,8 @@ apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 	int64_t total = lim->memory_swap_bytes;
 	int r;
 
+	if (lim->memory_reservation && (r = write_u64(dir, "memory.low", lim->memory_reservation, err)) < 0)
+		return r;
 	if (!lim->memory_bytes)
 		return 0;
 	r = write_u64(dir, "memory.max", lim->memory_bytes, err);

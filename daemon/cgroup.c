@@ -443,7 +443,7 @@ check_limits(const struct cgroup_host *h, const struct cgroup_limits *lim, struc
 		[CGROUP_CTL_CPUSET] = "cpuset", [CGROUP_CTL_PIDS] = "pids limit",
 	};
 	bool want[CGROUP_CTL_MAX] = {
-		[CGROUP_CTL_MEMORY] = lim->memory_bytes || lim->memory_swap_bytes,
+		[CGROUP_CTL_MEMORY] = lim->memory_bytes || lim->memory_swap_bytes || lim->memory_reservation,
 		[CGROUP_CTL_CPU] = lim->millicpus || lim->cpu_shares,
 		[CGROUP_CTL_CPUSET] = lim->cpuset_cpus[0] || lim->cpuset_mems[0],
 		[CGROUP_CTL_PIDS] = lim->pids_limit > 0,

@@ -35,6 +35,7 @@ struct cgroup_limits {
 	int64_t pids_limit;         /* > 0 limit, -1 unlimited */
 	char cpuset_cpus[128];
 	char cpuset_mems[128];
+	uint64_t memory_reservation; /* soft limit: v1 memory.soft_limit_in_bytes, v2 memory.low */
 };
 
 /* Detect the layout under root (normally "/sys/fs/cgroup"). parent names the

@@ -26,6 +26,7 @@
 #include "fs-util.h"
 #include "image-store.h"
 #include "log.h"
+#include "run-flags.h"
 #include "strv.h"
 
 struct start_ctx {
@@ -90,6 +91,8 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 	if (o)
 		json_object_update_new(o, json_pack("{s:b, s:b, s:s, s:i, s:i}", "tty", c->spec.tty, "init", c->spec.init,
 						    "user", c->spec.user, "rows", c->spec.rows, "cols", c->spec.cols));
+	if (o)
+		json_object_update_new(o, run_flags_shim_config(&c->spec));
 	cgroup_strv_free(procs);
 	dump = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);

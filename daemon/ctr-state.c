@@ -26,6 +26,10 @@ ctr_spec_clear(struct ctr_spec *s)
 	strv_free(s->cmd);
 	strv_free(s->env);
 	s->cmd = s->env = NULL;
+	json_decref(s->mounts);
+	json_decref(s->labels);
+	json_decref(s->rlimits);
+	s->mounts = s->labels = s->rlimits = NULL;
 }
 
 static json_t *state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
@@ -40,6 +44,12 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 							     "init", s->init, "user", s->user,
 							     "stop_signal", s->stop_signal, "rows", s->rows,
 							     "cols", s->cols));
+	if (o)
+		json_object_set_new(o, "run", json_pack("{s:O?, s:O?, s:O?, s:s, s:b, s:b, s:i}", "mounts", s->mounts,
+							 "labels", s->labels, "rlimits", s->rlimits,
+							 "shm_size", s->shm_size, "read_only", s->read_only,
+							 "oom_score_set", s->oom_score_set,
+							 "oom_score_adj", s->oom_score_adj));
 	return o;
 }
 
@@ -127,6 +137,30 @@ parse_runtime(json_t *o, struct ctr_runtime *rt)
 	return 0;
 }
 
+/* The "run" object (mounts, labels, limits); absent in older states. */
+static int
+parse_run(json_t *o, struct ctr_spec *s)
+{
+	json_t *v;
+	int ro = 0, oom_set = 0, oom = 0;
+
+	if (!o)
+		return 0;
+	if (json_unpack(o, "{s?b, s?b, s?i}", "read_only", &ro, "oom_score_set", &oom_set, "oom_score_adj", &oom) < 0 ||
+	    copy_field(s->shm_size, sizeof(s->shm_size), o, "shm_size", false) < 0)
+		return -EINVAL;
+	if ((v = json_object_get(o, "mounts")) && json_is_array(v))
+		s->mounts = json_incref(v);
+	if ((v = json_object_get(o, "labels")) && json_is_object(v))
+		s->labels = json_incref(v);
+	if ((v = json_object_get(o, "rlimits")) && json_is_array(v))
+		s->rlimits = json_incref(v);
+	s->read_only = ro;
+	s->oom_score_set = oom_set;
+	s->oom_score_adj = oom;
+	return 0;
+}
+
 /* The "process" object; absent in states written before it existed. */
 static int
 parse_process(json_t *o, struct ctr_spec *s, char *errbuf, size_t errlen)
@@ -185,6 +219,11 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	s->created = created;
 	s->auto_remove = auto_remove;
 	s->open_stdin = open_stdin;
+	if (parse_run(json_object_get(o, "run"), s) < 0) {
+		ctr_spec_clear(s);
+		snprintf(errbuf, errlen, "malformed container state: run");
+		return -EINVAL;
+	}
 	return parse_process(json_object_get(o, "process"), s, errbuf, errlen);
 }
 

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "peer.h"
 #include "str-util.h"
+#include "volume.h"
 #include "strv.h"
 
 struct ctr *
@@ -197,6 +198,20 @@ ctr_add_waiter(struct ctr *c, enum waiter_kind kind, struct peer *p)
 	TAILQ_INSERT_TAIL(&c->waiters, w, entry);
 }
 
+/* --rm and rm -v take the container's anonymous volumes with it. */
+static void
+remove_anonymous_volumes(struct daemon *d, struct ctr *c)
+{
+	size_t i;
+	json_t *m;
+
+	if (!c->remove_volumes && !c->spec.auto_remove)
+		return;
+	json_array_foreach(c->spec.mounts, i, m)
+		if (json_is_true(json_object_get(m, "anonymous")))
+			(void)volume_remove(d->cfg.data_root, json_string_value(json_object_get(m, "volume")), NULL);
+}
+
 void
 ctr_remove(struct daemon *d, struct ctr *c)
 {
@@ -216,6 +231,7 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	r = rm_rf(dir);
 	if (r < 0)
 		log_warnx("remove %s: %s", dir, strerror(-r));
+	remove_anonymous_volumes(d, c);
 	TAILQ_REMOVE(&d->ctrs, c, entry);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
 	ctr_free(c);
@@ -289,6 +305,7 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 	bool oom = c->rt.oom_killed;
 	uint64_t kills = 0;
 	char cpus[32], log_path[PATH_MAX + 16];
+	json_t *o;
 
 	ctr_dir(d, c, log_path, PATH_MAX);
 	strcat(log_path, "/container.log");
@@ -297,7 +314,7 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 		oom = true;
 	snprintf(cpus, sizeof(cpus), "%llu.%03llu", (unsigned long long)(l->millicpus / 1000),
 		 (unsigned long long)(l->millicpus % 1000));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:i,"
+	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:i,"
 			 " s:{s:s, s:b, s:i, s:i, s:b, s:I, s:I, s:s?},"
 			 " s:{s:s, s:o, s:s, s:I, s:I, s:s, s:I, s:b, s:b},"
 			 " s:o, s:s}",
@@ -314,4 +331,14 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 			 "cpus", l->millicpus ? cpus : "0", "pids_limit", (json_int_t)l->pids_limit,
 			 "auto_remove", c->spec.auto_remove, "open_stdin", c->spec.open_stdin,
 			 "cgroup", cgroup_json(d, c), "log_path", log_path);
+	/* the rest of the run flags, as given */
+	json_t *cfg = json_object_get(o, "config");
+	json_object_set_new(cfg, "labels", c->spec.labels ? json_incref(c->spec.labels) : json_object());
+	json_object_set_new(cfg, "user", json_string(c->spec.user));
+	json_object_set_new(cfg, "tty", json_boolean(c->spec.tty));
+	json_object_set_new(cfg, "read_only", json_boolean(c->spec.read_only));
+	json_object_set_new(cfg, "shm_size", json_string(c->spec.shm_size[0] ? c->spec.shm_size : "67108864"));
+	json_object_set_new(cfg, "rlimits", c->spec.rlimits ? json_incref(c->spec.rlimits) : json_array());
+	json_object_set_new(o, "mounts", c->spec.mounts ? json_deep_copy(c->spec.mounts) : json_array());
+	return o;
 }

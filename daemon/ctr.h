@@ -53,6 +53,14 @@ struct ctr_spec {
 	char user[256];         /* USER[:GROUP], "" = root */
 	int stop_signal;        /* 0 = SIGTERM */
 	unsigned short rows, cols; /* initial terminal size */
+	/* validated by run-flags.c; kept in their JSON form */
+	json_t *mounts;         /* [{"type","source","target","readonly","options","volume","anonymous"}] */
+	json_t *labels;         /* {"k":"v"} */
+	json_t *rlimits;        /* [{"name","resource","soft","hard"}] */
+	char shm_size[32];      /* "" = 64m */
+	bool read_only;
+	bool oom_score_set;
+	int oom_score_adj;
 };
 
 struct ctr_runtime {
@@ -76,6 +84,7 @@ struct ctr {
 	struct event *start_ev;
 	struct event *stop_timer;
 	bool removing;
+	bool remove_volumes;        /* rm -v: anonymous volumes go too */
 	struct waiter_list waiters;
 	TAILQ_ENTRY(ctr) entry;
 };

@@ -77,6 +77,7 @@ req_rm(struct peer *p, json_t *params)
 
 	if (!c)
 		return;
+	c->remove_volumes = proto_get_bool(params, "volumes", false);
 	if (ctr_is_running(c) && !force) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
 				 "cannot remove running container %s: stop it first or use rm -f", c->spec.name);

@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "image-store.h"
 #include "log.h"
+#include "run-flags.h"
 #include "str-util.h"
 #include "strv.h"
 
@@ -39,16 +40,19 @@ hostname_is_valid(const char *h)
 	return true;
 }
 
-/* Entrypoint + (cmd param, else the image's Cmd). */
+/* Entrypoint + (cmd param, else the image's Cmd); --entrypoint replaces
+ * the image's and, as in Docker, drops its Cmd. */
 static char **
 build_cmd(json_t *params, json_t *img_cfg)
 {
-	json_t *entry = json_object_get(img_cfg, "Entrypoint");
+	json_t *entry = json_object_get(params, "entrypoint");
 	json_t *cmd = json_object_get(params, "cmd");
 	json_t *all = json_array();
 	char **v;
 
-	if (!cmd || json_array_size(cmd) == 0)
+	if (!entry)
+		entry = json_object_get(img_cfg, "Entrypoint");
+	if ((!cmd || json_array_size(cmd) == 0) && !json_object_get(params, "entrypoint"))
 		cmd = json_object_get(img_cfg, "Cmd");
 	if (json_is_array(entry))
 		json_array_extend(all, entry);
@@ -177,7 +181,8 @@ build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct li
 	int r;
 
 	r = check_identity(d, params, c, err);
-	if (r < 0 || (r = parse_limits(params, &c->spec.limits, err)) < 0)
+	if (r < 0 || (r = parse_limits(params, &c->spec.limits, err)) < 0 ||
+	    (r = run_flags_parse(d, params, uid, &c->spec, err)) < 0)
 		return r;
 	r = image_resolve(d->cfg.data_root, ref, &image_id, err);
 	if (r < 0 || (r = image_load(d->cfg.data_root, image_id, &img, err)) < 0) {

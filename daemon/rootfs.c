@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -41,18 +42,20 @@ struct mnt {
 };
 
 static void
-mount_api_fs(const char *rootfs, int error_fd)
+mount_api_fs(const char *rootfs, const char *shm_size, int error_fd)
 {
-	static const struct mnt mnts[] = {
+	char shm_opts[96];
+	const struct mnt mnts[] = {
 		{ "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
 		{ "sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL },
 		{ "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k" },
 		{ "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5" },
-		{ "shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k" },
+		{ "shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm_opts },
 		{ "mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
 	};
 	char path[4096];
 
+	snprintf(shm_opts, sizeof(shm_opts), "mode=1777,size=%s", shm_size ? shm_size : "64m");
 	for (size_t i = 0; i < sizeof(mnts) / sizeof(mnts[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", rootfs, mnts[i].target);
 		if (ensure_dir(path, 0755) < 0)
@@ -100,7 +103,7 @@ mount_rootfs(const struct shim_config *c, int error_fd)
 	if (mount("overlay", c->rootfs, "overlay", 0, opts) < 0)
 		proc_die(error_fd, errno, 125, "mount overlay rootfs");
 	free(opts);
-	mount_api_fs(c->rootfs, error_fd);
+	mount_api_fs(c->rootfs, c->shm_size, error_fd);
 	make_dev_nodes(c->rootfs, error_fd);
 }
 
@@ -125,6 +128,30 @@ join_cgroups(const struct shim_config *c, int error_fd)
 		if (r < 0)
 			proc_die(error_fd, -r, 125, "join cgroup %s", *p);
 	}
+}
+
+/* --ulimit and --oom-score-adj, while init still has every capability. */
+static void
+set_limits(const struct shim_config *c, int error_fd)
+{
+	char score[16];
+	int r;
+
+	for (size_t i = 0; i < c->n_rlimits; i++) {
+		struct rlimit rl = { .rlim_cur = c->rlimits[i].soft, .rlim_max = c->rlimits[i].hard }, cur;
+
+		if (setrlimit(c->rlimits[i].resource, &rl) == 0)
+			continue;
+		getrlimit(c->rlimits[i].resource, &cur);
+		proc_die(error_fd, errno, 125, "--ulimit %llu:%llu (the engine's own hard limit is %llu)",
+			 c->rlimits[i].soft, c->rlimits[i].hard, (unsigned long long)cur.rlim_max);
+	}
+	if (!c->set_oom_score)
+		return;
+	snprintf(score, sizeof(score), "%d", c->oom_score_adj);
+	r = write_string("/proc/self/oom_score_adj", score);
+	if (r < 0)
+		proc_die(error_fd, -r, 125, "--oom-score-adj %d", c->oom_score_adj);
 }
 
 /* Tell the shim that set-up worked, then block until it says "start".
@@ -173,9 +200,14 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		proc_die(error_fd, errno, 125, "set hostname");
 	mount_rootfs(c, error_fd);
+	mounts_clone(c, error_fd);
 	pivot_into(c->rootfs, error_fd);
-	if (c->cwd && chdir(c->cwd) < 0)
-		proc_die(error_fd, errno, 125, "chdir to working dir %s", c->cwd);
+	mounts_attach(c, error_fd);
+	if (c->cwd && *c->cwd && (mkdir_p(c->cwd, 0755) < 0 || chdir(c->cwd) < 0))
+		proc_die(error_fd, errno, 125, "working dir %s", c->cwd);
+	if (c->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		proc_die(error_fd, errno, 125, "make the root file system read-only");
+	set_limits(c, error_fd);
 	pts = wait_for_start(start_fd, error_fd);
 	if (pts >= 0)
 		attach_tty(pts, error_fd);

@@ -55,6 +55,8 @@ struct source {
 struct client {
 	enum src_kind kind; /* SRC_CLIENT */
 	int fd;
+	bool dead;          /* dropped; freed after the current batch of events */
+	struct client *next_dead;
 	struct proc *proc;  /* attached to */
 	bool greeted, read_eof;
 	char line[4096];    /* the command line; exec specs can be long */
@@ -92,6 +94,7 @@ struct shim {
 	struct client *clients[MAX_CLIENTS];
 	struct proc *procs[MAX_PROCS];
 	struct proc *init;
+	struct client *graveyard; /* dropped clients a pending event may still name */
 	int start_fd;
 	bool started;
 	int log_fd;
@@ -214,7 +217,22 @@ client_drop(struct shim *s, struct client *c)
 	epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	free(c->out);
-	free(c);
+	c->out = NULL;
+	c->fd = -1;
+	c->proc = NULL;
+	c->dead = true;
+	c->next_dead = s->graveyard;
+	s->graveyard = c;
+}
+
+static void
+bury_dead(struct shim *s)
+{
+	while (s->graveyard) {
+		struct client *c = s->graveyard;
+		s->graveyard = c->next_dead;
+		free(c);
+	}
 }
 
 static void
@@ -786,6 +804,9 @@ dispatch(struct shim *s, void *ptr, uint32_t events)
 		struct client *c = ptr;
 		struct proc *p = c->proc;
 
+		if (c->dead)
+			break; /* dropped earlier in this batch */
+
 		if ((events & EPOLLOUT) && !client_flush(s, c)) {
 			client_drop(s, c);
 		} else if (c->read_eof && (events & (EPOLLHUP | EPOLLERR))) {
@@ -845,6 +866,7 @@ shim_io_run(const struct shim_config *cfg, struct spawn_result *sp, int listen_f
 		n = epoll_wait(s.ep, evs, 16, timeout);
 		for (int i = 0; i < n; i++)
 			dispatch(&s, evs[i].data.ptr, evs[i].events);
+		bury_dead(&s);
 	}
 	/* init is gone: so is every process of its PID namespace */
 	for (int i = 0; i < MAX_PROCS; i++)

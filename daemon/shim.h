@@ -13,6 +13,23 @@
 
 #include "proto.h"
 
+/* A mount the container's init makes: a bind (a host path or a volume's
+ * directory, cloned with open_tree before pivot_root) or a tmpfs. */
+struct shim_mount {
+	bool tmpfs;
+	char *source;        /* bind: host path */
+	char *target;        /* inside the container */
+	char *options;       /* tmpfs options */
+	bool readonly;
+	bool copy_up;        /* a volume: fill it from the image if it is empty */
+	int tree_fd;         /* open_tree() clone, set up before pivot_root */
+};
+
+struct shim_rlimit {
+	int resource;
+	unsigned long long soft, hard;
+};
+
 /* Everything the shim needs, read from the config.json the daemon writes. */
 struct shim_config {
 	char *id;
@@ -35,6 +52,14 @@ struct shim_config {
 	bool tty;
 	bool init;           /* run our own init as PID 1 (--init) */
 	unsigned short rows, cols;
+	struct shim_mount *mounts;
+	size_t n_mounts;
+	struct shim_rlimit *rlimits;
+	size_t n_rlimits;
+	char *shm_size;      /* "64m"-style tmpfs size for /dev/shm, or NULL */
+	bool read_only;      /* remount the root read-only once set up */
+	bool set_oom_score;
+	int oom_score_adj;
 };
 
 /* What spawn_container hands to the I/O loop. */
@@ -71,6 +96,10 @@ int spawn_container(const struct shim_config *c, struct spawn_result *ret, char 
 
 /* Child side of spawn: namespaces are already new. Never returns. */
 void rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd) __attribute__((noreturn));
+
+/* rootfs-mounts.c: clone bind sources before pivot_root, attach after. */
+void mounts_clone(const struct shim_config *c, int error_fd);
+void mounts_attach(const struct shim_config *c, int error_fd);
 
 /* Serve stdio, attach clients, execs and the exit. Returns the shim's exit code. */
 int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen_fd);
