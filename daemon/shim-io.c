@@ -295,10 +295,12 @@ proc_update_pause(struct shim *s, struct proc *p)
 	if (room == !p->paused)
 		return;
 	p->paused = !room;
+	/* out of epoll entirely while paused: a hung-up pipe reports EPOLLHUP
+	 * even with no events asked for, and must not be read into a full buffer */
 	if (p->out.fd >= 0)
-		ep_set(s, p->out.fd, &p->out, room ? EPOLLIN : 0, EPOLL_CTL_MOD);
+		ep_set(s, p->out.fd, &p->out, EPOLLIN, room ? EPOLL_CTL_ADD : EPOLL_CTL_DEL);
 	if (p->err.fd >= 0)
-		ep_set(s, p->err.fd, &p->err, room ? EPOLLIN : 0, EPOLL_CTL_MOD);
+		ep_set(s, p->err.fd, &p->err, EPOLLIN, room ? EPOLL_CTL_ADD : EPOLL_CTL_DEL);
 }
 
 static void
@@ -346,8 +348,11 @@ on_output(struct shim *s, struct source *src, enum frame_stream stream)
 {
 	struct proc *p = src->proc;
 	char buf[CHUNK];
-	ssize_t n = read(src->fd, buf, sizeof(buf));
+	ssize_t n;
 
+	if (p->paused)
+		return; /* an event from before the pause, in this same batch */
+	n = read(src->fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) { /* EOF, or EIO from a pty whose last slave closed */
@@ -763,6 +768,8 @@ reap_finished(struct shim *s)
 
 		if (!p || !p->exited)
 			continue;
+		if (p->paused) /* a slow reader is not a stuck pipe: keep waiting */
+			clock_gettime(CLOCK_MONOTONIC, &p->exit_time);
 		left = DRAIN_GRACE_MS - ms_since(&p->exit_time);
 		if (p->open_outputs == 0 || left <= 0) {
 			proc_finish(s, p);
