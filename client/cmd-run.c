@@ -48,6 +48,8 @@ static const char run_usage[] =
 	"      --cpuset-cpus LIST  CPUs allowed, e.g. 0-1\n"
 	"      --cpuset-mems LIST  memory nodes allowed\n"
 	"      --memory-reservation SIZE  soft memory limit\n"
+	"      --blkio-weight N    block I/O weight, 10 to 1000 (needs a CFQ/BFQ disk scheduler)\n"
+	"      --device-read-bps DEV:RATE  read rate limit, e.g. /dev/sda:1mb\n"
 	"  -h, --help              this help\n";
 
 static int
@@ -116,7 +118,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	enum { OPT_RM = 256, OPT_NAME, OPT_SWAP, OPT_CPUS, OPT_SHARES, OPT_PIDS, OPT_HOST, OPT_DETACH_KEYS,
 	       OPT_SIG_PROXY, OPT_INIT, OPT_STOP_SIGNAL, OPT_MOUNT, OPT_TMPFS, OPT_VOLUMES_FROM, OPT_ENV_FILE,
 	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
-	       OPT_MEM_RES };
+	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -137,6 +139,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
 		{ "cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS },
 		{ "memory-reservation", required_argument, NULL, OPT_MEM_RES },
+		{ "blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT },
+		{ "device-read-bps", required_argument, NULL, OPT_DEVICE_READ_BPS },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -244,6 +248,12 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "shm_size", json_integer((json_int_t)u));
 			break;
 		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
+		case OPT_BLKIO_WEIGHT:
+			if (parse_int_range(optarg, 10, 1000, &n) < 0)
+				return bad_flag("--blkio-weight", optarg, "expected 10 to 1000");
+			json_object_set_new(params, "blkio_weight", json_integer(n));
+			break;
+		case OPT_DEVICE_READ_BPS: append_param(params, "device_read_bps", optarg); break;
 		case OPT_OOM:
 			if (parse_int_range(optarg, -1000, 1000, &n) < 0)
 				return bad_flag("--oom-score-adj", optarg, "expected -1000 to 1000");

@@ -54,9 +54,9 @@ enable_controllers(const struct cgroup_host *h, const char *dir, struct lite_err
 	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
 		char val[32];
 
-		if (!h->has[c] || words_have(enabled, cgroup_ctl_name(c)))
+		if (!h->has[c] || words_have(enabled, cgroup_ctl_v2_name(c)))
 			continue;
-		snprintf(val, sizeof(val), "+%s", cgroup_ctl_name(c));
+		snprintf(val, sizeof(val), "+%s", cgroup_ctl_v2_name(c));
 		r = cgroup_write_knob(dir, "cgroup.subtree_control", val, err);
 		if (r < 0)
 			return lite_err_wrap(err, "cgroup %s", dir);
@@ -134,6 +134,30 @@ apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 	return write_u64(dir, "memory.swap.max", (uint64_t)total - lim->memory_bytes, err);
 }
 
+/* io.weight and io.max "MAJ:MIN rbps=N" per device. */
+static int
+apply_io(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	char buf[512], val[96], *save = NULL;
+	int r = 0;
+
+	if (lim->blkio_weight) {
+		snprintf(val, sizeof(val), "default %u", lim->blkio_weight);
+		r = cgroup_write_knob(dir, "io.weight", val, err);
+	}
+	snprintf(buf, sizeof(buf), "%s", lim->device_read_bps);
+	for (char *line = strtok_r(buf, "\n", &save); r == 0 && line; line = strtok_r(NULL, "\n", &save)) {
+		char dev[32];
+		unsigned long long bps;
+
+		if (sscanf(line, "%31s %llu", dev, &bps) != 2)
+			continue;
+		snprintf(val, sizeof(val), "%s rbps=%llu", dev, bps);
+		r = cgroup_write_knob(dir, "io.max", val, err);
+	}
+	return r;
+}
+
 static int
 apply_limits(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
 {
@@ -155,6 +179,8 @@ apply_limits(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 		r = cgroup_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);
 	if (r == 0 && lim->cpuset_mems[0])
 		r = cgroup_write_knob(dir, "cpuset.mems", lim->cpuset_mems, err);
+	if (r == 0)
+		r = apply_io(dir, lim, err);
 	return r;
 }
 

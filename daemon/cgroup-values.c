@@ -18,6 +18,7 @@ static const char *const ctl_names[CGROUP_CTL_MAX] = {
 	[CGROUP_CTL_CPU] = "cpu",
 	[CGROUP_CTL_CPUSET] = "cpuset",
 	[CGROUP_CTL_PIDS] = "pids",
+	[CGROUP_CTL_BLKIO] = "blkio",
 };
 
 /* Controller name, as in v1 mount options and v2 cgroup.controllers. */
@@ -199,4 +200,10 @@ cgroup_v2_delegated_base(const char *proc_self_cgroup, char *buf, size_t len)
 		return -ENAMETOOLONG;
 	strcpy(buf, path);
 	return 0;
+}
+
+const char *
+cgroup_ctl_v2_name(enum cgroup_ctl ctl)
+{
+	return ctl == CGROUP_CTL_BLKIO ? "io" : cgroup_ctl_name(ctl);
 }

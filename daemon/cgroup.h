@@ -14,7 +14,7 @@
 enum cgroup_mode { CGROUP_MODE_V1, CGROUP_MODE_V2, CGROUP_MODE_MAX };
 
 /* v1 controllers lite manages; on v2 the same names are v2 controllers. */
-enum cgroup_ctl { CGROUP_CTL_MEMORY, CGROUP_CTL_CPU, CGROUP_CTL_CPUSET, CGROUP_CTL_PIDS, CGROUP_CTL_MAX };
+enum cgroup_ctl { CGROUP_CTL_MEMORY, CGROUP_CTL_CPU, CGROUP_CTL_CPUSET, CGROUP_CTL_PIDS, CGROUP_CTL_BLKIO, CGROUP_CTL_MAX };
 
 struct cgroup_host {
 	enum cgroup_mode mode;
@@ -36,6 +36,8 @@ struct cgroup_limits {
 	char cpuset_cpus[128];
 	char cpuset_mems[128];
 	uint64_t memory_reservation; /* soft limit: v1 memory.soft_limit_in_bytes, v2 memory.low */
+	unsigned blkio_weight;       /* 10..1000; v1 blkio.weight / blkio.bfq.weight, v2 io.weight */
+	char device_read_bps[512];   /* "MAJ:MIN BYTES" lines */
 };
 
 /* Detect the layout under root (normally "/sys/fs/cgroup"). parent names the
@@ -85,3 +87,5 @@ int cgroup_parse_oom_kill(const char *content, uint64_t *ret);
  * v2 ROOT/PARENT/ID. */
 int cgroup_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, char *buf, size_t len);
 const char *cgroup_ctl_name(enum cgroup_ctl ctl);
+/* The v2 name of a controller ("io" for blkio). */
+const char *cgroup_ctl_v2_name(enum cgroup_ctl ctl);

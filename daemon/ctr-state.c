@@ -59,7 +59,7 @@ state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 	const struct cgroup_limits *l = &s->limits;
 
 	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:I, s:I, s:b, s:b,"
-			 " s:{s:I, s:I, s:I, s:I, s:I, s:s, s:s},"
+			 " s:{s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:s},"
 			 " s:{s:s, s:i, s:i, s:i, s:b, s:I, s:I, s:s?}}",
 			 "version", 1, "id", s->id, "name", s->name, "image", s->image,
 			 "image_id", s->image_id, "cmd", strv_to_json(s->cmd),
@@ -70,7 +70,8 @@ state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 			 "memory_swap", (json_int_t)l->memory_swap_bytes,
 			 "millicpus", (json_int_t)l->millicpus, "cpu_shares", (json_int_t)l->cpu_shares,
 			 "pids_limit", (json_int_t)l->pids_limit, "cpuset_cpus", l->cpuset_cpus,
-			 "cpuset_mems", l->cpuset_mems,
+			 "cpuset_mems", l->cpuset_mems, "memory_reservation", (json_int_t)l->memory_reservation,
+			 "blkio_weight", (json_int_t)l->blkio_weight, "device_read_bps", l->device_read_bps,
 			 "runtime", "status", ctr_status_name(rt->status), "shim_pid", (int)rt->shim_pid,
 			 "init_pid", (int)rt->init_pid, "exit_code", rt->exit_code,
 			 "oom_killed", rt->oom_killed, "started_at", (json_int_t)rt->started_at,
@@ -93,11 +94,15 @@ copy_field(char *dst, size_t len, json_t *o, const char *key, bool required)
 static int
 parse_limits(json_t *o, struct cgroup_limits *l)
 {
-	json_int_t mem = 0, swap = 0, cpus = 0, shares = 0, pids = 0;
+	json_int_t mem = 0, swap = 0, cpus = 0, shares = 0, pids = 0, res = 0, weight = 0;
 
-	if (json_unpack(o, "{s?I, s?I, s?I, s?I, s?I}", "memory", &mem, "memory_swap", &swap,
-			"millicpus", &cpus, "cpu_shares", &shares, "pids_limit", &pids) < 0)
+	if (json_unpack(o, "{s?I, s?I, s?I, s?I, s?I, s?I, s?I}", "memory", &mem, "memory_swap", &swap,
+			"millicpus", &cpus, "cpu_shares", &shares, "pids_limit", &pids,
+			"memory_reservation", &res, "blkio_weight", &weight) < 0 ||
+	    copy_field(l->device_read_bps, sizeof(l->device_read_bps), o, "device_read_bps", false) < 0)
 		return -EINVAL;
+	l->memory_reservation = (uint64_t)res;
+	l->blkio_weight = (unsigned)weight;
 	l->memory_bytes = (uint64_t)mem;
 	l->memory_swap_bytes = swap;
 	l->millicpus = (uint64_t)cpus;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "daemon.h"
 #include "mount-spec.h"
@@ -201,11 +203,43 @@ parse_misc(json_t *params, struct ctr_spec *s, struct lite_err *err)
 	return 0;
 }
 
+/* --blkio-weight and --device-read-bps /dev/sda:1mb ("MAJ:MIN BYTES" lines). */
+static int
+parse_blkio(json_t *params, struct cgroup_limits *l, struct lite_err *err)
+{
+	long long w = proto_get_int(params, "blkio_weight", 0);
+	size_t i, off = 0;
+	json_t *e;
+
+	if (w && (w < 10 || w > 1000))
+		return lite_err_set(err, EINVAL, "invalid --blkio-weight %lld: expected 10 to 1000", w);
+	l->blkio_weight = (unsigned)w;
+	json_array_foreach(json_object_get(params, "device_read_bps"), i, e) {
+		const char *spec = json_string_value(e), *colon = strrchr(spec, ':');
+		char dev[256];
+		uint64_t bps;
+		struct stat st;
+
+		if (!colon || (size_t)(colon - spec) >= sizeof(dev) || parse_size(colon + 1, &bps) < 0)
+			return lite_err_set(err, EINVAL, "invalid --device-read-bps \"%s\": expected DEVICE:RATE like /dev/sda:1mb", spec);
+		snprintf(dev, sizeof(dev), "%.*s", (int)(colon - spec), spec);
+		if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode))
+			return lite_err_set(err, EINVAL, "invalid --device-read-bps \"%s\": %s is not a block device", spec, dev);
+		off += (size_t)snprintf(l->device_read_bps + off, off < sizeof(l->device_read_bps) ? sizeof(l->device_read_bps) - off : 0,
+					"%u:%u %llu\n", major(st.st_rdev), minor(st.st_rdev), (unsigned long long)bps);
+		if (off >= sizeof(l->device_read_bps))
+			return lite_err_set(err, EINVAL, "too many --device-read-bps");
+	}
+	return 0;
+}
+
 int
 run_flags_parse(struct daemon *d, json_t *params, uid_t uid, struct ctr_spec *s, struct lite_err *err)
 {
 	int r = parse_misc(params, s, err);
 
+	if (r == 0)
+		r = parse_blkio(params, &s->limits, err);
 	if (r == 0)
 		r = parse_labels(params, s, err);
 	if (r == 0)
