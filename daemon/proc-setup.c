@@ -100,28 +100,43 @@ proc_drop_capabilities(int error_fd)
 }
 
 void
-proc_set_user(const char *user, int error_fd)
+proc_resolve_user(const char *user, struct proc_user *ret, int error_fd)
 {
 	char name[256], group[256], *passwd = NULL, *groups = NULL;
-	gid_t gid, extra[64];
-	uid_t uid;
-	size_t n;
 
+	memset(ret, 0, sizeof(*ret));
 	if (!user || !*user)
 		return;
+	ret->set = true;
 	if (user_spec_split(user, name, sizeof(name), group, sizeof(group)) < 0)
 		proc_die(error_fd, 0, 125, "invalid user \"%s\": expected USER[:GROUP]", user);
 	(void)read_file("/etc/passwd", &passwd, NULL);
 	(void)read_file("/etc/group", &groups, NULL);
-	if (passwd_lookup(passwd ? passwd : "", name, &uid, &gid) < 0)
+	if (passwd_lookup(passwd ? passwd : "", name, &ret->uid, &ret->gid) < 0)
 		proc_die(error_fd, 0, 125, "unable to find user %s: no matching entries in passwd file", name);
-	if (group[0] && group_lookup(groups, group, &gid) < 0)
+	if (group[0] && group_lookup(groups, group, &ret->gid) < 0)
 		proc_die(error_fd, 0, 125, "unable to find group %s: no matching entries in group file", group);
-	n = group_members(groups, name, extra, sizeof(extra) / sizeof(extra[0]));
+	ret->n_groups = group_members(groups, name, ret->groups, sizeof(ret->groups) / sizeof(ret->groups[0]));
 	free(passwd);
 	free(groups);
-	if (setgroups(n, extra) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
-		proc_die(error_fd, errno, 125, "switch to user %s", user);
+}
+
+void
+proc_apply_user(const struct proc_user *u, int error_fd)
+{
+	if (!u->set)
+		return;
+	if (setgroups(u->n_groups, u->groups) < 0 || setgid(u->gid) < 0 || setuid(u->uid) < 0)
+		proc_die(error_fd, errno, 125, "switch to user %u:%u", (unsigned)u->uid, (unsigned)u->gid);
+}
+
+void
+proc_set_user(const char *user, int error_fd)
+{
+	struct proc_user u;
+
+	proc_resolve_user(user, &u, error_fd);
+	proc_apply_user(&u, error_fd);
 }
 
 void

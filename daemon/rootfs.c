@@ -193,6 +193,7 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 	/* --init re-executes this (static) binary as PID 1: open it while the
 	 * host's /proc/self/exe is still reachable */
 	int pts, self = c->init ? open("/proc/self/exe", O_RDONLY | O_CLOEXEC) : -1;
+	struct proc_user user;
 
 	if (c->init && self < 0)
 		proc_die(error_fd, errno, 125, "--init: open lite's own binary");
@@ -208,11 +209,12 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 	if (c->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
 		proc_die(error_fd, errno, 125, "make the root file system read-only");
 	set_limits(c, error_fd);
+	proc_resolve_user(c->user, &user, error_fd); /* an unknown user fails the run, not the start */
 	pts = wait_for_start(start_fd, error_fd);
 	if (pts >= 0)
 		attach_tty(pts, error_fd);
 	proc_drop_capabilities(error_fd); /* keeps SETUID/SETGID for the switch */
-	proc_set_user(c->user, error_fd);
+	proc_apply_user(&user, error_fd);
 	if (c->init)
 		proc_exec_init(self, c->cmd, c->env, error_fd);
 	proc_exec(c->cmd, c->env, error_fd);

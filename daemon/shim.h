@@ -113,8 +113,19 @@ void proc_die(int error_fd, int err, int exit_code, const char *fmt, ...)
 void proc_close_fds_except(const int *keep, size_t n);
 /* Docker's default capability set; everything else leaves the bounding set. */
 void proc_drop_capabilities(int error_fd);
-/* Switch to user ("uid[:gid]" or a name in /etc/passwd of the current
- * root) with its groups; NULL or "" keeps root. */
+/* A user resolved from the container's /etc/passwd and /etc/group. */
+struct proc_user {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[64];
+	size_t n_groups;
+};
+/* Look "USER[:GROUP]" up in the current root's files; NULL or "" = root.
+ * Split from the switch so that an unknown user fails during set-up. */
+void proc_resolve_user(const char *user, struct proc_user *ret, int error_fd);
+void proc_apply_user(const struct proc_user *u, int error_fd);
+/* Both, for exec. */
 void proc_set_user(const char *user, int error_fd);
 /* Make the pty slave fd the controlling terminal and stdio. */
 void proc_take_tty(int slave_fd, int error_fd);
