@@ -40,6 +40,8 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 							     "init", s->init, "user", s->user,
 							     "stop_signal", s->stop_signal, "rows", s->rows,
 							     "cols", s->cols));
+	if (o && rt->paused)
+		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
 	return o;
 }
 
@@ -124,6 +126,7 @@ parse_runtime(json_t *o, struct ctr_runtime *rt)
 	rt->started_at = started;
 	rt->finished_at = finished;
 	rt->error = error ? strdup(error) : NULL;
+	rt->paused = json_is_true(json_object_get(o, "paused"));
 	return 0;
 }
 
@@ -197,7 +200,7 @@ ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 	case CTR_RUNNING:
 		format_ago(now - c->rt.started_at, ago, sizeof(ago));
 		ago[strlen(ago) - 4] = '\0'; /* "3 minutes ago" -> "3 minutes" */
-		snprintf(buf, len, "Up %s", ago);
+		snprintf(buf, len, "Up %s%s", ago, c->rt.paused ? " (Paused)" : "");
 		break;
 	case CTR_EXITED:
 		format_ago(now - c->rt.finished_at, ago, sizeof(ago));
@@ -206,4 +209,10 @@ ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "Created");
 	}
+}
+
+const char *
+ctr_state_name(const struct ctr *c)
+{
+	return c->rt.status == CTR_RUNNING && c->rt.paused ? "paused" : ctr_status_name(c->rt.status);
 }

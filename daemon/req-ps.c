@@ -17,7 +17,7 @@ summary(struct ctr *c, int64_t now)
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:s, s:s, s:i, s:b, s:i}",
 			 "id", c->spec.id, "name", c->spec.name, "image", c->spec.image,
 			 "image_id", c->spec.image_id, "command", json_pack("[]"),
-			 "created", (json_int_t)c->spec.created, "state", ctr_status_name(c->rt.status),
+			 "created", (json_int_t)c->spec.created, "state", ctr_state_name(c),
 			 "status", status, "exit_code", c->rt.exit_code, "oom_killed", c->rt.oom_killed,
 			 "owner_uid", (int)c->spec.owner_uid);
 }
