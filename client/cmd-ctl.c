@@ -229,3 +229,24 @@ cmd_update(int argc, char **argv)
 	}
 	return for_each_ctr(argc, argv, "update", params, false);
 }
+
+int
+cmd_diff(int argc, char **argv)
+{
+	static const char usage[] = "Usage: lite diff CONTAINER\n\n"
+				    "Show the files a container added (A), changed (C) or deleted (D).\n";
+	json_t *result = NULL, *e;
+	size_t i;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		usage_exit(usage, 0);
+	if (argc != 2)
+		usage_exit(usage, 1);
+	if (client_call("diff", json_pack("{s:s}", "id", argv[1]), &result) < 0)
+		return 1;
+	json_array_foreach(json_object_get(result, "changes"), i, e)
+		printf("%s %s\n", json_string_value(json_object_get(e, "kind")),
+		       json_string_value(json_object_get(e, "path")));
+	json_decref(result);
+	return 0;
+}

@@ -41,6 +41,7 @@ static const struct cmd cmds[] = {
 	{ "pause", cmd_pause, "Pause all processes of containers" },
 	{ "unpause", cmd_unpause, "Unpause paused containers" },
 	{ "update", cmd_update, "Change containers' resource limits" },
+	{ "diff", cmd_diff, "Show changes to a container's files" },
 };
 
 static void

@@ -4,6 +4,7 @@
 #include "req.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "ctr.h"
 #include "daemon.h"
 #include "log.h"
+#include "req-image-job.h"
 #include "str-util.h"
 
 #define MIN_MEMORY (6ULL << 20)
@@ -190,4 +192,20 @@ req_update(struct peer *p, json_t *params)
 	else
 		peer_reply(p, json_object());
 	lite_err_clear(&err);
+}
+
+/* diff: lite-image reads the upper dir off the loop and replies. */
+void
+req_diff(struct peer *p, json_t *params)
+{
+	struct ctr *c = req_target(p, params);
+	struct image_job *j;
+	char **argv;
+
+	if (!c || !(j = image_job_new(p, "diff")))
+		return c ? peer_reply_err(p, -ENOMEM, NULL) : (void)0;
+	argv = calloc(3, sizeof(char *));
+	if (argv && (argv[0] = strdup("diff")))
+		argv[1] = strdup(c->spec.id);
+	image_job_start(j, argv);
 }

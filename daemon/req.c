@@ -36,6 +36,7 @@ static const req_handler handlers[PROTO_M_MAX] = {
 	[PROTO_M_pause] = req_pause,
 	[PROTO_M_unpause] = req_unpause,
 	[PROTO_M_update] = req_update,
+	[PROTO_M_diff] = req_diff,
 };
 
 req_handler

@@ -54,3 +54,4 @@ int req_run_build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *
 int req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err);
 /* req-lifecycle.c: look up params.id for the caller; replies with the error itself. */
 struct ctr *req_target(struct peer *p, json_t *params);
+void req_diff(struct peer *p, json_t *params);
