@@ -9,10 +9,12 @@
 #include "ctr.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -104,4 +106,26 @@ ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l
 	ctr_save(d, c);
 	log_info("updated limits of container %.12s", c->spec.id);
 	return 0;
+}
+
+static uint64_t upper_bytes; /* nftw has no user pointer; the loop is single-threaded */
+
+static int
+add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (flag == FTW_F && S_ISREG(st->st_mode))
+		upper_bytes += (uint64_t)st->st_size;
+	return 0;
+}
+
+uint64_t
+ctr_upper_size(struct daemon *d, const struct ctr *c)
+{
+	char dir[PATH_MAX + 8];
+
+	ctr_dir(d, c, dir, PATH_MAX);
+	strcat(dir, "/upper");
+	upper_bytes = 0;
+	(void)nftw(dir, add_size, 16, FTW_PHYS | FTW_MOUNT);
+	return upper_bytes;
 }

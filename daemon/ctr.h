@@ -145,4 +145,6 @@ void ctr_prepare_start(struct daemon *d, struct ctr *c);
 /* A (re)start failed before the command ran: exited, 128, with msg. */
 void ctr_start_failed(struct daemon *d, struct ctr *c, const char *msg);
 /* New limits: validated against the current ones, applied live when it runs. */
+/* Bytes of regular files in the writable layer (ps -s; walks on the loop). */
+uint64_t ctr_upper_size(struct daemon *d, const struct ctr *c);
 int ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err);

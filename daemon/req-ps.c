@@ -39,6 +39,8 @@ req_ps(struct peer *p, json_t *params)
 		cmd = json_object_get(s, "command");
 		for (char **a = c->spec.cmd; a && *a; a++)
 			json_array_append_new(cmd, json_string(*a));
+		if (proto_get_bool(params, "size", false))
+			json_object_set_new(s, "size_rw", json_integer((json_int_t)ctr_upper_size(p->d, c)));
 		json_array_append_new(list, s);
 	}
 	peer_reply(p, list);
