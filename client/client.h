@@ -100,3 +100,17 @@ int cmd_export(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_system(int argc, char **argv);
+
+/* issue 6: cmd-ctl.c, and the parts of cmd-run.c and cmd-lifecycle.c it uses */
+int cmd_create(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so);
+/* method on every container named in argv[optind..]; prints each name
+ * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
+int for_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);

@@ -11,7 +11,7 @@
 
 /* Run method on every remaining argv with params from make(); print the
  * name (or the result's exit code, for wait). */
-static int
+int
 for_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit)
 {
 	int rc = 0;

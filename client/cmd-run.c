@@ -371,3 +371,35 @@ cmd_run(int argc, char **argv)
 	conn_close(&c);
 	return r;
 }
+
+/* lite create: run's flags and checks, without starting; prints the id. */
+int
+cmd_create(int argc, char **argv)
+{
+	json_t *params = json_object(), *result = NULL, *cmd = json_array();
+	struct stream_opts so = { 0 };
+	bool detach = true;
+	int r = parse_flags(argc, argv, params, &detach, &so);
+
+	if (r) {
+		json_decref(params);
+		json_decref(cmd);
+		return r;
+	}
+	for (int i = optind + 1; i < argc; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	json_object_set_new(params, "cmd", cmd);
+	json_object_set_new(params, "image", json_string(argv[optind]));
+	if (client_call("create", params, &result) < 0)
+		return EXIT_ENGINE;
+	printf("%s\n", json_string_value(json_object_get(result, "id")));
+	json_decref(result);
+	return 0;
+}
+
+/* lite start -a (cmd-ctl.c): the stream of an attached run. */
+int
+run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so)
+{
+	return run_attached(c, result, so);
+}

@@ -35,6 +35,14 @@ static const struct cmd cmds[] = {
 	{ "pull", cmd_pull, "Pull an image from a registry" },
 	{ "image", cmd_image, "Manage images (ls, inspect, rm, prune, ...)" },
 	{ "system", cmd_system, "Disk usage (df) and engine information" },
+	{ "create", cmd_create, "Create a container without starting it" },
+	{ "start", cmd_start, "Start created or stopped containers" },
+	{ "restart", cmd_restart, "Restart containers" },
+	{ "rename", cmd_rename, "Rename a container" },
+	{ "pause", cmd_pause, "Pause all processes of containers" },
+	{ "unpause", cmd_unpause, "Unpause paused containers" },
+	{ "update", cmd_update, "Change containers' resource limits" },
+	{ "diff", cmd_diff, "Show changes to a container's files" },
 };
 
 static void

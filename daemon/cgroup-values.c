@@ -19,6 +19,7 @@ static const char *const ctl_names[CGROUP_CTL_MAX] = {
 	[CGROUP_CTL_CPUSET] = "cpuset",
 	[CGROUP_CTL_PIDS] = "pids",
 	[CGROUP_CTL_BLKIO] = "blkio",
+	[CGROUP_CTL_FREEZER] = "freezer",
 };
 
 /* Controller name, as in v1 mount options and v2 cgroup.controllers. */

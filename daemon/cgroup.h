@@ -14,7 +14,9 @@
 enum cgroup_mode { CGROUP_MODE_V1, CGROUP_MODE_V2, CGROUP_MODE_MAX };
 
 /* v1 controllers lite manages; on v2 the same names are v2 controllers. */
-enum cgroup_ctl { CGROUP_CTL_MEMORY, CGROUP_CTL_CPU, CGROUP_CTL_CPUSET, CGROUP_CTL_PIDS, CGROUP_CTL_BLKIO, CGROUP_CTL_MAX };
+enum cgroup_ctl { CGROUP_CTL_MEMORY, CGROUP_CTL_CPU, CGROUP_CTL_CPUSET, CGROUP_CTL_PIDS, CGROUP_CTL_BLKIO,
+		  CGROUP_CTL_FREEZER, /* v1 only: v2 freezes with the core cgroup.freeze */
+		  CGROUP_CTL_MAX };
 
 struct cgroup_host {
 	enum cgroup_mode mode;
@@ -89,3 +91,8 @@ int cgroup_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id,
 const char *cgroup_ctl_name(enum cgroup_ctl ctl);
 /* The v2 name of a controller ("io" for blkio). */
 const char *cgroup_ctl_v2_name(enum cgroup_ctl ctl);
+
+/* cgroup-freeze.c: freeze (pause) or thaw every process of the container,
+ * v1 freezer.state FROZEN/THAWED or v2 cgroup.freeze; returns once the
+ * kernel reports the new state (or -ETIMEDOUT). */
+int cgroup_freeze(const struct cgroup_host *h, const char *id, bool frozen, struct lite_err *err);

@@ -110,6 +110,7 @@ ctr_finish(struct daemon *d, struct ctr *c)
 		event_del(c->stop_timer);
 	read_exit_record(d, c);
 	c->rt.status = CTR_EXITED;
+	c->rt.paused = false;
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg ? err.msg : "remove cgroup");
 	lite_err_clear(&err);
@@ -174,6 +175,7 @@ ctr_signal(struct daemon *d, struct ctr *c, int sig)
 
 	if (c->rt.status != CTR_RUNNING || c->rt.init_pid <= 0)
 		return -ESRCH;
+	ctr_thaw_if_paused(d, c); /* a frozen init would not act on it */
 	fd = pidfd_open_pid(c->rt.init_pid);
 	if (fd < 0)
 		return -errno;

@@ -50,6 +50,8 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 							 "shm_size", s->shm_size, "read_only", s->read_only,
 							 "oom_score_set", s->oom_score_set,
 							 "oom_score_adj", s->oom_score_adj));
+	if (o && rt->paused)
+		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
 	return o;
 }
 
@@ -139,6 +141,7 @@ parse_runtime(json_t *o, struct ctr_runtime *rt)
 	rt->started_at = started;
 	rt->finished_at = finished;
 	rt->error = error ? strdup(error) : NULL;
+	rt->paused = json_is_true(json_object_get(o, "paused"));
 	return 0;
 }
 
@@ -241,7 +244,7 @@ ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 	case CTR_RUNNING:
 		format_ago(now - c->rt.started_at, ago, sizeof(ago));
 		ago[strlen(ago) - 4] = '\0'; /* "3 minutes ago" -> "3 minutes" */
-		snprintf(buf, len, "Up %s", ago);
+		snprintf(buf, len, "Up %s%s", ago, c->rt.paused ? " (Paused)" : "");
 		break;
 	case CTR_EXITED:
 		format_ago(now - c->rt.finished_at, ago, sizeof(ago));
@@ -250,4 +253,10 @@ ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "Created");
 	}
+}
+
+const char *
+ctr_state_name(const struct ctr *c)
+{
+	return c->rt.status == CTR_RUNNING && c->rt.paused ? "paused" : ctr_status_name(c->rt.status);
 }

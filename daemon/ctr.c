@@ -278,6 +278,8 @@ ctr_restore_all(struct daemon *d)
 		if (!id_is_full_hex(de->d_name) || !(c = ctr_load(d, de->d_name)))
 			continue;
 		TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+		if (c->rt.status == CTR_CREATED && c->rt.shim_pid <= 0)
+			continue; /* created without a shim (lite create) */
 		if (c->rt.status == CTR_RUNNING || c->rt.status == CTR_CREATED)
 			(void)ctr_monitor_shim(d, c); /* finds it dead or live */
 		else if (c->spec.auto_remove)
@@ -321,7 +323,7 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 			 "id", c->spec.id, "name", c->spec.name, "image", c->spec.image,
 			 "image_id", c->spec.image_id, "command", strv_to_json(c->spec.cmd),
 			 "created", (json_int_t)c->spec.created, "owner_uid", (int)c->spec.owner_uid,
-			 "state", "status", ctr_status_name(c->rt.status), "running", ctr_is_running(c),
+			 "state", "status", ctr_state_name(c), "running", ctr_is_running(c),
 			 "pid", ctr_is_running(c) ? (int)c->rt.init_pid : 0, "exit_code", c->rt.exit_code,
 			 "oom_killed", oom, "started_at", (json_int_t)c->rt.started_at,
 			 "finished_at", (json_int_t)c->rt.finished_at, "error", c->rt.error,

@@ -72,6 +72,7 @@ struct ctr_runtime {
 	int64_t started_at;
 	int64_t finished_at;
 	char *error;
+	bool paused;            /* frozen by pause (status stays running) */
 };
 
 struct ctr {
@@ -138,3 +139,21 @@ void ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
  * container's exit is recorded (and --rm done), so what it asks next sees
  * consistent state. */
 void ctr_stream_end(struct peer *p);
+
+/* ctr-ctl.c: create/start/pause/update/rename (issue 6) */
+/* "paused" for a paused running container, else ctr_status_name(). Pure. */
+const char *ctr_state_name(const struct ctr *c);
+/* Freeze or thaw the container's processes; records rt.paused. */
+int ctr_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err);
+/* Thaw a paused container before a signal must reach it. */
+void ctr_thaw_if_paused(struct daemon *d, struct ctr *c);
+/* Record a container that is not running, without a shim (create). */
+int ctr_create_only(struct daemon *d, struct ctr *c, struct lite_err *err);
+/* Forget the last run's outcome before a created or exited container starts. */
+void ctr_prepare_start(struct daemon *d, struct ctr *c);
+/* A (re)start failed before the command ran: exited, 128, with msg. */
+void ctr_start_failed(struct daemon *d, struct ctr *c, const char *msg);
+/* New limits: validated against the current ones, applied live when it runs. */
+/* Bytes of regular files in the writable layer (ps -s; walks on the loop). */
+uint64_t ctr_upper_size(struct daemon *d, const struct ctr *c);
+int ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err);

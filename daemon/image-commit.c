@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int
+int
 ctr_image(const char *data_root, const char *ctr_id, struct image **ret, struct lite_err *err)
 {
 	char path[PATH_MAX];
@@ -53,7 +53,7 @@ ctr_image(const char *data_root, const char *ctr_id, struct image **ret, struct 
 	return image_load(data_root, json_string_value(json_object_get(st, "image_id")), ret, err);
 }
 
-static int
+int
 open_upper(const char *data_root, const char *ctr_id, int *ret_fd, struct lite_err *err)
 {
 	char path[PATH_MAX];

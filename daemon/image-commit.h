@@ -1,6 +1,8 @@
 /* lite commit and lite export (image-commit.c); run in lite-image. */
 #pragma once
 
+#include <jansson.h>
+
 #include "lite-err.h"
 
 /* Container ctr_id's changes as a new image tagged ref (may be NULL). */
@@ -8,3 +10,11 @@ int image_commit(const char *data_root, const char *ctr_id, const char *ref, cha
 		 char **ret_id, struct lite_err *err);
 /* Container ctr_id's whole file system as a tar at out_path. */
 int image_export(const char *data_root, const char *ctr_id, const char *out_path, struct lite_err *err);
+/* Shared with image-diff.c: the container's image; its upper dir, opened. */
+struct image;
+int ctr_image(const char *data_root, const char *ctr_id, struct image **ret, struct lite_err *err);
+int open_upper(const char *data_root, const char *ctr_id, int *ret_fd, struct lite_err *err);
+
+/* image-diff.c: the container's changes from its upper dir, as
+ * {"changes":[{"kind":"A|C|D","path":"/..."}]}. */
+int image_diff(const char *data_root, const char *ctr_id, json_t **ret, struct lite_err *err);

@@ -104,6 +104,8 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 	}
 	if (!strcmp(op, "pull") && n == 3)
 		return op_pull(root, a, ret, err);
+	if (!strcmp(op, "diff") && n == 1)
+		return image_diff(root, a[0], ret, err);
 	return lite_err_set(err, EINVAL, "lite-image: unknown operation or wrong arguments: %s", op);
 }
 

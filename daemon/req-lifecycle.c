@@ -11,9 +11,8 @@
 #include "finished.h"
 #include "log.h"
 
-/* Look up params.id for the caller; replies with the error itself. */
-static struct ctr *
-target(struct peer *p, json_t *params)
+struct ctr *
+req_target(struct peer *p, json_t *params)
 {
 	struct lite_err err = { 0 };
 	struct ctr *c = NULL;
@@ -29,7 +28,7 @@ void
 req_stop(struct peer *p, json_t *params)
 {
 	long long timeout = proto_get_int(params, "timeout", 10);
-	struct ctr *c = target(p, params);
+	struct ctr *c = req_target(p, params);
 
 	if (!c)
 		return;
@@ -50,7 +49,7 @@ void
 req_kill(struct peer *p, json_t *params)
 {
 	int sig = SIGKILL, r;
-	struct ctr *c = target(p, params);
+	struct ctr *c = req_target(p, params);
 
 	if (!c)
 		return;
@@ -73,7 +72,7 @@ void
 req_rm(struct peer *p, json_t *params)
 {
 	bool force = proto_get_bool(params, "force", false);
-	struct ctr *c = target(p, params);
+	struct ctr *c = req_target(p, params);
 
 	if (!c)
 		return;
@@ -109,7 +108,7 @@ req_wait(struct peer *p, json_t *params)
 					"error", f->error[0] ? f->error : NULL));
 		return;
 	}
-	c = target(p, params);
+	c = req_target(p, params);
 	if (!c)
 		return;
 	if (c->rt.status == CTR_EXITED) {

@@ -25,6 +25,7 @@ struct run_ctx {
 	struct peer *peer;
 	bool attach;
 	bool pass_fd;
+	bool keep;      /* start of an existing container: never remove it */
 };
 
 static bool
@@ -221,7 +222,10 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	if (error < 0) {
 		log_info("container %.12s failed to start: %s", c->spec.id, msg);
 		peer_reply_err(p, EIO, msg);
-		ctr_remove(d, c);
+		if (rc->keep)
+			ctr_start_failed(d, c, msg);
+		else
+			ctr_remove(d, c);
 		goto out;
 	}
 	c->rt.status = CTR_RUNNING;
@@ -286,4 +290,31 @@ req_run(struct peer *p, json_t *params)
 fail:
 	lite_err_clear(&err);
 	ctr_free(c);
+}
+
+/* For create (req-ctl.c): the container run would make, validated alike. */
+int
+req_run_build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct lite_err *err)
+{
+	return build_spec(d, params, uid, c, err);
+}
+
+/* For start (req-ctl.c): spawn an existing container's shim and start it
+ * as run does, replying on p; a failure marks it exited, never removes it. */
+int
+req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err)
+{
+	struct run_ctx *rc = calloc(1, sizeof(*rc));
+	int r;
+
+	if (!rc)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	*rc = (struct run_ctx){ .peer = p, .attach = attach, .pass_fd = pass_fd, .keep = true };
+	r = ctr_create_and_spawn(p->d, c, run_started, rc, err);
+	if (r < 0) {
+		free(rc);
+		return r;
+	}
+	peer_ref(p);
+	return 0;
 }

@@ -35,6 +35,13 @@ static const req_handler handlers[PROTO_M_MAX] = {
 	[PROTO_M_commit] = req_commit,
 	[PROTO_M_export] = req_export,
 	[PROTO_M_pull] = req_pull,
+	[PROTO_M_create] = req_create,
+	[PROTO_M_start] = req_start,
+	[PROTO_M_rename] = req_rename,
+	[PROTO_M_pause] = req_pause,
+	[PROTO_M_unpause] = req_unpause,
+	[PROTO_M_update] = req_update,
+	[PROTO_M_diff] = req_diff,
 };
 
 req_handler

@@ -44,3 +44,19 @@ void req_system_df(struct peer *p, json_t *params);
 void req_commit(struct peer *p, json_t *params);
 void req_export(struct peer *p, json_t *params);
 void req_pull(struct peer *p, json_t *params);
+void req_create(struct peer *p, json_t *params);
+void req_start(struct peer *p, json_t *params);
+void req_rename(struct peer *p, json_t *params);
+void req_pause(struct peer *p, json_t *params);
+void req_unpause(struct peer *p, json_t *params);
+void req_update(struct peer *p, json_t *params);
+
+/* req-run.c, shared with req-ctl.c (create, start) */
+struct ctr;
+struct daemon;
+struct lite_err;
+int req_run_build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct lite_err *err);
+int req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err);
+/* req-lifecycle.c: look up params.id for the caller; replies with the error itself. */
+struct ctr *req_target(struct peer *p, json_t *params);
+void req_diff(struct peer *p, json_t *params);
