@@ -356,8 +356,10 @@ on_output(struct shim *s, struct source *src, enum frame_stream stream)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) { /* EOF, or EIO from a pty whose last slave closed */
-		if (src == &p->out && p->tty)
-			p->in.fd = -1; /* the same terminal; closed below */
+		if (src == &p->out && p->tty && p->in.fd == p->out.fd)
+			p->in.fd = -1; /* init's terminal serves both ways: closed below */
+		else if (src == &p->out && p->tty)
+			source_close(s, &p->in); /* an exec's dup of its terminal */
 		source_close(s, src);
 		p->open_outputs--;
 		return;

@@ -365,6 +365,17 @@ EOF
 pty_ok "exec -it sh: interactive, terminal restored"
 like "$OUT" '^exit 3$' "exec -it: exit 3 propagates"
 
+# an exec's terminal is released with it: the shim's fd count stays put
+# (a leaked, still-polled fd of a finished exec once crashed the shim)
+SHIM=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runtime"]["shim_pid"])' \
+	"$D/containers/$(ifield ex1 id)/state.json" 2>/dev/null)
+fds_before=$(ls "/proc/$SHIM/fd" 2>/dev/null | wc -l)
+for i in 1 2 3; do
+	printf 'wait\n' | pty 24 80 "$LITE" exec -it ex1 true >/dev/null
+done
+is "$(ls "/proc/$SHIM/fd" 2>/dev/null | wc -l)" "$fds_before" "exec -t leaves no fd behind in the shim"
+ok "the shim survives terminal execs" kill -0 "$SHIM"
+
 "$LITE" exec ex1 lite-test-helper sleep 2 >"$T/x6.out" 2>&1 </dev/null &
 X6=$!
 wait_for 5 host_pid_of lite-test-helper sleep 2
