@@ -274,3 +274,20 @@ stream_reply(struct conn *c, json_t *result, struct stream_opts *o)
 	conn_close(&shim);
 	return r;
 }
+
+int
+stream_exit_code(const char *method, const char *id)
+{
+	json_t *result = NULL;
+	const char *err;
+	int code;
+
+	if (client_call(method, json_pack("{s:s}", "id", id), &result) < 0)
+		return EXIT_ENGINE;
+	err = json_string_value(json_object_get(result, "error"));
+	if (err)
+		errorf("%s", err);
+	code = (int)json_integer_value(json_object_get(result, "exit_code"));
+	json_decref(result);
+	return code;
+}

@@ -66,6 +66,9 @@ int stream_run(struct conn *c, const struct stream_opts *o);
  * did, else on c. Returns as stream_run; the caller may then wait for c's
  * EOF (the daemon closes once the container's exit is recorded). */
 int stream_reply(struct conn *c, json_t *result, struct stream_opts *o);
+/* After a raw (TTY) stream: the exit code from "wait" (a container) or
+ * "exec_inspect" (an exec), printing its error message if any. */
+int stream_exit_code(const char *method, const char *id);
 /* Read c until the daemon closes it. */
 void conn_wait_eof(struct conn *c);
 /* Terminal size of our stdout/stdin, or 0s. */

@@ -23,23 +23,6 @@ static const char exec_usage[] =
 	"  -h, --help              this help\n";
 
 static int
-exec_exit_code(const char *exec_id)
-{
-	json_t *result = NULL;
-	const char *err;
-	int code;
-
-	if (client_call("exec_inspect", json_pack("{s:s}", "id", exec_id), &result) < 0)
-		return EXIT_ENGINE;
-	err = json_string_value(json_object_get(result, "error"));
-	if (err)
-		errorf("%s", err);
-	code = (int)json_integer_value(json_object_get(result, "exit_code"));
-	json_decref(result);
-	return code;
-}
-
-static int
 parse_exec_flags(int argc, char **argv, json_t *params, struct stream_opts *so, bool *detach)
 {
 	enum { OPT_DETACH_KEYS = 256 };
@@ -138,7 +121,7 @@ cmd_exec(int argc, char **argv)
 		fprintf(stderr, "lite: detached from the exec; it keeps running\n");
 		r = 0;
 	} else if (r == -1) {
-		r = exec_exit_code(so.exec_id); /* a TTY stream carries no exit frame */
+		r = stream_exit_code("exec_inspect", so.exec_id); /* a TTY stream carries no exit frame */
 	}
 	json_decref(result);
 	conn_close(&c);
@@ -202,10 +185,7 @@ cmd_attach(int argc, char **argv)
 		fprintf(stderr, "lite: detached from %s; it keeps running (lite attach %s)\n", argv[optind], argv[optind]);
 		r = 0;
 	} else if (r == -1) {
-		json_t *w = NULL;
-		r = client_call("wait", json_pack("{s:s}", "id", so.ctr), &w) < 0 ? 1 :
-			(int)json_integer_value(json_object_get(w, "exit_code"));
-		json_decref(w);
+		r = stream_exit_code("wait", so.ctr);
 	}
 	json_decref(result);
 	conn_close(&c);

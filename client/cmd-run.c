@@ -277,25 +277,6 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	return 0;
 }
 
-/* With a TTY the stream is raw bytes; the exit code is asked afterwards
- * (the daemon remembers it even when --rm removed the container). */
-static int
-tty_exit_code(const char *id)
-{
-	json_t *result = NULL;
-	const char *err;
-	int code;
-
-	if (client_call("wait", json_pack("{s:s}", "id", id), &result) < 0)
-		return EXIT_ENGINE;
-	err = json_string_value(json_object_get(result, "error"));
-	if (err)
-		errorf("%s", err);
-	code = (int)json_integer_value(json_object_get(result, "exit_code"));
-	json_decref(result);
-	return code;
-}
-
 /* Stream an attached run; returns lite run's exit code. */
 static int
 run_attached(struct conn *c, json_t *result, struct stream_opts *so)
@@ -314,7 +295,7 @@ run_attached(struct conn *c, json_t *result, struct stream_opts *so)
 		return 0;
 	}
 	if (r == -1 && so->tty)
-		return tty_exit_code(id);
+		return stream_exit_code("wait", id);
 	if (r < 0) {
 		errorf("lost the connection to the container's stream");
 		return EXIT_ENGINE;
