@@ -113,6 +113,10 @@ int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
+/* run-health.c: --health-* and --no-healthcheck into run's params; -1
+ * after printing an error naming the flag. */
+int run_health_flag(json_t *params, int which, const char *arg);
 int run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */

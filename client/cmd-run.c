@@ -50,6 +50,11 @@ static const char run_usage[] =
 	"      --memory-reservation SIZE  soft memory limit\n"
 	"      --blkio-weight N    block I/O weight, 10 to 1000 (needs a CFQ/BFQ disk scheduler)\n"
 	"      --device-read-bps DEV:RATE  read rate limit, e.g. /dev/sda:1mb\n"
+	"      --health-cmd CMD    health check run with sh -c inside the container\n"
+	"      --health-interval D, --health-timeout D, --health-start-period D\n"
+	"                          durations like 500ms, 30s, 1m30s (defaults 30s, 30s, 0s)\n"
+	"      --health-retries N  failures in a row that make it unhealthy (default 3)\n"
+	"      --no-healthcheck    disable the image's health check\n"
 	"  -h, --help              this help\n";
 
 static int
@@ -118,7 +123,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	enum { OPT_RM = 256, OPT_NAME, OPT_SWAP, OPT_CPUS, OPT_SHARES, OPT_PIDS, OPT_HOST, OPT_DETACH_KEYS,
 	       OPT_SIG_PROXY, OPT_INIT, OPT_STOP_SIGNAL, OPT_MOUNT, OPT_TMPFS, OPT_VOLUMES_FROM, OPT_ENV_FILE,
 	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
-	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS };
+	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS,
+	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -141,6 +147,12 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "memory-reservation", required_argument, NULL, OPT_MEM_RES },
 		{ "blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT },
 		{ "device-read-bps", required_argument, NULL, OPT_DEVICE_READ_BPS },
+		{ "health-cmd", required_argument, NULL, OPT_HEALTH_CMD },
+		{ "health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL },
+		{ "health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT },
+		{ "health-retries", required_argument, NULL, OPT_HEALTH_RETRIES },
+		{ "health-start-period", required_argument, NULL, OPT_HEALTH_START },
+		{ "no-healthcheck", no_argument, NULL, OPT_NO_HEALTH },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -254,6 +266,11 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "blkio_weight", json_integer(n));
 			break;
 		case OPT_DEVICE_READ_BPS: append_param(params, "device_read_bps", optarg); break;
+		case OPT_HEALTH_CMD: case OPT_HEALTH_INTERVAL: case OPT_HEALTH_TIMEOUT: case OPT_HEALTH_RETRIES:
+		case OPT_HEALTH_START: case OPT_NO_HEALTH:
+			if (run_health_flag(params, c - OPT_HEALTH_CMD, optarg) < 0)
+				return EXIT_ENGINE;
+			break;
 		case OPT_OOM:
 			if (parse_int_range(optarg, -1000, 1000, &n) < 0)
 				return bad_flag("--oom-score-adj", optarg, "expected -1000 to 1000");

@@ -43,6 +43,7 @@ static const struct cmd cmds[] = {
 	{ "unpause", cmd_unpause, "Unpause paused containers" },
 	{ "update", cmd_update, "Change containers' resource limits" },
 	{ "diff", cmd_diff, "Show changes to a container's files" },
+	{ "cp", cmd_cp, "Copy files between a container and the host" },
 };
 
 static void

@@ -108,6 +108,7 @@ ctr_finish(struct daemon *d, struct ctr *c)
 	}
 	if (c->stop_timer)
 		event_del(c->stop_timer);
+	ctr_health_stop(c);
 	read_exit_record(d, c);
 	c->rt.status = CTR_EXITED;
 	c->rt.paused = false;
@@ -165,6 +166,7 @@ ctr_monitor_shim(struct daemon *d, struct ctr *c)
 	c->shim_pidfd = fd;
 	c->shim_ev = event_new(d->base, fd, EV_READ, on_shim_exit, c);
 	event_add(c->shim_ev, NULL);
+	ctr_health_start(d, c);
 	return 0;
 }
 

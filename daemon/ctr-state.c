@@ -29,7 +29,8 @@ ctr_spec_clear(struct ctr_spec *s)
 	json_decref(s->mounts);
 	json_decref(s->labels);
 	json_decref(s->rlimits);
-	s->mounts = s->labels = s->rlimits = NULL;
+	json_decref(s->healthcheck);
+	s->mounts = s->labels = s->rlimits = s->healthcheck = NULL;
 }
 
 static json_t *state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
@@ -50,6 +51,8 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 							 "shm_size", s->shm_size, "read_only", s->read_only,
 							 "oom_score_set", s->oom_score_set,
 							 "oom_score_adj", s->oom_score_adj));
+	if (o && s->healthcheck)
+		json_object_set(json_object_get(o, "run"), "healthcheck", s->healthcheck);
 	if (o && rt->paused)
 		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
 	return o;
@@ -163,6 +166,8 @@ parse_run(json_t *o, struct ctr_spec *s)
 		s->labels = json_incref(v);
 	if ((v = json_object_get(o, "rlimits")) && json_is_array(v))
 		s->rlimits = json_incref(v);
+	if ((v = json_object_get(o, "healthcheck")) && json_is_object(v))
+		s->healthcheck = json_incref(v);
 	s->read_only = ro;
 	s->oom_score_set = oom_set;
 	s->oom_score_adj = oom;
@@ -244,7 +249,10 @@ ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 	case CTR_RUNNING:
 		format_ago(now - c->rt.started_at, ago, sizeof(ago));
 		ago[strlen(ago) - 4] = '\0'; /* "3 minutes ago" -> "3 minutes" */
-		snprintf(buf, len, "Up %s%s", ago, c->rt.paused ? " (Paused)" : "");
+		snprintf(buf, len, "Up %s%s%s%s%s", ago, c->rt.paused ? " (Paused)" : "",
+			 c->rt.health[0] && !c->rt.paused ? " (" : "",
+			 !c->rt.health[0] || c->rt.paused ? "" : !strcmp(c->rt.health, "starting") ? "health: starting" : c->rt.health,
+			 c->rt.health[0] && !c->rt.paused ? ")" : "");
 		break;
 	case CTR_EXITED:
 		format_ago(now - c->rt.finished_at, ago, sizeof(ago));

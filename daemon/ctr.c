@@ -49,6 +49,7 @@ ctr_free(struct ctr *c)
 		close(c->shim_pidfd);
 	if (c->start_sync_fd >= 0)
 		close(c->start_sync_fd);
+	ctr_health_stop(c);
 	ctr_spec_clear(&c->spec);
 	free(c->rt.error);
 	free(c);
@@ -342,5 +343,9 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 	json_object_set_new(cfg, "shm_size", json_string(c->spec.shm_size[0] ? c->spec.shm_size : "67108864"));
 	json_object_set_new(cfg, "rlimits", c->spec.rlimits ? json_incref(c->spec.rlimits) : json_array());
 	json_object_set_new(o, "mounts", c->spec.mounts ? json_deep_copy(c->spec.mounts) : json_array());
+	if (c->spec.healthcheck) {
+		json_object_set(cfg, "healthcheck", c->spec.healthcheck);
+		json_object_set_new(json_object_get(o, "state"), "health", ctr_health_json(c));
+	}
 	return o;
 }

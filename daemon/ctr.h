@@ -61,6 +61,7 @@ struct ctr_spec {
 	bool read_only;
 	bool oom_score_set;
 	int oom_score_adj;
+	json_t *healthcheck;    /* {"test","interval","timeout","start_period" (ns),"retries"}; NULL: none */
 };
 
 struct ctr_runtime {
@@ -73,6 +74,7 @@ struct ctr_runtime {
 	int64_t finished_at;
 	char *error;
 	bool paused;            /* frozen by pause (status stays running) */
+	char health[12];        /* "starting", "healthy", "unhealthy"; "" without a check (ctr-health.c) */
 };
 
 struct ctr {
@@ -87,6 +89,7 @@ struct ctr {
 	bool removing;
 	bool remove_volumes;        /* rm -v: anonymous volumes go too */
 	struct waiter_list waiters;
+	struct ctr_health *health;  /* the running health check (ctr-health.c) */
 	TAILQ_ENTRY(ctr) entry;
 };
 
@@ -157,3 +160,14 @@ void ctr_start_failed(struct daemon *d, struct ctr *c, const char *msg);
 /* Bytes of regular files in the writable layer (ps -s; walks on the loop). */
 uint64_t ctr_upper_size(struct daemon *d, const struct ctr *c);
 int ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err);
+
+/* ctr-health.c: health checks (issue 6) */
+/* The healthcheck from --health-* params over the image config's
+ * Healthcheck; *ret NULL when there is none. Errors name the flag. */
+int ctr_health_from_params(json_t *params, json_t *img_cfg, json_t **ret, struct lite_err *err);
+/* Start checking a running container that has a healthcheck (idempotent). */
+void ctr_health_start(struct daemon *d, struct ctr *c);
+/* Stop checking: the container stopped or goes away. */
+void ctr_health_stop(struct ctr *c);
+/* state.health for inspect: {status, failing_streak, log}; NULL without a check. */
+json_t *ctr_health_json(const struct ctr *c);

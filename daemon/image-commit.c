@@ -171,14 +171,11 @@ export_lowerdirs(const char *data_root, const char *ctr_id, struct image *img, s
 }
 
 int
-image_export(const char *data_root, const char *ctr_id, const char *out_path, struct lite_err *err)
+ctr_mount_readonly(const char *data_root, const char *ctr_id, char *mnt, size_t len, struct lite_err *err)
 {
-	char mnt[PATH_MAX];
 	_cleanup_free_ char *opts = NULL;
-	_cleanup_close_ int out = -1, mfd = -1;
 	struct image *img = NULL;
-	char hex[65];
-	int r;
+	int r, fd;
 
 	r = ctr_image(data_root, ctr_id, &img, err);
 	if (r < 0)
@@ -188,23 +185,48 @@ image_export(const char *data_root, const char *ctr_id, const char *out_path, st
 	if (!opts)
 		return err->msg ? -EIO : lite_err_set(err, ENOMEM, "out of memory");
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return lite_err_sys(err, errno, "export: private mount namespace");
-	r = image_path(mnt, sizeof(mnt), data_root, "tmp/job-export-XXXXXX");
+		return lite_err_sys(err, errno, "private mount namespace");
+	r = image_path(mnt, len, data_root, "tmp/job-mnt-XXXXXX");
 	if (r < 0 || !mkdtemp(mnt))
 		return lite_err_sys(err, r < 0 ? r : errno, "create staging dir");
 	if (mount("overlay", mnt, "overlay", MS_RDONLY, opts) < 0) {
-		r = lite_err_sys(err, errno, "export: mount the container's file system");
+		r = lite_err_sys(err, errno, "mount the container's file system");
 		rmdir(mnt);
 		return r;
 	}
-	mfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		r = lite_err_sys(err, errno, "open the container's file system");
+		ctr_umount_readonly(mnt);
+		return r;
+	}
+	return fd;
+}
+
+void
+ctr_umount_readonly(const char *mnt)
+{
+	(void)umount2(mnt, MNT_DETACH);
+	rmdir(mnt);
+}
+
+int
+image_export(const char *data_root, const char *ctr_id, const char *out_path, struct lite_err *err)
+{
+	char mnt[PATH_MAX];
+	_cleanup_close_ int out = -1, mfd = -1;
+	char hex[65];
+	int r;
+
+	mfd = ctr_mount_readonly(data_root, ctr_id, mnt, sizeof(mnt), err);
+	if (mfd < 0)
+		return lite_err_wrap(err, "export");
 	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (mfd < 0 || out < 0)
+	if (out < 0)
 		r = lite_err_sys(err, errno, "export: open");
 	else
 		r = image_tar_dir(mfd, out, false, hex, NULL, err);
 	close(TAKE_FD(mfd));
-	(void)umount2(mnt, MNT_DETACH);
-	rmdir(mnt);
+	ctr_umount_readonly(mnt);
 	return r < 0 ? lite_err_wrap(err, "export") : 0;
 }

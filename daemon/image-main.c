@@ -9,6 +9,8 @@
  *   prune 0|1(all)                 df
  *   commit CTR_ID REF CHANGES_JSON COMMENT
  *   export CTR_ID OUT
+ *   cp-out CTR_ID PID PATH OUT       cp-in CTR_ID PID DEST NAME 0|1(dir)
+ *                                    0|1(contents) SPOOL   (PID 0: stopped)
  *   pull REF 0|1(insecure) AUTH_FILE|-   (the file holds USER:PASSWORD; it
  *                                        is read and removed)
  * Prints one line: "ok JSON" or "err ERRNO MESSAGE"; pull prints
@@ -106,6 +108,13 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 		return op_pull(root, a, ret, err);
 	if (!strcmp(op, "diff") && n == 1)
 		return image_diff(root, a[0], ret, err);
+	if (!strcmp(op, "cp-out") && n == 4)
+		return image_cp_out(root, a[0], atoi(a[1]), a[2], a[3], ret, err);
+	if (!strcmp(op, "cp-in") && n == 7) {
+		r = image_cp_in(root, a[0], atoi(a[1]), a[2], a[3], !strcmp(a[4], "1"), !strcmp(a[5], "1"), a[6], err);
+		*ret = json_object();
+		return r;
+	}
 	return lite_err_set(err, EINVAL, "lite-image: unknown operation or wrong arguments: %s", op);
 }
 

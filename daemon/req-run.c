@@ -191,6 +191,11 @@ build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct li
 		return r;
 	}
 	cfg = json_object_get(img->config, "config");
+	if ((r = ctr_health_from_params(params, cfg, &c->spec.healthcheck, err)) < 0) {
+		image_free(img);
+		free(image_id);
+		return r;
+	}
 	snprintf(c->spec.image, sizeof(c->spec.image), "%s", ref);
 	snprintf(c->spec.image_id, sizeof(c->spec.image_id), "%s", image_id);
 	free(image_id);

@@ -42,6 +42,8 @@ static const req_handler handlers[PROTO_M_MAX] = {
 	[PROTO_M_unpause] = req_unpause,
 	[PROTO_M_update] = req_update,
 	[PROTO_M_diff] = req_diff,
+	[PROTO_M_cp_from] = req_cp_from,
+	[PROTO_M_cp_to] = req_cp_to,
 };
 
 req_handler

@@ -60,3 +60,6 @@ int req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, stru
 /* req-lifecycle.c: look up params.id for the caller; replies with the error itself. */
 struct ctr *req_target(struct peer *p, json_t *params);
 void req_diff(struct peer *p, json_t *params);
+/* req-cp.c */
+void req_cp_from(struct peer *p, json_t *params);
+void req_cp_to(struct peer *p, json_t *params);

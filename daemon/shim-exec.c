@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,6 +45,7 @@ exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t er
 	ret->open_stdin = json_is_true(json_object_get(o, "stdin"));
 	ret->rows = (unsigned short)json_integer_value(json_object_get(o, "rows"));
 	ret->cols = (unsigned short)json_integer_value(json_object_get(o, "cols"));
+	ret->timeout_ms = (unsigned)json_integer_value(json_object_get(o, "timeout_ms"));
 	json_decref(o);
 	if (!ret->cmd || !ret->cmd[0] || !ret->env) {
 		exec_spec_free(ret);
@@ -69,11 +71,37 @@ exec_inside(const struct exec_spec *spec, int slave, int error_fd)
 {
 	if (slave >= 0)
 		proc_take_tty(slave, error_fd);
+	else if (spec->timeout_ms)
+		(void)setpgid(0, 0); /* its own group, so a timeout kills its children too */
 	if (chdir(spec->cwd && *spec->cwd ? spec->cwd : "/") < 0)
 		proc_die(error_fd, errno, 126, "chdir to %s", spec->cwd);
 	proc_drop_capabilities(error_fd); /* keeps SETUID/SETGID for the switch */
 	proc_set_user(spec->user, error_fd);
 	proc_exec(spec->cmd, spec->env, error_fd);
+}
+
+static pid_t timeout_victim;
+
+static void
+on_exec_timeout(int sig)
+{
+	(void)sig;
+	kill(-timeout_victim, SIGKILL);
+	kill(timeout_victim, SIGKILL);
+}
+
+/* With a timeout, A kills B's process group when it expires. */
+static void
+arm_timeout(pid_t b, unsigned ms)
+{
+	struct itimerval it = { .it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 } };
+
+	if (!ms)
+		return;
+	timeout_victim = b;
+	(void)setpgid(b, b); /* also here: whichever of A and B runs first */
+	signal(SIGALRM, on_exec_timeout);
+	(void)setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /* Process A: join, fork B, relay B's status as our own. */
@@ -96,6 +124,8 @@ exec_supervise(const struct shim_config *cfg, int init_pidfd, const struct exec_
 	close(error_fd);
 	if (slave >= 0)
 		close(slave);
+	if (slave < 0)
+		arm_timeout(b, spec->timeout_ms);
 	while (waitpid(b, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(255);

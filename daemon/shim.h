@@ -151,6 +151,7 @@ struct exec_spec {
 	char *user;
 	bool tty, open_stdin;
 	unsigned short rows, cols;
+	unsigned timeout_ms;    /* > 0: SIGKILL its process group then (health checks) */
 };
 
 int exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t errlen);
