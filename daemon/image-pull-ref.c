@@ -199,6 +199,8 @@ image_pull_challenge_parse(const char *v, struct pull_challenge *ret)
 			snprintf(c.service, sizeof(c.service), "%s", val);
 		else if (!strcasecmp(key, "scope"))
 			snprintf(c.scope, sizeof(c.scope), "%s", val);
+		else if (!strcasecmp(key, "error"))
+			snprintf(c.error, sizeof(c.error), "%s", val);
 	}
 	*ret = c;
 	return 0;

@@ -43,6 +43,7 @@ struct pull {
 	char base[700]; /* scheme://host/v2/repo */
 	const char *user;
 	char *token; /* Bearer token, once obtained */
+	const char *realm; /* while asking the token server: for errors */
 	bool basic;  /* send user as Basic credentials */
 	FILE *progress;
 };
@@ -171,6 +172,10 @@ curl_failed(struct pull *p, CURLcode c, const char *errbuf, struct lite_err *err
 {
 	const char *why = errbuf && *errbuf ? errbuf : curl_easy_strerror(c);
 
+	if (p->realm)
+		return lite_err_set(err, c == CURLE_COULDNT_CONNECT ? ECONNREFUSED : EIO, "token server %s: %s%s", p->realm,
+				    c == CURLE_COULDNT_CONNECT ? "cannot connect: " : "", why);
+
 	if (c == CURLE_COULDNT_RESOLVE_HOST)
 		return lite_err_set(err, EHOSTUNREACH, "cannot resolve registry host '%s'", p->ref.registry);
 	if (c == CURLE_COULDNT_CONNECT)
@@ -236,7 +241,10 @@ authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 		p->basic = true;
 		return 0;
 	}
-	if (!c.realm[0] || p->token)
+	if (p->token && c.realm[0])
+		return lite_err_set(err, EACCES, "registry '%s' rejected the token from %s (%s)", p->ref.registry, c.realm,
+				    c.error[0] ? c.error : "HTTP 401");
+	if (!c.realm[0])
 		return need_credentials(p, err);
 	snprintf(dflt, sizeof(dflt), "repository:%s:pull", p->ref.repo);
 	svc = curl_easy_escape(NULL, c.service, 0);
@@ -249,8 +257,10 @@ authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 	if (!url)
 		return lite_err_set(err, ENOMEM, "out of memory");
 	p->basic = p->user != NULL;
+	p->realm = c.realm;
 	st = get_once(p, url, NULL, &r, err);
 	p->basic = false;
+	p->realm = NULL;
 	doc = st == 200 ? json_loadb(r.body ? r.body : "", r.len, 0, NULL) : NULL;
 	free(r.body);
 	if (st < 0)

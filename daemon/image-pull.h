@@ -26,6 +26,7 @@ struct pull_challenge {
 	char realm[512];
 	char service[256];
 	char scope[512];
+	char error[64]; /* error="invalid_token" when a token was refused */
 };
 
 /* Parse ref; -EINVAL with a message if it is not a valid reference. */

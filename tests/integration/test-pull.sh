@@ -4,48 +4,18 @@
 # amd64), pull by digest, shared layers not fetched again, Basic auth via
 # htpasswd, clear one-line errors, a tampered blob leaves the store unchanged.
 source "$(dirname "$0")/lib.sh"
+source "$SRCDIR/tests/integration/lib-registry.sh"
 MKOCI="$SRCDIR/tests/integration/mkoci.py"
 export BASE_TAR=$T/img.tar
 store_state() { (cd "$D" && ls layers/sha256 images/sha256; cat repositories.json) 2>/dev/null | md5sum; }
-REG_PIDS=
-
-for t in docker-registry skopeo htpasswd; do
-	if ! command -v $t >/dev/null; then
-		skip "pull tests" "$t not installed (scripts/install-deps.sh --test)"
-		done_testing
-		exit 0
-	fi
-done
-
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# start_registry NAME [HTPASSWD_FILE]: sets PORT; logs to $T/reg-NAME.log.
-start_registry() {
-	local name=$1 i
-	PORT=$(free_port)
-	mkdir -p "$T/reg-$name"
-	{
-		printf 'version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: %s\n' "$T/reg-$name"
-		printf 'http:\n  addr: 127.0.0.1:%s\n' "$PORT"
-		[ -n "${2:-}" ] && printf 'auth:\n  htpasswd:\n    realm: lite-test\n    path: %s\n' "$2"
-	} >"$T/reg-$name.yml"
-	docker-registry serve "$T/reg-$name.yml" >"$T/reg-$name.log" 2>&1 &
-	REG_PIDS="$REG_PIDS $!"
-	for i in $(seq 50); do
-		(exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0
-		sleep 0.1
-	done
-	bail_out "docker-registry did not start: $(tail -n3 "$T/reg-$name.log")"
-}
-push() { skopeo copy -q --all --dest-tls-verify=false "${@:3}" "oci-archive:$1" "docker://$2" >"$T/push.log" 2>&1 ||
-	bail_out "skopeo push of $2 failed: $(tail -n2 "$T/push.log")"; }
+need_tools docker-registry skopeo htpasswd
 
 "$PY" "$MKOCI" oci "$T/oci.tar" || bail_out "mkoci.py failed"
 "$PY" "$MKOCI" oci "$T/idx.tar" --index || bail_out "mkoci.py failed"
 start_registry open
 R=127.0.0.1:$PORT
-push "$T/oci.tar" "$R/lite/gz:1"
-push "$T/idx.tar" "$R/lite/idx:1"
+push "oci-archive:$T/oci.tar" "$R/lite/gz:1"
+push "oci-archive:$T/idx.tar" "$R/lite/idx:1"
 
 # --- gzip + zstd layers, run it
 capture lite pull "$R/lite/gz:1"
@@ -91,9 +61,9 @@ like "$ERR" 'invalid reference' "invalid reference error"
 
 # --- Basic auth (htpasswd)
 htpasswd -Bbn lite s3cret >"$T/htpasswd"
-start_registry auth "$T/htpasswd"
+start_registry auth "$(printf '  htpasswd:\n    realm: lite-test\n    path: %s' "$T/htpasswd")"
 A=127.0.0.1:$PORT
-push "$T/oci.tar" "$A/lite/auth:1" --dest-creds lite:s3cret
+push "oci-archive:$T/oci.tar" "$A/lite/auth:1" --dest-creds lite:s3cret
 capture lite pull "$A/lite/auth:1"
 isnt "$RC" 0 "pull without credentials fails"
 like "$ERR" 'requires authentication: use --user' "401 without credentials: a clear error"
@@ -120,5 +90,5 @@ else
 	fail "find the zstd blob in the registry's storage"
 fi
 
-for p in $REG_PIDS; do kill "$p" 2>/dev/null; done
+stop_registries
 done_testing

@@ -86,6 +86,10 @@ test_challenge(void **state)
 	assert_string_equal(c.realm, "https://auth.docker.io/token");
 	assert_string_equal(c.service, "registry.docker.io");
 	assert_string_equal(c.scope, "repository:library/busybox:pull");
+	assert_string_equal(c.error, "");
+	assert_int_equal(image_pull_challenge_parse("Bearer realm=\"http://a/t\",service=\"s\",error=\"invalid_token\"", &c), 0);
+	assert_string_equal(c.realm, "http://a/t");
+	assert_string_equal(c.error, "invalid_token");
 	assert_int_equal(image_pull_challenge_parse("Basic realm=\"lite test\"", &c), 0);
 	assert_string_equal(c.scheme, "Basic");
 	assert_string_equal(c.realm, "lite test");
