@@ -82,7 +82,7 @@ int
 cmd_restart(int argc, char **argv)
 {
 	static const struct option opts[] = { { "time", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' }, { 0 } };
-	long long t = 10;
+	long long t = -1; /* the container's --stop-timeout, else 10 s */
 	int c, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
@@ -99,7 +99,11 @@ cmd_restart(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		json_t *result = NULL;
 
-		if (client_call("stop", json_pack("{s:s, s:I}", "id", argv[i], "timeout", (json_int_t)t), &result) < 0 ||
+		json_t *stop = json_pack("{s:s}", "id", argv[i]);
+
+		if (t >= 0)
+			json_object_set_new(stop, "timeout", json_integer(t));
+		if (client_call("stop", stop, &result) < 0 ||
 		    (json_decref(result), client_call("start", json_pack("{s:s}", "id", argv[i]), &result)) < 0) {
 			rc = 1;
 			continue;

@@ -51,7 +51,7 @@ int
 cmd_stop(int argc, char **argv)
 {
 	static const struct option opts[] = { { "time", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' }, { 0 } };
-	long long t = 10;
+	long long t = -1;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
@@ -64,7 +64,8 @@ cmd_stop(int argc, char **argv)
 		}
 	}
 	need_args(argc, stop_usage);
-	return for_each_ctr(argc, argv, "stop", json_pack("{s:I}", "timeout", (json_int_t)t), false);
+	/* without -t the container's own --stop-timeout applies */
+	return for_each_ctr(argc, argv, "stop", t < 0 ? json_object() : json_pack("{s:I}", "timeout", (json_int_t)t), false);
 }
 
 static const char kill_usage[] =

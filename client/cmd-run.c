@@ -25,6 +25,7 @@ static const char run_usage[] =
 	"  -u, --user USER[:GROUP] run as this user (name or id from the image)\n"
 	"  -w, --workdir DIR       working directory inside the container\n"
 	"      --stop-signal SIG   signal that lite stop sends first (default SIGTERM)\n"
+	"      --stop-timeout SECS seconds lite stop waits before SIGKILL (default 10)\n"
 	"      --rm                remove the container when it exits\n"
 	"      --name NAME         assign a name\n"
 	"  -e, --env KEY=VALUE     set an environment variable (repeatable)\n"
@@ -124,7 +125,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	       OPT_SIG_PROXY, OPT_INIT, OPT_STOP_SIGNAL, OPT_MOUNT, OPT_TMPFS, OPT_VOLUMES_FROM, OPT_ENV_FILE,
 	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
 	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS,
-	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH };
+	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH,
+	       OPT_STOP_TIMEOUT };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -136,6 +138,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY }, { "init", no_argument, NULL, OPT_INIT },
 		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
 		{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+		{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 		{ "volume", required_argument, NULL, 'v' }, { "mount", required_argument, NULL, OPT_MOUNT },
 		{ "tmpfs", required_argument, NULL, OPT_TMPFS }, { "volumes-from", required_argument, NULL, OPT_VOLUMES_FROM },
 		{ "label", required_argument, NULL, 'l' }, { "env-file", required_argument, NULL, OPT_ENV_FILE },
@@ -260,6 +263,11 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "shm_size", json_integer((json_int_t)u));
 			break;
 		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
+		case OPT_STOP_TIMEOUT:
+			if (parse_int_range(optarg, 0, 3600, &n) < 0)
+				return bad_flag("--stop-timeout", optarg, "expected 0 to 3600 seconds");
+			json_object_set_new(params, "stop_timeout", json_integer(n));
+			break;
 		case OPT_BLKIO_WEIGHT:
 			if (parse_int_range(optarg, 10, 1000, &n) < 0)
 				return bad_flag("--blkio-weight", optarg, "expected 10 to 1000");

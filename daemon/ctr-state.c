@@ -41,10 +41,10 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 	json_t *o = state_core_json(s, rt);
 
 	if (o)
-		json_object_set_new(o, "process", json_pack("{s:b, s:b, s:s, s:i, s:i, s:i}", "tty", s->tty,
+		json_object_set_new(o, "process", json_pack("{s:b, s:b, s:s, s:i, s:i, s:i, s:i}", "tty", s->tty,
 							     "init", s->init, "user", s->user,
 							     "stop_signal", s->stop_signal, "rows", s->rows,
-							     "cols", s->cols));
+							     "cols", s->cols, "stop_timeout", s->stop_timeout));
 	if (o)
 		json_object_set_new(o, "run", json_pack("{s:O?, s:O?, s:O?, s:s, s:b, s:b, s:i}", "mounts", s->mounts,
 							 "labels", s->labels, "rlimits", s->rlimits,
@@ -178,12 +178,13 @@ parse_run(json_t *o, struct ctr_spec *s)
 static int
 parse_process(json_t *o, struct ctr_spec *s, char *errbuf, size_t errlen)
 {
-	int tty = 0, init = 0, sig = 0, rows = 0, cols = 0;
+	int tty = 0, init = 0, sig = 0, rows = 0, cols = 0, stop_timeout = -1;
 
+	s->stop_timeout = -1;
 	if (!o)
 		return 0;
-	if (json_unpack(o, "{s?b, s?b, s?i, s?i, s?i}", "tty", &tty, "init", &init, "stop_signal", &sig,
-			"rows", &rows, "cols", &cols) < 0 ||
+	if (json_unpack(o, "{s?b, s?b, s?i, s?i, s?i, s?i}", "tty", &tty, "init", &init, "stop_signal", &sig,
+			"rows", &rows, "cols", &cols, "stop_timeout", &stop_timeout) < 0 ||
 	    copy_field(s->user, sizeof(s->user), o, "user", false) < 0) {
 		ctr_spec_clear(s);
 		snprintf(errbuf, errlen, "malformed container state: process");
@@ -192,6 +193,7 @@ parse_process(json_t *o, struct ctr_spec *s, char *errbuf, size_t errlen)
 	s->tty = tty;
 	s->init = init;
 	s->stop_signal = sig;
+	s->stop_timeout = stop_timeout;
 	s->rows = (unsigned short)rows;
 	s->cols = (unsigned short)cols;
 	return 0;

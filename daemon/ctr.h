@@ -52,6 +52,7 @@ struct ctr_spec {
 	bool init;              /* lite's init as PID 1 */
 	char user[256];         /* USER[:GROUP], "" = root */
 	int stop_signal;        /* 0 = SIGTERM */
+	int stop_timeout;       /* seconds; -1 = the default 10 */
 	unsigned short rows, cols; /* initial terminal size */
 	/* validated by run-flags.c; kept in their JSON form */
 	json_t *mounts;         /* [{"type","source","target","readonly","options","volume","anonymous"}] */

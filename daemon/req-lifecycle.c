@@ -27,11 +27,13 @@ req_target(struct peer *p, json_t *params)
 void
 req_stop(struct peer *p, json_t *params)
 {
-	long long timeout = proto_get_int(params, "timeout", 10);
 	struct ctr *c = req_target(p, params);
+	long long timeout;
 
 	if (!c)
 		return;
+	/* -t wins; else the container's --stop-timeout; else Docker's 10 s */
+	timeout = proto_get_int(params, "timeout", c->spec.stop_timeout >= 0 ? c->spec.stop_timeout : 10);
 	if (timeout < 0 || timeout > 3600) {
 		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "invalid timeout %lld: expected 0 to 3600 seconds", timeout);
 		return;

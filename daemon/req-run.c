@@ -169,6 +169,9 @@ parse_process(json_t *params, const char *image_user, struct ctr_spec *s, struct
 		snprintf(s->cwd, sizeof(s->cwd), "%s", workdir);
 	if (json_object_get(params, "stop_signal") && proto_get_signal(params, "stop_signal", &s->stop_signal) < 0)
 		return lite_err_set(err, EINVAL, "invalid --stop-signal");
+	s->stop_timeout = (int)proto_get_int(params, "stop_timeout", -1);
+	if (s->stop_timeout < -1 || s->stop_timeout > 3600)
+		return lite_err_set(err, EINVAL, "invalid --stop-timeout %d: expected 0 to 3600 seconds", s->stop_timeout);
 	return 0;
 }
 

@@ -394,4 +394,15 @@ fi
 
 lite rm -f vfsrc >/dev/null 2>&1
 lite rmi epimg >/dev/null 2>&1
+# --- --stop-timeout: lite stop without -t waits that long before SIGKILL
+lite run -d --name stt --stop-timeout 1 testimg sh -c 'trap "" TERM; sleep 100' >/dev/null
+wait_for 10 is_running stt >/dev/null
+lite stop stt >/dev/null 2>&1
+is "$(ifield stt state.exit_code)" 137 "--stop-timeout 1: stop ends with SIGKILL (137)"
+ok "--stop-timeout 1: the daemon used the container's timeout" grep -q "stopping container .* (timeout 1s)" "$DAEMON_LOG"
+lite rm -f stt >/dev/null 2>&1
+capture lite run --stop-timeout abc testimg true
+is "$RC" 125 "--stop-timeout abc: exit 125"
+like "$ERR" 'stop-timeout' "--stop-timeout abc: the message names the flag"
+
 done_testing
