@@ -109,6 +109,10 @@ wait_for() {
 	done
 }
 
+# escalated NAME : the daemon had to SIGKILL NAME after its stop timeout
+# (evidence from the daemon's log instead of a timed assertion)
+escalated() { local id; id=$(ifield "$1" id); grep -q "container ${id:0:12} did not stop in time" "$DAEMON_LOG"; }
+
 # now_ms : wall clock in milliseconds, without a fork
 now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $(( t / 1000 )); }
 

@@ -268,11 +268,10 @@ ok "kill -s: still running" is_running ks1
 
 lite run -d --stop-signal SIGUSR1 --name ks2 testimg lite-test-helper sigwait >/dev/null
 wait_for 10 logs_have ks2 ready
-t0=$(now_ms)
 capture lite stop -t 2 ks2
-t1=$(now_ms)
 is_rc 0 "stop -t 2 with --stop-signal SIGUSR1 exits 0"
-ok "stop -t 2: waited the 2 s before SIGKILL (took $((t1 - t0)) ms)" test $((t1 - t0)) -ge 1500 -a $((t1 - t0)) -lt 8000
+ok "stop -t 2: the daemon gave it 2 s" grep -q "stopping container $(ifield ks2 id | cut -c1-12) (timeout 2s)" "$DAEMON_LOG"
+ok "stop -t 2: then SIGKILL" escalated ks2
 ok "--stop-signal SIGUSR1: stop sent SIGUSR1" logs_have ks2 "got SIGUSR1"
 not_ok "--stop-signal SIGUSR1: stop did not send SIGTERM" logs_have ks2 "got SIGTERM"
 is "$(ifield ks2 state.exit_code)" 137 "--stop-signal: then SIGKILL, exit_code 137"
@@ -288,11 +287,9 @@ lite run -d --init --name in1 testimg sh -c 'sleep 100' >/dev/null
 ok "--init sh -c 'sleep 100' runs" wait_for 10 is_running in1
 capture lite exec in1 cat /proc/1/cmdline
 unlike "$(printf '%s' "$OUT" | tr '\0' ' ')" '^sh ' "--init: PID 1 is not the command"
-t0=$(now_ms)
 capture lite stop in1
-t1=$(now_ms)
 is_rc 0 "--init: stop exits 0"
-ok "--init: stop returns promptly (took $((t1 - t0)) ms, default -t 10)" test $((t1 - t0)) -lt 5000
+not_ok "--init: stop needed no SIGKILL (SIGTERM reached sh through lite-init)" escalated in1
 is "$(ifield in1 state.exit_code)" 143 "--init: the command died of SIGTERM, exit_code 143"
 
 lite run -d --init --name in2 testimg lite-test-helper sigwait >/dev/null

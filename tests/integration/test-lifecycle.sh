@@ -46,13 +46,10 @@ is "$OUT" "b
 c" "logs --tail 2 prints the last two lines"
 
 lite run -d --name l3 testimg sh -c 'echo one; sleep 1; echo two' >/dev/null
-t0=$(now_ms)
 capture timeout 20 "$LITE" logs -f l3
-t1=$(now_ms)
 is_rc 0 "logs -f returns when the container exits"
 is "$OUT" "one
-two" "logs -f follows output written later"
-ok "logs -f did not return before the container finished (>= 500 ms)" test $((t1 - t0)) -ge 500
+two" "logs -f follows output written later (\"two\" comes a second after it started)"
 
 # --- ps -a vs ps
 capture lite ps
@@ -64,24 +61,22 @@ is "$(ps_state l2)" exited "ps --format json: exited container has State exited"
 # --- stop
 lite run -d --name l4 testimg sh -c 'trap "" TERM; echo ready; while :; do sleep 1; done' >/dev/null
 wait_for 10 sh -c 'timeout 5 "$LITE" logs l4 2>/dev/null | grep -q ready'
-t0=$(now_ms)
 capture lite stop -t 1 l4
-t1=$(now_ms)
 is_rc 0 "stop -t 1 exits 0"
-ok "stop -t 1 on a TERM-ignoring container takes ~1 s, not 10 (took $((t1 - t0)) ms)" test $((t1 - t0)) -lt 5000
+ok "stop -t 1 on a TERM-ignoring container: the daemon escalated after its 1 s" \
+	grep -q "stopping container $(ifield l4 id | cut -c1-12) (timeout 1s)" "$DAEMON_LOG"
+ok "...to SIGKILL" escalated l4
 is "$(ifield l4 state.status)" exited "inspect: State.status exited after stop"
 is "$(ifield l4 state.exit_code)" 137 "stop of a TERM-ignoring container: exit_code 137 (SIGKILL)"
 is "$(ifield l4 state.running)" false "inspect: state.running false"
 
 lite run -d --name l5 testimg lite-test-helper sigwait >/dev/null
 ok "sigwait helper is ready" wait_for 10 sh -c 'timeout 5 "$LITE" logs l5 2>/dev/null | grep -q ready'
-t0=$(now_ms)
 capture lite stop -t 5 l5
-t1=$(now_ms)
 is_rc 0 "stop of a TERM-handling process exits 0"
 code=$(ifield l5 state.exit_code)
 like "$code" '^(0|143)$' "TERM-handling process stops with 0 or 143 (got $code)"
-ok "...and without waiting for the timeout (took $((t1 - t0)) ms)" test $((t1 - t0)) -lt 4000
+not_ok "...and without waiting for the timeout (no SIGKILL)" escalated l5
 like "$(lite logs l5 2>&1)" 'got SIGTERM' "the process received SIGTERM first"
 
 # --- inspect

@@ -275,11 +275,9 @@ lite rm lab >/dev/null 2>&1
 capture lite run -d --name st --stop-signal SIGINT testimg sh -c 'trap "echo got-int; exit 7" INT; echo ready; while :; do sleep 0.1; done'
 is_rc 0 "run -d --stop-signal SIGINT"
 wait_for 10 sh -c "timeout 5 '$LITE' logs st 2>/dev/null | grep -q ready"
-t0=$(now_ms)
 capture lite stop -t 10 st
-el=$(( $(now_ms) - t0 ))
 is "$(ifield st state.exit_code)" 7 "stop sends the --stop-signal (INT trap exit 7)"
-ok "...well before the 10 s timeout (${el} ms)" test "$el" -lt 5000
+not_ok "...and needed no SIGKILL" escalated st
 like "$(lite logs st 2>&1)" got-int "...the trap ran"
 lite rm -f st >/dev/null 2>&1
 
