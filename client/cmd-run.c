@@ -26,6 +26,11 @@ static const char run_usage[] =
 	"      --cpu-shares N      relative CPU weight (2-262144)\n"
 	"      --pids-limit N      maximum number of processes (-1: unlimited)\n"
 	"      --hostname NAME     container host name\n"
+	"      --net, --network NET  bridge (default), none, host (root only), or a network's name\n"
+	"      --ip IP             IPv4 address on a user-defined network\n"
+	"  -p, --publish SPEC      publish a port: [IP:][HOST:]CTR[/tcp|udp] (repeatable)\n"
+	"      --dns IP            nameserver for /etc/resolv.conf (repeatable)\n"
+	"      --add-host NAME:IP  extra /etc/hosts entry (repeatable)\n"
 	"  -h, --help              this help\n";
 
 static int
@@ -47,6 +52,9 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach)
 		{ "memory-swap", required_argument, NULL, OPT_SWAP }, { "cpus", required_argument, NULL, OPT_CPUS },
 		{ "cpu-shares", required_argument, NULL, OPT_SHARES },
 		{ "pids-limit", required_argument, NULL, OPT_PIDS }, { "hostname", required_argument, NULL, OPT_HOST },
+		{ "net", required_argument, NULL, RUN_OPT_NET }, { "network", required_argument, NULL, RUN_OPT_NET },
+		{ "ip", required_argument, NULL, RUN_OPT_IP }, { "publish", required_argument, NULL, 'p' },
+		{ "dns", required_argument, NULL, RUN_OPT_DNS }, { "add-host", required_argument, NULL, RUN_OPT_ADD_HOST },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	json_t *env = json_array();
@@ -55,7 +63,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach)
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = getopt_long(argc, argv, "+die:m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+die:m:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
 		case 'i': json_object_set_new(params, "stdin", json_true()); break;
@@ -109,6 +117,10 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach)
 			json_object_set_new(params, "pids_limit", json_integer(n));
 			break;
 		case OPT_HOST: json_object_set_new(params, "hostname", json_string(optarg)); break;
+		case 'p': case RUN_OPT_NET: case RUN_OPT_IP: case RUN_OPT_DNS: case RUN_OPT_ADD_HOST:
+			if ((n = run_net_flag(c, optarg, params)))
+				return (int)n;
+			break;
 		case 'h': usage_exit(run_usage, 0);
 		default: fputs(run_usage, stderr); return EXIT_ENGINE;
 		}

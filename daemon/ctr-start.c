@@ -26,6 +26,7 @@
 #include "fs-util.h"
 #include "image-store.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "strv.h"
 
 struct start_ctx {
@@ -88,6 +89,10 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 		      "exit_path", dir, "/exit.json", "attach_path", xdir, "/attach.sock",
 		      "open_stdin", c->spec.open_stdin);
 	cgroup_strv_free(procs);
+	if (o && (r = net_ctr_shim_config(d, c, o, err)) < 0) {
+		json_decref(o);
+		return r;
+	}
 	dump = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!dump)

@@ -15,6 +15,7 @@
 #include "daemon.h"
 #include "fs-util.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "peer.h"
 #include "str-util.h"
 #include "strv.h"
@@ -204,6 +205,7 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	int r;
 
 	c->removing = true;
+	net_ctr_remove(d, c);
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("remove %.12s: %s", c->spec.id, err.msg ? err.msg : "cgroup");
 	lite_err_clear(&err);
@@ -279,8 +281,8 @@ cgroup_json(struct daemon *d, struct ctr *c)
 	return json_pack("{s:s, s:o}", "mode", d->cgroups.mode == CGROUP_MODE_V2 ? "v2" : "v1", "paths", paths);
 }
 
-json_t *
-ctr_inspect_json(struct daemon *d, struct ctr *c)
+static json_t *
+inspect_core(struct daemon *d, struct ctr *c)
 {
 	const struct cgroup_limits *l = &c->spec.limits;
 	bool oom = c->rt.oom_killed;
@@ -311,4 +313,14 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 			 "cpus", l->millicpus ? cpus : "0", "pids_limit", (json_int_t)l->pids_limit,
 			 "auto_remove", c->spec.auto_remove, "open_stdin", c->spec.open_stdin,
 			 "cgroup", cgroup_json(d, c), "log_path", log_path);
+}
+
+json_t *
+ctr_inspect_json(struct daemon *d, struct ctr *c)
+{
+	json_t *o = inspect_core(d, c);
+
+	if (o)
+		json_object_set_new(o, "network_settings", net_ctr_inspect(d, c));
+	return o;
 }

@@ -15,6 +15,12 @@ static const req_handler handlers[PROTO_M_MAX] = {
 	[PROTO_M_rm] = req_rm,
 	[PROTO_M_wait] = req_wait,
 	[PROTO_M_logs] = req_logs,
+	[PROTO_M_network_create] = req_network_create,
+	[PROTO_M_network_ls] = req_network_ls,
+	[PROTO_M_network_inspect] = req_network_inspect,
+	[PROTO_M_network_rm] = req_network_rm,
+	[PROTO_M_network_connect] = req_network_connect,
+	[PROTO_M_network_disconnect] = req_network_disconnect,
 };
 
 req_handler

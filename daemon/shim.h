@@ -26,6 +26,8 @@ struct shim_config {
 	char *exit_path;     /* exit.json, written atomically */
 	char *attach_path;   /* the shim's UNIX socket */
 	bool open_stdin;
+	char **etc_files;    /* pairs: target in the container, file to bind there */
+	bool net_host;       /* share the host's network namespace */
 };
 
 /* What the container-side setup reports back when it cannot run. */
