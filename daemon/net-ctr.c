@@ -384,6 +384,8 @@ check_mode(struct net_ctr *nc, json_t *params, uid_t uid, struct net_network **r
 	*ret = net_network_find(nc->mode);
 	if (!*ret)
 		return lite_err_set(err, ENOENT, "network %s not found", nc->mode);
+	if (!net_network_usable(*ret))
+		return lite_err_set(err, EINVAL, "the default bridge is disabled (\"bridge\": \"none\" in the daemon's config file)");
 	if (ip && (*ret)->is_default)
 		return lite_err_set(err, EINVAL, "user specified IP address is supported on user defined networks only");
 	memmove(nc->mode, (*ret)->name, strlen((*ret)->name) + 1);
@@ -393,7 +395,7 @@ check_mode(struct net_ctr *nc, json_t *params, uid_t uid, struct net_network **r
 int
 net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, struct lite_err *err)
 {
-	const char *mode = proto_get_str(params, "network", NET_DEFAULT_NAME);
+	const char *mode = proto_get_str(params, "network", net_default_mode());
 	const char *ip = proto_get_str(params, "ip", NULL);
 	struct net_ctr *nc = calloc(1, sizeof(*nc));
 	struct net_network *n = NULL;
@@ -404,7 +406,7 @@ net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, stru
 		return lite_err_set(err, ENOMEM, "out of memory");
 	net_ports_init(&nc->ports);
 	snprintf(nc->id, sizeof(nc->id), "%s", c->spec.id);
-	snprintf(nc->mode, sizeof(nc->mode), "%s", strcmp(mode, "default") == 0 ? NET_DEFAULT_NAME : mode);
+	snprintf(nc->mode, sizeof(nc->mode), "%s", strcmp(mode, "default") == 0 ? net_default_mode() : mode);
 	if (ip && net_ip_parse(ip, &want) < 0)
 		r = lite_err_set(err, EINVAL, "invalid --ip \"%s\": expected an IPv4 address", ip);
 	else if ((r = check_mode(nc, params, uid, &n, err)) == 0 && (r = parse_strv_params(params, nc, err)) == 0)
@@ -614,9 +616,14 @@ net_rules_sync(struct daemon *d, struct lite_err *err)
 	struct net_ctr *nc;
 	size_t nb = 0, nm = 0;
 	_cleanup_free_ char *batch = NULL;
+	bool any_ready = false;
 
-	for (n = net_network_first(); n && nb < 64; n = net_network_next(n))
+	for (n = net_network_first(); n && nb < 64; n = net_network_next(n)) {
 		br[nb++] = (struct net_nft_bridge){ n->bridge, n->subnet };
+		any_ready = any_ready || n->ready;
+	}
+	if (!any_ready)
+		return net_nft_delete() < 0 ? 0 : 0; /* no bridge: no table (none there is fine) */
 	TAILQ_FOREACH(nc, &ctr_nets, entry) {
 		if (!nc->attached || !nc->n_ep || !is_running_id(d, nc->id, NULL))
 			continue;

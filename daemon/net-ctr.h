@@ -37,6 +37,10 @@ struct net_network {
 /* Load the networks from DATA_ROOT/networks and the default bridge's
  * subnet from the config file ("bip", as dockerd's). Fatal on a bad bip. */
 void net_init(struct daemon *d);
+/* "bridge", or "none" when the config file says "bridge": "none". */
+const char *net_default_mode(void);
+/* False for the default bridge when it is disabled. */
+bool net_network_usable(const struct net_network *n);
 /* By name, full id or unique id prefix; NULL when none. */
 struct net_network *net_network_find(const char *ref);
 /* Every network, for iteration. */

@@ -24,6 +24,19 @@
 #include "str-util.h"
 
 static TAILQ_HEAD(, net_network) networks = TAILQ_HEAD_INITIALIZER(networks);
+static bool bridge_disabled; /* "bridge": "none" in the config file, as dockerd's */
+
+const char *
+net_default_mode(void)
+{
+	return bridge_disabled ? "none" : NET_DEFAULT_NAME;
+}
+
+bool
+net_network_usable(const struct net_network *n)
+{
+	return !(n->is_default && bridge_disabled);
+}
 
 struct net_network *
 net_network_first(void)
@@ -156,6 +169,9 @@ read_bip(struct daemon *d, struct net_cidr *sub, uint32_t *gw)
 {
 	json_t *o = json_load_file(d->cfg.config_file, 0, NULL);
 	const char *bip = json_string_value(json_object_get(o, "bip"));
+	const char *bridge = json_string_value(json_object_get(o, "bridge"));
+
+	bridge_disabled = bridge && strcmp(bridge, "none") == 0;
 
 	if (net_cidr_parse(bip ? bip : NET_DEFAULT_BIP, true, sub, gw) < 0 || sub->prefix > 30 ||
 	    !net_cidr_is_host(sub, *gw))

@@ -199,7 +199,10 @@ cgroup_mode() {
 start_daemon() {
 	mkdir -p "$D" "$E"
 	echo "=== start $(date +%T.%N) ===" >>"$DAEMON_LOG"
-	${_lib_ns_prefix[@]+"${_lib_ns_prefix[@]}"} "$CONTAINERD_LITE" -H "unix://$SOCK" --data-root "$D" --exec-root "$E" \
+	# outside a test network namespace the default bridge is off: the
+	# host's network is never touched ("bridge": "none", as dockerd's)
+	[ -f "$T/daemon.json" ] || if [ "$LIB_NETNS" = 1 ]; then echo '{}'; else echo '{"bridge":"none"}'; fi >"$T/daemon.json"
+	${_lib_ns_prefix[@]+"${_lib_ns_prefix[@]}"} "$CONTAINERD_LITE" -H "unix://$SOCK" --data-root "$D" --exec-root "$E" --config-file "$T/daemon.json" \
 		--cgroup-parent "$CGP" -D >>"$DAEMON_LOG" 2>&1 </dev/null &
 	DAEMON_PID=$!
 	local i

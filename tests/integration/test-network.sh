@@ -1,0 +1,118 @@
+#!/bin/bash
+# Networking: default bridge, --net none/host, user networks and names,
+# isolation between networks, published TCP/UDP ports (from the test's
+# namespace and 127.0.0.1), /etc files, clean-up, parallel IPAM, restart.
+# Everything runs in a network namespace of the test's own (LIB_NETNS=1):
+# traffic goes only to loopback and to addresses inside it.
+LIB_NETNS=1
+source "$(dirname "$0")/lib.sh"
+
+command -v socat >/dev/null || bail_out "socat needed (UDP client)"
+
+# --- default bridge
+ok "a detached container on the default bridge" lite run -d --name b0 testimg sleep 1000
+capture lite run --name b1 testimg sh -c 'ip -4 -o addr show eth0; ip route; ip -o link show lo; cat /sys/class/net/eth0/mtu'
+is_rc 0 "run on the default bridge"
+like "$OUT" 'inet 10\.66\.[0-9]+\.[0-9]+/16' "eth0 has an address in 10.66.0.0/16"
+like "$OUT" 'default via 10\.66\.0\.1 dev eth0' "default route via the bridge"
+like "$OUT" 'lo: <LOOPBACK,UP' "lo is up"
+like "$OUT" '^1500$' "eth0 has the bridge's MTU"
+ok "bridge lite0 exists in the test's namespace" in_ns ip link show lite0
+is "$(ifield b0 network_settings.mode)" bridge "inspect: mode bridge"
+like "$(ifield b0 network_settings.networks.bridge.ip_address)" '^10\.66\.' "inspect: an address on bridge"
+is "$(ifield b1 network_settings.networks)" "{}" "an exited container holds no address"
+
+capture lite run --rm --hostname web1 testimg sh -c 'cat /etc/hostname; grep web1 /etc/hosts; cat /etc/resolv.conf'
+like "$OUT" '^web1$' "/etc/hostname"
+like "$OUT" '10\.66\.[0-9.]+	web1' "/etc/hosts names the container"
+unlike "$OUT" 'nameserver 127\.' "no loopback nameserver in resolv.conf"
+capture lite run --rm --dns 10.1.2.3 --add-host db:10.9.9.9 testimg sh -c 'cat /etc/resolv.conf /etc/hosts'
+like "$OUT" 'nameserver 10\.1\.2\.3' "--dns"
+like "$OUT" '10\.9\.9\.9	db' "--add-host"
+
+# --- none and host
+capture lite run --rm --net none testimg sh -c 'ls /sys/class/net; ip -o link show lo'
+is "$(printf '%s\n' "$OUT" | head -1)" lo "--net none: only lo"
+like "$OUT" 'LOOPBACK,UP' "--net none: lo is up"
+capture lite run --rm --net host testimg ls /sys/class/net
+like "$OUT" 'lite0' "--net host sees the namespace's bridge"
+capture lite run --rm --net nosuch testimg true
+is_rc 125 "unknown network fails"
+like "$ERR" 'network nosuch not found' "...with a clear message"
+
+# --- user networks, names, isolation
+capture lite network create --subnet 10.70.1.0/24 n1
+is_rc 0 "network create --subnet"
+ok "network create (auto subnet)" lite network create n2
+capture lite network create --subnet 10.66.5.0/24 bad
+is_rc 125 "an overlapping subnet is refused"
+capture lite network create --subnet 10.70.1.5/24 bad
+like "$ERR" 'it should be 10\.70\.1\.0/24' "host bits in --subnet: clear error"
+like "$(lite network ls)" 'n1 +bridge +10\.70\.1\.0/24' "network ls"
+is "$(lite network inspect n1 | jget subnet)" 10.70.1.0/24 "network inspect"
+
+ok "a1 on n1" lite run -d --name a1 --net n1 testimg sleep 1000
+ok "a2 on n1 with --ip" lite run -d --name a2 --net n1 --ip 10.70.1.50 testimg sleep 1000
+ok "c1 on n2" lite run -d --name c1 --net n2 testimg sleep 1000
+is "$(ifield a2 network_settings.ip_address)" 10.70.1.50 "--ip is honoured"
+ping_from() { # NETWORK TARGET: ping TARGET from a throwaway container on NETWORK
+	lite run --rm --net "$1" testimg ping -c 1 -W 2 "$2" >/dev/null 2>&1
+}
+ok "a container on n1 pings a1 by name" ping_from n1 a1
+ok "...and a2 by name" ping_from n1 a2
+not_ok "a container on n2 cannot reach a1" ping_from n2 10.70.1.50
+like "$(cat "$D"/containers/"$(ifield a1 id)"/hosts)" '10\.70\.1\.50	a2' "a1's /etc/hosts gained a2 after a2 started"
+capture lite network rm n1
+is_rc 125 "network rm refused while in use"
+like "$ERR" 'active endpoints' "...with a clear message"
+
+# --- connect / disconnect
+ok "network connect c1 n1" lite network connect n1 c1
+ok "c1 is reachable on n1 by name" ping_from n1 c1
+ok "network disconnect c1 n1" lite network disconnect n1 c1
+not_ok "c1 is gone from n1" ping_from n1 c1
+
+# --- published ports
+ok "tcp and udp servers published on 18080 and 18081" lite run -d --name web -p 18080:80 -p 18081:81/udp testimg \
+	sh -c 'mkdir -p /www && echo hello-tcp >/www/index.html && httpd -p 80 -h /www && exec lite-test-helper udp-echo 81'
+fetch() { in_ns "$PY" -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen("http://" + sys.argv[1] + "/", timeout=3).read().decode())' "$1" 2>/dev/null; }
+wait_for 10 fetch 127.0.0.1:18080
+is "$(fetch 127.0.0.1:18080)" hello-tcp "TCP port reachable on 127.0.0.1"
+is "$(fetch 10.66.0.1:18080)" hello-tcp "TCP port reachable on the namespace's own address"
+is "$(lite run --rm testimg wget -q -T 2 -O - http://10.66.0.1:18080/ 2>/dev/null)" hello-tcp "hairpin: a container reaches the published port"
+udp_ask() { printf '%s' "$2" | in_ns socat -T 2 - "UDP:$1" 2>/dev/null; }
+is "$(udp_ask 127.0.0.1:18081 hello)" "echo:hello" "UDP port reachable on 127.0.0.1"
+is "$(udp_ask 10.66.0.1:18081 hello2)" "echo:hello2" "UDP port reachable on the namespace's own address"
+like "$(lite port web)" '80/tcp -> 0.0.0.0:18080' "lite port lists tcp"
+like "$(lite port web)" '81/udp -> 0.0.0.0:18081' "lite port lists udp"
+capture lite run -d -p 18080:80 testimg sleep 100
+is_rc 125 "a taken port fails the run"
+like "$ERR" 'port is already allocated' "...with a clear message"
+ok "-p CTR picks a host port" lite run -d --name rnd -p 80 testimg sleep 1000
+like "$(lite port rnd)" '^80/tcp -> 0\.0\.0\.0:[1-9][0-9]*$' "lite port shows the picked port"
+
+# --- restart: containers keep their network
+stop_daemon TERM
+start_daemon || bail_out "daemon restart failed"
+is "$(fetch 127.0.0.1:18080)" hello-tcp "published port works after a daemon restart"
+ok "names still resolve after a restart" ping_from n1 a2
+
+# --- everything undone on rm
+web_if=$(ifield web network_settings.networks.bridge.host_interface)
+ok "rm -f web a1 a2 c1 rnd b0 b1" lite rm -f web a1 a2 c1 rnd b0 b1
+not_ok "web's veth is gone" in_ns ip link show "$web_if"
+is "$(in_ns ip -o link show type veth | wc -l)" 0 "no veths left"
+unlike "$(in_ns nft list table inet lite)" 'dnat' "no DNAT rules left"
+is "$(cat "$D"/networks/*/leases 2>/dev/null)" "" "no leases left"
+ok "network rm n1 n2" lite network rm n1 n2
+not_ok "n1's bridge is gone" sh -c "in_ns ip -o link show | grep -q lbr-"
+
+# --- 50 in parallel
+for i in $(seq 50); do lite run -d --name p$i testimg sleep 1000 >/dev/null 2>&1 & done
+wait
+ips=$(for i in $(seq 50); do ifield p$i network_settings.ip_address; done | sort -u | grep -c '^10\.66\.')
+is "$ips" 50 "50 containers started in parallel get 50 distinct addresses"
+lite rm -f $(seq -f p%g 50) >/dev/null 2>&1
+is "$(cat "$D"/networks/*/leases 2>/dev/null)" "" "their leases are released"
+
+done_testing
