@@ -285,13 +285,17 @@ on_user_network(struct net_ctr *nc)
 
 /* ------------------------------------------------------------ endpoints */
 
+/* delete_link: false when the container's namespace is going away, which
+ * takes the veth pair with it; deleting a netdev costs ~15 ms of RCU
+ * grace periods, which would dominate a start-to-exit cycle. */
 static void
-ep_release(struct daemon *d, struct net_ctr *nc, struct net_ep *ep)
+ep_release(struct daemon *d, struct net_ctr *nc, struct net_ep *ep, bool delete_link)
 {
 	struct net_network *n = ep_network(ep);
 	char dir[PATH_MAX];
 
-	net_link_delete(ep->host_if);
+	if (delete_link)
+		net_link_delete(ep->host_if);
 	if (n && net_network_dir(d, n, dir, sizeof(dir)) == 0)
 		ipam_release(dir, nc->id);
 }
@@ -456,11 +460,9 @@ net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 		return net_link_lo_up(c->rt.init_pid, err);
 	for (size_t i = 0; i < nc->n_ep && r == 0; i++)
 		r = ep_plug(c, &nc->ep[i], i == 0, err);
-	nc->attached = true;
+	nc->attached = true; /* not saved: a running container is attached (net_restore) */
 	if (r == 0 && nc->ports.n)
 		r = net_rules_sync(d, err);
-	if (r == 0)
-		r = nc_save(d, nc);
 	if (r < 0) {
 		net_ctr_detach(d, c);
 		return r;
@@ -484,7 +486,7 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 	user = on_user_network(nc);
 	nc->attached = false;
 	for (size_t i = 0; i < nc->n_ep; i++)
-		ep_release(d, nc, &nc->ep[i]);
+		ep_release(d, nc, &nc->ep[i], false);
 	net_ports_close(&nc->ports);
 	if (ports && net_rules_sync(d, &err) < 0)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg);
@@ -492,7 +494,8 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 	if (user)
 		refresh_peers(d, nc);
 	nc->n_ep = 0;
-	nc_save(d, nc);
+	if (!c->removing && !c->spec.auto_remove)
+		nc_save(d, nc); /* else the state goes with the container's dir */
 }
 
 void
@@ -557,7 +560,7 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, const ch
 		return r;
 	r = ep_plug(c, &nc->ep[nc->n_ep - 1], false, err);
 	if (r < 0) {
-		ep_release(d, nc, &nc->ep[--nc->n_ep]);
+		ep_release(d, nc, &nc->ep[--nc->n_ep], true);
 		return r;
 	}
 	nc_save(d, nc);
@@ -580,7 +583,7 @@ net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struc
 		return lite_err_set(err, ENOENT, "container %s is not connected to network %s", c->spec.name, n->name);
 	ep = nc->ep[i];
 	refresh_peers(d, nc);
-	ep_release(d, nc, &ep);
+	ep_release(d, nc, &ep, true);
 	memmove(&nc->ep[i], &nc->ep[i + 1], (nc->n_ep - i - 1) * sizeof(ep));
 	nc->n_ep--;
 	/* peers forget it; it forgets them */
@@ -667,6 +670,7 @@ net_restore(struct daemon *d)
 			net_ctr_detach(d, c); /* exited while we were away */
 			continue;
 		}
+		nc->attached = ctr_is_running(c);
 		if (ctr_is_running(c) && net_ports_rebind(&nc->ports, &err) < 0) {
 			log_warnx("container %.12s: %s", c->spec.id, err.msg);
 			lite_err_clear(&err);

@@ -102,8 +102,10 @@ ok "names still resolve after a restart" ping_from n1 a2
 # --- everything undone on rm
 web_if=$(ifield web network_settings.networks.bridge.host_interface)
 ok "rm -f web a1 a2 c1 rnd b0 b1" lite rm -f web a1 a2 c1 rnd b0 b1
+# the kernel deletes a veth with its container's namespace, asynchronously
+no_veths() { [ "$(in_ns ip -o link show type veth | wc -l)" = 0 ]; }
+ok "no veths left" wait_for 10 no_veths
 not_ok "web's veth is gone" in_ns ip link show "$web_if"
-is "$(in_ns ip -o link show type veth | wc -l)" 0 "no veths left"
 unlike "$(in_ns nft list table inet lite)" 'dnat ip to' "no DNAT rules left"
 is "$(cat "$D"/networks/*/leases 2>/dev/null)" "" "no leases left"
 ok "network rm n1 n2" lite network rm n1 n2
