@@ -7,9 +7,11 @@
 set -euo pipefail
 
 build_pkgs=(build-essential meson ninja-build pkg-config
-	libevent-dev libjansson-dev libarchive-dev nettle-dev libcmocka-dev)
+	libevent-dev libjansson-dev libarchive-dev nettle-dev libcmocka-dev
+	libmnl-dev libnftables-dev)
 runtime_pkgs=(busybox-static socat)
-test_pkgs=(util-linux iproute2 procps python3 systemd)
+test_pkgs=(util-linux iproute2 procps python3 systemd
+	nftables)
 
 die() { echo "install-deps: $*" >&2; exit 1; }
 
