@@ -8,16 +8,17 @@ LIB_NETNS=1
 source "$(dirname "$0")/lib.sh"
 
 command -v socat >/dev/null || bail_out "socat needed (UDP client)"
+q() { "$@" >/dev/null; } # run quietly: TAP output stays clean
 
 # --- default bridge
-ok "a detached container on the default bridge" lite run -d --name b0 testimg sleep 1000
+ok "a detached container on the default bridge" q lite run -d --name b0 testimg sleep 1000
 capture lite run --name b1 testimg sh -c 'ip -4 -o addr show eth0; ip route; ip -o link show lo; cat /sys/class/net/eth0/mtu'
 is_rc 0 "run on the default bridge"
 like "$OUT" 'inet 10\.66\.[0-9]+\.[0-9]+/16' "eth0 has an address in 10.66.0.0/16"
 like "$OUT" 'default via 10\.66\.0\.1 dev eth0' "default route via the bridge"
 like "$OUT" 'lo: <LOOPBACK,UP' "lo is up"
 like "$OUT" '^1500$' "eth0 has the bridge's MTU"
-ok "bridge lite0 exists in the test's namespace" in_ns ip link show lite0
+ok "bridge lite0 exists in the test's namespace" q in_ns ip link show lite0
 is "$(ifield b0 network_settings.mode)" bridge "inspect: mode bridge"
 like "$(ifield b0 network_settings.networks.bridge.ip_address)" '^10\.66\.' "inspect: an address on bridge"
 is "$(ifield b1 network_settings.networks)" "{}" "an exited container holds no address"
@@ -43,17 +44,23 @@ like "$ERR" 'network nosuch not found' "...with a clear message"
 # --- user networks, names, isolation
 capture lite network create --subnet 10.70.1.0/24 n1
 is_rc 0 "network create --subnet"
-ok "network create (auto subnet)" lite network create n2
+ok "network create (auto subnet)" q lite network create n2
 capture lite network create --subnet 10.66.5.0/24 bad
 is_rc 125 "an overlapping subnet is refused"
+# a route of the "host" (the test's namespace): 10.80.0.0/24 on a veth of the test's own
+in_ns ip link add lt-a type veth peer name lt-b && in_ns ip addr add 10.80.0.1/24 dev lt-a && in_ns ip link set lt-a up
+capture lite network create --subnet 10.80.0.0/16 clash
+is_rc 125 "a subnet overlapping a route of the host is refused"
+like "$ERR" 'overlaps the existing route 10\.80\.0\.0/24' "...naming the route"
+in_ns ip link del lt-a
 capture lite network create --subnet 10.70.1.5/24 bad
 like "$ERR" 'it should be 10\.70\.1\.0/24' "host bits in --subnet: clear error"
 like "$(lite network ls)" 'n1 +bridge +10\.70\.1\.0/24' "network ls"
 is "$(lite network inspect n1 | jget subnet)" 10.70.1.0/24 "network inspect"
 
-ok "a1 on n1" lite run -d --name a1 --net n1 testimg sleep 1000
-ok "a2 on n1 with --ip" lite run -d --name a2 --net n1 --ip 10.70.1.50 testimg sleep 1000
-ok "c1 on n2" lite run -d --name c1 --net n2 testimg sleep 1000
+ok "a1 on n1" q lite run -d --name a1 --net n1 testimg sleep 1000
+ok "a2 on n1 with --ip" q lite run -d --name a2 --net n1 --ip 10.70.1.50 testimg sleep 1000
+ok "c1 on n2" q lite run -d --name c1 --net n2 testimg sleep 1000
 is "$(ifield a2 network_settings.ip_address)" 10.70.1.50 "--ip is honoured"
 ping_from() { # NETWORK TARGET: ping TARGET from a throwaway container on NETWORK
 	lite run --rm --net "$1" testimg ping -c 1 -W 2 "$2" >/dev/null 2>&1
@@ -73,7 +80,7 @@ ok "network disconnect c1 n1" lite network disconnect n1 c1
 not_ok "c1 is gone from n1" ping_from n1 c1
 
 # --- published ports
-ok "tcp and udp servers published on 18080 and 18081" lite run -d --name web -p 18080:80 -p 18081:81/udp testimg \
+ok "tcp and udp servers published on 18080 and 18081" q lite run -d --name web -p 18080:80 -p 18081:81/udp testimg \
 	sh -c 'mkdir -p /www && echo hello-tcp >/www/index.html && httpd -p 80 -h /www && exec lite-test-helper udp-echo 81'
 fetch() { in_ns "$PY" -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen("http://" + sys.argv[1] + "/", timeout=3).read().decode())' "$1" 2>/dev/null; }
 wait_for 10 fetch 127.0.0.1:18080
@@ -90,7 +97,7 @@ like "$(lite port web)" '81/udp -> 0.0.0.0:18081' "lite port lists udp"
 capture lite run -d -p 18080:80 testimg sleep 100
 is_rc 125 "a taken port fails the run"
 like "$ERR" 'port is already allocated' "...with a clear message"
-ok "-p CTR picks a host port" lite run -d --name rnd -p 80 testimg sleep 1000
+ok "-p CTR picks a host port" q lite run -d --name rnd -p 80 testimg sleep 1000
 like "$(lite port rnd)" '^80/tcp -> 0\.0\.0\.0:[1-9][0-9]*$' "lite port shows the picked port"
 
 # --- restart: containers keep their network
@@ -101,15 +108,17 @@ ok "names still resolve after a restart" ping_from n1 a2
 
 # --- everything undone on rm
 web_if=$(ifield web network_settings.networks.bridge.host_interface)
-ok "rm -f web a1 a2 c1 rnd b0 b1" lite rm -f web a1 a2 c1 rnd b0 b1
+ok "rm -f web a1 a2 c1 rnd b0 b1" q lite rm -f web a1 a2 c1 rnd b0 b1
 # the kernel deletes a veth with its container's namespace, asynchronously
 no_veths() { [ "$(in_ns ip -o link show type veth | wc -l)" = 0 ]; }
 ok "no veths left" wait_for 10 no_veths
-not_ok "web's veth is gone" in_ns ip link show "$web_if"
+not_ok "web's veth is gone" q in_ns ip link show "$web_if" 2>/dev/null
 unlike "$(in_ns nft list table inet lite)" 'dnat ip to' "no DNAT rules left"
 is "$(cat "$D"/networks/*/leases 2>/dev/null)" "" "no leases left"
-ok "network rm n1 n2" lite network rm n1 n2
-not_ok "n1's bridge is gone" sh -c "in_ns ip -o link show | grep -q lbr-"
+has_user_bridge() { in_ns ip -o link show | grep -q 'lbr-'; }
+ok "user networks have bridges" has_user_bridge
+ok "network rm n1 n2" q lite network rm n1 n2
+not_ok "n1's and n2's bridges are gone" has_user_bridge
 
 # --- 50 in parallel
 pids=
