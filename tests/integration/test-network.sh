@@ -100,9 +100,29 @@ like "$ERR" 'port is already allocated' "...with a clear message"
 ok "-p CTR picks a host port" q lite run -d --name rnd -p 80 testimg sleep 1000
 like "$(lite port rnd)" '^80/tcp -> 0\.0\.0\.0:[1-9][0-9]*$' "lite port shows the picked port"
 
-# --- restart: containers keep their network
+# --- -p IP:HOST:CTR binds one address only
+ok "-p 127.0.0.1:18090:80" q lite run -d --name lo1 -p 127.0.0.1:18090:80 testimg \
+	sh -c 'mkdir -p /www && echo hello-lo >/www/index.html && exec httpd -f -p 80 -h /www'
+wait_for 10 fetch 127.0.0.1:18090
+is "$(fetch 127.0.0.1:18090)" hello-lo "reachable on 127.0.0.1"
+is "$(fetch 10.66.0.1:18090)" "" "not on the namespace's other address"
+q lite rm -f lo1
+
+# --- exhaustion: a /30 has one address besides its gateway
+ok "network create tiny /30" q lite network create --subnet 10.71.0.0/30 tiny
+ok "the first container gets the one address" q lite run -d --name t1 --net tiny testimg sleep 1000
+capture lite run -d --net tiny testimg sleep 1000
+is_rc 125 "exhaustion fails the run"
+like "$ERR" 'no available IPv4 addresses' "...with a clear message"
+q lite rm -f t1
+ok "network rm tiny" q lite network rm tiny
+
+# --- restart: containers keep their network; stale leases are freed
 stop_daemon TERM
+bridge_dir=$(dirname "$(grep -l '"default":true' "$D"/networks/*/network.json)")
+echo "10.66.7.7 $(printf 'f%.0s' $(seq 64))" >>"$bridge_dir/leases"
 start_daemon || bail_out "daemon restart failed"
+unlike "$(cat "$bridge_dir/leases")" '10\.66\.7\.7' "a lease whose container is gone is freed on start"
 is "$(fetch 127.0.0.1:18080)" hello-tcp "published port works after a daemon restart"
 ok "names still resolve after a restart" ping_from n1 a2
 
@@ -119,6 +139,21 @@ has_user_bridge() { in_ns ip -o link show | grep -q 'lbr-'; }
 ok "user networks have bridges" has_user_bridge
 ok "network rm n1 n2" q lite network rm n1 n2
 not_ok "n1's and n2's bridges are gone" has_user_bridge
+
+# --- non-root users (group lite) cannot use --net host or manage networks
+if id -u litetest >/dev/null 2>&1 && getent group lite >/dev/null; then
+	chmod 711 "$T"
+	as_user() { setpriv --reuid=litetest --regid=lite --init-groups "$LITE" "$@" </dev/null; }
+	capture as_user run --rm --net host testimg true
+	is_rc 125 "non-root: --net host refused"
+	like "$ERR" 'only for root' "...with a clear message"
+	capture as_user network create nr1
+	like "$RC $ERR" '^125 .*only root can create networks' "non-root: network create refused"
+	capture as_user network rm bridge
+	like "$RC $ERR" '^125 .*only root' "non-root: network rm refused"
+else
+	skip "non-root checks" "no user litetest in group lite"
+fi
 
 # --- 50 in parallel
 pids=
