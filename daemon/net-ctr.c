@@ -47,6 +47,7 @@ struct net_ctr {
 };
 
 static TAILQ_HEAD(, net_ctr) ctr_nets = TAILQ_HEAD_INITIALIZER(ctr_nets);
+static bool table_made; /* this daemon wrote table inet lite */
 
 static void
 nc_free(struct net_ctr *nc)
@@ -625,8 +626,14 @@ net_rules_sync(struct daemon *d, struct lite_err *err)
 		br[nb++] = (struct net_nft_bridge){ n->bridge, n->subnet };
 		any_ready = any_ready || n->ready;
 	}
-	if (!any_ready)
-		return net_nft_delete() < 0 ? 0 : 0; /* no bridge: no table (none there is fine) */
+	if (!any_ready) {
+		/* no bridge in use: nftables is left alone (a daemon with
+		 * "bridge": "none" never touches it) */
+		if (table_made)
+			net_nft_delete();
+		table_made = false;
+		return 0;
+	}
 	TAILQ_FOREACH(nc, &ctr_nets, entry) {
 		if (!nc->attached || !nc->n_ep || !is_running_id(d, nc->id, NULL))
 			continue;
@@ -636,7 +643,10 @@ net_rules_sync(struct daemon *d, struct lite_err *err)
 	batch = net_nft_ruleset(br, nb, maps, nm);
 	if (!batch)
 		return lite_err_set(err, ENOMEM, "out of memory");
-	return net_nft_apply(batch, err);
+	if (net_nft_apply(batch, err) < 0)
+		return -err->code;
+	table_made = true;
+	return 0;
 }
 
 static bool
