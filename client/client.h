@@ -13,6 +13,7 @@
 
 struct conn {
 	int fd;
+	int passed_fd;  /* a socket the daemon handed us (SCM_RIGHTS), or -1 */
 	char *buf;      /* bytes read past the last reply line */
 	size_t len, cap;
 };
@@ -39,10 +40,39 @@ int conn_read_reply(struct conn *c, json_t **ret_result);
 /* One call on a fresh connection. */
 int client_call(const char *method, json_t *params, json_t **ret_result);
 
-/* Demultiplex frames to stdout/stderr until EOF or the exit frame. With
- * stdin_fd >= 0, also send it as stdin frames (half-close at EOF).
- * Returns the container's exit code, or -1 if the stream ended without one. */
-int stream_frames(struct conn *c, int stdin_fd);
+/* Read more bytes into c->buf: >0 read, 0 EOF, -errno. */
+int conn_fill(struct conn *c);
+void conn_consume(struct conn *c, size_t n);
+/* Write complete frames in c->buf to stdout/stderr; returns the exit code
+ * once the exit frame arrived (printing its error, if any), else -1. */
+int frames_drain(struct conn *c);
+
+/* How to run an attached stream (attach.c). */
+struct stream_opts {
+	const char *ctr;         /* container id, for resize and signals */
+	const char *exec_id;     /* resize target when streaming an exec */
+	bool tty;                /* the container side has a terminal */
+	bool framed;             /* frames even with a TTY (a passed shim socket) */
+	bool interactive;        /* send our stdin */
+	bool sig_proxy;          /* without a TTY, forward signals to the container */
+	const char *detach_keys; /* NULL: ctrl-p,ctrl-q; "": none */
+};
+
+/* Stream until the container side ends or the user detaches. Returns the
+ * exit code from the exit frame, -1 when the stream ended without one (TTY
+ * streams never carry one), or -2 after a detach. */
+int stream_run(struct conn *c, const struct stream_opts *o);
+/* Stream a run/attach/exec reply: on the socket the daemon passed, if it
+ * did, else on c. Returns as stream_run; the caller may then wait for c's
+ * EOF (the daemon closes once the container's exit is recorded). */
+int stream_reply(struct conn *c, json_t *result, struct stream_opts *o);
+/* After a raw (TTY) stream: the exit code from "wait" (a container) or
+ * "exec_inspect" (an exec), printing its error message if any. */
+int stream_exit_code(const char *method, const char *id);
+/* Read c until the daemon closes it. */
+void conn_wait_eof(struct conn *c);
+/* Terminal size of our stdout/stdin, or 0s. */
+void terminal_size(unsigned short *rows, unsigned short *cols);
 
 void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* getopt_long with "--help" handled: prints usage and exits 0. */
@@ -67,3 +97,34 @@ enum { RUN_OPT_NET = 300, RUN_OPT_IP, RUN_OPT_DNS, RUN_OPT_ADD_HOST };
 int run_net_flag(int opt, const char *arg, json_t *params);
 int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_volume(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+int cmd_image(int argc, char **argv);
+int cmd_system(int argc, char **argv);
+
+/* issue 6: cmd-ctl.c, and the parts of cmd-run.c and cmd-lifecycle.c it uses */
+int cmd_create(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
+/* run-health.c: --health-* and --no-healthcheck into run's params; -1
+ * after printing an error naming the flag. */
+int run_health_flag(json_t *params, int which, const char *arg);
+int run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so);
+/* method on every container named in argv[optind..]; prints each name
+ * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
+int for_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);

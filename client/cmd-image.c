@@ -19,7 +19,31 @@
 
 static const char images_usage[] =
 	"Usage: lite images [OPTIONS]\n\nList images.\n\n"
-	"Options:\n  -q, --quiet   only print image ids\n  -h, --help    this help\n";
+	"Options:\n  -q, --quiet         only print image ids\n"
+	"      --format json   one JSON object per line\n  -h, --help          this help\n";
+
+/* One JSON object per image and tag, as docker images --format json. */
+static void
+print_json_rows(json_t *img)
+{
+	json_t *tags = json_object_get(img, "repo_tags"), *tag;
+	size_t i, n = json_array_size(tags);
+
+	for (i = 0; i < (n ? n : 1); i++) {
+		const char *t = (tag = json_array_get(tags, i)) ? json_string_value(tag) : NULL;
+		const char *colon = t ? strrchr(t, ':') : NULL;
+		json_t *o = json_pack("{s:O,s:s%,s:s,s:O,s:O,s:O}", "ID", json_object_get(img, "id"),
+				      "Repository", t ? t : "<none>", colon ? (size_t)(colon - t) : (t ? strlen(t) : 6),
+				      "Tag", colon ? colon + 1 : "<none>", "Created", json_object_get(img, "created"),
+				      "Size", json_object_get(img, "size"), "Layers", json_object_get(img, "layers"));
+		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+	}
+}
 
 static void
 add_rows(struct table *t, json_t *img, bool quiet, int64_t now)
@@ -53,8 +77,9 @@ add_rows(struct table *t, json_t *img, bool quiet, int64_t now)
 int
 cmd_images(int argc, char **argv)
 {
-	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { 0 } };
-	bool quiet = false;
+	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+					      { "format", required_argument, NULL, 'f' }, { 0 } };
+	bool quiet = false, as_json = false;
 	json_t *list = NULL, *img;
 	struct table *t;
 	size_t i;
@@ -63,17 +88,30 @@ cmd_images(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if (c == 'h')
 			usage_exit(images_usage, 0);
-		if (c != 'q')
-			usage_exit(images_usage, 1);
-		quiet = true;
+		if (c == 'f' && strcmp(optarg, "json")) {
+			errorf("invalid --format \"%s\": only json is supported", optarg);
+			return EXIT_ENGINE;
+		}
+		if (c != 'q' && c != 'f')
+			usage_exit(images_usage, EXIT_ENGINE);
+		if (c == 'q')
+			quiet = true;
+		else
+			as_json = true;
 	}
+	if (optind < argc)
+		usage_exit(images_usage, EXIT_ENGINE);
 	if (client_call("images", NULL, &list) < 0)
 		return 1;
 	t = table_new(5);
 	table_add(t, (const char *[]){ "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE" });
-	json_array_foreach(list, i, img)
-		add_rows(t, img, quiet, time(NULL));
-	if (!quiet)
+	json_array_foreach(list, i, img) {
+		if (as_json && !quiet)
+			print_json_rows(img);
+		else
+			add_rows(t, img, quiet, time(NULL));
+	}
+	if (!quiet && !as_json)
 		table_print(t);
 	table_free(t);
 	json_decref(list);

@@ -11,7 +11,7 @@
 
 /* Run method on every remaining argv with params from make(); print the
  * name (or the result's exit code, for wait). */
-static int
+int
 for_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit)
 {
 	int rc = 0;
@@ -93,24 +93,28 @@ cmd_kill(int argc, char **argv)
 
 static const char rm_usage[] =
 	"Usage: lite rm [OPTIONS] CONTAINER [CONTAINER...]\n\nRemove containers.\n\n"
-	"Options:\n  -f, --force   kill and remove running containers\n  -h, --help    this help\n";
+	"Options:\n  -f, --force   kill and remove running containers\n  -v, --volumes remove its anonymous volumes too\n  -h, --help    this help\n";
 
 int
 cmd_rm(int argc, char **argv)
 {
-	static const struct option opts[] = { { "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 } };
-	bool force = false;
+	static const struct option opts[] = { { "force", no_argument, NULL, 'f' }, { "volumes", no_argument, NULL, 'v' },
+					      { "help", no_argument, NULL, 'h' }, { 0 } };
+	bool force = false, volumes = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fvh", opts, NULL)) != -1) {
 		if (c == 'h')
 			usage_exit(rm_usage, 0);
-		if (c != 'f')
+		if (c == 'v')
+			volumes = true;
+		else if (c == 'f')
+			force = true;
+		else
 			usage_exit(rm_usage, 1);
-		force = true;
 	}
 	need_args(argc, rm_usage);
-	return for_each_ctr(argc, argv, "rm", json_pack("{s:b}", "force", force), false);
+	return for_each_ctr(argc, argv, "rm", json_pack("{s:b, s:b}", "force", force, "volumes", volumes), false);
 }
 
 static const char wait_usage[] =

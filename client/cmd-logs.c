@@ -56,7 +56,9 @@ cmd_logs(int argc, char **argv)
 		return 1;
 	}
 	json_decref(result);
-	(void)stream_frames(&c, -1); /* ends at EOF: a log has no exit frame */
+	/* ends at EOF: a log has no exit frame */
+	while (frames_drain(&c) < 0 && conn_fill(&c) > 0)
+		;
 	conn_close(&c);
 	return 0;
 }

@@ -3,6 +3,7 @@
  * print the id (-d) or stream the container's stdio and exit with its code. */
 #include "client.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,13 @@ static const char run_usage[] =
 	"Options:\n"
 	"  -d, --detach            run in the background and print the container id\n"
 	"  -i, --interactive       keep stdin open and send it to the container\n"
+	"  -t, --tty               allocate a terminal (with -i: an interactive shell)\n"
+	"      --detach-keys KEYS  keys that detach (default ctrl-p,ctrl-q; \"\" disables)\n"
+	"      --sig-proxy BOOL    forward signals to the container without -t (default true)\n"
+	"      --init              run lite's init as PID 1: forwards signals, reaps zombies\n"
+	"  -u, --user USER[:GROUP] run as this user (name or id from the image)\n"
+	"  -w, --workdir DIR       working directory inside the container\n"
+	"      --stop-signal SIG   signal that lite stop sends first (default SIGTERM)\n"
 	"      --rm                remove the container when it exits\n"
 	"      --name NAME         assign a name\n"
 	"  -e, --env KEY=VALUE     set an environment variable (repeatable)\n"
@@ -31,6 +39,27 @@ static const char run_usage[] =
 	"  -p, --publish SPEC      publish a port: [IP:][HOST:]CTR[/tcp|udp] (repeatable)\n"
 	"      --dns IP            nameserver for /etc/resolv.conf (repeatable)\n"
 	"      --add-host NAME:IP  extra /etc/hosts entry (repeatable)\n"
+	"  -v, --volume SPEC       bind /host:/ctr[:ro], named volume name:/ctr, or anonymous /ctr\n"
+	"      --mount SPEC        type=bind|volume|tmpfs,source=...,target=...[,readonly]\n"
+	"      --tmpfs DIR[:OPTS]  a tmpfs, e.g. /run:size=64m\n"
+	"      --volumes-from CTR  the volumes and binds of another container\n"
+	"  -l, --label KEY=VALUE   a label (repeatable)\n"
+	"      --env-file FILE     environment from a file of KEY=VALUE lines\n"
+	"      --entrypoint CMD    override the image's entrypoint (\"\" clears it)\n"
+	"      --ulimit NAME=S[:H] a resource limit, e.g. nofile=1024:2048\n"
+	"      --shm-size SIZE     size of /dev/shm (default 64m)\n"
+	"      --read-only         mount the root file system read-only\n"
+	"      --oom-score-adj N   OOM killer preference, -1000 to 1000\n"
+	"      --cpuset-cpus LIST  CPUs allowed, e.g. 0-1\n"
+	"      --cpuset-mems LIST  memory nodes allowed\n"
+	"      --memory-reservation SIZE  soft memory limit\n"
+	"      --blkio-weight N    block I/O weight, 10 to 1000 (needs a CFQ/BFQ disk scheduler)\n"
+	"      --device-read-bps DEV:RATE  read rate limit, e.g. /dev/sda:1mb\n"
+	"      --health-cmd CMD    health check run with sh -c inside the container\n"
+	"      --health-interval D, --health-timeout D, --health-start-period D\n"
+	"                          durations like 500ms, 30s, 1m30s (defaults 30s, 30s, 0s)\n"
+	"      --health-retries N  failures in a row that make it unhealthy (default 3)\n"
+	"      --no-healthcheck    disable the image's health check\n"
 	"  -h, --help              this help\n";
 
 static int
@@ -40,11 +69,67 @@ bad_flag(const char *flag, const char *value, const char *expect)
 	return EXIT_ENGINE;
 }
 
+static void
+append_param(json_t *params, const char *field, const char *value)
+{
+	json_t *a = json_object_get(params, field);
+
+	if (!a) {
+		a = json_array();
+		json_object_set_new(params, field, a);
+	}
+	json_array_append_new(a, json_string(value));
+}
+
+/* --env-file: KEY=VALUE lines; "KEY" alone takes our own value; # comments. */
+static int
+read_env_file(const char *path, json_t *env)
+{
+	FILE *f = fopen(path, "re");
+	char line[8192];
+	int lineno = 0;
+
+	if (!f) {
+		errorf("invalid --env-file \"%s\": %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *end;
+
+		lineno++;
+		s[strcspn(s, "\r\n")] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (end = s + strlen(s); end > s && (end[-1] == ' ' || end[-1] == '\t'); end--)
+			*(end - 1) = '\0';
+		if (!*s || *s == '#')
+			continue;
+		if (*s == '=' || (strchr(s, ' ') && strchr(s, ' ') < (strchr(s, '=') ?: s + strlen(s)))) {
+			errorf("invalid --env-file \"%s\": line %d: expected KEY=VALUE", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		if (strchr(s, '=')) {
+			json_array_append_new(env, json_string(s));
+		} else if (getenv(s)) {
+			char kv[8192];
+			snprintf(kv, sizeof(kv), "%s=%s", s, getenv(s));
+			json_array_append_new(env, json_string(kv));
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 /* Parse flags into params; returns 0, or an exit code after an error. */
 static int
-parse_flags(int argc, char **argv, json_t *params, bool *detach)
+parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_opts *so)
 {
-	enum { OPT_RM = 256, OPT_NAME, OPT_SWAP, OPT_CPUS, OPT_SHARES, OPT_PIDS, OPT_HOST };
+	enum { OPT_RM = 256, OPT_NAME, OPT_SWAP, OPT_CPUS, OPT_SHARES, OPT_PIDS, OPT_HOST, OPT_DETACH_KEYS,
+	       OPT_SIG_PROXY, OPT_INIT, OPT_STOP_SIGNAL, OPT_MOUNT, OPT_TMPFS, OPT_VOLUMES_FROM, OPT_ENV_FILE,
+	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
+	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS,
+	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -55,17 +140,64 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach)
 		{ "net", required_argument, NULL, RUN_OPT_NET }, { "network", required_argument, NULL, RUN_OPT_NET },
 		{ "ip", required_argument, NULL, RUN_OPT_IP }, { "publish", required_argument, NULL, 'p' },
 		{ "dns", required_argument, NULL, RUN_OPT_DNS }, { "add-host", required_argument, NULL, RUN_OPT_ADD_HOST },
+		{ "tty", no_argument, NULL, 't' }, { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
+		{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY }, { "init", no_argument, NULL, OPT_INIT },
+		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
+		{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+		{ "volume", required_argument, NULL, 'v' }, { "mount", required_argument, NULL, OPT_MOUNT },
+		{ "tmpfs", required_argument, NULL, OPT_TMPFS }, { "volumes-from", required_argument, NULL, OPT_VOLUMES_FROM },
+		{ "label", required_argument, NULL, 'l' }, { "env-file", required_argument, NULL, OPT_ENV_FILE },
+		{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT }, { "ulimit", required_argument, NULL, OPT_ULIMIT },
+		{ "shm-size", required_argument, NULL, OPT_SHM }, { "read-only", no_argument, NULL, OPT_READ_ONLY },
+		{ "oom-score-adj", required_argument, NULL, OPT_OOM },
+		{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
+		{ "cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS },
+		{ "memory-reservation", required_argument, NULL, OPT_MEM_RES },
+		{ "blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT },
+		{ "device-read-bps", required_argument, NULL, OPT_DEVICE_READ_BPS },
+		{ "health-cmd", required_argument, NULL, OPT_HEALTH_CMD },
+		{ "health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL },
+		{ "health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT },
+		{ "health-retries", required_argument, NULL, OPT_HEALTH_RETRIES },
+		{ "health-start-period", required_argument, NULL, OPT_HEALTH_START },
+		{ "no-healthcheck", no_argument, NULL, OPT_NO_HEALTH },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
+	unsigned char keys[16];
+	size_t nkeys;
 	json_t *env = json_array();
+	int sig;
 	uint64_t u;
 	long long n;
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = getopt_long(argc, argv, "+die:m:p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+dite:m:u:w:v:l:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
+		case 't': json_object_set_new(params, "tty", json_true()); break;
+		case OPT_DETACH_KEYS:
+			if (parse_detach_keys(optarg, keys, sizeof(keys), &nkeys) < 0)
+				return bad_flag("--detach-keys", optarg, "expected keys like ctrl-p,ctrl-q");
+			so->detach_keys = optarg;
+			break;
+		case OPT_SIG_PROXY:
+			if (strcmp(optarg, "true") && strcmp(optarg, "false"))
+				return bad_flag("--sig-proxy", optarg, "expected true or false");
+			so->sig_proxy = strcmp(optarg, "true") == 0;
+			break;
+		case OPT_INIT: json_object_set_new(params, "init", json_true()); break;
+		case 'u': json_object_set_new(params, "user", json_string(optarg)); break;
+		case 'w':
+			if (optarg[0] != '/')
+				return bad_flag("--workdir", optarg, "must be an absolute path");
+			json_object_set_new(params, "workdir", json_string(optarg));
+			break;
+		case OPT_STOP_SIGNAL:
+			if (parse_signal(optarg, &sig) < 0)
+				return bad_flag("--stop-signal", optarg, "expected a signal name or number");
+			json_object_set_new(params, "stop_signal", json_integer(sig));
+			break;
 		case 'i': json_object_set_new(params, "stdin", json_true()); break;
 		case OPT_RM: json_object_set_new(params, "rm", json_true()); break;
 		case OPT_NAME:
@@ -121,6 +253,48 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach)
 			if ((n = run_net_flag(c, optarg, params)))
 				return (int)n;
 			break;
+		case 'v': append_param(params, "volumes", optarg); break;
+		case OPT_MOUNT: append_param(params, "mounts", optarg); break;
+		case OPT_TMPFS: append_param(params, "tmpfs", optarg); break;
+		case OPT_VOLUMES_FROM: append_param(params, "volumes_from", optarg); break;
+		case 'l': append_param(params, "labels", optarg); break;
+		case OPT_ULIMIT: append_param(params, "ulimits", optarg); break;
+		case OPT_ENV_FILE:
+			if (read_env_file(optarg, env) < 0)
+				return EXIT_ENGINE;
+			break;
+		case OPT_ENTRYPOINT:
+			json_object_set_new(params, "entrypoint", *optarg ? json_pack("[s]", optarg) : json_array());
+			break;
+		case OPT_SHM:
+			if (parse_size(optarg, &u) < 0 || u == 0)
+				return bad_flag("--shm-size", optarg, "expected a size like 64m");
+			json_object_set_new(params, "shm_size", json_integer((json_int_t)u));
+			break;
+		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
+		case OPT_BLKIO_WEIGHT:
+			if (parse_int_range(optarg, 10, 1000, &n) < 0)
+				return bad_flag("--blkio-weight", optarg, "expected 10 to 1000");
+			json_object_set_new(params, "blkio_weight", json_integer(n));
+			break;
+		case OPT_DEVICE_READ_BPS: append_param(params, "device_read_bps", optarg); break;
+		case OPT_HEALTH_CMD: case OPT_HEALTH_INTERVAL: case OPT_HEALTH_TIMEOUT: case OPT_HEALTH_RETRIES:
+		case OPT_HEALTH_START: case OPT_NO_HEALTH:
+			if (run_health_flag(params, c - OPT_HEALTH_CMD, optarg) < 0)
+				return EXIT_ENGINE;
+			break;
+		case OPT_OOM:
+			if (parse_int_range(optarg, -1000, 1000, &n) < 0)
+				return bad_flag("--oom-score-adj", optarg, "expected -1000 to 1000");
+			json_object_set_new(params, "oom_score_adj", json_integer(n));
+			break;
+		case OPT_CPUSET_CPUS: json_object_set_new(params, "cpuset_cpus", json_string(optarg)); break;
+		case OPT_CPUSET_MEMS: json_object_set_new(params, "cpuset_mems", json_string(optarg)); break;
+		case OPT_MEM_RES:
+			if (parse_size(optarg, &u) < 0)
+				return bad_flag("--memory-reservation", optarg, "expected a size like 256m");
+			json_object_set_new(params, "memory_reservation", json_integer((json_int_t)u));
+			break;
 		case 'h': usage_exit(run_usage, 0);
 		default: fputs(run_usage, stderr); return EXIT_ENGINE;
 		}
@@ -132,15 +306,43 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach)
 	return 0;
 }
 
+/* Stream an attached run; returns lite run's exit code. */
+static int
+run_attached(struct conn *c, json_t *result, struct stream_opts *so)
+{
+	const char *id = json_string_value(json_object_get(result, "id"));
+	int r;
+
+	so->ctr = id;
+	so->tty = json_is_true(json_object_get(result, "tty"));
+	r = stream_reply(c, result, so);
+	if (so->framed && r >= 0)
+		conn_wait_eof(c); /* the daemon closes once the exit is recorded */
+	if (r == -2) {
+		fprintf(stderr, "lite: detached from %s; it keeps running (lite attach %s)\n",
+			json_string_value(json_object_get(result, "name")), json_string_value(json_object_get(result, "name")));
+		return 0;
+	}
+	if (r == -1 && so->tty)
+		return stream_exit_code("wait", id);
+	if (r < 0) {
+		errorf("lost the connection to the container's stream");
+		return EXIT_ENGINE;
+	}
+	return r;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
 	json_t *params = json_object(), *result = NULL, *cmd = json_array();
-	bool detach = false, with_stdin;
+	struct stream_opts so = { .sig_proxy = true };
+	bool detach = false;
+	unsigned short rows, cols;
 	struct conn c;
 	int r;
 
-	r = parse_flags(argc, argv, params, &detach);
+	r = parse_flags(argc, argv, params, &detach, &so);
 	if (r) {
 		json_decref(params);
 		json_decref(cmd);
@@ -150,10 +352,17 @@ cmd_run(int argc, char **argv)
 	for (int i = optind + 1; i < argc; i++)
 		json_array_append_new(cmd, json_string(argv[i]));
 	json_object_set_new(params, "cmd", cmd);
-	with_stdin = json_is_true(json_object_get(params, "stdin")) && !detach;
-	if (detach)
-		json_object_del(params, "stdin");
+	so.interactive = json_is_true(json_object_get(params, "stdin")) && !detach;
+	if (json_is_true(json_object_get(params, "tty"))) {
+		terminal_size(&rows, &cols); /* right from the first byte */
+		if (rows && cols) {
+			json_object_set_new(params, "rows", json_integer(rows));
+			json_object_set_new(params, "cols", json_integer(cols));
+		}
+	}
 	json_object_set_new(params, "attach", json_boolean(!detach));
+	if (!detach)
+		json_object_set_new(params, "pass_fd", json_true());
 	if (conn_open(&c) < 0) {
 		json_decref(params);
 		return EXIT_ENGINE;
@@ -166,13 +375,41 @@ cmd_run(int argc, char **argv)
 		printf("%s\n", json_string_value(json_object_get(result, "id")));
 		r = 0;
 	} else {
-		r = stream_frames(&c, with_stdin ? STDIN_FILENO : -1);
-		if (r < 0) {
-			errorf("lost the connection to the container's stream");
-			r = EXIT_ENGINE;
-		}
+		r = run_attached(&c, result, &so);
 	}
 	json_decref(result);
 	conn_close(&c);
 	return r;
+}
+
+/* lite create: run's flags and checks, without starting; prints the id. */
+int
+cmd_create(int argc, char **argv)
+{
+	json_t *params = json_object(), *result = NULL, *cmd = json_array();
+	struct stream_opts so = { 0 };
+	bool detach = true;
+	int r = parse_flags(argc, argv, params, &detach, &so);
+
+	if (r) {
+		json_decref(params);
+		json_decref(cmd);
+		return r;
+	}
+	for (int i = optind + 1; i < argc; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	json_object_set_new(params, "cmd", cmd);
+	json_object_set_new(params, "image", json_string(argv[optind]));
+	if (client_call("create", params, &result) < 0)
+		return EXIT_ENGINE;
+	printf("%s\n", json_string_value(json_object_get(result, "id")));
+	json_decref(result);
+	return 0;
+}
+
+/* lite start -a (cmd-ctl.c): the stream of an attached run. */
+int
+run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so)
+{
+	return run_attached(c, result, so);
 }

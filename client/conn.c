@@ -3,7 +3,6 @@
 #include "client.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +41,7 @@ conn_open(struct conn *c)
 	int err;
 
 	memset(c, 0, sizeof(*c));
+	c->passed_fd = -1;
 	if (strlen(client_host) >= sizeof(sa.sun_path)) {
 		errorf("socket path too long: %s", client_host);
 		return -1;
@@ -68,12 +68,34 @@ conn_close(struct conn *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
+	if (c->passed_fd >= 0)
+		close(c->passed_fd);
 	free(c->buf);
-	c->fd = -1;
+	c->fd = c->passed_fd = -1;
 	c->buf = NULL;
 }
 
-static int
+/* recv that also takes a socket the daemon passes with its reply. */
+static ssize_t
+recv_with_fd(struct conn *c, char *buf, size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { buf, len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
+	struct cmsghdr *cm;
+
+	for (cm = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+			if (c->passed_fd >= 0)
+				close(c->passed_fd);
+			memcpy(&c->passed_fd, CMSG_DATA(cm), sizeof(int));
+		}
+	}
+	return n;
+}
+
+int
 conn_fill(struct conn *c)
 {
 	ssize_t n;
@@ -87,7 +109,7 @@ conn_fill(struct conn *c)
 		c->cap = cap;
 	}
 	do
-		n = read(c->fd, c->buf + c->len, c->cap - c->len);
+		n = recv_with_fd(c, c->buf + c->len, c->cap - c->len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -95,7 +117,7 @@ conn_fill(struct conn *c)
 	return (int)n;
 }
 
-static void
+void
 conn_consume(struct conn *c, size_t n)
 {
 	memmove(c->buf, c->buf + n, c->len - n);
@@ -186,10 +208,8 @@ exit_frame(const char *payload, size_t len)
 	return o ? code : -1;
 }
 
-/* Handle complete frames in the buffer; returns an exit code when the exit
- * frame arrived, else -1. */
-static int
-drain_frames(struct conn *c)
+int
+frames_drain(struct conn *c)
 {
 	while (c->len >= FRAME_HDR_LEN) {
 		enum frame_stream st;
@@ -212,48 +232,9 @@ drain_frames(struct conn *c)
 	return -1;
 }
 
-static int
-send_stdin(struct conn *c, int *stdin_fd)
+void
+conn_wait_eof(struct conn *c)
 {
-	char buf[FRAME_HDR_LEN + 65536];
-	ssize_t n = read(*stdin_fd, buf + FRAME_HDR_LEN, sizeof(buf) - FRAME_HDR_LEN);
-
-	if (n < 0 && errno == EINTR)
-		return 0;
-	if (n <= 0) {
-		shutdown(c->fd, SHUT_WR); /* EOF reaches the container's stdin */
-		*stdin_fd = -1;
-		return 0;
-	}
-	frame_header_encode((uint8_t *)buf, FRAME_STDIN, (uint32_t)n);
-	return write_all(c->fd, buf, FRAME_HDR_LEN + (size_t)n) < 0 ? -1 : 0;
-}
-
-int
-stream_frames(struct conn *c, int stdin_fd)
-{
-	int code = drain_frames(c);
-
-	while (code < 0) {
-		struct pollfd pfd[2] = { { c->fd, POLLIN, 0 }, { stdin_fd, POLLIN, 0 } };
-		int n;
-
-		if (poll(pfd, stdin_fd >= 0 ? 2 : 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (stdin_fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)) && send_stdin(c, &stdin_fd) < 0)
-			stdin_fd = -1;
-		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		n = conn_fill(c);
-		if (n <= 0)
-			return -1;
-		code = drain_frames(c);
-	}
-	/* wait for the daemon to close: the container's exit is then recorded */
 	while (conn_fill(c) > 0)
 		c->len = 0;
-	return code;
 }

@@ -270,3 +270,43 @@ format_ago(int64_t seconds, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%lld second%s ago", (long long)seconds, seconds > 1 ? "s" : "");
 }
+
+/* "ctrl-X" -> its control code, "x" -> 'x'. */
+static int
+detach_key(const char *k, size_t len, unsigned char *ret)
+{
+	static const char ctl_punct[] = "@[\\]^_";
+
+	if (len == 1) {
+		*ret = (unsigned char)k[0];
+		return 0;
+	}
+	if (len != 6 || strncasecmp(k, "ctrl-", 5) != 0)
+		return -EINVAL;
+	if (isalpha((unsigned char)k[5]))
+		*ret = (unsigned char)(tolower((unsigned char)k[5]) - 'a' + 1);
+	else if (strchr(ctl_punct, k[5]))
+		*ret = (unsigned char)(k[5] == '@' ? 0 : 27 + (strchr(ctl_punct, k[5]) - ctl_punct) - 1);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int
+parse_detach_keys(const char *spec, unsigned char *keys, size_t max, size_t *ret_n)
+{
+	size_t n = 0;
+
+	while (*spec) {
+		size_t len = strcspn(spec, ",");
+
+		if (n == max || detach_key(spec, len, &keys[n]) < 0)
+			return -EINVAL;
+		n++;
+		spec += len;
+		if (*spec == ',' && !*++spec)
+			return -EINVAL; /* trailing comma */
+	}
+	*ret_n = n;
+	return 0;
+}

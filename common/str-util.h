@@ -25,6 +25,9 @@ bool id_is_full_hex(const char *s);
 /* "K=V" with a non-empty key without '='. */
 bool env_is_valid(const char *s);
 
+/* Docker's --detach-keys: "ctrl-p,ctrl-q", "ctrl-a,x"; "" disables (n = 0). */
+int parse_detach_keys(const char *spec, unsigned char *keys, size_t max, size_t *ret_n);
+
 bool str_has_prefix(const char *s, const char *prefix);
 /* Format bytes as "12.3MB" style (decimal, like docker images). */
 void format_size(uint64_t bytes, char *buf, size_t len);

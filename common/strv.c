@@ -1,6 +1,7 @@
 /* String vectors: freeing, counting, JSON conversion both ways. */
 #include "strv.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,4 +52,43 @@ strv_from_json(json_t *a)
 		}
 	}
 	return v;
+}
+
+static bool
+env_sets_key(json_t *env, const char *kv)
+{
+	size_t klen = strcspn(kv, "="), i;
+	json_t *e;
+
+	json_array_foreach(env, i, e) {
+		const char *s = json_string_value(e);
+		if (s && strncmp(s, kv, klen) == 0 && s[klen] == '=')
+			return true;
+	}
+	return false;
+}
+
+json_t *
+env_overlay(char **base, json_t *overrides)
+{
+	json_t *all = json_array(), *e;
+	size_t i;
+
+	for (char **p = base; p && *p; p++)
+		if (!json_is_array(overrides) || !env_sets_key(overrides, *p))
+			json_array_append_new(all, json_string(*p));
+	/* a later KEY= wins over an earlier one, as in docker run -e */
+	json_array_foreach(overrides, i, e) {
+		const char *kv = json_string_value(e);
+		size_t klen = strcspn(kv, "="), j;
+		json_t *old;
+
+		json_array_foreach(all, j, old)
+			if (strncmp(json_string_value(old), kv, klen) == 0 && json_string_value(old)[klen] == '=') {
+				json_array_remove(all, j);
+				break;
+			}
+		json_array_append(all, e);
+	}
+	return all;
 }

@@ -10,3 +10,6 @@ size_t strv_length(char **v);
 json_t *strv_to_json(char **v);
 /* A heap copy of a JSON array of strings; NULL if a is not such an array. */
 char **strv_from_json(json_t *a);
+/* Environment KEY=VALUE list: base's entries whose key overrides (a JSON
+ * array of strings) does not set, then overrides. A new array. */
+json_t *env_overlay(char **base, json_t *overrides);

@@ -133,6 +133,9 @@ apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 {
 	int r;
 
+	if (lim->memory_reservation &&
+	    (r = write_u64(dir, "memory.soft_limit_in_bytes", lim->memory_reservation, err)) < 0)
+		return r;
 	if (!lim->memory_bytes)
 		return 0;
 	r = write_u64(dir, "memory.limit_in_bytes", lim->memory_bytes, err);
@@ -146,6 +149,30 @@ apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 	if (r < 0)
 		return r;
 	return apply_memsw(dir, lim, err);
+}
+
+/* blkio.weight (CFQ) or blkio.bfq.weight (BFQ): whichever the disk
+ * scheduler offers; throttling works under any scheduler. */
+static int
+apply_blkio(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	char path[PATH_MAX], buf[512], *save = NULL;
+	int r = 0;
+
+	if (lim->blkio_weight) {
+		const char *file = "blkio.weight";
+
+		if (cgroup_path(path, sizeof(path), dir, file) < 0 || access(path, F_OK) < 0)
+			file = "blkio.bfq.weight";
+		if (cgroup_path(path, sizeof(path), dir, file) < 0 || access(path, F_OK) < 0)
+			return lite_err_set(err, ENOTSUP, "blkio weight %u: the disk scheduler offers no weights "
+					    "(blkio.weight needs CFQ or BFQ)", lim->blkio_weight);
+		r = write_u64(dir, file, lim->blkio_weight, err);
+	}
+	snprintf(buf, sizeof(buf), "%s", lim->device_read_bps);
+	for (char *line = strtok_r(buf, "\n", &save); r == 0 && line; line = strtok_r(NULL, "\n", &save))
+		r = cgroup_write_knob(dir, "blkio.throttle.read_bps_device", line, err);
+	return r;
 }
 
 static int
@@ -179,6 +206,8 @@ apply_limits(enum cgroup_ctl ctl, const char *dir, const struct cgroup_limits *l
 		if (lim->pids_limit == -1)
 			return cgroup_write_knob(dir, "pids.max", "max", err);
 		return 0;
+	case CGROUP_CTL_BLKIO:
+		return apply_blkio(dir, lim, err);
 	case CGROUP_CTL_CPUSET:
 		if (lim->cpuset_cpus[0])
 			r = cgroup_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);

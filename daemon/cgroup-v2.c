@@ -2,8 +2,10 @@
  * ancestors must delegate, its limits, and its removal.
  *
  * Safety: changes host state only at or below ROOT/PARENT/ID, plus
- * cgroup.subtree_control of ROOT and of each PARENT level (see the invariants
- * in cgroup.c); PARENT levels are created when missing but never removed. */
+ * cgroup.subtree_control of ROOT (or, under systemd, of the delegated
+ * service cgroup, a prefix of PARENT) and of each PARENT level below it (see
+ * the invariants in cgroup.c); PARENT levels are created when missing but
+ * never removed. */
 #include "cgroup.h"
 #include "cgroup-internal.h"
 
@@ -14,6 +16,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,9 +54,9 @@ enable_controllers(const struct cgroup_host *h, const char *dir, struct lite_err
 	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
 		char val[32];
 
-		if (!h->has[c] || words_have(enabled, cgroup_ctl_name(c)))
+		if (!h->has[c] || words_have(enabled, cgroup_ctl_v2_name(c)))
 			continue;
-		snprintf(val, sizeof(val), "+%s", cgroup_ctl_name(c));
+		snprintf(val, sizeof(val), "+%s", cgroup_ctl_v2_name(c));
 		r = cgroup_write_knob(dir, "cgroup.subtree_control", val, err);
 		if (r < 0)
 			return lite_err_wrap(err, "cgroup %s", dir);
@@ -61,19 +64,21 @@ enable_controllers(const struct cgroup_host *h, const char *dir, struct lite_err
 	return 0;
 }
 
-/* mkdir each level of PARENT/ID below ROOT; every level above ID delegates
- * the controllers to its children. */
+/* mkdir each level of PARENT/ID below ROOT (below ROOT/DELEGATED, which
+ * exists: systemd made it); every level above ID delegates the controllers
+ * to its children. */
 static int
 make_dirs(const struct cgroup_host *h, const char *dir, struct lite_err *err)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], top[PATH_MAX];
 	int r;
 
-	r = enable_controllers(h, h->root, err);
+	snprintf(top, sizeof(top), "%s%s%s", h->root, h->delegated[0] ? "/" : "", h->delegated);
+	r = enable_controllers(h, top, err);
 	if (r < 0)
 		return r;
 	snprintf(path, sizeof(path), "%s", dir);
-	for (char *p = path + strlen(h->root) + 1;; p++) {
+	for (char *p = path + strlen(top) + 1;; p++) {
 		char *slash = strchr(p, '/');
 
 		if (slash)
@@ -108,6 +113,8 @@ apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 	int64_t total = lim->memory_swap_bytes;
 	int r;
 
+	if (lim->memory_reservation && (r = write_u64(dir, "memory.low", lim->memory_reservation, err)) < 0)
+		return r;
 	if (!lim->memory_bytes)
 		return 0;
 	r = write_u64(dir, "memory.max", lim->memory_bytes, err);
@@ -125,6 +132,30 @@ apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 	if (total == 0)
 		return write_u64(dir, "memory.swap.max", lim->memory_bytes, err);
 	return write_u64(dir, "memory.swap.max", (uint64_t)total - lim->memory_bytes, err);
+}
+
+/* io.weight and io.max "MAJ:MIN rbps=N" per device. */
+static int
+apply_io(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	char buf[512], val[96], *save = NULL;
+	int r = 0;
+
+	if (lim->blkio_weight) {
+		snprintf(val, sizeof(val), "default %u", lim->blkio_weight);
+		r = cgroup_write_knob(dir, "io.weight", val, err);
+	}
+	snprintf(buf, sizeof(buf), "%s", lim->device_read_bps);
+	for (char *line = strtok_r(buf, "\n", &save); r == 0 && line; line = strtok_r(NULL, "\n", &save)) {
+		char dev[32];
+		unsigned long long bps;
+
+		if (sscanf(line, "%31s %llu", dev, &bps) != 2)
+			continue;
+		snprintf(val, sizeof(val), "%s rbps=%llu", dev, bps);
+		r = cgroup_write_knob(dir, "io.max", val, err);
+	}
+	return r;
 }
 
 static int
@@ -148,6 +179,8 @@ apply_limits(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 		r = cgroup_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);
 	if (r == 0 && lim->cpuset_mems[0])
 		r = cgroup_write_knob(dir, "cpuset.mems", lim->cpuset_mems, err);
+	if (r == 0)
+		r = apply_io(dir, lim, err);
 	return r;
 }
 
@@ -181,4 +214,39 @@ cgroup_v2_destroy(const struct cgroup_host *h, const char *id, struct lite_err *
 		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
 	has_kill = cgroup_path(kill_file, sizeof(kill_file), dir, "cgroup.kill") == 0 && access(kill_file, F_OK) == 0;
 	return cgroup_remove_tree(dir, has_kill, err);
+}
+
+/* The daemon's own cgroup names a systemd service's delegated subtree:
+ * containers go below it, so systemd sees them as the service's (and a
+ * restart keeps them, with KillMode=process). Only when systemd already put
+ * the daemon in the leaf SERVICE/supervisor (DelegateSubgroup=, systemd
+ * 254+): a service whose root holds processes cannot enable controllers for
+ * its children, and moving ourselves out of it would make the next start
+ * fail (systemd cannot place the new daemon into a cgroup with controllers
+ * enabled). Elsewhere the engine's sub-tree stays at ROOT/PARENT. */
+int
+cgroup_use_delegation(struct cgroup_host *h, struct lite_err *err)
+{
+	_cleanup_free_ char *self = NULL;
+	char base[sizeof(h->delegated)], parent[sizeof(h->parent)];
+	int r;
+
+	if (h->mode != CGROUP_MODE_V2)
+		return 0;
+	r = read_file("/proc/self/cgroup", &self, NULL);
+	if (r < 0)
+		return lite_err_sys(err, -r, "read /proc/self/cgroup");
+	r = cgroup_v2_delegated_base(self, base, sizeof(base));
+	if (r == -ENOENT) {
+		if (getenv("INVOCATION_ID"))
+			log_info("cgroup: under systemd without DelegateSubgroup=supervisor; containers stay in %s/%s",
+				 h->root, h->parent);
+		return 0;
+	}
+	if (r < 0 || snprintf(parent, sizeof(parent), "%s%s%s", base, h->parent[0] ? "/" : "", h->parent) >= (int)sizeof(parent))
+		return lite_err_set(err, ENAMETOOLONG, "delegated cgroup %s: path too long", base);
+	strcpy(h->delegated, base);
+	strcpy(h->parent, parent);
+	log_info("cgroup: systemd delegated %s/%s; containers in %s/%s", h->root, base, h->root, parent);
+	return 0;
 }

@@ -18,6 +18,8 @@ static const char *const ctl_names[CGROUP_CTL_MAX] = {
 	[CGROUP_CTL_CPU] = "cpu",
 	[CGROUP_CTL_CPUSET] = "cpuset",
 	[CGROUP_CTL_PIDS] = "pids",
+	[CGROUP_CTL_BLKIO] = "blkio",
+	[CGROUP_CTL_FREEZER] = "freezer",
 };
 
 /* Controller name, as in v1 mount options and v2 cgroup.controllers. */
@@ -148,4 +150,61 @@ cgroup_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, cha
 		return -ENAMETOOLONG;
 	format_dir(h, ctl, id, buf, len);
 	return 0;
+}
+
+/* The v2 entry ("0::/a/b") of a /proc/PID/cgroup text, without the leading
+ * "0::/", into buf. */
+static int
+v2_entry(const char *text, char *buf, size_t len)
+{
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (n >= 4 && strncmp(line, "0::/", 4) == 0) {
+			if (n - 4 >= len)
+				return -ENAMETOOLONG;
+			memcpy(buf, line + 4, n - 4);
+			buf[n - 4] = '\0';
+			return 0;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return -ENOENT;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int
+cgroup_v2_delegated_base(const char *proc_self_cgroup, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	char *slash;
+	int r;
+
+	r = v2_entry(proc_self_cgroup, path, sizeof(path));
+	if (r < 0)
+		return r;
+	slash = strrchr(path, '/');
+	if (!slash || strcmp(slash, "/supervisor") != 0)
+		return -ENOENT;
+	*slash = '\0';
+	if (!ends_with(path, ".service"))
+		return -ENOENT;
+	if (strlen(path) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	return 0;
+}
+
+const char *
+cgroup_ctl_v2_name(enum cgroup_ctl ctl)
+{
+	return ctl == CGROUP_CTL_BLKIO ? "io" : cgroup_ctl_name(ctl);
 }

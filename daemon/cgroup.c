@@ -180,7 +180,7 @@ detect_v2(struct cgroup_host *h)
 		return 0;
 	for (char *w = strtok_r(ctls, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
 		for (int c = 0; c < CGROUP_CTL_MAX; c++)
-			if (strcmp(w, cgroup_ctl_name(c)) == 0 && !h->has[c]) {
+			if (strcmp(w, cgroup_ctl_v2_name(c)) == 0 && !h->has[c]) {
 				h->has[c] = true;
 				n++;
 			}
@@ -441,12 +441,14 @@ check_limits(const struct cgroup_host *h, const struct cgroup_limits *lim, struc
 	static const char *const what[CGROUP_CTL_MAX] = {
 		[CGROUP_CTL_MEMORY] = "memory limit", [CGROUP_CTL_CPU] = "CPU limit",
 		[CGROUP_CTL_CPUSET] = "cpuset", [CGROUP_CTL_PIDS] = "pids limit",
+		[CGROUP_CTL_BLKIO] = "block I/O limit",
 	};
 	bool want[CGROUP_CTL_MAX] = {
-		[CGROUP_CTL_MEMORY] = lim->memory_bytes || lim->memory_swap_bytes,
+		[CGROUP_CTL_MEMORY] = lim->memory_bytes || lim->memory_swap_bytes || lim->memory_reservation,
 		[CGROUP_CTL_CPU] = lim->millicpus || lim->cpu_shares,
 		[CGROUP_CTL_CPUSET] = lim->cpuset_cpus[0] || lim->cpuset_mems[0],
 		[CGROUP_CTL_PIDS] = lim->pids_limit > 0,
+		[CGROUP_CTL_BLKIO] = lim->blkio_weight || lim->device_read_bps[0],
 	};
 
 	if (lim->memory_swap_bytes && !lim->memory_bytes)

@@ -14,12 +14,16 @@
 enum cgroup_mode { CGROUP_MODE_V1, CGROUP_MODE_V2, CGROUP_MODE_MAX };
 
 /* v1 controllers lite manages; on v2 the same names are v2 controllers. */
-enum cgroup_ctl { CGROUP_CTL_MEMORY, CGROUP_CTL_CPU, CGROUP_CTL_CPUSET, CGROUP_CTL_PIDS, CGROUP_CTL_MAX };
+enum cgroup_ctl { CGROUP_CTL_MEMORY, CGROUP_CTL_CPU, CGROUP_CTL_CPUSET, CGROUP_CTL_PIDS, CGROUP_CTL_BLKIO,
+		  CGROUP_CTL_FREEZER, /* v1 only: v2 freezes with the core cgroup.freeze */
+		  CGROUP_CTL_MAX };
 
 struct cgroup_host {
 	enum cgroup_mode mode;
 	char root[PATH_MAX];   /* mount root, normally /sys/fs/cgroup */
 	char parent[256];      /* engine's sub-tree below each hierarchy, e.g. "lite" */
+	char delegated[256];   /* v2: the cgroup systemd delegated to us, a prefix of
+				* parent ("" when the engine owns ROOT/PARENT) */
 	bool has[CGROUP_CTL_MAX];
 	bool has_swap;         /* v1 memory.memsw.* / v2 memory.swap.max present */
 };
@@ -33,11 +37,24 @@ struct cgroup_limits {
 	int64_t pids_limit;         /* > 0 limit, -1 unlimited */
 	char cpuset_cpus[128];
 	char cpuset_mems[128];
+	uint64_t memory_reservation; /* soft limit: v1 memory.soft_limit_in_bytes, v2 memory.low */
+	unsigned blkio_weight;       /* 10..1000; v1 blkio.weight / blkio.bfq.weight, v2 io.weight */
+	char device_read_bps[512];   /* "MAJ:MIN BYTES" lines */
 };
 
 /* Detect the layout under root (normally "/sys/fs/cgroup"). parent names the
  * engine's sub-tree; it may contain '/' (e.g. "lite/test-1234"). */
 int cgroup_detect(const char *root, const char *parent, struct cgroup_host *ret, struct lite_err *err);
+
+/* From the daemon's /proc/self/cgroup (v2 line "0::PATH"), the cgroup a
+ * systemd service delegated to it: PATH's parent when PATH is
+ * "X.service/supervisor", where DelegateSubgroup=supervisor put the daemon.
+ * -ENOENT when the daemon is not in such a leaf. Pure; unit-tested. */
+int cgroup_v2_delegated_base(const char *proc_self_cgroup, char *buf, size_t len);
+
+/* v2 under systemd: move the engine's sub-tree below the delegated service
+ * cgroup, ROOT/SERVICE/PARENT. A no-op (0) when not delegated. */
+int cgroup_use_delegation(struct cgroup_host *h, struct lite_err *err);
 
 /* Create the container's cgroup(s) and apply limits. Idempotent. */
 int cgroup_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
@@ -72,3 +89,10 @@ int cgroup_parse_oom_kill(const char *content, uint64_t *ret);
  * v2 ROOT/PARENT/ID. */
 int cgroup_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, char *buf, size_t len);
 const char *cgroup_ctl_name(enum cgroup_ctl ctl);
+/* The v2 name of a controller ("io" for blkio). */
+const char *cgroup_ctl_v2_name(enum cgroup_ctl ctl);
+
+/* cgroup-freeze.c: freeze (pause) or thaw every process of the container,
+ * v1 freezer.state FROZEN/THAWED or v2 cgroup.freeze; returns once the
+ * kernel reports the new state (or -ETIMEDOUT). */
+int cgroup_freeze(const struct cgroup_host *h, const char *id, bool frozen, struct lite_err *err);

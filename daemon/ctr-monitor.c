@@ -109,9 +109,11 @@ ctr_finish(struct daemon *d, struct ctr *c)
 	}
 	if (c->stop_timer)
 		event_del(c->stop_timer);
+	ctr_health_stop(c);
 	read_exit_record(d, c);
 	c->rt.status = CTR_EXITED;
 	net_ctr_detach(d, c);
+	c->rt.paused = false;
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg ? err.msg : "remove cgroup");
 	lite_err_clear(&err);
@@ -166,6 +168,7 @@ ctr_monitor_shim(struct daemon *d, struct ctr *c)
 	c->shim_pidfd = fd;
 	c->shim_ev = event_new(d->base, fd, EV_READ, on_shim_exit, c);
 	event_add(c->shim_ev, NULL);
+	ctr_health_start(d, c);
 	return 0;
 }
 
@@ -176,6 +179,7 @@ ctr_signal(struct daemon *d, struct ctr *c, int sig)
 
 	if (c->rt.status != CTR_RUNNING || c->rt.init_pid <= 0)
 		return -ESRCH;
+	ctr_thaw_if_paused(d, c); /* a frozen init would not act on it */
 	fd = pidfd_open_pid(c->rt.init_pid);
 	if (fd < 0)
 		return -errno;
@@ -215,4 +219,18 @@ ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s)
 		(void)ctr_signal(d, c, SIGKILL);
 	else
 		evtimer_add(c->stop_timer, &tv);
+}
+
+void
+ctr_stream_end(struct peer *p)
+{
+	struct ctr *c;
+
+	TAILQ_FOREACH(c, &p->d->ctrs, entry) {
+		if (strcmp(c->spec.id, p->stream_ctr) == 0 && !c->removing && c->rt.status != CTR_EXITED) {
+			ctr_add_waiter(c, WAITER_CLOSE, p);
+			return;
+		}
+	}
+	peer_close_after_flush(p);
 }

@@ -27,6 +27,7 @@
 #include "image-store.h"
 #include "log.h"
 #include "net-ctr.h"
+#include "run-flags.h"
 #include "strv.h"
 
 struct start_ctx {
@@ -88,6 +89,11 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 		      "log_path", dir, "/container.log", "log_max", (json_int_t)(64 << 20),
 		      "exit_path", dir, "/exit.json", "attach_path", xdir, "/attach.sock",
 		      "open_stdin", c->spec.open_stdin);
+	if (o)
+		json_object_update_new(o, json_pack("{s:b, s:b, s:s, s:i, s:i}", "tty", c->spec.tty, "init", c->spec.init,
+						    "user", c->spec.user, "rows", c->spec.rows, "cols", c->spec.cols));
+	if (o)
+		json_object_update_new(o, run_flags_shim_config(&c->spec));
 	cgroup_strv_free(procs);
 	if (o && (r = net_ctr_shim_config(d, c, o, err)) < 0) {
 		json_decref(o);
@@ -111,12 +117,16 @@ make_dirs(struct daemon *d, struct ctr *c, char *dir, char *xdir, struct lite_er
 
 	ctr_dir(d, c, dir, PATH_MAX);
 	ctr_exec_dir(d, c, xdir, PATH_MAX);
-	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
+	r = mkdir_p(dir, 0700); /* keeps host users out of the container's files */
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(subdirs); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]);
-		r = mkdir_p(path, 0700);
-		if (r < 0)
-			return lite_err_sys(err, r, "create %s", path);
+		/* upper's own mode is the container's "/": 0755 as in images */
+		r = mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
+		if (r == 0)
+			r = chmod(path, 0755) < 0 ? -errno : 0;
 	}
+	if (r < 0)
+		return lite_err_sys(err, r, "create %s", path);
 	snprintf(path, sizeof(path), "%s/rootfs", xdir);
 	r = mkdir_p(path, 0700);
 	if (r < 0)

@@ -26,15 +26,45 @@ ctr_spec_clear(struct ctr_spec *s)
 	strv_free(s->cmd);
 	strv_free(s->env);
 	s->cmd = s->env = NULL;
+	json_decref(s->mounts);
+	json_decref(s->labels);
+	json_decref(s->rlimits);
+	json_decref(s->healthcheck);
+	s->mounts = s->labels = s->rlimits = s->healthcheck = NULL;
 }
+
+static json_t *state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
 
 json_t *
 ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 {
+	json_t *o = state_core_json(s, rt);
+
+	if (o)
+		json_object_set_new(o, "process", json_pack("{s:b, s:b, s:s, s:i, s:i, s:i}", "tty", s->tty,
+							     "init", s->init, "user", s->user,
+							     "stop_signal", s->stop_signal, "rows", s->rows,
+							     "cols", s->cols));
+	if (o)
+		json_object_set_new(o, "run", json_pack("{s:O?, s:O?, s:O?, s:s, s:b, s:b, s:i}", "mounts", s->mounts,
+							 "labels", s->labels, "rlimits", s->rlimits,
+							 "shm_size", s->shm_size, "read_only", s->read_only,
+							 "oom_score_set", s->oom_score_set,
+							 "oom_score_adj", s->oom_score_adj));
+	if (o && s->healthcheck)
+		json_object_set(json_object_get(o, "run"), "healthcheck", s->healthcheck);
+	if (o && rt->paused)
+		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
+	return o;
+}
+
+static json_t *
+state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
+{
 	const struct cgroup_limits *l = &s->limits;
 
 	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:I, s:I, s:b, s:b,"
-			 " s:{s:I, s:I, s:I, s:I, s:I, s:s, s:s},"
+			 " s:{s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:s},"
 			 " s:{s:s, s:i, s:i, s:i, s:b, s:I, s:I, s:s?}}",
 			 "version", 1, "id", s->id, "name", s->name, "image", s->image,
 			 "image_id", s->image_id, "cmd", strv_to_json(s->cmd),
@@ -45,7 +75,8 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 			 "memory_swap", (json_int_t)l->memory_swap_bytes,
 			 "millicpus", (json_int_t)l->millicpus, "cpu_shares", (json_int_t)l->cpu_shares,
 			 "pids_limit", (json_int_t)l->pids_limit, "cpuset_cpus", l->cpuset_cpus,
-			 "cpuset_mems", l->cpuset_mems,
+			 "cpuset_mems", l->cpuset_mems, "memory_reservation", (json_int_t)l->memory_reservation,
+			 "blkio_weight", (json_int_t)l->blkio_weight, "device_read_bps", l->device_read_bps,
 			 "runtime", "status", ctr_status_name(rt->status), "shim_pid", (int)rt->shim_pid,
 			 "init_pid", (int)rt->init_pid, "exit_code", rt->exit_code,
 			 "oom_killed", rt->oom_killed, "started_at", (json_int_t)rt->started_at,
@@ -68,11 +99,15 @@ copy_field(char *dst, size_t len, json_t *o, const char *key, bool required)
 static int
 parse_limits(json_t *o, struct cgroup_limits *l)
 {
-	json_int_t mem = 0, swap = 0, cpus = 0, shares = 0, pids = 0;
+	json_int_t mem = 0, swap = 0, cpus = 0, shares = 0, pids = 0, res = 0, weight = 0;
 
-	if (json_unpack(o, "{s?I, s?I, s?I, s?I, s?I}", "memory", &mem, "memory_swap", &swap,
-			"millicpus", &cpus, "cpu_shares", &shares, "pids_limit", &pids) < 0)
+	if (json_unpack(o, "{s?I, s?I, s?I, s?I, s?I, s?I, s?I}", "memory", &mem, "memory_swap", &swap,
+			"millicpus", &cpus, "cpu_shares", &shares, "pids_limit", &pids,
+			"memory_reservation", &res, "blkio_weight", &weight) < 0 ||
+	    copy_field(l->device_read_bps, sizeof(l->device_read_bps), o, "device_read_bps", false) < 0)
 		return -EINVAL;
+	l->memory_reservation = (uint64_t)res;
+	l->blkio_weight = (unsigned)weight;
 	l->memory_bytes = (uint64_t)mem;
 	l->memory_swap_bytes = swap;
 	l->millicpus = (uint64_t)cpus;
@@ -109,6 +144,56 @@ parse_runtime(json_t *o, struct ctr_runtime *rt)
 	rt->started_at = started;
 	rt->finished_at = finished;
 	rt->error = error ? strdup(error) : NULL;
+	rt->paused = json_is_true(json_object_get(o, "paused"));
+	return 0;
+}
+
+/* The "run" object (mounts, labels, limits); absent in older states. */
+static int
+parse_run(json_t *o, struct ctr_spec *s)
+{
+	json_t *v;
+	int ro = 0, oom_set = 0, oom = 0;
+
+	if (!o)
+		return 0;
+	if (json_unpack(o, "{s?b, s?b, s?i}", "read_only", &ro, "oom_score_set", &oom_set, "oom_score_adj", &oom) < 0 ||
+	    copy_field(s->shm_size, sizeof(s->shm_size), o, "shm_size", false) < 0)
+		return -EINVAL;
+	if ((v = json_object_get(o, "mounts")) && json_is_array(v))
+		s->mounts = json_incref(v);
+	if ((v = json_object_get(o, "labels")) && json_is_object(v))
+		s->labels = json_incref(v);
+	if ((v = json_object_get(o, "rlimits")) && json_is_array(v))
+		s->rlimits = json_incref(v);
+	if ((v = json_object_get(o, "healthcheck")) && json_is_object(v))
+		s->healthcheck = json_incref(v);
+	s->read_only = ro;
+	s->oom_score_set = oom_set;
+	s->oom_score_adj = oom;
+	return 0;
+}
+
+/* The "process" object; absent in states written before it existed. */
+static int
+parse_process(json_t *o, struct ctr_spec *s, char *errbuf, size_t errlen)
+{
+	int tty = 0, init = 0, sig = 0, rows = 0, cols = 0;
+
+	if (!o)
+		return 0;
+	if (json_unpack(o, "{s?b, s?b, s?i, s?i, s?i}", "tty", &tty, "init", &init, "stop_signal", &sig,
+			"rows", &rows, "cols", &cols) < 0 ||
+	    copy_field(s->user, sizeof(s->user), o, "user", false) < 0) {
+		ctr_spec_clear(s);
+		snprintf(errbuf, errlen, "malformed container state: process");
+		return -EINVAL;
+	}
+	s->tty = tty;
+	s->init = init;
+	s->stop_signal = sig;
+	s->rows = (unsigned short)rows;
+	s->cols = (unsigned short)cols;
 	return 0;
 }
 
@@ -147,7 +232,12 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	s->created = created;
 	s->auto_remove = auto_remove;
 	s->open_stdin = open_stdin;
-	return 0;
+	if (parse_run(json_object_get(o, "run"), s) < 0) {
+		ctr_spec_clear(s);
+		snprintf(errbuf, errlen, "malformed container state: run");
+		return -EINVAL;
+	}
+	return parse_process(json_object_get(o, "process"), s, errbuf, errlen);
 }
 
 void
@@ -159,7 +249,10 @@ ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 	case CTR_RUNNING:
 		format_ago(now - c->rt.started_at, ago, sizeof(ago));
 		ago[strlen(ago) - 4] = '\0'; /* "3 minutes ago" -> "3 minutes" */
-		snprintf(buf, len, "Up %s", ago);
+		snprintf(buf, len, "Up %s%s%s%s%s", ago, c->rt.paused ? " (Paused)" : "",
+			 c->rt.health[0] && !c->rt.paused ? " (" : "",
+			 !c->rt.health[0] || c->rt.paused ? "" : !strcmp(c->rt.health, "starting") ? "health: starting" : c->rt.health,
+			 c->rt.health[0] && !c->rt.paused ? ")" : "");
 		break;
 	case CTR_EXITED:
 		format_ago(now - c->rt.finished_at, ago, sizeof(ago));
@@ -168,4 +261,10 @@ ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "Created");
 	}
+}
+
+const char *
+ctr_state_name(const struct ctr *c)
+{
+	return c->rt.status == CTR_RUNNING && c->rt.paused ? "paused" : ctr_status_name(c->rt.status);
 }

@@ -13,11 +13,13 @@
 
 #include "cleanup.h"
 #include "daemon.h"
+#include "finished.h"
 #include "fs-util.h"
 #include "log.h"
 #include "net-ctr.h"
 #include "peer.h"
 #include "str-util.h"
+#include "volume.h"
 #include "strv.h"
 
 struct ctr *
@@ -48,6 +50,7 @@ ctr_free(struct ctr *c)
 		close(c->shim_pidfd);
 	if (c->start_sync_fd >= 0)
 		close(c->start_sync_fd);
+	ctr_health_stop(c);
 	ctr_spec_clear(&c->spec);
 	free(c->rt.error);
 	free(c);
@@ -197,6 +200,20 @@ ctr_add_waiter(struct ctr *c, enum waiter_kind kind, struct peer *p)
 	TAILQ_INSERT_TAIL(&c->waiters, w, entry);
 }
 
+/* --rm and rm -v take the container's anonymous volumes with it. */
+static void
+remove_anonymous_volumes(struct daemon *d, struct ctr *c)
+{
+	size_t i;
+	json_t *m;
+
+	if (!c->remove_volumes && !c->spec.auto_remove)
+		return;
+	json_array_foreach(c->spec.mounts, i, m)
+		if (json_is_true(json_object_get(m, "anonymous")))
+			(void)volume_remove(d->cfg.data_root, json_string_value(json_object_get(m, "volume")), NULL);
+}
+
 void
 ctr_remove(struct daemon *d, struct ctr *c)
 {
@@ -206,6 +223,8 @@ ctr_remove(struct daemon *d, struct ctr *c)
 
 	c->removing = true;
 	net_ctr_remove(d, c);
+	if (c->rt.status == CTR_EXITED)
+		finished_record(c->spec.id, c->rt.exit_code, c->rt.oom_killed, c->rt.error);
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("remove %.12s: %s", c->spec.id, err.msg ? err.msg : "cgroup");
 	lite_err_clear(&err);
@@ -215,6 +234,7 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	r = rm_rf(dir);
 	if (r < 0)
 		log_warnx("remove %s: %s", dir, strerror(-r));
+	remove_anonymous_volumes(d, c);
 	TAILQ_REMOVE(&d->ctrs, c, entry);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
 	ctr_free(c);
@@ -261,6 +281,8 @@ ctr_restore_all(struct daemon *d)
 		if (!id_is_full_hex(de->d_name) || !(c = ctr_load(d, de->d_name)))
 			continue;
 		TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+		if (c->rt.status == CTR_CREATED && c->rt.shim_pid <= 0)
+			continue; /* created without a shim (lite create) */
 		if (c->rt.status == CTR_RUNNING || c->rt.status == CTR_CREATED)
 			(void)ctr_monitor_shim(d, c); /* finds it dead or live */
 		else if (c->spec.auto_remove)
@@ -288,6 +310,7 @@ inspect_core(struct daemon *d, struct ctr *c)
 	bool oom = c->rt.oom_killed;
 	uint64_t kills = 0;
 	char cpus[32], log_path[PATH_MAX + 16];
+	json_t *o;
 
 	ctr_dir(d, c, log_path, PATH_MAX);
 	strcat(log_path, "/container.log");
@@ -296,14 +319,14 @@ inspect_core(struct daemon *d, struct ctr *c)
 		oom = true;
 	snprintf(cpus, sizeof(cpus), "%llu.%03llu", (unsigned long long)(l->millicpus / 1000),
 		 (unsigned long long)(l->millicpus % 1000));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:i,"
+	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:i,"
 			 " s:{s:s, s:b, s:i, s:i, s:b, s:I, s:I, s:s?},"
 			 " s:{s:s, s:o, s:s, s:I, s:I, s:s, s:I, s:b, s:b},"
 			 " s:o, s:s}",
 			 "id", c->spec.id, "name", c->spec.name, "image", c->spec.image,
 			 "image_id", c->spec.image_id, "command", strv_to_json(c->spec.cmd),
 			 "created", (json_int_t)c->spec.created, "owner_uid", (int)c->spec.owner_uid,
-			 "state", "status", ctr_status_name(c->rt.status), "running", ctr_is_running(c),
+			 "state", "status", ctr_state_name(c), "running", ctr_is_running(c),
 			 "pid", ctr_is_running(c) ? (int)c->rt.init_pid : 0, "exit_code", c->rt.exit_code,
 			 "oom_killed", oom, "started_at", (json_int_t)c->rt.started_at,
 			 "finished_at", (json_int_t)c->rt.finished_at, "error", c->rt.error,
@@ -313,6 +336,20 @@ inspect_core(struct daemon *d, struct ctr *c)
 			 "cpus", l->millicpus ? cpus : "0", "pids_limit", (json_int_t)l->pids_limit,
 			 "auto_remove", c->spec.auto_remove, "open_stdin", c->spec.open_stdin,
 			 "cgroup", cgroup_json(d, c), "log_path", log_path);
+	/* the rest of the run flags, as given */
+	json_t *cfg = json_object_get(o, "config");
+	json_object_set_new(cfg, "labels", c->spec.labels ? json_incref(c->spec.labels) : json_object());
+	json_object_set_new(cfg, "user", json_string(c->spec.user));
+	json_object_set_new(cfg, "tty", json_boolean(c->spec.tty));
+	json_object_set_new(cfg, "read_only", json_boolean(c->spec.read_only));
+	json_object_set_new(cfg, "shm_size", json_string(c->spec.shm_size[0] ? c->spec.shm_size : "67108864"));
+	json_object_set_new(cfg, "rlimits", c->spec.rlimits ? json_incref(c->spec.rlimits) : json_array());
+	json_object_set_new(o, "mounts", c->spec.mounts ? json_deep_copy(c->spec.mounts) : json_array());
+	if (c->spec.healthcheck) {
+		json_object_set(cfg, "healthcheck", c->spec.healthcheck);
+		json_object_set_new(json_object_get(o, "state"), "health", ctr_health_json(c));
+	}
+	return o;
 }
 
 json_t *

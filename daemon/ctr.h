@@ -48,6 +48,20 @@ struct ctr_spec {
 	int64_t created;
 	bool auto_remove;
 	bool open_stdin;
+	bool tty;
+	bool init;              /* lite's init as PID 1 */
+	char user[256];         /* USER[:GROUP], "" = root */
+	int stop_signal;        /* 0 = SIGTERM */
+	unsigned short rows, cols; /* initial terminal size */
+	/* validated by run-flags.c; kept in their JSON form */
+	json_t *mounts;         /* [{"type","source","target","readonly","options","volume","anonymous"}] */
+	json_t *labels;         /* {"k":"v"} */
+	json_t *rlimits;        /* [{"name","resource","soft","hard"}] */
+	char shm_size[32];      /* "" = 64m */
+	bool read_only;
+	bool oom_score_set;
+	int oom_score_adj;
+	json_t *healthcheck;    /* {"test","interval","timeout","start_period" (ns),"retries"}; NULL: none */
 };
 
 struct ctr_runtime {
@@ -59,6 +73,8 @@ struct ctr_runtime {
 	int64_t started_at;
 	int64_t finished_at;
 	char *error;
+	bool paused;            /* frozen by pause (status stays running) */
+	char health[12];        /* "starting", "healthy", "unhealthy"; "" without a check (ctr-health.c) */
 };
 
 struct ctr {
@@ -71,7 +87,9 @@ struct ctr {
 	struct event *start_ev;
 	struct event *stop_timer;
 	bool removing;
+	bool remove_volumes;        /* rm -v: anonymous volumes go too */
 	struct waiter_list waiters;
+	struct ctr_health *health;  /* the running health check (ctr-health.c) */
 	TAILQ_ENTRY(ctr) entry;
 };
 
@@ -120,3 +138,36 @@ int ctr_monitor_shim(struct daemon *d, struct ctr *c);
 /* Send sig to init; for stop, escalate to SIGKILL after timeout seconds. */
 int ctr_signal(struct daemon *d, struct ctr *c, int sig);
 void ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
+/* An attach stream's shim side closed: close the client once the
+ * container's exit is recorded (and --rm done), so what it asks next sees
+ * consistent state. */
+void ctr_stream_end(struct peer *p);
+
+/* ctr-ctl.c: create/start/pause/update/rename (issue 6) */
+/* "paused" for a paused running container, else ctr_status_name(). Pure. */
+const char *ctr_state_name(const struct ctr *c);
+/* Freeze or thaw the container's processes; records rt.paused. */
+int ctr_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err);
+/* Thaw a paused container before a signal must reach it. */
+void ctr_thaw_if_paused(struct daemon *d, struct ctr *c);
+/* Record a container that is not running, without a shim (create). */
+int ctr_create_only(struct daemon *d, struct ctr *c, struct lite_err *err);
+/* Forget the last run's outcome before a created or exited container starts. */
+void ctr_prepare_start(struct daemon *d, struct ctr *c);
+/* A (re)start failed before the command ran: exited, 128, with msg. */
+void ctr_start_failed(struct daemon *d, struct ctr *c, const char *msg);
+/* New limits: validated against the current ones, applied live when it runs. */
+/* Bytes of regular files in the writable layer (ps -s; walks on the loop). */
+uint64_t ctr_upper_size(struct daemon *d, const struct ctr *c);
+int ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err);
+
+/* ctr-health.c: health checks (issue 6) */
+/* The healthcheck from --health-* params over the image config's
+ * Healthcheck; *ret NULL when there is none. Errors name the flag. */
+int ctr_health_from_params(json_t *params, json_t *img_cfg, json_t **ret, struct lite_err *err);
+/* Start checking a running container that has a healthcheck (idempotent). */
+void ctr_health_start(struct daemon *d, struct ctr *c);
+/* Stop checking: the container stopped or goes away. */
+void ctr_health_stop(struct ctr *c);
+/* state.health for inspect: {status, failing_streak, log}; NULL without a check. */
+json_t *ctr_health_json(const struct ctr *c);

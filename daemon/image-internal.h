@@ -4,6 +4,8 @@
 
 #include "lite-err.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -35,3 +37,43 @@ int image_tag_set(const char *data_root, const char *ref, const char *image_id, 
 /* "2024-01-02T03:04:05Z" <-> unix seconds. */
 void image_time_format(int64_t t, char *buf, size_t len);
 int64_t image_time_parse(const char *s);
+
+/* sha256 of a buffer, as 64 lowercase hex digits. */
+void image_sha256_hex(const void *data, size_t len, char hex[IMAGE_SHA256_HEX_LEN + 1]);
+/* Store a config's exact bytes as images/sha256/HEX.json, HEX = their
+ * sha256 (so the image id is Docker's); caller holds the lock. */
+int image_config_write(const char *data_root, const char *bytes, size_t len, char **ret_id,
+		       int *ret_created_file, struct lite_err *err);
+/* repositories.json as an object (missing file: empty); atomic write back. */
+int image_repos_read(const char *data_root, json_t **ret, struct lite_err *err);
+int image_repos_write(const char *data_root, json_t *repos, struct lite_err *err);
+
+/* image-digest.c */
+/* "sha256:HEX" -> HEX (64 lowercase hex digits); -EINVAL otherwise. */
+int image_digest_parse(const char *digest, char hex[IMAGE_SHA256_HEX_LEN + 1]);
+/* sha256 of an open file's contents (read from offset 0), and its size. */
+int image_fd_sha256(int fd, char hex[IMAGE_SHA256_HEX_LEN + 1], uint64_t *ret_size);
+
+/* image-layer.c: one layer's lock, so concurrent loads never unpack the same
+ * layer twice and the garbage collector never removes a layer that a load
+ * is about to reference. Returns with the lock held SHARED if the layer
+ * exists (*ret_exists = 1), or EXCLUSIVE if the caller must unpack it;
+ * after unpacking, image_layer_hold() downgrades to shared. Release the lock
+ * (close the fd) only after the image config naming the layer is written. */
+int image_layer_acquire(const char *data_root, const char *hex, int *ret_fd, int *ret_exists, struct lite_err *err);
+void image_layer_hold(int fd);
+/* Try to take a layer's lock exclusively without waiting (for removal). */
+int image_layer_try_lock(const char *data_root, const char *hex, int *ret_fd);
+/* Get layer HEX into the store: acquire its lock, unpack tar_path (any
+ * compression) if it is not there, verify the diff_id. *ret_lock_fd holds
+ * the shared lock on success. */
+int image_layer_get(const char *data_root, const char *tar_path, const char *hex, int *ret_lock_fd,
+		    struct lite_err *err);
+
+/* image-unpack.c: unpack tar_path as layer HEX (expected diff_id) and move
+ * it into place; -EBADMSG with a message on a digest mismatch. */
+int image_layer_unpack(const char *data_root, const char *tar_path, const char *hex, struct lite_err *err);
+/* Unpack tar_path safely into the existing directory dir (no hashing). */
+int image_unpack_into(const char *dir, const char *tar_path, struct lite_err *err);
+/* Printable copy of a user-supplied name for messages. */
+void image_printable(const char *in, char *out, size_t len);

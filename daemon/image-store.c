@@ -124,7 +124,8 @@ image_store_init(const char *data_root, struct lite_err *err)
 	while ((de = readdir(d))) {
 		char stale[PATH_MAX];
 
-		if (!str_has_prefix(de->d_name, "import-"))
+		if (!str_has_prefix(de->d_name, "import-") && !str_has_prefix(de->d_name, "job-") &&
+		    !str_has_prefix(de->d_name, "upload-"))
 			continue;
 		if (image_path(stale, sizeof(stale), data_root, "tmp/%s", de->d_name) == 0)
 			(void)rm_rf(stale);
@@ -205,8 +206,8 @@ image_layer_meta_read(const char *data_root, const char *hex, uint64_t *ret_size
 	return 0;
 }
 
-static void
-sha256_hex(const void *data, size_t len, char hex[IMAGE_SHA256_HEX_LEN + 1])
+void
+image_sha256_hex(const void *data, size_t len, char hex[IMAGE_SHA256_HEX_LEN + 1])
 {
 	struct sha256_ctx ctx;
 	uint8_t digest[SHA256_DIGEST_SIZE];
@@ -259,21 +260,30 @@ int
 image_config_write_one_layer(const char *data_root, const char *diff_hex, int64_t created,
 			     char **ret_id, int *ret_created_file, struct lite_err *err)
 {
-	char hex[IMAGE_SHA256_HEX_LEN + 1], path[PATH_MAX];
-	_cleanup_free_ char *s = NULL, *id = NULL;
+	_cleanup_free_ char *s = NULL;
 	json_auto_t *cfg = config_build_one_layer(diff_hex, created);
-	struct stat st;
-	int r, made = 0;
 
 	s = cfg ? json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (!s)
 		return lite_err_set(err, ENOMEM, "image config: out of memory");
-	sha256_hex(s, strlen(s), hex);
+	return image_config_write(data_root, s, strlen(s), ret_id, ret_created_file, err);
+}
+
+int
+image_config_write(const char *data_root, const char *bytes, size_t len, char **ret_id, int *ret_created_file,
+		   struct lite_err *err)
+{
+	char hex[IMAGE_SHA256_HEX_LEN + 1], path[PATH_MAX];
+	_cleanup_free_ char *id = NULL;
+	struct stat st;
+	int r, made = 0;
+
+	image_sha256_hex(bytes, len, hex);
 	r = image_path(path, sizeof(path), data_root, "images/sha256/%s.json", hex);
 	if (r < 0)
 		return lite_err_sys(err, r, "image config");
 	if (lstat(path, &st) < 0) {
-		r = write_file_atomic(path, s, strlen(s), 0600);
+		r = write_file_atomic(path, bytes, len, 0600);
 		if (r < 0)
 			return lite_err_sys(err, r, "write image config");
 		made = 1;
@@ -286,8 +296,8 @@ image_config_write_one_layer(const char *data_root, const char *diff_hex, int64_
 }
 
 /* repositories.json as an object; a missing file is an empty store. */
-static int
-repos_read(const char *data_root, json_t **ret, struct lite_err *err)
+int
+image_repos_read(const char *data_root, json_t **ret, struct lite_err *err)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *buf = NULL;
@@ -315,8 +325,8 @@ repos_read(const char *data_root, json_t **ret, struct lite_err *err)
 	return 0;
 }
 
-static int
-repos_write(const char *data_root, json_t *repos, struct lite_err *err)
+int
+image_repos_write(const char *data_root, json_t *repos, struct lite_err *err)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *s = NULL;
@@ -340,12 +350,12 @@ image_tag_set(const char *data_root, const char *ref, const char *image_id, stru
 	json_auto_t *repos = NULL;
 	int r;
 
-	r = repos_read(data_root, &repos, err);
+	r = image_repos_read(data_root, &repos, err);
 	if (r < 0)
 		return r;
 	if (json_object_set_new(repos, ref, json_string(image_id)) < 0)
 		return lite_err_set(err, ENOMEM, "tag '%s': out of memory", ref);
-	return repos_write(data_root, repos, err);
+	return image_repos_write(data_root, repos, err);
 }
 
 /* "sha256:HEX" (or bare HEX) -> HEX, validated; NULL if malformed. */
@@ -459,7 +469,7 @@ image_resolve(const char *data_root, const char *ref, char **ret_id, struct lite
 		return *ret_id ? 0 : lite_err_set(err, ENOMEM, "resolve: out of memory");
 	}
 	if (image_ref_normalize(ref, name, sizeof(name)) == 0) {
-		r = repos_read(data_root, &repos, err);
+		r = image_repos_read(data_root, &repos, err);
 		if (r < 0)
 			return r;
 		target = json_string_value(json_object_get(repos, name));
@@ -662,7 +672,7 @@ image_list(const char *data_root, json_t **ret, struct lite_err *err)
 	struct list_ctx c = { .data_root = data_root };
 	int r;
 
-	r = repos_read(data_root, &repos, err);
+	r = image_repos_read(data_root, &repos, err);
 	if (r < 0)
 		return r;
 	if (!out)

@@ -69,8 +69,8 @@ struct unpack {
 };
 
 /* Copy a user-supplied name for a one-line message: non-printables -> '?'. */
-static void
-printable(const char *in, char *out, size_t len)
+void
+image_printable(const char *in, char *out, size_t len)
 {
 	size_t i;
 
@@ -212,7 +212,7 @@ apply_xattrs(struct unpack *u, struct archive_entry *e, int fd, int dfd, const c
 		if (r < 0) {
 			char n[MSG_NAME_MAX];
 
-			printable(name, n, sizeof(n));
+			image_printable(name, n, sizeof(n));
 			return lite_err_sys(u->err, r, "archive entry '%s': set xattr '%s'", u->name, n);
 		}
 	}
@@ -399,7 +399,7 @@ extract_hardlink(struct unpack *u, struct archive_entry *e, int dfd, const char 
 	const char *tbase;
 	int r;
 
-	printable(link, shown, sizeof(shown));
+	image_printable(link, shown, sizeof(shown));
 	if (image_tar_path_clean(link, target, sizeof(target)) < 0 || !*target)
 		return lite_err_set(u->err, EINVAL, "archive entry '%s': hardlink target '%s' escapes the layer",
 				    u->name, shown);
@@ -464,7 +464,7 @@ extract_entry(struct unpack *u, struct archive_entry *e)
 
 	if (!raw)
 		return lite_err_set(u->err, EINVAL, "archive entry without a usable name");
-	printable(raw, u->name, sizeof(u->name));
+	image_printable(raw, u->name, sizeof(u->name));
 	r = image_tar_path_clean(raw, clean, sizeof(clean));
 	if (r == -ENAMETOOLONG)
 		return lite_err_set(u->err, ENAMETOOLONG, "archive entry '%s': name too long", u->name);
@@ -511,7 +511,7 @@ apply_dir_times(struct unpack *u)
 				return lite_err_sys(u->err, errno, "layer root: set times");
 			continue;
 		}
-		printable(u->dirs[i].path, u->name, sizeof(u->name));
+		image_printable(u->dirs[i].path, u->name, sizeof(u->name));
 		r = open_parent(u, u->dirs[i].path, false, &dfd, &base);
 		if (r < 0)
 			return r;
@@ -529,7 +529,7 @@ readers_open(struct unpack *u, const char *tar_path)
 	struct stat st;
 	int r;
 
-	printable(tar_path, shown, sizeof(shown));
+	image_printable(tar_path, shown, sizeof(shown));
 	u->tar_fd = open(tar_path, O_RDONLY | O_CLOEXEC);
 	if (u->tar_fd < 0)
 		return lite_err_sys(u->err, errno, "open '%s'", shown);
@@ -588,7 +588,7 @@ unpack_all(struct unpack *u, const char *tar_path)
 		if (r < ARCHIVE_WARN && first && archive_errno(u->inner) == LA_ERRNO_FILE_FORMAT) {
 			char shown[MSG_NAME_MAX];
 
-			printable(tar_path, shown, sizeof(shown));
+			image_printable(tar_path, shown, sizeof(shown));
 			return lite_err_set(u->err, EINVAL, "not a tar archive: '%s'", shown);
 		}
 		if (r < ARCHIVE_WARN)
@@ -738,7 +738,7 @@ image_import_tar(const char *data_root, const char *tar_path, const char *ref,
 	uint64_t size = 0;
 	int r;
 
-	printable(ref, shown, sizeof(shown));
+	image_printable(ref, shown, sizeof(shown));
 	if (!ref || image_ref_normalize(ref, name, sizeof(name)) < 0)
 		return lite_err_set(err, EINVAL, "import: invalid reference '%s'", shown);
 	r = staging_make(data_root, staging, sizeof(staging), err);
@@ -750,5 +750,50 @@ image_import_tar(const char *data_root, const char *tar_path, const char *ref,
 	}
 	if (r < 0 && err)
 		lite_err_wrap(err, "import");
+	return r;
+}
+
+int
+image_layer_unpack(const char *data_root, const char *tar_path, const char *hex, struct lite_err *err)
+{
+	char staging[PATH_MAX], got[IMAGE_SHA256_HEX_LEN + 1];
+	uint64_t size = 0;
+	int64_t created;
+	int lock = -1, r;
+
+	r = staging_make(data_root, staging, sizeof(staging), err);
+	if (r < 0)
+		return r;
+	r = unpack_tarball(staging, tar_path, got, &size, err);
+	if (r == 0 && strcmp(got, hex) != 0)
+		r = lite_err_set(err, EBADMSG, "layer digest mismatch: expected sha256:%.12s..., got sha256:%.12s...",
+				 hex, got);
+	if (r == 0)
+		r = image_store_lock(data_root, &lock, err);
+	if (r == 0) {
+		r = layer_commit(data_root, staging, hex, size, &created, err);
+		image_store_unlock(lock);
+	}
+	(void)rm_rf(staging);
+	return r;
+}
+
+int
+image_unpack_into(const char *dir, const char *tar_path, struct lite_err *err)
+{
+	struct unpack u = { .tar_fd = -1, .rootfd = -1, .err = err };
+	int r;
+
+	sha256_init(&u.sha);
+	u.rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (u.rootfd < 0)
+		r = lite_err_sys(err, errno, "open '%s'", dir);
+	else
+		r = readers_open(&u, tar_path);
+	if (r == 0)
+		r = unpack_all(&u, tar_path);
+	if (u.rootfd >= 0)
+		close(u.rootfd);
+	unpack_done(&u);
 	return r;
 }

@@ -165,7 +165,8 @@ prepare_dirs(struct daemon *d)
 		fatal("create %s", path);
 	if (image_store_init(d->cfg.data_root, &err) < 0)
 		fatalx("image store: %s", err.msg);
-	if (cgroup_detect("/sys/fs/cgroup", d->cfg.cgroup_parent, &d->cgroups, &err) < 0)
+	if (cgroup_detect("/sys/fs/cgroup", d->cfg.cgroup_parent, &d->cgroups, &err) < 0 ||
+	    cgroup_use_delegation(&d->cgroups, &err) < 0)
 		fatalx("cgroups: %s", err.msg);
 }
 

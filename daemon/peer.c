@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "finished.h"
 #include "fs-util.h"
 #include "log.h"
 #include "req.h"
@@ -126,7 +127,7 @@ request_done(struct peer *p)
 	p->req_id = NULL;
 	p->busy = false;
 	/* more requests may already be buffered */
-	if (!p->closed && !p->proxy && !p->upload_done && !p->stream_state)
+	if (!p->closed && !p->proxy && !p->upload_done && !p->stream_state && !p->fd_passed)
 		peer_read_cb(p->bev, p);
 }
 
@@ -219,7 +220,8 @@ peer_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	}
 	peer_ref(p);
-	while (!p->closed && !p->draining && !p->busy && !p->proxy && !p->upload_done && !p->stream_state) {
+	while (!p->closed && !p->draining && !p->busy && !p->proxy && !p->upload_done && !p->stream_state &&
+	       !p->fd_passed) {
 		size_t len;
 		char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
 
@@ -253,13 +255,18 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		peer_close(p);
 		return;
 	}
-	/* a half-close: the client is done sending but may still read */
+	/* a half-close: the client is done sending but may still read; a
+	 * terminal client never half-closes, so its EOF is a disconnect */
+	if (p->proxy && p->proxy_raw) {
+		peer_close(p);
+		return;
+	}
 	if (p->proxy) {
 		p->proxy_eof = true;
 		proxy_shim_drained(p->proxy, p);
 		return;
 	}
-	if (p->stream_state || p->busy)
+	if (p->stream_state || p->busy || p->fd_passed)
 		return; /* the reply or stream in flight ends the connection */
 	peer_close_after_flush(p);
 }
@@ -314,13 +321,70 @@ proxy_shim_drained(struct bufferevent *bev, void *arg)
 		shutdown(bufferevent_getfd(bev), SHUT_WR);
 }
 
+/* The exit frame of an exec: keep its status for exec_inspect. */
+static void
+note_exit(struct peer *p, const char *payload, size_t len)
+{
+	json_t *o = json_loadb(payload, len, 0, NULL);
+
+	if (o && p->proxy_exec_id[0])
+		finished_record(p->proxy_exec_id, (int)json_integer_value(json_object_get(o, "exit_code")),
+				json_is_true(json_object_get(o, "oom_killed")),
+				json_string_value(json_object_get(o, "error")));
+	json_decref(o);
+}
+
+/* Walk the shim's frames: note the exit, and strip headers for a TTY
+ * client, which gets raw bytes. Returns -1 on a malformed stream. */
+static int
+forward_frames(struct peer *p, struct evbuffer *in, struct evbuffer *out)
+{
+	uint8_t hdr[FRAME_HDR_LEN];
+	enum frame_stream st;
+	uint32_t len;
+
+	while (evbuffer_copyout(in, hdr, sizeof(hdr)) == sizeof(hdr)) {
+		if (frame_header_decode(hdr, &st, &len) < 0)
+			return -1;
+		if (evbuffer_get_length(in) < sizeof(hdr) + len)
+			break;
+		if (st == FRAME_EXIT) {
+			char payload[1024];
+			size_t n = len < sizeof(payload) ? len : sizeof(payload);
+
+			evbuffer_drain(in, sizeof(hdr));
+			evbuffer_remove(in, payload, n);
+			evbuffer_drain(in, len - n);
+			note_exit(p, payload, n);
+			if (!p->proxy_raw) {
+				frame_header_encode(hdr, st, (uint32_t)n);
+				evbuffer_add(out, hdr, sizeof(hdr));
+				evbuffer_add(out, payload, n);
+			}
+			continue;
+		}
+		if (p->proxy_raw)
+			evbuffer_drain(in, sizeof(hdr));
+		else
+			len += sizeof(hdr);
+		evbuffer_remove_buffer(in, out, len);
+	}
+	return 0;
+}
+
 static void
 proxy_shim_read(struct bufferevent *bev, void *arg)
 {
 	struct peer *p = arg;
+	struct evbuffer *in = bufferevent_get_input(bev), *out = bufferevent_get_output(p->bev);
 
-	bufferevent_write_buffer(p->bev, bufferevent_get_input(bev));
-	if (evbuffer_get_length(bufferevent_get_output(p->bev)) >= PROXY_HIGH_WATER)
+	if (!p->proxy_raw && !p->proxy_exec_id[0])
+		bufferevent_write_buffer(p->bev, in);
+	else if (forward_frames(p, in, out) < 0) {
+		peer_close(p);
+		return;
+	}
+	if (evbuffer_get_length(out) >= PROXY_HIGH_WATER)
 		bufferevent_disable(bev, EV_READ);
 }
 
@@ -337,9 +401,25 @@ static void
 proxy_client_read(struct bufferevent *bev, void *arg)
 {
 	struct peer *p = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
 
-	if (p->proxy)
-		bufferevent_write_buffer(p->proxy, bufferevent_get_input(bev));
+	if (!p->proxy)
+		return;
+	if (!p->proxy_raw) {
+		bufferevent_write_buffer(p->proxy, in);
+		return;
+	}
+	/* a TTY client types raw bytes: the shim wants stdin frames */
+	while (evbuffer_get_length(in)) {
+		size_t n = evbuffer_get_length(in);
+		uint8_t hdr[FRAME_HDR_LEN];
+
+		if (n > 65536)
+			n = 65536;
+		frame_header_encode(hdr, FRAME_STDIN, (uint32_t)n);
+		bufferevent_write(p->proxy, hdr, sizeof(hdr));
+		evbuffer_remove_buffer(in, bufferevent_get_output(p->proxy), n);
+	}
 }
 
 static void
@@ -348,7 +428,10 @@ proxy_shim_event(struct bufferevent *bev, short what, void *arg)
 	struct peer *p = arg;
 
 	/* the shim sent the exit frame and closed: forward what is left */
-	bufferevent_write_buffer(p->bev, bufferevent_get_input(bev));
+	if (!p->proxy_raw && !p->proxy_exec_id[0])
+		bufferevent_write_buffer(p->bev, bufferevent_get_input(bev));
+	else
+		(void)forward_frames(p, bufferevent_get_input(bev), bufferevent_get_output(p->bev));
 	bufferevent_free(p->proxy);
 	p->proxy = NULL;
 	if (p->on_proxy_end)
@@ -447,4 +530,54 @@ peer_set_write_cb(struct peer *p, bufferevent_data_cb cb)
 {
 	if (!p->closed)
 		bufferevent_setcb(p->bev, NULL, cb, peer_event_cb, p);
+}
+
+static bool
+send_line_with_fd(struct peer *p, const char *line, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { (void *)line, strlen(line) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	ssize_t n;
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	n = sendmsg(bufferevent_getfd(p->bev), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n == (ssize_t)strlen(line))
+		return true;
+	if (n > 0) /* a short write of a fresh small line: queue the rest */
+		bufferevent_write(p->bev, line + n, strlen(line) - (size_t)n);
+	return n > 0;
+}
+
+bool
+peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, bool tty,
+		  const char *ctr_id, const char *exec_id)
+{
+	char *line;
+	bool passed = false;
+
+	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", ctr_id);
+	if (want_fd && !p->closed && evbuffer_get_length(bufferevent_get_output(p->bev)) == 0) {
+		json_object_set_new(result, "fd_passed", json_true());
+		line = proto_result_line(p->req_id, json_incref(result));
+		passed = line && send_line_with_fd(p, line, shim_fd);
+		free(line);
+		if (passed) {
+			json_decref(result);
+			close(shim_fd);
+			request_done(p);
+			p->fd_passed = true; /* no more requests on this connection */
+			return true;
+		}
+		json_object_del(result, "fd_passed");
+	}
+	peer_reply(p, result);
+	p->proxy_raw = tty;
+	snprintf(p->proxy_exec_id, sizeof(p->proxy_exec_id), "%s", exec_id ? exec_id : "");
+	peer_start_proxy(p, shim_fd);
+	return false;
 }

@@ -19,7 +19,8 @@ struct peer {
 	bool closed;
 	bool busy;               /* a request is in flight */
 	bool discarding;         /* dropping the rest of an oversize line */
-	bool draining;           /* closing once output is flushed; reads no more */
+	bool draining;
+	bool fd_passed;          /* the stream went to the client as an fd */           /* closing once output is flushed; reads no more */
 	struct daemon *d;
 	struct bufferevent *bev;
 	struct ucred cred;
@@ -27,6 +28,8 @@ struct peer {
 	/* streaming modes */
 	struct bufferevent *proxy;   /* attach: connection to the shim */
 	bool proxy_eof;              /* the client half-closed; pass it on when drained */
+	bool proxy_raw;              /* TTY: raw bytes to the client, frames to the shim */
+	char proxy_exec_id[72];      /* an exec's stream: remember its exit status */
 	void (*on_proxy_end)(struct peer *p); /* shim side closed; decides when to close */
 	char stream_ctr[65];         /* container id of an attach or log stream */
 	void (*upload_done)(struct peer *p, int error);
@@ -53,6 +56,13 @@ void peer_reply_error(struct peer *p, int code, const char *kind, const char *fm
 /* Reply with a lite_err's message, choosing the kind from its code. */
 void peer_reply_err(struct peer *p, int code, const char *msg);
 
+/* Reply with a stream on shim_fd (a connected shim attach socket): when
+ * the client asked for pass_fd and nothing else is queued, the reply line
+ * and the socket travel together (SCM_RIGHTS) and the daemon stays out of
+ * the data path; otherwise the daemon proxies (raw for tty). Returns true
+ * when the fd was passed. */
+bool peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, bool tty,
+		       const char *ctr_id, const char *exec_id);
 /* After the reply: copy bytes both ways between the client and fd (a shim
  * attach socket). on_done runs when the shim side closes. */
 int peer_start_proxy(struct peer *p, int fd);

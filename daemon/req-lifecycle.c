@@ -8,11 +8,11 @@
 
 #include "ctr.h"
 #include "daemon.h"
+#include "finished.h"
 #include "log.h"
 
-/* Look up params.id for the caller; replies with the error itself. */
-static struct ctr *
-target(struct peer *p, json_t *params)
+struct ctr *
+req_target(struct peer *p, json_t *params)
 {
 	struct lite_err err = { 0 };
 	struct ctr *c = NULL;
@@ -28,7 +28,7 @@ void
 req_stop(struct peer *p, json_t *params)
 {
 	long long timeout = proto_get_int(params, "timeout", 10);
-	struct ctr *c = target(p, params);
+	struct ctr *c = req_target(p, params);
 
 	if (!c)
 		return;
@@ -42,14 +42,14 @@ req_stop(struct peer *p, json_t *params)
 	}
 	log_info("stopping container %.12s (timeout %llds)", c->spec.id, timeout);
 	ctr_add_waiter(c, WAITER_STOP, p);
-	ctr_stop(p->d, c, SIGTERM, (int)timeout);
+	ctr_stop(p->d, c, c->spec.stop_signal ? c->spec.stop_signal : SIGTERM, (int)timeout);
 }
 
 void
 req_kill(struct peer *p, json_t *params)
 {
 	int sig = SIGKILL, r;
-	struct ctr *c = target(p, params);
+	struct ctr *c = req_target(p, params);
 
 	if (!c)
 		return;
@@ -72,10 +72,11 @@ void
 req_rm(struct peer *p, json_t *params)
 {
 	bool force = proto_get_bool(params, "force", false);
-	struct ctr *c = target(p, params);
+	struct ctr *c = req_target(p, params);
 
 	if (!c)
 		return;
+	c->remove_volumes = proto_get_bool(params, "volumes", false);
 	if (ctr_is_running(c) && !force) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
 				 "cannot remove running container %s: stop it first or use rm -f", c->spec.name);
@@ -97,8 +98,17 @@ req_rm(struct peer *p, json_t *params)
 void
 req_wait(struct peer *p, json_t *params)
 {
-	struct ctr *c = target(p, params);
+	const struct finished *f = finished_lookup(proto_get_str(params, "id", ""));
+	struct ctr *c;
 
+	/* removed already (--rm): its full id still has an answer. Only the
+	 * 64 hex digits of the id find it, so it reveals nothing guessable. */
+	if (f) {
+		peer_reply(p, json_pack("{s:i, s:b, s:s?}", "exit_code", f->exit_code, "oom_killed", f->oom_killed,
+					"error", f->error[0] ? f->error : NULL));
+		return;
+	}
+	c = req_target(p, params);
 	if (!c)
 		return;
 	if (c->rt.status == CTR_EXITED) {

@@ -17,7 +17,7 @@ summary(struct ctr *c, int64_t now)
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:s, s:s, s:i, s:b, s:i}",
 			 "id", c->spec.id, "name", c->spec.name, "image", c->spec.image,
 			 "image_id", c->spec.image_id, "command", json_pack("[]"),
-			 "created", (json_int_t)c->spec.created, "state", ctr_status_name(c->rt.status),
+			 "created", (json_int_t)c->spec.created, "state", ctr_state_name(c),
 			 "status", status, "exit_code", c->rt.exit_code, "oom_killed", c->rt.oom_killed,
 			 "owner_uid", (int)c->spec.owner_uid);
 }
@@ -39,6 +39,8 @@ req_ps(struct peer *p, json_t *params)
 		cmd = json_object_get(s, "command");
 		for (char **a = c->spec.cmd; a && *a; a++)
 			json_array_append_new(cmd, json_string(*a));
+		if (proto_get_bool(params, "size", false))
+			json_object_set_new(s, "size_rw", json_integer((json_int_t)ctr_upper_size(p->d, c)));
 		json_array_append_new(list, s);
 	}
 	peer_reply(p, list);

@@ -16,6 +16,7 @@
 #include "image-store.h"
 #include "log.h"
 #include "net-ctr.h"
+#include "run-flags.h"
 #include "str-util.h"
 #include "strv.h"
 
@@ -25,6 +26,8 @@
 struct run_ctx {
 	struct peer *peer;
 	bool attach;
+	bool pass_fd;
+	bool keep;      /* start of an existing container: never remove it */
 };
 
 static bool
@@ -40,16 +43,19 @@ hostname_is_valid(const char *h)
 	return true;
 }
 
-/* Entrypoint + (cmd param, else the image's Cmd). */
+/* Entrypoint + (cmd param, else the image's Cmd); --entrypoint replaces
+ * the image's and, as in Docker, drops its Cmd. */
 static char **
 build_cmd(json_t *params, json_t *img_cfg)
 {
-	json_t *entry = json_object_get(img_cfg, "Entrypoint");
+	json_t *entry = json_object_get(params, "entrypoint");
 	json_t *cmd = json_object_get(params, "cmd");
 	json_t *all = json_array();
 	char **v;
 
-	if (!cmd || json_array_size(cmd) == 0)
+	if (!entry)
+		entry = json_object_get(img_cfg, "Entrypoint");
+	if ((!cmd || json_array_size(cmd) == 0) && !json_object_get(params, "entrypoint"))
 		cmd = json_object_get(img_cfg, "Cmd");
 	if (json_is_array(entry))
 		json_array_extend(all, entry);
@@ -60,42 +66,24 @@ build_cmd(json_t *params, json_t *img_cfg)
 	return v;
 }
 
-static bool
-env_has_key(json_t *env, const char *kv)
-{
-	size_t klen = strcspn(kv, "="), i;
-	json_t *e;
-
-	json_array_foreach(env, i, e)
-		if (strncmp(json_string_value(e), kv, klen) == 0 && json_string_value(e)[klen] == '=')
-			return true;
-	return false;
-}
-
-/* Image Env, overridden key by key by -e, plus HOSTNAME and HOME. */
+/* Defaults (PATH, HOSTNAME, HOME) < the image's Env < -e, key by key. */
 static char **
 build_env(json_t *params, json_t *img_cfg, const char *hostname)
 {
-	json_t *user = json_object_get(params, "env"), *img = json_object_get(img_cfg, "Env");
-	json_t *all = json_array(), *e;
-	char buf[128];
-	size_t i;
+	char host[128];
+	char *defaults[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", host,
+			     "HOME=/root", NULL };
+	char **image_env = strv_from_json(json_object_get(img_cfg, "Env"));
+	json_t *image_user, *all;
 	char **v;
 
-	json_array_foreach(img, i, e)
-		if (json_is_string(e) && !(json_is_array(user) && env_has_key(user, json_string_value(e))))
-			json_array_append(all, e);
-	if (json_is_array(user))
-		json_array_extend(all, user);
-	if (!env_has_key(all, "PATH="))
-		json_array_append_new(all, json_string("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
-	snprintf(buf, sizeof(buf), "HOSTNAME=%s", hostname);
-	if (!env_has_key(all, buf))
-		json_array_append_new(all, json_string(buf));
-	if (!env_has_key(all, "HOME="))
-		json_array_append_new(all, json_string("HOME=/root"));
+	snprintf(host, sizeof(host), "HOSTNAME=%s", hostname);
+	image_user = env_overlay(image_env, json_object_get(params, "env"));
+	all = env_overlay(defaults, image_user);
 	v = strv_from_json(all);
 	json_decref(all);
+	json_decref(image_user);
+	strv_free(image_env);
 	return v;
 }
 
@@ -160,17 +148,44 @@ check_identity(struct daemon *d, json_t *params, struct ctr *c, struct lite_err 
 	return 0;
 }
 
+/* -t, -u, -w, --init, --stop-signal: how the command runs. */
+static int
+parse_process(json_t *params, const char *image_user, struct ctr_spec *s, struct lite_err *err)
+{
+	const char *user = proto_get_str(params, "user", image_user);
+	const char *workdir = proto_get_str(params, "workdir", NULL);
+	long long rows = proto_get_int(params, "rows", 0), cols = proto_get_int(params, "cols", 0);
+
+	s->tty = proto_get_bool(params, "tty", false);
+	s->init = proto_get_bool(params, "init", false);
+	if (rows < 0 || rows > 65535 || cols < 0 || cols > 65535)
+		return lite_err_set(err, EINVAL, "invalid terminal size %lldx%lld", rows, cols);
+	s->rows = (unsigned short)rows;
+	s->cols = (unsigned short)cols;
+	if (strlen(user) >= sizeof(s->user) || strchr(user, '\n'))
+		return lite_err_set(err, EINVAL, "invalid --user \"%s\"", user);
+	snprintf(s->user, sizeof(s->user), "%s", user);
+	if (workdir && (workdir[0] != '/' || strlen(workdir) >= sizeof(s->cwd)))
+		return lite_err_set(err, EINVAL, "invalid --workdir \"%s\": must be an absolute path", workdir);
+	if (workdir)
+		snprintf(s->cwd, sizeof(s->cwd), "%s", workdir);
+	if (json_object_get(params, "stop_signal") && proto_get_signal(params, "stop_signal", &s->stop_signal) < 0)
+		return lite_err_set(err, EINVAL, "invalid --stop-signal");
+	return 0;
+}
+
 static int
 build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct lite_err *err)
 {
 	const char *ref = proto_get_str(params, "image", "");
 	struct image *img = NULL;
-	char *image_id = NULL;
+	char *image_id = NULL, cfg_user[256];
 	json_t *cfg;
 	int r;
 
 	r = check_identity(d, params, c, err);
-	if (r < 0 || (r = parse_limits(params, &c->spec.limits, err)) < 0)
+	if (r < 0 || (r = parse_limits(params, &c->spec.limits, err)) < 0 ||
+	    (r = run_flags_parse(d, params, uid, &c->spec, err)) < 0)
 		return r;
 	r = image_resolve(d->cfg.data_root, ref, &image_id, err);
 	if (r < 0 || (r = image_load(d->cfg.data_root, image_id, &img, err)) < 0) {
@@ -178,6 +193,11 @@ build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct li
 		return r;
 	}
 	cfg = json_object_get(img->config, "config");
+	if ((r = ctr_health_from_params(params, cfg, &c->spec.healthcheck, err)) < 0) {
+		image_free(img);
+		free(image_id);
+		return r;
+	}
 	snprintf(c->spec.image, sizeof(c->spec.image), "%s", ref);
 	snprintf(c->spec.image_id, sizeof(c->spec.image_id), "%s", image_id);
 	free(image_id);
@@ -185,6 +205,7 @@ build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct li
 	c->spec.env = build_env(params, cfg, c->spec.hostname);
 	if (json_is_string(json_object_get(cfg, "WorkingDir")))
 		snprintf(c->spec.cwd, sizeof(c->spec.cwd), "%s", json_string_value(json_object_get(cfg, "WorkingDir")));
+	snprintf(cfg_user, sizeof(cfg_user), "%s", json_string_value(json_object_get(cfg, "User")) ?: "");
 	image_free(img);
 	if (!c->spec.cmd || !c->spec.cmd[0] || !c->spec.cmd[0][0])
 		return lite_err_set(err, EINVAL, "no command specified and image '%s' has no default command", ref);
@@ -194,23 +215,7 @@ build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct li
 	c->spec.created = time(NULL);
 	c->spec.auto_remove = proto_get_bool(params, "rm", false);
 	c->spec.open_stdin = proto_get_bool(params, "stdin", false);
-	return 0;
-}
-
-/* The shim closed the attach stream: close the client once the container's
- * exit is recorded (and --rm done), so what it asks next is consistent. */
-static void
-run_stream_end(struct peer *p)
-{
-	struct ctr *c;
-
-	TAILQ_FOREACH(c, &p->d->ctrs, entry) {
-		if (strcmp(c->spec.id, p->stream_ctr) == 0 && !c->removing && c->rt.status != CTR_EXITED) {
-			ctr_add_waiter(c, WAITER_CLOSE, p);
-			return;
-		}
-	}
-	peer_close_after_flush(p);
+	return parse_process(params, cfg_user, &c->spec, err);
 }
 
 static void
@@ -230,7 +235,10 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	if (error < 0) {
 		log_info("container %.12s failed to start: %s", c->spec.id, msg);
 		peer_reply_err(p, EIO, msg);
-		ctr_remove(d, c);
+		if (rc->keep)
+			ctr_start_failed(d, c, msg);
+		else
+			ctr_remove(d, c);
 		goto out;
 	}
 	c->rt.status = CTR_RUNNING;
@@ -248,10 +256,11 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
 		goto out;
 	}
-	peer_reply(p, json_pack("{s:s, s:s, s:b}", "id", c->spec.id, "name", c->spec.name, "stream", 1));
-	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", c->spec.id);
-	p->on_proxy_end = run_stream_end;
-	peer_start_proxy(p, fd);
+	p->on_proxy_end = ctr_stream_end;
+	if (peer_reply_stream(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name,
+					   "tty", c->spec.tty, "stream", 1),
+			      fd, rc->pass_fd, c->spec.tty, c->spec.id, NULL))
+		ctr_add_waiter(c, WAITER_CLOSE, p); /* EOF tells the client the exit is recorded */
 out:
 	lite_err_clear(&nerr);
 	peer_unref(p);
@@ -293,10 +302,38 @@ req_run(struct peer *p, json_t *params)
 	}
 	rc->peer = p;
 	rc->attach = proto_get_bool(params, "attach", false);
+	rc->pass_fd = proto_get_bool(params, "pass_fd", false);
 	peer_ref(p);
 	lite_err_clear(&err);
 	return;
 fail:
 	lite_err_clear(&err);
 	ctr_free(c);
+}
+
+/* For create (req-ctl.c): the container run would make, validated alike. */
+int
+req_run_build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct lite_err *err)
+{
+	return build_spec(d, params, uid, c, err);
+}
+
+/* For start (req-ctl.c): spawn an existing container's shim and start it
+ * as run does, replying on p; a failure marks it exited, never removes it. */
+int
+req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err)
+{
+	struct run_ctx *rc = calloc(1, sizeof(*rc));
+	int r;
+
+	if (!rc)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	*rc = (struct run_ctx){ .peer = p, .attach = attach, .pass_fd = pass_fd, .keep = true };
+	r = ctr_create_and_spawn(p->d, c, run_started, rc, err);
+	if (r < 0) {
+		free(rc);
+		return r;
+	}
+	peer_ref(p);
+	return 0;
 }

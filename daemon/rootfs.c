@@ -9,14 +9,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -24,24 +23,6 @@
 
 #include "fs-util.h"
 
-extern char **environ;
-
-static void __attribute__((noreturn, format(printf, 4, 5)))
-die(int error_fd, int err, int exit_code, const char *fmt, ...)
-{
-	struct spawn_error e = { .err = err, .exit_code = exit_code };
-	size_t n;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
-	va_end(ap);
-	n = strlen(e.msg);
-	if (err && n + 3 < sizeof(e.msg))
-		snprintf(e.msg + n, sizeof(e.msg) - n, ": %s", strerror(err));
-	(void)!write(error_fd, &e, sizeof(e));
-	_exit(exit_code);
-}
 
 /* mkdir below the rootfs, refusing to follow a symlink the image planted. */
 static int
@@ -61,24 +42,26 @@ struct mnt {
 };
 
 static void
-mount_api_fs(const char *rootfs, int error_fd)
+mount_api_fs(const char *rootfs, const char *shm_size, int error_fd)
 {
-	static const struct mnt mnts[] = {
+	char shm_opts[96];
+	const struct mnt mnts[] = {
 		{ "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
 		{ "sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL },
 		{ "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k" },
 		{ "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5" },
-		{ "shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k" },
+		{ "shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm_opts },
 		{ "mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
 	};
 	char path[4096];
 
+	snprintf(shm_opts, sizeof(shm_opts), "mode=1777,size=%s", shm_size ? shm_size : "64m");
 	for (size_t i = 0; i < sizeof(mnts) / sizeof(mnts[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", rootfs, mnts[i].target);
 		if (ensure_dir(path, 0755) < 0)
-			die(error_fd, errno, 125, "create mount point /%s", mnts[i].target);
+			proc_die(error_fd, errno, 125, "create mount point /%s", mnts[i].target);
 		if (mount(mnts[i].src, path, mnts[i].type, mnts[i].flags, mnts[i].data) < 0)
-			die(error_fd, errno, 125, "mount %s on /%s", mnts[i].type, mnts[i].target);
+			proc_die(error_fd, errno, 125, "mount %s on /%s", mnts[i].type, mnts[i].target);
 	}
 }
 
@@ -98,13 +81,13 @@ make_dev_nodes(const char *rootfs, int error_fd)
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		snprintf(path, sizeof(path), "%s/dev/%s", rootfs, nodes[i].name);
 		if (mknod(path, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0)
-			die(error_fd, errno, 125, "mknod /dev/%s", nodes[i].name);
+			proc_die(error_fd, errno, 125, "mknod /dev/%s", nodes[i].name);
 		chmod(path, 0666); /* mknod honours the umask */
 	}
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		snprintf(path, sizeof(path), "%s/dev/%s", rootfs, links[i].name);
 		if (symlink(links[i].target, path) < 0)
-			die(error_fd, errno, 125, "symlink /dev/%s", links[i].name);
+			proc_die(error_fd, errno, 125, "symlink /dev/%s", links[i].name);
 	}
 }
 
@@ -121,16 +104,16 @@ bind_etc_files(const struct shim_config *c, int error_fd)
 	for (char **p = c->etc_files; p && p[0] && p[1]; p += 2) {
 		snprintf(path, sizeof(path), "%s/etc", c->rootfs);
 		if (ensure_dir(path, 0755) < 0)
-			die(error_fd, errno, 125, "create /etc");
+			proc_die(error_fd, errno, 125, "create /etc");
 		snprintf(path, sizeof(path), "%s%s", c->rootfs, p[0]);
 		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && unlink(path) < 0)
-			die(error_fd, errno, 125, "replace %s", p[0]);
+			proc_die(error_fd, errno, 125, "replace %s", p[0]);
 		fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0)
-			die(error_fd, errno, 125, "create %s", p[0]);
+			proc_die(error_fd, errno, 125, "create %s", p[0]);
 		close(fd);
 		if (mount(p[1], path, NULL, MS_BIND, NULL) < 0)
-			die(error_fd, errno, 125, "bind %s", p[0]);
+			proc_die(error_fd, errno, 125, "bind %s", p[0]);
 	}
 }
 
@@ -140,13 +123,13 @@ mount_rootfs(const struct shim_config *c, int error_fd)
 	char *opts = NULL;
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		die(error_fd, errno, 125, "make / private");
+		proc_die(error_fd, errno, 125, "make / private");
 	if (asprintf(&opts, "lowerdir=%s,upperdir=%s,workdir=%s", c->lowerdir, c->upperdir, c->workdir) < 0)
-		die(error_fd, ENOMEM, 125, "overlay options");
+		proc_die(error_fd, ENOMEM, 125, "overlay options");
 	if (mount("overlay", c->rootfs, "overlay", 0, opts) < 0)
-		die(error_fd, errno, 125, "mount overlay rootfs");
+		proc_die(error_fd, errno, 125, "mount overlay rootfs");
 	free(opts);
-	mount_api_fs(c->rootfs, error_fd);
+	mount_api_fs(c->rootfs, c->shm_size, error_fd);
 	make_dev_nodes(c->rootfs, error_fd);
 	bind_etc_files(c, error_fd);
 }
@@ -155,41 +138,13 @@ static void
 pivot_into(const char *rootfs, int error_fd)
 {
 	if (chdir(rootfs) < 0)
-		die(error_fd, errno, 125, "chdir rootfs");
+		proc_die(error_fd, errno, 125, "chdir rootfs");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		die(error_fd, errno, 125, "pivot_root");
+		proc_die(error_fd, errno, 125, "pivot_root");
 	if (umount2(".", MNT_DETACH) < 0)
-		die(error_fd, errno, 125, "detach the host's root");
+		proc_die(error_fd, errno, 125, "detach the host's root");
 	if (chdir("/") < 0)
-		die(error_fd, errno, 125, "chdir /");
-}
-
-/* Docker's default capability set: everything else leaves the bounding set. */
-static void
-drop_capabilities(int error_fd)
-{
-	static const int keep[] = {
-		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD,
-		CAP_NET_RAW, CAP_SETGID, CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP,
-		CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
-	};
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { 0 };
-
-	for (int cap = 0; cap <= 63; cap++) {
-		bool kept = false;
-		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-			kept = kept || keep[i] == cap;
-		if (!kept && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			die(error_fd, errno, 125, "drop capability %d", cap);
-		if (kept) {
-			data[cap / 32].effective |= 1U << (cap % 32);
-			data[cap / 32].permitted |= 1U << (cap % 32);
-			data[cap / 32].inheritable |= 1U << (cap % 32);
-		}
-	}
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		die(error_fd, errno, 125, "set capabilities");
+		proc_die(error_fd, errno, 125, "chdir /");
 }
 
 static void
@@ -198,47 +153,96 @@ join_cgroups(const struct shim_config *c, int error_fd)
 	for (char **p = c->cgroup_procs; p && *p; p++) {
 		int r = write_string(*p, "0");
 		if (r < 0)
-			die(error_fd, -r, 125, "join cgroup %s", *p);
+			proc_die(error_fd, -r, 125, "join cgroup %s", *p);
 	}
 }
 
-/* Tell the shim that set-up worked, then block until it says "start". */
+/* --ulimit and --oom-score-adj, while init still has every capability. */
 static void
+set_limits(const struct shim_config *c, int error_fd)
+{
+	char score[16];
+	int r;
+
+	for (size_t i = 0; i < c->n_rlimits; i++) {
+		struct rlimit rl = { .rlim_cur = c->rlimits[i].soft, .rlim_max = c->rlimits[i].hard }, cur;
+
+		if (setrlimit(c->rlimits[i].resource, &rl) == 0)
+			continue;
+		getrlimit(c->rlimits[i].resource, &cur);
+		proc_die(error_fd, errno, 125, "--ulimit %llu:%llu (the engine's own hard limit is %llu)",
+			 c->rlimits[i].soft, c->rlimits[i].hard, (unsigned long long)cur.rlim_max);
+	}
+	if (!c->set_oom_score)
+		return;
+	snprintf(score, sizeof(score), "%d", c->oom_score_adj);
+	r = write_string("/proc/self/oom_score_adj", score);
+	if (r < 0)
+		proc_die(error_fd, -r, 125, "--oom-score-adj %d", c->oom_score_adj);
+}
+
+/* Tell the shim that set-up worked, then block until it says "start".
+ * Returns the pts number of the terminal the shim opened, or -1. */
+static int
 wait_for_start(int start_fd, int error_fd)
 {
 	struct spawn_error ready = { .err = 0, .exit_code = 0, .msg = "ready" };
-	char b;
+	struct start_msg msg;
 	ssize_t n;
 
 	if (write(error_fd, &ready, sizeof(ready)) != sizeof(ready))
 		_exit(125);
-
 	do
-		n = read(start_fd, &b, 1);
+		n = read(start_fd, &msg, sizeof(msg));
 	while (n < 0 && errno == EINTR);
-	if (n != 1)
+	if (n != sizeof(msg))
 		_exit(125); /* the shim went away before starting us */
 	close(start_fd);
+	return msg.pts;
+}
+
+static void
+attach_tty(int pts, int error_fd)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/pts/%d", pts);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		proc_die(error_fd, errno, 125, "open the container's terminal %s", path);
+	proc_take_tty(fd, error_fd);
 }
 
 void
 rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 {
+	/* --init re-executes this (static) binary as PID 1: open it while the
+	 * host's /proc/self/exe is still reachable */
+	int pts, self = c->init ? open("/proc/self/exe", O_RDONLY | O_CLOEXEC) : -1;
+	struct proc_user user;
+
+	if (c->init && self < 0)
+		proc_die(error_fd, errno, 125, "--init: open lite's own binary");
 	join_cgroups(c, error_fd);
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
-		die(error_fd, errno, 125, "set hostname");
+		proc_die(error_fd, errno, 125, "set hostname");
 	mount_rootfs(c, error_fd);
+	mounts_clone(c, error_fd);
 	pivot_into(c->rootfs, error_fd);
-	if (c->cwd && chdir(c->cwd) < 0)
-		die(error_fd, errno, 125, "chdir to working dir %s", c->cwd);
-	drop_capabilities(error_fd);
-	wait_for_start(start_fd, error_fd);
-
-	environ = c->env;
-	execvp(c->cmd[0], c->cmd);
-	if (errno == ENOENT)
-		die(error_fd, 0, 127, "exec: \"%s\": executable file not found in $PATH", c->cmd[0]);
-	if (errno == EACCES || errno == EPERM || errno == ENOEXEC || errno == EISDIR)
-		die(error_fd, 0, 126, "exec: \"%s\": permission denied", c->cmd[0]);
-	die(error_fd, errno, 126, "exec \"%s\"", c->cmd[0]);
+	mounts_attach(c, error_fd);
+	if (c->cwd && *c->cwd && (mkdir_p(c->cwd, 0755) < 0 || chdir(c->cwd) < 0))
+		proc_die(error_fd, errno, 125, "working dir %s", c->cwd);
+	if (c->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		proc_die(error_fd, errno, 125, "make the root file system read-only");
+	set_limits(c, error_fd);
+	proc_resolve_user(c->user, &user, error_fd); /* an unknown user fails the run, not the start */
+	pts = wait_for_start(start_fd, error_fd);
+	if (pts >= 0)
+		attach_tty(pts, error_fd);
+	proc_drop_capabilities(error_fd); /* keeps SETUID/SETGID for the switch */
+	proc_apply_user(&user, error_fd);
+	if (c->init)
+		proc_exec_init(self, c->cmd, c->env, error_fd);
+	proc_exec(c->cmd, c->env, error_fd);
 }

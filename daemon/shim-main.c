@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -23,6 +24,8 @@
 #include "log.h"
 #include "strv.h"
 
+extern char **environ;
+
 #define SYNC_FD 3
 
 static char *
@@ -31,6 +34,50 @@ dup_str(json_t *o, const char *key)
 	json_t *v = json_object_get(o, key);
 
 	return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+}
+
+static int
+load_mounts(json_t *arr, struct shim_config *c)
+{
+	size_t i;
+	json_t *m;
+
+	c->mounts = calloc(json_array_size(arr) + 1, sizeof(*c->mounts));
+	if (!c->mounts)
+		return -1;
+	json_array_foreach(arr, i, m) {
+		struct shim_mount *sm = &c->mounts[c->n_mounts++];
+
+		sm->tmpfs = strcmp(json_string_value(json_object_get(m, "type")) ?: "", "tmpfs") == 0;
+		sm->source = dup_str(m, "source");
+		sm->target = dup_str(m, "target");
+		sm->options = dup_str(m, "options");
+		sm->readonly = json_is_true(json_object_get(m, "readonly"));
+		sm->copy_up = json_is_true(json_object_get(m, "copy_up"));
+		sm->tree_fd = -1;
+		if (!sm->target || (!sm->tmpfs && !sm->source))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_rlimits(json_t *arr, struct shim_config *c)
+{
+	size_t i;
+	json_t *r;
+
+	c->rlimits = calloc(json_array_size(arr) + 1, sizeof(*c->rlimits));
+	if (!c->rlimits)
+		return -1;
+	json_array_foreach(arr, i, r) {
+		struct shim_rlimit *rl = &c->rlimits[c->n_rlimits++];
+
+		rl->resource = (int)json_integer_value(json_object_get(r, "resource"));
+		rl->soft = (unsigned long long)json_integer_value(json_object_get(r, "soft"));
+		rl->hard = (unsigned long long)json_integer_value(json_object_get(r, "hard"));
+	}
+	return 0;
 }
 
 /* {"/etc/hosts": "/path", ...} -> {target, source, ..., NULL} */
@@ -81,6 +128,20 @@ shim_config_load(const char *path, struct shim_config *c, char *errbuf, size_t e
 	c->open_stdin = json_is_true(json_object_get(root, "open_stdin"));
 	c->etc_files = etc_files_load(json_object_get(root, "etc_files"));
 	c->net_host = json_is_true(json_object_get(root, "net_host"));
+	c->tty = json_is_true(json_object_get(root, "tty"));
+	c->init = json_is_true(json_object_get(root, "init"));
+	c->user = dup_str(root, "user");
+	c->rows = (unsigned short)json_integer_value(json_object_get(root, "rows"));
+	c->shm_size = dup_str(root, "shm_size");
+	c->read_only = json_is_true(json_object_get(root, "read_only"));
+	c->set_oom_score = json_is_integer(json_object_get(root, "oom_score_adj"));
+	c->oom_score_adj = (int)json_integer_value(json_object_get(root, "oom_score_adj"));
+	if (load_mounts(json_object_get(root, "mounts"), c) < 0 || load_rlimits(json_object_get(root, "rlimits"), c) < 0) {
+		json_decref(root);
+		snprintf(errbuf, errlen, "%s: malformed mounts or rlimits", path);
+		return -1;
+	}
+	c->cols = (unsigned short)json_integer_value(json_object_get(root, "cols"));
 	json_decref(root);
 	if (!c->id || !c->rootfs || !c->lowerdir || !c->upperdir || !c->workdir || !c->cmd ||
 	    !c->cmd[0] || !c->env || !c->log_path || !c->exit_path || !c->attach_path) {
@@ -104,6 +165,15 @@ shim_config_free(struct shim_config *c)
 	strv_free(c->env);
 	free(c->hostname);
 	free(c->cwd);
+	free(c->user);
+	free(c->shm_size);
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		free(c->mounts[i].source);
+		free(c->mounts[i].target);
+		free(c->mounts[i].options);
+	}
+	free(c->mounts);
+	free(c->rlimits);
 	strv_free(c->cgroup_procs);
 	free(c->oom_file);
 	free(c->log_path);
@@ -176,6 +246,8 @@ main(int argc, char **argv)
 	int listen_fd, r;
 
 	log_init("lite-shim", LOG_LVL_INFO);
+	if (strcmp(argv[0], "lite-init") == 0 && argc >= 2)
+		prctl(PR_SET_NAME, "lite-init"), proc_run_init(argv + 1, environ, -1); /* PID 1 of --init */
 	if (argc != 2) {
 		fprintf(stderr, "usage: lite-shim CONFIG.json (started by containerd-lite)\n");
 		return 2;

@@ -1,12 +1,34 @@
 /* lite-shim: one small process per container. It creates the container's
- * init (spawn.c), then holds its stdio, appends it to the log file, serves
- * attach clients on its own socket, reaps init and records the exit status
- * (shim-io.c). It never links the daemon's event loop. */
+ * init (spawn.c, rootfs.c), then holds the stdio of init and of every exec'd
+ * process (shim-io.c, shim-exec.c), appends init's output to the log file,
+ * serves attach clients on its own socket, reaps and records exit status.
+ * It never links the daemon's event loop. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
+
+#include "proto.h"
+
+/* A mount the container's init makes: a bind (a host path or a volume's
+ * directory, cloned with open_tree before pivot_root) or a tmpfs. */
+struct shim_mount {
+	bool tmpfs;
+	char *source;        /* bind: host path */
+	char *target;        /* inside the container */
+	char *options;       /* tmpfs options */
+	bool readonly;
+	bool copy_up;        /* a volume: fill it from the image if it is empty */
+	int tree_fd;         /* open_tree() clone, set up before pivot_root */
+};
+
+struct shim_rlimit {
+	int resource;
+	unsigned long long soft, hard;
+};
 
 /* Everything the shim needs, read from the config.json the daemon writes. */
 struct shim_config {
@@ -19,6 +41,7 @@ struct shim_config {
 	char **env;          /* NULL-terminated */
 	char *hostname;
 	char *cwd;
+	char *user;          /* "uid[:gid]" or a name from the image's /etc/passwd; NULL = root */
 	char **cgroup_procs; /* cgroup.procs files to join, NULL-terminated */
 	char *oom_file;      /* may be NULL */
 	char *log_path;
@@ -28,35 +51,113 @@ struct shim_config {
 	bool open_stdin;
 	char **etc_files;    /* pairs: target in the container, file to bind there */
 	bool net_host;       /* share the host's network namespace */
+	bool tty;
+	bool init;           /* run our own init as PID 1 (--init) */
+	unsigned short rows, cols;
+	struct shim_mount *mounts;
+	size_t n_mounts;
+	struct shim_rlimit *rlimits;
+	size_t n_rlimits;
+	char *shm_size;      /* "64m"-style tmpfs size for /dev/shm, or NULL */
+	bool read_only;      /* remount the root read-only once set up */
+	bool set_oom_score;
+	int oom_score_adj;
 };
 
-/* What the container-side setup reports back when it cannot run. */
+/* What spawn_container hands to the I/O loop. */
 struct spawn_result {
 	pid_t pid;
 	int pidfd;
-	int start_fd;   /* write one byte to let init execve */
-	int error_fd;   /* init reports setup/exec failure here, then EOF */
+	int start_fd;   /* write a struct start_msg to let init execve */
+	int error_fd;   /* init reports set-up/exec failure here, then EOF */
 	int stdin_fd;   /* write end of the container's stdin, or -1 */
-	int stdout_fd;  /* read ends */
+	int stdout_fd;  /* read ends; -1 with a TTY */
 	int stderr_fd;
+};
+
+/* The shim's go-ahead to init: with a TTY, the pty the shim opened in the
+ * container's devpts instance, which init makes its controlling terminal. */
+struct start_msg {
+	int pts;        /* /dev/pts/N inside, or -1 */
+};
+
+/* Error record sent over error_fd by the container side: errno + message.
+ * exit_code 0 with msg "ready" means set-up finished. */
+struct spawn_error {
+	int err;
+	int exit_code;  /* 125 set-up, 126 cannot execute, 127 not found */
+	char msg[480];
 };
 
 int shim_config_load(const char *path, struct shim_config *ret, char *errbuf, size_t errlen);
 void shim_config_free(struct shim_config *c);
 
 /* Create the container's init, blocked before execve until start_fd gets a
- * byte. On failure errbuf holds a one-line reason. */
+ * start_msg. On failure errbuf holds a one-line reason. */
 int spawn_container(const struct shim_config *c, struct spawn_result *ret, char *errbuf, size_t errlen);
 
 /* Child side of spawn: namespaces are already new. Never returns. */
 void rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd) __attribute__((noreturn));
 
-/* Serve stdio, attach clients and the exit. Returns the shim's exit code. */
+/* rootfs-mounts.c: clone bind sources before pivot_root, attach after. */
+void mounts_clone(const struct shim_config *c, int error_fd);
+void mounts_attach(const struct shim_config *c, int error_fd);
+
+/* Serve stdio, attach clients, execs and the exit. Returns the shim's exit code. */
 int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen_fd);
 
-/* Error record sent over error_fd by the container side: errno + message. */
-struct spawn_error {
-	int err;
-	int exit_code; /* 125 set-up, 126 cannot execute, 127 not found */
-	char msg[480];
+/* --- shared by rootfs.c and shim-exec.c (proc-setup.c) --- */
+
+/* Report a failure over error_fd and _exit(exit_code). */
+void proc_die(int error_fd, int err, int exit_code, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 4, 5)));
+/* Close every fd from 3 up except those in keep. */
+void proc_close_fds_except(const int *keep, size_t n);
+/* Docker's default capability set; everything else leaves the bounding set. */
+void proc_drop_capabilities(int error_fd);
+/* A user resolved from the container's /etc/passwd and /etc/group. */
+struct proc_user {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[64];
+	size_t n_groups;
 };
+/* Look "USER[:GROUP]" up in the current root's files; NULL or "" = root.
+ * Split from the switch so that an unknown user fails during set-up. */
+void proc_resolve_user(const char *user, struct proc_user *ret, int error_fd);
+void proc_apply_user(const struct proc_user *u, int error_fd);
+/* Both, for exec. */
+void proc_set_user(const char *user, int error_fd);
+/* Make the pty slave fd the controlling terminal and stdio. */
+void proc_take_tty(int slave_fd, int error_fd);
+/* Open a new pty in the devpts instance under root ("/" or
+ * "/proc/PID/root"), sized rows x cols. Returns the master; *ret_slave gets
+ * the peer (O_CLOEXEC, for a child to dup) and *ret_index its number. */
+int pty_open(const char *root, unsigned short rows, unsigned short cols, int *ret_slave, int *ret_index);
+/* execvp with env; reports 127/126 with Docker's messages. */
+void proc_exec(char **cmd, char **env, int error_fd) __attribute__((noreturn));
+/* --init: replace this process by lite-init (this same binary, from
+ * self_fd) with cmd as its arguments. */
+void proc_exec_init(int self_fd, char **cmd, char **env, int error_fd) __attribute__((noreturn));
+/* lite-init's work: stay PID 1, run cmd as a child, forward signals, reap
+ * orphans, exit with the child's status. error_fd may be -1. */
+void proc_run_init(char **cmd, char **env, int error_fd) __attribute__((noreturn));
+
+/* --- exec'd processes (shim-exec.c) --- */
+
+struct exec_spec {
+	char **cmd;
+	char **env;
+	char *cwd;
+	char *user;
+	bool tty, open_stdin;
+	unsigned short rows, cols;
+	unsigned timeout_ms;    /* > 0: SIGKILL its process group then (health checks) */
+};
+
+int exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t errlen);
+void exec_spec_free(struct exec_spec *s);
+/* Start an exec'd process in init's namespaces and cgroups. */
+int exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec_spec *spec,
+	       struct spawn_result *ret, char *errbuf, size_t errlen);

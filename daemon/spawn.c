@@ -51,11 +51,11 @@ close_pair(int fds[2])
 static void __attribute__((noreturn))
 child_main(const struct shim_config *c, int in[2], int out[2], int err[2], int start[2], int errp[2])
 {
-	int devnull = -1;
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-	if (in[0] < 0)
-		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (dup2(in[0] >= 0 ? in[0] : devnull, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
+	/* with a TTY, stdio becomes the terminal once the shim starts us */
+	if (dup2(in[0] >= 0 ? in[0] : devnull, 0) < 0 || dup2(out[1] >= 0 ? out[1] : devnull, 1) < 0 ||
+	    dup2(err[1] >= 0 ? err[1] : devnull, 2) < 0)
 		_exit(125);
 	setsid();
 	signal(SIGPIPE, SIG_DFL);
@@ -74,7 +74,7 @@ spawn_container(const struct shim_config *c, struct spawn_result *ret, char *err
 	int pidfd = -1;
 	pid_t pid;
 
-	if ((c->open_stdin && make_pipe(in) < 0) || make_pipe(out) < 0 || make_pipe(err) < 0 ||
+	if ((c->open_stdin && !c->tty && make_pipe(in) < 0) || (!c->tty && (make_pipe(out) < 0 || make_pipe(err) < 0)) ||
 	    pipe2(start, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		snprintf(errbuf, errlen, "create pipes: %s", strerror(errno));
 		goto fail;
@@ -92,8 +92,10 @@ spawn_container(const struct shim_config *c, struct spawn_result *ret, char *err
 	close(errp[1]);
 	if (in[0] >= 0)
 		close(in[0]);
-	close(out[1]);
-	close(err[1]);
+	if (out[1] >= 0)
+		close(out[1]);
+	if (err[1] >= 0)
+		close(err[1]);
 	*ret = (struct spawn_result){
 		.pid = pid, .pidfd = pidfd, .start_fd = start[1], .error_fd = errp[0],
 		.stdin_fd = in[1], .stdout_fd = out[0], .stderr_fd = err[0],

@@ -139,9 +139,18 @@ type_matches(enum proto_type t, json_t *v)
 	}
 }
 
+/* create takes exactly run's params (so a flag added to run works for
+ * create too); run's attach, pass_fd and the like are ignored there. */
+static enum proto_method
+params_of(enum proto_method m)
+{
+	return m == PROTO_M_create ? PROTO_M_run : m;
+}
+
 static const struct proto_param *
 param_find(enum proto_method m, const char *field)
 {
+	m = params_of(m);
 	for (size_t i = 0; i < sizeof(params_table) / sizeof(params_table[0]); i++)
 		if (params_table[i].method == m && strcmp(params_table[i].field, field) == 0)
 			return &params_table[i];
@@ -170,7 +179,7 @@ proto_params_validate(enum proto_method m, json_t *params, struct proto_error *e
 	}
 	for (size_t i = 0; i < sizeof(params_table) / sizeof(params_table[0]); i++) {
 		const struct proto_param *p = &params_table[i];
-		if (p->method == m && p->required && !json_object_get(params, p->field)) {
+		if (p->method == params_of(m) && p->required && !json_object_get(params, p->field)) {
 			proto_error_set(err, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID,
 					"missing param '%s' for method '%s'", p->field, methods[m].name);
 			return -EINVAL;

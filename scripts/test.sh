@@ -69,5 +69,9 @@ if [ "$failed" -eq 0 ] && [ "$rc" -ne 0 ]; then
 	summary=${summary/ 0 failed/ 1 failed}
 	failed=1
 fi
+# A skipped VM suite must not go unnoticed (its reason is in the log).
+if grep -Eq '"name": "[^"]*vm / vm".*"result": "SKIP"' "$testlog"; then
+	echo "test: WARNING: the VM suite (systemd, pure cgroup v2) was SKIPPED; see build/meson-logs/testlog.txt" >&2
+fi
 echo "$summary"
 [ "$failed" -eq 0 ]

@@ -60,9 +60,10 @@ fail() {
 skip() { TAP_N=$((TAP_N + 1)); printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "${2:-}"; }
 
 # ok DESC CMD... : passes when CMD exits 0
-ok() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d" "command failed (rc=$?): $*"; fi; }
+# (the command's stdout must not mix with TAP: it goes to stderr)
+ok() { local d=$1; shift; if "$@" >&2; then pass "$d"; else fail "$d" "command failed (rc=$?): $*"; fi; }
 # not_ok DESC CMD... : passes when CMD exits non-zero
-not_ok() { local d=$1; shift; if "$@"; then fail "$d" "command unexpectedly succeeded: $*"; else pass "$d"; fi; }
+not_ok() { local d=$1; shift; if "$@" >&2; then fail "$d" "command unexpectedly succeeded: $*"; else pass "$d"; fi; }
 # is GOT EXPECTED DESC
 is() {
 	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3" "expected: '$2'" "     got: '$1'"; fi
@@ -303,7 +304,7 @@ _cleanup() {
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
 		[ "$p" = $$ ] && continue
-		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$T"; then
+		if { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -qF -- "$T"; then
 			pids="$pids $p"
 		fi
 	done

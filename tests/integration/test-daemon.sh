@@ -114,7 +114,7 @@ done
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
-s.sendall(b'{"id":1,"method":"logs","params":{"name":"d5","follow":true}}\n')
+s.sendall(b'{"id":1,"method":"logs","params":{"id":"d5","follow":true}}\n')
 time.sleep(3)   # never reads: a stalled reader of a following stream
 EOF
 slow=$!

@@ -148,4 +148,11 @@ for verb in inspect stop kill rm logs wait; do
 	fi
 done
 
+# --- output is never dropped: a large stream, and a reader that stalls
+# (the shim pauses reading the container's pipe instead of dropping chunks)
+n=$(timeout 60 "$LITE" run --rm testimg head -c 300000000 /dev/zero </dev/null | wc -c)
+is "$n" 300000000 "300 MB of output arrive complete"
+n=$(timeout 60 "$LITE" run --rm testimg head -c 50000000 /dev/zero </dev/null | { sleep 3; wc -c; })
+is "$n" 50000000 "a reader that stalls for 3 s still gets every byte"
+
 done_testing

@@ -42,8 +42,11 @@ else
 	for u in "$T"/units/*; do
 		out=$(cd "$T/units" && SYSTEMD_LOG_LEVEL=warning timeout 60 systemd-analyze verify --man=no "$u" 2>&1)
 		rc=$?
-		# Messages about other units on this host are not ours.
-		mine=$(printf '%s\n' "$out" | grep -F "$(basename "$u")" )
+		# Messages about other units on this host are not ours; systemd
+		# before 254 does not know DelegateSubgroup= and ignores it (the
+		# daemon then keeps its root-level cgroups: docs/ARCHITECTURE.md).
+		mine=$(printf '%s\n' "$out" | grep -F "$(basename "$u")" |
+			grep -v "Unknown key 'DelegateSubgroup'" )
 		if [ $rc = 0 ] && [ -z "$mine" ]; then
 			pass "systemd-analyze verify $(basename "$u")"
 		else

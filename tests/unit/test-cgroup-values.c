@@ -224,6 +224,36 @@ test_ctl_name(void **state)
 	assert_null(cgroup_ctl_name(CGROUP_CTL_MAX));
 }
 
+/* DelegateSubgroup=supervisor: the service cgroup is the leaf's parent. */
+static void
+test_delegated_base(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	assert_int_equal(cgroup_v2_delegated_base("0::/system.slice/containerd-lite.service/supervisor\n", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "system.slice/containerd-lite.service");
+	/* hybrid hosts list v1 lines first */
+	assert_int_equal(cgroup_v2_delegated_base("4:memory:/x\n0::/a.slice/b.service/supervisor\n", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "a.slice/b.service");
+}
+
+/* Anything else keeps the engine's root-level sub-tree. */
+static void
+test_delegated_base_none(void **state)
+{
+	char buf[256], small[8];
+
+	(void)state;
+	/* systemd < 254 leaves the daemon in the service root */
+	assert_int_equal(cgroup_v2_delegated_base("0::/system.slice/containerd-lite.service\n", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(cgroup_v2_delegated_base("0::/user.slice/session-1.scope/supervisor\n", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(cgroup_v2_delegated_base("0::/supervisor\n", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(cgroup_v2_delegated_base("0::/\n", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(cgroup_v2_delegated_base("4:memory:/lite\n", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(cgroup_v2_delegated_base("0::/s.slice/x.service/supervisor\n", small, sizeof(small)), -ENAMETOOLONG);
+}
+
 int
 main(void)
 {
@@ -241,6 +271,8 @@ main(void)
 		cmocka_unit_test(test_dir_small_buffer),
 		cmocka_unit_test(test_dir_invalid),
 		cmocka_unit_test(test_ctl_name),
+		cmocka_unit_test(test_delegated_base),
+		cmocka_unit_test(test_delegated_base_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

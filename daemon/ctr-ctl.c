@@ -1,0 +1,131 @@
+/* Container control beyond run and stop (Docker's create, start, pause,
+ * unpause, update): the container-table side; the requests are in
+ * req-ctl.c.
+ *
+ * A created container (lite create) has its state.json and data dir but no
+ * cgroups and no shim: start does the rest through ctr_create_and_spawn(),
+ * exactly as run does, which is also how an exited container starts again
+ * (its upper dir, and so its writable layer, is kept). */
+#include "ctr.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "fs-util.h"
+#include "log.h"
+
+int
+ctr_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err)
+{
+	int r = cgroup_freeze(&d->cgroups, c->spec.id, pause, err);
+
+	if (r < 0)
+		return r;
+	c->rt.paused = pause;
+	ctr_save(d, c);
+	log_info("%s container %.12s", pause ? "paused" : "unpaused", c->spec.id);
+	return 0;
+}
+
+void
+ctr_thaw_if_paused(struct daemon *d, struct ctr *c)
+{
+	struct lite_err err = { 0 };
+
+	if (c->rt.paused && ctr_pause(d, c, false, &err) < 0)
+		log_warnx("thaw %.12s: %s", c->spec.id, err.msg ? err.msg : "failed");
+	lite_err_clear(&err);
+}
+
+int
+ctr_create_only(struct daemon *d, struct ctr *c, struct lite_err *err)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	r = ctr_dir(d, c, dir, sizeof(dir));
+	if (r == 0)
+		r = mkdir_p(dir, 0700);
+	if (r == 0)
+		r = ctr_save(d, c);
+	if (r < 0)
+		return lite_err_sys(err, -r, "create container %s", c->spec.name);
+	log_info("created container %.12s (%s)", c->spec.id, c->spec.name);
+	return 0;
+}
+
+void
+ctr_prepare_start(struct daemon *d, struct ctr *c)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+
+	ctr_dir(d, c, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/exit.json", dir);
+	(void)unlink(path); /* a shim dying early must not leave the old outcome */
+	free(c->rt.error);
+	c->rt.error = NULL;
+	c->rt.exit_code = 0;
+	c->rt.oom_killed = false;
+	c->rt.paused = false;
+}
+
+void
+ctr_start_failed(struct daemon *d, struct ctr *c, const char *msg)
+{
+	c->rt.status = CTR_EXITED;
+	c->rt.exit_code = 128;
+	c->rt.finished_at = time(NULL);
+	free(c->rt.error);
+	c->rt.error = msg ? strdup(msg) : NULL;
+	(void)cgroup_destroy(&d->cgroups, c->spec.id, NULL);
+	ctr_save(d, c);
+}
+
+int
+ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err)
+{
+	int r = 0;
+
+	if (l->memory_swap_bytes > 0 && (uint64_t)l->memory_swap_bytes < l->memory_bytes)
+		return lite_err_set(err, EINVAL, "invalid --memory-swap: must be at least --memory");
+	if (l->memory_swap_bytes && !l->memory_bytes)
+		return lite_err_set(err, EINVAL, "invalid --memory-swap: requires --memory");
+	/* cgroup_create is idempotent: on an existing cgroup it writes the limits */
+	if (ctr_is_running(c))
+		r = cgroup_create(&d->cgroups, c->spec.id, l, err);
+	if (r < 0)
+		return r;
+	c->spec.limits = *l;
+	ctr_save(d, c);
+	log_info("updated limits of container %.12s", c->spec.id);
+	return 0;
+}
+
+static uint64_t upper_bytes; /* nftw has no user pointer; the loop is single-threaded */
+
+static int
+add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (flag == FTW_F && S_ISREG(st->st_mode))
+		upper_bytes += (uint64_t)st->st_size;
+	return 0;
+}
+
+uint64_t
+ctr_upper_size(struct daemon *d, const struct ctr *c)
+{
+	char dir[PATH_MAX + 8];
+
+	ctr_dir(d, c, dir, PATH_MAX);
+	strcat(dir, "/upper");
+	upper_bytes = 0;
+	(void)nftw(dir, add_size, 16, FTW_PHYS | FTW_MOUNT);
+	return upper_bytes;
+}

@@ -1,0 +1,18 @@
+/* Exit statuses that outlive their owner: containers removed by --rm and
+ * finished execs. A client on a raw (TTY) stream learns the exit code by
+ * asking after the stream ends, when the container may already be gone. */
+#pragma once
+
+#include <stdbool.h>
+
+struct finished {
+	char id[72];
+	int exit_code;
+	bool oom_killed;
+	char error[256];
+};
+
+/* Remember id's exit; the oldest of FINISHED_MAX entries is forgotten. */
+void finished_record(const char *id, int exit_code, bool oom_killed, const char *error);
+/* NULL when id (a full id) is not remembered. */
+const struct finished *finished_lookup(const char *id);

@@ -1,0 +1,104 @@
+/* lite cp in lite-image: a path of a container as a tar (cp-out), or a
+ * tar unpacked at a path of a container (cp-in).
+ *
+ * Safety: a running container is reached through its init's root,
+ * /proc/PID/root opened once as a dirfd; every path below it is resolved
+ * with openat2(RESOLVE_IN_ROOT) (cp-tar.c), so an absolute symlink or ".."
+ * inside the container resolves inside it, never on the host. A stopped
+ * container is read through a read-only overlay of its upper dir and
+ * layers, mounted in a mount namespace private to this process (as
+ * export); writing into a stopped container is refused: its upper dir
+ * alone does not show which parents exist or where symlinks in the layers
+ * lead. */
+#include "image-commit.h"
+#include "image-internal.h"
+#include "image-store.h"
+
+#include "cleanup.h"
+#include "cp-path.h"
+#include "cp-tar.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+static int
+open_proc_root(int pid, struct lite_err *err)
+{
+	char p[64];
+	int fd;
+
+	snprintf(p, sizeof(p), "/proc/%d/root", pid);
+	fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return lite_err_sys(err, errno, "the container's root (is it still running?)");
+	return fd;
+}
+
+int
+image_cp_out(const char *data_root, const char *ctr_id, int pid, const char *path, const char *out_path,
+	     json_t **ret, struct lite_err *err)
+{
+	char mnt[PATH_MAX] = "", base[256];
+	_cleanup_close_ int root = -1, out = -1;
+	bool is_dir = false;
+	int r;
+
+	if (cp_path_base(path, base, sizeof(base)) < 0)
+		return lite_err_set(err, ENAMETOOLONG, "cp: path too long");
+	root = pid > 0 ? open_proc_root(pid, err) : ctr_mount_readonly(data_root, ctr_id, mnt, sizeof(mnt), err);
+	if (root < 0)
+		return lite_err_wrap(err, "cp");
+	out = open(out_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (out < 0)
+		r = lite_err_sys(err, errno, "open the output file");
+	else
+		r = cp_tar_write(root, path, RESOLVE_IN_ROOT, base, out, &is_dir, err);
+	if (mnt[0]) {
+		close(TAKE_FD(root));
+		ctr_umount_readonly(mnt);
+	}
+	if (r < 0)
+		return lite_err_wrap(err, "cp: in container %.12s", ctr_id);
+	*ret = json_pack("{s:b,s:s}", "dir", is_dir, "name", base);
+	return 0;
+}
+
+int
+image_cp_in(const char *data_root, const char *ctr_id, int pid, const char *dest, const char *name, bool is_dir,
+	    bool contents, const char *in_path, struct lite_err *err)
+{
+	_cleanup_close_ int root = -1, in = -1;
+	enum cp_dest_kind kind;
+	char target[PATH_MAX];
+	const char *msg;
+	int r;
+
+	(void)data_root;
+	if (pid <= 0)
+		return lite_err_set(err, EROFS, "cp: container %.12s is not running: copying into a stopped container "
+						"is not supported (start it first)", ctr_id);
+	root = open_proc_root(pid, err);
+	if (root < 0)
+		return lite_err_wrap(err, "cp");
+	r = cp_tar_dest_kind(root, dest, RESOLVE_IN_ROOT, &kind, err);
+	if (r < 0)
+		return lite_err_wrap(err, "cp: in container %.12s", ctr_id);
+	if (!*name && kind != CP_DEST_DIR)
+		return lite_err_set(err, ENOTDIR, "cp: '%s': destination must be a directory for an archive", dest);
+	r = cp_path_target(is_dir, contents, name, dest, kind, target, sizeof(target), &msg);
+	if (r < 0)
+		return lite_err_set(err, -r, "cp: '%s': %s", dest, msg ? msg : strerror(-r));
+	in = open(in_path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return lite_err_sys(err, errno, "cp: open the upload");
+	r = cp_tar_extract(root, in, NULL, 0, name, target, true, err);
+	return r < 0 ? lite_err_wrap(err, "cp: in container %.12s", ctr_id) : 0;
+}

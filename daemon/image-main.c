@@ -1,0 +1,148 @@
+/* lite-image: the image store's heavy and locking operations, each in a
+ * process of its own, run by containerd-lite (see req-image-job.c). The
+ * daemon never parses archives, never waits on the store lock and never
+ * links libarchive.
+ *
+ * Usage: lite-image DATA_ROOT OP ARGS...
+ *   load FILE                      save OUT FORMAT REF...
+ *   rmi 0|1(force) REF...          tag SOURCE TARGET
+ *   prune 0|1(all)                 df
+ *   commit CTR_ID REF CHANGES_JSON COMMENT
+ *   export CTR_ID OUT
+ *   cp-out CTR_ID PID PATH OUT       cp-in CTR_ID PID DEST NAME 0|1(dir)
+ *                                    0|1(contents) SPOOL   (PID 0: stopped)
+ *   pull REF 0|1(insecure) AUTH_FILE|-   (the file holds USER:PASSWORD; it
+ *                                        is read and removed)
+ * Prints one line: "ok JSON" or "err ERRNO MESSAGE"; pull prints
+ * "progress JSON" lines before it. */
+#include "image-commit.h"
+#include "image-load.h"
+#include "image-pull.h"
+#include "image-refs.h"
+#include "image-save.h"
+#include "image-store.h"
+
+#include "log.h"
+#include "strv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+op_commit(const char *root, char **a, json_t **ret, struct lite_err *err)
+{
+	json_auto_t *ch = json_loads(a[2], 0, NULL);
+	char **changes = json_is_array(ch) ? strv_from_json(ch) : NULL;
+	char *id = NULL;
+	int r;
+
+	if (json_array_size(ch) > 0 && !changes)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	r = image_commit(root, a[0], a[1], changes, a[3], &id, err);
+	strv_free(changes);
+	if (r == 0)
+		*ret = json_pack("{s:s}", "id", id);
+	free(id);
+	return r;
+}
+
+/* Credentials come in a file (0600, made by the daemon), never in argv. */
+static int
+op_pull(const char *root, char **a, json_t **ret, struct lite_err *err)
+{
+	char user[1024] = "";
+	ssize_t n = 0;
+	int fd, r;
+
+	if (strcmp(a[2], "-")) {
+		fd = open(a[2], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			return lite_err_sys(err, errno, "pull: read credentials");
+		n = read(fd, user, sizeof(user) - 1);
+		close(fd);
+		unlink(a[2]);
+		if (n < 0)
+			return lite_err_sys(err, errno, "pull: read credentials");
+		user[n] = '\0';
+	}
+	r = image_pull(root, a[0], !strcmp(a[1], "1"), n > 0 ? user : NULL, stdout, ret, err);
+	explicit_bzero(user, sizeof(user));
+	return r;
+}
+
+static int
+run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct lite_err *err)
+{
+	int r;
+
+	if (!strcmp(op, "load") && n == 1)
+		return image_load_archive(root, a[0], ret, err);
+	if (!strcmp(op, "save") && n >= 3) {
+		r = image_save(root, a + 2, a[1], a[0], err);
+		*ret = json_object();
+		return r;
+	}
+	if (!strcmp(op, "rmi") && n >= 2)
+		return image_rmi(root, a + 1, !strcmp(a[0], "1"), ret, err);
+	if (!strcmp(op, "tag") && n == 2) {
+		r = image_tag(root, a[0], a[1], err);
+		*ret = json_object();
+		return r;
+	}
+	if (!strcmp(op, "prune") && n == 1)
+		return image_prune(root, !strcmp(a[0], "1"), ret, err);
+	if (!strcmp(op, "df") && n == 0)
+		return image_system_df(root, ret, err);
+	if (!strcmp(op, "commit") && n == 4)
+		return op_commit(root, a, ret, err);
+	if (!strcmp(op, "export") && n == 2) {
+		r = image_export(root, a[0], a[1], err);
+		*ret = json_object();
+		return r;
+	}
+	if (!strcmp(op, "pull") && n == 3)
+		return op_pull(root, a, ret, err);
+	if (!strcmp(op, "diff") && n == 1)
+		return image_diff(root, a[0], ret, err);
+	if (!strcmp(op, "cp-out") && n == 4)
+		return image_cp_out(root, a[0], atoi(a[1]), a[2], a[3], ret, err);
+	if (!strcmp(op, "cp-in") && n == 7) {
+		r = image_cp_in(root, a[0], atoi(a[1]), a[2], a[3], !strcmp(a[4], "1"), !strcmp(a[5], "1"), a[6], err);
+		*ret = json_object();
+		return r;
+	}
+	return lite_err_set(err, EINVAL, "lite-image: unknown operation or wrong arguments: %s", op);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lite_err err = { 0 };
+	json_t *out = NULL;
+	char *s;
+	int r;
+
+	log_init("lite-image", LOG_LVL_WARN);
+	if (argc < 3) {
+		fprintf(stderr, "usage: lite-image DATA_ROOT OP ARGS... (run by containerd-lite)\n");
+		return 2;
+	}
+	r = run_op(argv[1], argv[2], argc - 3, argv + 3, &out, &err);
+	if (r < 0) {
+		for (char *p = err.msg; p && *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		printf("err %d %s\n", -r, err.msg ? err.msg : "failed");
+	} else {
+		s = out ? json_dumps(out, JSON_COMPACT) : NULL;
+		printf("ok %s\n", s ? s : "{}");
+		free(s);
+	}
+	json_decref(out);
+	lite_err_clear(&err);
+	return r < 0 ? 1 : 0;
+}

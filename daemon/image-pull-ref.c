@@ -1,0 +1,207 @@
+/* The pure parts of lite pull: image references with Docker's defaults
+ * (docker.io, library/, :latest) and WWW-Authenticate challenges. No I/O. */
+#include "image-pull.h"
+#include "image-internal.h"
+
+#include "str-util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Docker's rule: the first component names a registry if it has a '.' or a
+ * ':' or is "localhost"; otherwise the image is on Docker Hub. */
+static bool
+is_registry(const char *comp, size_t len)
+{
+	return memchr(comp, '.', len) || memchr(comp, ':', len) || (len == 9 && !memcmp(comp, "localhost", 9));
+}
+
+static bool
+repo_is_valid(const char *s)
+{
+	if (!*s || !isalnum((unsigned char)*s) || s[strlen(s) - 1] == '/' || strstr(s, "//"))
+		return false;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || strchr("._-/", *s)))
+			return false;
+	return true;
+}
+
+static bool
+tag_is_valid(const char *s)
+{
+	if (!*s || strlen(s) > 128 || !(isalnum((unsigned char)*s) || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || strchr("._-", *s)))
+			return false;
+	return true;
+}
+
+/* registry[/...] and "repo[:tag]" of name (no digest). */
+static int
+split_name(const char *name, struct pull_ref *r, struct lite_err *err)
+{
+	const char *slash = strchr(name, '/'), *rest = name, *colon;
+	size_t n;
+
+	if (slash && is_registry(name, (size_t)(slash - name))) {
+		n = (size_t)(slash - name);
+		if (n >= sizeof(r->registry))
+			return lite_err_set(err, EINVAL, "invalid reference: registry name too long");
+		memcpy(r->registry, name, n);
+		r->registry[n] = '\0';
+		rest = slash + 1;
+	} else {
+		snprintf(r->registry, sizeof(r->registry), "%s", PULL_DOCKER_HUB);
+	}
+	if (!strcmp(r->registry, "index.docker.io") || !strcmp(r->registry, PULL_DOCKER_HUB_API))
+		snprintf(r->registry, sizeof(r->registry), "%s", PULL_DOCKER_HUB);
+	colon = strrchr(rest, ':');
+	n = colon ? (size_t)(colon - rest) : strlen(rest);
+	if (colon && !colon[1])
+		return lite_err_set(err, EINVAL, "invalid reference: empty tag");
+	if (colon && snprintf(r->tag, sizeof(r->tag), "%s", colon + 1) >= (int)sizeof(r->tag))
+		return lite_err_set(err, EINVAL, "invalid reference: tag too long");
+	if (!strcmp(r->registry, PULL_DOCKER_HUB) && !memchr(rest, '/', n))
+		snprintf(r->repo, sizeof(r->repo), "library/%.*s", (int)n, rest);
+	else if (n < sizeof(r->repo))
+		snprintf(r->repo, sizeof(r->repo), "%.*s", (int)n, rest);
+	else
+		return lite_err_set(err, EINVAL, "invalid reference: repository name too long");
+	return 0;
+}
+
+int
+image_pull_ref_parse(const char *ref, struct pull_ref *ret, struct lite_err *err)
+{
+	struct pull_ref r = { 0 };
+	char name[512];
+	const char *at = strchr(ref ? ref : "", '@'), *shown;
+	char hex[65];
+	int e;
+
+	if (!ref || !*ref || strlen(ref) >= sizeof(name))
+		return lite_err_set(err, EINVAL, "invalid reference: empty or too long");
+	snprintf(name, sizeof(name), "%.*s", (int)(at ? at - ref : (long)strlen(ref)), ref);
+	if (at && (image_digest_parse(at + 1, hex) < 0))
+		return lite_err_set(err, EINVAL, "invalid reference '%.200s': the digest must be sha256:<64 hex digits>", ref);
+	if (at)
+		snprintf(r.digest, sizeof(r.digest), "sha256:%s", hex);
+	e = split_name(name, &r, err);
+	if (e < 0)
+		return e;
+	if (!repo_is_valid(r.repo) || (r.tag[0] && !tag_is_valid(r.tag)))
+		return lite_err_set(err, EINVAL, "invalid reference '%.200s': use [REGISTRY/]REPO[:TAG][@sha256:DIGEST] "
+				    "(lowercase)", ref);
+	if (!r.tag[0] && !r.digest[0])
+		snprintf(r.tag, sizeof(r.tag), "latest");
+	if (r.tag[0]) {
+		shown = r.repo;
+		if (!strcmp(r.registry, PULL_DOCKER_HUB) && str_has_prefix(shown, "library/"))
+			shown += strlen("library/");
+		if (strcmp(r.registry, PULL_DOCKER_HUB))
+			snprintf(r.local, sizeof(r.local), "%s/%s:%s", r.registry, r.repo, r.tag);
+		else
+			snprintf(r.local, sizeof(r.local), "%s:%s", shown, r.tag);
+		if (!image_ref_is_valid(r.local))
+			return lite_err_set(err, EINVAL, "invalid reference '%.200s'", ref);
+	}
+	*ret = r;
+	return 0;
+}
+
+const char *
+image_pull_ref_api_host(const struct pull_ref *ref)
+{
+	return strcmp(ref->registry, PULL_DOCKER_HUB) ? ref->registry : PULL_DOCKER_HUB_API;
+}
+
+bool
+image_pull_ref_is_local(const struct pull_ref *ref)
+{
+	static const char *const local[] = { "localhost", "127.0.0.1", "[::1]" };
+	size_t n;
+
+	for (size_t i = 0; i < 3; i++) {
+		n = strlen(local[i]);
+		if (!strncmp(ref->registry, local[i], n) && (ref->registry[n] == '\0' || ref->registry[n] == ':'))
+			return true;
+	}
+	return false;
+}
+
+/* One auth-param value (a token or a quoted string) into out; returns the
+ * position after it. */
+static const char *
+param_value(const char *p, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (*p == '"') {
+		for (p++; *p && *p != '"'; p++) {
+			if (*p == '\\' && p[1])
+				p++;
+			if (n + 1 < len)
+				out[n++] = *p;
+		}
+		if (*p == '"')
+			p++;
+	} else {
+		for (; *p && *p != ',' && !isspace((unsigned char)*p); p++)
+			if (n + 1 < len)
+				out[n++] = *p;
+	}
+	out[n] = '\0';
+	return p;
+}
+
+int
+image_pull_challenge_parse(const char *v, struct pull_challenge *ret)
+{
+	struct pull_challenge c = { 0 };
+	size_t n = 0;
+
+	while (v && isspace((unsigned char)*v))
+		v++;
+	while (v && *v && !isspace((unsigned char)*v) && n + 1 < sizeof(c.scheme))
+		c.scheme[n++] = *v++;
+	if (strcasecmp(c.scheme, "Basic") && strcasecmp(c.scheme, "Bearer"))
+		return -EINVAL;
+	while (*v) {
+		char key[32], val[512];
+		size_t k = 0;
+
+		while (*v == ',' || isspace((unsigned char)*v))
+			v++;
+		while (*v && *v != '=' && *v != ',' && !isspace((unsigned char)*v))
+			if (k + 1 < sizeof(key))
+				key[k++] = *v++;
+			else
+				v++;
+		key[k] = '\0';
+		while (isspace((unsigned char)*v))
+			v++;
+		if (*v != '=') {
+			if (k > 0 && *v)
+				break; /* a second challenge starts */
+			continue;
+		}
+		v++;
+		while (isspace((unsigned char)*v))
+			v++;
+		v = param_value(v, val, sizeof(val));
+		if (!strcasecmp(key, "realm"))
+			snprintf(c.realm, sizeof(c.realm), "%s", val);
+		else if (!strcasecmp(key, "service"))
+			snprintf(c.service, sizeof(c.service), "%s", val);
+		else if (!strcasecmp(key, "scope"))
+			snprintf(c.scope, sizeof(c.scope), "%s", val);
+		else if (!strcasecmp(key, "error"))
+			snprintf(c.error, sizeof(c.error), "%s", val);
+	}
+	*ret = c;
+	return 0;
+}

@@ -1,0 +1,256 @@
+/* The last steps before a container process runs its command, shared by
+ * init (rootfs.c) and exec'd processes (shim-exec.c): user, capabilities,
+ * terminal, execve; and lite's own tiny init for --init.
+ *
+ * Safety invariants: runs inside the container's namespaces, after the
+ * container's root is in place; it only lowers privileges, and reports
+ * every failure over error_fd before _exit. */
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "fs-util.h"
+#include "passwd.h"
+#include "strv.h"
+
+extern char **environ;
+
+void
+proc_die(int error_fd, int err, int exit_code, const char *fmt, ...)
+{
+	struct spawn_error e = { .err = err, .exit_code = exit_code };
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	n = strlen(e.msg);
+	if (err && n + 3 < sizeof(e.msg))
+		snprintf(e.msg + n, sizeof(e.msg) - n, ": %s", strerror(err));
+	if (error_fd >= 0)
+		(void)!write(error_fd, &e, sizeof(e));
+	else /* lite-init: no pipe back to the shim, only the container's stderr */
+		dprintf(2, "lite-init: %s\n", e.msg);
+	_exit(exit_code);
+}
+
+void
+proc_close_fds_except(const int *keep, size_t n)
+{
+	unsigned int from = 3;
+
+	/* keep is short; close the gaps between its members, in order */
+	for (;;) {
+		int next = -1;
+
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= (int)from && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0) {
+			syscall(SYS_close_range, from, ~0U, 0);
+			return;
+		}
+		if ((unsigned int)next > from)
+			syscall(SYS_close_range, from, (unsigned int)next - 1, 0);
+		from = (unsigned int)next + 1;
+	}
+}
+
+void
+proc_drop_capabilities(int error_fd)
+{
+	static const int keep[] = {
+		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD,
+		CAP_NET_RAW, CAP_SETGID, CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP,
+		CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
+	};
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	for (int cap = 0; cap <= 63; cap++) {
+		bool kept = false;
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			kept = kept || keep[i] == cap;
+		/* EINVAL: beyond the kernel's last capability */
+		if (!kept && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			proc_die(error_fd, errno, 125, "drop capability %d", cap);
+		if (kept) {
+			data[cap / 32].effective |= 1U << (cap % 32);
+			data[cap / 32].permitted |= 1U << (cap % 32);
+			data[cap / 32].inheritable |= 1U << (cap % 32);
+		}
+	}
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		proc_die(error_fd, errno, 125, "set capabilities");
+}
+
+void
+proc_resolve_user(const char *user, struct proc_user *ret, int error_fd)
+{
+	char name[256], group[256], *passwd = NULL, *groups = NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!user || !*user)
+		return;
+	ret->set = true;
+	if (user_spec_split(user, name, sizeof(name), group, sizeof(group)) < 0)
+		proc_die(error_fd, 0, 125, "invalid user \"%s\": expected USER[:GROUP]", user);
+	(void)read_file("/etc/passwd", &passwd, NULL);
+	(void)read_file("/etc/group", &groups, NULL);
+	if (passwd_lookup(passwd ? passwd : "", name, &ret->uid, &ret->gid) < 0)
+		proc_die(error_fd, 0, 125, "unable to find user %s: no matching entries in passwd file", name);
+	if (group[0] && group_lookup(groups, group, &ret->gid) < 0)
+		proc_die(error_fd, 0, 125, "unable to find group %s: no matching entries in group file", group);
+	ret->n_groups = group_members(groups, name, ret->groups, sizeof(ret->groups) / sizeof(ret->groups[0]));
+	free(passwd);
+	free(groups);
+}
+
+void
+proc_apply_user(const struct proc_user *u, int error_fd)
+{
+	if (!u->set)
+		return;
+	if (setgroups(u->n_groups, u->groups) < 0 || setgid(u->gid) < 0 || setuid(u->uid) < 0)
+		proc_die(error_fd, errno, 125, "switch to user %u:%u", (unsigned)u->uid, (unsigned)u->gid);
+}
+
+void
+proc_set_user(const char *user, int error_fd)
+{
+	struct proc_user u;
+
+	proc_resolve_user(user, &u, error_fd);
+	proc_apply_user(&u, error_fd);
+}
+
+void
+proc_take_tty(int slave_fd, int error_fd)
+{
+	if (setsid() < 0 && errno != EPERM)
+		proc_die(error_fd, errno, 125, "new session");
+	if (ioctl(slave_fd, TIOCSCTTY, 0) < 0)
+		proc_die(error_fd, errno, 125, "set controlling terminal");
+	if (dup2(slave_fd, 0) < 0 || dup2(slave_fd, 1) < 0 || dup2(slave_fd, 2) < 0)
+		proc_die(error_fd, errno, 125, "terminal as stdio");
+	if (slave_fd > 2)
+		close(slave_fd);
+}
+
+int
+pty_open(const char *root, unsigned short rows, unsigned short cols, int *ret_slave, int *ret_index)
+{
+	struct winsize ws = { .ws_row = rows ? rows : 24, .ws_col = cols ? cols : 80 };
+	char path[256];
+	int master, slave, unlock = 0;
+
+	snprintf(path, sizeof(path), "%s/dev/pts/ptmx", strcmp(root, "/") ? root : "");
+	master = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return -errno;
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, ret_index) < 0 ||
+	    ioctl(master, TIOCSWINSZ, &ws) < 0)
+		goto fail;
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		goto fail;
+	*ret_slave = slave;
+	return master;
+fail:
+	slave = -errno;
+	close(master);
+	return slave;
+}
+
+void
+proc_exec(char **cmd, char **env, int error_fd)
+{
+	environ = env;
+	execvp(cmd[0], cmd);
+	if (errno == ENOENT)
+		proc_die(error_fd, 0, 127, "exec: \"%s\": executable file not found in $PATH", cmd[0]);
+	if (errno == EACCES || errno == EPERM || errno == ENOEXEC || errno == EISDIR)
+		proc_die(error_fd, 0, 126, "exec: \"%s\": permission denied", cmd[0]);
+	proc_die(error_fd, errno, 126, "exec \"%s\"", cmd[0]);
+}
+
+static volatile sig_atomic_t init_child = 0;
+
+static void
+forward_signal(int sig)
+{
+	if (init_child > 0)
+		kill(init_child, sig);
+}
+
+void
+proc_exec_init(int self_fd, char **cmd, char **env, int error_fd)
+{
+	size_t n = strv_length(cmd);
+	char **argv = calloc(n + 2, sizeof(char *));
+
+	if (!argv)
+		proc_die(error_fd, ENOMEM, 125, "--init");
+	argv[0] = "lite-init";
+	memcpy(argv + 1, cmd, n * sizeof(char *));
+	syscall(SYS_execveat, self_fd, "", argv, env, AT_EMPTY_PATH);
+	proc_die(error_fd, errno, 125, "--init: execute lite-init");
+}
+
+void
+proc_run_init(char **cmd, char **env, int error_fd)
+{
+	static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
+					 SIGWINCH, SIGCONT, SIGALRM };
+	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+	int status = 0;
+	pid_t pid, child;
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	proc_close_fds_except(&error_fd, error_fd >= 0); /* PID 1 lives long: hold nothing extra */
+	child = fork();
+	if (child < 0)
+		proc_die(error_fd, errno, 125, "--init: fork");
+	if (child == 0) {
+		for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+			signal(forwarded[i], SIG_DFL);
+		/* the command gets the terminal's foreground; init stays out of the way */
+		if (isatty(0)) {
+			signal(SIGTTOU, SIG_IGN); /* we are not yet the foreground */
+			(void)setpgid(0, 0);
+			(void)tcsetpgrp(0, getpid());
+			signal(SIGTTOU, SIG_DFL);
+		}
+		proc_exec(cmd, env, error_fd);
+	}
+	init_child = child;
+	if (error_fd >= 0)
+		close(error_fd);
+	/* reap everything; the command's status is ours */
+	while ((pid = waitpid(-1, &status, 0)) != child || (!WIFEXITED(status) && !WIFSIGNALED(status)))
+		if (pid < 0 && errno == ECHILD)
+			break;
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		kill(getpid(), WTERMSIG(status)); /* pid 1 ignores this; fall back below */
+		_exit(128 + WTERMSIG(status));
+	}
+	_exit(WEXITSTATUS(status));
+}

@@ -1,0 +1,103 @@
+/* lite cp: cp_from streams a container path as a tar after the reply;
+ * cp_to spools the tar the client streams after the request, then unpacks
+ * it. Both run in lite-image (image-cp.c), off the loop; the daemon only
+ * picks the container and passes its init's pid (0: not running). */
+#include "req.h"
+#include "req-image-job.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctr.h"
+#include "daemon.h"
+#include "strv.h"
+
+static char **
+cp_argv(const char *const *v, size_t n)
+{
+	char **a = calloc(n + 1, sizeof(char *));
+
+	for (size_t i = 0; a && i < n; i++) {
+		if (!(a[i] = strdup(v[i]))) {
+			strv_free(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static bool
+cp_path_ok(struct peer *p, const char *path)
+{
+	if (*path && strlen(path) < 4096 && !strchr(path, '\n'))
+		return true;
+	peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "cp: invalid path");
+	return false;
+}
+
+static int
+cp_pid(const struct ctr *c)
+{
+	return ctr_is_running(c) && c->rt.init_pid > 0 ? (int)c->rt.init_pid : 0;
+}
+
+void
+req_cp_from(struct peer *p, json_t *params)
+{
+	const char *path = proto_get_str(params, "path", "");
+	struct ctr *c;
+	struct image_job *j;
+	char pid[16];
+	int fd;
+
+	if (!cp_path_ok(p, path) || !(c = req_target(p, params)))
+		return;
+	if (!(j = image_job_new(p, "cp"))) {
+		peer_reply_err(p, ENOMEM, "out of memory");
+		return;
+	}
+	snprintf(j->out, sizeof(j->out), "%s/tmp/job-out-XXXXXX", p->d->cfg.data_root);
+	fd = mkostemp(j->out, O_CLOEXEC);
+	if (fd < 0) {
+		j->out[0] = '\0';
+		peer_reply_err(p, errno, "cp: cannot create the output file");
+		image_job_free(j);
+		return;
+	}
+	close(fd);
+	snprintf(pid, sizeof(pid), "%d", cp_pid(c));
+	j->done = image_job_send_file;
+	image_job_start(j, cp_argv((const char *[]){ "cp-out", c->spec.id, pid, path, j->out }, 5));
+}
+
+void
+req_cp_to(struct peer *p, json_t *params)
+{
+	const char *path = proto_get_str(params, "path", "");
+	const char *name = proto_get_str(params, "name", "");
+	struct ctr *c = NULL;
+	struct image_job *j = NULL;
+	char pid[16];
+
+	if (strchr(name, '/') || strchr(name, '\n') || strlen(name) > 255)
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "cp: invalid name");
+	else if (cp_path_ok(p, path) && (c = req_target(p, params)) && !cp_pid(c))
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
+				 "cp: container %s is not running: copying into a stopped container is not supported "
+				 "(start it first)", c->spec.name);
+	else if (c && !(j = image_job_new(p, "cp")))
+		peer_reply_err(p, ENOMEM, "out of memory");
+	if (!j) {
+		peer_close_after_flush(p); /* the tar that follows is no request */
+		return;
+	}
+	snprintf(pid, sizeof(pid), "%d", cp_pid(c));
+	image_job_upload(j, cp_argv((const char *[]){ "cp-in", c->spec.id, pid, path, name,
+						       proto_get_bool(params, "dir", false) ? "1" : "0",
+						       proto_get_bool(params, "contents", false) ? "1" : "0", "@SPOOL" },
+				    8));
+}

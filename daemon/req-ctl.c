@@ -1,0 +1,211 @@
+/* create, start, rename, pause, unpause and update: Docker's container
+ * control verbs beyond run/stop/kill/rm (issue 6). The container-table side
+ * is ctr-ctl.c; create and start share run's spec and start-up (req-run.c). */
+#include "req.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctr.h"
+#include "daemon.h"
+#include "log.h"
+#include "req-image-job.h"
+#include "str-util.h"
+
+#define MIN_MEMORY (6ULL << 20)
+
+/* "container NAME WHAT" as a conflict error. */
+static void
+conflict(struct peer *p, const char *name, const char *what)
+{
+	peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s %s", name, what);
+}
+
+void
+req_create(struct peer *p, json_t *params)
+{
+	struct lite_err err = { 0 };
+	struct ctr *c = ctr_new();
+	int r;
+
+	if (!c) {
+		peer_reply_err(p, -ENOMEM, NULL);
+		return;
+	}
+	r = req_run_build_spec(p->d, params, p->cred.uid, c, &err);
+	if (r < 0) {
+		peer_reply_err(p, r, err.msg);
+		ctr_free(c);
+	} else {
+		TAILQ_INSERT_TAIL(&p->d->ctrs, c, entry);
+		r = ctr_create_only(p->d, c, &err);
+		if (r < 0) {
+			peer_reply_err(p, r, err.msg);
+			ctr_remove(p->d, c);
+		} else {
+			peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
+		}
+	}
+	lite_err_clear(&err);
+}
+
+void
+req_start(struct peer *p, json_t *params)
+{
+	struct lite_err err = { 0 };
+	struct ctr *c = req_target(p, params);
+	int r;
+
+	if (!c)
+		return;
+	if (c->start_ev) {
+		conflict(p, c->spec.name, "is starting");
+		return;
+	}
+	if (ctr_is_running(c)) {
+		if (c->rt.paused)
+			conflict(p, c->spec.name, "is paused: unpause it instead");
+		else
+			peer_reply(p, json_pack("{s:s, s:s, s:b}", "id", c->spec.id, "name", c->spec.name,
+						"was_running", 1));
+		return;
+	}
+	ctr_prepare_start(p->d, c);
+	r = req_run_start(p, c, proto_get_bool(params, "attach", false), proto_get_bool(params, "pass_fd", false),
+			  &err);
+	if (r < 0) {
+		peer_reply_err(p, r, err.msg);
+		ctr_start_failed(p->d, c, err.msg);
+	}
+	lite_err_clear(&err);
+}
+
+void
+req_rename(struct peer *p, json_t *params)
+{
+	const char *name = proto_get_str(params, "name", "");
+	struct ctr *c = req_target(p, params), *other;
+
+	if (!c)
+		return;
+	if (!name_is_valid(name)) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID,
+				 "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
+		return;
+	}
+	other = ctr_by_name(p->d, name);
+	if (other && other != c) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
+				 "the container name \"%s\" is already in use by container %.12s", name, other->spec.id);
+		return;
+	}
+	log_info("renamed container %.12s: %s -> %s", c->spec.id, c->spec.name, name);
+	snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
+	ctr_save(p->d, c);
+	peer_reply(p, json_object());
+}
+
+static void
+pause_or_unpause(struct peer *p, json_t *params, bool pause)
+{
+	struct lite_err err = { 0 };
+	struct ctr *c = req_target(p, params);
+	int r;
+
+	if (!c)
+		return;
+	if (!ctr_is_running(c)) {
+		conflict(p, c->spec.name, "is not running");
+		return;
+	}
+	if (c->rt.paused == pause) {
+		conflict(p, c->spec.name, pause ? "is already paused" : "is not paused");
+		return;
+	}
+	r = ctr_pause(p->d, c, pause, &err);
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	else
+		peer_reply(p, json_object());
+	lite_err_clear(&err);
+}
+
+void
+req_pause(struct peer *p, json_t *params)
+{
+	pause_or_unpause(p, params, true);
+}
+
+void
+req_unpause(struct peer *p, json_t *params)
+{
+	pause_or_unpause(p, params, false);
+}
+
+/* params over the current limits; a one-line error naming the flag. */
+static int
+merge_limits(json_t *params, struct cgroup_limits *l, struct lite_err *err)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int r;
+
+	r = proto_get_size(params, "memory", &l->memory_bytes);
+	if ((r < 0 && r != -ENOENT) || (r == 0 && l->memory_bytes < MIN_MEMORY))
+		return lite_err_set(err, EINVAL, "invalid --memory: expected a size of at least 6MB");
+	l->memory_swap_bytes = proto_get_int(params, "memory_swap", l->memory_swap_bytes);
+	if (l->memory_swap_bytes < -1)
+		return lite_err_set(err, EINVAL, "invalid --memory-swap: expected a size or -1");
+	r = proto_get_cpus(params, "cpus", &l->millicpus);
+	if ((r < 0 && r != -ENOENT) || (r == 0 && (l->millicpus < 10 || l->millicpus > (uint64_t)ncpu * 1000)))
+		return lite_err_set(err, EINVAL, "invalid --cpus: expected 0.01 to %ld", ncpu);
+	if (json_object_get(params, "cpu_shares")) {
+		long long s = proto_get_int(params, "cpu_shares", 0);
+		if (s < 2 || s > 262144)
+			return lite_err_set(err, EINVAL, "invalid --cpu-shares: expected 2 to 262144");
+		l->cpu_shares = (uint64_t)s;
+	}
+	l->pids_limit = proto_get_int(params, "pids_limit", l->pids_limit);
+	if (l->pids_limit < -1 || l->pids_limit == 0)
+		return lite_err_set(err, EINVAL, "invalid --pids-limit: expected a positive number or -1");
+	return 0;
+}
+
+void
+req_update(struct peer *p, json_t *params)
+{
+	struct lite_err err = { 0 };
+	struct ctr *c = req_target(p, params);
+	struct cgroup_limits l;
+	int r;
+
+	if (!c)
+		return;
+	l = c->spec.limits;
+	r = merge_limits(params, &l, &err);
+	if (r == 0)
+		r = ctr_update_limits(p->d, c, &l, &err);
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	else
+		peer_reply(p, json_object());
+	lite_err_clear(&err);
+}
+
+/* diff: lite-image reads the upper dir off the loop and replies. */
+void
+req_diff(struct peer *p, json_t *params)
+{
+	struct ctr *c = req_target(p, params);
+	struct image_job *j;
+	char **argv;
+
+	if (!c || !(j = image_job_new(p, "diff")))
+		return c ? peer_reply_err(p, -ENOMEM, NULL) : (void)0;
+	argv = calloc(3, sizeof(char *));
+	if (argv && (argv[0] = strdup("diff")))
+		argv[1] = strdup(c->spec.id);
+	image_job_start(j, argv);
+}

@@ -1,0 +1,167 @@
+/* attach, exec, resize and exec_inspect: the requests that reach into a
+ * running container through its shim's socket. */
+#include "req.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctr.h"
+#include "daemon.h"
+#include "finished.h"
+#include "log.h"
+#include "str-util.h"
+#include "strv.h"
+
+/* A running container of the caller's, or NULL after replying. */
+static struct ctr *
+running_target(struct peer *p, json_t *params)
+{
+	struct lite_err err = { 0 };
+	struct ctr *c = NULL;
+	int r = ctr_lookup(p->d, proto_get_str(params, "id", ""), p->cred.uid, &c, &err);
+
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	else if (!ctr_is_running(c))
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s is not running", c->spec.name);
+	lite_err_clear(&err);
+	return r < 0 || !ctr_is_running(c) ? NULL : c;
+}
+
+void
+req_attach(struct peer *p, json_t *params)
+{
+	bool want_stdin = proto_get_bool(params, "stdin", false);
+	struct ctr *c = running_target(p, params);
+	int fd;
+
+	if (!c)
+		return;
+	fd = ctr_shim_connect(p->d, c, want_stdin ? "attach stdin replay\n" : "attach replay\n");
+	if (fd < 0) {
+		peer_reply_err(p, fd, "connect to the container's shim");
+		return;
+	}
+	p->on_proxy_end = ctr_stream_end;
+	if (peer_reply_stream(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name,
+					   "tty", c->spec.tty, "stream", 1),
+			      fd, proto_get_bool(params, "pass_fd", false), c->spec.tty, c->spec.id, NULL))
+		ctr_add_waiter(c, WAITER_CLOSE, p);
+}
+
+static int
+check_exec_params(json_t *params, char *errbuf, size_t len)
+{
+	json_t *env = json_object_get(params, "env"), *e;
+	long long rows = proto_get_int(params, "rows", 0), cols = proto_get_int(params, "cols", 0);
+	size_t i;
+
+	if (json_array_size(json_object_get(params, "cmd")) == 0)
+		return snprintf(errbuf, len, "exec needs a command"), -EINVAL;
+	json_array_foreach(env, i, e)
+		if (!env_is_valid(json_string_value(e)))
+			return snprintf(errbuf, len, "invalid -e \"%s\": expected KEY=VALUE", json_string_value(e)), -EINVAL;
+	if (rows < 0 || rows > 65535 || cols < 0 || cols > 65535)
+		return snprintf(errbuf, len, "invalid terminal size"), -EINVAL;
+	return 0;
+}
+
+/* The spec the shim runs: the container's env overridden by -e. */
+static char *
+exec_line(struct ctr *c, json_t *params, const char *exec_id)
+{
+	json_t *env = env_overlay(c->spec.env, json_object_get(params, "env"));
+	const char *cwd = proto_get_str(params, "workdir", c->spec.cwd[0] ? c->spec.cwd : "/");
+	const char *user = proto_get_str(params, "user", c->spec.user);
+	json_t *o = json_pack("{s:s, s:O, s:o, s:s, s:s, s:b, s:b, s:I, s:I, s:b}", "exec_id", exec_id,
+			      "cmd", json_object_get(params, "cmd"), "env", env, "cwd", cwd, "user", user,
+			      "tty", proto_get_bool(params, "tty", false), "stdin", proto_get_bool(params, "stdin", false),
+			      "rows", (json_int_t)proto_get_int(params, "rows", 0),
+			      "cols", (json_int_t)proto_get_int(params, "cols", 0),
+			      "detach", proto_get_bool(params, "detach", false));
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL, *line = NULL;
+
+	json_decref(o);
+	if (s && asprintf(&line, "exec %s\n", s) < 0)
+		line = NULL;
+	free(s);
+	return line;
+}
+
+void
+req_exec(struct peer *p, json_t *params)
+{
+	char exec_id[65], errbuf[256];
+	struct ctr *c;
+	char *line;
+	int fd;
+
+	if (check_exec_params(params, errbuf, sizeof(errbuf)) < 0) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s", errbuf);
+		return;
+	}
+	c = running_target(p, params);
+	if (!c)
+		return;
+	ctr_generate_id(exec_id);
+	line = exec_line(c, params, exec_id);
+	fd = line ? ctr_shim_connect(p->d, c, line) : -ENOMEM;
+	free(line);
+	if (fd < 0) {
+		peer_reply_err(p, fd, "connect to the container's shim");
+		return;
+	}
+	log_debug("exec %.12s in container %.12s", exec_id, c->spec.id);
+	if (proto_get_bool(params, "detach", false)) {
+		close(fd);
+		peer_reply(p, json_pack("{s:s}", "exec_id", exec_id));
+		return;
+	}
+	if (peer_reply_stream(p, json_pack("{s:s, s:b}", "exec_id", exec_id, "stream", 1), fd,
+			      proto_get_bool(params, "pass_fd", false), proto_get_bool(params, "tty", false),
+			      c->spec.id, exec_id))
+		peer_close_after_flush(p);
+}
+
+void
+req_resize(struct peer *p, json_t *params)
+{
+	long long rows = proto_get_int(params, "rows", 0), cols = proto_get_int(params, "cols", 0);
+	const char *exec_id = proto_get_str(params, "exec_id", "init");
+	char line[160];
+	struct ctr *c;
+	int fd;
+
+	if (rows < 1 || rows > 65535 || cols < 1 || cols > 65535 || !*exec_id || strchr(exec_id, ' ')) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "invalid terminal size %lldx%lld", rows, cols);
+		return;
+	}
+	c = running_target(p, params);
+	if (!c)
+		return;
+	snprintf(line, sizeof(line), "resize %s %lld %lld\n", exec_id, rows, cols);
+	fd = ctr_shim_connect(p->d, c, line);
+	if (fd < 0) {
+		peer_reply_err(p, fd, "connect to the container's shim");
+		return;
+	}
+	close(fd);
+	peer_reply(p, json_object());
+}
+
+void
+req_exec_inspect(struct peer *p, json_t *params)
+{
+	const struct finished *f = finished_lookup(proto_get_str(params, "id", ""));
+
+	if (!f) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "no finished exec '%s'",
+				 proto_get_str(params, "id", ""));
+		return;
+	}
+	peer_reply(p, json_pack("{s:s, s:b, s:i, s:b, s:s?}", "id", f->id, "running", 0, "exit_code", f->exit_code,
+				"oom_killed", f->oom_killed, "error", f->error[0] ? f->error : NULL));
+}

@@ -1,0 +1,87 @@
+#!/bin/bash
+# bench-stdio.sh — (a) stdout throughput of an attached `lite run` against
+# the same pipe without the engine; (b) `lite exec NAME true` latency
+# against `nsenter` into the same container. See README.md. Needs root.
+#
+#   SIZE=1G N=25 tests/bench/bench-stdio.sh
+LIB_NO_TAP=1
+LIB_NO_IMAGE=1
+source "$(cd "$(dirname "$0")/.." && pwd)/integration/lib.sh"
+
+SIZE=${SIZE:-1G}	# bytes through the pipe: a number with an optional K/M/G (IEC)
+BYTES=$(numfmt --from=iec "$SIZE") || exit 1	# busybox head takes no G suffix
+N=${N:-25}		# exec runs
+
+bash "$MKROOTFS" "$T/busybox.tar" >"$T/mkrootfs.log" 2>&1 || { cat "$T/mkrootfs.log" >&2; exit 1; }
+capture lite import "$T/busybox.tar" busybox
+[ "$RC" = 0 ] || { echo "lite import failed: $ERR" >&2; exit 1; }
+
+us_now() { echo "${EPOCHREALTIME/[.,]/}"; }
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# ---------------------------------------------------------------- (a) throughput
+
+# pipe_mbs CMD... : run `CMD | wc -c`; print "BYTES MB/s SECS"
+pipe_mbs() {
+	local t0 t1 n
+	t0=$(us_now)
+	n=$("$@" </dev/null | wc -c)
+	t1=$(us_now)
+	awk -v n="$n" -v us=$((t1 - t0)) 'BEGIN { printf "%d %.0f %.2f\n", n, n / 1e6 / (us / 1e6), us / 1e6 }'
+}
+lite_head() { timeout 600 "$LITE" run --rm busybox head -c "$BYTES" /dev/zero; }
+# "the same pipe without the engine": the same busybox head the container runs
+bare_head() { busybox head -c "$BYTES" /dev/zero; }
+gnu_head() { head -c "$BYTES" /dev/zero; }
+
+[ "$("$LITE" run --rm busybox head -c 1000 /dev/zero </dev/null | wc -c)" = 1000 ] || { echo "lite run --rm busybox head failed" >&2; exit 1; }
+read -r lb lmbs lsec < <(pipe_mbs lite_head)
+read -r bb bmbs bsec < <(pipe_mbs bare_head)
+read -r gb gmbs gsec < <(pipe_mbs gnu_head)
+[ "$lb" = "$bb" ] || echo "warning: byte counts differ: lite $lb, bare $bb" >&2
+
+echo "(a) stdout throughput, $SIZE = $bb bytes, through | wc -c"
+echo "lite run --rm busybox head -c $SIZE /dev/zero: $lmbs MB/s ($lsec s, $lb bytes)"
+echo "busybox head -c $SIZE /dev/zero (no engine):  $bmbs MB/s ($bsec s)"
+awk -v a="$lmbs" -v b="$bmbs" 'BEGIN { if (b > 0) printf "lite / same pipe without the engine:          %.2f (target >= 0.5)\n", a / b }'
+echo "GNU head -c $SIZE /dev/zero (no engine):      $gmbs MB/s ($gsec s) - a faster producer, for scale"
+t0=$(us_now)
+"$LITE" run --rm busybox head -c 0 /dev/zero </dev/null | wc -c >/dev/null
+t1=$(us_now)
+awk -v us=$((t1 - t0)) -v s="$lsec" -v n="$lb" 'BEGIN { f = us / 1e6; if (s > f) printf "of which fixed cost (run --rm, 0 bytes):      %.2f s; stream alone: %.0f MB/s\n", f, n / 1e6 / (s - f) }'
+
+# ---------------------------------------------------------------- (b) exec latency
+
+capture lite run -d --name bench-exec busybox sleep 100000
+[ "$RC" = 0 ] && wait_for 10 is_running bench-exec || { echo "could not start bench-exec: $ERR" >&2; exit 1; }
+PID=$(ifield bench-exec state.pid)
+
+time_ms() { # CMD... : wall time in ms (0.01 ms), CMD's status
+	local t0 t1 rc
+	t0=$(us_now)
+	"$@" >/dev/null 2>&1 </dev/null
+	rc=$?
+	t1=$(us_now)
+	printf '%d.%02d\n' $(( (t1 - t0) / 1000 )) $(( (t1 - t0) % 1000 / 10 ))
+	return $rc
+}
+exec_lite() { "$LITE" exec bench-exec true; }
+exec_nsenter() { nsenter -t "$PID" -m -u -i -n -p true; }
+
+exec_lite || { echo "lite exec bench-exec true failed" >&2; exit 1; }
+exec_nsenter || { echo "nsenter -t $PID failed" >&2; exit 1; }
+: >"$T/lite.ms"
+: >"$T/ns.ms"
+for i in $(seq "$N"); do
+	time_ms exec_lite >>"$T/lite.ms" || { echo "iteration $i: lite exec failed" >&2; exit 1; }
+	time_ms exec_nsenter >>"$T/ns.ms" || { echo "iteration $i: nsenter failed" >&2; exit 1; }
+done
+lm=$(median <"$T/lite.ms")
+nm=$(median <"$T/ns.ms")
+echo
+echo "(b) exec latency, $N runs each, interleaved, same container (init pid $PID)"
+echo "lite exec bench-exec true:                 median $lm ms (min $(sort -n "$T/lite.ms" | head -n 1), max $(sort -n "$T/lite.ms" | tail -n 1))"
+echo "nsenter -t PID -m -u -i -n -p true:        median $nm ms (min $(sort -n "$T/ns.ms" | head -n 1), max $(sort -n "$T/ns.ms" | tail -n 1))"
+awk -v a="$lm" -v b="$nm" 'BEGIN { if (b > 0) printf "ratio lite/nsenter:                        %.1fx\n", a / b }'
+lite rm -f bench-exec >/dev/null 2>&1
+exit 0

@@ -1,0 +1,54 @@
+#!/bin/bash
+# lite ps filters, formats, -n/-l/-s and inspect --format (issue 6).
+source "$(dirname "$0")/lib.sh"
+
+lite run --name f-exit testimg sh -c 'head -c 100000 /dev/zero > /big; exit 2' >/dev/null
+lite run -d --name f-run testimg sleep 300 >/dev/null
+lite create --name f-new testimg true >/dev/null
+ok "f-run runs" wait_for 10 is_running f-run
+
+capture lite ps --filter status=exited --format '{{.Names}}'
+is "$OUT" f-exit "filter status=exited"
+capture lite ps -a --filter status=created --format '{{.Names}}'
+is "$OUT" f-new "filter status=created"
+capture lite ps -a --filter name=f- --filter status=running --format '{{.Names}} {{.State}}'
+is "$OUT" "f-run running" "filters of different keys are ANDed"
+capture lite ps -a --filter status=running --filter status=exited --format '{{.Names}}'
+is "$(printf '%s\n' "$OUT" | sort | tr '\n' ' ')" "f-exit f-run " "filters of one key are ORed"
+capture lite ps -a --filter ancestor=testimg -q
+is "$(printf '%s\n' "$OUT" | wc -l)" 3 "filter ancestor=IMAGE"
+id=$(ifield f-run id)
+capture lite ps -a --filter "id=${id:0:8}" --format '{{.Names}}'
+is "$OUT" f-run "filter id=PREFIX"
+capture lite ps -a --filter label=nosuch --format '{{.Names}}'
+is "$OUT" "" "filter label= matches nothing without labels"
+capture lite ps --filter colour=red
+is "$RC" 1 "an unknown filter exits 1"
+like "$ERR" 'invalid --filter "colour=red"' "it names the flag"
+
+capture lite ps -a --format '{{.ID}} {{.Image}} {{.Status}}'
+like "$OUT" "^${id:0:12} testimg Up " "format: ID, Image, Status"
+capture lite ps -a --format 'table {{.Names}}\t{{.State}}'
+like "$(printf '%s\n' "$OUT" | head -1)" '^NAMES +STATE$' "table format prints a header"
+like "$OUT" 'f-exit +exited' "table format aligns columns"
+capture lite ps -a --format '{{.Command}}|{{.RunningFor}}|{{.CreatedAt}}'
+like "$OUT" '^sleep 300\|(Less than a second|[0-9]+ seconds?) ago\|20[0-9-]+ ' "format: Command, RunningFor, CreatedAt"
+capture lite ps --format '{{json .}}'
+is "$RC" 1 "an unsupported template exits 1"
+
+capture lite ps -l --format '{{.Names}}'
+is "$OUT" f-new "-l shows the newest container"
+capture lite ps -n 2 --format '{{.Names}}'
+is "$(printf '%s\n' "$OUT" | tr '\n' ' ')" "f-new f-run " "-n 2 shows the two newest"
+capture lite ps -n x
+is "$RC" 1 "a bad -n exits 1"
+capture lite ps -a -s --format '{{.Names}} {{.Size}}'
+like "$OUT" 'f-exit 100(\.0)?kB' "-s shows the writable layer's size"
+
+capture lite inspect --format '{{.State.Status}} {{.State.ExitCode}}' f-exit
+is "$OUT" "exited 2" "inspect --format with Docker's names"
+capture lite inspect -f '{{.Name}}/{{.state.running}}' f-run f-exit
+is "$OUT" "f-run/true
+f-exit/false" "inspect -f: one line per container"
+
+done_testing

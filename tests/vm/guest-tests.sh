@@ -1,0 +1,134 @@
+#!/bin/bash
+# The VM suite, run as root inside the test VM (systemd 254 as PID 1, pure
+# cgroup v2) by run-vm.sh through the image's lite-vm-run.service.  The
+# shared folder holds root/ (lite installed with meson --destdir) and
+# img.tar (the busybox test image with lite-test-helper).  Speaks TAP.
+set -uo pipefail
+
+share=/mnt/lite-vm
+svc_cg=/sys/fs/cgroup/system.slice/containerd-lite.service
+n=0
+failed=0
+
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; printf '# %s\n' "$@"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+is() { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3" "expected: '$2'" "     got: '$1'"; fi; }
+ok() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d" "failed: $*"; fi; }
+diag() { printf '# %s\n' "$@"; }
+
+lite() { timeout -k 5 120 /usr/local/bin/lite "$@" </dev/null; }
+# jget PATH: a dotted path of the JSON on stdin (first element of a list)
+jget() {
+	python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+d = d[0] if isinstance(d, list) else d
+for k in sys.argv[1].split("."):
+    d = d[k]
+print(d if isinstance(d, str) else json.dumps(d))' "$1"
+}
+field() { lite inspect "$1" | jget "$2"; }
+main_pid() { systemctl show -P MainPID containerd-lite.service; }
+cgroup_of() { sed -n 's/^0:://p' "/proc/$1/cgroup"; }
+lite_mounts() { grep -E ' /(run|var/lib)/lite' /proc/self/mountinfo || true; }
+
+install_lite() {
+	cp -a "$share/root/." /
+	systemd-sysusers
+	systemd-tmpfiles --create
+	systemctl daemon-reload
+	systemctl enable --now containerd-lite.socket
+	useradd -m -G lite alice
+}
+
+test_socket_activation() {
+	is "$(systemctl is-active containerd-lite.service)" inactive "daemon not running before the first command"
+	is "$(lite version >/dev/null && echo ok)" ok "first lite command answered (socket activation)"
+	# Type=notify: "active" only after the daemon sent READY=1.
+	is "$(systemctl is-active containerd-lite.service)" active "socket activation started the service; READY=1 received"
+	is "$(cgroup_of "$(main_pid)")" /system.slice/containerd-lite.service/supervisor \
+		"daemon runs in the leaf containerd-lite.service/supervisor"
+}
+
+test_import() {
+	ok "import the busybox test image" eval "lite import \"$share/img.tar\" testimg >/dev/null"
+}
+
+test_limits() {
+	local id pid cg
+	id=$(lite run -d --name lim -m 100m --cpus 0.5 --pids-limit 50 testimg sleep 600)
+	pid=$(field lim state.pid)
+	cg=/sys/fs/cgroup$(cgroup_of "$pid")
+	is "$cg" "$svc_cg/lite/$id" "container cgroup is below the service's delegated subtree"
+	is "$(cat "$cg/memory.max")/$(cat "$cg/cpu.max")/$(cat "$cg/pids.max")" "104857600/50000 100000/50" \
+		"memory.max, cpu.max, pids.max hold the limits"
+	ok "cpuset controller delegated to the container (cpuset.cpus exists)" test -e "$cg/cpuset.cpus"
+	ok "no root-level cgroup /sys/fs/cgroup/lite" test ! -e /sys/fs/cgroup/lite
+}
+
+test_restart() {
+	local before shim after
+	before=$(main_pid)
+	shim=$(pgrep -f 'lite-shim' | head -1)
+	systemctl restart containerd-lite.service
+	after=$(main_pid)
+	if [ "$after" != "$before" ] && [ "$after" != 0 ]; then pass "systemctl restart gave a new daemon"; else
+		fail "systemctl restart gave a new daemon" "before $before after $after" "$(systemctl status containerd-lite --no-pager 2>&1 | tail -5)"; fi
+	is "$(field lim state.status)" running "container still running after the restart"
+	ok "its shim survived (KillMode=process)" kill -0 "$shim"
+	is "$(cgroup_of "$after")" /system.slice/containerd-lite.service/supervisor "new daemon in the supervisor leaf again"
+	lite rm -f lim >/dev/null
+}
+
+test_oom() {
+	local rc
+	lite run --name oom1 -m 100m testimg lite-test-helper memhog 200 >/dev/null 2>&1
+	rc=$?
+	is "$rc/$(field oom1 state.oom_killed)" "137/true" "OOM kill of the main process: exit 137, oom_killed"
+	out=$(lite run --name oom2 -m 100m testimg sh -c 'lite-test-helper memhog 200; echo survived' 2>/dev/null)
+	rc=$?
+	is "$rc/$out/$(field oom2 state.oom_killed)" "0/survived/true" \
+		"OOM kill of a child while the main process survives: oom_killed (memory.events)"
+	lite rm -f oom1 oom2 >/dev/null
+}
+
+test_non_root() {
+	local out
+	out=$(setpriv --reuid=alice --regid=alice --init-groups timeout 60 /usr/local/bin/lite run --rm testimg echo hi 2>&1 </dev/null)
+	is "$out" hi "a user in group lite runs a container"
+}
+
+test_stop_start() {
+	systemctl stop containerd-lite.service containerd-lite.socket
+	ok "stop leaves no cgroup of the service" test ! -e "$svc_cg"
+	is "$(lite_mounts)" "" "stop leaves no lite mounts"
+	systemctl start containerd-lite.socket
+	is "$(lite ps -aq | wc -l)" 0 "start again: daemon answers, no containers left"
+	systemctl stop containerd-lite.service containerd-lite.socket
+}
+
+main() {
+	local t0
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	diag "boot to tests: ${t0} s; systemd $(systemctl --version | head -1 | cut -d' ' -f2); kernel $(uname -r)"
+	if ! install_lite >/tmp/install.log 2>&1; then
+		echo "Bail out! installing lite failed: $(tail -3 /tmp/install.log)"
+		exit 1
+	fi
+	test_socket_activation
+	test_import
+	test_limits
+	test_restart
+	test_oom
+	test_non_root
+	test_stop_start
+	echo "1..$n"
+	diag "tests took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s in the VM"
+	if [ "$failed" -gt 0 ]; then
+		journalctl -u containerd-lite --no-pager | tail -40 | sed 's/^/# journal: /'
+		exit 1
+	fi
+}
+
+main "$@"
