@@ -35,6 +35,11 @@ static const char run_usage[] =
 	"      --cpu-shares N      relative CPU weight (2-262144)\n"
 	"      --pids-limit N      maximum number of processes (-1: unlimited)\n"
 	"      --hostname NAME     container host name\n"
+	"      --net, --network NET  bridge (default), none, host (root only), or a network's name\n"
+	"      --ip IP             IPv4 address on a user-defined network\n"
+	"  -p, --publish SPEC      publish a port: [IP:][HOST:]CTR[/tcp|udp] (repeatable)\n"
+	"      --dns IP            nameserver for /etc/resolv.conf (repeatable)\n"
+	"      --add-host NAME:IP  extra /etc/hosts entry (repeatable)\n"
 	"  -v, --volume SPEC       bind /host:/ctr[:ro], named volume name:/ctr, or anonymous /ctr\n"
 	"      --mount SPEC        type=bind|volume|tmpfs,source=...,target=...[,readonly]\n"
 	"      --tmpfs DIR[:OPTS]  a tmpfs, e.g. /run:size=64m\n"
@@ -134,6 +139,9 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "memory-swap", required_argument, NULL, OPT_SWAP }, { "cpus", required_argument, NULL, OPT_CPUS },
 		{ "cpu-shares", required_argument, NULL, OPT_SHARES },
 		{ "pids-limit", required_argument, NULL, OPT_PIDS }, { "hostname", required_argument, NULL, OPT_HOST },
+		{ "net", required_argument, NULL, RUN_OPT_NET }, { "network", required_argument, NULL, RUN_OPT_NET },
+		{ "ip", required_argument, NULL, RUN_OPT_IP }, { "publish", required_argument, NULL, 'p' },
+		{ "dns", required_argument, NULL, RUN_OPT_DNS }, { "add-host", required_argument, NULL, RUN_OPT_ADD_HOST },
 		{ "tty", no_argument, NULL, 't' }, { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
 		{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY }, { "init", no_argument, NULL, OPT_INIT },
 		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
@@ -167,7 +175,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = getopt_long(argc, argv, "+dite:m:u:w:v:l:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+dite:m:u:w:v:l:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
 		case 't': json_object_set_new(params, "tty", json_true()); break;
@@ -244,6 +252,10 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "pids_limit", json_integer(n));
 			break;
 		case OPT_HOST: json_object_set_new(params, "hostname", json_string(optarg)); break;
+		case 'p': case RUN_OPT_NET: case RUN_OPT_IP: case RUN_OPT_DNS: case RUN_OPT_ADD_HOST:
+			if ((n = run_net_flag(c, optarg, params)))
+				return (int)n;
+			break;
 		case 'v': append_param(params, "volumes", optarg); break;
 		case OPT_MOUNT: append_param(params, "mounts", optarg); break;
 		case OPT_TMPFS: append_param(params, "tmpfs", optarg); break;

@@ -25,6 +25,8 @@ static const struct cmd cmds[] = {
 	{ "import", cmd_import, "Import a rootfs tarball as an image" },
 	{ "info", cmd_info, "Show engine and host information" },
 	{ "version", cmd_version, "Show client and engine versions" },
+	{ "network", cmd_network, "Manage networks" },
+	{ "port", cmd_port, "List a container's published ports" },
 	{ "load", cmd_load, "Load images from a Docker or OCI archive" },
 	{ "save", cmd_save, "Save images to a Docker or OCI archive" },
 	{ "rmi", cmd_rmi, "Remove images" },

@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "fs-util.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "peer.h"
 
 static int
@@ -111,6 +112,7 @@ ctr_finish(struct daemon *d, struct ctr *c)
 	ctr_health_stop(c);
 	read_exit_record(d, c);
 	c->rt.status = CTR_EXITED;
+	net_ctr_detach(d, c);
 	c->rt.paused = false;
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg ? err.msg : "remove cgroup");

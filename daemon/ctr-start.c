@@ -26,6 +26,7 @@
 #include "fs-util.h"
 #include "image-store.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "run-flags.h"
 #include "strv.h"
 
@@ -94,6 +95,10 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 	if (o)
 		json_object_update_new(o, run_flags_shim_config(&c->spec));
 	cgroup_strv_free(procs);
+	if (o && (r = net_ctr_shim_config(d, c, o, err)) < 0) {
+		json_decref(o);
+		return r;
+	}
 	dump = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!dump)

@@ -16,6 +16,7 @@
 #include "finished.h"
 #include "fs-util.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "peer.h"
 #include "str-util.h"
 #include "volume.h"
@@ -221,6 +222,7 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	int r;
 
 	c->removing = true;
+	net_ctr_remove(d, c);
 	if (c->rt.status == CTR_EXITED)
 		finished_record(c->spec.id, c->rt.exit_code, c->rt.oom_killed, c->rt.error);
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
@@ -301,8 +303,8 @@ cgroup_json(struct daemon *d, struct ctr *c)
 	return json_pack("{s:s, s:o}", "mode", d->cgroups.mode == CGROUP_MODE_V2 ? "v2" : "v1", "paths", paths);
 }
 
-json_t *
-ctr_inspect_json(struct daemon *d, struct ctr *c)
+static json_t *
+inspect_core(struct daemon *d, struct ctr *c)
 {
 	const struct cgroup_limits *l = &c->spec.limits;
 	bool oom = c->rt.oom_killed;
@@ -347,5 +349,15 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 		json_object_set(cfg, "healthcheck", c->spec.healthcheck);
 		json_object_set_new(json_object_get(o, "state"), "health", ctr_health_json(c));
 	}
+	return o;
+}
+
+json_t *
+ctr_inspect_json(struct daemon *d, struct ctr *c)
+{
+	json_t *o = inspect_core(d, c);
+
+	if (o)
+		json_object_set_new(o, "network_settings", net_ctr_inspect(d, c));
 	return o;
 }

@@ -18,6 +18,7 @@
 #include "fs-util.h"
 #include "image-store.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "str-util.h"
 
 struct daemon *the_daemon;
@@ -203,7 +204,9 @@ main(int argc, char **argv)
 	prepare_dirs(&d);
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
+	net_init(&d);
 	ctr_restore_all(&d);
+	net_restore(&d);
 	server_listen(&d);
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);

@@ -3,6 +3,7 @@
 #include "req.h"
 
 #include <ctype.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "daemon.h"
 #include "image-store.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "run-flags.h"
 #include "str-util.h"
 #include "strv.h"
@@ -225,8 +227,14 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	struct run_ctx *rc = arg;
 	struct peer *p = rc->peer;
 	struct daemon *d = the_daemon;
+	struct lite_err nerr = { 0 };
 	int fd;
 
+	if (error == 0 && net_ctr_attach(d, c, &nerr) < 0) {
+		kill(c->rt.init_pid, SIGKILL); /* blocked before execve: nothing ran */
+		error = -EIO;
+		msg = nerr.msg;
+	}
 	if (error < 0) {
 		log_info("container %.12s failed to start: %s", c->spec.id, msg);
 		peer_reply_err(p, EIO, msg);
@@ -257,6 +265,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 			      fd, rc->pass_fd, c->spec.tty, c->spec.id, NULL))
 		ctr_add_waiter(c, WAITER_CLOSE, p); /* EOF tells the client the exit is recorded */
 out:
+	lite_err_clear(&nerr);
 	peer_unref(p);
 	free(rc);
 }
@@ -275,6 +284,11 @@ req_run(struct peer *p, json_t *params)
 		return;
 	}
 	r = build_spec(d, params, p->cred.uid, c, &err);
+	if (r < 0) {
+		peer_reply_err(p, r, err.msg);
+		goto fail;
+	}
+	r = net_ctr_prepare(d, c, params, p->cred.uid, &err);
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		goto fail;

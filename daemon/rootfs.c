@@ -91,6 +91,32 @@ make_dev_nodes(const char *rootfs, int error_fd)
 	}
 }
 
+/* The daemon's /etc/hosts, /etc/hostname and /etc/resolv.conf of this
+ * container, bound over the image's (a symlink the image planted there is
+ * replaced in the container's upper layer, never followed). */
+static void
+bind_etc_files(const struct shim_config *c, int error_fd)
+{
+	char path[4096];
+	struct stat st;
+	int fd;
+
+	for (char **p = c->etc_files; p && p[0] && p[1]; p += 2) {
+		snprintf(path, sizeof(path), "%s/etc", c->rootfs);
+		if (ensure_dir(path, 0755) < 0)
+			proc_die(error_fd, errno, 125, "create /etc");
+		snprintf(path, sizeof(path), "%s%s", c->rootfs, p[0]);
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && unlink(path) < 0)
+			proc_die(error_fd, errno, 125, "replace %s", p[0]);
+		fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			proc_die(error_fd, errno, 125, "create %s", p[0]);
+		close(fd);
+		if (mount(p[1], path, NULL, MS_BIND, NULL) < 0)
+			proc_die(error_fd, errno, 125, "bind %s", p[0]);
+	}
+}
+
 static void
 mount_rootfs(const struct shim_config *c, int error_fd)
 {
@@ -105,6 +131,7 @@ mount_rootfs(const struct shim_config *c, int error_fd)
 	free(opts);
 	mount_api_fs(c->rootfs, c->shm_size, error_fd);
 	make_dev_nodes(c->rootfs, error_fd);
+	bind_etc_files(c, error_fd);
 }
 
 static void

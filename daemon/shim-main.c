@@ -80,6 +80,25 @@ load_rlimits(json_t *arr, struct shim_config *c)
 	return 0;
 }
 
+/* {"/etc/hosts": "/path", ...} -> {target, source, ..., NULL} */
+static char **
+etc_files_load(json_t *o)
+{
+	json_t *a = json_array(), *v;
+	const char *k;
+	char **r;
+
+	json_object_foreach(o, k, v) {
+		if (!json_is_string(v))
+			continue;
+		json_array_append_new(a, json_string(k));
+		json_array_append(a, v);
+	}
+	r = json_array_size(a) ? strv_from_json(a) : NULL;
+	json_decref(a);
+	return r;
+}
+
 int
 shim_config_load(const char *path, struct shim_config *c, char *errbuf, size_t errlen)
 {
@@ -107,6 +126,8 @@ shim_config_load(const char *path, struct shim_config *c, char *errbuf, size_t e
 	c->exit_path = dup_str(root, "exit_path");
 	c->attach_path = dup_str(root, "attach_path");
 	c->open_stdin = json_is_true(json_object_get(root, "open_stdin"));
+	c->etc_files = etc_files_load(json_object_get(root, "etc_files"));
+	c->net_host = json_is_true(json_object_get(root, "net_host"));
 	c->tty = json_is_true(json_object_get(root, "tty"));
 	c->init = json_is_true(json_object_get(root, "init"));
 	c->user = dup_str(root, "user");
@@ -158,6 +179,7 @@ shim_config_free(struct shim_config *c)
 	free(c->log_path);
 	free(c->exit_path);
 	free(c->attach_path);
+	strv_free(c->etc_files);
 }
 
 static int

@@ -49,6 +49,8 @@ struct shim_config {
 	char *exit_path;     /* exit.json, written atomically */
 	char *attach_path;   /* the shim's UNIX socket */
 	bool open_stdin;
+	char **etc_files;    /* pairs: target in the container, file to bind there */
+	bool net_host;       /* share the host's network namespace */
 	bool tty;
 	bool init;           /* run our own init as PID 1 (--init) */
 	unsigned short rows, cols;

@@ -13,6 +13,8 @@ test_pkgs=(util-linux iproute2 procps python3 systemd
 	qemu-system-x86 mmdebstrap e2fsprogs)	# the VM suite (tests/vm)
 test_pkgs+=(zstd podman) # image tests: zstd layers, podman round trips
 test_pkgs+=(docker-registry skopeo apache2-utils openssl) # pull tests: a local registry, pushing, htpasswd, JWTs
+build_pkgs+=(libmnl-dev libnftables-dev) # networking: rtnetlink, nftables
+test_pkgs+=(nftables) # network tests: nft list table inet lite
 
 die() { echo "install-deps: $*" >&2; exit 1; }
 

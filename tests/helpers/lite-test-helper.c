@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 static const char usage_text[] =
 	"usage: lite-test-helper COMMAND [ARG]\n"
@@ -28,6 +30,7 @@ static const char usage_text[] =
 	"  orphans N     fork N grandchildren that outlive their parent, print\n"
 	"                \"orphans PID...\"; each exits after about 200 ms\n"
 	"  pid           print getpid()\n"
+	"  udp-echo PORT answer each UDP datagram on PORT with \"echo:\" + it\n"
 	"  sigwait       print \"ready\", then \"got SIGNAME\" per INT TERM HUP\n"
 	"                QUIT USR1 USR2 received; exit 0 after TERM\n"
 	"  winsize       print \"ROWS COLS\" of stdin's tty\n"
@@ -244,6 +247,30 @@ cmd_cat(void)
 	}
 }
 
+/* udp-echo PORT: answer every datagram with "echo:" + its payload. */
+static int
+cmd_udp_echo(long port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in from;
+	socklen_t flen;
+	char buf[1500];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("udp-echo");
+		return 1;
+	}
+	memcpy(buf, "echo:", 5);
+	for (;;) {
+		ssize_t n;
+		flen = sizeof(from);
+		n = recvfrom(fd, buf + 5, sizeof(buf) - 5, 0, (struct sockaddr *)&from, &flen);
+		if (n >= 0)
+			sendto(fd, buf, (size_t)n + 5, 0, (struct sockaddr *)&from, flen);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -275,6 +302,8 @@ main(int argc, char **argv)
 			return cmd_memhog(n);
 		if (!strcmp(cmd, "orphans") && parse_uint(arg, 4096, &n))
 			return cmd_orphans(n);
+		if (!strcmp(cmd, "udp-echo") && parse_uint(arg, 65535, &n))
+			return cmd_udp_echo(n);
 	}
 	return usage();
 }

@@ -12,6 +12,10 @@
 #   LIB_NO_DAEMON=1  do not start a daemon (and build no image)
 #   LIB_NO_IMAGE=1   start the daemon but build no test image
 #   LIB_NO_TAP=1     no TAP plan checks (benchmarks)
+#   LIB_NETNS=1      run the daemon in a fresh network namespace (held by a
+#                    sleeper, NETNS_PID) so bridges, veths and nftables rules
+#                    never touch the host's network; `in_ns CMD...` runs a
+#                    command there. The namespace dies with the sleeper.
 # Debug: LITE_IT_KEEP=1 keeps the temp dir; LITE_IT_VERBOSE=1 always prints
 # the daemon log.
 
@@ -25,6 +29,9 @@ _lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${LITE_TEST_HELPER:=$BUILDDIR/tests/helpers/lite-test-helper}"
 : "${MKROOTFS:=$SRCDIR/scripts/mkrootfs-busybox.sh}"
 : "${LIB_NO_DAEMON:=0}" "${LIB_NO_IMAGE:=0}" "${LIB_NO_TAP:=0}"
+: "${LIB_NETNS:=0}"
+NETNS_PID=
+_lib_ns_prefix=()
 : "${LITE_IT_KEEP:=0}" "${LITE_IT_VERBOSE:=0}"
 export SRCDIR BUILDDIR LITE CONTAINERD_LITE LITE_TEST_HELPER
 
@@ -197,7 +204,10 @@ cgroup_mode() {
 start_daemon() {
 	mkdir -p "$D" "$E"
 	echo "=== start $(date +%T.%N) ===" >>"$DAEMON_LOG"
-	"$CONTAINERD_LITE" -H "unix://$SOCK" --data-root "$D" --exec-root "$E" \
+	# outside a test network namespace the default bridge is off: the
+	# host's network is never touched ("bridge": "none", as dockerd's)
+	[ -f "$T/daemon.json" ] || if [ "$LIB_NETNS" = 1 ]; then echo '{}'; else echo '{"bridge":"none"}'; fi >"$T/daemon.json"
+	${_lib_ns_prefix[@]+"${_lib_ns_prefix[@]}"} "$CONTAINERD_LITE" -H "unix://$SOCK" --data-root "$D" --exec-root "$E" --config-file "$T/daemon.json" \
 		--cgroup-parent "$CGP" -D >>"$DAEMON_LOG" 2>&1 </dev/null &
 	DAEMON_PID=$!
 	local i
@@ -213,6 +223,24 @@ start_daemon() {
 	done
 	return 1
 }
+
+# start_netns : a network namespace of the test's own, held by a sleeper;
+# the daemon started afterwards runs in it (LIB_NETNS=1 does this).
+start_netns() {
+	unshare --net sleep 1000000 </dev/null >/dev/null 2>&1 &
+	NETNS_PID=$!
+	local i
+	for i in $(seq 50); do
+		[ "$(readlink "/proc/$NETNS_PID/ns/net" 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ] &&
+			[ -n "$(readlink "/proc/$NETNS_PID/ns/net" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	_lib_ns_prefix=(nsenter "--net=/proc/$NETNS_PID/ns/net" --)
+	in_ns ip link set lo up
+}
+
+# in_ns CMD... : run CMD in the test's network namespace
+in_ns() { nsenter "--net=/proc/$NETNS_PID/ns/net" -- "$@"; }
 
 # stop_daemon [SIG] : signal the daemon, wait (5 s, then SIGKILL); sets DAEMON_RC
 stop_daemon() {
@@ -270,6 +298,11 @@ _cleanup() {
 	fi
 	# 2. the daemon
 	stop_daemon TERM
+	# 2b. the test's network namespace (its bridges, veths and rules go with it)
+	if [ -n "$NETNS_PID" ]; then
+		kill -KILL "$NETNS_PID" 2>/dev/null
+		wait "$NETNS_PID" 2>/dev/null
+	fi
 	# 3. shims (and anything else) that mention our temp dir on their cmdline
 	pids=
 	for p in /proc/[0-9]*; do
@@ -342,6 +375,7 @@ trap 'exit 143' TERM
 if [ "$LIB_NO_DAEMON" != 1 ]; then
 	[ -x "$LITE" ] || bail_out "client not built: $LITE"
 	[ -x "$CONTAINERD_LITE" ] || bail_out "daemon not built: $CONTAINERD_LITE"
+	[ "$LIB_NETNS" = 1 ] && { start_netns || bail_out "could not make a network namespace"; }
 	start_daemon || bail_out "daemon did not answer 'lite version' within 10 s"
 	[ "$LIB_NO_IMAGE" = 1 ] || build_test_image
 fi

@@ -1,0 +1,703 @@
+/* A container's network: its mode (bridge, a user network, none, host),
+ * its endpoints (a veth and a leased address per network), its published
+ * ports and its /etc/hosts, /etc/hostname and /etc/resolv.conf. Kept in
+ * memory and in DATA_ROOT/containers/ID/net.json.
+ *
+ * Safety invariants: host state (veths, leases, rules, reserved ports) is
+ * created only after every input was validated, and every step that fails
+ * undoes the earlier ones; detach is idempotent, so exit, rm and a daemon
+ * restart may each run it. Host veths are named "lv" + container id + network
+ * id, never a name a user chose. */
+#include "net-ctr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "ctr.h"
+#include "daemon.h"
+#include "fs-util.h"
+#include "log.h"
+#include "net-ports.h"
+#include "proto.h"
+#include "strv.h"
+
+struct net_ep {
+	char network_id[65];
+	char ifname[16];   /* inside: eth0, eth1, ... */
+	char host_if[16];  /* on the bridge */
+	uint32_t ip;
+};
+
+struct net_ctr {
+	char id[65];
+	char mode[64];     /* "none", "host", or a network's name */
+	struct net_ep ep[NET_MAX_ENDPOINTS];
+	size_t n_ep;
+	struct net_ports ports;
+	char **dns;
+	char **add_host;
+	bool attached;
+	TAILQ_ENTRY(net_ctr) entry;
+};
+
+static TAILQ_HEAD(, net_ctr) ctr_nets = TAILQ_HEAD_INITIALIZER(ctr_nets);
+static bool table_made; /* this daemon wrote table inet lite */
+
+static void
+nc_free(struct net_ctr *nc)
+{
+	if (!nc)
+		return;
+	net_ports_close(&nc->ports);
+	strv_free(nc->dns);
+	strv_free(nc->add_host);
+	free(nc);
+}
+
+static void
+nc_path(struct daemon *d, const char *id, const char *file, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/containers/%s/%s", d->cfg.data_root, id, file);
+}
+
+static int
+nc_save(struct daemon *d, struct net_ctr *nc)
+{
+	char path[PATH_MAX], ip[16];
+	_cleanup_free_ char *text = NULL;
+	json_t *eps = json_array(), *o;
+
+	for (size_t i = 0; i < nc->n_ep; i++) {
+		net_ip_format(nc->ep[i].ip, ip);
+		json_array_append_new(eps, json_pack("{s:s, s:s, s:s, s:s}", "network", nc->ep[i].network_id,
+						     "ifname", nc->ep[i].ifname, "host_if", nc->ep[i].host_if, "ip", ip));
+	}
+	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "mode", nc->mode, "endpoints", eps,
+		      "ports", net_ports_to_json(&nc->ports), "dns", strv_to_json(nc->dns),
+		      "add_host", strv_to_json(nc->add_host), "attached", nc->attached);
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!text)
+		return -ENOMEM;
+	nc_path(d, nc->id, "net.json", path, sizeof(path));
+	return write_file_atomic(path, text, strlen(text), 0600);
+}
+
+static struct net_ctr *
+nc_load(struct daemon *d, const char *id)
+{
+	char path[PATH_MAX];
+	json_t *o, *e;
+	struct net_ctr *nc;
+	size_t i;
+
+	nc_path(d, id, "net.json", path, sizeof(path));
+	o = json_load_file(path, 0, NULL);
+	if (!o || !(nc = calloc(1, sizeof(*nc)))) {
+		json_decref(o);
+		return NULL;
+	}
+	snprintf(nc->id, sizeof(nc->id), "%s", id);
+	snprintf(nc->mode, sizeof(nc->mode), "%s", json_string_value(json_object_get(o, "mode")) ?: "none");
+	json_array_foreach(json_object_get(o, "endpoints"), i, e) {
+		struct net_ep *ep = &nc->ep[nc->n_ep];
+		const char *net = json_string_value(json_object_get(e, "network"));
+		const char *ifn = json_string_value(json_object_get(e, "ifname"));
+		const char *hif = json_string_value(json_object_get(e, "host_if"));
+
+		if (nc->n_ep == NET_MAX_ENDPOINTS || !net || !ifn || !hif ||
+		    net_ip_parse(json_string_value(json_object_get(e, "ip")), &ep->ip) < 0)
+			continue;
+		snprintf(ep->network_id, sizeof(ep->network_id), "%s", net);
+		snprintf(ep->ifname, sizeof(ep->ifname), "%s", ifn);
+		snprintf(ep->host_if, sizeof(ep->host_if), "%s", hif);
+		nc->n_ep++;
+	}
+	net_ports_from_json(&nc->ports, json_object_get(o, "ports"));
+	nc->dns = strv_from_json(json_object_get(o, "dns"));
+	nc->add_host = strv_from_json(json_object_get(o, "add_host"));
+	nc->attached = json_is_true(json_object_get(o, "attached"));
+	json_decref(o);
+	TAILQ_INSERT_TAIL(&ctr_nets, nc, entry);
+	return nc;
+}
+
+/* The container's network state, loading net.json on first use. */
+static struct net_ctr *
+nc_get(struct daemon *d, const char *id)
+{
+	struct net_ctr *nc;
+
+	TAILQ_FOREACH(nc, &ctr_nets, entry)
+		if (strcmp(nc->id, id) == 0)
+			return nc;
+	return nc_load(d, id);
+}
+
+static struct net_network *
+ep_network(const struct net_ep *ep)
+{
+	return net_network_find(ep->network_id);
+}
+
+static bool
+is_running_id(struct daemon *d, const char *id, struct ctr **ret)
+{
+	struct ctr *c;
+
+	TAILQ_FOREACH(c, &d->ctrs, entry) {
+		if (strcmp(c->spec.id, id) == 0) {
+			if (ret)
+				*ret = c;
+			return ctr_is_running(c) || c->rt.status == CTR_CREATED;
+		}
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------ /etc files */
+
+static int
+write_in_place(const char *path, const char *text)
+{
+	/* in place, not renamed: the container sees its bind mount change */
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, text, strlen(text)) < 0 ? -errno : 0;
+}
+
+/* Peers on the user networks of nc: "IP NAME" of every other live one. */
+static size_t
+collect_peers(struct daemon *d, struct net_ctr *nc, struct net_host_entry *out, char (*ips)[16], size_t max)
+{
+	struct net_ctr *o;
+	struct ctr *c;
+	size_t n = 0;
+
+	for (size_t i = 0; i < nc->n_ep; i++) {
+		struct net_network *net = ep_network(&nc->ep[i]);
+
+		if (!net || net->is_default)
+			continue; /* like Docker: no names on the default bridge */
+		TAILQ_FOREACH(o, &ctr_nets, entry) {
+			if (o == nc || !o->attached || !is_running_id(d, o->id, &c))
+				continue;
+			for (size_t j = 0; j < o->n_ep && n < max; j++) {
+				if (strcmp(o->ep[j].network_id, net->id) != 0)
+					continue;
+				net_ip_format(o->ep[j].ip, ips[n]);
+				out[n].ip = ips[n];
+				out[n].names = c->spec.name;
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
+static int
+write_hosts(struct daemon *d, struct ctr *c, struct net_ctr *nc)
+{
+	struct net_host_entry extra[64], peers[256];
+	char eips[64][16], pips[256][16], names[64][256], self[16], path[PATH_MAX];
+	_cleanup_free_ char *text = NULL, *host = NULL;
+	size_t ne = 0, np, len;
+	uint32_t ip;
+
+	nc_path(d, nc->id, "hosts", path, sizeof(path));
+	if (strcmp(nc->mode, "host") == 0) {
+		if (read_file("/etc/hosts", &host, &len) < 0)
+			host = strdup("127.0.0.1\tlocalhost\n");
+		return host ? write_in_place(path, host) : -ENOMEM;
+	}
+	for (char **p = nc->add_host; p && *p && ne < 64; p++) {
+		if (net_add_host_parse(*p, names[ne], sizeof(names[ne]), &ip) < 0)
+			continue;
+		net_ip_format(ip, eips[ne]);
+		extra[ne] = (struct net_host_entry){ eips[ne], names[ne] };
+		ne++;
+	}
+	if (nc->n_ep)
+		net_ip_format(nc->ep[0].ip, self);
+	np = collect_peers(d, nc, peers, pips, 256);
+	text = net_etc_hosts(nc->n_ep ? self : NULL, c->spec.hostname, extra, ne, peers, np);
+	return text ? write_in_place(path, text) : -ENOMEM;
+}
+
+static int
+write_etc(struct daemon *d, struct ctr *c, struct net_ctr *nc)
+{
+	char path[PATH_MAX], hn[80];
+	_cleanup_free_ char *host = NULL, *resolv = NULL;
+	size_t len;
+	int r;
+
+	if (read_file("/etc/resolv.conf", &host, &len) < 0)
+		host = NULL;
+	if (strcmp(nc->mode, "host") == 0)
+		resolv = strdup(host ? host : "");
+	else
+		resolv = net_etc_resolv(host, nc->dns);
+	nc_path(d, nc->id, "resolv.conf", path, sizeof(path));
+	r = resolv ? write_in_place(path, resolv) : -ENOMEM;
+	snprintf(hn, sizeof(hn), "%s\n", c->spec.hostname);
+	nc_path(d, nc->id, "hostname", path, sizeof(path));
+	if (r == 0)
+		r = write_in_place(path, hn);
+	return r < 0 ? r : write_hosts(d, c, nc);
+}
+
+/* Rewrite /etc/hosts of every live container on the user networks of nc. */
+static void
+refresh_peers(struct daemon *d, struct net_ctr *nc)
+{
+	struct net_ctr *o;
+	struct ctr *c;
+
+	TAILQ_FOREACH(o, &ctr_nets, entry) {
+		bool shares = false;
+
+		for (size_t i = 0; i < o->n_ep; i++)
+			for (size_t j = 0; j < nc->n_ep; j++)
+				shares = shares || strcmp(o->ep[i].network_id, nc->ep[j].network_id) == 0;
+		if (o != nc && shares && o->attached && is_running_id(d, o->id, &c))
+			write_hosts(d, c, o);
+	}
+}
+
+static bool
+on_user_network(struct net_ctr *nc)
+{
+	for (size_t i = 0; i < nc->n_ep; i++) {
+		struct net_network *n = ep_network(&nc->ep[i]);
+		if (n && !n->is_default)
+			return true;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------ endpoints */
+
+/* delete_link: false when the container's namespace is going away, which
+ * takes the veth pair with it; deleting a netdev costs ~15 ms of RCU
+ * grace periods, which would dominate a start-to-exit cycle. */
+static void
+ep_release(struct daemon *d, struct net_ctr *nc, struct net_ep *ep, bool delete_link)
+{
+	struct net_network *n = ep_network(ep);
+	char dir[PATH_MAX];
+
+	if (delete_link)
+		net_link_delete(ep->host_if);
+	if (n && net_network_dir(d, n, dir, sizeof(dir)) == 0)
+		ipam_release(dir, nc->id);
+}
+
+/* Lease an address on n and name the endpoint's interfaces. */
+static int
+ep_add(struct daemon *d, struct net_ctr *nc, struct net_network *n, uint32_t want, struct lite_err *err)
+{
+	struct net_ep *ep = &nc->ep[nc->n_ep];
+	char dir[PATH_MAX], ifn[16];
+	int r, k;
+
+	if (nc->n_ep == NET_MAX_ENDPOINTS)
+		return lite_err_set(err, E2BIG, "too many networks (at most %d)", NET_MAX_ENDPOINTS);
+	for (size_t i = 0; i < nc->n_ep; i++)
+		if (strcmp(nc->ep[i].network_id, n->id) == 0)
+			return lite_err_set(err, EEXIST, "endpoint with name %s already exists in network %s", nc->id, n->name);
+	r = net_network_ensure(d, n, err);
+	if (r < 0)
+		return r;
+	for (k = 0; k < NET_MAX_ENDPOINTS; k++) {
+		bool used = false;
+		snprintf(ifn, sizeof(ifn), "eth%d", k);
+		for (size_t i = 0; i < nc->n_ep; i++)
+			used = used || strcmp(nc->ep[i].ifname, ifn) == 0;
+		if (!used)
+			break;
+	}
+	memset(ep, 0, sizeof(*ep));
+	snprintf(ep->network_id, sizeof(ep->network_id), "%s", n->id);
+	snprintf(ep->ifname, sizeof(ep->ifname), "%s", ifn);
+	memcpy(ep->host_if, "lv", 2);
+	memcpy(ep->host_if + 2, nc->id, 9);
+	memcpy(ep->host_if + 11, n->id, 4);
+	ep->host_if[15] = '\0';
+	net_network_dir(d, n, dir, sizeof(dir));
+	r = ipam_alloc(dir, &n->subnet, n->gateway, nc->id, want, &ep->ip, err);
+	if (r < 0)
+		return lite_err_wrap(err, "network %s", n->name);
+	nc->n_ep++;
+	return 0;
+}
+
+static int
+ep_plug(struct ctr *c, struct net_ep *ep, bool default_route, struct lite_err *err)
+{
+	struct net_network *n = ep_network(ep);
+
+	if (!n)
+		return lite_err_set(err, ENOENT, "network %.12s is gone", ep->network_id);
+	return net_link_veth_attach(ep->host_if, n->bridge, c->rt.init_pid, ep->ifname, ep->ip,
+				    n->subnet.prefix, n->gateway, default_route, err);
+}
+
+/* ------------------------------------------------------------ prepare */
+
+static int
+parse_strv_params(json_t *params, struct net_ctr *nc, struct lite_err *err)
+{
+	json_t *dns = json_object_get(params, "dns"), *ah = json_object_get(params, "add_host"), *e;
+	char name[256];
+	uint32_t ip;
+	size_t i;
+
+	json_array_foreach(dns, i, e)
+		if (net_ip_parse(json_string_value(e), &ip) < 0)
+			return lite_err_set(err, EINVAL, "invalid --dns \"%s\": expected an IPv4 address", json_string_value(e));
+	json_array_foreach(ah, i, e)
+		if (net_add_host_parse(json_string_value(e), name, sizeof(name), &ip) < 0)
+			return lite_err_set(err, EINVAL, "invalid --add-host \"%s\": expected HOST:IP", json_string_value(e));
+	nc->dns = json_array_size(dns) ? strv_from_json(dns) : NULL;
+	nc->add_host = json_array_size(ah) ? strv_from_json(ah) : NULL;
+	return 0;
+}
+
+static int
+check_mode(struct net_ctr *nc, json_t *params, uid_t uid, struct net_network **ret, struct lite_err *err)
+{
+	const char *ip = proto_get_str(params, "ip", NULL);
+	bool ports = json_array_size(json_object_get(params, "publish")) > 0;
+
+	*ret = NULL;
+	if (strcmp(nc->mode, "host") == 0 && uid != 0)
+		return lite_err_set(err, EPERM, "--net host is allowed only for root");
+	if ((strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0) && (ports || ip))
+		return lite_err_set(err, EINVAL, "conflicting options: %s and the network mode %s",
+				    ports ? "port publishing" : "--ip", nc->mode);
+	if (strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0)
+		return 0;
+	*ret = net_network_find(nc->mode);
+	if (!*ret)
+		return lite_err_set(err, ENOENT, "network %s not found", nc->mode);
+	if (!net_network_usable(*ret))
+		return lite_err_set(err, EINVAL, "the default bridge is disabled (\"bridge\": \"none\" in the daemon's config file)");
+	if (ip && (*ret)->is_default)
+		return lite_err_set(err, EINVAL, "user specified IP address is supported on user defined networks only");
+	memmove(nc->mode, (*ret)->name, strlen((*ret)->name) + 1);
+	return 0;
+}
+
+int
+net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, struct lite_err *err)
+{
+	const char *mode = proto_get_str(params, "network", net_default_mode());
+	const char *ip = proto_get_str(params, "ip", NULL);
+	struct net_ctr *nc = calloc(1, sizeof(*nc));
+	struct net_network *n = NULL;
+	uint32_t want = 0;
+	int r;
+
+	if (!nc)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	net_ports_init(&nc->ports);
+	snprintf(nc->id, sizeof(nc->id), "%s", c->spec.id);
+	snprintf(nc->mode, sizeof(nc->mode), "%s", strcmp(mode, "default") == 0 ? net_default_mode() : mode);
+	if (ip && net_ip_parse(ip, &want) < 0)
+		r = lite_err_set(err, EINVAL, "invalid --ip \"%s\": expected an IPv4 address", ip);
+	else if ((r = check_mode(nc, params, uid, &n, err)) == 0 && (r = parse_strv_params(params, nc, err)) == 0)
+		r = net_ports_reserve(&nc->ports, json_object_get(params, "publish"), err);
+	if (r == 0 && n)
+		r = ep_add(d, nc, n, want, err);
+	if (r < 0) {
+		nc_free(nc);
+		return r;
+	}
+	TAILQ_INSERT_TAIL(&ctr_nets, nc, entry);
+	return 0;
+}
+
+int
+net_ctr_shim_config(struct daemon *d, struct ctr *c, json_t *config, struct lite_err *err)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+	char hosts[PATH_MAX], hn[PATH_MAX], resolv[PATH_MAX];
+	int r;
+
+	if (!nc)
+		return 0; /* made before networking existed: its own empty netns */
+	r = write_etc(d, c, nc);
+	if (r == 0)
+		r = nc_save(d, nc);
+	if (r < 0)
+		return lite_err_sys(err, -r, "write the container's /etc files");
+	nc_path(d, nc->id, "hosts", hosts, sizeof(hosts));
+	nc_path(d, nc->id, "hostname", hn, sizeof(hn));
+	nc_path(d, nc->id, "resolv.conf", resolv, sizeof(resolv));
+	json_object_set_new(config, "etc_files", json_pack("{s:s, s:s, s:s}", "/etc/hosts", hosts,
+							   "/etc/hostname", hn, "/etc/resolv.conf", resolv));
+	json_object_set_new(config, "net_host", json_boolean(strcmp(nc->mode, "host") == 0));
+	return 0;
+}
+
+int
+net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+	int r = 0;
+
+	if (!nc || strcmp(nc->mode, "host") == 0)
+		return 0;
+	if (strcmp(nc->mode, "none") == 0)
+		return net_link_lo_up(c->rt.init_pid, err);
+	for (size_t i = 0; i < nc->n_ep && r == 0; i++)
+		r = ep_plug(c, &nc->ep[i], i == 0, err);
+	nc->attached = true; /* not saved: a running container is attached (net_restore) */
+	if (r == 0 && nc->ports.n)
+		r = net_rules_sync(d, err);
+	if (r < 0) {
+		net_ctr_detach(d, c);
+		return r;
+	}
+	if (on_user_network(nc)) {
+		write_hosts(d, c, nc);
+		refresh_peers(d, nc);
+	}
+	return 0;
+}
+
+void
+net_ctr_detach(struct daemon *d, struct ctr *c)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct lite_err err = { 0 };
+	bool ports = nc && nc->ports.n, user;
+
+	if (!nc)
+		return;
+	user = on_user_network(nc);
+	nc->attached = false;
+	for (size_t i = 0; i < nc->n_ep; i++)
+		ep_release(d, nc, &nc->ep[i], false);
+	net_ports_close(&nc->ports);
+	if (ports && net_rules_sync(d, &err) < 0)
+		log_warnx("container %.12s: %s", c->spec.id, err.msg);
+	lite_err_clear(&err);
+	if (user)
+		refresh_peers(d, nc);
+	nc->n_ep = 0;
+	if (!c->removing && !c->spec.auto_remove)
+		nc_save(d, nc); /* else the state goes with the container's dir */
+}
+
+void
+net_ctr_remove(struct daemon *d, struct ctr *c)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+
+	if (!nc)
+		return;
+	if (nc->attached || nc->n_ep)
+		net_ctr_detach(d, c);
+	TAILQ_REMOVE(&ctr_nets, nc, entry);
+	nc_free(nc);
+}
+
+json_t *
+net_ctr_inspect(struct daemon *d, struct ctr *c)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+	json_t *nets = json_object(), *o;
+	char ip[16], gw[16];
+
+	if (!nc)
+		return json_pack("{s:s, s:o, s:[]}", "mode", "none", "networks", nets, "ports");
+	for (size_t i = 0; i < nc->n_ep; i++) {
+		struct net_network *n = ep_network(&nc->ep[i]);
+
+		if (!n)
+			continue;
+		net_ip_format(nc->ep[i].ip, ip);
+		net_ip_format(n->gateway, gw);
+		json_object_set_new(nets, n->name, json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "network_id", n->id,
+							     "ip_address", ip, "prefix_len", n->subnet.prefix,
+							     "gateway", gw, "interface", nc->ep[i].ifname,
+							     "host_interface", nc->ep[i].host_if));
+	}
+	o = json_pack("{s:s, s:o, s:o}", "mode", nc->mode, "networks", nets, "ports", net_ports_to_json(&nc->ports));
+	if (nc->n_ep) {
+		net_ip_format(nc->ep[0].ip, ip);
+		json_object_set_new(o, "ip_address", json_string(ip));
+		json_object_set(o, "gateway", json_object_get(json_object_iter_value(json_object_iter(nets)), "gateway"));
+	}
+	return o;
+}
+
+int
+net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, const char *ip, struct lite_err *err)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+	uint32_t want = 0;
+	int r;
+
+	if (!ctr_is_running(c))
+		return lite_err_set(err, EINVAL, "container %s is not running", c->spec.name);
+	if (!nc || strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0)
+		return lite_err_set(err, EINVAL, "container %s cannot be connected to networks: its network mode is %s",
+				    c->spec.name, nc ? nc->mode : "none");
+	if (ip && net_ip_parse(ip, &want) < 0)
+		return lite_err_set(err, EINVAL, "invalid --ip \"%s\": expected an IPv4 address", ip);
+	r = ep_add(d, nc, n, want, err);
+	if (r < 0)
+		return r;
+	r = ep_plug(c, &nc->ep[nc->n_ep - 1], false, err);
+	if (r < 0) {
+		ep_release(d, nc, &nc->ep[--nc->n_ep], true);
+		return r;
+	}
+	nc_save(d, nc);
+	write_hosts(d, c, nc);
+	refresh_peers(d, nc);
+	return 0;
+}
+
+int
+net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ep ep;
+	size_t i;
+
+	for (i = 0; nc && i < nc->n_ep; i++)
+		if (strcmp(nc->ep[i].network_id, n->id) == 0)
+			break;
+	if (!nc || i == nc->n_ep)
+		return lite_err_set(err, ENOENT, "container %s is not connected to network %s", c->spec.name, n->name);
+	ep = nc->ep[i];
+	refresh_peers(d, nc);
+	ep_release(d, nc, &ep, true);
+	memmove(&nc->ep[i], &nc->ep[i + 1], (nc->n_ep - i - 1) * sizeof(ep));
+	nc->n_ep--;
+	/* peers forget it; it forgets them */
+	for (struct net_ctr *o = TAILQ_FIRST(&ctr_nets); o; o = TAILQ_NEXT(o, entry)) {
+		struct ctr *oc;
+		for (size_t j = 0; j < o->n_ep; j++)
+			if (o != nc && strcmp(o->ep[j].network_id, n->id) == 0 && is_running_id(d, o->id, &oc))
+				write_hosts(d, oc, o);
+	}
+	write_hosts(d, c, nc);
+	nc_save(d, nc);
+	return 0;
+}
+
+int
+net_network_users(struct daemon *d, const struct net_network *n)
+{
+	struct net_ctr *nc;
+	int users = 0;
+
+	TAILQ_FOREACH(nc, &ctr_nets, entry)
+		for (size_t i = 0; i < nc->n_ep; i++)
+			users += strcmp(nc->ep[i].network_id, n->id) == 0 && is_running_id(d, nc->id, NULL);
+	return users;
+}
+
+int
+net_rules_sync(struct daemon *d, struct lite_err *err)
+{
+	struct net_nft_bridge br[64];
+	struct net_nft_map maps[1024];
+	struct net_network *n;
+	struct net_ctr *nc;
+	size_t nb = 0, nm = 0;
+	_cleanup_free_ char *batch = NULL;
+	bool any_ready = false;
+
+	for (n = net_network_first(); n && nb < 64; n = net_network_next(n)) {
+		br[nb++] = (struct net_nft_bridge){ n->bridge, n->subnet };
+		any_ready = any_ready || n->ready;
+	}
+	if (!any_ready) {
+		/* no bridge in use: nftables is left alone (a daemon with
+		 * "bridge": "none" never touches it) */
+		if (table_made)
+			net_nft_delete();
+		table_made = false;
+		return 0;
+	}
+	TAILQ_FOREACH(nc, &ctr_nets, entry) {
+		if (!nc->attached || !nc->n_ep || !is_running_id(d, nc->id, NULL))
+			continue;
+		for (size_t i = 0; i < nc->ports.n && nm < 1024; i++)
+			maps[nm++] = (struct net_nft_map){ nc->ports.p[i], nc->ep[0].ip };
+	}
+	batch = net_nft_ruleset(br, nb, maps, nm);
+	if (!batch)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	if (net_nft_apply(batch, err) < 0)
+		return -err->code;
+	table_made = true;
+	return 0;
+}
+
+static bool
+lease_owner_alive(const char *owner, void *arg)
+{
+	struct daemon *d = arg;
+	struct net_ctr *nc;
+
+	if (!is_running_id(d, owner, NULL))
+		return false;
+	TAILQ_FOREACH(nc, &ctr_nets, entry)
+		if (strcmp(nc->id, owner) == 0)
+			return nc->n_ep > 0;
+	return false;
+}
+
+void
+net_restore(struct daemon *d)
+{
+	struct lite_err err = { 0 };
+	struct net_network *n;
+	struct ctr *c;
+	char dir[PATH_MAX];
+
+	TAILQ_FOREACH(c, &d->ctrs, entry) {
+		struct net_ctr *nc = nc_get(d, c->spec.id);
+
+		if (!nc)
+			continue;
+		if (!ctr_is_running(c) && (nc->attached || nc->n_ep)) {
+			net_ctr_detach(d, c); /* exited while we were away */
+			continue;
+		}
+		nc->attached = ctr_is_running(c);
+		if (ctr_is_running(c) && net_ports_rebind(&nc->ports, &err) < 0) {
+			log_warnx("container %.12s: %s", c->spec.id, err.msg);
+			lite_err_clear(&err);
+		}
+	}
+	for (n = net_network_first(); n; n = net_network_next(n)) {
+		int freed;
+
+		net_network_dir(d, n, dir, sizeof(dir));
+		if ((freed = ipam_reconcile(dir, lease_owner_alive, d)) > 0)
+			log_info("network %s: freed %d stale lease(s)", n->name, freed);
+		if (net_network_users(d, n) > 0 && net_network_ensure(d, n, &err) < 0) {
+			log_warnx("%s", err.msg);
+			lite_err_clear(&err);
+		}
+	}
+	if (net_rules_sync(d, &err) < 0)
+		log_warnx("%s", err.msg);
+	lite_err_clear(&err);
+}

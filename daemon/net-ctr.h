@@ -1,0 +1,78 @@
+/* Networks and containers' endpoints, as the daemon sees them
+ * (net-network.c, net-ctr.c, net-ports.c, req-network.c). */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include "lite-err.h"
+#include "net.h"
+
+struct daemon;
+struct ctr;
+
+#define NET_DEFAULT_NAME "bridge"
+#define NET_DEFAULT_BRIDGE "lite0"
+#define NET_DEFAULT_BIP "10.66.0.1/16"  /* clear of Docker's 172.17/16 and Podman's 10.88/16 */
+#define NET_USER_POOL "10.67.0.0/16"    /* user networks get a free /24 from here */
+#define NET_MAX_ENDPOINTS 8
+#define NET_MAX_PORTS 64
+
+struct net_network {
+	char name[64];
+	char id[65];
+	char bridge[16];
+	struct net_cidr subnet;
+	uint32_t gateway;
+	uid_t owner;
+	int64_t created;
+	bool is_default;
+	bool ready;          /* bridge made (or found) in this daemon's life */
+	TAILQ_ENTRY(net_network) entry;
+};
+
+/* net-network.c */
+/* Load the networks from DATA_ROOT/networks and the default bridge's
+ * subnet from the config file ("bip", as dockerd's). Fatal on a bad bip. */
+void net_init(struct daemon *d);
+/* "bridge", or "none" when the config file says "bridge": "none". */
+const char *net_default_mode(void);
+/* False for the default bridge when it is disabled. */
+bool net_network_usable(const struct net_network *n);
+/* By name, full id or unique id prefix; NULL when none. */
+struct net_network *net_network_find(const char *ref);
+/* Every network, for iteration. */
+struct net_network *net_network_first(void);
+struct net_network *net_network_next(struct net_network *n);
+int net_network_dir(struct daemon *d, const struct net_network *n, char *buf, size_t len);
+/* Make the bridge if needed (refusing a subnet that overlaps a route). */
+int net_network_ensure(struct daemon *d, struct net_network *n, struct lite_err *err);
+int net_network_create(struct daemon *d, const char *name, const char *subnet, const char *gateway,
+		       uid_t owner, struct net_network **ret, struct lite_err *err);
+/* Delete bridge, state and rules; the caller checked it is unused. */
+int net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err);
+json_t *net_network_json(struct daemon *d, const struct net_network *n, bool verbose);
+
+/* net-ctr.c */
+/* Before the shim starts: mode, addresses, ports (reserved now, so a taken
+ * port fails the run before anything exists). */
+int net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, struct lite_err *err);
+/* Add the /etc files and the network mode to the shim's config. */
+int net_ctr_shim_config(struct daemon *d, struct ctr *c, json_t *config, struct lite_err *err);
+/* Between "ok PID" and "start": veths, addresses, routes, rules. */
+int net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err);
+/* The container exited: veths, ports, rules and leases go. */
+void net_ctr_detach(struct daemon *d, struct ctr *c);
+/* The container is removed: forget it. */
+void net_ctr_remove(struct daemon *d, struct ctr *c);
+json_t *net_ctr_inspect(struct daemon *d, struct ctr *c);
+int net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, const char *ip, struct lite_err *err);
+int net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err);
+/* How many running containers have an endpoint on n. */
+int net_network_users(struct daemon *d, const struct net_network *n);
+/* After ctr_restore_all: re-reserve ports, rebuild rules, reconcile leases. */
+void net_restore(struct daemon *d);
+/* Rebuild the nftables table from networks and running containers. */
+int net_rules_sync(struct daemon *d, struct lite_err *err);

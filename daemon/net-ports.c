@@ -1,0 +1,130 @@
+/* Host-port reservations for published ports (see net-ports.h).
+ *
+ * Safety invariants: sockets are bound, never listened on or read, and
+ * close-on-exec; the DNAT rules of net-nft.c take the traffic before it
+ * could reach them. Binding without SO_REUSEADDR makes a port in use by
+ * anyone else fail with EADDRINUSE. */
+#include "net-ports.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void
+net_ports_init(struct net_ports *ps)
+{
+	ps->n = 0;
+	for (size_t i = 0; i < NET_PORTS_MAX; i++)
+		ps->fd[i] = -1;
+}
+
+static int
+bind_port(struct net_port *p, int *ret_fd, struct lite_err *err)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(p->host_port),
+				  .sin_addr.s_addr = htonl(p->host_ip) };
+	socklen_t len = sizeof(sa);
+	char ip[16];
+	int fd = socket(AF_INET, (p->proto == NET_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+
+	net_ip_format(p->host_ip, ip);
+	if (fd < 0)
+		return lite_err_sys(err, errno, "reserve port %u", p->host_port);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(fd);
+		if (e == EADDRINUSE)
+			return lite_err_set(err, e, "Bind for %s:%u failed: port is already allocated", ip, p->host_port);
+		return lite_err_sys(err, e, "Bind for %s:%u failed", ip, p->host_port);
+	}
+	if (!p->host_port && getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		p->host_port = ntohs(sa.sin_port);
+	*ret_fd = fd;
+	return 0;
+}
+
+int
+net_ports_reserve(struct net_ports *ps, json_t *specs, struct lite_err *err)
+{
+	json_t *e;
+	size_t i;
+	int r;
+
+	if (json_array_size(specs) > NET_PORTS_MAX)
+		return lite_err_set(err, E2BIG, "too many published ports (at most %d)", NET_PORTS_MAX);
+	json_array_foreach(specs, i, e) {
+		r = net_port_parse(json_string_value(e), &ps->p[ps->n], err);
+		if (r == 0)
+			r = bind_port(&ps->p[ps->n], &ps->fd[ps->n], err);
+		if (r < 0) {
+			net_ports_close(ps);
+			ps->n = 0;
+			return r;
+		}
+		ps->n++;
+	}
+	return 0;
+}
+
+int
+net_ports_rebind(struct net_ports *ps, struct lite_err *err)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		if (ps->fd[i] >= 0)
+			continue;
+		int r = bind_port(&ps->p[i], &ps->fd[i], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void
+net_ports_close(struct net_ports *ps)
+{
+	for (size_t i = 0; i < NET_PORTS_MAX; i++) {
+		if (ps->fd[i] >= 0)
+			close(ps->fd[i]);
+		ps->fd[i] = -1;
+	}
+}
+
+json_t *
+net_ports_to_json(const struct net_ports *ps)
+{
+	json_t *a = json_array();
+	char ip[16];
+
+	for (size_t i = 0; i < ps->n; i++) {
+		net_ip_format(ps->p[i].host_ip, ip);
+		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:i}", "container_port", ps->p[i].ctr_port,
+						   "protocol", net_proto_name(ps->p[i].proto), "host_ip", ip,
+						   "host_port", ps->p[i].host_port));
+	}
+	return a;
+}
+
+void
+net_ports_from_json(struct net_ports *ps, json_t *a)
+{
+	json_t *e;
+	size_t i;
+
+	net_ports_init(ps);
+	json_array_foreach(a, i, e) {
+		struct net_port *p = &ps->p[ps->n];
+		const char *proto = json_string_value(json_object_get(e, "protocol"));
+
+		if (ps->n == NET_PORTS_MAX ||
+		    net_ip_parse(json_string_value(json_object_get(e, "host_ip")), &p->host_ip) < 0)
+			continue;
+		p->ctr_port = (uint16_t)json_integer_value(json_object_get(e, "container_port"));
+		p->host_port = (uint16_t)json_integer_value(json_object_get(e, "host_port"));
+		p->proto = proto && strcmp(proto, "udp") == 0 ? NET_UDP : NET_TCP;
+		ps->n++;
+	}
+}

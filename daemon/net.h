@@ -1,0 +1,139 @@
+/* Container networking: pure parts (CIDR maths, port specs, /etc file
+ * generation, IPAM's lease file) and the parts that change host state
+ * (rtnetlink links and addresses, the nftables table, per-container
+ * set-up). The pure parts are unit-tested; see docs/ARCHITECTURE.md. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lite-err.h"
+
+/* ---------------------------------------------------------- net-cidr.c */
+
+/* An IPv4 subnet; addresses are in host byte order. */
+struct net_cidr {
+	uint32_t addr;   /* the network address (host bits zero) */
+	uint8_t prefix;  /* 0..32 */
+};
+
+/* "10.66.0.0/16" -> cidr. host_bits_ok lets "10.66.0.1/16" through as the
+ * address 10.66.0.1 with prefix 16 (a gateway with its prefix, like --bip). */
+int net_cidr_parse(const char *s, bool host_bits_ok, struct net_cidr *ret, uint32_t *ret_ip);
+/* Dotted quad -> address; -EINVAL on anything else. */
+int net_ip_parse(const char *s, uint32_t *ret);
+void net_ip_format(uint32_t ip, char buf[16]);
+void net_cidr_format(const struct net_cidr *c, char *buf, size_t len);
+uint32_t net_cidr_mask(uint8_t prefix);
+uint32_t net_cidr_broadcast(const struct net_cidr *c);
+bool net_cidr_contains(const struct net_cidr *c, uint32_t ip);
+bool net_cidr_overlaps(const struct net_cidr *a, const struct net_cidr *b);
+/* A usable host address of c: not the network or broadcast address. */
+bool net_cidr_is_host(const struct net_cidr *c, uint32_t ip);
+
+/* ---------------------------------------------------------- net-port.c */
+
+enum net_proto { NET_TCP, NET_UDP, NET_PROTO_MAX };
+
+struct net_port {
+	uint32_t host_ip;   /* 0: every address */
+	uint16_t host_port; /* 0: pick a free one */
+	uint16_t ctr_port;
+	enum net_proto proto;
+};
+
+/* Docker's -p forms: CTR, HOST:CTR, IP:HOST:CTR, IP::CTR, each with an
+ * optional /tcp or /udp. On error, a one-line reason in err. */
+int net_port_parse(const char *spec, struct net_port *ret, struct lite_err *err);
+const char *net_proto_name(enum net_proto p);
+/* "0.0.0.0:8080->80/tcp" */
+void net_port_format(const struct net_port *p, char *buf, size_t len);
+
+/* ---------------------------------------------------------- net-etc.c */
+
+struct net_host_entry {
+	const char *ip;
+	const char *names; /* space-separated */
+};
+
+/* /etc/hosts: Docker's localhost lines, then extra (--add-host), then the
+ * container itself (ip may be NULL: no line), then peers. Heap string. */
+char *net_etc_hosts(const char *self_ip, const char *self_names, const struct net_host_entry *extra,
+		    size_t n_extra, const struct net_host_entry *peers, size_t n_peers);
+/* /etc/resolv.conf from the host's: loopback nameservers dropped (they
+ * cannot be reached from another namespace); dns replaces the nameservers
+ * when given; when none remain, Docker's defaults 8.8.8.8 and 8.8.4.4. */
+char *net_etc_resolv(const char *host_resolv, char *const *dns);
+/* --add-host "NAME:IP" (Docker's form; "NAME=IP" too). */
+int net_add_host_parse(const char *spec, char *name, size_t name_len, uint32_t *ret_ip);
+
+/* ---------------------------------------------------------- ipam.c */
+
+struct ipam_lease {
+	uint32_t ip;
+	char owner[65]; /* container id */
+};
+
+/* Leases of one network live in DIR/leases ("IP OWNER" per line, sorted),
+ * guarded by flock(2) on DIR/leases.lock, so concurrent allocators (threads
+ * or processes) never hand out one address twice.
+ * want: 0 for the lowest free host address, else exactly that one. The
+ * gateway, network and broadcast addresses are never handed out. An owner
+ * holds at most one lease per network: asking again returns it. */
+int ipam_alloc(const char *dir, const struct net_cidr *subnet, uint32_t gateway, const char *owner,
+	       uint32_t want, uint32_t *ret_ip, struct lite_err *err);
+/* Free every lease of owner; missing leases are fine. */
+int ipam_release(const char *dir, const char *owner);
+/* All leases, sorted by address. */
+int ipam_list(const char *dir, struct ipam_lease **ret, size_t *ret_n);
+/* Free every lease whose owner keep() rejects; returns the number freed. */
+int ipam_reconcile(const char *dir, bool (*keep)(const char *owner, void *arg), void *arg);
+/* Parse/format the lease file (exposed for tests). */
+int ipam_parse(const char *text, struct ipam_lease **ret, size_t *ret_n);
+char *ipam_format(const struct ipam_lease *l, size_t n);
+
+/* ---------------------------------------------------------- net-link.c */
+
+/* Create the bridge if missing, give it gateway/prefix, bring it up. */
+int net_link_bridge_ensure(const char *name, uint32_t gateway, uint8_t prefix, struct lite_err *err);
+/* Delete a link by name; a missing one is fine. */
+int net_link_delete(const char *name);
+bool net_link_exists(const char *name);
+/* A veth pair: host end on the bridge, up; the other end named ctr_if in
+ * the network namespace of pid, configured with ip/prefix and, when
+ * default_route, a default route via gateway; lo comes up too. */
+int net_link_veth_attach(const char *host_if, const char *bridge, pid_t pid, const char *ctr_if,
+			 uint32_t ip, uint8_t prefix, uint32_t gateway, bool default_route, struct lite_err *err);
+/* Only lo up, in the network namespace of pid (--net none). */
+int net_link_lo_up(pid_t pid, struct lite_err *err);
+/* Delete ctr_if inside pid's namespace (disconnect when the host end is gone). */
+int net_link_delete_in(pid_t pid, const char *ctr_if);
+/* -EEXIST (and the route in err) when an IPv4 route in the main table
+ * overlaps subnet, other than one through the device except_dev. */
+int net_link_route_overlap(const struct net_cidr *subnet, const char *except_dev, struct lite_err *err);
+/* Write a sysctl under /proc/sys (path relative to it). */
+int net_sysctl_set(const char *path, const char *value);
+
+/* ---------------------------------------------------------- net-nft.c */
+
+struct net_nft_bridge {
+	const char *bridge;
+	struct net_cidr subnet;
+};
+
+struct net_nft_map {
+	struct net_port port; /* host side and protocol */
+	uint32_t ctr_ip;
+};
+
+/* The whole `inet lite` table as one nft batch that replaces the old one
+ * atomically: masquerade per subnet, DNAT of published ports (prerouting
+ * and output), hairpin and 127.0.0.1 masquerade, isolation between
+ * bridges. Pure; heap string. */
+char *net_nft_ruleset(const struct net_nft_bridge *b, size_t nb, const struct net_nft_map *m, size_t nm);
+/* Run an nft batch through libnftables. */
+int net_nft_apply(const char *batch, struct lite_err *err);
+/* Delete the table (nothing of the engine's is left in nftables). */
+int net_nft_delete(void);

@@ -1,0 +1,157 @@
+/* network_create, network_ls, network_inspect, network_rm,
+ * network_connect, network_disconnect. */
+#include "req.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "ctr.h"
+#include "daemon.h"
+#include "log.h"
+#include "net-ctr.h"
+
+/* Docker lists its host and none modes as networks too. */
+static json_t *
+pseudo_network(const char *name)
+{
+	return json_pack("{s:s, s:s, s:s}", "name", name, "id", name, "driver", strcmp(name, "none") == 0 ? "null" : "host");
+}
+
+static struct net_network *
+find_or_reply(struct peer *p, const char *ref)
+{
+	struct net_network *n = net_network_find(ref);
+
+	if (!n)
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "network %s not found", ref);
+	return n;
+}
+
+void
+req_network_create(struct peer *p, json_t *params)
+{
+	struct lite_err err = { 0 };
+	struct net_network *n;
+	int r;
+
+	if (p->cred.uid != 0) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_PERMISSION, "only root can create networks");
+		return;
+	}
+	r = net_network_create(p->d, proto_get_str(params, "name", ""), proto_get_str(params, "subnet", NULL),
+			       proto_get_str(params, "gateway", NULL), p->cred.uid, &n, &err);
+	if (r < 0) {
+		peer_reply_err(p, r, err.msg);
+		lite_err_clear(&err);
+		return;
+	}
+	log_info("created network %s (%s)", n->name, n->bridge);
+	peer_reply(p, json_pack("{s:s, s:s}", "id", n->id, "name", n->name));
+}
+
+void
+req_network_ls(struct peer *p, json_t *params)
+{
+	json_t *a = json_array();
+
+	for (struct net_network *n = net_network_first(); n; n = net_network_next(n))
+		json_array_append_new(a, net_network_json(p->d, n, false));
+	json_array_append_new(a, pseudo_network("host"));
+	json_array_append_new(a, pseudo_network("none"));
+	peer_reply(p, a);
+}
+
+void
+req_network_inspect(struct peer *p, json_t *params)
+{
+	const char *ref = proto_get_str(params, "id", "");
+	struct net_network *n;
+
+	if (strcmp(ref, "host") == 0 || strcmp(ref, "none") == 0) {
+		peer_reply(p, pseudo_network(ref));
+		return;
+	}
+	if ((n = find_or_reply(p, ref)))
+		peer_reply(p, net_network_json(p->d, n, true));
+}
+
+void
+req_network_rm(struct peer *p, json_t *params)
+{
+	const char *ref = proto_get_str(params, "id", "");
+	struct lite_err err = { 0 };
+	struct net_network *n;
+	char name[64];
+	int r;
+
+	if (p->cred.uid != 0) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_PERMISSION, "only root can remove networks");
+		return;
+	}
+	if (strcmp(ref, "host") == 0 || strcmp(ref, "none") == 0) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_PERMISSION, "%s is a pre-defined network and cannot be removed", ref);
+		return;
+	}
+	if (!(n = find_or_reply(p, ref)))
+		return;
+	if (net_network_users(p->d, n) > 0) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "error while removing network: network %s has active endpoints", n->name);
+		return;
+	}
+	snprintf(name, sizeof(name), "%s", n->name);
+	r = net_network_remove(p->d, n, &err);
+	if (r < 0) {
+		peer_reply_err(p, r, err.msg);
+		lite_err_clear(&err);
+		return;
+	}
+	log_info("removed network %s", name);
+	peer_reply(p, json_object());
+}
+
+/* connect and disconnect: the network and the caller's container. */
+static int
+lookup_pair(struct peer *p, json_t *params, struct net_network **ret_n, struct ctr **ret_c)
+{
+	struct lite_err err = { 0 };
+	int r;
+
+	if (!(*ret_n = find_or_reply(p, proto_get_str(params, "network", ""))))
+		return -ENOENT;
+	r = ctr_lookup(p->d, proto_get_str(params, "container", ""), p->cred.uid, ret_c, &err);
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	lite_err_clear(&err);
+	return r;
+}
+
+static void
+connect_or_disconnect(struct peer *p, json_t *params, bool connect)
+{
+	struct lite_err err = { 0 };
+	struct net_network *n;
+	struct ctr *c;
+	int r;
+
+	if (lookup_pair(p, params, &n, &c) < 0)
+		return;
+	r = connect ? net_ctr_connect(p->d, c, n, proto_get_str(params, "ip", NULL), &err)
+		    : net_ctr_disconnect(p->d, c, n, &err);
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	else
+		peer_reply(p, json_object());
+	lite_err_clear(&err);
+}
+
+void
+req_network_connect(struct peer *p, json_t *params)
+{
+	connect_or_disconnect(p, params, true);
+}
+
+void
+req_network_disconnect(struct peer *p, json_t *params)
+{
+	connect_or_disconnect(p, params, false);
+}
