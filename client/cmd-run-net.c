@@ -1,5 +1,5 @@
 /* lite run's network flags: --net/--network, --ip, -p/--publish, --dns,
- * --add-host. Values are checked by the daemon, which owns the rules. */
+ * --add-host, --network-alias. Values are checked by the daemon, which owns the rules. */
 #include "client.h"
 
 #include <stdio.h>
@@ -25,6 +25,7 @@ run_net_flag(int opt, const char *arg, json_t *params)
 	case 'p': append(params, "publish", arg); break;
 	case RUN_OPT_DNS: append(params, "dns", arg); break;
 	case RUN_OPT_ADD_HOST: append(params, "add_host", arg); break;
+	case RUN_OPT_NET_ALIAS: append(params, "network_aliases", arg); break;
 	default: return EXIT_ENGINE;
 	}
 	return 0;

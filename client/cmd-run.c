@@ -40,6 +40,7 @@ static const char run_usage[] =
 	"  -p, --publish SPEC      publish a port: [IP:][HOST:]CTR[/tcp|udp] (repeatable)\n"
 	"      --dns IP            nameserver for /etc/resolv.conf (repeatable)\n"
 	"      --add-host NAME:IP  extra /etc/hosts entry (repeatable)\n"
+	"      --network-alias NAME  another name peers on user networks know it by\n"
 	"  -v, --volume SPEC       bind /host:/ctr[:ro], named volume name:/ctr, or anonymous /ctr\n"
 	"      --mount SPEC        type=bind|volume|tmpfs,source=...,target=...[,readonly]\n"
 	"      --tmpfs DIR[:OPTS]  a tmpfs, e.g. /run:size=64m\n"
@@ -142,6 +143,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "net", required_argument, NULL, RUN_OPT_NET }, { "network", required_argument, NULL, RUN_OPT_NET },
 		{ "ip", required_argument, NULL, RUN_OPT_IP }, { "publish", required_argument, NULL, 'p' },
 		{ "dns", required_argument, NULL, RUN_OPT_DNS }, { "add-host", required_argument, NULL, RUN_OPT_ADD_HOST },
+		{ "network-alias", required_argument, NULL, RUN_OPT_NET_ALIAS },
+		{ "net-alias", required_argument, NULL, RUN_OPT_NET_ALIAS },
 		{ "tty", no_argument, NULL, 't' }, { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
 		{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY }, { "init", no_argument, NULL, OPT_INIT },
 		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
@@ -252,7 +255,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "pids_limit", json_integer(n));
 			break;
 		case OPT_HOST: json_object_set_new(params, "hostname", json_string(optarg)); break;
-		case 'p': case RUN_OPT_NET: case RUN_OPT_IP: case RUN_OPT_DNS: case RUN_OPT_ADD_HOST:
+		case 'p': case RUN_OPT_NET: case RUN_OPT_IP: case RUN_OPT_DNS: case RUN_OPT_ADD_HOST: case RUN_OPT_NET_ALIAS:
 			if ((n = run_net_flag(c, optarg, params)))
 				return (int)n;
 			break;

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "net-ports.h"
 #include "proto.h"
+#include "str-util.h"
 #include "strv.h"
 
 struct net_ep {
@@ -42,6 +43,7 @@ struct net_ctr {
 	struct net_ports ports;
 	char **dns;
 	char **add_host;
+	char **aliases;    /* --network-alias: more names peers know it by */
 	bool attached;
 	TAILQ_ENTRY(net_ctr) entry;
 };
@@ -57,6 +59,7 @@ nc_free(struct net_ctr *nc)
 	net_ports_close(&nc->ports);
 	strv_free(nc->dns);
 	strv_free(nc->add_host);
+	strv_free(nc->aliases);
 	free(nc);
 }
 
@@ -78,9 +81,10 @@ nc_save(struct daemon *d, struct net_ctr *nc)
 		json_array_append_new(eps, json_pack("{s:s, s:s, s:s, s:s}", "network", nc->ep[i].network_id,
 						     "ifname", nc->ep[i].ifname, "host_if", nc->ep[i].host_if, "ip", ip));
 	}
-	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "mode", nc->mode, "endpoints", eps,
+	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b}", "mode", nc->mode, "endpoints", eps,
 		      "ports", net_ports_to_json(&nc->ports), "dns", strv_to_json(nc->dns),
-		      "add_host", strv_to_json(nc->add_host), "attached", nc->attached);
+		      "add_host", strv_to_json(nc->add_host), "aliases", strv_to_json(nc->aliases),
+		      "attached", nc->attached);
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!text)
@@ -122,6 +126,7 @@ nc_load(struct daemon *d, const char *id)
 	net_ports_from_json(&nc->ports, json_object_get(o, "ports"));
 	nc->dns = strv_from_json(json_object_get(o, "dns"));
 	nc->add_host = strv_from_json(json_object_get(o, "add_host"));
+	nc->aliases = strv_from_json(json_object_get(o, "aliases"));
 	nc->attached = json_is_true(json_object_get(o, "attached"));
 	json_decref(o);
 	TAILQ_INSERT_TAIL(&ctr_nets, nc, entry);
@@ -174,9 +179,21 @@ write_in_place(const char *path, const char *text)
 	return write_all(fd, text, strlen(text)) < 0 ? -errno : 0;
 }
 
-/* Peers on the user networks of nc: "IP NAME" of every other live one. */
+/* "NAME ALIAS..." of a peer, into buf. */
+static const char *
+peer_names(const char *name, char **aliases, char *buf, size_t len)
+{
+	size_t off = (size_t)snprintf(buf, len, "%s", name);
+
+	for (char **a = aliases; a && *a && off < len; a++)
+		off += (size_t)snprintf(buf + off, len - off, " %s", *a);
+	return buf;
+}
+
+/* Peers on the user networks of nc: "IP NAME ALIAS..." of every other live one. */
 static size_t
-collect_peers(struct daemon *d, struct net_ctr *nc, struct net_host_entry *out, char (*ips)[16], size_t max)
+collect_peers(struct daemon *d, struct net_ctr *nc, struct net_host_entry *out, char (*ips)[16],
+	      char (*names)[512], size_t max)
 {
 	struct net_ctr *o;
 	struct ctr *c;
@@ -195,7 +212,7 @@ collect_peers(struct daemon *d, struct net_ctr *nc, struct net_host_entry *out, 
 					continue;
 				net_ip_format(o->ep[j].ip, ips[n]);
 				out[n].ip = ips[n];
-				out[n].names = c->spec.name;
+				out[n].names = peer_names(c->spec.name, o->aliases, names[n], sizeof(names[n]));
 				n++;
 			}
 		}
@@ -206,6 +223,7 @@ collect_peers(struct daemon *d, struct net_ctr *nc, struct net_host_entry *out, 
 static int
 write_hosts(struct daemon *d, struct ctr *c, struct net_ctr *nc)
 {
+	static char pnames[256][512]; /* the loop is single-threaded */
 	struct net_host_entry extra[64], peers[256];
 	char eips[64][16], pips[256][16], names[64][256], self[16], path[PATH_MAX];
 	_cleanup_free_ char *text = NULL, *host = NULL;
@@ -227,7 +245,7 @@ write_hosts(struct daemon *d, struct ctr *c, struct net_ctr *nc)
 	}
 	if (nc->n_ep)
 		net_ip_format(nc->ep[0].ip, self);
-	np = collect_peers(d, nc, peers, pips, 256);
+	np = collect_peers(d, nc, peers, pips, pnames, 256);
 	text = net_etc_hosts(nc->n_ep ? self : NULL, c->spec.hostname, extra, ne, peers, np);
 	return text ? write_in_place(path, text) : -ENOMEM;
 }
@@ -367,8 +385,13 @@ parse_strv_params(json_t *params, struct net_ctr *nc, struct lite_err *err)
 	json_array_foreach(ah, i, e)
 		if (net_add_host_parse(json_string_value(e), name, sizeof(name), &ip) < 0)
 			return lite_err_set(err, EINVAL, "invalid --add-host \"%s\": expected HOST:IP", json_string_value(e));
+	json_array_foreach(json_object_get(params, "network_aliases"), i, e)
+		if (!name_is_valid(json_string_value(e)))
+			return lite_err_set(err, EINVAL, "invalid --network-alias \"%s\"", json_string_value(e));
 	nc->dns = json_array_size(dns) ? strv_from_json(dns) : NULL;
 	nc->add_host = json_array_size(ah) ? strv_from_json(ah) : NULL;
+	nc->aliases = json_array_size(json_object_get(params, "network_aliases")) ?
+		strv_from_json(json_object_get(params, "network_aliases")) : NULL;
 	return 0;
 }
 

@@ -59,7 +59,7 @@ like "$(lite network ls)" 'n1 +bridge +10\.70\.1\.0/24' "network ls"
 is "$(lite network inspect n1 | jget subnet)" 10.70.1.0/24 "network inspect"
 
 ok "a1 on n1" q lite run -d --name a1 --net n1 testimg sleep 1000
-ok "a2 on n1 with --ip" q lite run -d --name a2 --net n1 --ip 10.70.1.50 testimg sleep 1000
+ok "a2 on n1 with --ip and --network-alias" q lite run -d --name a2 --net n1 --ip 10.70.1.50 --network-alias db --network-alias cache testimg sleep 1000
 ok "c1 on n2" q lite run -d --name c1 --net n2 testimg sleep 1000
 is "$(ifield a2 network_settings.ip_address)" 10.70.1.50 "--ip is honoured"
 ping_from() { # NETWORK TARGET: ping TARGET from a throwaway container on NETWORK
@@ -67,8 +67,13 @@ ping_from() { # NETWORK TARGET: ping TARGET from a throwaway container on NETWOR
 }
 ok "a container on n1 pings a1 by name" ping_from n1 a1
 ok "...and a2 by name" ping_from n1 a2
+ok "...and a2 by its alias db" ping_from n1 db
+ok "...and by its alias cache" ping_from n1 cache
+not_ok "an alias does not reach another network" ping_from n2 db
+capture lite run --rm --net n1 --network-alias 'bad alias' testimg true
+is "$RC" 125 "--network-alias 'bad alias': exit 125"
 not_ok "a container on n2 cannot reach a1" ping_from n2 10.70.1.50
-like "$(cat "$D"/containers/"$(ifield a1 id)"/hosts)" '10\.70\.1\.50	a2' "a1's /etc/hosts gained a2 after a2 started"
+like "$(cat "$D"/containers/"$(ifield a1 id)"/hosts)" '10\.70\.1\.50	a2 db cache' "a1's /etc/hosts gained a2 and its aliases after a2 started"
 capture lite network rm n1
 is_rc 125 "network rm refused while in use"
 like "$ERR" 'active endpoints' "...with a clear message"
