@@ -127,8 +127,13 @@ request_done(struct peer *p)
 	p->req_id = NULL;
 	p->busy = false;
 	/* more requests may already be buffered */
-	if (!p->closed && !p->proxy && !p->upload_done && !p->stream_state && !p->fd_passed)
-		peer_read_cb(p->bev, p);
+	if (p->closed || p->proxy || p->upload_done || p->stream_state || p->fd_passed || p->stream_starting)
+		return; /* what follows the request line belongs to the stream */
+	if (p->eof_seen) {
+		peer_close_after_flush(p); /* it asked, it got its answer, it is gone */
+		return;
+	}
+	peer_read_cb(p->bev, p);
 }
 
 void
@@ -266,8 +271,10 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		proxy_shim_drained(p->proxy, p);
 		return;
 	}
-	if (p->stream_state || p->busy || p->fd_passed)
-		return; /* the reply or stream in flight ends the connection */
+	if (p->stream_state || p->busy || p->fd_passed || p->stream_starting) {
+		p->eof_seen = true; /* the reply or stream in flight ends the connection */
+		return;
+	}
 	peer_close_after_flush(p);
 }
 
@@ -460,6 +467,14 @@ peer_start_proxy(struct peer *p, int fd)
 	/* stdin bytes that arrived right behind the request line */
 	if (evbuffer_get_length(bufferevent_get_input(p->bev)))
 		proxy_client_read(p->bev, p);
+	if (p->eof_seen && p->proxy_raw) {
+		peer_close(p); /* a terminal client that is already gone */
+		return -ECONNRESET;
+	}
+	if (p->eof_seen) { /* it half-closed before the stream began */
+		p->proxy_eof = true;
+		proxy_shim_drained(p->proxy, p);
+	}
 	return 0;
 }
 
@@ -561,6 +576,7 @@ peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, boo
 	bool passed = false;
 
 	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", ctr_id);
+	p->stream_starting = true;
 	if (want_fd && !p->closed && evbuffer_get_length(bufferevent_get_output(p->bev)) == 0) {
 		json_object_set_new(result, "fd_passed", json_true());
 		line = proto_result_line(p->req_id, json_incref(result));
@@ -569,8 +585,9 @@ peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, boo
 		if (passed) {
 			json_decref(result);
 			close(shim_fd);
-			request_done(p);
 			p->fd_passed = true; /* no more requests on this connection */
+			p->stream_starting = false;
+			request_done(p);
 			return true;
 		}
 		json_object_del(result, "fd_passed");
@@ -579,5 +596,6 @@ peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, boo
 	p->proxy_raw = tty;
 	snprintf(p->proxy_exec_id, sizeof(p->proxy_exec_id), "%s", exec_id ? exec_id : "");
 	peer_start_proxy(p, shim_fd);
+	p->stream_starting = false;
 	return false;
 }

@@ -20,7 +20,9 @@ struct peer {
 	bool busy;               /* a request is in flight */
 	bool discarding;         /* dropping the rest of an oversize line */
 	bool draining;
-	bool fd_passed;          /* the stream went to the client as an fd */           /* closing once output is flushed; reads no more */
+	bool fd_passed;          /* the stream went to the client as an fd */
+	bool stream_starting;    /* replying to a streaming request: read no more lines */
+	bool eof_seen;           /* the client half-closed while a request was in flight */           /* closing once output is flushed; reads no more */
 	struct daemon *d;
 	struct bufferevent *bev;
 	struct ucred cred;

@@ -187,8 +187,6 @@ proc_free(struct shim *s, struct proc *p)
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (s->clients[i] && s->clients[i]->proc == p)
 			client_drop(s, s->clients[i]);
-	if (p->tty && p->in.fd == p->out.fd)
-		p->in.fd = -1; /* one terminal fd serves both */
 	if (p->tty_slave >= 0)
 		close(p->tty_slave);
 	source_close(s, &p->out);
@@ -356,10 +354,8 @@ on_output(struct shim *s, struct source *src, enum frame_stream stream)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) { /* EOF, or EIO from a pty whose last slave closed */
-		if (src == &p->out && p->tty && p->in.fd == p->out.fd)
-			p->in.fd = -1; /* init's terminal serves both ways: closed below */
-		else if (src == &p->out && p->tty)
-			source_close(s, &p->in); /* an exec's dup of its terminal */
+		if (src == &p->out && p->tty)
+			source_close(s, &p->in); /* the dup of the terminal we write to */
 		source_close(s, src);
 		p->open_outputs--;
 		return;
@@ -394,7 +390,7 @@ stdin_flush(struct shim *s, struct proc *p)
 		memmove(p->stdin_buf, p->stdin_buf + n, p->stdin_len - (size_t)n);
 		p->stdin_len -= (size_t)n;
 	}
-	if (p->in.fd >= 0 && !p->tty)
+	if (p->in.fd >= 0) /* a full pipe or terminal: wait until it takes more */
 		ep_set(s, p->in.fd, &p->in, p->stdin_len ? EPOLLOUT : 0, EPOLL_CTL_MOD);
 	if (p->stdin_owner) {
 		struct client *owner = p->stdin_owner;
@@ -464,9 +460,8 @@ start_init(struct shim *s)
 			p->tty_slave = slave; /* init opens its own by path, as controlling terminal */
 			fd_set_nonblock(master, 1);
 			source_add(s, &p->out, SRC_OUT, p, master, EPOLLIN);
-			p->in.fd = master; /* writes go to the same fd; not in epoll twice */
-			p->in.kind = SRC_IN;
-			p->in.proc = p;
+			/* input through a dup: it is polled for EPOLLOUT on its own */
+			source_add(s, &p->in, SRC_IN, p, fcntl(master, F_DUPFD_CLOEXEC, 3), 0);
 			p->open_outputs = 1;
 		}
 	}
@@ -519,8 +514,13 @@ exec_command(struct shim *s, struct client *c, const char *json)
 			snprintf(err, sizeof(err), "the container is not running");
 	} else {
 		if (exec_spawn(s->cfg, s->init->pid, &spec, &sp, err, sizeof(err)) == 0 &&
-		    !(p = proc_add(s, id, spec.tty, &sp)))
+		    !(p = proc_add(s, id, spec.tty, &sp))) {
 			snprintf(err, sizeof(err), "too many processes exec'd at once");
+			kill(sp.pid, SIGKILL); /* reaped by on_sigchld like any child */
+			for (int *fd = (int[]){ sp.stdin_fd, sp.stdout_fd, sp.stderr_fd, sp.error_fd }, i = 0; i < 4; i++)
+				if (fd[i] >= 0)
+					close(fd[i]);
+		}
 		if (p)
 			source_add(s, &p->exec_err, SRC_EXEC_ERR, p, sp.error_fd, EPOLLIN);
 		exec_spec_free(&spec);

@@ -127,4 +127,37 @@ ok "daemon process still alive at the end" kill -0 "$DAEMON_PID"
 capture lite rm -f d5
 is_rc 0 "rm -f d5"
 
+# --- a client that half-closes after an async request leaves no connection behind
+nfd() { ls "/proc/$DAEMON_PID/fd" | wc -l; }
+printf '{"id":1,"method":"ping"}\n' | socat - "UNIX-CONNECT:$SOCK" >/dev/null 2>&1
+fds=$(nfd)
+for i in 1 2 3 4 5; do
+	printf '{"id":1,"method":"run","params":{"image":"testimg","cmd":["true"],"rm":true}}\n' |
+		timeout 20 socat -t 10 - "UNIX-CONNECT:$SOCK" >/dev/null 2>&1
+done
+wait_for 5 sh -c "[ \$(ls /proc/$DAEMON_PID/fd | wc -l) -le $fds ]"
+is "$(nfd)" "$fds" "5 half-closed run requests leave no socket open in the daemon"
+
+# --- bytes behind a streaming request belong to the stream, never parsed as requests
+lite run -d --name d6 testimg sleep 300 >/dev/null
+out=$("$PY" - "$SOCK" <<'EOF'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+req = b'{"id":1,"method":"exec","params":{"id":"d6","cmd":["cat"],"stdin":true}}\n'
+payload = b'\n{"id":2,"method":"exec","params":{"id":"d6","cmd":["sleep","3"]}}\n'
+s.sendall(req + bytes([0, 0, 0, 0]) + struct.pack('>I', len(payload)) + payload)
+s.shutdown(socket.SHUT_WR)
+data = b''
+while True:
+    d = s.recv(65536)
+    if not d: break
+    data += d
+sys.stdout.write('echoed' if b'"method":"exec","params":{"id":"d6","cmd":["sleep"' in data.split(b'\n', 1)[1] else 'lost')
+EOF
+)
+is "$out" echoed "stdin sent right behind an exec request reaches the process (not parsed as a request)"
+sleep 3.5
+ok "...and the daemon is still alive afterwards" kill -0 "$DAEMON_PID"
+lite rm -f d6 >/dev/null 2>&1
+
 done_testing

@@ -462,4 +462,9 @@ ok "SIGKILLed -it client: still running a moment later" is_running sk2
 capture lite ps
 is_rc 0 "SIGKILLed clients: lite ps still answers"
 
+# --- a large paste into a terminal is not stalled by a full pty
+n=$( (sleep 1; head -c 200000 /dev/zero | tr '\0' a) |
+	timeout 30 "$LITE" run -i -t --rm testimg sh -c 'stty raw -echo; head -c 200000 | wc -c' | tr -dc '0-9')
+is "$n" 200000 "-it: 200000 bytes pasted at once all reach the process"
+
 done_testing
