@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
@@ -40,6 +41,7 @@
 #define STDIN_CAP CHUNK
 #define REPLAY_CAP 4096
 #define DRAIN_GRACE_MS 2000
+#define FINISH_FLUSH_MS 2000 /* whole seconds */
 
 enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_OUT, SRC_ERR, SRC_IN, SRC_EXEC_ERR, SRC_CLIENT };
 
@@ -722,14 +724,40 @@ write_exit_record(struct shim *s, struct proc *p, int code, bool oom)
 	json_decref(o);
 }
 
-/* Last frame to the process's clients, then a bounded blocking flush. */
+/* Send what the socket takes until the deadline; false when cut short. */
+static bool
+send_by(int fd, const void *buf, size_t len, const struct timespec *deadline)
+{
+	const char *b = buf;
+
+	while (len) {
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		long left = -ms_since(deadline);
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return false;
+		n = send(fd, b, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return false;
+		b += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Last bytes and the exit frame to the process's clients. One deadline
+ * for all of them together: a client that does not read delays the shim
+ * by at most FINISH_FLUSH_MS, however many there are. */
 static void
 proc_finish(struct shim *s, struct proc *p)
 {
-	int code = exit_code_of(p);
 	bool oom = p->is_init && oom_happened(s);
+	struct timespec deadline;
 	char *payload;
-	struct timeval tv = { .tv_sec = 2 };
+	int code;
 
 	if (p->exec_err.fd >= 0)
 		on_exec_error(s, p);
@@ -737,6 +765,8 @@ proc_finish(struct shim *s, struct proc *p)
 	if (p->is_init)
 		write_exit_record(s, p, code, oom);
 	payload = frame_exit_payload(code, oom, p->exec_error[0] ? p->exec_error : NULL);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += FINISH_FLUSH_MS / 1000;
 	for (int i = 0; i < MAX_CLIENTS; i++) {
 		struct client *c = s->clients[i];
 		uint8_t hdr[FRAME_HDR_LEN];
@@ -744,11 +774,8 @@ proc_finish(struct shim *s, struct proc *p)
 		if (!c || c->proc != p || !c->out || !payload)
 			continue;
 		frame_header_encode(hdr, FRAME_EXIT, (uint32_t)strlen(payload));
-		fd_set_nonblock(c->fd, 0);
-		setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		(void)write_all(c->fd, c->out, c->out_len);
-		(void)write_all(c->fd, hdr, sizeof(hdr));
-		(void)write_all(c->fd, payload, strlen(payload));
+		if (send_by(c->fd, c->out, c->out_len, &deadline) && send_by(c->fd, hdr, sizeof(hdr), &deadline))
+			(void)send_by(c->fd, payload, strlen(payload), &deadline);
 		c->out_len = 0;
 	}
 	free(payload);
