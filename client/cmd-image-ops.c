@@ -170,25 +170,6 @@ static const char load_usage[] =
 	"  -i, --input FILE   read from FILE instead of stdin\n"
 	"  -q, --quiet        print nothing but errors\n";
 
-static int
-send_fd(int in, int sock)
-{
-	char buf[256 * 1024];
-
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		if (write_all(sock, buf, (size_t)n) < 0)
-			return -errno;
-	}
-}
-
 static void
 print_loaded(json_t *res)
 {
@@ -240,7 +221,7 @@ cmd_load(int argc, char **argv)
 	}
 	if (conn_open(&c) < 0 || conn_send(&c, "load", NULL) < 0)
 		return 1;
-	r = send_fd(in, c.fd);
+	r = copy_fd(in, c.fd);
 	if (r < 0 && r != -EPIPE) {
 		errorf("sending %s failed: %s", path ? path : "stdin", strerror(-r));
 		return 1;

@@ -122,24 +122,6 @@ static const char import_usage[] =
 	"Usage: lite import TARBALL|- NAME[:TAG]\n\n"
 	"Import a root file system tarball (plain, gzip, xz or zstd) as an image.\n";
 
-static int
-copy_to_socket(int in, int sock)
-{
-	char buf[256 * 1024];
-
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		if (write_all(sock, buf, (size_t)n) < 0)
-			return -errno;
-	}
-}
-
 int
 cmd_import(int argc, char **argv)
 {
@@ -165,7 +147,7 @@ cmd_import(int argc, char **argv)
 	params = json_pack("{s:s}", "ref", argv[2]);
 	if (conn_send(&c, "import", params) < 0)
 		return 1;
-	r = copy_to_socket(in, c.fd);
+	r = copy_fd(in, c.fd);
 	if (r < 0 && r != -EPIPE) {
 		errorf("sending %s failed: %s", argv[1], strerror(-r));
 		return 1;

@@ -229,3 +229,22 @@ fd_set_nonblock(int fd, int on)
 	flags = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
 	return fcntl(fd, F_SETFL, flags) < 0 ? -errno : 0;
 }
+
+int
+copy_fd(int in, int out)
+{
+	char buf[256 * 1024];
+
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		if (write_all(out, buf, (size_t)n) < 0)
+			return -errno;
+	}
+}

@@ -18,5 +18,7 @@ int rm_rf(const char *path);
 ssize_t write_all(int fd, const void *buf, size_t len);
 /* Read exactly len bytes unless EOF comes first; returns bytes read. */
 ssize_t read_all(int fd, void *buf, size_t len);
+/* Copy in to out until EOF on in; 0 or -errno. */
+int copy_fd(int in, int out);
 /* Make fd non-blocking / close-on-exec. */
 int fd_set_nonblock(int fd, int on);

@@ -189,6 +189,16 @@ peer_reply_err(struct peer *p, int code, const char *msg)
 	peer_reply_error(p, rpc, kind, "%s", msg ? msg : strerror(code));
 }
 
+void
+peer_reply_status(struct peer *p, int r, struct lite_err *err)
+{
+	if (r < 0)
+		peer_reply_err(p, r, err->msg);
+	else
+		peer_reply(p, json_object());
+	lite_err_clear(err);
+}
+
 static void
 dispatch_line(struct peer *p, const char *line, size_t len)
 {

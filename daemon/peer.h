@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "lite-err.h"
 #include "proto.h"
 
 struct daemon;
@@ -55,6 +56,8 @@ void peer_close_after_flush(struct peer *p);
 void peer_reply(struct peer *p, json_t *result);
 void peer_reply_error(struct peer *p, int code, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Reply {} when r >= 0, else err's message; clears err either way. */
+void peer_reply_status(struct peer *p, int r, struct lite_err *err);
 /* Reply with a lite_err's message, choosing the kind from its code. */
 void peer_reply_err(struct peer *p, int code, const char *msg);
 

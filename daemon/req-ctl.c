@@ -126,11 +126,7 @@ pause_or_unpause(struct peer *p, json_t *params, bool pause)
 		return;
 	}
 	r = ctr_pause(p->d, c, pause, &err);
-	if (r < 0)
-		peer_reply_err(p, r, err.msg);
-	else
-		peer_reply(p, json_object());
-	lite_err_clear(&err);
+	peer_reply_status(p, r, &err);
 }
 
 void
@@ -187,11 +183,7 @@ req_update(struct peer *p, json_t *params)
 	r = merge_limits(params, &l, &err);
 	if (r == 0)
 		r = ctr_update_limits(p->d, c, &l, &err);
-	if (r < 0)
-		peer_reply_err(p, r, err.msg);
-	else
-		peer_reply(p, json_object());
-	lite_err_clear(&err);
+	peer_reply_status(p, r, &err);
 }
 
 /* diff: lite-image reads the upper dir off the loop and replies. */

@@ -137,11 +137,7 @@ connect_or_disconnect(struct peer *p, json_t *params, bool connect)
 		return;
 	r = connect ? net_ctr_connect(p->d, c, n, proto_get_str(params, "ip", NULL), &err)
 		    : net_ctr_disconnect(p->d, c, n, &err);
-	if (r < 0)
-		peer_reply_err(p, r, err.msg);
-	else
-		peer_reply(p, json_object());
-	lite_err_clear(&err);
+	peer_reply_status(p, r, &err);
 }
 
 void

@@ -83,11 +83,7 @@ req_volume_rm(struct peer *p, json_t *params)
 		return;
 	}
 	r = volume_remove(p->d->cfg.data_root, name, &err);
-	if (r < 0)
-		peer_reply_err(p, r, err.msg);
-	else
-		peer_reply(p, json_object());
-	lite_err_clear(&err);
+	peer_reply_status(p, r, &err);
 }
 
 void
