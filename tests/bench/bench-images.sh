@@ -8,20 +8,13 @@
 #   N=15 MB=200 tests/bench/bench-images.sh
 LIB_NO_TAP=1
 source "$(cd "$(dirname "$0")/.." && pwd)/integration/lib.sh"
+source "$(dirname "$0")/lib-bench.sh"
 N=${N:-15}
 MB=${MB:-200}
 MKOCI="$SRCDIR/tests/integration/mkoci.py"
 export BASE_TAR=$T/img.tar
 
-time_ms() {
-	local t0=${EPOCHREALTIME/[.,]/} t1 rc
-	"$@" >/dev/null 2>&1 </dev/null
-	rc=$?
-	t1=${EPOCHREALTIME/[.,]/}
-	printf '%d.%02d\n' $(( (t1 - t0) / 1000 )) $(( (t1 - t0) % 1000 / 10 ))
-	return $rc
-}
-median() { sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; printf "median %s ms (min %s, max %s, n=%d)\n", m, a[1], a[NR], NR}'; }
+summary() { sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; printf "median %s ms (min %s, max %s, n=%d)\n", m, a[1], a[NR], NR}'; }
 
 "$PY" "$MKOCI" debian "$T/big.tar" big:latest "$MB" 4 || exit 1
 echo "archive: $(du -m "$T/big.tar" | cut -f1) MB, 5 layers"
@@ -41,5 +34,5 @@ for i in $(seq "$N"); do
 	time_ms lite run --rm testimg true >>"$T/one.ms"
 	time_ms lite run --rm five true >>"$T/five.ms"
 done
-echo "start, 1-layer image: $(median <"$T/one.ms")"
-echo "start, 5-layer image: $(median <"$T/five.ms")"
+echo "start, 1-layer image: $(summary <"$T/one.ms")"
+echo "start, 5-layer image: $(summary <"$T/five.ms")"

@@ -8,6 +8,7 @@ LIB_NO_TAP=1
 LIB_NO_IMAGE=1
 LIB_NETNS=1
 source "$(cd "$(dirname "$0")/.." && pwd)/integration/lib.sh"
+source "$(dirname "$0")/lib-bench.sh"
 
 N=${N:-25}
 
@@ -15,15 +16,6 @@ bash "$MKROOTFS" "$T/busybox.tar" >"$T/mkrootfs.log" 2>&1 || { cat "$T/mkrootfs.
 capture lite import "$T/busybox.tar" busybox
 [ "$RC" = 0 ] || { echo "lite import failed: $ERR" >&2; exit 1; }
 
-time_ms() {
-	local t0=${EPOCHREALTIME/[.,]/} t1 rc
-	"$@" >/dev/null 2>&1 </dev/null
-	rc=$?
-	t1=${EPOCHREALTIME/[.,]/}
-	printf '%d.%02d\n' $(( (t1 - t0) / 1000 )) $(( (t1 - t0) % 1000 / 10 ))
-	return $rc
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 run_net() { "$LITE" run --rm --net "$1" busybox true; }
 run_pub() { "$LITE" run --rm -p 80 busybox true; }

@@ -7,6 +7,7 @@
 LIB_NO_TAP=1
 LIB_NO_IMAGE=1
 source "$(cd "$(dirname "$0")/.." && pwd)/integration/lib.sh"
+source "$(dirname "$0")/lib-bench.sh"
 
 N=${N:-25}
 
@@ -17,18 +18,7 @@ ROOTFS=$T/rootfs
 mkdir -p "$ROOTFS"
 tar -xf "$T/busybox.tar" -C "$ROOTFS"
 
-# time_ms CMD... : run CMD (output discarded), print its wall time in ms
-# with 0.01 ms resolution; returns CMD's status
-time_ms() {
-	local t0=${EPOCHREALTIME/[.,]/} t1 rc
-	"$@" >/dev/null 2>&1 </dev/null
-	rc=$?
-	t1=${EPOCHREALTIME/[.,]/}
-	printf '%d.%02d\n' $(( (t1 - t0) / 1000 )) $(( (t1 - t0) % 1000 / 10 ))
-	return $rc
-}
 
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 run_lite() { "$LITE" run --rm busybox true; }
 run_bare() { unshare --fork --pid --mount --uts --ipc --net chroot "$ROOTFS" /bin/true; }

@@ -7,6 +7,7 @@
 LIB_NO_TAP=1
 LIB_NO_IMAGE=1
 source "$(cd "$(dirname "$0")/.." && pwd)/integration/lib.sh"
+source "$(dirname "$0")/lib-bench.sh"
 
 SIZE=${SIZE:-1G}	# bytes through the pipe: a number with an optional K/M/G (IEC)
 BYTES=$(numfmt --from=iec "$SIZE") || exit 1	# busybox head takes no G suffix
@@ -17,7 +18,6 @@ capture lite import "$T/busybox.tar" busybox
 [ "$RC" = 0 ] || { echo "lite import failed: $ERR" >&2; exit 1; }
 
 us_now() { echo "${EPOCHREALTIME/[.,]/}"; }
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # ---------------------------------------------------------------- (a) throughput
 
@@ -56,15 +56,6 @@ capture lite run -d --name bench-exec busybox sleep 100000
 [ "$RC" = 0 ] && wait_for 10 is_running bench-exec || { echo "could not start bench-exec: $ERR" >&2; exit 1; }
 PID=$(ifield bench-exec state.pid)
 
-time_ms() { # CMD... : wall time in ms (0.01 ms), CMD's status
-	local t0 t1 rc
-	t0=$(us_now)
-	"$@" >/dev/null 2>&1 </dev/null
-	rc=$?
-	t1=$(us_now)
-	printf '%d.%02d\n' $(( (t1 - t0) / 1000 )) $(( (t1 - t0) % 1000 / 10 ))
-	return $rc
-}
 exec_lite() { "$LITE" exec bench-exec true; }
 exec_nsenter() { nsenter -t "$PID" -m -u -i -n -p true; }
 
