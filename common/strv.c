@@ -1,6 +1,7 @@
 /* String vectors: freeing, counting, JSON conversion both ways. */
 #include "strv.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,32 @@ strv_length(char **v)
 	while (v && v[n])
 		n++;
 	return n;
+}
+
+char **
+strv_new(const char *first, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	char **v;
+
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		n++;
+	va_end(ap);
+	if (!(v = calloc(n + 1, sizeof(char *))))
+		return NULL;
+	va_start(ap, first);
+	n = 0;
+	for (const char *s = first; s; s = va_arg(ap, const char *)) {
+		if (!(v[n++] = strdup(s))) {
+			va_end(ap);
+			strv_free(v);
+			return NULL;
+		}
+	}
+	va_end(ap);
+	return v;
 }
 
 json_t *

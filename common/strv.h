@@ -6,6 +6,8 @@
 
 void strv_free(char **v);
 size_t strv_length(char **v);
+/* A heap copy of the NULL-terminated argument list; NULL when out of memory. */
+char **strv_new(const char *first, ...) __attribute__((sentinel));
 /* A new JSON array of the strings (NULL v gives an empty array). */
 json_t *strv_to_json(char **v);
 /* A heap copy of a JSON array of strings; NULL if a is not such an array. */

@@ -1,4 +1,4 @@
-/* Unit tests of the pure cgroup helpers in daemon/cgroup-values.c. */
+/* Unit tests of the pure cgroup helpers in daemon/lib/cgroup-values.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

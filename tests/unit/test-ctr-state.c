@@ -1,4 +1,4 @@
-/* Unit tests of a container's state.json (daemon/ctr-state.c): the
+/* Unit tests of a container's state.json (daemon/engine/ctr-state.c): the
  * to_json/from_json round trip, refusal of malformed state, and the
  * "Up 3 minutes" / "Exited (0) ..." status text. */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests for daemon/image-manifest.c, image-digest.c and image-change.c:
+/* Unit tests for daemon/image/image-manifest.c, image-digest.c and image-change.c:
  * Docker manifest.json, OCI/schema2 manifests, index platform choice,
  * digest parsing and verification, commit --change parsing. */
 #include "image-change.h"

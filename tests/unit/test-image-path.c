@@ -1,4 +1,4 @@
-/* Unit tests for daemon/image-path.c: tar entry path sanitising (hostile and
+/* Unit tests for daemon/lib/image-path.c: tar entry path sanitising (hostile and
  * ordinary names) and image reference normalisation. */
 #include "image-store.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of daemon/ipam.c: allocation, release, exhaustion, the lease
+/* Unit tests of daemon/engine/ipam.c: allocation, release, exhaustion, the lease
  * file's format, reconciliation, and concurrent allocation by processes
  * (flock) that must never hand out one address twice. */
 #include <setjmp.h>

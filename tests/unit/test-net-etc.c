@@ -1,4 +1,4 @@
-/* Unit tests of daemon/net-etc.c: /etc/hosts, /etc/resolv.conf, --add-host. */
+/* Unit tests of daemon/engine/net-etc.c: /etc/hosts, /etc/resolv.conf, --add-host. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

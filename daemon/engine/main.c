@@ -200,7 +200,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGCHLD, SIG_IGN); /* shims are reaped by the kernel; pidfds tell us they exited */
 	find_helper("lite-shim", d.shim_path, sizeof(d.shim_path));
-	find_helper("lite-import", d.import_path, sizeof(d.import_path));
+	find_helper("lite-image", d.image_helper_path, sizeof(d.image_helper_path));
 	prepare_dirs(&d);
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");

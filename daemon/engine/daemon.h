@@ -34,7 +34,7 @@ struct daemon {
 	struct cgroup_host cgroups;
 	struct ctr_list ctrs;
 	char shim_path[PATH_MAX];
-	char import_path[PATH_MAX];
+	char image_helper_path[PATH_MAX]; /* lite-image */
 	int listen_fd;
 	bool listen_from_systemd;
 	struct event *listen_ev;

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +36,7 @@ image_job_new(struct peer *p, const char *what)
 		return NULL;
 	}
 	j->out_fd = -1;
+	j->upload_limit = UINT64_MAX;
 	j->peer = p;
 	snprintf(j->what, sizeof(j->what), "%s", what);
 	peer_ref(p);
@@ -89,6 +89,19 @@ image_job_send_file(struct image_job *j, json_t *result)
 	peer_close_after_flush(p);
 }
 
+/* The helper's error message with the spool file's name, which means
+ * nothing to the user, replaced; NULL when it does not appear. */
+static char *
+job_message(const struct image_job *j, const char *msg)
+{
+	const char *at = j->spool[0] ? strstr(msg, j->spool) : NULL;
+	char *out = NULL;
+
+	if (at && asprintf(&out, "%.*s<uploaded archive>%s", (int)(at - msg), msg, at + strlen(j->spool)) < 0)
+		out = NULL;
+	return out;
+}
+
 /* "ok JSON" or "err ERRNO MESSAGE". */
 static void
 job_finish(struct image_job *j)
@@ -111,8 +124,11 @@ job_finish(struct image_job *j)
 			peer_reply(j->peer, json_incref(res));
 		json_decref(res);
 	} else if (sscanf(j->reply, "err %d %n", &code, &off) >= 1 && off > 0) {
-		log_info("%s failed: %s", j->what, j->reply + off);
-		peer_reply_err(j->peer, code, j->reply + off);
+		char *msg = job_message(j, j->reply + off);
+
+		log_info("%s failed: %s", j->what, msg ? msg : j->reply + off);
+		peer_reply_err(j->peer, code, msg ? msg : j->reply + off);
+		free(msg);
 	} else {
 		peer_reply_err(j->peer, EIO, "the image helper died (see the daemon's log)");
 	}
@@ -159,20 +175,10 @@ on_job_output(evutil_socket_t fd, short what, void *arg)
 	job_finish(j);
 }
 
-static void
-helper_path(struct daemon *d, char *buf, size_t len)
-{
-	char dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s", d->import_path);
-	snprintf(buf, len, "%s/lite-image", dirname(dir));
-}
-
 static int
 job_spawn(struct image_job *j)
 {
 	struct daemon *d = j->peer->d;
-	char helper[PATH_MAX];
 	size_t n = strv_length(j->argv);
 	char **args = calloc(n + 3, sizeof(char *));
 	int out[2];
@@ -182,7 +188,6 @@ job_spawn(struct image_job *j)
 		free(args);
 		return -errno;
 	}
-	helper_path(d, helper, sizeof(helper));
 	args[0] = "lite-image";
 	args[1] = d->cfg.data_root;
 	for (size_t i = 0; i < n; i++)
@@ -192,8 +197,8 @@ job_spawn(struct image_job *j)
 		signal(SIGPIPE, SIG_DFL);
 		if (dup2(out[1], 1) < 0)
 			_exit(127);
-		execv(helper, args);
-		dprintf(1, "err %d cannot run %s\n", errno, helper);
+		execv(d->image_helper_path, args);
+		dprintf(1, "err %d cannot run %s\n", errno, d->image_helper_path);
 		_exit(127);
 	}
 	free(args);
@@ -264,5 +269,5 @@ image_job_upload(struct image_job *j, char **argv)
 		}
 	}
 	p->stream_state = j;
-	peer_start_upload(p, fd, UINT64_MAX, upload_done);
+	peer_start_upload(p, fd, j->upload_limit, upload_done);
 }

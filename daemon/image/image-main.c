@@ -4,6 +4,7 @@
  * links libarchive.
  *
  * Usage: lite-image DATA_ROOT OP ARGS...
+ *   import TARBALL NAME[:TAG]      (a rootfs tarball, any compression)
  *   load FILE                      save OUT FORMAT REF...
  *   rmi 0|1(force) REF...          tag SOURCE TARGET
  *   prune 0|1(all)                 df
@@ -50,6 +51,18 @@ op_commit(const char *root, char **a, json_t **ret, struct lite_err *err)
 	return r;
 }
 
+static int
+op_import(const char *root, char **a, json_t **ret, struct lite_err *err)
+{
+	char *id = NULL;
+	int r = image_import_tar(root, a[0], a[1], &id, err);
+
+	if (r == 0)
+		*ret = json_pack("{s:s}", "id", id);
+	free(id);
+	return r;
+}
+
 /* Credentials come in a file (0600, made by the daemon), never in argv. */
 static int
 op_pull(const char *root, char **a, json_t **ret, struct lite_err *err)
@@ -79,6 +92,8 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 {
 	int r;
 
+	if (!strcmp(op, "import") && n == 2)
+		return op_import(root, a, ret, err);
 	if (!strcmp(op, "load") && n == 1)
 		return image_load_archive(root, a[0], ret, err);
 	if (!strcmp(op, "save") && n >= 3) {

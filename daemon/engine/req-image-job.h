@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "peer.h"
@@ -21,6 +22,7 @@ struct image_job {
 	image_job_done_fn done;
 	bool close_after;       /* close the connection after the reply (uploads) */
 	bool progress;          /* forward "progress" lines as notifications (pull) */
+	uint64_t upload_limit;  /* bytes to spool after the request; UINT64_MAX: until EOF */
 	int out_fd;
 	struct event *ev;
 	char *reply;
