@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup-internal.h"
+#include "cgroup-util.h"
 #include "cleanup.h"
 #include "fs-util.h"
 
@@ -26,7 +26,7 @@ file_says(const char *dir, const char *file, const char *want)
 	_cleanup_free_ char *content = NULL;
 	char path[PATH_MAX];
 
-	if (cgroup_path(path, sizeof(path), dir, file) < 0 || read_file(path, &content, NULL) < 0)
+	if (cgroup_util_path(path, sizeof(path), dir, file) < 0 || read_file(path, &content, NULL) < 0)
 		return false;
 	return strstr(content, want) != NULL;
 }
@@ -50,7 +50,7 @@ cgroup_freeze(const struct cgroup_host *h, const char *id, bool frozen, struct l
 	for (int i = 0; i < FREEZE_POLLS; i++) {
 		/* v1 may report FREEZING: writing FROZEN again retries the freeze */
 		if (i == 0 || (v1 && i % 10 == 0)) {
-			r = cgroup_write_knob(dir, file, value, err);
+			r = cgroup_util_write_knob(dir, file, value, err);
 			if (r < 0)
 				return r;
 		}

@@ -1,16 +1,14 @@
-/* Internal interface shared by cgroup.c, cgroup-v1.c and cgroup-v2.c. */
+/* The two back ends cgroup.c dispatches to, by the host's cgroup mode.
+ * They share primitives through cgroup-util.h, never through cgroup.c. */
 #pragma once
-
-#include <stdbool.h>
-#include <stddef.h>
 
 #include "cgroup.h"
 
-int cgroup_path(char *buf, size_t len, const char *dir, const char *file);
-int cgroup_write_knob(const char *dir, const char *file, const char *value, struct lite_err *err);
-int cgroup_kill_procs(const char *dir);
-int cgroup_remove_tree(const char *dir, bool use_kill_file, struct lite_err *err);
+/* cgroup-v1.c: ROOT/CTL/PARENT/ID for every present controller, limits applied. */
 int cgroup_v1_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
+/* Kill and remove the container's cgroup in every v1 hierarchy. */
 int cgroup_v1_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err);
+/* cgroup-v2.c: ROOT/PARENT/ID with the controllers delegated down to it, limits applied. */
 int cgroup_v2_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
+/* Kill (cgroup.kill where the kernel has it) and remove ROOT/PARENT/ID. */
 int cgroup_v2_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err);

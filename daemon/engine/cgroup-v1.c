@@ -7,6 +7,7 @@
  * process could be written into it. */
 #include "cgroup.h"
 #include "cgroup-internal.h"
+#include "cgroup-util.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
@@ -46,20 +47,20 @@ cpuset_inherit(const char *dir, struct lite_err *err)
 		_cleanup_free_ char *mine = NULL, *theirs = NULL;
 		int r;
 
-		r = cgroup_path(path, sizeof(path), dir, files[i]);
+		r = cgroup_util_path(path, sizeof(path), dir, files[i]);
 		if (r == 0)
 			r = read_file(path, &mine, NULL);
 		if (r < 0)
 			return lite_err_sys(err, -r, "read %s", path);
 		if (!is_blank(mine))
 			continue;
-		r = cgroup_path(path, sizeof(path), parent, files[i]);
+		r = cgroup_util_path(path, sizeof(path), parent, files[i]);
 		if (r == 0)
 			r = read_file(path, &theirs, NULL);
 		if (r < 0)
 			return lite_err_sys(err, -r, "read %s", path);
 		theirs[strcspn(theirs, "\n")] = '\0';
-		r = cgroup_write_knob(dir, files[i], theirs, err);
+		r = cgroup_util_write_knob(dir, files[i], theirs, err);
 		if (r < 0)
 			return r;
 	}
@@ -94,15 +95,6 @@ make_dirs(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *dir, str
 	}
 }
 
-static int
-write_u64(const char *dir, const char *file, uint64_t v, struct lite_err *err)
-{
-	char val[32];
-
-	snprintf(val, sizeof(val), "%" PRIu64, v);
-	return cgroup_write_knob(dir, file, val, err);
-}
-
 /* memory.memsw.limit_in_bytes: -1 unlimited, 0 Docker's default of twice
  * the memory limit. */
 static int
@@ -112,17 +104,17 @@ apply_memsw(const char *dir, const struct cgroup_limits *lim, struct lite_err *e
 	int64_t total = lim->memory_swap_bytes;
 	int r;
 
-	if (cgroup_path(path, sizeof(path), dir, "memory.memsw.limit_in_bytes") < 0 || access(path, F_OK) < 0) {
+	if (cgroup_util_path(path, sizeof(path), dir, "memory.memsw.limit_in_bytes") < 0 || access(path, F_OK) < 0) {
 		if (total > 0)
 			log_warnx("cgroup: no swap accounting, memory+swap limit %" PRId64 " ignored", total);
 		return 0;
 	}
 	if (total == -1)
-		return cgroup_write_knob(dir, "memory.memsw.limit_in_bytes", "-1", err);
+		return cgroup_util_write_knob(dir, "memory.memsw.limit_in_bytes", "-1", err);
 	if (total == 0)
 		total = lim->memory_bytes > (uint64_t)INT64_MAX / 2 ? -1 : (int64_t)(lim->memory_bytes * 2);
-	r = total == -1 ? cgroup_write_knob(dir, "memory.memsw.limit_in_bytes", "-1", err)
-			: write_u64(dir, "memory.memsw.limit_in_bytes", (uint64_t)total, err);
+	r = total == -1 ? cgroup_util_write_knob(dir, "memory.memsw.limit_in_bytes", "-1", err)
+			: cgroup_util_write_u64(dir, "memory.memsw.limit_in_bytes", (uint64_t)total, err);
 	if (r == -EINVAL)
 		lite_err_wrap(err, "memory+swap limit %" PRId64 " bytes is below the memory limit", total);
 	return r;
@@ -134,15 +126,15 @@ apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 	int r;
 
 	if (lim->memory_reservation &&
-	    (r = write_u64(dir, "memory.soft_limit_in_bytes", lim->memory_reservation, err)) < 0)
+	    (r = cgroup_util_write_u64(dir, "memory.soft_limit_in_bytes", lim->memory_reservation, err)) < 0)
 		return r;
 	if (!lim->memory_bytes)
 		return 0;
-	r = write_u64(dir, "memory.limit_in_bytes", lim->memory_bytes, err);
+	r = cgroup_util_write_u64(dir, "memory.limit_in_bytes", lim->memory_bytes, err);
 	if (r == -EINVAL) {
 		/* Re-applied over an older, lower memsw limit: raise that first. */
 		if (apply_memsw(dir, lim, NULL) == 0)
-			r = write_u64(dir, "memory.limit_in_bytes", lim->memory_bytes, err);
+			r = cgroup_util_write_u64(dir, "memory.limit_in_bytes", lim->memory_bytes, err);
 	}
 	if (r == -EINVAL || r == -EBUSY)
 		return lite_err_wrap(err, "memory limit %" PRIu64 " bytes is too small", lim->memory_bytes);
@@ -162,16 +154,16 @@ apply_blkio(const char *dir, const struct cgroup_limits *lim, struct lite_err *e
 	if (lim->blkio_weight) {
 		const char *file = "blkio.weight";
 
-		if (cgroup_path(path, sizeof(path), dir, file) < 0 || access(path, F_OK) < 0)
+		if (cgroup_util_path(path, sizeof(path), dir, file) < 0 || access(path, F_OK) < 0)
 			file = "blkio.bfq.weight";
-		if (cgroup_path(path, sizeof(path), dir, file) < 0 || access(path, F_OK) < 0)
+		if (cgroup_util_path(path, sizeof(path), dir, file) < 0 || access(path, F_OK) < 0)
 			return lite_err_set(err, ENOTSUP, "blkio weight %u: the disk scheduler offers no weights "
 					    "(blkio.weight needs CFQ or BFQ)", lim->blkio_weight);
-		r = write_u64(dir, file, lim->blkio_weight, err);
+		r = cgroup_util_write_u64(dir, file, lim->blkio_weight, err);
 	}
 	snprintf(buf, sizeof(buf), "%s", lim->device_read_bps);
 	for (char *line = strtok_r(buf, "\n", &save); r == 0 && line; line = strtok_r(NULL, "\n", &save))
-		r = cgroup_write_knob(dir, "blkio.throttle.read_bps_device", line, err);
+		r = cgroup_util_write_knob(dir, "blkio.throttle.read_bps_device", line, err);
 	return r;
 }
 
@@ -181,12 +173,12 @@ apply_cpu(const char *dir, const struct cgroup_limits *lim, struct lite_err *err
 	int r = 0;
 
 	if (lim->millicpus) {
-		r = write_u64(dir, "cpu.cfs_period_us", CPU_PERIOD_US, err);
+		r = cgroup_util_write_u64(dir, "cpu.cfs_period_us", CPU_PERIOD_US, err);
 		if (r == 0)
-			r = write_u64(dir, "cpu.cfs_quota_us", cgroup_cpu_quota_us(lim->millicpus, CPU_PERIOD_US), err);
+			r = cgroup_util_write_u64(dir, "cpu.cfs_quota_us", cgroup_cpu_quota_us(lim->millicpus, CPU_PERIOD_US), err);
 	}
 	if (r == 0 && lim->cpu_shares)
-		r = write_u64(dir, "cpu.shares", lim->cpu_shares, err);
+		r = cgroup_util_write_u64(dir, "cpu.shares", lim->cpu_shares, err);
 	return r;
 }
 
@@ -202,17 +194,17 @@ apply_limits(enum cgroup_ctl ctl, const char *dir, const struct cgroup_limits *l
 		return apply_cpu(dir, lim, err);
 	case CGROUP_CTL_PIDS:
 		if (lim->pids_limit > 0)
-			return write_u64(dir, "pids.max", (uint64_t)lim->pids_limit, err);
+			return cgroup_util_write_u64(dir, "pids.max", (uint64_t)lim->pids_limit, err);
 		if (lim->pids_limit == -1)
-			return cgroup_write_knob(dir, "pids.max", "max", err);
+			return cgroup_util_write_knob(dir, "pids.max", "max", err);
 		return 0;
 	case CGROUP_CTL_BLKIO:
 		return apply_blkio(dir, lim, err);
 	case CGROUP_CTL_CPUSET:
 		if (lim->cpuset_cpus[0])
-			r = cgroup_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);
+			r = cgroup_util_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);
 		if (r == 0 && lim->cpuset_mems[0])
-			r = cgroup_write_knob(dir, "cpuset.mems", lim->cpuset_mems, err);
+			r = cgroup_util_write_knob(dir, "cpuset.mems", lim->cpuset_mems, err);
 		return r;
 	default:
 		return 0;
@@ -252,14 +244,14 @@ cgroup_v1_destroy(const struct cgroup_host *h, const char *id, struct lite_err *
 	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
 		dir[c][0] = '\0';
 		if (h->has[c] && cgroup_dir(h, c, id, dir[c], sizeof(dir[c])) == 0)
-			cgroup_kill_procs(dir[c]);
+			cgroup_util_kill_procs(dir[c]);
 	}
 	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
 		int r;
 
 		if (!dir[c][0])
 			continue;
-		r = cgroup_remove_tree(dir[c], false, ret < 0 ? NULL : err);
+		r = cgroup_util_remove_tree(dir[c], false, ret < 0 ? NULL : err);
 		if (r < 0 && ret == 0)
 			ret = r;
 	}

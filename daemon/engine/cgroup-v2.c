@@ -8,6 +8,7 @@
  * never removed. */
 #include "cgroup.h"
 #include "cgroup-internal.h"
+#include "cgroup-util.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
@@ -46,7 +47,7 @@ enable_controllers(const struct cgroup_host *h, const char *dir, struct lite_err
 	char path[PATH_MAX];
 	int r;
 
-	r = cgroup_path(path, sizeof(path), dir, "cgroup.subtree_control");
+	r = cgroup_util_path(path, sizeof(path), dir, "cgroup.subtree_control");
 	if (r == 0)
 		r = read_file(path, &enabled, NULL);
 	if (r < 0)
@@ -57,7 +58,7 @@ enable_controllers(const struct cgroup_host *h, const char *dir, struct lite_err
 		if (!h->has[c] || words_have(enabled, cgroup_ctl_v2_name(c)))
 			continue;
 		snprintf(val, sizeof(val), "+%s", cgroup_ctl_v2_name(c));
-		r = cgroup_write_knob(dir, "cgroup.subtree_control", val, err);
+		r = cgroup_util_write_knob(dir, "cgroup.subtree_control", val, err);
 		if (r < 0)
 			return lite_err_wrap(err, "cgroup %s", dir);
 	}
@@ -95,15 +96,6 @@ make_dirs(const struct cgroup_host *h, const char *dir, struct lite_err *err)
 	}
 }
 
-static int
-write_u64(const char *dir, const char *file, uint64_t v, struct lite_err *err)
-{
-	char val[32];
-
-	snprintf(val, sizeof(val), "%" PRIu64, v);
-	return cgroup_write_knob(dir, file, val, err);
-}
-
 /* memory.swap.max is swap alone: total minus memory; Docker's default (total
  * 0) is as much swap as memory; -1 is "max". */
 static int
@@ -113,25 +105,25 @@ apply_memory(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 	int64_t total = lim->memory_swap_bytes;
 	int r;
 
-	if (lim->memory_reservation && (r = write_u64(dir, "memory.low", lim->memory_reservation, err)) < 0)
+	if (lim->memory_reservation && (r = cgroup_util_write_u64(dir, "memory.low", lim->memory_reservation, err)) < 0)
 		return r;
 	if (!lim->memory_bytes)
 		return 0;
-	r = write_u64(dir, "memory.max", lim->memory_bytes, err);
+	r = cgroup_util_write_u64(dir, "memory.max", lim->memory_bytes, err);
 	if (r == -EINVAL || r == -EBUSY)
 		return lite_err_wrap(err, "memory limit %" PRIu64 " bytes is too small", lim->memory_bytes);
 	if (r < 0)
 		return r;
-	if (cgroup_path(path, sizeof(path), dir, "memory.swap.max") < 0 || access(path, F_OK) < 0) {
+	if (cgroup_util_path(path, sizeof(path), dir, "memory.swap.max") < 0 || access(path, F_OK) < 0) {
 		if (total > 0)
 			log_warnx("cgroup: no swap accounting, memory+swap limit %" PRId64 " ignored", total);
 		return 0;
 	}
 	if (total == -1)
-		return cgroup_write_knob(dir, "memory.swap.max", "max", err);
+		return cgroup_util_write_knob(dir, "memory.swap.max", "max", err);
 	if (total == 0)
-		return write_u64(dir, "memory.swap.max", lim->memory_bytes, err);
-	return write_u64(dir, "memory.swap.max", (uint64_t)total - lim->memory_bytes, err);
+		return cgroup_util_write_u64(dir, "memory.swap.max", lim->memory_bytes, err);
+	return cgroup_util_write_u64(dir, "memory.swap.max", (uint64_t)total - lim->memory_bytes, err);
 }
 
 /* io.weight and io.max "MAJ:MIN rbps=N" per device. */
@@ -143,7 +135,7 @@ apply_io(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
 
 	if (lim->blkio_weight) {
 		snprintf(val, sizeof(val), "default %u", lim->blkio_weight);
-		r = cgroup_write_knob(dir, "io.weight", val, err);
+		r = cgroup_util_write_knob(dir, "io.weight", val, err);
 	}
 	snprintf(buf, sizeof(buf), "%s", lim->device_read_bps);
 	for (char *line = strtok_r(buf, "\n", &save); r == 0 && line; line = strtok_r(NULL, "\n", &save)) {
@@ -153,7 +145,7 @@ apply_io(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
 		if (sscanf(line, "%31s %llu", dev, &bps) != 2)
 			continue;
 		snprintf(val, sizeof(val), "%s rbps=%llu", dev, bps);
-		r = cgroup_write_knob(dir, "io.max", val, err);
+		r = cgroup_util_write_knob(dir, "io.max", val, err);
 	}
 	return r;
 }
@@ -167,18 +159,18 @@ apply_limits(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 	r = apply_memory(dir, lim, err);
 	if (r == 0 && lim->millicpus) {
 		cgroup_v2_cpu_max(lim->millicpus, CPU_PERIOD_US, val, sizeof(val));
-		r = cgroup_write_knob(dir, "cpu.max", val, err);
+		r = cgroup_util_write_knob(dir, "cpu.max", val, err);
 	}
 	if (r == 0 && lim->cpu_shares)
-		r = write_u64(dir, "cpu.weight", cgroup_shares_to_weight(lim->cpu_shares), err);
+		r = cgroup_util_write_u64(dir, "cpu.weight", cgroup_shares_to_weight(lim->cpu_shares), err);
 	if (r == 0 && lim->pids_limit > 0)
-		r = write_u64(dir, "pids.max", (uint64_t)lim->pids_limit, err);
+		r = cgroup_util_write_u64(dir, "pids.max", (uint64_t)lim->pids_limit, err);
 	if (r == 0 && lim->pids_limit == -1)
-		r = cgroup_write_knob(dir, "pids.max", "max", err);
+		r = cgroup_util_write_knob(dir, "pids.max", "max", err);
 	if (r == 0 && lim->cpuset_cpus[0])
-		r = cgroup_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);
+		r = cgroup_util_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);
 	if (r == 0 && lim->cpuset_mems[0])
-		r = cgroup_write_knob(dir, "cpuset.mems", lim->cpuset_mems, err);
+		r = cgroup_util_write_knob(dir, "cpuset.mems", lim->cpuset_mems, err);
 	if (r == 0)
 		r = apply_io(dir, lim, err);
 	return r;
@@ -212,8 +204,8 @@ cgroup_v2_destroy(const struct cgroup_host *h, const char *id, struct lite_err *
 	r = cgroup_dir(h, 0, id, dir, sizeof(dir));
 	if (r < 0)
 		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
-	has_kill = cgroup_path(kill_file, sizeof(kill_file), dir, "cgroup.kill") == 0 && access(kill_file, F_OK) == 0;
-	return cgroup_remove_tree(dir, has_kill, err);
+	has_kill = cgroup_util_path(kill_file, sizeof(kill_file), dir, "cgroup.kill") == 0 && access(kill_file, F_OK) == 0;
+	return cgroup_util_remove_tree(dir, has_kill, err);
 }
 
 /* The daemon's own cgroup names a systemd service's delegated subtree:

@@ -1,13 +1,17 @@
-/* Cgroup layout detection, the container's procs and OOM files, dispatch to
- * cgroup-v1.c / cgroup-v2.c, and the write/kill/remove primitives both use.
+/* The cgroup front: layout detection, the container's procs and OOM files,
+ * limits checked against the controllers present, and dispatch of create
+ * and destroy to cgroup-v1.c / cgroup-v2.c by the detected mode. The
+ * primitives those share live in cgroup-util.c, below all three.
  *
- * Safety: this file, cgroup-v1.c and cgroup-v2.c change host state. They
- * create, write, signal and remove only at or below ROOT[/CTL]/PARENT/ID:
- * PARENT is checked here (relative, no empty, "." or ".." component) and ID
- * by cgroup_dir() (a single component). PARENT itself is never removed, and
- * only pids read from a cgroup.procs below it are signalled (never our own). */
+ * Safety: this file, cgroup-v1.c, cgroup-v2.c and cgroup-util.c change
+ * host state. They create, write, signal and remove only at or below
+ * ROOT[/CTL]/PARENT/ID: PARENT is checked here (relative, no empty, "." or
+ * ".." component) and ID by cgroup_dir() (a single component). PARENT
+ * itself is never removed, and only pids read from a cgroup.procs below it
+ * are signalled (never our own). */
 #include "cgroup.h"
 #include "cgroup-internal.h"
+#include "cgroup-util.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
@@ -17,7 +21,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/magic.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +29,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-
-#define RMDIR_TRIES    100
-#define RMDIR_SLEEP_US 10000 /* 100 x 10 ms: about 1 s while the kernel reaps */
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -139,7 +139,7 @@ detect_v1(struct cgroup_host *h)
 		n += h->has[c];
 	}
 	if (h->has[CGROUP_CTL_MEMORY]) {
-		h->has_swap = cgroup_path(path, sizeof(path), h->root, "memory/memory.memsw.limit_in_bytes") == 0 &&
+		h->has_swap = cgroup_util_path(path, sizeof(path), h->root, "memory/memory.memsw.limit_in_bytes") == 0 &&
 			      access(path, F_OK) == 0;
 	}
 	return n;
@@ -176,7 +176,7 @@ detect_v2(struct cgroup_host *h)
 	char *save = NULL;
 	int n = 0;
 
-	if (cgroup_path(path, sizeof(path), h->root, "cgroup.controllers") < 0 || read_file(path, &ctls, NULL) < 0)
+	if (cgroup_util_path(path, sizeof(path), h->root, "cgroup.controllers") < 0 || read_file(path, &ctls, NULL) < 0)
 		return 0;
 	for (char *w = strtok_r(ctls, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
 		for (int c = 0; c < CGROUP_CTL_MAX; c++)
@@ -204,7 +204,7 @@ detect_unified(struct cgroup_host *h)
 	struct cgroup_host u = *h;
 
 	u.mode = CGROUP_MODE_V2;
-	if (cgroup_path(u.root, sizeof(u.root), h->root, "unified") < 0 || !is_cgroup2(u.root))
+	if (cgroup_util_path(u.root, sizeof(u.root), h->root, "unified") < 0 || !is_cgroup2(u.root))
 		return;
 	if (detect_v2(&u) > 0)
 		*h = u;
@@ -336,101 +336,6 @@ cgroup_oom_kill_count(const struct cgroup_host *h, const char *id, uint64_t *ret
 		return r;
 	*ret = r == -ENOENT ? 0 : v;
 	return 0;
-}
-
-/* ---- primitives shared with cgroup-v1.c and cgroup-v2.c ---- */
-
-/* dir + "/" + file into buf; -ENAMETOOLONG when it does not fit. */
-int
-cgroup_path(char *buf, size_t len, const char *dir, const char *file)
-{
-	int n = snprintf(buf, len, "%s/%s", dir, file);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-/* Write value to dir/file; the error names the file and the value. */
-int
-cgroup_write_knob(const char *dir, const char *file, const char *value, struct lite_err *err)
-{
-	char path[PATH_MAX];
-	int r;
-
-	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
-		return lite_err_set(err, ENAMETOOLONG, "write %s = %s: path too long", file, value);
-	r = write_string(path, value);
-	if (r < 0)
-		return lite_err_sys(err, -r, "write %s = %s", file, value);
-	return 0;
-}
-
-/* SIGKILL every pid in dir/cgroup.procs; returns how many were signalled. */
-int
-cgroup_kill_procs(const char *dir)
-{
-	_cleanup_free_ char *content = NULL;
-	char path[PATH_MAX];
-	pid_t self = getpid();
-	int n = 0, r;
-
-	if (snprintf(path, sizeof(path), "%s/cgroup.procs", dir) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	r = read_file(path, &content, NULL);
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	for (char *p = content, *end; *p; p = end) {
-		long pid = strtol(p, &end, 10);
-
-		if (end == p)
-			break;
-		if (pid > 0 && pid != self && kill((pid_t)pid, SIGKILL) == 0)
-			n++;
-	}
-	return n;
-}
-
-static void
-kill_level(const char *dir, bool use_kill_file)
-{
-	if (use_kill_file && cgroup_write_knob(dir, "cgroup.kill", "1", NULL) == 0)
-		return;
-	cgroup_kill_procs(dir);
-}
-
-/* Kill what runs in dir and its sub-cgroups, then rmdir them bottom-up,
- * retrying on EBUSY while the kernel reaps. A missing dir is fine. */
-int
-cgroup_remove_tree(const char *dir, bool use_kill_file, struct lite_err *err)
-{
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
-
-	kill_level(dir, use_kill_file);
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : lite_err_sys(err, errno, "open cgroup %s", dir);
-	while (r == 0 && (de = readdir(d))) {
-		char child[PATH_MAX];
-
-		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(child, sizeof(child), "%s/%s", dir, de->d_name) >= (int)sizeof(child))
-			r = lite_err_set(err, ENAMETOOLONG, "remove cgroup %s/%s: path too long", dir, de->d_name);
-		else
-			r = cgroup_remove_tree(child, use_kill_file, err);
-	}
-	closedir(d);
-	if (r < 0)
-		return r;
-	for (int i = 0;; i++) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
-			return 0;
-		if (errno != EBUSY || i + 1 >= RMDIR_TRIES)
-			return lite_err_sys(err, errno, "remove cgroup %s", dir);
-		kill_level(dir, use_kill_file);
-		usleep(RMDIR_SLEEP_US);
-	}
 }
 
 /* ---- dispatch ---- */

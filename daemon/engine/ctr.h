@@ -1,6 +1,27 @@
 /* Containers: the in-memory table, lookup by name/id/prefix, persistence
- * (ctr-state.c), start via the shim (ctr-start.c) and exit handling
- * (ctr-monitor.c). */
+ * (ctr-state.c), start via the shim (ctr-start.c), exit handling
+ * (ctr-monitor.c), removal, restore and inspect.
+ *
+ * Layers, listed bottom up: a file calls only files listed before it
+ * (besides cgroup*.c, the net-*.c helpers and common/), never one listed
+ * after it, so the container code has no circle:
+ *
+ *   ctr-state.c    pure (de)serialisation of state.json (unit-tested)
+ *   ctr.c          the table: new/free, ids and names, lookup, dirs,
+ *                  state.json, waiters; calls only ctr-state.c and peer.c
+ *   volume.c  net-network.c  net-ctr.c  run-flags.c  ctr-ctl.c
+ *   ctr-start.c  ctr-health.c
+ *                  what one container uses: volumes, networks and its
+ *                  endpoints, run flags, pause and update, the shim's
+ *                  start, health checks
+ *   ctr-remove.c   undoes a container (health check, endpoints, cgroups,
+ *                  dirs, anonymous volumes) and drops it from the table
+ *   ctr-monitor.c  a shim's exit: finishes the container, answers its
+ *                  waiters, removes it for --rm; signals and stop
+ *   ctr-restore.c  start-up: loads the table, hands shims to the monitor
+ *   ctr-inspect.c  the inspect object, from the table and the subsystems
+ *   req-*.c        the request handlers, on top (main.c calls restore)
+ */
 #pragma once
 
 #include <event2/event.h>
@@ -94,34 +115,49 @@ struct ctr {
 	TAILQ_ENTRY(ctr) entry;
 };
 
-/* ctr.c */
+/* ctr.c: the table */
+/* A zeroed container, not yet in the table (no fds, no waiters). */
 struct ctr *ctr_new(void);
+/* Free a container out of the table; its health check must be stopped
+ * (ctr_health_stop) already, as ctr_remove does. */
 void ctr_free(struct ctr *c);
 /* Name, full id or unique id prefix; only the caller's own containers
  * unless uid is 0. -ENOENT / -EEXIST (ambiguous) with a message in err. */
 int ctr_lookup(struct daemon *d, const char *ref, uid_t uid, struct ctr **ret, struct lite_err *err);
+/* Exact name, whoever owns it; NULL when none. */
 struct ctr *ctr_by_name(struct daemon *d, const char *name);
+/* Root sees every container, a user their own. */
 bool ctr_visible_to(const struct ctr *c, uid_t uid);
 /* Random 64-hex id and a free Docker-style name. */
 void ctr_generate_id(char id[65]);
 void ctr_generate_name(struct daemon *d, char *buf, size_t len);
+/* DATA_ROOT/containers/ID (state.json, log, upper dir) and EXEC_ROOT/ID. */
 int ctr_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
 int ctr_exec_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
+/* Write state.json atomically; logs a failure. */
 int ctr_save(struct daemon *d, struct ctr *c);
-/* Load every container from the data root, reconnecting to live shims. */
-void ctr_restore_all(struct daemon *d);
+/* p is answered when the container exits (see enum waiter_kind). */
+void ctr_add_waiter(struct ctr *c, enum waiter_kind kind, struct peer *p);
+/* Status running (paused included). */
+bool ctr_is_running(const struct ctr *c);
+
+/* ctr-remove.c */
 /* Remove a container that is not running: cgroups, dirs, table entry. */
 void ctr_remove(struct daemon *d, struct ctr *c);
-void ctr_add_waiter(struct ctr *c, enum waiter_kind kind, struct peer *p);
-bool ctr_is_running(const struct ctr *c);
+
+/* ctr-restore.c */
+/* Load every container from the data root, reconnecting to live shims. */
+void ctr_restore_all(struct daemon *d);
+
+/* ctr-inspect.c */
+/* The full inspect object (adds live fields). */
+json_t *ctr_inspect_json(struct daemon *d, struct ctr *c);
 
 /* ctr-state.c: pure (de)serialisation, unit-tested */
 json_t *ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
 int ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char *errbuf, size_t errlen);
 void ctr_spec_clear(struct ctr_spec *s);
 const char *ctr_status_name(enum ctr_status st);
-/* The full inspect object (adds live fields). */
-json_t *ctr_inspect_json(struct daemon *d, struct ctr *c);
 /* "Up 3 minutes", "Exited (0) 2 seconds ago", "Created". */
 void ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len);
 

@@ -333,6 +333,8 @@ ep_add(struct daemon *d, struct net_ctr *nc, struct net_network *n, uint32_t wan
 		if (strcmp(nc->ep[i].network_id, n->id) == 0)
 			return lite_err_set(err, EEXIST, "endpoint with name %s already exists in network %s", nc->id, n->name);
 	r = net_network_ensure(d, n, err);
+	if (r > 0)
+		r = net_rules_sync(d, err);
 	if (r < 0)
 		return r;
 	for (k = 0; k < NET_MAX_ENDPOINTS; k++) {

@@ -47,11 +47,14 @@ struct net_network *net_network_find(const char *ref);
 struct net_network *net_network_first(void);
 struct net_network *net_network_next(struct net_network *n);
 int net_network_dir(struct daemon *d, const struct net_network *n, char *buf, size_t len);
-/* Make the bridge if needed (refusing a subnet that overlaps a route). */
+/* Make the bridge if needed (refusing a subnet that overlaps a route).
+ * 1 when the network became ready now: the caller then rebuilds the rules
+ * (net_rules_sync), which cover networks and endpoints both. */
 int net_network_ensure(struct daemon *d, struct net_network *n, struct lite_err *err);
 int net_network_create(struct daemon *d, const char *name, const char *subnet, const char *gateway,
 		       uid_t owner, struct net_network **ret, struct lite_err *err);
-/* Delete bridge, state and rules; the caller checked it is unused. */
+/* Delete bridge and state; the caller checked it is unused, and then
+ * rebuilds the rules (net_rules_sync). */
 int net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err);
 json_t *net_network_json(struct daemon *d, const struct net_network *n, bool verbose);
 

@@ -236,7 +236,7 @@ net_network_ensure(struct daemon *d, struct net_network *n, struct lite_err *err
 		return r;
 	if (!n->ready) {
 		n->ready = true;
-		r = net_rules_sync(d, err);
+		r = 1; /* the bridge is new to the nftables table */
 	}
 	return r;
 }
@@ -337,7 +337,7 @@ net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err
 	rm_rf(dir);
 	TAILQ_REMOVE(&networks, n, entry);
 	free(n);
-	return net_rules_sync(d, err);
+	return 0;
 }
 
 json_t *

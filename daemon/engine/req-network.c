@@ -100,6 +100,8 @@ req_network_rm(struct peer *p, json_t *params)
 	}
 	snprintf(name, sizeof(name), "%s", n->name);
 	r = net_network_remove(p->d, n, &err);
+	if (r == 0)
+		r = net_rules_sync(p->d, &err);
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		lite_err_clear(&err);

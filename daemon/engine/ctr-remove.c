@@ -1,0 +1,61 @@
+/* Removing a container that is not running: its network endpoints, the
+ * last exit in the finished list, its cgroups, its directories, its
+ * anonymous volumes (--rm, rm -v), and its table entry. Above the table
+ * (ctr.c) and the subsystems it undoes; called by the monitor (--rm), by
+ * restore and by the request handlers.
+ *
+ * Safety: removes only the container's own directories (DATA_ROOT and
+ * EXEC_ROOT joined with its validated 64-hex id) and its own cgroups. */
+#include "ctr.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "finished.h"
+#include "fs-util.h"
+#include "log.h"
+#include "net-ctr.h"
+#include "volume.h"
+
+/* --rm and rm -v take the container's anonymous volumes with it. */
+static void
+remove_anonymous_volumes(struct daemon *d, struct ctr *c)
+{
+	size_t i;
+	json_t *m;
+
+	if (!c->remove_volumes && !c->spec.auto_remove)
+		return;
+	json_array_foreach(c->spec.mounts, i, m)
+		if (json_is_true(json_object_get(m, "anonymous")))
+			(void)volume_remove(d->cfg.data_root, json_string_value(json_object_get(m, "volume")), NULL);
+}
+
+void
+ctr_remove(struct daemon *d, struct ctr *c)
+{
+	char dir[PATH_MAX];
+	struct lite_err err = { 0 };
+	int r;
+
+	c->removing = true;
+	ctr_health_stop(c); /* its timer must not fire on a freed container */
+	net_ctr_remove(d, c);
+	if (c->rt.status == CTR_EXITED)
+		finished_record(c->spec.id, c->rt.exit_code, c->rt.oom_killed, c->rt.error);
+	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
+		log_warnx("remove %.12s: %s", c->spec.id, err.msg ? err.msg : "cgroup");
+	lite_err_clear(&err);
+	ctr_exec_dir(d, c, dir, sizeof(dir));
+	rm_rf(dir);
+	ctr_dir(d, c, dir, sizeof(dir));
+	r = rm_rf(dir);
+	if (r < 0)
+		log_warnx("remove %s: %s", dir, strerror(-r));
+	remove_anonymous_volumes(d, c);
+	TAILQ_REMOVE(&d->ctrs, c, entry);
+	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
+	ctr_free(c);
+}

@@ -1,0 +1,64 @@
+/* Restore at start-up: every container under DATA_ROOT/containers is loaded
+ * from its state.json into the table, and each one that had a shim is
+ * handed to the monitor, which finds the shim live (live restore) or gone
+ * (the exit is recorded). Exited --rm containers left over are removed.
+ * Above the table (ctr.c), the monitor and removal. */
+#include "ctr.h"
+
+#include <dirent.h>
+#include <stdio.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "str-util.h"
+
+static struct ctr *
+ctr_load(struct daemon *d, const char *id)
+{
+	char path[PATH_MAX], errbuf[128];
+	json_error_t jerr;
+	json_t *o;
+	struct ctr *c;
+
+	snprintf(path, sizeof(path), "%s/containers/%s/state.json", d->cfg.data_root, id);
+	o = json_load_file(path, 0, &jerr);
+	if (!o) {
+		log_warnx("skip container %.12s: %s", id, jerr.text);
+		return NULL;
+	}
+	c = ctr_new();
+	if (c && ctr_state_from_json(o, &c->spec, &c->rt, errbuf, sizeof(errbuf)) < 0) {
+		log_warnx("skip container %.12s: %s", id, errbuf);
+		ctr_free(c);
+		c = NULL;
+	}
+	json_decref(o);
+	return c;
+}
+
+void
+ctr_restore_all(struct daemon *d)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/containers", d->cfg.data_root);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		struct ctr *c;
+
+		if (!id_is_full_hex(de->d_name) || !(c = ctr_load(d, de->d_name)))
+			continue;
+		TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+		if (c->rt.status == CTR_CREATED && c->rt.shim_pid <= 0)
+			continue; /* created without a shim (lite create) */
+		if (c->rt.status == CTR_RUNNING || c->rt.status == CTR_CREATED)
+			(void)ctr_monitor_shim(d, c); /* finds it dead or live */
+		else if (c->spec.auto_remove)
+			ctr_remove(d, c);
+	}
+	closedir(dir);
+}
