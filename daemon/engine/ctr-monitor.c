@@ -75,7 +75,7 @@ read_exit_record(struct daemon *d, struct ctr *c)
 static void
 answer(struct ctr *c, struct waiter *w)
 {
-	if (w->peer->closed)
+	if (peer_is_closed(w->peer))
 		return;
 	switch (w->kind) {
 	case WAITER_WAIT:
@@ -151,7 +151,7 @@ on_shim_exit(evutil_socket_t fd, short what, void *arg)
 
 	/* reap it if it is our child (it is not after a daemon restart) */
 	(void)waitpid(c->rt.shim_pid, NULL, WNOHANG);
-	ctr_finish(the_daemon, c);
+	ctr_finish(c->d, c);
 }
 
 int
@@ -166,6 +166,7 @@ ctr_monitor_shim(struct daemon *d, struct ctr *c)
 		return -ESRCH;
 	}
 	c->shim_pidfd = fd;
+	c->d = d;
 	c->shim_ev = event_new(d->base, fd, EV_READ, on_shim_exit, c);
 	event_add(c->shim_ev, NULL);
 	ctr_health_start(d, c);
@@ -200,7 +201,7 @@ on_stop_timeout(evutil_socket_t fd, short what, void *arg)
 
 	if (c->rt.status == CTR_RUNNING) {
 		log_info("container %.12s did not stop in time: SIGKILL", c->spec.id);
-		(void)ctr_signal(the_daemon, c, SIGKILL);
+		(void)ctr_signal(c->d, c, SIGKILL);
 	}
 }
 
@@ -209,6 +210,7 @@ ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s)
 {
 	struct timeval tv = { .tv_sec = timeout_s > 0 ? timeout_s : 0 };
 
+	c->d = d;
 	if (!c->stop_timer)
 		c->stop_timer = evtimer_new(d->base, on_stop_timeout, c);
 	if (timeout_s > 0)

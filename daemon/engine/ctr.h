@@ -108,6 +108,7 @@ struct ctr {
 	int start_sync_fd;          /* shim's start-up report, while starting */
 	struct event *start_ev;
 	struct event *stop_timer;
+	struct daemon *d;           /* for shim_ev's and stop_timer's callbacks; set with them */
 	bool removing;
 	bool remove_volumes;        /* rm -v: anonymous volumes go too */
 	struct waiter_list waiters;

@@ -1,5 +1,7 @@
-/* containerd-lite's shared state: configuration, the event base, the cgroup
- * layout and the container table. One instance per process, owned by main.c. */
+/* containerd-lite's state: configuration, the event base, the cgroup
+ * layout, the container table, the networks and the recent exits. One
+ * instance per process, owned by main.c and passed down; no file keeps
+ * daemon state of its own. */
 #pragma once
 
 #include <event2/event.h>
@@ -9,6 +11,8 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "finished.h"
+#include "net.h"
 
 struct ctr;
 struct peer;
@@ -33,6 +37,8 @@ struct daemon {
 	struct event_base *base;
 	struct cgroup_host cgroups;
 	struct ctr_list ctrs;
+	struct net_state net;
+	struct finished_ring finished;
 	char shim_path[PATH_MAX];
 	char image_helper_path[PATH_MAX]; /* lite-image */
 	int listen_fd;
@@ -40,8 +46,6 @@ struct daemon {
 	struct event *listen_ev;
 	int n_peers;
 };
-
-extern struct daemon *the_daemon;
 
 /* server.c */
 int server_listen(struct daemon *d);

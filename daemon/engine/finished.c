@@ -1,19 +1,15 @@
 /* A fixed ring of recent exit statuses (no growth, no persistence: it only
- * bridges the moment between a stream's end and the client's question). */
+ * bridges the moment between a stream's end and the client's question).
+ * The ring lives in struct daemon; this file knows nothing else of it. */
 #include "finished.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define FINISHED_MAX 256
-
-static struct finished ring[FINISHED_MAX];
-static unsigned next;
-
 void
-finished_record(const char *id, int exit_code, bool oom_killed, const char *error)
+finished_record(struct finished_ring *r, const char *id, int exit_code, bool oom_killed, const char *error)
 {
-	struct finished *f = &ring[next++ % FINISHED_MAX];
+	struct finished *f = &r->slot[r->next++ % FINISHED_MAX];
 
 	snprintf(f->id, sizeof(f->id), "%s", id);
 	f->exit_code = exit_code;
@@ -22,10 +18,10 @@ finished_record(const char *id, int exit_code, bool oom_killed, const char *erro
 }
 
 const struct finished *
-finished_lookup(const char *id)
+finished_lookup(const struct finished_ring *r, const char *id)
 {
 	for (unsigned i = 0; i < FINISHED_MAX; i++)
-		if (ring[i].id[0] && strcmp(ring[i].id, id) == 0)
-			return &ring[i];
+		if (r->slot[i].id[0] && strcmp(r->slot[i].id, id) == 0)
+			return &r->slot[i];
 	return NULL;
 }

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#define FINISHED_MAX 256
+
 struct finished {
 	char id[72];
 	int exit_code;
@@ -12,7 +14,13 @@ struct finished {
 	char error[256];
 };
 
+/* The daemon's recent exits (struct daemon's `finished`); zeroed is empty. */
+struct finished_ring {
+	struct finished slot[FINISHED_MAX];
+	unsigned next;
+};
+
 /* Remember id's exit; the oldest of FINISHED_MAX entries is forgotten. */
-void finished_record(const char *id, int exit_code, bool oom_killed, const char *error);
+void finished_record(struct finished_ring *r, const char *id, int exit_code, bool oom_killed, const char *error);
 /* NULL when id (a full id) is not remembered. */
-const struct finished *finished_lookup(const char *id);
+const struct finished *finished_lookup(const struct finished_ring *r, const char *id);

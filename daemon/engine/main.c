@@ -21,8 +21,6 @@
 #include "net-ctr.h"
 #include "str-util.h"
 
-struct daemon *the_daemon;
-
 static void
 usage(FILE *f)
 {
@@ -190,8 +188,9 @@ main(int argc, char **argv)
 	};
 	struct event *sigterm, *sigint;
 
-	the_daemon = &d;
 	TAILQ_INIT(&d.ctrs);
+	TAILQ_INIT(&d.net.networks);
+	TAILQ_INIT(&d.net.ctrs);
 	parse_args(argc, argv, &d.cfg);
 	log_init("containerd-lite", d.cfg.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (geteuid() != 0)

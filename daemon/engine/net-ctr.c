@@ -48,9 +48,6 @@ struct net_ctr {
 	TAILQ_ENTRY(net_ctr) entry;
 };
 
-static TAILQ_HEAD(, net_ctr) ctr_nets = TAILQ_HEAD_INITIALIZER(ctr_nets);
-static bool table_made; /* this daemon wrote table inet lite */
-
 static void
 nc_free(struct net_ctr *nc)
 {
@@ -129,7 +126,7 @@ nc_load(struct daemon *d, const char *id)
 	nc->aliases = strv_from_json(json_object_get(o, "aliases"));
 	nc->attached = json_is_true(json_object_get(o, "attached"));
 	json_decref(o);
-	TAILQ_INSERT_TAIL(&ctr_nets, nc, entry);
+	TAILQ_INSERT_TAIL(&d->net.ctrs, nc, entry);
 	return nc;
 }
 
@@ -139,16 +136,16 @@ nc_get(struct daemon *d, const char *id)
 {
 	struct net_ctr *nc;
 
-	TAILQ_FOREACH(nc, &ctr_nets, entry)
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
 		if (strcmp(nc->id, id) == 0)
 			return nc;
 	return nc_load(d, id);
 }
 
 static struct net_network *
-ep_network(const struct net_ep *ep)
+ep_network(struct daemon *d, const struct net_ep *ep)
 {
-	return net_network_find(ep->network_id);
+	return net_network_find(d, ep->network_id);
 }
 
 static bool
@@ -200,11 +197,11 @@ collect_peers(struct daemon *d, struct net_ctr *nc, struct net_host_entry *out, 
 	size_t n = 0;
 
 	for (size_t i = 0; i < nc->n_ep; i++) {
-		struct net_network *net = ep_network(&nc->ep[i]);
+		struct net_network *net = ep_network(d, &nc->ep[i]);
 
 		if (!net || net->is_default)
 			continue; /* like Docker: no names on the default bridge */
-		TAILQ_FOREACH(o, &ctr_nets, entry) {
+		TAILQ_FOREACH(o, &d->net.ctrs, entry) {
 			if (o == nc || !o->attached || !is_running_id(d, o->id, &c))
 				continue;
 			for (size_t j = 0; j < o->n_ep && n < max; j++) {
@@ -280,7 +277,7 @@ refresh_peers(struct daemon *d, struct net_ctr *nc)
 	struct net_ctr *o;
 	struct ctr *c;
 
-	TAILQ_FOREACH(o, &ctr_nets, entry) {
+	TAILQ_FOREACH(o, &d->net.ctrs, entry) {
 		bool shares = false;
 
 		for (size_t i = 0; i < o->n_ep; i++)
@@ -292,10 +289,10 @@ refresh_peers(struct daemon *d, struct net_ctr *nc)
 }
 
 static bool
-on_user_network(struct net_ctr *nc)
+on_user_network(struct daemon *d, struct net_ctr *nc)
 {
 	for (size_t i = 0; i < nc->n_ep; i++) {
-		struct net_network *n = ep_network(&nc->ep[i]);
+		struct net_network *n = ep_network(d, &nc->ep[i]);
 		if (n && !n->is_default)
 			return true;
 	}
@@ -310,7 +307,7 @@ on_user_network(struct net_ctr *nc)
 static void
 ep_release(struct daemon *d, struct net_ctr *nc, struct net_ep *ep, bool delete_link)
 {
-	struct net_network *n = ep_network(ep);
+	struct net_network *n = ep_network(d, ep);
 	char dir[PATH_MAX];
 
 	if (delete_link)
@@ -361,9 +358,9 @@ ep_add(struct daemon *d, struct net_ctr *nc, struct net_network *n, uint32_t wan
 }
 
 static int
-ep_plug(struct ctr *c, struct net_ep *ep, bool default_route, struct lite_err *err)
+ep_plug(struct daemon *d, struct ctr *c, struct net_ep *ep, bool default_route, struct lite_err *err)
 {
-	struct net_network *n = ep_network(ep);
+	struct net_network *n = ep_network(d, ep);
 
 	if (!n)
 		return lite_err_set(err, ENOENT, "network %.12s is gone", ep->network_id);
@@ -398,7 +395,7 @@ parse_strv_params(json_t *params, struct net_ctr *nc, struct lite_err *err)
 }
 
 static int
-check_mode(struct net_ctr *nc, json_t *params, uid_t uid, struct net_network **ret, struct lite_err *err)
+check_mode(struct daemon *d, struct net_ctr *nc, json_t *params, uid_t uid, struct net_network **ret, struct lite_err *err)
 {
 	const char *ip = proto_get_str(params, "ip", NULL);
 	bool ports = json_array_size(json_object_get(params, "publish")) > 0;
@@ -411,10 +408,10 @@ check_mode(struct net_ctr *nc, json_t *params, uid_t uid, struct net_network **r
 				    ports ? "port publishing" : "--ip", nc->mode);
 	if (strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0)
 		return 0;
-	*ret = net_network_find(nc->mode);
+	*ret = net_network_find(d, nc->mode);
 	if (!*ret)
 		return lite_err_set(err, ENOENT, "network %s not found", nc->mode);
-	if (!net_network_usable(*ret))
+	if (!net_network_usable(d, *ret))
 		return lite_err_set(err, EINVAL, "the default bridge is disabled (\"bridge\": \"none\" in the daemon's config file)");
 	if (ip && (*ret)->is_default)
 		return lite_err_set(err, EINVAL, "user specified IP address is supported on user defined networks only");
@@ -425,7 +422,7 @@ check_mode(struct net_ctr *nc, json_t *params, uid_t uid, struct net_network **r
 int
 net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, struct lite_err *err)
 {
-	const char *mode = proto_get_str(params, "network", net_default_mode());
+	const char *mode = proto_get_str(params, "network", net_default_mode(d));
 	const char *ip = proto_get_str(params, "ip", NULL);
 	struct net_ctr *nc = calloc(1, sizeof(*nc));
 	struct net_network *n = NULL;
@@ -436,10 +433,10 @@ net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, stru
 		return lite_err_set(err, ENOMEM, "out of memory");
 	net_ports_init(&nc->ports);
 	snprintf(nc->id, sizeof(nc->id), "%s", c->spec.id);
-	snprintf(nc->mode, sizeof(nc->mode), "%s", strcmp(mode, "default") == 0 ? net_default_mode() : mode);
+	snprintf(nc->mode, sizeof(nc->mode), "%s", strcmp(mode, "default") == 0 ? net_default_mode(d) : mode);
 	if (ip && net_ip_parse(ip, &want) < 0)
 		r = lite_err_set(err, EINVAL, "invalid --ip \"%s\": expected an IPv4 address", ip);
-	else if ((r = check_mode(nc, params, uid, &n, err)) == 0 && (r = parse_strv_params(params, nc, err)) == 0)
+	else if ((r = check_mode(d, nc, params, uid, &n, err)) == 0 && (r = parse_strv_params(params, nc, err)) == 0)
 		r = net_ports_reserve(&nc->ports, json_object_get(params, "publish"), err);
 	if (r == 0 && n)
 		r = ep_add(d, nc, n, want, err);
@@ -447,7 +444,7 @@ net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, stru
 		nc_free(nc);
 		return r;
 	}
-	TAILQ_INSERT_TAIL(&ctr_nets, nc, entry);
+	TAILQ_INSERT_TAIL(&d->net.ctrs, nc, entry);
 	return 0;
 }
 
@@ -485,7 +482,7 @@ net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 	if (strcmp(nc->mode, "none") == 0)
 		return net_link_lo_up(c->rt.init_pid, err);
 	for (size_t i = 0; i < nc->n_ep && r == 0; i++)
-		r = ep_plug(c, &nc->ep[i], i == 0, err);
+		r = ep_plug(d, c, &nc->ep[i], i == 0, err);
 	nc->attached = true; /* not saved: a running container is attached (net_restore) */
 	if (r == 0 && nc->ports.n)
 		r = net_rules_sync(d, err);
@@ -493,7 +490,7 @@ net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 		net_ctr_detach(d, c);
 		return r;
 	}
-	if (on_user_network(nc)) {
+	if (on_user_network(d, nc)) {
 		write_hosts(d, c, nc);
 		refresh_peers(d, nc);
 	}
@@ -509,7 +506,7 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 
 	if (!nc)
 		return;
-	user = on_user_network(nc);
+	user = on_user_network(d, nc);
 	nc->attached = false;
 	for (size_t i = 0; i < nc->n_ep; i++)
 		ep_release(d, nc, &nc->ep[i], false);
@@ -533,7 +530,7 @@ net_ctr_remove(struct daemon *d, struct ctr *c)
 		return;
 	if (nc->attached || nc->n_ep)
 		net_ctr_detach(d, c);
-	TAILQ_REMOVE(&ctr_nets, nc, entry);
+	TAILQ_REMOVE(&d->net.ctrs, nc, entry);
 	nc_free(nc);
 }
 
@@ -547,7 +544,7 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 	if (!nc)
 		return json_pack("{s:s, s:o, s:[]}", "mode", "none", "networks", nets, "ports");
 	for (size_t i = 0; i < nc->n_ep; i++) {
-		struct net_network *n = ep_network(&nc->ep[i]);
+		struct net_network *n = ep_network(d, &nc->ep[i]);
 
 		if (!n)
 			continue;
@@ -584,7 +581,7 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, const ch
 	r = ep_add(d, nc, n, want, err);
 	if (r < 0)
 		return r;
-	r = ep_plug(c, &nc->ep[nc->n_ep - 1], false, err);
+	r = ep_plug(d, c, &nc->ep[nc->n_ep - 1], false, err);
 	if (r < 0) {
 		ep_release(d, nc, &nc->ep[--nc->n_ep], true);
 		return r;
@@ -613,7 +610,7 @@ net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struc
 	memmove(&nc->ep[i], &nc->ep[i + 1], (nc->n_ep - i - 1) * sizeof(ep));
 	nc->n_ep--;
 	/* peers forget it; it forgets them */
-	for (struct net_ctr *o = TAILQ_FIRST(&ctr_nets); o; o = TAILQ_NEXT(o, entry)) {
+	for (struct net_ctr *o = TAILQ_FIRST(&d->net.ctrs); o; o = TAILQ_NEXT(o, entry)) {
 		struct ctr *oc;
 		for (size_t j = 0; j < o->n_ep; j++)
 			if (o != nc && strcmp(o->ep[j].network_id, n->id) == 0 && is_running_id(d, o->id, &oc))
@@ -630,7 +627,7 @@ net_network_users(struct daemon *d, const struct net_network *n)
 	struct net_ctr *nc;
 	int users = 0;
 
-	TAILQ_FOREACH(nc, &ctr_nets, entry)
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
 		for (size_t i = 0; i < nc->n_ep; i++)
 			users += strcmp(nc->ep[i].network_id, n->id) == 0 && is_running_id(d, nc->id, NULL);
 	return users;
@@ -647,19 +644,19 @@ net_rules_sync(struct daemon *d, struct lite_err *err)
 	_cleanup_free_ char *batch = NULL;
 	bool any_ready = false;
 
-	for (n = net_network_first(); n && nb < 64; n = net_network_next(n)) {
+	for (n = net_network_first(d); n && nb < 64; n = net_network_next(n)) {
 		br[nb++] = (struct net_nft_bridge){ n->bridge, n->subnet };
 		any_ready = any_ready || n->ready;
 	}
 	if (!any_ready) {
 		/* no bridge in use: nftables is left alone (a daemon with
 		 * "bridge": "none" never touches it) */
-		if (table_made)
+		if (d->net.table_made)
 			net_nft_delete();
-		table_made = false;
+		d->net.table_made = false;
 		return 0;
 	}
-	TAILQ_FOREACH(nc, &ctr_nets, entry) {
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry) {
 		if (!nc->attached || !nc->n_ep || !is_running_id(d, nc->id, NULL))
 			continue;
 		for (size_t i = 0; i < nc->ports.n && nm < 1024; i++)
@@ -670,7 +667,7 @@ net_rules_sync(struct daemon *d, struct lite_err *err)
 		return lite_err_set(err, ENOMEM, "out of memory");
 	if (net_nft_apply(batch, err) < 0)
 		return -err->code;
-	table_made = true;
+	d->net.table_made = true;
 	return 0;
 }
 
@@ -682,7 +679,7 @@ lease_owner_alive(const char *owner, void *arg)
 
 	if (!is_running_id(d, owner, NULL))
 		return false;
-	TAILQ_FOREACH(nc, &ctr_nets, entry)
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
 		if (strcmp(nc->id, owner) == 0)
 			return nc->n_ep > 0;
 	return false;
@@ -711,7 +708,7 @@ net_restore(struct daemon *d)
 			lite_err_clear(&err);
 		}
 	}
-	for (n = net_network_first(); n; n = net_network_next(n)) {
+	for (n = net_network_first(d); n; n = net_network_next(n)) {
 		int freed;
 
 		net_network_dir(d, n, dir, sizeof(dir));

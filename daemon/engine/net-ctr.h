@@ -38,13 +38,13 @@ struct net_network {
  * subnet from the config file ("bip", as dockerd's). Fatal on a bad bip. */
 void net_init(struct daemon *d);
 /* "bridge", or "none" when the config file says "bridge": "none". */
-const char *net_default_mode(void);
+const char *net_default_mode(struct daemon *d);
 /* False for the default bridge when it is disabled. */
-bool net_network_usable(const struct net_network *n);
+bool net_network_usable(struct daemon *d, const struct net_network *n);
 /* By name, full id or unique id prefix; NULL when none. */
-struct net_network *net_network_find(const char *ref);
+struct net_network *net_network_find(struct daemon *d, const char *ref);
 /* Every network, for iteration. */
-struct net_network *net_network_first(void);
+struct net_network *net_network_first(struct daemon *d);
 struct net_network *net_network_next(struct net_network *n);
 int net_network_dir(struct daemon *d, const struct net_network *n, char *buf, size_t len);
 /* Make the bridge if needed (refusing a subnet that overlaps a route).

@@ -23,25 +23,22 @@
 #include "log.h"
 #include "str-util.h"
 
-static TAILQ_HEAD(, net_network) networks = TAILQ_HEAD_INITIALIZER(networks);
-static bool bridge_disabled; /* "bridge": "none" in the config file, as dockerd's */
-
 const char *
-net_default_mode(void)
+net_default_mode(struct daemon *d)
 {
-	return bridge_disabled ? "none" : NET_DEFAULT_NAME;
+	return d->net.bridge_disabled ? "none" : NET_DEFAULT_NAME;
 }
 
 bool
-net_network_usable(const struct net_network *n)
+net_network_usable(struct daemon *d, const struct net_network *n)
 {
-	return !(n->is_default && bridge_disabled);
+	return !(n->is_default && d->net.bridge_disabled);
 }
 
 struct net_network *
-net_network_first(void)
+net_network_first(struct daemon *d)
 {
-	return TAILQ_FIRST(&networks);
+	return TAILQ_FIRST(&d->net.networks);
 }
 
 struct net_network *
@@ -51,17 +48,17 @@ net_network_next(struct net_network *n)
 }
 
 struct net_network *
-net_network_find(const char *ref)
+net_network_find(struct daemon *d, const char *ref)
 {
 	struct net_network *n, *hit = NULL;
 	size_t len = strlen(ref);
 
-	TAILQ_FOREACH(n, &networks, entry)
+	TAILQ_FOREACH(n, &d->net.networks, entry)
 		if (strcmp(n->name, ref) == 0 || strcmp(n->id, ref) == 0)
 			return n;
 	if (len < 3)
 		return NULL;
-	TAILQ_FOREACH(n, &networks, entry) {
+	TAILQ_FOREACH(n, &d->net.networks, entry) {
 		if (strncmp(n->id, ref, len) == 0) {
 			if (hit)
 				return NULL;
@@ -157,7 +154,7 @@ load_all(struct daemon *d)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/network.json", dir, de->d_name);
 		if ((n = load(path)))
-			TAILQ_INSERT_TAIL(&networks, n, entry);
+			TAILQ_INSERT_TAIL(&d->net.networks, n, entry);
 	}
 	if (dp)
 		closedir(dp);
@@ -171,7 +168,7 @@ read_bip(struct daemon *d, struct net_cidr *sub, uint32_t *gw)
 	const char *bip = json_string_value(json_object_get(o, "bip"));
 	const char *bridge = json_string_value(json_object_get(o, "bridge"));
 
-	bridge_disabled = bridge && strcmp(bridge, "none") == 0;
+	d->net.bridge_disabled = bridge && strcmp(bridge, "none") == 0;
 
 	if (net_cidr_parse(bip ? bip : NET_DEFAULT_BIP, true, sub, gw) < 0 || sub->prefix > 30 ||
 	    !net_cidr_is_host(sub, *gw))
@@ -189,7 +186,7 @@ net_init(struct daemon *d)
 
 	load_all(d);
 	read_bip(d, &sub, &gw);
-	TAILQ_FOREACH(n, &networks, entry)
+	TAILQ_FOREACH(n, &d->net.networks, entry)
 		if (n->is_default)
 			def = n;
 	if (!def) {
@@ -200,7 +197,7 @@ net_init(struct daemon *d)
 		random_id(def->id);
 		def->is_default = true;
 		def->created = time(NULL);
-		TAILQ_INSERT_HEAD(&networks, def, entry);
+		TAILQ_INSERT_HEAD(&d->net.networks, def, entry);
 	}
 	def->subnet = sub;
 	def->gateway = gw;
@@ -209,11 +206,11 @@ net_init(struct daemon *d)
 }
 
 static bool
-overlaps_network(const struct net_cidr *c, const struct net_network *self)
+overlaps_network(struct daemon *d, const struct net_cidr *c, const struct net_network *self)
 {
 	struct net_network *n;
 
-	TAILQ_FOREACH(n, &networks, entry)
+	TAILQ_FOREACH(n, &d->net.networks, entry)
 		if (n != self && net_cidr_overlaps(&n->subnet, c))
 			return true;
 	return false;
@@ -243,7 +240,7 @@ net_network_ensure(struct daemon *d, struct net_network *n, struct lite_err *err
 
 /* A free /24 in the user pool: no network and no route overlaps it. */
 static int
-pick_subnet(struct net_cidr *ret, struct lite_err *err)
+pick_subnet(struct daemon *d, struct net_cidr *ret, struct lite_err *err)
 {
 	struct net_cidr pool;
 	struct lite_err tmp = { 0 };
@@ -251,7 +248,7 @@ pick_subnet(struct net_cidr *ret, struct lite_err *err)
 	net_cidr_parse(NET_USER_POOL, false, &pool, NULL);
 	for (uint32_t i = 0; i < 256; i++) {
 		struct net_cidr c = { pool.addr + (i << 8), 24 };
-		bool busy = overlaps_network(&c, NULL) || net_link_route_overlap(&c, NULL, &tmp) < 0;
+		bool busy = overlaps_network(d, &c, NULL) || net_link_route_overlap(&c, NULL, &tmp) < 0;
 
 		lite_err_clear(&tmp);
 		if (!busy) {
@@ -263,7 +260,7 @@ pick_subnet(struct net_cidr *ret, struct lite_err *err)
 }
 
 static int
-parse_addresses(struct net_network *n, const char *subnet, const char *gateway, struct lite_err *err)
+parse_addresses(struct daemon *d, struct net_network *n, const char *subnet, const char *gateway, struct lite_err *err)
 {
 	char want[32];
 	int r;
@@ -278,7 +275,7 @@ parse_addresses(struct net_network *n, const char *subnet, const char *gateway, 
 	}
 	if (subnet && (n->subnet.prefix > 30 || n->subnet.prefix < 8))
 		return lite_err_set(err, EINVAL, "invalid --subnet %s: prefix must be /8 to /30", subnet);
-	if (!subnet && (r = pick_subnet(&n->subnet, err)) < 0)
+	if (!subnet && (r = pick_subnet(d, &n->subnet, err)) < 0)
 		return r;
 	if (gateway && net_ip_parse(gateway, &n->gateway) < 0)
 		return lite_err_set(err, EINVAL, "invalid --gateway \"%s\": expected an IPv4 address", gateway);
@@ -286,7 +283,7 @@ parse_addresses(struct net_network *n, const char *subnet, const char *gateway, 
 		return lite_err_set(err, EINVAL, "invalid --gateway %s: not a host address of the subnet", gateway);
 	if (!gateway)
 		n->gateway = n->subnet.addr + 1;
-	if (overlaps_network(&n->subnet, n))
+	if (overlaps_network(d, &n->subnet, n))
 		return lite_err_set(err, EEXIST, "invalid pool request: Pool overlaps with other one on this address space");
 	r = net_link_route_overlap(&n->subnet, NULL, err);
 	return r;
@@ -301,7 +298,7 @@ net_network_create(struct daemon *d, const char *name, const char *subnet, const
 
 	if (!name_is_valid(name) || strlen(name) >= sizeof(n->name))
 		return lite_err_set(err, EINVAL, "invalid network name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
-	if (strcmp(name, "none") == 0 || strcmp(name, "host") == 0 || net_network_find(name))
+	if (strcmp(name, "none") == 0 || strcmp(name, "host") == 0 || net_network_find(d, name))
 		return lite_err_set(err, EEXIST, "network with name %s already exists", name);
 	if (!(n = calloc(1, sizeof(*n))))
 		return lite_err_set(err, ENOMEM, "out of memory");
@@ -310,14 +307,14 @@ net_network_create(struct daemon *d, const char *name, const char *subnet, const
 	snprintf(n->bridge, sizeof(n->bridge), "lbr-%.11s", n->id);
 	n->owner = owner;
 	n->created = time(NULL);
-	r = parse_addresses(n, subnet, gateway, err);
+	r = parse_addresses(d, n, subnet, gateway, err);
 	if (r == 0 && (r = save(d, n)) < 0)
 		r = lite_err_sys(err, -r, "save network %s", name);
 	if (r < 0) {
 		free(n);
 		return r;
 	}
-	TAILQ_INSERT_TAIL(&networks, n, entry);
+	TAILQ_INSERT_TAIL(&d->net.networks, n, entry);
 	*ret = n;
 	return 0;
 }
@@ -335,7 +332,7 @@ net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err
 		return lite_err_sys(err, -r, "delete bridge %s", n->bridge);
 	net_network_dir(d, n, dir, sizeof(dir));
 	rm_rf(dir);
-	TAILQ_REMOVE(&networks, n, entry);
+	TAILQ_REMOVE(&d->net.networks, n, entry);
 	free(n);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <sys/types.h>
 
 #include "lite-err.h"
@@ -137,3 +138,20 @@ char *net_nft_ruleset(const struct net_nft_bridge *b, size_t nb, const struct ne
 int net_nft_apply(const char *batch, struct lite_err *err);
 /* Delete the table (nothing of the engine's is left in nftables). */
 int net_nft_delete(void);
+
+/* ---------------------------------------------------------- daemon state */
+
+struct net_network;
+struct net_ctr;
+TAILQ_HEAD(net_network_list, net_network);
+TAILQ_HEAD(net_ctr_list, net_ctr);
+
+/* The networks and the containers' endpoints, held in struct daemon
+ * (`net`, its lists initialised by main.c); net-network.c and net-ctr.c
+ * own them. */
+struct net_state {
+	struct net_network_list networks;
+	struct net_ctr_list ctrs;
+	bool bridge_disabled; /* "bridge": "none" in the config file, as dockerd's */
+	bool table_made;      /* this daemon wrote table inet lite */
+};

@@ -15,7 +15,6 @@
 #include "finished.h"
 #include "fs-util.h"
 #include "log.h"
-#include "req.h"
 
 #define PEER_MAX 256
 #define PROXY_HIGH_WATER (1 << 20)
@@ -53,12 +52,18 @@ peer_unref(struct peer *p)
 		peer_free(p);
 }
 
+bool
+peer_is_closed(const struct peer *p)
+{
+	return p->mode == PEER_MODE_CLOSED;
+}
+
 void
 peer_close(struct peer *p)
 {
-	if (p->closed)
+	if (p->mode == PEER_MODE_CLOSED)
 		return;
-	p->closed = true;
+	p->mode = PEER_MODE_CLOSED;
 	if (p->upload_done) {
 		void (*done)(struct peer *, int) = p->upload_done;
 		p->upload_done = NULL;
@@ -89,13 +94,13 @@ close_when_drained(struct bufferevent *bev, void *arg)
 void
 peer_close_after_flush(struct peer *p)
 {
-	if (p->closed)
+	if (p->mode == PEER_MODE_CLOSED)
 		return;
 	if (p->proxy) {
 		bufferevent_free(p->proxy);
 		p->proxy = NULL;
 	}
-	p->draining = true;
+	p->mode = PEER_MODE_DRAINING;
 	bufferevent_disable(p->bev, EV_READ);
 	bufferevent_setcb(p->bev, NULL, close_when_drained, peer_event_cb, p);
 	close_when_drained(p->bev, p);
@@ -104,7 +109,7 @@ peer_close_after_flush(struct peer *p)
 void
 peer_write(struct peer *p, const void *data, size_t len)
 {
-	if (!p->closed)
+	if (p->mode != PEER_MODE_CLOSED)
 		bufferevent_write(p->bev, data, len);
 }
 
@@ -120,16 +125,18 @@ send_line(struct peer *p, char *line)
 	free(line);
 }
 
+/* The reply is out. Unless the request turned into a stream (what follows
+ * the request line belongs to it) or the peer is closing, read on: more
+ * requests may already be buffered. */
 static void
 request_done(struct peer *p)
 {
 	json_decref(p->req_id);
 	p->req_id = NULL;
-	p->busy = false;
-	/* more requests may already be buffered */
-	if (p->closed || p->proxy || p->upload_done || p->stream_state || p->fd_passed || p->stream_starting)
-		return; /* what follows the request line belongs to the stream */
-	if (p->eof_seen) {
+	if (p->mode != PEER_MODE_REQUEST)
+		return;
+	p->mode = PEER_MODE_READING;
+	if (p->client_eof) {
 		peer_close_after_flush(p); /* it asked, it got its answer, it is gone */
 		return;
 	}
@@ -139,7 +146,7 @@ request_done(struct peer *p)
 void
 peer_reply(struct peer *p, json_t *result)
 {
-	if (p->closed) {
+	if (p->mode == PEER_MODE_CLOSED) {
 		json_decref(result);
 		return;
 	}
@@ -150,7 +157,7 @@ peer_reply(struct peer *p, json_t *result)
 static void
 reply_error(struct peer *p, const struct proto_error *err)
 {
-	if (!p->closed)
+	if (p->mode != PEER_MODE_CLOSED)
 		send_line(p, proto_error_line(p->req_id, err));
 	request_done(p);
 }
@@ -206,7 +213,7 @@ dispatch_line(struct peer *p, const char *line, size_t len)
 	struct proto_error err = { 0 };
 	json_t *id = NULL;
 
-	p->busy = true;
+	p->mode = PEER_MODE_REQUEST;
 	if (proto_request_parse(line, len, &req, &id, &err) < 0) {
 		p->req_id = id;
 		log_debug("peer uid %d: bad request: %s", (int)p->cred.uid, err.message);
@@ -216,7 +223,7 @@ dispatch_line(struct peer *p, const char *line, size_t len)
 	p->req_id = json_incref(req.id);
 	log_debug("peer uid %d: %s", (int)p->cred.uid, proto_method_name(req.method));
 	peer_ref(p);
-	req_dispatch(p, &req);
+	p->dispatch(p, &req, p->dispatch_arg);
 	proto_request_release(&req);
 	peer_unref(p);
 }
@@ -227,7 +234,7 @@ peer_read_cb(struct bufferevent *bev, void *arg)
 	struct peer *p = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
-	if (p->discarding) {
+	if (p->mode == PEER_MODE_DISCARDING) {
 		struct evbuffer_ptr nl = evbuffer_search(in, "\n", 1, NULL);
 		evbuffer_drain(in, nl.pos < 0 ? evbuffer_get_length(in) : (size_t)nl.pos + 1);
 		if (nl.pos >= 0)
@@ -235,8 +242,7 @@ peer_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	}
 	peer_ref(p);
-	while (!p->closed && !p->draining && !p->busy && !p->proxy && !p->upload_done && !p->stream_state &&
-	       !p->fd_passed) {
+	while (p->mode == PEER_MODE_READING) {
 		size_t len;
 		char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
 
@@ -245,10 +251,9 @@ peer_read_cb(struct bufferevent *bev, void *arg)
 				/* answer now, then discard the rest of the line so a
 				 * client still writing it can read the error */
 				evbuffer_drain(in, evbuffer_get_length(in));
-				p->busy = true;
+				p->mode = PEER_MODE_DISCARDING;
 				peer_reply_error(p, PROTO_E_INVALID_REQUEST, PROTO_KIND_TOO_LARGE,
 						 "request line longer than %d bytes", PROTO_MAX_LINE);
-				p->discarding = true;
 			}
 			break;
 		}
@@ -272,24 +277,27 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	/* a half-close: the client is done sending but may still read; a
 	 * terminal client never half-closes, so its EOF is a disconnect */
-	if (p->proxy && p->proxy_raw) {
-		peer_close(p);
-		return;
-	}
-	if (p->proxy) {
-		p->proxy_eof = true;
+	switch (p->mode) {
+	case PEER_MODE_PROXYING:
+		if (p->proxy_raw) {
+			peer_close(p);
+			return;
+		}
+		p->client_eof = true;
 		proxy_shim_drained(p->proxy, p);
 		return;
-	}
-	if (p->stream_state || p->busy || p->fd_passed || p->stream_starting) {
-		p->eof_seen = true; /* the reply or stream in flight ends the connection */
+	case PEER_MODE_REQUEST:
+	case PEER_MODE_STREAMING:
+	case PEER_MODE_FD_PASSED:
+		p->client_eof = true; /* the reply or stream in flight ends the connection */
 		return;
+	default:
+		peer_close_after_flush(p);
 	}
-	peer_close_after_flush(p);
 }
 
 void
-peer_new(struct daemon *d, int fd)
+peer_new(struct daemon *d, int fd, peer_dispatch_cb dispatch, void *arg)
 {
 	struct peer *p;
 	socklen_t len = sizeof(struct ucred);
@@ -305,7 +313,10 @@ peer_new(struct daemon *d, int fd)
 		return;
 	}
 	p->refs = 1;
+	p->mode = PEER_MODE_READING;
 	p->d = d;
+	p->dispatch = dispatch;
+	p->dispatch_arg = arg;
 	p->upload_fd = -1;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &p->cred, &len) < 0) {
 		log_warn("SO_PEERCRED");
@@ -334,7 +345,7 @@ proxy_shim_drained(struct bufferevent *bev, void *arg)
 {
 	struct peer *p = arg;
 
-	if (p->proxy_eof && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	if (p->client_eof && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
 		shutdown(bufferevent_getfd(bev), SHUT_WR);
 }
 
@@ -345,7 +356,8 @@ note_exit(struct peer *p, const char *payload, size_t len)
 	json_t *o = json_loadb(payload, len, 0, NULL);
 
 	if (o && p->proxy_exec_id[0])
-		finished_record(p->proxy_exec_id, (int)json_integer_value(json_object_get(o, "exit_code")),
+		finished_record(&p->d->finished, p->proxy_exec_id,
+				(int)json_integer_value(json_object_get(o, "exit_code")),
 				json_is_true(json_object_get(o, "oom_killed")),
 				json_string_value(json_object_get(o, "error")));
 	json_decref(o);
@@ -420,7 +432,7 @@ proxy_client_read(struct bufferevent *bev, void *arg)
 	struct peer *p = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
-	if (!p->proxy)
+	if (p->mode != PEER_MODE_PROXYING)
 		return;
 	if (!p->proxy_raw) {
 		bufferevent_write_buffer(p->proxy, in);
@@ -451,23 +463,27 @@ proxy_shim_event(struct bufferevent *bev, short what, void *arg)
 		(void)forward_frames(p, bufferevent_get_input(bev), bufferevent_get_output(p->bev));
 	bufferevent_free(p->proxy);
 	p->proxy = NULL;
+	p->mode = PEER_MODE_STREAM_ENDED;
 	if (p->on_proxy_end)
 		p->on_proxy_end(p); /* closes once the exit is recorded */
 	else
 		peer_close_after_flush(p);
 }
 
-int
+/* After the reply: copy bytes both ways between the client and fd (a shim
+ * attach socket). */
+static void
 peer_start_proxy(struct peer *p, int fd)
 {
-	if (p->closed) {
+	if (p->mode == PEER_MODE_CLOSED) {
 		close(fd);
-		return -ECONNRESET;
+		return;
 	}
 	p->proxy = bufferevent_socket_new(p->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!p->proxy) {
 		close(fd);
-		return -ENOMEM;
+		peer_close_after_flush(p); /* no stream: end the connection */
+		return;
 	}
 	fd_set_nonblock(fd, 1);
 	bufferevent_setcb(p->proxy, proxy_shim_read, proxy_shim_drained, proxy_shim_event, p);
@@ -477,15 +493,10 @@ peer_start_proxy(struct peer *p, int fd)
 	/* stdin bytes that arrived right behind the request line */
 	if (evbuffer_get_length(bufferevent_get_input(p->bev)))
 		proxy_client_read(p->bev, p);
-	if (p->eof_seen && p->proxy_raw) {
+	if (p->client_eof && p->proxy_raw)
 		peer_close(p); /* a terminal client that is already gone */
-		return -ECONNRESET;
-	}
-	if (p->eof_seen) { /* it half-closed before the stream began */
-		p->proxy_eof = true;
+	else if (p->client_eof) /* it half-closed before the stream began */
 		proxy_shim_drained(p->proxy, p);
-	}
-	return 0;
 }
 
 /* --- upload: bytes after the request line go to a file --- */
@@ -496,6 +507,7 @@ upload_finish(struct peer *p, int error)
 	void (*done)(struct peer *, int) = p->upload_done;
 
 	p->upload_done = NULL;
+	p->mode = PEER_MODE_REQUEST; /* the handler replies once it used the file */
 	bufferevent_setcb(p->bev, peer_read_cb, NULL, peer_event_cb, p);
 	if (done)
 		done(p, error);
@@ -507,7 +519,7 @@ upload_read(struct bufferevent *bev, void *arg)
 	struct peer *p = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
-	while (p->upload_done && evbuffer_get_length(in) && p->upload_left) {
+	while (p->mode == PEER_MODE_UPLOADING && evbuffer_get_length(in) && p->upload_left) {
 		size_t want = evbuffer_get_length(in);
 		int n;
 
@@ -521,7 +533,7 @@ upload_read(struct bufferevent *bev, void *arg)
 		if (p->upload_left != UINT64_MAX)
 			p->upload_left -= (uint64_t)n;
 	}
-	if (p->upload_done && p->upload_left == 0)
+	if (p->mode == PEER_MODE_UPLOADING && p->upload_left == 0)
 		upload_finish(p, 0);
 }
 
@@ -532,7 +544,7 @@ upload_event(struct bufferevent *bev, short what, void *arg)
 
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
 		upload_read(bev, p);
-		if (p->upload_done)
+		if (p->mode == PEER_MODE_UPLOADING)
 			upload_finish(p, p->upload_left == UINT64_MAX ? 0 : -EPIPE);
 		return;
 	}
@@ -545,15 +557,25 @@ peer_start_upload(struct peer *p, int fd, uint64_t limit, void (*done)(struct pe
 	p->upload_fd = fd;
 	p->upload_left = limit;
 	p->upload_done = done;
+	p->mode = PEER_MODE_UPLOADING;
 	bufferevent_setcb(p->bev, upload_read, NULL, upload_event, p);
 	bufferevent_enable(p->bev, EV_READ);
 	upload_read(p->bev, p);
 }
 
 void
+peer_start_stream(struct peer *p, void *state, void (*free_state)(struct peer *p))
+{
+	p->stream_state = state;
+	p->stream_free = free_state;
+	if (p->mode != PEER_MODE_CLOSED)
+		p->mode = PEER_MODE_STREAMING;
+}
+
+void
 peer_set_write_cb(struct peer *p, bufferevent_data_cb cb)
 {
-	if (!p->closed)
+	if (p->mode != PEER_MODE_CLOSED)
 		bufferevent_setcb(p->bev, NULL, cb, peer_event_cb, p);
 }
 
@@ -585,9 +607,13 @@ peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, boo
 	char *line;
 	bool passed = false;
 
+	if (p->mode == PEER_MODE_CLOSED) {
+		json_decref(result);
+		close(shim_fd);
+		return false;
+	}
 	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", ctr_id);
-	p->stream_starting = true;
-	if (want_fd && !p->closed && evbuffer_get_length(bufferevent_get_output(p->bev)) == 0) {
+	if (want_fd && evbuffer_get_length(bufferevent_get_output(p->bev)) == 0) {
 		json_object_set_new(result, "fd_passed", json_true());
 		line = proto_result_line(p->req_id, json_incref(result));
 		passed = line && send_line_with_fd(p, line, shim_fd);
@@ -595,17 +621,16 @@ peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, boo
 		if (passed) {
 			json_decref(result);
 			close(shim_fd);
-			p->fd_passed = true; /* no more requests on this connection */
-			p->stream_starting = false;
+			p->mode = PEER_MODE_FD_PASSED; /* no more requests on this connection */
 			request_done(p);
 			return true;
 		}
 		json_object_del(result, "fd_passed");
 	}
+	p->mode = PEER_MODE_PROXYING; /* the reply ends the request, not the connection */
 	peer_reply(p, result);
 	p->proxy_raw = tty;
 	snprintf(p->proxy_exec_id, sizeof(p->proxy_exec_id), "%s", exec_id ? exec_id : "");
 	peer_start_proxy(p, shim_fd);
-	p->stream_starting = false;
 	return false;
 }

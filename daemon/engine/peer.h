@@ -14,42 +14,66 @@
 #include "proto.h"
 
 struct daemon;
+struct peer;
+
+/* What the connection is doing; peer.c moves it from one to the next. */
+enum peer_mode {
+	PEER_MODE_READING,      /* reading request lines */
+	PEER_MODE_REQUEST,      /* a request is in flight: its reply is awaited */
+	PEER_MODE_DISCARDING,   /* dropping the rest of an oversize line, then draining */
+	PEER_MODE_UPLOADING,    /* the bytes after the request line go to a file */
+	PEER_MODE_PROXYING,     /* copying bytes between the client and a shim */
+	PEER_MODE_STREAM_ENDED, /* the shim side closed; on_proxy_end's owner closes */
+	PEER_MODE_FD_PASSED,    /* the stream went to the client as an fd; the handler closes */
+	PEER_MODE_STREAMING,    /* a handler writes a byte stream (logs); input is ignored */
+	PEER_MODE_DRAINING,     /* closing once output is flushed; reads no more */
+	PEER_MODE_CLOSED,
+	PEER_MODE_MAX
+};
+
+/* Runs one parsed request; the handler replies through peer_reply*. */
+typedef void (*peer_dispatch_cb)(struct peer *p, struct proto_request *req, void *arg);
 
 struct peer {
 	int refs;
-	bool closed;
-	bool busy;               /* a request is in flight */
-	bool discarding;         /* dropping the rest of an oversize line */
-	bool draining;
-	bool fd_passed;          /* the stream went to the client as an fd */
-	bool stream_starting;    /* replying to a streaming request: read no more lines */
-	bool eof_seen;           /* the client half-closed while a request was in flight */           /* closing once output is flushed; reads no more */
+	enum peer_mode mode;
+	/* The client half-closed its side. Apart from the mode: it happens in
+	 * any of them and must outlive the switch from a request to its stream. */
+	bool client_eof;
 	struct daemon *d;
 	struct bufferevent *bev;
 	struct ucred cred;
+	peer_dispatch_cb dispatch;
+	void *dispatch_arg;
 	json_t *req_id;          /* id of the request in flight */
-	/* streaming modes */
+	/* PEER_MODE_PROXYING */
 	struct bufferevent *proxy;   /* attach: connection to the shim */
-	bool proxy_eof;              /* the client half-closed; pass it on when drained */
-	bool proxy_raw;              /* TTY: raw bytes to the client, frames to the shim */
+	/* How PROXYING frames bytes, not a mode of its own (the same transitions
+	 * apply): TTY: raw bytes to the client, frames to the shim. */
+	bool proxy_raw;
 	char proxy_exec_id[72];      /* an exec's stream: remember its exit status */
 	void (*on_proxy_end)(struct peer *p); /* shim side closed; decides when to close */
 	char stream_ctr[65];         /* container id of an attach or log stream */
+	/* PEER_MODE_UPLOADING */
 	void (*upload_done)(struct peer *p, int error);
 	int upload_fd;
 	uint64_t upload_left;        /* UINT64_MAX: until EOF */
-	void *stream_state;          /* logs follower etc. */
+	/* the handler's state for a stream or an upload (logs follower etc.) */
+	void *stream_state;
 	void (*stream_free)(struct peer *p);
 };
 
-/* Accept a connected socket; the peer owns fd from now on. */
-void peer_new(struct daemon *d, int fd);
+/* Accept a connected socket; the peer owns fd from now on. Each request
+ * line is parsed and handed to dispatch(p, req, arg). */
+void peer_new(struct daemon *d, int fd, peer_dispatch_cb dispatch, void *arg);
 void peer_ref(struct peer *p);
 void peer_unref(struct peer *p);
 /* Close the connection now (pending output is dropped). */
 void peer_close(struct peer *p);
 /* Close once pending output has been written. */
 void peer_close_after_flush(struct peer *p);
+/* The connection is gone: replies and writes are dropped. */
+bool peer_is_closed(const struct peer *p);
 
 /* Reply to the request in flight; result is stolen. The peer reads the
  * next request afterwards unless it switched to a stream. */
@@ -64,16 +88,18 @@ void peer_reply_err(struct peer *p, int code, const char *msg);
 /* Reply with a stream on shim_fd (a connected shim attach socket): when
  * the client asked for pass_fd and nothing else is queued, the reply line
  * and the socket travel together (SCM_RIGHTS) and the daemon stays out of
- * the data path; otherwise the daemon proxies (raw for tty). Returns true
+ * the data path; otherwise the daemon proxies (raw for tty) and
+ * p->on_proxy_end, when set, runs once the shim side closes. Returns true
  * when the fd was passed. */
 bool peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, bool tty,
 		       const char *ctr_id, const char *exec_id);
-/* After the reply: copy bytes both ways between the client and fd (a shim
- * attach socket). on_done runs when the shim side closes. */
-int peer_start_proxy(struct peer *p, int fd);
-/* After the reply to import: write the bytes that follow (limit bytes, or
+/* Before the reply (import, load, cp): write the bytes that follow (limit bytes, or
  * until EOF when limit is UINT64_MAX) to fd, then call done. */
 void peer_start_upload(struct peer *p, int fd, uint64_t limit, void (*done)(struct peer *p, int error));
+/* Before the reply: the request turns into a stream that the handler
+ * writes (peer_set_write_cb) and ends by closing; no more requests are read.
+ * state is the handler's, freed by free_state when the peer closes. */
+void peer_start_stream(struct peer *p, void *state, void (*free_state)(struct peer *p));
 /* Stream mode: cb runs whenever output drains below the low watermark;
  * client input is ignored, a disconnect closes the peer. */
 void peer_set_write_cb(struct peer *p, bufferevent_data_cb cb);

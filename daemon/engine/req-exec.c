@@ -155,7 +155,7 @@ req_resize(struct peer *p, json_t *params)
 void
 req_exec_inspect(struct peer *p, json_t *params)
 {
-	const struct finished *f = finished_lookup(proto_get_str(params, "id", ""));
+	const struct finished *f = finished_lookup(&p->d->finished, proto_get_str(params, "id", ""));
 
 	if (!f) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "no finished exec '%s'",

@@ -82,7 +82,7 @@ image_job_send_file(struct image_job *j, json_t *result)
 	j->out[0] = '\0';
 	json_object_set_new(result, "size", json_integer((json_int_t)st.st_size));
 	peer_reply(p, json_incref(result));
-	if (!p->closed && st.st_size > 0)
+	if (!peer_is_closed(p) && st.st_size > 0)
 		evbuffer_add_file(bufferevent_get_output(p->bev), fd, 0, st.st_size);
 	else
 		close(fd);
@@ -234,8 +234,8 @@ upload_done(struct peer *p, int error)
 	p->stream_state = NULL;
 	close(p->upload_fd);
 	p->upload_fd = -1;
-	if (error < 0 || p->closed) {
-		if (!p->closed)
+	if (error < 0 || peer_is_closed(p)) {
+		if (!peer_is_closed(p))
 			peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_INTERNAL, "%s: receiving the archive failed: %s",
 					 j->what, strerror(-error));
 		image_job_free(j);

@@ -186,8 +186,7 @@ req_logs(struct peer *p, json_t *params)
 	ls->follow = proto_get_bool(params, "follow", false);
 	ls->timer = evtimer_new(p->d->base, on_follow_tick, p);
 	snprintf(p->stream_ctr, sizeof(p->stream_ctr), "%s", c->spec.id);
-	p->stream_state = ls;
-	p->stream_free = logs_free;
+	peer_start_stream(p, ls, logs_free);
 	peer_reply(p, json_pack("{s:b}", "stream", 1));
 	if (tail >= 0 && write_tail(p, ls->fd, tail) < 0) {
 		peer_close_after_flush(p);

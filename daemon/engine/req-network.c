@@ -20,7 +20,7 @@ pseudo_network(const char *name)
 static struct net_network *
 find_or_reply(struct peer *p, const char *ref)
 {
-	struct net_network *n = net_network_find(ref);
+	struct net_network *n = net_network_find(p->d, ref);
 
 	if (!n)
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "network %s not found", ref);
@@ -54,7 +54,7 @@ req_network_ls(struct peer *p, json_t *params)
 {
 	json_t *a = json_array();
 
-	for (struct net_network *n = net_network_first(); n; n = net_network_next(n))
+	for (struct net_network *n = net_network_first(p->d); n; n = net_network_next(n))
 		json_array_append_new(a, net_network_json(p->d, n, false));
 	json_array_append_new(a, pseudo_network("host"));
 	json_array_append_new(a, pseudo_network("none"));

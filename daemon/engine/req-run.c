@@ -226,7 +226,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 {
 	struct run_ctx *rc = arg;
 	struct peer *p = rc->peer;
-	struct daemon *d = the_daemon;
+	struct daemon *d = p->d;
 	struct lite_err nerr = { 0 };
 	int fd;
 

@@ -17,6 +17,7 @@
 #include "fs-util.h"
 #include "log.h"
 #include "peer.h"
+#include "req.h"
 
 #define SD_LISTEN_FDS_START 3
 
@@ -32,7 +33,7 @@ on_accept(evutil_socket_t fd, short what, void *arg)
 				log_warn("accept");
 			return;
 		}
-		peer_new(d, cfd);
+		peer_new(d, cfd, req_dispatch, NULL);
 	}
 }
 
