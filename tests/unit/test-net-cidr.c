@@ -1,4 +1,4 @@
-/* Unit tests of daemon/engine/net-cidr.c: addresses, subnets, overlap. */
+/* Unit tests of proto/net-cidr.c: addresses, subnets, overlap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
