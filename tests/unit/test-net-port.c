@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "net.h"
+#include "net-addr.h"
 
 static void
 check(const char *spec, const char *want)
