@@ -182,6 +182,8 @@ update_flag(int opt, const char *flag, const char *arg, json_t *params)
 	case 'm':
 		if (cmd_run_parse_memory(arg, &u) < 0)
 			return -1;
+		if (u == 0)
+			break; /* run's "no limit"; update cannot lift a limit */
 		return json_object_set_new(params, "memory", json_integer((json_int_t)u));
 	case 's':
 		if (strcmp(arg, "-1") == 0)

@@ -135,10 +135,11 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 	r = config_paths(d, c, dir, xdir, &cfg, err);
 	if (r == 0) {
 		config_process(c, &cfg);
-		r = run_flags_shim_config(&c->spec, &cfg);
-		r = r < 0 || !config_complete(&cfg) ? lite_err_set(err, ENOMEM, "build shim config")
-						     : net_ctr_shim_config(d, c, &cfg, err);
+		if (run_flags_shim_config(&c->spec, &cfg) < 0 || !config_complete(&cfg))
+			r = lite_err_set(err, ENOMEM, "build shim config");
 	}
+	if (r == 0)
+		r = net_ctr_shim_config(d, c, &cfg, err);
 	o = r == 0 ? shim_config_to_json(&cfg) : NULL;
 	shim_config_free(&cfg);
 	if (r < 0)

@@ -19,7 +19,6 @@
 #include "net-ctr.h"
 #include "run-flags.h"
 #include "run-spec.h"
-#include "str-util.h"
 #include "strv.h"
 
 struct run_ctx {
