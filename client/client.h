@@ -125,6 +125,9 @@ int cmd_cp(int argc, char **argv);
  * after printing an error naming the flag. */
 int run_health_flag(json_t *params, int which, const char *arg);
 int run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so);
+/* -m/--memory of run, create and update: a size of at least 6 MiB (the
+ * daemon's rule and words, proto/cgroup-limits.h); -1 after printing. */
+int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
 int for_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);

@@ -171,17 +171,19 @@ static const char update_usage[] =
 	"      --pids-limit N      maximum number of processes (-1: unlimited)\n"
 	"  -h, --help              this help\n";
 
-/* One flag into params; -1 after printing an error naming it. */
+/* One flag into params; -1 after printing an error naming it (flag). */
 static int
-update_flag(int opt, const char *arg, json_t *params)
+update_flag(int opt, const char *flag, const char *arg, json_t *params)
 {
 	uint64_t u;
 	long long n;
 
 	switch (opt) {
 	case 'm':
-		if (parse_size(arg, &u) < 0 || u < (6ULL << 20))
-			break;
+		if (cmd_run_parse_memory(arg, &u) < 0)
+			return -1;
+		if (u == 0)
+			break; /* run's "no limit"; update cannot lift a limit */
 		return json_object_set_new(params, "memory", json_integer((json_int_t)u));
 	case 's':
 		if (strcmp(arg, "-1") == 0)
@@ -202,6 +204,7 @@ update_flag(int opt, const char *arg, json_t *params)
 			break;
 		return json_object_set_new(params, "pids_limit", json_integer(n));
 	}
+	errorf("invalid --%s \"%s\"", flag, arg);
 	return -1;
 }
 
@@ -217,12 +220,14 @@ cmd_update(int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+		const char *flag = NULL;
+
 		if (c == 'h')
 			usage_exit(update_usage, 0);
-		if (c == '?' || update_flag(c, optarg, params) < 0) {
-			for (int i = 0; c != '?' && opts[i].name; i++)
-				if (opts[i].val == c)
-					errorf("invalid --%s \"%s\"", opts[i].name, optarg);
+		for (int i = 0; opts[i].name; i++)
+			if (opts[i].val == c)
+				flag = opts[i].name;
+		if (c == '?' || !flag || update_flag(c, flag, optarg, params) < 0) {
 			json_decref(params);
 			return 1;
 		}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup-limits.h"
 #include "str-util.h"
 
 static const char run_usage[] =
@@ -69,6 +70,21 @@ bad_flag(const char *flag, const char *value, const char *expect)
 {
 	errorf("invalid %s \"%s\": %s", flag, value, expect);
 	return EXIT_ENGINE;
+}
+
+int
+cmd_run_parse_memory(const char *arg, uint64_t *ret)
+{
+	struct lite_err err = { 0 };
+
+	if (parse_size(arg, ret) < 0)
+		return bad_flag("--memory", arg, "expected a size like 512m"), -1;
+	if (cgroup_limits_check_memory(*ret, &err) < 0) {
+		errorf("%s", err.msg); /* the daemon's words for the same rule */
+		lite_err_clear(&err);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -228,8 +244,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_array_append_new(env, json_string(optarg));
 			break;
 		case 'm':
-			if (parse_size(optarg, &u) < 0)
-				return bad_flag("--memory", optarg, "expected a size like 512m");
+			if (cmd_run_parse_memory(optarg, &u) < 0)
+				return EXIT_ENGINE;
 			json_object_set_new(params, "memory", json_integer((json_int_t)u));
 			break;
 		case OPT_SWAP:

@@ -25,6 +25,21 @@ strv_length(char **v)
 }
 
 char **
+strv_copy(char **v)
+{
+	size_t n = strv_length(v);
+	char **c = calloc(n + 1, sizeof(char *));
+
+	for (size_t i = 0; c && i < n; i++) {
+		if (!(c[i] = strdup(v[i]))) {
+			strv_free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+char **
 strv_new(const char *first, ...)
 {
 	va_list ap;

@@ -6,6 +6,8 @@
 
 void strv_free(char **v);
 size_t strv_length(char **v);
+/* A heap copy of v (NULL v gives an empty one); NULL when out of memory. */
+char **strv_copy(char **v);
 /* A heap copy of the NULL-terminated argument list; NULL when out of memory. */
 char **strv_new(const char *first, ...) __attribute__((sentinel));
 /* A new JSON array of the strings (NULL v gives an empty array). */

@@ -93,10 +93,6 @@ ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l
 {
 	int r = 0;
 
-	if (l->memory_swap_bytes > 0 && (uint64_t)l->memory_swap_bytes < l->memory_bytes)
-		return lite_err_set(err, EINVAL, "invalid --memory-swap: must be at least --memory");
-	if (l->memory_swap_bytes && !l->memory_bytes)
-		return lite_err_set(err, EINVAL, "invalid --memory-swap: requires --memory");
 	/* cgroup_create is idempotent: on an existing cgroup it writes the limits */
 	if (ctr_is_running(c))
 		r = cgroup_create(&d->cgroups, c->spec.id, l, err);

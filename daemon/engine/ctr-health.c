@@ -23,9 +23,9 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
-#include "cleanup.h"
 #include "daemon.h"
 #include "duration.h"
+#include "health-opts.h"
 #include "log.h"
 #include "proto.h"
 #include "strv.h"
@@ -281,23 +281,6 @@ ctr_health_json(const struct ctr *c)
 			 h ? h->failing_streak : 0, "log", h ? json_incref(h->log) : json_array());
 }
 
-/* A duration flag into o[key]; an error names the flag. */
-static int
-set_duration(json_t *params, const char *param, const char *flag, json_t *o, const char *key, bool positive,
-	     struct lite_err *err)
-{
-	const char *s = proto_get_str(params, param, NULL);
-	int64_t ns;
-
-	if (!s)
-		return 0;
-	if (parse_duration(s, &ns) < 0 || (positive && ns < NS_PER_MS))
-		return lite_err_set(err, EINVAL, "invalid --%s \"%s\": expected a duration like 30s, 500ms or 1m30s%s",
-				    flag, s, positive ? " (at least 1ms)" : "");
-	json_object_set_new(o, key, json_integer((json_int_t)ns));
-	return 0;
-}
-
 /* The image's Healthcheck (Docker/OCI config) in our form, or NULL. */
 static json_t *
 from_image(json_t *img_cfg)
@@ -315,30 +298,26 @@ from_image(json_t *img_cfg)
 }
 
 int
-ctr_health_from_params(json_t *params, json_t *img_cfg, json_t **ret, struct lite_err *err)
+ctr_health_config(const struct health_opts *h, json_t *img_cfg, json_t **ret)
 {
-	const char *cmd = proto_get_str(params, "health_cmd", NULL);
-	long long retries = proto_get_int(params, "health_retries", 3);
-	json_auto_t *o = NULL, *scratch = json_object();
-	json_t *dst;
+	json_t *o;
 
 	*ret = NULL;
-	if (cmd && (!*cmd || strlen(cmd) > 4096))
-		return lite_err_set(err, EINVAL, "invalid --health-cmd: must not be empty");
-	if (json_object_get(params, "health_retries") && (retries < 1 || retries > 1000000))
-		return lite_err_set(err, EINVAL, "invalid --health-retries %lld: expected a positive integer", retries);
-	o = cmd ? json_pack("{s:[s,s], s:I, s:I, s:I, s:I}", "test", "CMD-SHELL", cmd, "interval", DEFAULT_NS, "timeout",
-			    DEFAULT_NS, "start_period", (json_int_t)0, "retries", (json_int_t)3)
-		: from_image(img_cfg);
-	dst = o ? o : scratch; /* bad values are refused even when nothing is checked */
-	if (set_duration(params, "health_interval", "health-interval", dst, "interval", true, err) < 0 ||
-	    set_duration(params, "health_timeout", "health-timeout", dst, "timeout", true, err) < 0 ||
-	    set_duration(params, "health_start_period", "health-start-period", dst, "start_period", false, err) < 0)
-		return -EINVAL;
-	if (!o || proto_get_bool(params, "no_healthcheck", false))
+	if (h->disable)
 		return 0;
-	if (json_object_get(params, "health_retries"))
-		json_object_set_new(o, "retries", json_integer(retries));
-	*ret = TAKE_PTR(o);
+	o = h->cmd ? json_pack("{s:[s,s], s:I, s:I, s:I, s:I}", "test", "CMD-SHELL", h->cmd, "interval", DEFAULT_NS,
+			       "timeout", DEFAULT_NS, "start_period", (json_int_t)0, "retries", (json_int_t)3)
+		   : from_image(img_cfg);
+	if (!o)
+		return h->cmd ? -ENOMEM : 0;
+	if (h->interval_ns >= 0)
+		json_object_set_new(o, "interval", json_integer((json_int_t)h->interval_ns));
+	if (h->timeout_ns >= 0)
+		json_object_set_new(o, "timeout", json_integer((json_int_t)h->timeout_ns));
+	if (h->start_period_ns >= 0)
+		json_object_set_new(o, "start_period", json_integer((json_int_t)h->start_period_ns));
+	if (h->retries)
+		json_object_set_new(o, "retries", json_integer(h->retries));
+	*ret = o;
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "net-ctr.h"
 #include "run-flags.h"
+#include "shim-config.h"
 #include "strv.h"
 
 struct start_ctx {
@@ -56,14 +57,22 @@ join_lowerdirs(char **dirs)
 	return s;
 }
 
-static int
-write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *xdir, struct lite_err *err)
+/* A heap "a" + "b"; NULL when out of memory. */
+static char *
+join(const char *a, const char *b)
 {
-	char path[PATH_MAX + 32], oom[PATH_MAX];
+	char *s;
+
+	return asprintf(&s, "%s%s", a, b) < 0 ? NULL : s;
+}
+
+/* The paths: overlay dirs, log, exit file, socket, cgroups. */
+static int
+config_paths(struct daemon *d, struct ctr *c, const char *dir, const char *xdir, struct shim_config *cfg,
+	     struct lite_err *err)
+{
 	struct image *img = NULL;
-	char **layers = NULL, **procs = NULL;
-	_cleanup_free_ char *lower = NULL, *dump = NULL;
-	json_t *o;
+	char **layers = NULL, oom[PATH_MAX];
 	int r;
 
 	r = image_load(d->cfg.data_root, c->spec.image_id, &img, err);
@@ -73,32 +82,68 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 	image_free(img);
 	if (r < 0)
 		return r;
-	lower = join_lowerdirs(layers);
+	cfg->lowerdir = join_lowerdirs(layers);
 	cgroup_strv_free(layers);
-	r = cgroup_procs_files(&d->cgroups, c->spec.id, &procs);
-	if (r < 0 || !lower)
-		return lite_err_sys(err, r < 0 ? r : ENOMEM, "list cgroup files");
-	if (cgroup_oom_file(&d->cgroups, c->spec.id, oom, sizeof(oom)) < 0)
-		oom[0] = '\0';
-	o = json_pack("{s:s, s:s+, s:s, s:s+, s:s+, s:o, s:o, s:s, s:s, s:o, s:s?, s:s+, s:I, s:s+, s:s+, s:b}",
-		      "id", c->spec.id, "rootfs", xdir, "/rootfs", "lowerdir", lower,
-		      "upperdir", dir, "/upper", "workdir", dir, "/work",
-		      "cmd", strv_to_json(c->spec.cmd), "env", strv_to_json(c->spec.env),
-		      "hostname", c->spec.hostname, "cwd", c->spec.cwd[0] ? c->spec.cwd : "/",
-		      "cgroup_procs", strv_to_json(procs), "oom_file", oom[0] ? oom : NULL,
-		      "log_path", dir, "/container.log", "log_max", (json_int_t)(64 << 20),
-		      "exit_path", dir, "/exit.json", "attach_path", xdir, "/attach.sock",
-		      "open_stdin", c->spec.open_stdin);
-	if (o)
-		json_object_update_new(o, json_pack("{s:b, s:b, s:s, s:i, s:i}", "tty", c->spec.tty, "init", c->spec.init,
-						    "user", c->spec.user, "rows", c->spec.rows, "cols", c->spec.cols));
-	if (o)
-		json_object_update_new(o, run_flags_shim_config(&c->spec));
-	cgroup_strv_free(procs);
-	if (o && (r = net_ctr_shim_config(d, c, o, err)) < 0) {
-		json_decref(o);
-		return r;
+	r = cgroup_procs_files(&d->cgroups, c->spec.id, &cfg->cgroup_procs);
+	if (r < 0)
+		return lite_err_sys(err, r, "list cgroup files");
+	if (cgroup_oom_file(&d->cgroups, c->spec.id, oom, sizeof(oom)) == 0)
+		cfg->oom_file = strdup(oom);
+	cfg->rootfs = join(xdir, "/rootfs");
+	cfg->upperdir = join(dir, "/upper");
+	cfg->workdir = join(dir, "/work");
+	cfg->log_path = join(dir, "/container.log");
+	cfg->exit_path = join(dir, "/exit.json");
+	cfg->attach_path = join(xdir, "/attach.sock");
+	cfg->log_max = SHIM_CONFIG_LOG_MAX;
+	return 0;
+}
+
+/* The process: command, environment, terminal, user. */
+static void
+config_process(struct ctr *c, struct shim_config *cfg)
+{
+	cfg->id = strdup(c->spec.id);
+	cfg->cmd = strv_copy(c->spec.cmd);
+	cfg->env = strv_copy(c->spec.env);
+	cfg->hostname = strdup(c->spec.hostname);
+	cfg->cwd = strdup(c->spec.cwd[0] ? c->spec.cwd : "/");
+	cfg->user = strdup(c->spec.user);
+	cfg->open_stdin = c->spec.open_stdin;
+	cfg->tty = c->spec.tty;
+	cfg->init = c->spec.init;
+	cfg->rows = c->spec.rows;
+	cfg->cols = c->spec.cols;
+}
+
+static bool
+config_complete(const struct shim_config *cfg)
+{
+	return cfg->id && cfg->rootfs && cfg->lowerdir && cfg->upperdir && cfg->workdir && cfg->cmd && cfg->env &&
+	       cfg->hostname && cfg->cwd && cfg->user && cfg->log_path && cfg->exit_path && cfg->attach_path;
+}
+
+static int
+write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *xdir, struct lite_err *err)
+{
+	struct shim_config cfg = { 0 };
+	char path[PATH_MAX + 32];
+	_cleanup_free_ char *dump = NULL;
+	json_t *o;
+	int r;
+
+	r = config_paths(d, c, dir, xdir, &cfg, err);
+	if (r == 0) {
+		config_process(c, &cfg);
+		if (run_flags_shim_config(&c->spec, &cfg) < 0 || !config_complete(&cfg))
+			r = lite_err_set(err, ENOMEM, "build shim config");
 	}
+	if (r == 0)
+		r = net_ctr_shim_config(d, c, &cfg, err);
+	o = r == 0 ? shim_config_to_json(&cfg) : NULL;
+	shim_config_free(&cfg);
+	if (r < 0)
+		return r;
 	dump = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!dump)

@@ -194,15 +194,17 @@ int ctr_create_only(struct daemon *d, struct ctr *c, struct lite_err *err);
 void ctr_prepare_start(struct daemon *d, struct ctr *c);
 /* A (re)start failed before the command ran: exited, 128, with msg. */
 void ctr_start_failed(struct daemon *d, struct ctr *c, const char *msg);
-/* New limits: validated against the current ones, applied live when it runs. */
 /* Bytes of regular files in the writable layer (ps -s; walks on the loop). */
 uint64_t ctr_upper_size(struct daemon *d, const struct ctr *c);
+/* New limits, already checked (cgroup_limits_check): applied live when it
+ * runs, and kept for later starts. */
 int ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err);
 
 /* ctr-health.c: health checks (issue 6) */
-/* The healthcheck from --health-* params over the image config's
- * Healthcheck; *ret NULL when there is none. Errors name the flag. */
-int ctr_health_from_params(json_t *params, json_t *img_cfg, json_t **ret, struct lite_err *err);
+struct health_opts;
+/* The healthcheck (spec form) from the request's --health-* options over
+ * the image config's Healthcheck; *ret NULL when there is none. */
+int ctr_health_config(const struct health_opts *h, json_t *img_cfg, json_t **ret);
 /* Start checking a running container that has a healthcheck (idempotent). */
 void ctr_health_start(struct daemon *d, struct ctr *c);
 /* Stop checking: the container stopped or goes away. */

@@ -23,9 +23,9 @@
 #include "daemon.h"
 #include "fs-util.h"
 #include "log.h"
+#include "net-opts.h"
 #include "net-ports.h"
-#include "proto.h"
-#include "str-util.h"
+#include "shim-config.h"
 #include "strv.h"
 
 struct net_ep {
@@ -370,40 +370,28 @@ ep_plug(struct daemon *d, struct ctr *c, struct net_ep *ep, bool default_route, 
 
 /* ------------------------------------------------------------ prepare */
 
+/* dns, add_host and aliases, already checked; NULL stays NULL. */
 static int
-parse_strv_params(json_t *params, struct net_ctr *nc, struct lite_err *err)
+copy_lists(const struct net_opts *o, struct net_ctr *nc, struct lite_err *err)
 {
-	json_t *dns = json_object_get(params, "dns"), *ah = json_object_get(params, "add_host"), *e;
-	char name[256];
-	uint32_t ip;
-	size_t i;
-
-	json_array_foreach(dns, i, e)
-		if (net_ip_parse(json_string_value(e), &ip) < 0)
-			return lite_err_set(err, EINVAL, "invalid --dns \"%s\": expected an IPv4 address", json_string_value(e));
-	json_array_foreach(ah, i, e)
-		if (net_add_host_parse(json_string_value(e), name, sizeof(name), &ip) < 0)
-			return lite_err_set(err, EINVAL, "invalid --add-host \"%s\": expected HOST:IP", json_string_value(e));
-	json_array_foreach(json_object_get(params, "network_aliases"), i, e)
-		if (!name_is_valid(json_string_value(e)))
-			return lite_err_set(err, EINVAL, "invalid --network-alias \"%s\"", json_string_value(e));
-	nc->dns = json_array_size(dns) ? strv_from_json(dns) : NULL;
-	nc->add_host = json_array_size(ah) ? strv_from_json(ah) : NULL;
-	nc->aliases = json_array_size(json_object_get(params, "network_aliases")) ?
-		strv_from_json(json_object_get(params, "network_aliases")) : NULL;
+	nc->dns = o->dns ? strv_copy(o->dns) : NULL;
+	nc->add_host = o->add_host ? strv_copy(o->add_host) : NULL;
+	nc->aliases = o->aliases ? strv_copy(o->aliases) : NULL;
+	if ((o->dns && !nc->dns) || (o->add_host && !nc->add_host) || (o->aliases && !nc->aliases))
+		return lite_err_set(err, ENOMEM, "out of memory");
 	return 0;
 }
 
 static int
-check_mode(struct daemon *d, struct net_ctr *nc, json_t *params, uid_t uid, struct net_network **ret, struct lite_err *err)
+check_mode(struct daemon *d, struct net_ctr *nc, const struct net_opts *o, uid_t uid, struct net_network **ret,
+	   struct lite_err *err)
 {
-	const char *ip = proto_get_str(params, "ip", NULL);
-	bool ports = json_array_size(json_object_get(params, "publish")) > 0;
+	bool ports = o->n_ports > 0;
 
 	*ret = NULL;
 	if (strcmp(nc->mode, "host") == 0 && uid != 0)
 		return lite_err_set(err, EPERM, "--net host is allowed only for root");
-	if ((strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0) && (ports || ip))
+	if ((strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0) && (ports || o->ip_set))
 		return lite_err_set(err, EINVAL, "conflicting options: %s and the network mode %s",
 				    ports ? "port publishing" : "--ip", nc->mode);
 	if (strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0)
@@ -413,33 +401,32 @@ check_mode(struct daemon *d, struct net_ctr *nc, json_t *params, uid_t uid, stru
 		return lite_err_set(err, ENOENT, "network %s not found", nc->mode);
 	if (!net_network_usable(d, *ret))
 		return lite_err_set(err, EINVAL, "the default bridge is disabled (\"bridge\": \"none\" in the daemon's config file)");
-	if (ip && (*ret)->is_default)
+	if (o->ip_set && (*ret)->is_default)
 		return lite_err_set(err, EINVAL, "user specified IP address is supported on user defined networks only");
 	memmove(nc->mode, (*ret)->name, strlen((*ret)->name) + 1);
 	return 0;
 }
 
 int
-net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, struct lite_err *err)
+net_ctr_prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err)
 {
-	const char *mode = proto_get_str(params, "network", net_default_mode(d));
-	const char *ip = proto_get_str(params, "ip", NULL);
+	const char *mode = o->mode && strcmp(o->mode, "default") ? o->mode : net_default_mode(d);
 	struct net_ctr *nc = calloc(1, sizeof(*nc));
 	struct net_network *n = NULL;
-	uint32_t want = 0;
 	int r;
 
 	if (!nc)
 		return lite_err_set(err, ENOMEM, "out of memory");
 	net_ports_init(&nc->ports);
 	snprintf(nc->id, sizeof(nc->id), "%s", c->spec.id);
-	snprintf(nc->mode, sizeof(nc->mode), "%s", strcmp(mode, "default") == 0 ? net_default_mode(d) : mode);
-	if (ip && net_ip_parse(ip, &want) < 0)
-		r = lite_err_set(err, EINVAL, "invalid --ip \"%s\": expected an IPv4 address", ip);
-	else if ((r = check_mode(d, nc, params, uid, &n, err)) == 0 && (r = parse_strv_params(params, nc, err)) == 0)
-		r = net_ports_reserve(&nc->ports, json_object_get(params, "publish"), err);
+	snprintf(nc->mode, sizeof(nc->mode), "%s", mode);
+	r = check_mode(d, nc, o, uid, &n, err);
+	if (r == 0)
+		r = copy_lists(o, nc, err);
+	if (r == 0)
+		r = net_ports_reserve(&nc->ports, o->ports, o->n_ports, err);
 	if (r == 0 && n)
-		r = ep_add(d, nc, n, want, err);
+		r = ep_add(d, nc, n, o->ip_set ? o->ip : 0, err);
 	if (r < 0) {
 		nc_free(nc);
 		return r;
@@ -449,7 +436,7 @@ net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, stru
 }
 
 int
-net_ctr_shim_config(struct daemon *d, struct ctr *c, json_t *config, struct lite_err *err)
+net_ctr_shim_config(struct daemon *d, struct ctr *c, struct shim_config *cfg, struct lite_err *err)
 {
 	struct net_ctr *nc = nc_get(d, c->spec.id);
 	char hosts[PATH_MAX], hn[PATH_MAX], resolv[PATH_MAX];
@@ -465,9 +452,10 @@ net_ctr_shim_config(struct daemon *d, struct ctr *c, json_t *config, struct lite
 	nc_path(d, nc->id, "hosts", hosts, sizeof(hosts));
 	nc_path(d, nc->id, "hostname", hn, sizeof(hn));
 	nc_path(d, nc->id, "resolv.conf", resolv, sizeof(resolv));
-	json_object_set_new(config, "etc_files", json_pack("{s:s, s:s, s:s}", "/etc/hosts", hosts,
-							   "/etc/hostname", hn, "/etc/resolv.conf", resolv));
-	json_object_set_new(config, "net_host", json_boolean(strcmp(nc->mode, "host") == 0));
+	cfg->etc_files = strv_new("/etc/hosts", hosts, "/etc/hostname", hn, "/etc/resolv.conf", resolv, (char *)NULL);
+	if (!cfg->etc_files)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	cfg->net_host = strcmp(nc->mode, "host") == 0;
 	return 0;
 }
 
@@ -565,10 +553,9 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 }
 
 int
-net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, const char *ip, struct lite_err *err)
+net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t want, struct lite_err *err)
 {
 	struct net_ctr *nc = nc_get(d, c->spec.id);
-	uint32_t want = 0;
 	int r;
 
 	if (!ctr_is_running(c))
@@ -576,8 +563,6 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, const ch
 	if (!nc || strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0)
 		return lite_err_set(err, EINVAL, "container %s cannot be connected to networks: its network mode is %s",
 				    c->spec.name, nc ? nc->mode : "none");
-	if (ip && net_ip_parse(ip, &want) < 0)
-		return lite_err_set(err, EINVAL, "invalid --ip \"%s\": expected an IPv4 address", ip);
 	r = ep_add(d, nc, n, want, err);
 	if (r < 0)
 		return r;

@@ -12,6 +12,8 @@
 
 struct daemon;
 struct ctr;
+struct net_opts;
+struct shim_config;
 
 #define NET_DEFAULT_NAME "bridge"
 #define NET_DEFAULT_BRIDGE "lite0"
@@ -61,9 +63,9 @@ json_t *net_network_json(struct daemon *d, const struct net_network *n, bool ver
 /* net-ctr.c */
 /* Before the shim starts: mode, addresses, ports (reserved now, so a taken
  * port fails the run before anything exists). */
-int net_ctr_prepare(struct daemon *d, struct ctr *c, json_t *params, uid_t uid, struct lite_err *err);
-/* Add the /etc files and the network mode to the shim's config. */
-int net_ctr_shim_config(struct daemon *d, struct ctr *c, json_t *config, struct lite_err *err);
+int net_ctr_prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err);
+/* Write the /etc files; their paths and the network mode into the shim's config. */
+int net_ctr_shim_config(struct daemon *d, struct ctr *c, struct shim_config *cfg, struct lite_err *err);
 /* Between "ok PID" and "start": veths, addresses, routes, rules. */
 int net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err);
 /* The container exited: veths, ports, rules and leases go. */
@@ -71,7 +73,8 @@ void net_ctr_detach(struct daemon *d, struct ctr *c);
 /* The container is removed: forget it. */
 void net_ctr_remove(struct daemon *d, struct ctr *c);
 json_t *net_ctr_inspect(struct daemon *d, struct ctr *c);
-int net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, const char *ip, struct lite_err *err);
+/* want: the address to lease, 0 for any. */
+int net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t want, struct lite_err *err);
 int net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err);
 /* How many running containers have an endpoint on n. */
 int net_network_users(struct daemon *d, const struct net_network *n);

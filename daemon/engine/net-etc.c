@@ -89,23 +89,3 @@ net_etc_resolv(const char *host_resolv, char *const *dns)
 	}
 	return buf;
 }
-
-int
-net_add_host_parse(const char *spec, char *name, size_t name_len, uint32_t *ret_ip)
-{
-	const char *sep = strchr(spec, ':');
-	size_t n;
-
-	if (!sep)
-		sep = strchr(spec, '=');
-	if (!sep || sep == spec)
-		return -EINVAL;
-	n = (size_t)(sep - spec);
-	if (n >= name_len || strcspn(spec, " \t\n") < n)
-		return -EINVAL;
-	if (net_ip_parse(sep + 1, ret_ip) < 0)
-		return -EINVAL;
-	memcpy(name, spec, n);
-	name[n] = '\0';
-	return 0;
-}

@@ -48,18 +48,15 @@ bind_port(struct net_port *p, int *ret_fd, struct lite_err *err)
 }
 
 int
-net_ports_reserve(struct net_ports *ps, json_t *specs, struct lite_err *err)
+net_ports_reserve(struct net_ports *ps, const struct net_port *specs, size_t n, struct lite_err *err)
 {
-	json_t *e;
-	size_t i;
 	int r;
 
-	if (json_array_size(specs) > NET_PORTS_MAX)
-		return lite_err_set(err, E2BIG, "too many published ports (at most %d)", NET_PORTS_MAX);
-	json_array_foreach(specs, i, e) {
-		r = net_port_parse(json_string_value(e), &ps->p[ps->n], err);
-		if (r == 0)
-			r = bind_port(&ps->p[ps->n], &ps->fd[ps->n], err);
+	if (n > NET_PORTS_MAX) /* net_opts_decode refuses more */
+		return lite_err_sys(err, E2BIG, "reserve ports");
+	for (size_t i = 0; i < n; i++) {
+		ps->p[ps->n] = specs[i];
+		r = bind_port(&ps->p[ps->n], &ps->fd[ps->n], err);
 		if (r < 0) {
 			net_ports_close(ps);
 			ps->n = 0;

@@ -7,8 +7,9 @@
 
 #include "lite-err.h"
 #include "net.h"
+#include "net-opts.h"
 
-#define NET_PORTS_MAX 64
+#define NET_PORTS_MAX NET_OPTS_MAX_PORTS
 
 struct net_ports {
 	struct net_port p[NET_PORTS_MAX];
@@ -17,8 +18,8 @@ struct net_ports {
 };
 
 void net_ports_init(struct net_ports *ps);
-/* Parse and bind every -p spec (a string array); all or nothing. */
-int net_ports_reserve(struct net_ports *ps, json_t *specs, struct lite_err *err);
+/* Bind the n decoded -p specs (proto/net-opts.c); all or nothing. */
+int net_ports_reserve(struct net_ports *ps, const struct net_port *specs, size_t n, struct lite_err *err);
 /* Bind the recorded ports again (after a daemon restart). */
 int net_ports_rebind(struct net_ports *ps, struct lite_err *err);
 /* Release the host ports; the specs stay for inspect. */

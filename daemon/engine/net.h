@@ -1,7 +1,8 @@
-/* Container networking: pure parts (CIDR maths, port specs, /etc file
- * generation, IPAM's lease file) and the parts that change host state
- * (rtnetlink links and addresses, the nftables table, per-container
- * set-up). The pure parts are unit-tested; see docs/ARCHITECTURE.md. */
+/* Container networking: pure parts (/etc file generation, IPAM's lease
+ * file; CIDR maths and port specs are request syntax, proto/net-addr.h)
+ * and the parts that change host state (rtnetlink links and addresses,
+ * the nftables table, per-container set-up). The pure parts are
+ * unit-tested; see docs/ARCHITECTURE.md. */
 #pragma once
 
 #include <stdbool.h>
@@ -11,46 +12,7 @@
 #include <sys/types.h>
 
 #include "lite-err.h"
-
-/* ---------------------------------------------------------- net-cidr.c */
-
-/* An IPv4 subnet; addresses are in host byte order. */
-struct net_cidr {
-	uint32_t addr;   /* the network address (host bits zero) */
-	uint8_t prefix;  /* 0..32 */
-};
-
-/* "10.66.0.0/16" -> cidr. host_bits_ok lets "10.66.0.1/16" through as the
- * address 10.66.0.1 with prefix 16 (a gateway with its prefix, like --bip). */
-int net_cidr_parse(const char *s, bool host_bits_ok, struct net_cidr *ret, uint32_t *ret_ip);
-/* Dotted quad -> address; -EINVAL on anything else. */
-int net_ip_parse(const char *s, uint32_t *ret);
-void net_ip_format(uint32_t ip, char buf[16]);
-void net_cidr_format(const struct net_cidr *c, char *buf, size_t len);
-uint32_t net_cidr_mask(uint8_t prefix);
-uint32_t net_cidr_broadcast(const struct net_cidr *c);
-bool net_cidr_contains(const struct net_cidr *c, uint32_t ip);
-bool net_cidr_overlaps(const struct net_cidr *a, const struct net_cidr *b);
-/* A usable host address of c: not the network or broadcast address. */
-bool net_cidr_is_host(const struct net_cidr *c, uint32_t ip);
-
-/* ---------------------------------------------------------- net-port.c */
-
-enum net_proto { NET_TCP, NET_UDP, NET_PROTO_MAX };
-
-struct net_port {
-	uint32_t host_ip;   /* 0: every address */
-	uint16_t host_port; /* 0: pick a free one */
-	uint16_t ctr_port;
-	enum net_proto proto;
-};
-
-/* Docker's -p forms: CTR, HOST:CTR, IP:HOST:CTR, IP::CTR, each with an
- * optional /tcp or /udp. On error, a one-line reason in err. */
-int net_port_parse(const char *spec, struct net_port *ret, struct lite_err *err);
-const char *net_proto_name(enum net_proto p);
-/* "0.0.0.0:8080->80/tcp" */
-void net_port_format(const struct net_port *p, char *buf, size_t len);
+#include "net-addr.h"
 
 /* ---------------------------------------------------------- net-etc.c */
 
@@ -67,8 +29,6 @@ char *net_etc_hosts(const char *self_ip, const char *self_names, const struct ne
  * cannot be reached from another namespace); dns replaces the nameservers
  * when given; when none remain, Docker's defaults 8.8.8.8 and 8.8.4.4. */
 char *net_etc_resolv(const char *host_resolv, char *const *dns);
-/* --add-host "NAME:IP" (Docker's form; "NAME=IP" too). */
-int net_add_host_parse(const char *spec, char *name, size_t name_len, uint32_t *ret_ip);
 
 /* ---------------------------------------------------------- ipam.c */
 

@@ -13,9 +13,8 @@
 #include "daemon.h"
 #include "log.h"
 #include "req-image-job.h"
+#include "run-spec.h"
 #include "str-util.h"
-
-#define MIN_MEMORY (6ULL << 20)
 
 /* "container NAME WHAT" as a conflict error. */
 static void
@@ -24,8 +23,8 @@ conflict(struct peer *p, const char *name, const char *what)
 	peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s %s", name, what);
 }
 
-void
-req_create(struct peer *p, json_t *params)
+static void
+create(struct peer *p, const struct run_spec *rs)
 {
 	struct lite_err err = { 0 };
 	struct ctr *c = ctr_new();
@@ -35,7 +34,7 @@ req_create(struct peer *p, json_t *params)
 		peer_reply_err(p, -ENOMEM, NULL);
 		return;
 	}
-	r = req_run_build_spec(p->d, params, p->cred.uid, c, &err);
+	r = req_run_build_spec(p->d, rs, p->cred.uid, c, &err);
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		ctr_free(c);
@@ -49,6 +48,21 @@ req_create(struct peer *p, json_t *params)
 			peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
 		}
 	}
+	lite_err_clear(&err);
+}
+
+void
+req_create(struct peer *p, json_t *params)
+{
+	struct lite_err err = { 0 };
+	struct run_spec rs;
+	int r = run_spec_decode(params, &rs, &err);
+
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	else
+		create(p, &rs);
+	run_spec_free(&rs);
 	lite_err_clear(&err);
 }
 
@@ -141,34 +155,7 @@ req_unpause(struct peer *p, json_t *params)
 	pause_or_unpause(p, params, false);
 }
 
-/* params over the current limits; a one-line error naming the flag. */
-static int
-merge_limits(json_t *params, struct cgroup_limits *l, struct lite_err *err)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int r;
-
-	r = proto_get_size(params, "memory", &l->memory_bytes);
-	if ((r < 0 && r != -ENOENT) || (r == 0 && l->memory_bytes < MIN_MEMORY))
-		return lite_err_set(err, EINVAL, "invalid --memory: expected a size of at least 6MB");
-	l->memory_swap_bytes = proto_get_int(params, "memory_swap", l->memory_swap_bytes);
-	if (l->memory_swap_bytes < -1)
-		return lite_err_set(err, EINVAL, "invalid --memory-swap: expected a size or -1");
-	r = proto_get_cpus(params, "cpus", &l->millicpus);
-	if ((r < 0 && r != -ENOENT) || (r == 0 && (l->millicpus < 10 || l->millicpus > (uint64_t)ncpu * 1000)))
-		return lite_err_set(err, EINVAL, "invalid --cpus: expected 0.01 to %ld", ncpu);
-	if (json_object_get(params, "cpu_shares")) {
-		long long s = proto_get_int(params, "cpu_shares", 0);
-		if (s < 2 || s > 262144)
-			return lite_err_set(err, EINVAL, "invalid --cpu-shares: expected 2 to 262144");
-		l->cpu_shares = (uint64_t)s;
-	}
-	l->pids_limit = proto_get_int(params, "pids_limit", l->pids_limit);
-	if (l->pids_limit < -1 || l->pids_limit == 0)
-		return lite_err_set(err, EINVAL, "invalid --pids-limit: expected a positive number or -1");
-	return 0;
-}
-
+/* The params over the current limits, through run's decoder. */
 void
 req_update(struct peer *p, json_t *params)
 {
@@ -180,10 +167,13 @@ req_update(struct peer *p, json_t *params)
 	if (!c)
 		return;
 	l = c->spec.limits;
-	r = merge_limits(params, &l, &err);
+	r = cgroup_limits_decode(params, &l, &err);
+	if (r == 0)
+		r = cgroup_limits_check(&l, sysconf(_SC_NPROCESSORS_ONLN), &err);
 	if (r == 0)
 		r = ctr_update_limits(p->d, c, &l, &err);
 	peer_reply_status(p, r, &err);
+	lite_err_clear(&err);
 }
 
 /* diff: lite-image reads the upper dir off the loop and replies. */

@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "net-ctr.h"
+#include "net-opts.h"
 
 /* Docker lists its host and none modes as networks too. */
 static json_t *
@@ -130,16 +131,23 @@ lookup_pair(struct peer *p, json_t *params, struct net_network **ret_n, struct c
 static void
 connect_or_disconnect(struct peer *p, json_t *params, bool connect)
 {
+	const char *ip = proto_get_str(params, "ip", NULL);
 	struct lite_err err = { 0 };
 	struct net_network *n;
 	struct ctr *c;
+	uint32_t want = 0;
 	int r;
 
+	if (connect && ip && (r = net_opts_parse_ip(ip, &want, &err)) < 0) {
+		peer_reply_err(p, r, err.msg);
+		lite_err_clear(&err);
+		return;
+	}
 	if (lookup_pair(p, params, &n, &c) < 0)
 		return;
-	r = connect ? net_ctr_connect(p->d, c, n, proto_get_str(params, "ip", NULL), &err)
-		    : net_ctr_disconnect(p->d, c, n, &err);
+	r = connect ? net_ctr_connect(p->d, c, n, want, &err) : net_ctr_disconnect(p->d, c, n, &err);
 	peer_reply_status(p, r, &err);
+	lite_err_clear(&err);
 }
 
 void

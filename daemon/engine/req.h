@@ -21,7 +21,8 @@ void req_dispatch(struct peer *p, struct proto_request *req, void *arg);
 struct ctr;
 struct daemon;
 struct lite_err;
-int req_run_build_spec(struct daemon *d, json_t *params, uid_t uid, struct ctr *c, struct lite_err *err);
+struct run_spec;
+int req_run_build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c, struct lite_err *err);
 int req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err);
 /* req-lifecycle.c: look up params.id for the caller; replies with the error itself. */
 struct ctr *req_target(struct peer *p, json_t *params);

@@ -1,21 +1,22 @@
-/* The `run` params beyond the basics: mounts and volumes, labels, ulimits,
- * /dev/shm size, a read-only root, OOM score, cpusets, memory reservation.
- * Each is validated here into the container's spec, so nothing is created
- * when one is wrong (the message names the flag). */
+/* The run params that need the engine's state: mounts and volumes (a
+ * named volume is created on first use, a bind is root's, --volumes-from
+ * reads another container), ulimits (at most the engine's own), block
+ * devices (resolved to MAJ:MIN), and labels, /dev/shm size, a read-only
+ * root and the OOM score into the container's spec. Their syntax was
+ * checked when the request was decoded (proto/run-spec.c). */
 #include "run-flags.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "daemon.h"
-#include "mount-spec.h"
-#include "proto.h"
-#include "str-util.h"
-#include "ulimit.h"
+#include "run-spec.h"
+#include "shim-config.h"
 #include "volume.h"
 
 static json_t *
@@ -63,37 +64,16 @@ add_mount(struct daemon *d, const struct mount_spec *m, uid_t uid, json_t *out, 
 	return 0;
 }
 
-/* Each string of params[field] through parse, then into out. */
-static int
-parse_list(struct daemon *d, json_t *params, const char *field, uid_t uid, json_t *out,
-	   int (*parse)(const char *, struct mount_spec *, char *, size_t), struct lite_err *err)
-{
-	struct mount_spec m;
-	char msg[512];
-	size_t i;
-	json_t *e;
-	int r;
-
-	json_array_foreach(json_object_get(params, field), i, e) {
-		if (parse(json_string_value(e), &m, msg, sizeof(msg)) < 0)
-			return lite_err_set(err, EINVAL, "%s", msg);
-		r = add_mount(d, &m, uid, out, err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 /* --volumes-from: every volume and bind of another container of ours. */
 static int
-volumes_from(struct daemon *d, json_t *params, uid_t uid, json_t *out, struct lite_err *err)
+volumes_from(struct daemon *d, const struct run_spec *rs, uid_t uid, json_t *out, struct lite_err *err)
 {
-	size_t i, j;
-	json_t *e, *m;
+	json_t *m;
+	size_t j;
 
-	json_array_foreach(json_object_get(params, "volumes_from"), i, e) {
+	for (char **ref = rs->volumes_from; ref && *ref; ref++) {
 		struct ctr *src;
-		int r = ctr_lookup(d, json_string_value(e), uid, &src, err);
+		int r = ctr_lookup(d, *ref, uid, &src, err);
 
 		if (r < 0)
 			return lite_err_wrap(err, "--volumes-from");
@@ -105,18 +85,15 @@ volumes_from(struct daemon *d, json_t *params, uid_t uid, json_t *out, struct li
 }
 
 static int
-parse_mounts(struct daemon *d, json_t *params, uid_t uid, struct ctr_spec *s, struct lite_err *err)
+set_mounts(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr_spec *s, struct lite_err *err)
 {
 	json_t *out = json_array();
-	int r;
+	int r = out ? 0 : lite_err_set(err, ENOMEM, "out of memory");
 
-	r = parse_list(d, params, "volumes", uid, out, mount_parse_volume, err);
+	for (size_t i = 0; r == 0 && i < rs->n_mounts; i++)
+		r = add_mount(d, &rs->mounts[i], uid, out, err);
 	if (r == 0)
-		r = parse_list(d, params, "mounts", uid, out, mount_parse_mount, err);
-	if (r == 0)
-		r = parse_list(d, params, "tmpfs", uid, out, mount_parse_tmpfs, err);
-	if (r == 0)
-		r = volumes_from(d, params, uid, out, err);
+		r = volumes_from(d, rs, uid, out, err);
 	if (r < 0) {
 		json_decref(out);
 		return r;
@@ -125,108 +102,69 @@ parse_mounts(struct daemon *d, json_t *params, uid_t uid, struct ctr_spec *s, st
 	return 0;
 }
 
-static int
-parse_labels(json_t *params, struct ctr_spec *s, struct lite_err *err)
+static void
+set_labels(const struct run_spec *rs, struct ctr_spec *s)
 {
-	json_t *labels = json_object(), *e;
-	size_t i;
-
-	json_array_foreach(json_object_get(params, "labels"), i, e) {
-		const char *kv = json_string_value(e), *eq = strchr(kv, '=');
+	s->labels = json_object();
+	for (char **kv = rs->labels; s->labels && kv && *kv; kv++) {
+		const char *eq = strchr(*kv, '=');
 		char key[256];
 
-		if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(key)) {
-			json_decref(labels);
-			return lite_err_set(err, EINVAL, "invalid --label \"%s\": expected KEY=VALUE", kv);
-		}
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
-		json_object_set_new(labels, key, json_string(eq + 1));
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - *kv), *kv);
+		json_object_set_new(s->labels, key, json_string(eq + 1));
 	}
-	s->labels = labels;
-	return 0;
+}
+
+/* "nofile=1024:2048" as the user wrote it (or as Docker's API gives it). */
+static void
+ulimit_text(const struct ulimit_spec *u, char *buf, size_t len)
+{
+	char soft[24], hard[24];
+
+	snprintf(soft, sizeof(soft), u->soft == RLIM_INFINITY ? "unlimited" : "%llu", u->soft);
+	snprintf(hard, sizeof(hard), u->hard == RLIM_INFINITY ? "unlimited" : "%llu", u->hard);
+	snprintf(buf, len, "%s=%s%s%s", u->name, soft, u->soft == u->hard ? "" : ":", u->soft == u->hard ? "" : hard);
 }
 
 static int
-parse_ulimits(json_t *params, struct ctr_spec *s, struct lite_err *err)
+set_rlimits(const struct run_spec *rs, struct ctr_spec *s, struct lite_err *err)
 {
-	json_t *out = json_array(), *e;
-	struct ulimit_spec u;
-	char msg[256];
-	size_t i;
+	json_t *out = json_array();
 
-	json_array_foreach(json_object_get(params, "ulimits"), i, e) {
+	for (size_t i = 0; out && i < rs->n_ulimits; i++) {
+		const struct ulimit_spec *u = &rs->ulimits[i];
 		struct rlimit own;
+		char text[64];
 
-		if (ulimit_parse(json_string_value(e), &u, msg, sizeof(msg)) < 0) {
-			json_decref(out);
-			return lite_err_set(err, EINVAL, "%s", msg);
-		}
 		/* containers cannot be given more than the engine itself has */
-		if (getrlimit(u.resource, &own) == 0 && own.rlim_max != RLIM_INFINITY && u.hard > own.rlim_max) {
+		if (getrlimit(u->resource, &own) == 0 && own.rlim_max != RLIM_INFINITY && u->hard > own.rlim_max) {
 			json_decref(out);
-			return lite_err_set(err, EINVAL, "invalid --ulimit \"%s\": above the engine's hard limit %llu",
-					    json_string_value(e), (unsigned long long)own.rlim_max);
+			ulimit_text(u, text, sizeof(text));
+			return lite_err_set(err, EINVAL, "invalid --ulimit \"%s\": above the engine's hard limit %llu", text,
+					    (unsigned long long)own.rlim_max);
 		}
-		json_array_append_new(out, json_pack("{s:s, s:i, s:I, s:I}", "name", u.name, "resource", u.resource,
-						     "soft", (json_int_t)u.soft, "hard", (json_int_t)u.hard));
+		json_array_append_new(out, json_pack("{s:s, s:i, s:I, s:I}", "name", u->name, "resource", u->resource,
+						     "soft", (json_int_t)u->soft, "hard", (json_int_t)u->hard));
 	}
 	s->rlimits = out;
 	return 0;
 }
 
+/* --device-read-bps: each device's MAJ:MIN and rate, as "MAJ:MIN BYTES" lines. */
 static int
-parse_misc(json_t *params, struct ctr_spec *s, struct lite_err *err)
+set_device_rates(const struct run_spec *rs, struct cgroup_limits *l, struct lite_err *err)
 {
-	long long score = proto_get_int(params, "oom_score_adj", 0);
-	const char *cpus = proto_get_str(params, "cpuset_cpus", ""), *mems = proto_get_str(params, "cpuset_mems", "");
-	uint64_t bytes = 0;
+	size_t off = 0;
 
-	if (json_object_get(params, "shm_size")) {
-		if (proto_get_size(params, "shm_size", &bytes) < 0 || bytes == 0)
-			return lite_err_set(err, EINVAL, "invalid --shm-size: expected a size like 64m");
-		snprintf(s->shm_size, sizeof(s->shm_size), "%llu", (unsigned long long)bytes);
-	}
-	s->read_only = proto_get_bool(params, "read_only", false);
-	if (score < -1000 || score > 1000)
-		return lite_err_set(err, EINVAL, "invalid --oom-score-adj %lld: expected -1000 to 1000", score);
-	s->oom_score_set = json_object_get(params, "oom_score_adj") != NULL;
-	s->oom_score_adj = (int)score;
-	if (strlen(cpus) >= sizeof(s->limits.cpuset_cpus) || strspn(cpus, "0123456789,-") != strlen(cpus))
-		return lite_err_set(err, EINVAL, "invalid --cpuset-cpus \"%s\": expected a list like 0-1,3", cpus);
-	if (strlen(mems) >= sizeof(s->limits.cpuset_mems) || strspn(mems, "0123456789,-") != strlen(mems))
-		return lite_err_set(err, EINVAL, "invalid --cpuset-mems \"%s\": expected a list like 0", mems);
-	snprintf(s->limits.cpuset_cpus, sizeof(s->limits.cpuset_cpus), "%s", cpus);
-	snprintf(s->limits.cpuset_mems, sizeof(s->limits.cpuset_mems), "%s", mems);
-	if (json_object_get(params, "memory_reservation") &&
-	    proto_get_size(params, "memory_reservation", &s->limits.memory_reservation) < 0)
-		return lite_err_set(err, EINVAL, "invalid --memory-reservation: expected a size like 256m");
-	return 0;
-}
-
-/* --blkio-weight and --device-read-bps /dev/sda:1mb ("MAJ:MIN BYTES" lines). */
-static int
-parse_blkio(json_t *params, struct cgroup_limits *l, struct lite_err *err)
-{
-	long long w = proto_get_int(params, "blkio_weight", 0);
-	size_t i, off = 0;
-	json_t *e;
-
-	if (w && (w < 10 || w > 1000))
-		return lite_err_set(err, EINVAL, "invalid --blkio-weight %lld: expected 10 to 1000", w);
-	l->blkio_weight = (unsigned)w;
-	json_array_foreach(json_object_get(params, "device_read_bps"), i, e) {
-		const char *spec = json_string_value(e), *colon = strrchr(spec, ':');
-		char dev[256];
-		uint64_t bps;
+	for (size_t i = 0; i < rs->n_device_read_bps; i++) {
+		const struct run_spec_rate *rate = &rs->device_read_bps[i];
 		struct stat st;
 
-		if (!colon || (size_t)(colon - spec) >= sizeof(dev) || parse_size(colon + 1, &bps) < 0)
-			return lite_err_set(err, EINVAL, "invalid --device-read-bps \"%s\": expected DEVICE:RATE like /dev/sda:1mb", spec);
-		snprintf(dev, sizeof(dev), "%.*s", (int)(colon - spec), spec);
-		if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode))
-			return lite_err_set(err, EINVAL, "invalid --device-read-bps \"%s\": %s is not a block device", spec, dev);
+		if (stat(rate->device, &st) < 0 || !S_ISBLK(st.st_mode))
+			return lite_err_set(err, EINVAL, "invalid --device-read-bps \"%s\": %s is not a block device",
+					    rate->device, rate->device);
 		off += (size_t)snprintf(l->device_read_bps + off, off < sizeof(l->device_read_bps) ? sizeof(l->device_read_bps) - off : 0,
-					"%u:%u %llu\n", major(st.st_rdev), minor(st.st_rdev), (unsigned long long)bps);
+					"%u:%u %llu\n", major(st.st_rdev), minor(st.st_rdev), (unsigned long long)rate->bps);
 		if (off >= sizeof(l->device_read_bps))
 			return lite_err_set(err, EINVAL, "too many --device-read-bps");
 	}
@@ -234,36 +172,67 @@ parse_blkio(json_t *params, struct cgroup_limits *l, struct lite_err *err)
 }
 
 int
-run_flags_parse(struct daemon *d, json_t *params, uid_t uid, struct ctr_spec *s, struct lite_err *err)
+run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr_spec *s, struct lite_err *err)
 {
-	int r = parse_misc(params, s, err);
+	int r;
 
+	if (rs->shm_size)
+		snprintf(s->shm_size, sizeof(s->shm_size), "%llu", (unsigned long long)rs->shm_size);
+	s->read_only = rs->read_only;
+	s->oom_score_set = rs->oom_score_set;
+	s->oom_score_adj = rs->oom_score_adj;
+	set_labels(rs, s);
+	if (!s->labels)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	r = set_device_rates(rs, &s->limits, err);
 	if (r == 0)
-		r = parse_blkio(params, &s->limits, err);
+		r = set_rlimits(rs, s, err);
 	if (r == 0)
-		r = parse_labels(params, s, err);
-	if (r == 0)
-		r = parse_ulimits(params, s, err);
-	if (r == 0)
-		r = parse_mounts(d, params, uid, s, err);
+		r = set_mounts(d, rs, uid, s, err);
 	return r;
 }
 
-json_t *
-run_flags_shim_config(const struct ctr_spec *s)
+static int
+shim_mount_from(json_t *m, struct shim_mount *sm)
 {
-	json_t *o = json_pack("{s:o?, s:O?, s:b}", "mounts", json_deep_copy(s->mounts), "rlimits", s->rlimits,
-			      "read_only", s->read_only);
-	json_t *m;
-	size_t i;
+	const char *volume = json_string_value(json_object_get(m, "volume")) ?: "";
+	json_t *copy_up = json_object_get(m, "copy_up");
 
+	sm->tmpfs = strcmp(json_string_value(json_object_get(m, "type")) ?: "", "tmpfs") == 0;
+	sm->source = strdup(json_string_value(json_object_get(m, "source")) ?: "");
+	sm->target = strdup(json_string_value(json_object_get(m, "target")) ?: "");
+	sm->options = strdup(json_string_value(json_object_get(m, "options")) ?: "");
+	sm->readonly = json_is_true(json_object_get(m, "readonly"));
 	/* a volume's first use copies the image's files into it */
-	json_array_foreach(json_object_get(o, "mounts"), i, m)
-		if (*json_string_value(json_object_get(m, "volume")) && !json_object_get(m, "copy_up"))
-			json_object_set_new(m, "copy_up", json_true());
-	if (s->shm_size[0])
-		json_object_set_new(o, "shm_size", json_string(s->shm_size));
-	if (s->oom_score_set)
-		json_object_set_new(o, "oom_score_adj", json_integer(s->oom_score_adj));
-	return o;
+	sm->copy_up = json_is_boolean(copy_up) ? json_is_true(copy_up) : volume[0] != '\0';
+	sm->tree_fd = -1;
+	return sm->source && sm->target && sm->options ? 0 : -ENOMEM;
+}
+
+int
+run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
+{
+	size_t i, n = json_array_size(s->mounts);
+	json_t *e;
+
+	cfg->mounts = calloc(n + 1, sizeof(*cfg->mounts));
+	cfg->rlimits = calloc(json_array_size(s->rlimits) + 1, sizeof(*cfg->rlimits));
+	if (!cfg->mounts || !cfg->rlimits)
+		return -ENOMEM;
+	json_array_foreach(s->mounts, i, e)
+		if (shim_mount_from(e, &cfg->mounts[cfg->n_mounts++]) < 0)
+			return -ENOMEM;
+	json_array_foreach(s->rlimits, i, e) {
+		struct shim_rlimit *rl = &cfg->rlimits[cfg->n_rlimits++];
+
+		rl->resource = (int)json_integer_value(json_object_get(e, "resource"));
+		rl->soft = (unsigned long long)json_integer_value(json_object_get(e, "soft"));
+		rl->hard = (unsigned long long)json_integer_value(json_object_get(e, "hard"));
+	}
+	cfg->read_only = s->read_only;
+	cfg->set_oom_score = s->oom_score_set;
+	cfg->oom_score_adj = s->oom_score_adj;
+	if (s->shm_size[0] && !(cfg->shm_size = strdup(s->shm_size)))
+		return -ENOMEM;
+	return 0;
 }

@@ -4,6 +4,7 @@
  * writes pids into the procs files the daemon lists for it. */
 #pragma once
 
+#include "cgroup-limits.h" /* struct cgroup_limits: proto/, shared with requests */
 #include "lite-err.h"
 
 #include <limits.h>
@@ -26,20 +27,6 @@ struct cgroup_host {
 				* parent ("" when the engine owns ROOT/PARENT) */
 	bool has[CGROUP_CTL_MAX];
 	bool has_swap;         /* v1 memory.memsw.* / v2 memory.swap.max present */
-};
-
-/* Zero means "not set" for every field. */
-struct cgroup_limits {
-	uint64_t memory_bytes;      /* -m */
-	int64_t memory_swap_bytes;  /* memory+swap total; -1 unlimited; 0 = Docker default (2x memory) */
-	uint64_t millicpus;         /* --cpus 0.5 -> 500 */
-	uint64_t cpu_shares;        /* v1 shares (2..262144) */
-	int64_t pids_limit;         /* > 0 limit, -1 unlimited */
-	char cpuset_cpus[128];
-	char cpuset_mems[128];
-	uint64_t memory_reservation; /* soft limit: v1 memory.soft_limit_in_bytes, v2 memory.low */
-	unsigned blkio_weight;       /* 10..1000; v1 blkio.weight / blkio.bfq.weight, v2 io.weight */
-	char device_read_bps[512];   /* "MAJ:MIN BYTES" lines */
 };
 
 /* Detect the layout under root (normally "/sys/fs/cgroup"). parent names the

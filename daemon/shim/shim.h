@@ -12,57 +12,7 @@
 #include <time.h>
 
 #include "proto.h"
-
-/* A mount the container's init makes: a bind (a host path or a volume's
- * directory, cloned with open_tree before pivot_root) or a tmpfs. */
-struct shim_mount {
-	bool tmpfs;
-	char *source;        /* bind: host path */
-	char *target;        /* inside the container */
-	char *options;       /* tmpfs options */
-	bool readonly;
-	bool copy_up;        /* a volume: fill it from the image if it is empty */
-	int tree_fd;         /* open_tree() clone, set up before pivot_root */
-};
-
-struct shim_rlimit {
-	int resource;
-	unsigned long long soft, hard;
-};
-
-/* Everything the shim needs, read from the config.json the daemon writes. */
-struct shim_config {
-	char *id;
-	char *rootfs;        /* mount point for the overlay */
-	char *lowerdir;      /* "top:...:bottom" */
-	char *upperdir;
-	char *workdir;
-	char **cmd;          /* NULL-terminated */
-	char **env;          /* NULL-terminated */
-	char *hostname;
-	char *cwd;
-	char *user;          /* "uid[:gid]" or a name from the image's /etc/passwd; NULL = root */
-	char **cgroup_procs; /* cgroup.procs files to join, NULL-terminated */
-	char *oom_file;      /* may be NULL */
-	char *log_path;
-	size_t log_max;      /* rotate past this many bytes */
-	char *exit_path;     /* exit.json, written atomically */
-	char *attach_path;   /* the shim's UNIX socket */
-	bool open_stdin;
-	char **etc_files;    /* pairs: target in the container, file to bind there */
-	bool net_host;       /* share the host's network namespace */
-	bool tty;
-	bool init;           /* run our own init as PID 1 (--init) */
-	unsigned short rows, cols;
-	struct shim_mount *mounts;
-	size_t n_mounts;
-	struct shim_rlimit *rlimits;
-	size_t n_rlimits;
-	char *shm_size;      /* "64m"-style tmpfs size for /dev/shm, or NULL */
-	bool read_only;      /* remount the root read-only once set up */
-	bool set_oom_score;
-	int oom_score_adj;
-};
+#include "shim-config.h" /* struct shim_config: daemon/lib/, shared with the engine */
 
 /* What spawn_container hands to the I/O loop. */
 struct spawn_result {
@@ -88,9 +38,6 @@ struct spawn_error {
 	int exit_code;  /* 125 set-up, 126 cannot execute, 127 not found */
 	char msg[480];
 };
-
-int shim_config_load(const char *path, struct shim_config *ret, char *errbuf, size_t errlen);
-void shim_config_free(struct shim_config *c);
 
 /* Create the container's init, blocked before execve until start_fd gets a
  * start_msg. On failure errbuf holds a one-line reason. */

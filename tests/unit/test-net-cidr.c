@@ -1,4 +1,4 @@
-/* Unit tests of daemon/engine/net-cidr.c: addresses, subnets, overlap. */
+/* Unit tests of proto/net-cidr.c: addresses, subnets, overlap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "net.h"
+#include "net-addr.h"
 
 static void
 test_ip_parse(void **state)

@@ -1,4 +1,5 @@
-/* Unit tests of daemon/engine/net-etc.c: /etc/hosts, /etc/resolv.conf, --add-host. */
+/* Unit tests of daemon/engine/net-etc.c (/etc/hosts, /etc/resolv.conf) and
+ * proto/net-opts.c net_add_host_parse (--add-host). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <cmocka.h>
 
 #include "net.h"
+#include "net-opts.h"
 
 static void
 test_hosts(void **state)

@@ -1,4 +1,4 @@
-/* Unit tests of daemon/engine/net-port.c: Docker's -p forms. */
+/* Unit tests of proto/net-port.c: Docker's -p forms. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "net.h"
+#include "net-addr.h"
 
 static void
 check(const char *spec, const char *want)

@@ -1,6 +1,6 @@
 /* Published-port specs (-p) in Docker's forms. Pure code, unit-tested in
  * tests/unit/test-net-port.c. */
-#include "net.h"
+#include "net-addr.h"
 
 #include <errno.h>
 #include <stdio.h>

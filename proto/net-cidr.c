@@ -1,6 +1,6 @@
 /* IPv4 addresses and subnets: parsing, formatting, containment and
  * overlap. Pure code, unit-tested in tests/unit/test-net-cidr.c. */
-#include "net.h"
+#include "net-addr.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,0 +1,253 @@
+/* config.json, the engine's instructions to one lite-shim: the one place
+ * that knows its keys, both ways. Linked statically into the shim, so it
+ * uses nothing beyond jansson and common/. */
+#include "shim-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strv.h"
+
+static json_t *
+strv_or_null(char **v)
+{
+	return v ? strv_to_json(v) : json_null();
+}
+
+static json_t *
+mounts_to_json(const struct shim_config *c)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < c->n_mounts; i++) {
+		const struct shim_mount *m = &c->mounts[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:s?, s:s?, s:b, s:b}", "type", m->tmpfs ? "tmpfs" : "bind",
+						   "source", m->source, "target", m->target, "options", m->options,
+						   "readonly", m->readonly, "copy_up", m->copy_up));
+	}
+	return a;
+}
+
+static json_t *
+rlimits_to_json(const struct shim_config *c)
+{
+	json_t *a = json_array();
+
+	/* RLIM_INFINITY travels as -1, as it always has */
+	for (size_t i = 0; a && i < c->n_rlimits; i++)
+		json_array_append_new(a, json_pack("{s:i, s:I, s:I}", "resource", c->rlimits[i].resource,
+						   "soft", (json_int_t)c->rlimits[i].soft, "hard",
+						   (json_int_t)c->rlimits[i].hard));
+	return a;
+}
+
+/* {target: source, ...} from the pairs. */
+static json_t *
+etc_files_to_json(char **pairs)
+{
+	json_t *o = json_object();
+
+	for (char **p = pairs; o && p[0] && p[1]; p += 2)
+		json_object_set_new(o, p[0], json_string(p[1]));
+	return o;
+}
+
+/* The optional keys: an absent one reads as "not set". */
+static void
+optional_to_json(const struct shim_config *c, json_t *o)
+{
+	if (c->etc_files)
+		json_object_set_new(o, "etc_files", etc_files_to_json(c->etc_files));
+	if (c->shm_size)
+		json_object_set_new(o, "shm_size", json_string(c->shm_size));
+	if (c->set_oom_score)
+		json_object_set_new(o, "oom_score_adj", json_integer(c->oom_score_adj));
+}
+
+json_t *
+shim_config_to_json(const struct shim_config *c)
+{
+	json_t *o = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s?, s:s?, s:o, s:s?, s:s?, s:I, s:s?, s:s?}",
+			      "id", c->id, "rootfs", c->rootfs, "lowerdir", c->lowerdir, "upperdir", c->upperdir,
+			      "workdir", c->workdir, "cmd", strv_or_null(c->cmd), "env", strv_or_null(c->env),
+			      "hostname", c->hostname, "cwd", c->cwd, "cgroup_procs", strv_or_null(c->cgroup_procs),
+			      "oom_file", c->oom_file, "log_path", c->log_path, "log_max", (json_int_t)c->log_max,
+			      "exit_path", c->exit_path, "attach_path", c->attach_path);
+
+	if (o && json_object_update_new(o, json_pack("{s:b, s:b, s:b, s:b, s:s?, s:i, s:i, s:o, s:o, s:b}",
+						     "open_stdin", c->open_stdin, "net_host", c->net_host,
+						     "tty", c->tty, "init", c->init, "user", c->user,
+						     "rows", c->rows, "cols", c->cols, "mounts", mounts_to_json(c),
+						     "rlimits", rlimits_to_json(c), "read_only", c->read_only)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (o)
+		optional_to_json(c, o);
+	return o;
+}
+
+static char *
+dup_str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+}
+
+static int
+mounts_from_json(json_t *arr, struct shim_config *c)
+{
+	size_t i;
+	json_t *m;
+
+	c->mounts = calloc(json_array_size(arr) + 1, sizeof(*c->mounts));
+	if (!c->mounts)
+		return -1;
+	json_array_foreach(arr, i, m) {
+		struct shim_mount *sm = &c->mounts[c->n_mounts++];
+
+		sm->tmpfs = strcmp(json_string_value(json_object_get(m, "type")) ?: "", "tmpfs") == 0;
+		sm->source = dup_str(m, "source");
+		sm->target = dup_str(m, "target");
+		sm->options = dup_str(m, "options");
+		sm->readonly = json_is_true(json_object_get(m, "readonly"));
+		sm->copy_up = json_is_true(json_object_get(m, "copy_up"));
+		sm->tree_fd = -1;
+		if (!sm->target || (!sm->tmpfs && !sm->source))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+rlimits_from_json(json_t *arr, struct shim_config *c)
+{
+	size_t i;
+	json_t *r;
+
+	c->rlimits = calloc(json_array_size(arr) + 1, sizeof(*c->rlimits));
+	if (!c->rlimits)
+		return -1;
+	json_array_foreach(arr, i, r) {
+		struct shim_rlimit *rl = &c->rlimits[c->n_rlimits++];
+
+		rl->resource = (int)json_integer_value(json_object_get(r, "resource"));
+		rl->soft = (unsigned long long)json_integer_value(json_object_get(r, "soft"));
+		rl->hard = (unsigned long long)json_integer_value(json_object_get(r, "hard"));
+	}
+	return 0;
+}
+
+/* {"/etc/hosts": "/path", ...} -> {target, source, ..., NULL} */
+static char **
+etc_files_from_json(json_t *o)
+{
+	json_t *a = json_array(), *v;
+	const char *k;
+	char **r;
+
+	json_object_foreach(o, k, v) {
+		if (!json_is_string(v))
+			continue;
+		json_array_append_new(a, json_string(k));
+		json_array_append(a, v);
+	}
+	r = json_array_size(a) ? strv_from_json(a) : NULL;
+	json_decref(a);
+	return r;
+}
+
+static void
+paths_from_json(json_t *o, struct shim_config *c)
+{
+	c->id = dup_str(o, "id");
+	c->rootfs = dup_str(o, "rootfs");
+	c->lowerdir = dup_str(o, "lowerdir");
+	c->upperdir = dup_str(o, "upperdir");
+	c->workdir = dup_str(o, "workdir");
+	c->cgroup_procs = strv_from_json(json_object_get(o, "cgroup_procs"));
+	c->oom_file = dup_str(o, "oom_file");
+	c->log_path = dup_str(o, "log_path");
+	c->log_max = (size_t)json_integer_value(json_object_get(o, "log_max"));
+	c->exit_path = dup_str(o, "exit_path");
+	c->attach_path = dup_str(o, "attach_path");
+	c->etc_files = etc_files_from_json(json_object_get(o, "etc_files"));
+	c->net_host = json_is_true(json_object_get(o, "net_host"));
+	c->shm_size = dup_str(o, "shm_size");
+	c->read_only = json_is_true(json_object_get(o, "read_only"));
+}
+
+static void
+process_from_json(json_t *o, struct shim_config *c)
+{
+	c->cmd = strv_from_json(json_object_get(o, "cmd"));
+	c->env = strv_from_json(json_object_get(o, "env"));
+	c->hostname = dup_str(o, "hostname");
+	c->cwd = dup_str(o, "cwd");
+	c->user = dup_str(o, "user");
+	c->open_stdin = json_is_true(json_object_get(o, "open_stdin"));
+	c->tty = json_is_true(json_object_get(o, "tty"));
+	c->init = json_is_true(json_object_get(o, "init"));
+	c->rows = (unsigned short)json_integer_value(json_object_get(o, "rows"));
+	c->cols = (unsigned short)json_integer_value(json_object_get(o, "cols"));
+	c->set_oom_score = json_is_integer(json_object_get(o, "oom_score_adj"));
+	c->oom_score_adj = (int)json_integer_value(json_object_get(o, "oom_score_adj"));
+}
+
+int
+shim_config_from_json(json_t *o, struct shim_config *c, char *errbuf, size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	if (!json_is_object(o)) {
+		snprintf(errbuf, errlen, "not a JSON object");
+		return -1;
+	}
+	paths_from_json(o, c);
+	process_from_json(o, c);
+	if (mounts_from_json(json_object_get(o, "mounts"), c) < 0 ||
+	    rlimits_from_json(json_object_get(o, "rlimits"), c) < 0) {
+		snprintf(errbuf, errlen, "malformed mounts or rlimits");
+		return -1;
+	}
+	if (!c->id || !c->rootfs || !c->lowerdir || !c->upperdir || !c->workdir || !c->cmd || !c->cmd[0] ||
+	    !c->env || !c->log_path || !c->exit_path || !c->attach_path) {
+		snprintf(errbuf, errlen, "missing required fields");
+		return -1;
+	}
+	if (!c->log_max)
+		c->log_max = SHIM_CONFIG_LOG_MAX;
+	return 0;
+}
+
+void
+shim_config_free(struct shim_config *c)
+{
+	free(c->id);
+	free(c->rootfs);
+	free(c->lowerdir);
+	free(c->upperdir);
+	free(c->workdir);
+	strv_free(c->cmd);
+	strv_free(c->env);
+	free(c->hostname);
+	free(c->cwd);
+	free(c->user);
+	free(c->shm_size);
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		free(c->mounts[i].source);
+		free(c->mounts[i].target);
+		free(c->mounts[i].options);
+	}
+	free(c->mounts);
+	free(c->rlimits);
+	strv_free(c->cgroup_procs);
+	free(c->oom_file);
+	free(c->log_path);
+	free(c->exit_path);
+	free(c->attach_path);
+	strv_free(c->etc_files);
+	memset(c, 0, sizeof(*c));
+}
