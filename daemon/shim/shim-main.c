@@ -255,6 +255,7 @@ main(int argc, char **argv)
 	}
 	if (shim_config_load(argv[1], &c, err, sizeof(err)) < 0) {
 		report(false, 125, err);
+		shim_config_free(&c);
 		return 1;
 	}
 	listen_fd = listen_unix(c.attach_path, err, sizeof(err));
@@ -263,6 +264,7 @@ main(int argc, char **argv)
 		report(false, 125, err);
 		if (c.attach_path)
 			unlink(c.attach_path);
+		shim_config_free(&c);
 		return 1;
 	}
 	report(true, (long)sp.pid, NULL);
