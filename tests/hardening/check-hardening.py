@@ -10,7 +10,8 @@ Reads each ELF file with readelf (binutils) and checks, as TAP:
              __stack_chk_fail (libc.so's own calls are internal to it);
              static, a call to it from main (libc.a's code calls it anyway,
              so its mere presence proves nothing); objdump, from binutils
-  fortify    with --fortify: a glibc __*_chk function (_FORTIFY_SOURCE=2)
+  fortify    with --fortify (_FORTIFY_SOURCE=2): a glibc __*_chk function
+             (imported, or linked in: static glibc uses none itself)
 
 With --expect-unhardened every check must FAIL instead: the self-test on a
 program built without any of it, which proves the checks can fail.
@@ -39,7 +40,8 @@ def symbols(path):
     return names
 
 
-def main_calls_canary_check(path):
+def main_calls(path, pattern):
+    """Whether main (or its cold part) calls a function matching pattern."""
     out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", path], check=True,
                          capture_output=True, text=True, env={"LC_ALL": "C"}).stdout
     fn = None
@@ -47,7 +49,7 @@ def main_calls_canary_check(path):
         m = re.match(r"^[0-9a-f]+ <([^>]+)>:$", line)
         if m:
             fn = m.group(1)
-        elif fn in ("main", "main.cold") and re.search(r"\bcall\s.*<__stack_chk_fail", line):
+        elif fn in ("main", "main.cold") and re.search(r"\bcall\s.*<" + pattern + r"[@>]", line):
             return True
     return False
 
@@ -62,7 +64,7 @@ def checks(path, fortify):
         "now": (re.search(r"\(FLAGS\)\s.*\bBIND_NOW\b", dynamic) is not None or
                 re.search(r"\(FLAGS_1\)\s.*\bNOW\b", dynamic) is not None)
         if is_dynamic else True,
-        "canary": "__stack_chk_fail" in syms if is_dynamic else main_calls_canary_check(path),
+        "canary": "__stack_chk_fail" in syms if is_dynamic else main_calls(path, "__stack_chk_fail"),
     }
     if fortify:
         result["fortify"] = any(re.fullmatch(r"__\w+_chk", s) and not s.startswith("__stack_chk")
