@@ -147,7 +147,8 @@ conn_read_reply(struct conn *c, json_t **ret_result)
 	json_t *msg, *err;
 	char *nl;
 
-	while (!(nl = memchr(c->buf, '\n', c->len))) {
+	/* buf is NULL until the first fill, and memchr must not see NULL */
+	while (!(nl = memchr(c->buf ? c->buf : "", '\n', c->len))) {
 		int n = conn_fill(c);
 		if (n <= 0) {
 			errorf("the daemon closed the connection without a reply%s%s",

@@ -308,11 +308,13 @@ set_meta(struct cpx *x, struct archive_entry *e, int pfd, const char *leaf)
 	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT },
 				  { archive_entry_mtime(e), archive_entry_mtime_nsec(e) } };
 
+	/* best effort, as tar: a file system that refuses an owner or a mode
+	 * still gets the file */
 	if (x->owners)
-		(void)fchownat(pfd, leaf, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
+		(void)!fchownat(pfd, leaf, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
 			       AT_SYMLINK_NOFOLLOW);
 	if (!S_ISLNK(mode))
-		(void)fchmodat(pfd, leaf, mode & 07777, 0);
+		(void)!fchmodat(pfd, leaf, mode & 07777, 0);
 	(void)utimensat(pfd, leaf, ts, AT_SYMLINK_NOFOLLOW);
 }
 

@@ -22,7 +22,7 @@ log_get_level(void)
 	return log_level;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_vprint(enum log_level level, int errnum, const char *fmt, va_list ap)
 {
 	static const char *names[] = { "error", "warn", "info", "debug" };

@@ -69,15 +69,24 @@ proto_params(size_t *ret_n)
 	return params_table;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
+/* Length of the valid UTF-8 sequence at s, or 0: RFC 3629's table, which
+ * jansson enforces too (no overlong forms, no surrogates, nothing past
+ * U+10FFFF), so that a scrubbed message always makes a JSON string. */
 static size_t
 utf8_seq_len(const unsigned char *s)
 {
 	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
 
 	if (s[0] == 0xc0 || s[0] == 0xc1 || s[0] > 0xf4)
 		return 0;
-	for (size_t i = 1; i < n; i++)
+	if (s[0] == 0xe0 || s[0] == 0xf0)
+		lo = s[0] == 0xe0 ? 0xa0 : 0x90;
+	if (s[0] == 0xed || s[0] == 0xf4)
+		hi = s[0] == 0xed ? 0x9f : 0x8f;
+	if (n > 1 && (s[1] < lo || s[1] > hi))
+		return 0;
+	for (size_t i = 2; i < n; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return n;

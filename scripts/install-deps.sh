@@ -1,9 +1,11 @@
 #!/bin/bash
 # Install the Debian 12 packages lite needs to build and run; with --test,
-# also those its test suite needs.  Idempotent and non-interactive: when
-# every package is already installed it does nothing (and needs no network).
+# also those its test suite needs; with --fuzz, clang and libFuzzer for a
+# -Dfuzz=true build (tests/fuzz/README.md).  Idempotent and non-interactive:
+# when every package is already installed it does nothing (and needs no
+# network).  The sanitizer runtimes (libasan, libubsan) come with gcc.
 #
-#   usage: install-deps.sh [--test]
+#   usage: install-deps.sh [--test] [--fuzz]
 set -euo pipefail
 
 build_pkgs=(build-essential meson ninja-build pkg-config
@@ -15,16 +17,20 @@ test_pkgs+=(zstd podman) # image tests: zstd layers, podman round trips
 test_pkgs+=(docker-registry skopeo apache2-utils openssl) # pull tests: a local registry, pushing, htpasswd, JWTs
 build_pkgs+=(libmnl-dev libnftables-dev) # networking: rtnetlink, nftables
 test_pkgs+=(nftables) # network tests: nft list table inet lite
+test_pkgs+=(binutils) # tests/hardening: readelf, objdump (build-essential has it too)
+fuzz_pkgs=(clang libclang-rt-14-dev) # libFuzzer: -fsanitize=fuzzer
 
 die() { echo "install-deps: $*" >&2; exit 1; }
 
 pkgs=("${build_pkgs[@]}" "${runtime_pkgs[@]}")
-case ${1:-} in
---test) pkgs+=("${test_pkgs[@]}") ;;
-'') ;;
--h | --help) echo "usage: $0 [--test]"; exit 0 ;;
-*) die "usage: $0 [--test]" ;;
-esac
+for arg in "$@"; do
+	case $arg in
+	--test) pkgs+=("${test_pkgs[@]}") ;;
+	--fuzz) pkgs+=("${fuzz_pkgs[@]}") ;;
+	-h | --help) echo "usage: $0 [--test] [--fuzz]"; exit 0 ;;
+	*) die "usage: $0 [--test] [--fuzz]" ;;
+	esac
+done
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,13 +1,24 @@
 #!/bin/bash
-# Build lite and run every test suite (unit, integration, ...), then print
-# one summary line, always last: "N passed, N failed[, N skipped]".
-# Exits non-zero if anything failed.  See docs/INSTALL.md.
+# Build lite and run every test suite (unit, integration, ...), then the
+# sanitizer pass: a second build under ASan+UBSan (build-asan/) that runs
+# the unit and fuzz suites and a named subset of the integration tests.
+# Prints one summary line over both, always last:
+# "N passed, N failed[, N skipped]". Exits non-zero if anything failed.
+# See docs/INSTALL.md.
 #
-#   usage: scripts/test.sh [extra meson test arguments]
+#   usage: scripts/test.sh [extra meson test arguments, for build/ only]
+#   LITE_SKIP_ASAN=1 skips the sanitizer pass.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 testlog=build/meson-logs/testlog.json
+# The sanitizer pass's integration tests: the daemon's request paths
+# (basics, lifecycle, ctl), restarts and live restore (daemon), streaming
+# and --init (interactive, cp), images (images, pull), the network, run
+# flags and health checks. A few minutes; every test runs in build/ above.
+asan_tests=(test-basics test-lifecycle test-daemon test-interactive test-cp
+	test-images test-pull test-network test-runflags test-ctl test-health)
+asan_logs=(build-asan/meson-logs/testlog-asan.json build-asan/meson-logs/testlog-asan-integration.json)
 
 step() { printf '==> %s\n' "$*"; }
 
@@ -18,23 +29,30 @@ give_up() {
 	exit 1
 }
 
+# configure DIR [meson options] : set up or refresh a build directory
+configure() {
+	local dir=$1
+	shift
+	if [ -f "$dir/meson-private/coredata.dat" ]; then
+		step "reconfiguring $dir/"
+		meson setup --reconfigure "$dir" "$@" >/dev/null ||
+			meson setup --wipe "$dir" "$@"
+	else
+		step "configuring $dir/"
+		meson setup "$dir" "$@"
+	fi
+}
+
 step "installing Debian packages (build + test)"
 bash scripts/install-deps.sh --test || give_up "installing packages failed"
 
-if [ -f build/meson-private/coredata.dat ]; then
-	step "reconfiguring build/"
-	meson setup --reconfigure build >/dev/null ||
-		meson setup --wipe build || give_up "meson setup failed"
-else
-	step "configuring build/"
-	meson setup build || give_up "meson setup failed"
-fi
+configure build || give_up "meson setup failed"
 
 step "building"
 ninja -C build || give_up "build failed"
 
 step "running tests"
-rm -f "$testlog"
+rm -f "$testlog" "${asan_logs[@]}"
 rc=0
 meson test -C build --print-errorlogs --num-processes 2 "$@" || rc=$?
 
@@ -42,26 +60,50 @@ meson test -C build --print-errorlogs --num-processes 2 "$@" || rc=$?
 if [ ! -s "$testlog" ]; then
 	give_up "meson test wrote no $testlog (status $rc)"
 fi
-summary=$(python3 - "$testlog" <<'EOF'
-import json, sys
-passed = failed = skipped = 0
-with open(sys.argv[1]) as f:
-    for line in f:
-        if not line.strip():
-            continue
-        result = json.loads(line).get("result")
-        if result in ("OK", "EXPECTEDFAIL"):
-            passed += 1
-        elif result == "SKIP":
-            skipped += 1
-        else:
-            failed += 1
+
+# The sanitizer pass. The build's default test setup makes every ASan or
+# UBSan report fail its test (meson.build); a failed build counts as one
+# failed test.
+build_failed=0
+if [ "${LITE_SKIP_ASAN:-0}" != 1 ]; then
+	if configure build-asan -Db_sanitize=address,undefined -Db_lundef=false &&
+		step "building build-asan/ (ASan+UBSan)" && ninja -C build-asan; then
+		step "sanitizer pass: unit and fuzz suites"
+		meson test -C build-asan --print-errorlogs --num-processes 2 --logbase testlog-asan \
+			--suite unit --suite fuzz || rc=$?
+		step "sanitizer pass: ${asan_tests[*]}"
+		meson test -C build-asan --print-errorlogs --num-processes 1 --logbase testlog-asan-integration \
+			"${asan_tests[@]}" || rc=$?
+	else
+		echo "test: error: the sanitizer build (build-asan/) failed" >&2
+		build_failed=1
+	fi
+fi
+
+summary=$(python3 - "$build_failed" "$testlog" "${asan_logs[@]}" <<'EOF'
+import json, os, sys
+passed = skipped = 0
+failed = int(sys.argv[1])
+for path in sys.argv[2:]:
+    if not os.path.exists(path):
+        continue
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            result = json.loads(line).get("result")
+            if result in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif result == "SKIP":
+                skipped += 1
+            else:
+                failed += 1
 out = f"{passed} passed, {failed} failed"
 if skipped:
     out += f", {skipped} skipped"
 print(out)
 EOF
-) || give_up "cannot read $testlog"
+) || give_up "cannot read the test logs"
 
 failed=$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary")
 if [ "$failed" -eq 0 ] && [ "$rc" -ne 0 ]; then

@@ -161,12 +161,14 @@ check_line(const struct ctr *c)
 {
 	json_t *test = json_object_get(c->spec.healthcheck, "test");
 	const char *kind = json_string_value(json_array_get(test, 0)) ?: "";
-	json_t *cmd = json_array(), *o;
+	json_t *cmd = json_array(), *o, *shell;
 	char id[65], *s, *line = NULL;
 
-	if (!strcmp(kind, "CMD-SHELL"))
-		json_array_extend(cmd, json_pack("[s,s,O]", "sh", "-c", json_array_get(test, 1)));
-	else
+	if (!strcmp(kind, "CMD-SHELL")) {
+		shell = json_pack("[s,s,O]", "sh", "-c", json_array_get(test, 1));
+		json_array_extend(cmd, shell); /* copies: shell stays ours */
+		json_decref(shell);
+	} else
 		for (size_t i = 1; i < json_array_size(test); i++)
 			json_array_append(cmd, json_array_get(test, i));
 	ctr_generate_id(id);

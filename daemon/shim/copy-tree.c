@@ -38,15 +38,15 @@ copy_file(int src_dir, int dst_dir, const char *name, const struct stat *st)
 	return r;
 }
 
-/* Owner, mode and times of dst/name like st. */
+/* Owner, mode and times of dst/name like st, best effort (as cp -a). */
 static void
 copy_attrs(int dst_dir, const char *name, const struct stat *st)
 {
 	struct timespec times[2] = { st->st_atim, st->st_mtim };
 
-	(void)fchownat(dst_dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+	(void)!fchownat(dst_dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
 	if (!S_ISLNK(st->st_mode))
-		(void)fchmodat(dst_dir, name, st->st_mode & 07777, 0);
+		(void)!fchmodat(dst_dir, name, st->st_mode & 07777, 0);
 	(void)utimensat(dst_dir, name, times, AT_SYMLINK_NOFOLLOW);
 }
 

@@ -1,6 +1,7 @@
 /* The last steps before a container process runs its command, shared by
  * init (rootfs.c) and exec'd processes (shim-exec.c): user, capabilities,
- * terminal, execve; and lite's own tiny init for --init.
+ * terminal; and the switch to lite-init for --init (init-main.c). The
+ * execve itself is in proc.c, which lite-init shares.
  *
  * Safety invariants: runs inside the container's namespaces, after the
  * container's root is in place; it only lowers privileges, and reports
@@ -11,65 +12,17 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "fs-util.h"
 #include "passwd.h"
 #include "strv.h"
-
-extern char **environ;
-
-void
-proc_die(int error_fd, int err, int exit_code, const char *fmt, ...)
-{
-	struct spawn_error e = { .err = err, .exit_code = exit_code };
-	size_t n;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
-	va_end(ap);
-	n = strlen(e.msg);
-	if (err && n + 3 < sizeof(e.msg))
-		snprintf(e.msg + n, sizeof(e.msg) - n, ": %s", strerror(err));
-	if (error_fd >= 0)
-		(void)!write(error_fd, &e, sizeof(e));
-	else /* lite-init: no pipe back to the shim, only the container's stderr */
-		dprintf(2, "lite-init: %s\n", e.msg);
-	_exit(exit_code);
-}
-
-void
-proc_close_fds_except(const int *keep, size_t n)
-{
-	unsigned int from = 3;
-
-	/* keep is short; close the gaps between its members, in order */
-	for (;;) {
-		int next = -1;
-
-		for (size_t i = 0; i < n; i++)
-			if (keep[i] >= (int)from && (next < 0 || keep[i] < next))
-				next = keep[i];
-		if (next < 0) {
-			syscall(SYS_close_range, from, ~0U, 0);
-			return;
-		}
-		if ((unsigned int)next > from)
-			syscall(SYS_close_range, from, (unsigned int)next - 1, 0);
-		from = (unsigned int)next + 1;
-	}
-}
 
 void
 proc_drop_capabilities(int error_fd)
@@ -178,28 +131,7 @@ fail:
 }
 
 void
-proc_exec(char **cmd, char **env, int error_fd)
-{
-	environ = env;
-	execvp(cmd[0], cmd);
-	if (errno == ENOENT)
-		proc_die(error_fd, 0, 127, "exec: \"%s\": executable file not found in $PATH", cmd[0]);
-	if (errno == EACCES || errno == EPERM || errno == ENOEXEC || errno == EISDIR)
-		proc_die(error_fd, 0, 126, "exec: \"%s\": permission denied", cmd[0]);
-	proc_die(error_fd, errno, 126, "exec \"%s\"", cmd[0]);
-}
-
-static volatile sig_atomic_t init_child = 0;
-
-static void
-forward_signal(int sig)
-{
-	if (init_child > 0)
-		kill(init_child, sig);
-}
-
-void
-proc_exec_init(int self_fd, char **cmd, char **env, int error_fd)
+proc_exec_init(int init_fd, char **cmd, char **env, int error_fd)
 {
 	size_t n = strv_length(cmd);
 	char **argv = calloc(n + 2, sizeof(char *));
@@ -208,49 +140,6 @@ proc_exec_init(int self_fd, char **cmd, char **env, int error_fd)
 		proc_die(error_fd, ENOMEM, 125, "--init");
 	argv[0] = "lite-init";
 	memcpy(argv + 1, cmd, n * sizeof(char *));
-	syscall(SYS_execveat, self_fd, "", argv, env, AT_EMPTY_PATH);
+	syscall(SYS_execveat, init_fd, "", argv, env, AT_EMPTY_PATH);
 	proc_die(error_fd, errno, 125, "--init: execute lite-init");
-}
-
-void
-proc_run_init(char **cmd, char **env, int error_fd)
-{
-	static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
-					 SIGWINCH, SIGCONT, SIGALRM };
-	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-	int status = 0;
-	pid_t pid, child;
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaction(forwarded[i], &sa, NULL);
-	proc_close_fds_except(&error_fd, error_fd >= 0); /* PID 1 lives long: hold nothing extra */
-	child = fork();
-	if (child < 0)
-		proc_die(error_fd, errno, 125, "--init: fork");
-	if (child == 0) {
-		for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-			signal(forwarded[i], SIG_DFL);
-		/* the command gets the terminal's foreground; init stays out of the way */
-		if (isatty(0)) {
-			signal(SIGTTOU, SIG_IGN); /* we are not yet the foreground */
-			(void)setpgid(0, 0);
-			(void)tcsetpgrp(0, getpid());
-			signal(SIGTTOU, SIG_DFL);
-		}
-		proc_exec(cmd, env, error_fd);
-	}
-	init_child = child;
-	if (error_fd >= 0)
-		close(error_fd);
-	/* reap everything; the command's status is ours */
-	while ((pid = waitpid(-1, &status, 0)) != child || (!WIFEXITED(status) && !WIFSIGNALED(status)))
-		if (pid < 0 && errno == ECHILD)
-			break;
-	if (WIFSIGNALED(status)) {
-		signal(WTERMSIG(status), SIG_DFL);
-		kill(getpid(), WTERMSIG(status)); /* pid 1 ignores this; fall back below */
-		_exit(128 + WTERMSIG(status));
-	}
-	_exit(WEXITSTATUS(status));
 }

@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "fs-util.h"
 
 
@@ -214,16 +217,35 @@ attach_tty(int pts, int error_fd)
 	proc_take_tty(fd, error_fd);
 }
 
+/* --init's PID 1, lite-init, lives next to the shim (a build tree, or
+ * libexecdir), else in LITE_LIBEXECDIR, as the daemon finds the shim. */
+static int
+open_lite_init(void)
+{
+	char self[PATH_MAX], path[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int fd;
+
+	if (n > 0) {
+		self[n] = '\0';
+		snprintf(path, sizeof(path), "%s/lite-init", dirname(self));
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+	}
+	return open(LITE_LIBEXECDIR "/lite-init", O_RDONLY | O_CLOEXEC);
+}
+
 void
 rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 {
-	/* --init re-executes this (static) binary as PID 1: open it while the
-	 * host's /proc/self/exe is still reachable */
-	int pts, self = c->init ? open("/proc/self/exe", O_RDONLY | O_CLOEXEC) : -1;
+	/* --init executes the static lite-init as PID 1: open it while the
+	 * host's file system is still reachable */
+	int pts, init_fd = c->init ? open_lite_init() : -1;
 	struct proc_user user;
 
-	if (c->init && self < 0)
-		proc_die(error_fd, errno, 125, "--init: open lite's own binary");
+	if (c->init && init_fd < 0)
+		proc_die(error_fd, errno, 125, "--init: open lite-init");
 	join_cgroups(c, error_fd);
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		proc_die(error_fd, errno, 125, "set hostname");
@@ -243,6 +265,6 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 	proc_drop_capabilities(error_fd); /* keeps SETUID/SETGID for the switch */
 	proc_apply_user(&user, error_fd);
 	if (c->init)
-		proc_exec_init(self, c->cmd, c->env, error_fd);
+		proc_exec_init(init_fd, c->cmd, c->env, error_fd);
 	proc_exec(c->cmd, c->env, error_fd);
 }

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -23,8 +22,6 @@
 #include "fs-util.h"
 #include "log.h"
 #include "strv.h"
-
-extern char **environ;
 
 #define SYNC_FD 3
 
@@ -113,8 +110,6 @@ main(int argc, char **argv)
 	int listen_fd, r;
 
 	log_init("lite-shim", LOG_LVL_INFO);
-	if (strcmp(argv[0], "lite-init") == 0 && argc >= 2)
-		prctl(PR_SET_NAME, "lite-init"), proc_run_init(argv + 1, environ, -1); /* PID 1 of --init */
 	if (argc != 2) {
 		fprintf(stderr, "usage: lite-shim CONFIG.json (started by containerd-lite)\n");
 		return 2;
@@ -127,6 +122,7 @@ main(int argc, char **argv)
 	}
 	if (load_config(argv[1], &c, err, sizeof(err)) < 0) {
 		report(false, 125, err);
+		shim_config_free(&c);
 		return 1;
 	}
 	listen_fd = listen_unix(c.attach_path, err, sizeof(err));
@@ -135,6 +131,7 @@ main(int argc, char **argv)
 		report(false, 125, err);
 		if (c.attach_path)
 			unlink(c.attach_path);
+		shim_config_free(&c);
 		return 1;
 	}
 	report(true, (long)sp.pid, NULL);

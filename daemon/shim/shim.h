@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "proc.h"
 #include "proto.h"
 #include "shim-config.h" /* struct shim_config: daemon/lib/, shared with the engine */
 
@@ -31,14 +32,6 @@ struct start_msg {
 	int pts;        /* /dev/pts/N inside, or -1 */
 };
 
-/* Error record sent over error_fd by the container side: errno + message.
- * exit_code 0 with msg "ready" means set-up finished. */
-struct spawn_error {
-	int err;
-	int exit_code;  /* 125 set-up, 126 cannot execute, 127 not found */
-	char msg[480];
-};
-
 /* Create the container's init, blocked before execve until start_fd gets a
  * start_msg. On failure errbuf holds a one-line reason. */
 int spawn_container(const struct shim_config *c, struct spawn_result *ret, char *errbuf, size_t errlen);
@@ -55,11 +48,6 @@ int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen
 
 /* --- shared by rootfs.c and shim-exec.c (proc-setup.c) --- */
 
-/* Report a failure over error_fd and _exit(exit_code). */
-void proc_die(int error_fd, int err, int exit_code, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 4, 5)));
-/* Close every fd from 3 up except those in keep. */
-void proc_close_fds_except(const int *keep, size_t n);
 /* Docker's default capability set; everything else leaves the bounding set. */
 void proc_drop_capabilities(int error_fd);
 /* A user resolved from the container's /etc/passwd and /etc/group. */
@@ -82,14 +70,9 @@ void proc_take_tty(int slave_fd, int error_fd);
  * "/proc/PID/root"), sized rows x cols. Returns the master; *ret_slave gets
  * the peer (O_CLOEXEC, for a child to dup) and *ret_index its number. */
 int pty_open(const char *root, unsigned short rows, unsigned short cols, int *ret_slave, int *ret_index);
-/* execvp with env; reports 127/126 with Docker's messages. */
-void proc_exec(char **cmd, char **env, int error_fd) __attribute__((noreturn));
-/* --init: replace this process by lite-init (this same binary, from
- * self_fd) with cmd as its arguments. */
-void proc_exec_init(int self_fd, char **cmd, char **env, int error_fd) __attribute__((noreturn));
-/* lite-init's work: stay PID 1, run cmd as a child, forward signals, reap
- * orphans, exit with the child's status. error_fd may be -1. */
-void proc_run_init(char **cmd, char **env, int error_fd) __attribute__((noreturn));
+/* --init: replace this process by lite-init (the static binary open at
+ * init_fd, see rootfs.c) with cmd as its arguments. */
+void proc_exec_init(int init_fd, char **cmd, char **env, int error_fd) __attribute__((noreturn));
 
 /* --- exec'd processes (shim-exec.c) --- */
 

@@ -18,6 +18,10 @@
 #                    command there. The namespace dies with the sleeper.
 # Debug: LITE_IT_KEEP=1 keeps the temp dir; LITE_IT_VERBOSE=1 always prints
 # the daemon log.
+# Sanitizers (a -Db_sanitize=address,undefined build): every lite process
+# writes its reports to $T/sanitizer/ (ASAN_OPTIONS/UBSAN_OPTIONS log_path,
+# added to any options already set); a report there or in the daemon's log
+# fails the test.
 
 set -u
 
@@ -93,6 +97,10 @@ SOCK=$T/lite.sock
 CGP=lite-it-$$-$RANDOM
 DAEMON_LOG=$T/daemon.log
 DAEMON_PID=
+SAN_DIR=$T/sanitizer
+mkdir -p "$SAN_DIR"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1}:log_path=$SAN_DIR/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$SAN_DIR/ubsan"
 export LITE_HOST=unix://$SOCK
 
 # lite ARGS... : the client, bounded in time, stdin from /dev/null
@@ -281,6 +289,25 @@ _kill_pids() { # SIG PID...
 	for p in "$@"; do kill -"$s" "$p" 2>/dev/null; done
 }
 
+# _sanitizer_reports : print every sanitizer report of this test (files in
+# SAN_DIR, or in the daemon's log); false if there is none
+_sanitizer_reports() {
+	local f found=1
+	for f in "$SAN_DIR"/*; do
+		[ -s "$f" ] || continue
+		found=0
+		echo "# ---- sanitizer report $f ----"
+		head -n 60 "$f" | sed 's/^/# /'
+	done
+	if grep -Eq '^==[0-9]+==ERROR: [A-Za-z]+Sanitizer|^[^ ]+:[0-9]+:[0-9]+: runtime error: ' "$DAEMON_LOG" 2>/dev/null; then
+		found=0
+		echo "# ---- sanitizer report in $DAEMON_LOG ----"
+		grep -E -A 30 '^==[0-9]+==ERROR: [A-Za-z]+Sanitizer|^[^ ]+:[0-9]+:[0-9]+: runtime error: ' "$DAEMON_LOG" |
+			head -n 60 | sed 's/^/# /'
+	fi
+	return "$found"
+}
+
 _cleanup() {
 	local rc=$? p pids d i
 	trap - EXIT INT TERM
@@ -350,7 +377,12 @@ _cleanup() {
 	for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
 		[ -d "$d" ] && echo "# cleanup: could not remove cgroup $d" >&2
 	done
-	# 7. the log on failure, then the temp dir
+	# 7. sanitizer reports (the daemon and the shims are gone: all written)
+	if _sanitizer_reports >&2; then
+		echo "Bail out! sanitizer report(s), see above"
+		rc=1
+	fi
+	# 8. the log on failure, then the temp dir
 	if [ "$rc" != 0 ] || [ "$LITE_IT_VERBOSE" = 1 ]; then
 		if [ -s "$DAEMON_LOG" ]; then
 			echo "# ---- daemon log ($DAEMON_LOG, last 300 lines) ----" >&2

@@ -287,6 +287,7 @@ lite run -d --init --name in1 testimg sh -c 'sleep 100' >/dev/null
 ok "--init sh -c 'sleep 100' runs" wait_for 10 is_running in1
 capture lite exec in1 cat /proc/1/cmdline
 unlike "$(printf '%s' "$OUT" | tr '\0' ' ')" '^sh ' "--init: PID 1 is not the command"
+is "$(lite exec in1 cat /proc/1/comm 2>/dev/null)" lite-init "--init: PID 1 is lite-init (the static helper)"
 capture lite stop in1
 is_rc 0 "--init: stop exits 0"
 not_ok "--init: stop needed no SIGKILL (SIGTERM reached sh through lite-init)" escalated in1

@@ -46,7 +46,7 @@ test_ref_defaults(void **state)
 static void
 test_ref_invalid(void **state)
 {
-	static const char *const bad[] = { "", "Busybox", "a//b", "a:", "a@sha256:123", "a@md5:" HEX_A,
+	static const char *const bad[] = { "", "Busybox", "a//b", "a:", "a@sha256:123", ("a@md5:" HEX_A),
 					   "reg.io/", "a/b:t/c", "-a" };
 	struct lite_err err = { 0 };
 	struct pull_ref r;

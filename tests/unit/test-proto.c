@@ -673,6 +673,37 @@ test_error_line_cut_utf8(void **state)
 	free(out);
 }
 
+/* Scrubbed text is what jansson takes as a string: overlong forms,
+ * surrogates and code points past U+10FFFF become '?' (a fuzzer found
+ * F4 B2..., which made the error reply fail); valid text stays as it is. */
+static void
+test_utf8_sanitize(void **state)
+{
+	static const char *bad[] = {
+		"\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe0\x80\x80", "\xf0\x80\x80\x80",
+		"\xf4\xb2\xb2\xb2", "\xc0\xaf", "\xff", "\xe2\x82", "a\xf0\x9f\x98",
+	};
+	static const char *good[] = { "abc", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
+				      "\xed\x9f\xbf", "\xee\x80\x80" };
+	char buf[32];
+	json_t *j;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", bad[i]);
+		proto_utf8_sanitize(buf);
+		assert_non_null(strchr(buf, '?'));
+		j = json_string(buf);
+		assert_non_null(j);
+		json_decref(j);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", good[i]);
+		proto_utf8_sanitize(buf);
+		assert_string_equal(buf, good[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -698,6 +729,7 @@ main(void)
 		cmocka_unit_test(test_frame_decode_bad),
 		cmocka_unit_test(test_frame_exit_payload),
 		cmocka_unit_test(test_docs_cover_methods),
+		cmocka_unit_test(test_utf8_sanitize),
 		cmocka_unit_test(test_error_line_cut_utf8),
 	};
 
