@@ -38,16 +38,16 @@ int conn_send(struct conn *c, const char *method, json_t *params);
 /* Read one reply line; same contract as conn_call. */
 int conn_read_reply(struct conn *c, json_t **ret_result);
 /* One call on a fresh connection. */
-int client_call(const char *method, json_t *params, json_t **ret_result);
+int client_call_once(const char *method, json_t *params, json_t **ret_result);
 
 /* Read more bytes into c->buf: >0 read, 0 EOF, -errno. */
 int conn_fill(struct conn *c);
 void conn_consume(struct conn *c, size_t n);
 /* Write complete frames in c->buf to stdout/stderr; returns the exit code
  * once the exit frame arrived (printing its error, if any), else -1. */
-int frames_drain(struct conn *c);
+int conn_drain_frames(struct conn *c);
 
-/* How to run an attached stream (attach.c). */
+/* How to run an attached stream (stream.c). */
 struct stream_opts {
 	const char *ctr;         /* container id, for resize and signals */
 	const char *exec_id;     /* resize target when streaming an exec */
@@ -72,11 +72,11 @@ int stream_exit_code(const char *method, const char *id);
 /* Read c until the daemon closes it. */
 void conn_wait_eof(struct conn *c);
 /* Terminal size of our stdout/stdin, or 0s. */
-void terminal_size(unsigned short *rows, unsigned short *cols);
+void stream_terminal_size(unsigned short *rows, unsigned short *cols);
 
-void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void client_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* getopt_long with "--help" handled: prints usage and exits 0. */
-void usage_exit(const char *usage, int code) __attribute__((noreturn));
+void client_usage_exit(const char *usage, int code) __attribute__((noreturn));
 
 int cmd_run(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
@@ -94,7 +94,7 @@ int cmd_info(int argc, char **argv);
 /* cmd-run-net.c: lite run's network flags (values past cmd-run.c's own). */
 enum { RUN_OPT_NET = 300, RUN_OPT_IP, RUN_OPT_DNS, RUN_OPT_ADD_HOST, RUN_OPT_NET_ALIAS };
 /* Add one network flag to params: 0, or an exit code after an error. */
-int run_net_flag(int opt, const char *arg, json_t *params);
+int cmd_run_net_flag(int opt, const char *arg, json_t *params);
 int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
@@ -124,10 +124,10 @@ int cmd_cp(int argc, char **argv);
 /* run-health.c: --health-* and --no-healthcheck into run's params; -1
  * after printing an error naming the flag. */
 int run_health_flag(json_t *params, int which, const char *arg);
-int run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so);
+int cmd_run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so);
 /* -m/--memory of run, create and update: a size of at least 6 MiB (the
  * daemon's rule and words, proto/cgroup-limits.h); -1 after printing. */
 int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
-int for_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);
+int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);

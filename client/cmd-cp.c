@@ -20,7 +20,7 @@
 #include "cleanup.h"
 #include "cp-path.h"
 #include "cp-tar.h"
-#include "fs-util.h"
+#include "fd-util.h"
 
 static const char cp_usage[] =
 	"Usage: lite cp CONTAINER:SRC_PATH DEST_PATH|-\n"
@@ -39,16 +39,16 @@ stream_out(struct conn *c)
 	ssize_t n;
 
 	if (isatty(STDOUT_FILENO)) {
-		errorf("refusing to write an archive to a terminal: redirect stdout");
+		client_errorf("refusing to write an archive to a terminal: redirect stdout");
 		return 1;
 	}
-	if (c->len && write_all(STDOUT_FILENO, c->buf, c->len) < 0)
-		return errorf("write stdout: %s", strerror(errno)), 1;
+	if (c->len && fd_write_all(STDOUT_FILENO, c->buf, c->len) < 0)
+		return client_errorf("write stdout: %s", strerror(errno)), 1;
 	while ((n = read(c->fd, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
-			return errorf("copy: %s", strerror(errno)), 1;
+		if (n < 0 || fd_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+			return client_errorf("copy: %s", strerror(errno)), 1;
 	}
 	return 0;
 }
@@ -67,22 +67,22 @@ unpack_at(struct conn *c, json_t *res, const char *src, const char *dest)
 	int r;
 
 	if (cp_tar_dest_kind(AT_FDCWD, dest, 0, &kind, &err) < 0) {
-		errorf("%s", err.msg);
+		client_errorf("%s", err.msg);
 		lite_err_clear(&err);
 		return 1;
 	}
 	r = cp_path_target(is_dir, cp_path_contents_only(src), name, dest, kind, target, sizeof(target), &msg);
 	if (r < 0)
-		return errorf("'%s': %s", dest, msg ? msg : strerror(-r)), 1;
+		return client_errorf("'%s': %s", dest, msg ? msg : strerror(-r)), 1;
 	snprintf(dir, sizeof(dir), "%s", target);
 	snprintf(leaf, sizeof(leaf), "%s", target);
 	pfd = open(dirname(dir), O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pfd < 0)
-		return errorf("'%s': %s", dir, strerror(errno)), 1;
+		return client_errorf("'%s': %s", dir, strerror(errno)), 1;
 	/* the root is DEST's parent: nothing in the archive lands above it */
 	r = cp_tar_extract(pfd, c->fd, c->buf, c->len, name, basename(leaf), geteuid() == 0, &err);
 	if (r < 0)
-		errorf("%s", err.msg);
+		client_errorf("%s", err.msg);
 	lite_err_clear(&err);
 	return r < 0 ? 1 : 0;
 }
@@ -116,7 +116,7 @@ copy_stdin(int sock)
 	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write_all(sock, buf, (size_t)n) < 0)
+		if (n < 0 || fd_write_all(sock, buf, (size_t)n) < 0)
 			return -errno;
 	}
 	return 0;
@@ -134,11 +134,11 @@ cp_to(const char *src, const char *ctr, const char *path)
 	int r;
 
 	if (std && isatty(STDIN_FILENO))
-		return errorf("cp: stdin is a terminal: pipe a tar archive into it"), 1;
+		return client_errorf("cp: stdin is a terminal: pipe a tar archive into it"), 1;
 	if (!std && lstat(src, &st) < 0)
-		return errorf("'%s': %s", src, strerror(errno)), 1;
+		return client_errorf("'%s': %s", src, strerror(errno)), 1;
 	if (!std && cp_path_base(src, base, sizeof(base)) < 0)
-		return errorf("'%s': %s", src, strerror(ENAMETOOLONG)), 1;
+		return client_errorf("'%s': %s", src, strerror(ENAMETOOLONG)), 1;
 	if (conn_open(&c) < 0)
 		return 1;
 	if (conn_send(&c, "cp_to", json_pack("{s:s,s:s,s:s,s:b,s:b}", "id", ctr, "path", path, "name", base, "dir",
@@ -153,9 +153,9 @@ cp_to(const char *src, const char *ctr, const char *path)
 	if (conn_read_reply(&c, &res) < 0)
 		r = -1;
 	else if (r < 0 && err.msg)
-		errorf("%s", err.msg);
+		client_errorf("%s", err.msg);
 	else if (r < 0)
-		errorf("cp: sending the archive failed: %s", strerror(-r));
+		client_errorf("cp: sending the archive failed: %s", strerror(-r));
 	json_decref(res);
 	lite_err_clear(&err);
 	conn_close(&c);
@@ -174,17 +174,17 @@ cmd_cp(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
 		if (ch == 'h')
-			usage_exit(cp_usage, 0);
+			client_usage_exit(cp_usage, 0);
 		else if (ch != 'a')
-			usage_exit(cp_usage, EXIT_ENGINE);
+			client_usage_exit(cp_usage, EXIT_ENGINE);
 	}
 	if (argc - optind != 2)
-		usage_exit(cp_usage, EXIT_ENGINE);
+		client_usage_exit(cp_usage, EXIT_ENGINE);
 	signal(SIGPIPE, SIG_IGN);
 	a = cp_path_split(argv[optind], ca, sizeof(ca), &pa);
 	b = cp_path_split(argv[optind + 1], cb, sizeof(cb), &pb);
 	if (a == b) {
-		errorf("cp: %s", a ? "copying between containers is not supported"
+		client_errorf("cp: %s", a ? "copying between containers is not supported"
 				   : "one of SRC and DEST must be CONTAINER:PATH");
 		return 1;
 	}

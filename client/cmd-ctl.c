@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "str-util.h"
+#include "parse.h"
+#include "valid.h"
 
 static const char start_usage[] =
 	"Usage: lite start [OPTIONS] CONTAINER [CONTAINER...]\n\n"
@@ -34,10 +35,10 @@ start_attached(const char *name, bool interactive)
 		return 1;
 	}
 	if (json_is_true(json_object_get(result, "was_running"))) {
-		errorf("container %s is already running; use lite attach", name);
+		client_errorf("container %s is already running; use lite attach", name);
 		r = 1;
 	} else {
-		r = run_stream_attached(&c, result, &so);
+		r = cmd_run_stream_attached(&c, result, &so);
 	}
 	json_decref(result);
 	conn_close(&c);
@@ -58,19 +59,19 @@ cmd_start(int argc, char **argv)
 		switch (c) {
 		case 'a': attach = true; break;
 		case 'i': interactive = true; break;
-		case 'h': usage_exit(start_usage, 0);
-		default: usage_exit(start_usage, 1);
+		case 'h': client_usage_exit(start_usage, 0);
+		default: client_usage_exit(start_usage, 1);
 		}
 	}
 	if (optind >= argc)
-		usage_exit(start_usage, 1);
+		client_usage_exit(start_usage, 1);
 	if ((attach || interactive) && argc - optind != 1) {
-		errorf("you cannot start and attach multiple containers at once");
+		client_errorf("you cannot start and attach multiple containers at once");
 		return 1;
 	}
 	if (attach || interactive)
 		return start_attached(argv[optind], interactive);
-	return for_each_ctr(argc, argv, "start", json_object(), false);
+	return client_call_each_ctr(argc, argv, "start", json_object(), false);
 }
 
 static const char restart_usage[] =
@@ -87,15 +88,15 @@ cmd_restart(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
 		if (c == 'h')
-			usage_exit(restart_usage, 0);
+			client_usage_exit(restart_usage, 0);
 		if (c != 't' || parse_int_range(optarg, 0, 3600, &t) < 0) {
 			if (c == 't')
-				errorf("invalid --time \"%s\": expected 0 to 3600 seconds", optarg);
+				client_errorf("invalid --time \"%s\": expected 0 to 3600 seconds", optarg);
 			return 1;
 		}
 	}
 	if (optind >= argc)
-		usage_exit(restart_usage, 1);
+		client_usage_exit(restart_usage, 1);
 	for (int i = optind; i < argc; i++) {
 		json_t *result = NULL;
 
@@ -103,8 +104,8 @@ cmd_restart(int argc, char **argv)
 
 		if (t >= 0)
 			json_object_set_new(stop, "timeout", json_integer(t));
-		if (client_call("stop", stop, &result) < 0 ||
-		    (json_decref(result), client_call("start", json_pack("{s:s}", "id", argv[i]), &result)) < 0) {
+		if (client_call_once("stop", stop, &result) < 0 ||
+		    (json_decref(result), client_call_once("start", json_pack("{s:s}", "id", argv[i]), &result)) < 0) {
 			rc = 1;
 			continue;
 		}
@@ -121,14 +122,14 @@ cmd_rename(int argc, char **argv)
 	json_t *result = NULL;
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		usage_exit(usage, 0);
+		client_usage_exit(usage, 0);
 	if (argc != 3)
-		usage_exit(usage, 1);
-	if (!name_is_valid(argv[2])) {
-		errorf("invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", argv[2]);
+		client_usage_exit(usage, 1);
+	if (!valid_name(argv[2])) {
+		client_errorf("invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", argv[2]);
 		return 1;
 	}
-	if (client_call("rename", json_pack("{s:s, s:s}", "id", argv[1], "name", argv[2]), &result) < 0)
+	if (client_call_once("rename", json_pack("{s:s, s:s}", "id", argv[1], "name", argv[2]), &result) < 0)
 		return 1;
 	json_decref(result);
 	return 0;
@@ -139,11 +140,11 @@ static int
 simple_verb(int argc, char **argv, const char *method, const char *usage)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		usage_exit(usage, 0);
+		client_usage_exit(usage, 0);
 	if (argc < 2)
-		usage_exit(usage, 1);
+		client_usage_exit(usage, 1);
 	optind = 1;
-	return for_each_ctr(argc, argv, method, json_object(), false);
+	return client_call_each_ctr(argc, argv, method, json_object(), false);
 }
 
 int
@@ -204,7 +205,7 @@ update_flag(int opt, const char *flag, const char *arg, json_t *params)
 			break;
 		return json_object_set_new(params, "pids_limit", json_integer(n));
 	}
-	errorf("invalid --%s \"%s\"", flag, arg);
+	client_errorf("invalid --%s \"%s\"", flag, arg);
 	return -1;
 }
 
@@ -223,7 +224,7 @@ cmd_update(int argc, char **argv)
 		const char *flag = NULL;
 
 		if (c == 'h')
-			usage_exit(update_usage, 0);
+			client_usage_exit(update_usage, 0);
 		for (int i = 0; opts[i].name; i++)
 			if (opts[i].val == c)
 				flag = opts[i].name;
@@ -234,9 +235,9 @@ cmd_update(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		json_decref(params);
-		usage_exit(update_usage, 1);
+		client_usage_exit(update_usage, 1);
 	}
-	return for_each_ctr(argc, argv, "update", params, false);
+	return client_call_each_ctr(argc, argv, "update", params, false);
 }
 
 int
@@ -248,10 +249,10 @@ cmd_diff(int argc, char **argv)
 	size_t i;
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		usage_exit(usage, 0);
+		client_usage_exit(usage, 0);
 	if (argc != 2)
-		usage_exit(usage, 1);
-	if (client_call("diff", json_pack("{s:s}", "id", argv[1]), &result) < 0)
+		client_usage_exit(usage, 1);
+	if (client_call_once("diff", json_pack("{s:s}", "id", argv[1]), &result) < 0)
 		return 1;
 	json_array_foreach(json_object_get(result, "changes"), i, e)
 		printf("%s %s\n", json_string_value(json_object_get(e, "kind")),

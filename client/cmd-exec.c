@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "str-util.h"
+#include "parse.h"
+#include "valid.h"
 
 static const char exec_usage[] =
 	"Usage: lite exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n"
@@ -44,15 +45,15 @@ parse_exec_flags(int argc, char **argv, json_t *params, struct stream_opts *so, 
 		case 'i': so->interactive = true; break;
 		case 't': so->tty = true; break;
 		case 'e':
-			if (!env_is_valid(optarg)) {
-				errorf("invalid --env \"%s\": expected KEY=VALUE", optarg);
+			if (!valid_env(optarg)) {
+				client_errorf("invalid --env \"%s\": expected KEY=VALUE", optarg);
 				return 1;
 			}
 			json_array_append_new(env, json_string(optarg));
 			break;
 		case 'w':
 			if (optarg[0] != '/') {
-				errorf("invalid --workdir \"%s\": must be an absolute path", optarg);
+				client_errorf("invalid --workdir \"%s\": must be an absolute path", optarg);
 				return 1;
 			}
 			json_object_set_new(params, "workdir", json_string(optarg));
@@ -60,17 +61,17 @@ parse_exec_flags(int argc, char **argv, json_t *params, struct stream_opts *so, 
 		case 'u': json_object_set_new(params, "user", json_string(optarg)); break;
 		case OPT_DETACH_KEYS:
 			if (parse_detach_keys(optarg, keys, sizeof(keys), &nkeys) < 0) {
-				errorf("invalid --detach-keys \"%s\": expected keys like ctrl-p,ctrl-q", optarg);
+				client_errorf("invalid --detach-keys \"%s\": expected keys like ctrl-p,ctrl-q", optarg);
 				return 1;
 			}
 			so->detach_keys = optarg;
 			break;
-		case 'h': usage_exit(exec_usage, 0);
+		case 'h': client_usage_exit(exec_usage, 0);
 		default: fputs(exec_usage, stderr); return 1;
 		}
 	}
 	if (argc - optind < 2) {
-		errorf("\"lite exec\" requires at least 2 arguments: CONTAINER COMMAND [ARG...]");
+		client_errorf("\"lite exec\" requires at least 2 arguments: CONTAINER COMMAND [ARG...]");
 		return 1;
 	}
 	return 0;
@@ -100,7 +101,7 @@ cmd_exec(int argc, char **argv)
 	json_object_set_new(params, "detach", json_boolean(detach));
 	json_object_set_new(params, "pass_fd", json_boolean(!detach));
 	if (so.tty) {
-		terminal_size(&rows, &cols);
+		stream_terminal_size(&rows, &cols);
 		if (rows && cols) {
 			json_object_set_new(params, "rows", json_integer(rows));
 			json_object_set_new(params, "cols", json_integer(cols));
@@ -157,18 +158,18 @@ cmd_attach(int argc, char **argv)
 		case OPT_NO_STDIN: so.interactive = false; break;
 		case OPT_DETACH_KEYS:
 			if (parse_detach_keys(optarg, keys, sizeof(keys), &nkeys) < 0) {
-				errorf("invalid --detach-keys \"%s\"", optarg);
+				client_errorf("invalid --detach-keys \"%s\"", optarg);
 				return 1;
 			}
 			so.detach_keys = optarg;
 			break;
 		case OPT_SIG_PROXY: so.sig_proxy = strcmp(optarg, "false") != 0; break;
-		case 'h': usage_exit(attach_usage, 0);
-		default: usage_exit(attach_usage, 1);
+		case 'h': client_usage_exit(attach_usage, 0);
+		default: client_usage_exit(attach_usage, 1);
 		}
 	}
 	if (optind + 1 != argc)
-		usage_exit(attach_usage, 1);
+		client_usage_exit(attach_usage, 1);
 	if (conn_open(&c) < 0)
 		return 1;
 	if (conn_call(&c, "attach", json_pack("{s:s, s:b, s:b}", "id", argv[optind], "stdin", so.interactive,

@@ -13,9 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fs-util.h"
-#include "str-util.h"
+#include "fd-util.h"
+#include "format.h"
 #include "table.h"
+#include "valid.h"
 
 static json_t *
 argv_json(int argc, char **argv)
@@ -43,8 +44,8 @@ receive_stream(struct conn *c, int out, long long size, const char *what)
 	char buf[256 * 1024];
 	long long got = (long long)c->len;
 
-	if (c->len && write_all(out, c->buf, c->len) < 0) {
-		errorf("write %s: %s", what, strerror(errno));
+	if (c->len && fd_write_all(out, c->buf, c->len) < 0) {
+		client_errorf("write %s: %s", what, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -54,14 +55,14 @@ receive_stream(struct conn *c, int out, long long size, const char *what)
 			continue;
 		if (n <= 0)
 			break;
-		if (write_all(out, buf, (size_t)n) < 0) {
-			errorf("write %s: %s", what, strerror(errno));
+		if (fd_write_all(out, buf, (size_t)n) < 0) {
+			client_errorf("write %s: %s", what, strerror(errno));
 			return -1;
 		}
 		got += n;
 	}
 	if (got != size) {
-		errorf("%s: the archive was cut short (%lld of %lld bytes)", what, got, size);
+		client_errorf("%s: the archive was cut short (%lld of %lld bytes)", what, got, size);
 		return -1;
 	}
 	return 0;
@@ -77,13 +78,13 @@ download(const char *method, json_t *params, const char *path)
 
 	if (!path && isatty(STDOUT_FILENO)) {
 		json_decref(params);
-		errorf("refusing to write an archive to a terminal: use -o FILE or redirect stdout");
+		client_errorf("refusing to write an archive to a terminal: use -o FILE or redirect stdout");
 		return 1;
 	}
 	out = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : STDOUT_FILENO;
 	if (out < 0) {
 		json_decref(params);
-		errorf("cannot create %s: %s", path, strerror(errno));
+		client_errorf("cannot create %s: %s", path, strerror(errno));
 		return 1;
 	}
 	if (conn_open(&c) < 0) {
@@ -119,16 +120,16 @@ cmd_save(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		if (c == 'h')
-			usage_exit(save_usage, 0);
+			client_usage_exit(save_usage, 0);
 		else if (c == 'o')
 			out = optarg;
 		else if (c == 'f')
 			format = optarg;
 		else
-			usage_exit(save_usage, EXIT_ENGINE);
+			client_usage_exit(save_usage, EXIT_ENGINE);
 	}
 	if (optind >= argc)
-		usage_exit(save_usage, EXIT_ENGINE);
+		client_usage_exit(save_usage, EXIT_ENGINE);
 	if (!strcmp(format, "docker-archive"))
 		format = "docker";
 	if (!strcmp(format, "oci-archive"))
@@ -152,14 +153,14 @@ cmd_export(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		if (c == 'h')
-			usage_exit(export_usage, 0);
+			client_usage_exit(export_usage, 0);
 		else if (c == 'o')
 			out = optarg;
 		else
-			usage_exit(export_usage, EXIT_ENGINE);
+			client_usage_exit(export_usage, EXIT_ENGINE);
 	}
 	if (optind != argc - 1)
-		usage_exit(export_usage, EXIT_ENGINE);
+		client_usage_exit(export_usage, EXIT_ENGINE);
 	return download("export", json_pack("{s:s}", "id", argv[optind]), out);
 }
 
@@ -200,30 +201,30 @@ cmd_load(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "i:qh", opts, NULL)) != -1) {
 		if (ch == 'h')
-			usage_exit(load_usage, 0);
+			client_usage_exit(load_usage, 0);
 		else if (ch == 'i')
 			path = optarg;
 		else if (ch == 'q')
 			quiet = true;
 		else
-			usage_exit(load_usage, EXIT_ENGINE);
+			client_usage_exit(load_usage, EXIT_ENGINE);
 	}
 	if (optind != argc)
-		usage_exit(load_usage, EXIT_ENGINE);
+		client_usage_exit(load_usage, EXIT_ENGINE);
 	if (!path && isatty(STDIN_FILENO)) {
-		errorf("requested load from stdin, but stdin is a terminal: use -i FILE or redirect stdin");
+		client_errorf("requested load from stdin, but stdin is a terminal: use -i FILE or redirect stdin");
 		return 1;
 	}
 	in = path ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (in < 0) {
-		errorf("cannot open %s: %s", path, strerror(errno));
+		client_errorf("cannot open %s: %s", path, strerror(errno));
 		return 1;
 	}
 	if (conn_open(&c) < 0 || conn_send(&c, "load", NULL) < 0)
 		return 1;
-	r = copy_fd(in, c.fd);
+	r = fd_copy(in, c.fd);
 	if (r < 0 && r != -EPIPE) {
-		errorf("sending %s failed: %s", path ? path : "stdin", strerror(-r));
+		client_errorf("sending %s failed: %s", path ? path : "stdin", strerror(-r));
 		return 1;
 	}
 	shutdown(c.fd, SHUT_WR);
@@ -254,15 +255,15 @@ cmd_rmi(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
 		if (c == 'h')
-			usage_exit(rmi_usage, 0);
+			client_usage_exit(rmi_usage, 0);
 		else if (c == 'f')
 			force = true;
 		else
-			usage_exit(rmi_usage, EXIT_ENGINE);
+			client_usage_exit(rmi_usage, EXIT_ENGINE);
 	}
 	if (optind >= argc)
-		usage_exit(rmi_usage, EXIT_ENGINE);
-	if (client_call("rmi", json_pack("{s:o,s:b}", "images", argv_json(argc - optind, argv + optind), "force", force),
+		client_usage_exit(rmi_usage, EXIT_ENGINE);
+	if (client_call_once("rmi", json_pack("{s:o,s:b}", "images", argv_json(argc - optind, argv + optind), "force", force),
 			&res) < 0)
 		return 1;
 	json_array_foreach(res, i, e) {
@@ -281,10 +282,10 @@ cmd_tag(int argc, char **argv)
 	json_t *res = NULL;
 
 	if (want_help(argc, argv))
-		usage_exit("Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\nGive an image another name.\n", 0);
+		client_usage_exit("Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\nGive an image another name.\n", 0);
 	if (argc != 3)
-		usage_exit("Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n", EXIT_ENGINE);
-	if (client_call("tag", json_pack("{s:s,s:s}", "source", argv[1], "target", argv[2]), &res) < 0)
+		client_usage_exit("Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n", EXIT_ENGINE);
+	if (client_call_once("tag", json_pack("{s:s,s:s}", "source", argv[1], "target", argv[2]), &res) < 0)
 		return 1;
 	json_decref(res);
 	return 0;
@@ -308,12 +309,12 @@ image_inspect(int argc, char **argv)
 	int rc = 0;
 
 	if (want_help(argc, argv))
-		usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n\nShow images' configs as JSON.\n", 0);
+		client_usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n\nShow images' configs as JSON.\n", 0);
 	if (argc < 2)
-		usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n", EXIT_ENGINE);
+		client_usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n", EXIT_ENGINE);
 	for (int i = 1; i < argc; i++) {
 		res = NULL;
-		if (client_call("image_inspect", json_pack("{s:s}", "image", argv[i]), &res) < 0)
+		if (client_call_once("image_inspect", json_pack("{s:s}", "image", argv[i]), &res) < 0)
 			rc = 1;
 		else
 			json_array_append_new(all, res);
@@ -331,10 +332,10 @@ cmd_history(int argc, char **argv)
 	size_t i;
 
 	if (want_help(argc, argv))
-		usage_exit("Usage: lite history IMAGE\n\nShow an image's history, newest first.\n", 0);
+		client_usage_exit("Usage: lite history IMAGE\n\nShow an image's history, newest first.\n", 0);
 	if (argc != 2)
-		usage_exit("Usage: lite history IMAGE\n", EXIT_ENGINE);
-	if (client_call("history", json_pack("{s:s}", "image", argv[1]), &res) < 0)
+		client_usage_exit("Usage: lite history IMAGE\n", EXIT_ENGINE);
+	if (client_call_once("history", json_pack("{s:s}", "image", argv[1]), &res) < 0)
 		return 1;
 	t = table_new(4);
 	table_add(t, (const char *[]){ "LAYER", "CREATED", "CREATED BY", "COMMENT" });
@@ -371,21 +372,21 @@ cmd_commit(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "c:m:h", opts, NULL)) != -1) {
 		if (c == 'h')
-			usage_exit(commit_usage, 0);
+			client_usage_exit(commit_usage, 0);
 		else if (c == 'c')
 			json_array_append_new(changes, json_string(optarg));
 		else if (c == 'm')
 			msg = optarg;
 		else
-			usage_exit(commit_usage, EXIT_ENGINE);
+			client_usage_exit(commit_usage, EXIT_ENGINE);
 	}
 	if (optind >= argc || argc - optind > 2)
-		usage_exit(commit_usage, EXIT_ENGINE);
-	if (argc - optind == 2 && !image_ref_is_valid(argv[optind + 1])) {
-		errorf("invalid reference format \"%s\": use lowercase NAME[:TAG]", argv[optind + 1]);
+		client_usage_exit(commit_usage, EXIT_ENGINE);
+	if (argc - optind == 2 && !valid_image_ref(argv[optind + 1])) {
+		client_errorf("invalid reference format \"%s\": use lowercase NAME[:TAG]", argv[optind + 1]);
 		return 1;
 	}
-	if (client_call("commit", json_pack("{s:s,s:s,s:o,s:s}", "id", argv[optind], "ref",
+	if (client_call_once("commit", json_pack("{s:s,s:s,s:o,s:s}", "id", argv[optind], "ref",
 					    argc - optind == 2 ? argv[optind + 1] : "", "changes", changes, "comment", msg),
 			&res) < 0)
 		return 1;
@@ -407,15 +408,15 @@ image_prune(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "afh", opts, NULL)) != -1) {
 		if (c == 'h')
-			usage_exit("Usage: lite image prune [-a] [-f]\n\nRemove unused images and layers.\n\n"
+			client_usage_exit("Usage: lite image prune [-a] [-f]\n\nRemove unused images and layers.\n\n"
 				   "Options:\n  -a, --all     also tagged images no container uses\n"
 				   "  -f, --force   do not ask (lite never asks)\n", 0);
 		else if (c == 'a')
 			all = true;
 		else if (c != 'f')
-			usage_exit("Usage: lite image prune [-a] [-f]\n", EXIT_ENGINE);
+			client_usage_exit("Usage: lite image prune [-a] [-f]\n", EXIT_ENGINE);
 	}
-	if (client_call("image_prune", json_pack("{s:b}", "all", all), &res) < 0)
+	if (client_call_once("image_prune", json_pack("{s:b}", "all", all), &res) < 0)
 		return 1;
 	json_array_foreach(json_object_get(res, "deleted"), i, e) {
 		const char *k = json_object_iter_key(json_object_iter(e));
@@ -446,14 +447,14 @@ cmd_image(int argc, char **argv)
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		usage_exit(image_usage, argc < 2 ? EXIT_ENGINE : 0);
+		client_usage_exit(image_usage, argc < 2 ? EXIT_ENGINE : 0);
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		if (!strcmp(argv[1], subs[i].name)) {
 			optind = 0;
 			return subs[i].fn(argc - 1, argv + 1);
 		}
 	}
-	errorf("unknown command \"image %s\"; see 'lite image --help'", argv[1]);
+	client_errorf("unknown command \"image %s\"; see 'lite image --help'", argv[1]);
 	return EXIT_ENGINE;
 }
 
@@ -465,8 +466,8 @@ system_df(int argc, char **argv)
 	struct table *t;
 
 	if (want_help(argc, argv))
-		usage_exit("Usage: lite system df [--format json]\n\nShow the disk space images, layers and containers use.\n", 0);
-	if (client_call("system_df", NULL, &res) < 0)
+		client_usage_exit("Usage: lite system df [--format json]\n\nShow the disk space images, layers and containers use.\n", 0);
+	if (client_call_once("system_df", NULL, &res) < 0)
 		return 1;
 	if (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")) {
 		print_json(res, JSON_COMPACT);
@@ -502,6 +503,6 @@ cmd_system(int argc, char **argv)
 	}
 	if (argc >= 2 && !strcmp(argv[1], "info"))
 		return cmd_info(argc - 1, argv + 1);
-	usage_exit("Usage: lite system COMMAND\n\nCommands:\n  df     Show disk usage\n  info   Show engine information\n",
+	client_usage_exit("Usage: lite system COMMAND\n\nCommands:\n  df     Show disk usage\n  info   Show engine information\n",
 		   argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : EXIT_ENGINE);
 }

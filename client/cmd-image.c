@@ -13,9 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fs-util.h"
-#include "str-util.h"
+#include "fd-util.h"
+#include "format.h"
 #include "table.h"
+#include "valid.h"
 
 static const char images_usage[] =
 	"Usage: lite images [OPTIONS]\n\nList images.\n\n"
@@ -87,21 +88,21 @@ cmd_images(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if (c == 'h')
-			usage_exit(images_usage, 0);
+			client_usage_exit(images_usage, 0);
 		if (c == 'f' && strcmp(optarg, "json")) {
-			errorf("invalid --format \"%s\": only json is supported", optarg);
+			client_errorf("invalid --format \"%s\": only json is supported", optarg);
 			return EXIT_ENGINE;
 		}
 		if (c != 'q' && c != 'f')
-			usage_exit(images_usage, EXIT_ENGINE);
+			client_usage_exit(images_usage, EXIT_ENGINE);
 		if (c == 'q')
 			quiet = true;
 		else
 			as_json = true;
 	}
 	if (optind < argc)
-		usage_exit(images_usage, EXIT_ENGINE);
-	if (client_call("images", NULL, &list) < 0)
+		client_usage_exit(images_usage, EXIT_ENGINE);
+	if (client_call_once("images", NULL, &list) < 0)
 		return 1;
 	t = table_new(5);
 	table_add(t, (const char *[]){ "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE" });
@@ -130,16 +131,16 @@ cmd_import(int argc, char **argv)
 	int in, r;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		usage_exit(import_usage, 0);
+		client_usage_exit(import_usage, 0);
 	if (argc != 3)
-		usage_exit(import_usage, 1);
-	if (!image_ref_is_valid(argv[2])) {
-		errorf("invalid image name \"%s\": use lowercase NAME[:TAG]", argv[2]);
+		client_usage_exit(import_usage, 1);
+	if (!valid_image_ref(argv[2])) {
+		client_errorf("invalid image name \"%s\": use lowercase NAME[:TAG]", argv[2]);
 		return 1;
 	}
 	in = strcmp(argv[1], "-") == 0 ? STDIN_FILENO : open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
-		errorf("cannot open %s: %s", argv[1], strerror(errno));
+		client_errorf("cannot open %s: %s", argv[1], strerror(errno));
 		return 1;
 	}
 	if (conn_open(&c) < 0)
@@ -147,9 +148,9 @@ cmd_import(int argc, char **argv)
 	params = json_pack("{s:s}", "ref", argv[2]);
 	if (conn_send(&c, "import", params) < 0)
 		return 1;
-	r = copy_fd(in, c.fd);
+	r = fd_copy(in, c.fd);
 	if (r < 0 && r != -EPIPE) {
-		errorf("sending %s failed: %s", argv[1], strerror(-r));
+		client_errorf("sending %s failed: %s", argv[1], strerror(-r));
 		return 1;
 	}
 	shutdown(c.fd, SHUT_WR);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "str-util.h"
+#include "parse.h"
 
 static const char logs_usage[] =
 	"Usage: lite logs [OPTIONS] CONTAINER\n\nShow a container's output.\n\n"
@@ -34,18 +34,18 @@ cmd_logs(int argc, char **argv)
 			if (strcmp(optarg, "all") == 0)
 				break;
 			if (parse_int_range(optarg, 0, 1LL << 40, &tail) < 0) {
-				errorf("invalid --tail \"%s\": expected a number or \"all\"", optarg);
+				client_errorf("invalid --tail \"%s\": expected a number or \"all\"", optarg);
 				json_decref(params);
 				return 1;
 			}
 			json_object_set_new(params, "tail", json_integer(tail));
 			break;
-		case 'h': usage_exit(logs_usage, 0);
-		default: usage_exit(logs_usage, 1);
+		case 'h': client_usage_exit(logs_usage, 0);
+		default: client_usage_exit(logs_usage, 1);
 		}
 	}
 	if (optind + 1 != argc)
-		usage_exit(logs_usage, 1);
+		client_usage_exit(logs_usage, 1);
 	json_object_set_new(params, "id", json_string(argv[optind]));
 	if (conn_open(&c) < 0) {
 		json_decref(params);
@@ -57,7 +57,7 @@ cmd_logs(int argc, char **argv)
 	}
 	json_decref(result);
 	/* ends at EOF: a log has no exit frame */
-	while (frames_drain(&c) < 0 && conn_fill(&c) > 0)
+	while (conn_drain_frames(&c) < 0 && conn_fill(&c) > 0)
 		;
 	conn_close(&c);
 	return 0;

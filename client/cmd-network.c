@@ -22,7 +22,7 @@ simple_call(const char *method, json_t *params, bool print_json)
 {
 	json_t *result = NULL;
 
-	if (client_call(method, params, &result) < 0)
+	if (client_call_once(method, params, &result) < 0)
 		return EXIT_ENGINE;
 	if (print_json) {
 		char *s = json_dumps(result, JSON_INDENT(4));
@@ -50,20 +50,20 @@ net_create(int argc, char **argv)
 		case 'g': json_object_set_new(params, "gateway", json_string(optarg)); break;
 		case 'd':
 			if (strcmp(optarg, "bridge") != 0) {
-				errorf("invalid --driver \"%s\": only bridge is supported", optarg);
+				client_errorf("invalid --driver \"%s\": only bridge is supported", optarg);
 				return EXIT_ENGINE;
 			}
 			break;
-		case 'h': usage_exit(usage, 0);
-		default: usage_exit(usage, EXIT_ENGINE);
+		case 'h': client_usage_exit(usage, 0);
+		default: client_usage_exit(usage, EXIT_ENGINE);
 		}
 	}
 	if (optind + 1 != argc) {
-		errorf("\"lite network create\" requires exactly 1 argument: NAME");
+		client_errorf("\"lite network create\" requires exactly 1 argument: NAME");
 		return EXIT_ENGINE;
 	}
 	json_object_set_new(params, "name", json_string(argv[optind]));
-	if (client_call("network_create", params, &result) < 0)
+	if (client_call_once("network_create", params, &result) < 0)
 		return EXIT_ENGINE;
 	printf("%s\n", json_string_value(json_object_get(result, "id")));
 	json_decref(result);
@@ -79,8 +79,8 @@ net_ls(int argc, char **argv)
 	size_t i;
 
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
-		usage_exit("Usage: lite network ls [-q]\n", 0);
-	if (client_call("network_ls", json_object(), &list) < 0) {
+		client_usage_exit("Usage: lite network ls [-q]\n", 0);
+	if (client_call_once("network_ls", json_object(), &list) < 0) {
 		table_free(t);
 		return EXIT_ENGINE;
 	}
@@ -108,7 +108,7 @@ static int
 per_name(int argc, char **argv, const char *method, const char *key, bool print)
 {
 	if (argc < 2) {
-		errorf("\"lite network %s\" requires at least 1 argument", argv[0]);
+		client_errorf("\"lite network %s\" requires at least 1 argument", argv[0]);
 		return EXIT_ENGINE;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -132,13 +132,13 @@ net_connect(int argc, char **argv, bool connect)
 		if (c == 'i' && connect)
 			json_object_set_new(params, "ip", json_string(optarg));
 		else if (c == 'h')
-			usage_exit(network_usage, 0);
+			client_usage_exit(network_usage, 0);
 		else if (c != 'f')
-			usage_exit(network_usage, EXIT_ENGINE);
+			client_usage_exit(network_usage, EXIT_ENGINE);
 	}
 	if (optind + 2 != argc) {
 		json_decref(params);
-		errorf("\"lite network %s\" requires exactly 2 arguments: NETWORK CONTAINER", argv[0]);
+		client_errorf("\"lite network %s\" requires exactly 2 arguments: NETWORK CONTAINER", argv[0]);
 		return EXIT_ENGINE;
 	}
 	json_object_set_new(params, "network", json_string(argv[optind]));
@@ -152,7 +152,7 @@ cmd_network(int argc, char **argv)
 	const char *sub = argc > 1 ? argv[1] : "";
 
 	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0)
-		usage_exit(network_usage, 0);
+		client_usage_exit(network_usage, 0);
 	argc--;
 	argv++;
 	optind = 0;
@@ -169,8 +169,8 @@ cmd_network(int argc, char **argv)
 	if (strcmp(sub, "disconnect") == 0)
 		return net_connect(argc, argv, false);
 	if (!*sub)
-		usage_exit(network_usage, EXIT_ENGINE);
-	errorf("unknown command \"network %s\"; see 'lite network --help'", sub);
+		client_usage_exit(network_usage, EXIT_ENGINE);
+	client_errorf("unknown command \"network %s\"; see 'lite network --help'", sub);
 	return EXIT_ENGINE;
 }
 
@@ -181,12 +181,12 @@ cmd_port(int argc, char **argv)
 	size_t i;
 
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
-		usage_exit("Usage: lite port CONTAINER [PRIVATE_PORT[/PROTO]]\n\nList a container's published ports.\n", 0);
+		client_usage_exit("Usage: lite port CONTAINER [PRIVATE_PORT[/PROTO]]\n\nList a container's published ports.\n", 0);
 	if (argc < 2 || argc > 3) {
-		errorf("\"lite port\" requires 1 or 2 arguments: CONTAINER [PRIVATE_PORT[/PROTO]]");
+		client_errorf("\"lite port\" requires 1 or 2 arguments: CONTAINER [PRIVATE_PORT[/PROTO]]");
 		return EXIT_ENGINE;
 	}
-	if (client_call("inspect", json_pack("{s:s}", "id", argv[1]), &result) < 0)
+	if (client_call_once("inspect", json_pack("{s:s}", "id", argv[1]), &result) < 0)
 		return EXIT_ENGINE;
 	ports = json_is_true(json_object_get(json_object_get(result, "state"), "running"))
 			? json_object_get(json_object_get(result, "network_settings"), "ports") : NULL;

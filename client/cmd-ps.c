@@ -7,7 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "str-util.h"
+#include "format.h"
+#include "parse.h"
 #include "ps-format.h"
 #include "table.h"
 
@@ -100,17 +101,17 @@ ps_parse(int argc, char **argv, struct ps_opts *o)
 		case 'F': o->format = optarg; break;
 		case 'n':
 			if (parse_int_range(optarg, 0, 1 << 30, &o->last) < 0)
-				return errorf("invalid --last \"%s\": expected a number", optarg), 1;
+				return client_errorf("invalid --last \"%s\": expected a number", optarg), 1;
 			break;
 		case 'f':
-			if (o->nfilters >= 32 || ps_filter_parse(optarg, &o->filters[o->nfilters++]) < 0)
-				return errorf("invalid --filter \"%s\": expected status=, name=, id=, ancestor= or label=",
+			if (o->nfilters >= 32 || ps_format_filter_parse(optarg, &o->filters[o->nfilters++]) < 0)
+				return client_errorf("invalid --filter \"%s\": expected status=, name=, id=, ancestor= or label=",
 					      optarg), 1;
 			if (o->filters[o->nfilters - 1].key == PS_F_STATUS)
 				o->all = true;
 			break;
-		case 'h': usage_exit(ps_usage, 0);
-		default: usage_exit(ps_usage, 1);
+		case 'h': client_usage_exit(ps_usage, 0);
+		default: client_usage_exit(ps_usage, 1);
 		}
 	}
 	if (o->last >= 0)
@@ -155,10 +156,10 @@ static int
 print_formatted(const struct ps_opts *o, json_t *row, struct table *t)
 {
 	const char *tt = table_tmpl(o->format);
-	char err[160], *line = tmpl_render(tt ? tt : o->format, row, err, sizeof(err));
+	char err[160], *line = ps_format_render(tt ? tt : o->format, row, err, sizeof(err));
 
 	if (!line) {
-		errorf("invalid --format: %s", err);
+		client_errorf("invalid --format: %s", err);
 		return -1;
 	}
 	if (tt)
@@ -178,7 +179,7 @@ table_for(const struct ps_opts *o)
 
 	if (!o->format)
 		table_add(t, (const char *[]){ "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES", "SIZE" });
-	else if (tt && (hdr = tmpl_header(tt))) {
+	else if (tt && (hdr = ps_format_header(tt))) {
 		add_tab_row(t, hdr);
 		free(hdr);
 	}
@@ -200,14 +201,14 @@ cmd_ps(int argc, char **argv)
 	if (ps_parse(argc, argv, &o))
 		return 1;
 	as_json = o.format && strcmp(o.format, "json") == 0;
-	if (client_call("ps", json_pack("{s:b, s:b}", "all", o.all, "size", o.size), &list) < 0)
+	if (client_call_once("ps", json_pack("{s:b, s:b}", "all", o.all, "size", o.size), &list) < 0)
 		return 1;
 	t = table_for(&o);
 	json_array_foreach(list, i, c) {
 		char id[13], command[256], created[64], size[32];
 		json_t *row;
 
-		if (!ps_filter_match(o.filters, o.nfilters, c) || (o.last >= 0 && shown >= o.last))
+		if (!ps_format_filter_match(o.filters, o.nfilters, c) || (o.last >= 0 && shown >= o.last))
 			continue;
 		shown++;
 		snprintf(id, sizeof(id), "%.12s", json_string_value(json_object_get(c, "id")));
@@ -259,16 +260,16 @@ cmd_inspect(int argc, char **argv)
 		if (opt == 'f')
 			format = optarg;
 		else
-			usage_exit(inspect_usage, opt == 'h' ? 0 : 1);
+			client_usage_exit(inspect_usage, opt == 'h' ? 0 : 1);
 	if (optind >= argc)
-		usage_exit(inspect_usage, 1);
+		client_usage_exit(inspect_usage, 1);
 	for (int i = optind; i < argc; i++) {
-		if (client_call("inspect", json_pack("{s:s}", "id", argv[i]), &one) < 0) {
+		if (client_call_once("inspect", json_pack("{s:s}", "id", argv[i]), &one) < 0) {
 			rc = 1;
 			continue;
 		}
-		if (format && !(out = tmpl_render(format, one, err, sizeof(err)))) {
-			errorf("invalid --format: %s", err);
+		if (format && !(out = ps_format_render(format, one, err, sizeof(err)))) {
+			client_errorf("invalid --format: %s", err);
 			json_decref(one);
 			json_decref(all);
 			return 1;

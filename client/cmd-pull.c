@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "str-util.h"
+#include "format.h"
 
 #define PULL_LAYERS_MAX 128
 
@@ -108,7 +108,7 @@ cmd_pull(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "u:qh", opts, NULL)) != -1) {
 		if (ch == 'h')
-			usage_exit(pull_usage, 0);
+			client_usage_exit(pull_usage, 0);
 		else if (ch == 'k')
 			insecure = true;
 		else if (ch == 'u')
@@ -116,10 +116,10 @@ cmd_pull(int argc, char **argv)
 		else if (ch == 'q')
 			quiet = true;
 		else
-			usage_exit(pull_usage, EXIT_ENGINE);
+			client_usage_exit(pull_usage, EXIT_ENGINE);
 	}
 	if (optind != argc - 1 || !v)
-		usage_exit(pull_usage, EXIT_ENGINE);
+		client_usage_exit(pull_usage, EXIT_ENGINE);
 	v->tty = isatty(STDOUT_FILENO);
 	params = json_pack("{s:s,s:b,s:b}", "ref", argv[optind], "insecure", insecure, "progress", !quiet);
 	if (user)

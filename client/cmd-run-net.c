@@ -17,7 +17,7 @@ append(json_t *params, const char *key, const char *arg)
 }
 
 int
-run_net_flag(int opt, const char *arg, json_t *params)
+cmd_run_net_flag(int opt, const char *arg, json_t *params)
 {
 	switch (opt) {
 	case RUN_OPT_NET: json_object_set_new(params, "network", json_string(arg)); break;

@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "cgroup-limits.h"
-#include "str-util.h"
+#include "parse.h"
+#include "valid.h"
 
 static const char run_usage[] =
 	"Usage: lite run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
@@ -68,7 +69,7 @@ static const char run_usage[] =
 static int
 bad_flag(const char *flag, const char *value, const char *expect)
 {
-	errorf("invalid %s \"%s\": %s", flag, value, expect);
+	client_errorf("invalid %s \"%s\": %s", flag, value, expect);
 	return EXIT_ENGINE;
 }
 
@@ -80,7 +81,7 @@ cmd_run_parse_memory(const char *arg, uint64_t *ret)
 	if (parse_size(arg, ret) < 0)
 		return bad_flag("--memory", arg, "expected a size like 512m"), -1;
 	if (cgroup_limits_check_memory(*ret, &err) < 0) {
-		errorf("%s", err.msg); /* the daemon's words for the same rule */
+		client_errorf("%s", err.msg); /* the daemon's words for the same rule */
 		lite_err_clear(&err);
 		return -1;
 	}
@@ -108,7 +109,7 @@ read_env_file(const char *path, json_t *env)
 	int lineno = 0;
 
 	if (!f) {
-		errorf("invalid --env-file \"%s\": %s", path, strerror(errno));
+		client_errorf("invalid --env-file \"%s\": %s", path, strerror(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -123,7 +124,7 @@ read_env_file(const char *path, json_t *env)
 		if (!*s || *s == '#')
 			continue;
 		if (*s == '=' || (strchr(s, ' ') && strchr(s, ' ') < (strchr(s, '=') ?: s + strlen(s)))) {
-			errorf("invalid --env-file \"%s\": line %d: expected KEY=VALUE", path, lineno);
+			client_errorf("invalid --env-file \"%s\": line %d: expected KEY=VALUE", path, lineno);
 			fclose(f);
 			return -1;
 		}
@@ -223,12 +224,12 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		case 'i': json_object_set_new(params, "stdin", json_true()); break;
 		case OPT_RM: json_object_set_new(params, "rm", json_true()); break;
 		case OPT_NAME:
-			if (!name_is_valid(optarg))
+			if (!valid_name(optarg))
 				return bad_flag("--name", optarg, "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
 			json_object_set_new(params, "name", json_string(optarg));
 			break;
 		case 'e':
-			if (!env_is_valid(optarg)) {
+			if (!valid_env(optarg)) {
 				const char *v = getenv(optarg); /* "-e KEY" copies the client's value, like docker */
 				if (!*optarg || strchr(optarg, '='))
 					return bad_flag("--env", optarg, "expected KEY=VALUE");
@@ -272,7 +273,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			break;
 		case OPT_HOST: json_object_set_new(params, "hostname", json_string(optarg)); break;
 		case 'p': case RUN_OPT_NET: case RUN_OPT_IP: case RUN_OPT_DNS: case RUN_OPT_ADD_HOST: case RUN_OPT_NET_ALIAS:
-			if ((n = run_net_flag(c, optarg, params)))
+			if ((n = cmd_run_net_flag(c, optarg, params)))
 				return (int)n;
 			break;
 		case 'v': append_param(params, "volumes", optarg); break;
@@ -322,12 +323,12 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 				return bad_flag("--memory-reservation", optarg, "expected a size like 256m");
 			json_object_set_new(params, "memory_reservation", json_integer((json_int_t)u));
 			break;
-		case 'h': usage_exit(run_usage, 0);
+		case 'h': client_usage_exit(run_usage, 0);
 		default: fputs(run_usage, stderr); return EXIT_ENGINE;
 		}
 	}
 	if (optind >= argc) {
-		errorf("\"lite run\" requires at least 1 argument: IMAGE [COMMAND] [ARG...]");
+		client_errorf("\"lite run\" requires at least 1 argument: IMAGE [COMMAND] [ARG...]");
 		return EXIT_ENGINE;
 	}
 	return 0;
@@ -353,7 +354,7 @@ run_attached(struct conn *c, json_t *result, struct stream_opts *so)
 	if (r == -1 && so->tty)
 		return stream_exit_code("wait", id);
 	if (r < 0) {
-		errorf("lost the connection to the container's stream");
+		client_errorf("lost the connection to the container's stream");
 		return EXIT_ENGINE;
 	}
 	return r;
@@ -381,7 +382,7 @@ cmd_run(int argc, char **argv)
 	json_object_set_new(params, "cmd", cmd);
 	so.interactive = json_is_true(json_object_get(params, "stdin")) && !detach;
 	if (json_is_true(json_object_get(params, "tty"))) {
-		terminal_size(&rows, &cols); /* right from the first byte */
+		stream_terminal_size(&rows, &cols); /* right from the first byte */
 		if (rows && cols) {
 			json_object_set_new(params, "rows", json_integer(rows));
 			json_object_set_new(params, "cols", json_integer(cols));
@@ -427,7 +428,7 @@ cmd_create(int argc, char **argv)
 		json_array_append_new(cmd, json_string(argv[i]));
 	json_object_set_new(params, "cmd", cmd);
 	json_object_set_new(params, "image", json_string(argv[optind]));
-	if (client_call("create", params, &result) < 0)
+	if (client_call_once("create", params, &result) < 0)
 		return EXIT_ENGINE;
 	printf("%s\n", json_string_value(json_object_get(result, "id")));
 	json_decref(result);
@@ -436,7 +437,7 @@ cmd_create(int argc, char **argv)
 
 /* lite start -a (cmd-ctl.c): the stream of an attached run. */
 int
-run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so)
+cmd_run_stream_attached(struct conn *c, json_t *result, struct stream_opts *so)
 {
 	return run_attached(c, result, so);
 }

@@ -13,9 +13,9 @@ cmd_version(int argc, char **argv)
 	json_t *v = NULL;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		usage_exit("Usage: lite version\n\nShow client and engine versions.\n", 0);
+		client_usage_exit("Usage: lite version\n\nShow client and engine versions.\n", 0);
 	printf("Client:\n Version:     %s\n API version: %s\n\n", LITE_VERSION, LITE_API_VERSION);
-	if (client_call("version", NULL, &v) < 0)
+	if (client_call_once("version", NULL, &v) < 0)
 		return 1;
 	printf("Server: containerd-lite\n Version:     %s\n API version: %s\n Kernel:      %s\n Arch:        %s\n",
 	       json_string_value(json_object_get(v, "version")), json_string_value(json_object_get(v, "api_version")),
@@ -31,8 +31,8 @@ cmd_info(int argc, char **argv)
 	char *out;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		usage_exit("Usage: lite info [--format json]\n\nShow engine and host information.\n", 0);
-	if (client_call("info", NULL, &info) < 0)
+		client_usage_exit("Usage: lite info [--format json]\n\nShow engine and host information.\n", 0);
+	if (client_call_once("info", NULL, &info) < 0)
 		return 1;
 	if (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")) {
 		out = json_dumps(info, JSON_COMPACT);

@@ -25,7 +25,7 @@ volume_ls(int argc, char **argv)
 	struct table *t;
 	size_t i;
 
-	if (client_call("volume_ls", NULL, &list) < 0)
+	if (client_call_once("volume_ls", NULL, &list) < 0)
 		return 1;
 	t = table_new(2);
 	table_add(t, (const char *[]){ "DRIVER", "VOLUME NAME" });
@@ -51,9 +51,9 @@ volume_inspect(int argc, char **argv)
 	int rc = 0;
 
 	if (argc < 2)
-		usage_exit(volume_usage, 1);
+		client_usage_exit(volume_usage, 1);
 	for (int i = 1; i < argc; i++) {
-		if (client_call("volume_inspect", json_pack("{s:s}", "name", argv[i]), &v) < 0)
+		if (client_call_once("volume_inspect", json_pack("{s:s}", "name", argv[i]), &v) < 0)
 			rc = 1;
 		else
 			json_array_append_new(all, v);
@@ -74,9 +74,9 @@ volume_rm(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "-f") || !strcmp(argv[1], "--force")))
 		first = 2;
 	if (argc <= first)
-		usage_exit(volume_usage, 1);
+		client_usage_exit(volume_usage, 1);
 	for (int i = first; i < argc; i++) {
-		if (client_call("volume_rm", json_pack("{s:s}", "name", argv[i]), &r) < 0) {
+		if (client_call_once("volume_rm", json_pack("{s:s}", "name", argv[i]), &r) < 0) {
 			rc = 1;
 			continue;
 		}
@@ -93,9 +93,9 @@ cmd_volume(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		usage_exit(volume_usage, argc < 2);
+		client_usage_exit(volume_usage, argc < 2);
 	if (!strcmp(argv[1], "create")) {
-		if (client_call("volume_create", argc > 2 ? json_pack("{s:s}", "name", argv[2]) : NULL, &r) < 0)
+		if (client_call_once("volume_create", argc > 2 ? json_pack("{s:s}", "name", argv[2]) : NULL, &r) < 0)
 			return 1;
 		printf("%s\n", json_string_value(json_object_get(r, "name")));
 		json_decref(r);
@@ -108,13 +108,13 @@ cmd_volume(int argc, char **argv)
 	if (!strcmp(argv[1], "rm") || !strcmp(argv[1], "remove"))
 		return volume_rm(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "prune")) {
-		if (client_call("volume_prune", NULL, &r) < 0)
+		if (client_call_once("volume_prune", NULL, &r) < 0)
 			return 1;
 		json_array_foreach(json_object_get(r, "removed"), i, e)
 			printf("%s\n", json_string_value(e));
 		json_decref(r);
 		return 0;
 	}
-	errorf("unknown volume command \"%s\"; see 'lite volume --help'", argv[1]);
+	client_errorf("unknown volume command \"%s\"; see 'lite volume --help'", argv[1]);
 	return 1;
 }

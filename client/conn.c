@@ -3,36 +3,16 @@
 #include "client.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "fs-util.h"
+#include "fd-util.h"
+#include "frame.h"
 
 const char *client_host = "/run/lite.sock";
-
-void
-errorf(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lite: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void
-usage_exit(const char *usage, int code)
-{
-	fputs(usage, code ? stderr : stdout);
-	exit(code);
-}
 
 int
 conn_open(struct conn *c)
@@ -43,7 +23,7 @@ conn_open(struct conn *c)
 	memset(c, 0, sizeof(*c));
 	c->passed_fd = -1;
 	if (strlen(client_host) >= sizeof(sa.sun_path)) {
-		errorf("socket path too long: %s", client_host);
+		client_errorf("socket path too long: %s", client_host);
 		return -1;
 	}
 	strcpy(sa.sun_path, client_host);
@@ -55,11 +35,11 @@ conn_open(struct conn *c)
 		close(c->fd);
 	c->fd = -1;
 	if (err == EACCES || err == EPERM)
-		errorf("cannot connect to %s: %s — is your user in group 'lite'?", client_host, strerror(err));
+		client_errorf("cannot connect to %s: %s — is your user in group 'lite'?", client_host, strerror(err));
 	else if (err == ENOENT || err == ECONNREFUSED)
-		errorf("cannot connect to %s: %s — is containerd-lite running?", client_host, strerror(err));
+		client_errorf("cannot connect to %s: %s — is containerd-lite running?", client_host, strerror(err));
 	else
-		errorf("cannot connect to %s: %s", client_host, strerror(err));
+		client_errorf("cannot connect to %s: %s", client_host, strerror(err));
 	return -1;
 }
 
@@ -132,8 +112,8 @@ conn_send(struct conn *c, const char *method, json_t *params)
 	int r = 0;
 
 	json_decref(req);
-	if (!line || write_all(c->fd, line, strlen(line)) < 0 || write_all(c->fd, "\n", 1) < 0) {
-		errorf("sending the request failed: %s", strerror(errno));
+	if (!line || fd_write_all(c->fd, line, strlen(line)) < 0 || fd_write_all(c->fd, "\n", 1) < 0) {
+		client_errorf("sending the request failed: %s", strerror(errno));
 		r = -1;
 	}
 	free(line);
@@ -151,7 +131,7 @@ conn_read_reply(struct conn *c, json_t **ret_result)
 	while (!(nl = memchr(c->buf ? c->buf : "", '\n', c->len))) {
 		int n = conn_fill(c);
 		if (n <= 0) {
-			errorf("the daemon closed the connection without a reply%s%s",
+			client_errorf("the daemon closed the connection without a reply%s%s",
 			       n < 0 ? ": " : "", n < 0 ? strerror(-n) : "");
 			return -1;
 		}
@@ -159,12 +139,12 @@ conn_read_reply(struct conn *c, json_t **ret_result)
 	msg = json_loadb(c->buf, (size_t)(nl - c->buf), 0, &jerr);
 	conn_consume(c, (size_t)(nl - c->buf) + 1);
 	if (!msg) {
-		errorf("malformed reply from the daemon: %s", jerr.text);
+		client_errorf("malformed reply from the daemon: %s", jerr.text);
 		return -1;
 	}
 	err = json_object_get(msg, "error");
 	if (err) {
-		errorf("%s", json_string_value(json_object_get(err, "message")) ?: "unknown error");
+		client_errorf("%s", json_string_value(json_object_get(err, "message")) ?: "unknown error");
 		json_decref(msg);
 		return -1;
 	}
@@ -181,21 +161,6 @@ conn_call(struct conn *c, const char *method, json_t *params, json_t **ret_resul
 	return conn_read_reply(c, ret_result);
 }
 
-int
-client_call(const char *method, json_t *params, json_t **ret_result)
-{
-	struct conn c;
-	int r;
-
-	if (conn_open(&c) < 0) {
-		json_decref(params);
-		return -1;
-	}
-	r = conn_call(&c, method, params, ret_result);
-	conn_close(&c);
-	return r;
-}
-
 static int
 exit_frame(const char *payload, size_t len)
 {
@@ -204,20 +169,20 @@ exit_frame(const char *payload, size_t len)
 	const char *err = json_string_value(json_object_get(o, "error"));
 
 	if (err)
-		errorf("%s", err);
+		client_errorf("%s", err);
 	json_decref(o);
 	return o ? code : -1;
 }
 
 int
-frames_drain(struct conn *c)
+conn_drain_frames(struct conn *c)
 {
 	while (c->len >= FRAME_HDR_LEN) {
 		enum frame_stream st;
 		uint32_t len;
 
 		if (frame_header_decode((uint8_t *)c->buf, &st, &len) < 0) {
-			errorf("malformed stream from the daemon");
+			client_errorf("malformed stream from the daemon");
 			return EXIT_ENGINE;
 		}
 		if (c->len < FRAME_HDR_LEN + len)
@@ -227,7 +192,7 @@ frames_drain(struct conn *c)
 			conn_consume(c, FRAME_HDR_LEN + len);
 			return code < 0 ? EXIT_ENGINE : code;
 		}
-		(void)write_all(st == FRAME_STDERR ? 2 : 1, c->buf + FRAME_HDR_LEN, len);
+		(void)fd_write_all(st == FRAME_STDERR ? 2 : 1, c->buf + FRAME_HDR_LEN, len);
 		conn_consume(c, FRAME_HDR_LEN + len);
 	}
 	return -1;

@@ -69,7 +69,7 @@ parse_host(const char *h)
 		return h + strlen("unix://");
 	if (h[0] == '/')
 		return h;
-	errorf("invalid host \"%s\": expected unix:///PATH", h);
+	client_errorf("invalid host \"%s\": expected unix:///PATH", h);
 	exit(EXIT_ENGINE);
 }
 
@@ -104,6 +104,6 @@ main(int argc, char **argv)
 			return cmds[i].fn(argc, argv);
 		}
 	}
-	errorf("unknown command \"%s\"; see 'lite --help'", argv[optind]);
+	client_errorf("unknown command \"%s\"; see 'lite --help'", argv[optind]);
 	return EXIT_ENGINE;
 }

@@ -17,7 +17,7 @@ static const char *const filter_keys[PS_F_MAX] = {
 static const char *const statuses[] = { "created", "running", "paused", "exited", "restarting", "removing", "dead" };
 
 int
-ps_filter_parse(const char *spec, struct ps_filter *ret)
+ps_format_filter_parse(const char *spec, struct ps_filter *ret)
 {
 	const char *eq = strchr(spec, '=');
 
@@ -87,7 +87,7 @@ one_match(const struct ps_filter *f, json_t *row)
 }
 
 bool
-ps_filter_match(const struct ps_filter *f, size_t n, json_t *row)
+ps_format_filter_match(const struct ps_filter *f, size_t n, json_t *row)
 {
 	for (int k = 0; k < PS_F_MAX; k++) {
 		bool seen = false, any = false;
@@ -181,7 +181,7 @@ append_value(char **buf, size_t *len, json_t *v)
 }
 
 char *
-tmpl_render(const char *t, json_t *obj, char *err, size_t errlen)
+ps_format_render(const char *t, json_t *obj, char *err, size_t errlen)
 {
 	char *out = calloc(1, 1);
 	size_t len = 0;
@@ -215,14 +215,14 @@ static const struct { const char *field, *title; } titles[] = {
 };
 
 char *
-tmpl_header(const char *tmpl)
+ps_format_header(const char *tmpl)
 {
 	json_t *o = json_object();
 	char err[128], *s;
 
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 		json_object_set_new(o, titles[i].field, json_string(titles[i].title));
-	s = tmpl_render(tmpl, o, err, sizeof(err));
+	s = ps_format_render(tmpl, o, err, sizeof(err));
 	json_decref(o);
 	return s;
 }

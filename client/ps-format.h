@@ -15,17 +15,17 @@ struct ps_filter {
 
 /* "status=exited" -> filter; -EINVAL for an unknown key, a missing '=' or
  * an unknown status. */
-int ps_filter_parse(const char *spec, struct ps_filter *ret);
+int ps_format_filter_parse(const char *spec, struct ps_filter *ret);
 /* A ps row (the daemon's snake_case object) against filters: filters with
  * the same key are ORed, different keys ANDed (Docker's rule). */
-bool ps_filter_match(const struct ps_filter *f, size_t n, json_t *row);
+bool ps_format_filter_match(const struct ps_filter *f, size_t n, json_t *row);
 
 /* Render a Go-template-like string: "{{.A.B}}" looks up A then B in obj,
  * keys matched case-insensitively ignoring '_' (so .State.ExitCode finds
  * state.exit_code), strings as they are, other values as JSON, a missing
  * one as "<no value>"; "\t" and "\n" become a tab and a newline. Returns a
  * heap string, or NULL with an error message in err for a bad template. */
-char *tmpl_render(const char *tmpl, json_t *obj, char *err, size_t errlen);
+char *ps_format_render(const char *tmpl, json_t *obj, char *err, size_t errlen);
 /* The header a "table" template gets: each {{.Field}} as Docker's column
  * title ("CONTAINER ID", "NAMES", ...). */
-char *tmpl_header(const char *tmpl);
+char *ps_format_header(const char *tmpl);

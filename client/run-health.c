@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "duration.h"
-#include "str-util.h"
+#include "parse.h"
 
 /* In the order of cmd-run.c's OPT_HEALTH_* codes. */
 static const struct {
@@ -28,14 +28,14 @@ run_health_flag(json_t *params, int which, const char *arg)
 		return json_object_set_new(params, param, json_true());
 	if (!strcmp(param, "health_retries")) {
 		if (parse_int_range(arg, 1, 1000000, &n) < 0) {
-			errorf("invalid %s \"%s\": expected a positive integer", flag, arg);
+			client_errorf("invalid %s \"%s\": expected a positive integer", flag, arg);
 			return -1;
 		}
 		return json_object_set_new(params, param, json_integer(n));
 	}
 	if (!strcmp(param, "health_cmd") ? !*arg
-					 : parse_duration(arg, &ns) < 0 || (strcmp(param, "health_start_period") && ns < 1000000)) {
-		errorf("invalid %s \"%s\": expected %s", flag, arg,
+					 : duration_parse(arg, &ns) < 0 || (strcmp(param, "health_start_period") && ns < 1000000)) {
+		client_errorf("invalid %s \"%s\": expected %s", flag, arg,
 		       !strcmp(param, "health_cmd") ? "a command" : "a duration like 30s, 500ms or 1m30s");
 		return -1;
 	}

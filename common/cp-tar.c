@@ -9,7 +9,7 @@
 #include "cp-tar.h"
 
 #include "cleanup.h"
-#include "fs-util.h"
+#include "fd-util.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -62,7 +62,7 @@ cpw_write(struct archive *a, void *ud, const void *buf, size_t len)
 {
 	struct cpw *w = ud;
 
-	if (write_all(w->out_fd, buf, len) < 0) {
+	if (fd_write_all(w->out_fd, buf, len) < 0) {
 		archive_set_error(a, errno, "write: %s", strerror(errno));
 		return -1;
 	}

@@ -33,7 +33,7 @@ unit_at(const char **p)
 }
 
 int
-parse_duration(const char *s, int64_t *ret_ns)
+duration_parse(const char *s, int64_t *ret_ns)
 {
 	const char *p = s;
 	int64_t total = 0;
@@ -68,7 +68,7 @@ parse_duration(const char *s, int64_t *ret_ns)
 }
 
 void
-format_duration(int64_t ns, char *buf, size_t len)
+duration_format(int64_t ns, char *buf, size_t len)
 {
 	int64_t h = ns / 3600000000000, m = ns / 60000000000 % 60, s = ns / 1000000000 % 60;
 	int64_t ms = ns / 1000000 % 1000;

@@ -7,6 +7,6 @@
 
 /* Parse into nanoseconds: one or more NUMBER UNIT (ns, us, ms, s, m, h),
  * NUMBER possibly decimal; "0" alone is allowed. -EINVAL or -ERANGE. */
-int parse_duration(const char *s, int64_t *ret_ns);
+int duration_parse(const char *s, int64_t *ret_ns);
 /* "1m30s", "500ms", "0s" (exact; for messages and inspect). */
-void format_duration(int64_t ns, char *buf, size_t len);
+void duration_format(int64_t ns, char *buf, size_t len);

@@ -3,6 +3,7 @@
 #include "fs-util.h"
 
 #include "cleanup.h"
+#include "fd-util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 int
-read_file(const char *path, char **ret_buf, size_t *ret_len)
+fs_read_file(const char *path, char **ret_buf, size_t *ret_len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	_cleanup_free_ char *buf = NULL;
@@ -52,42 +53,6 @@ read_file(const char *path, char **ret_buf, size_t *ret_len)
 	return 0;
 }
 
-ssize_t
-write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, p + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
-ssize_t
-read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read(fd, p + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
 static int
 fsync_parent_dir(const char *path)
 {
@@ -108,7 +73,7 @@ fsync_parent_dir(const char *path)
 }
 
 int
-write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+fs_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
 	char tmp[PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -119,7 +84,7 @@ write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
-	n = write_all(fd, data, len);
+	n = fd_write_all(fd, data, len);
 	if (n < 0 || fsync(fd) < 0) {
 		int r = n < 0 ? (int)n : -errno;
 		unlink(tmp);
@@ -134,7 +99,7 @@ write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 }
 
 int
-write_string(const char *path, const char *s)
+fs_write_string(const char *path, const char *s)
 {
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n;
@@ -148,7 +113,7 @@ write_string(const char *path, const char *s)
 }
 
 int
-mkdir_p(const char *path, mode_t mode)
+fs_mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
@@ -210,7 +175,7 @@ rm_rf_at(int dirfd, const char *name, dev_t dev)
 }
 
 int
-rm_rf(const char *path)
+fs_rm_rf(const char *path)
 {
 	struct stat st;
 
@@ -220,31 +185,20 @@ rm_rf(const char *path)
 }
 
 int
-fd_set_nonblock(int fd, int on)
+fs_dir_is_empty(int dirfd)
 {
-	int flags = fcntl(fd, F_GETFL);
+	int fd = dup(dirfd), empty = 1;
+	struct dirent *de;
+	DIR *d;
 
-	if (flags < 0)
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
 		return -errno;
-	flags = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
-	return fcntl(fd, F_SETFL, flags) < 0 ? -errno : 0;
-}
-
-int
-copy_fd(int in, int out)
-{
-	char buf[256 * 1024];
-
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		if (write_all(out, buf, (size_t)n) < 0)
-			return -errno;
 	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	return empty;
 }

@@ -108,7 +108,7 @@ gr_match(char **f, size_t n, void *arg)
 }
 
 int
-group_lookup(const char *group, const char *name, gid_t *ret_gid)
+passwd_group_lookup(const char *group, const char *name, gid_t *ret_gid)
 {
 	struct gr_query q = { .name = name };
 
@@ -141,7 +141,7 @@ members_match(char **f, size_t n, void *arg)
 }
 
 size_t
-group_members(const char *group, const char *user_name, gid_t *gids, size_t max)
+passwd_group_members(const char *group, const char *user_name, gid_t *gids, size_t max)
 {
 	struct members_query q = { .user = user_name, .gids = gids, .max = max };
 
@@ -151,7 +151,7 @@ group_members(const char *group, const char *user_name, gid_t *gids, size_t max)
 }
 
 int
-user_spec_split(const char *spec, char *user, size_t ulen, char *group, size_t glen)
+passwd_user_spec_split(const char *spec, char *user, size_t ulen, char *group, size_t glen)
 {
 	const char *colon = strchr(spec, ':');
 	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);

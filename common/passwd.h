@@ -9,10 +9,10 @@
 /* "name" or "uid" -> uid, primary gid (gid 0 for an unlisted numeric uid). */
 int passwd_lookup(const char *passwd, const char *user, uid_t *ret_uid, gid_t *ret_gid);
 /* "name" or "gid" -> gid. */
-int group_lookup(const char *group, const char *name, gid_t *ret_gid);
+int passwd_group_lookup(const char *group, const char *name, gid_t *ret_gid);
 /* Supplementary groups listing user_name as a member; returns how many
  * were written to gids (at most max). */
-size_t group_members(const char *group, const char *user_name, gid_t *gids, size_t max);
+size_t passwd_group_members(const char *group, const char *user_name, gid_t *gids, size_t max);
 /* Parse "USER[:GROUP]" into its two parts (group NULL when absent);
  * copies into the buffers. */
-int user_spec_split(const char *spec, char *user, size_t ulen, char *group, size_t glen);
+int passwd_user_spec_split(const char *spec, char *user, size_t ulen, char *group, size_t glen);

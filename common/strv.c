@@ -111,7 +111,7 @@ env_sets_key(json_t *env, const char *kv)
 }
 
 json_t *
-env_overlay(char **base, json_t *overrides)
+strv_env_overlay(char **base, json_t *overrides)
 {
 	json_t *all = json_array(), *e;
 	size_t i;

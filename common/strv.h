@@ -16,4 +16,4 @@ json_t *strv_to_json(char **v);
 char **strv_from_json(json_t *a);
 /* Environment KEY=VALUE list: base's entries whose key overrides (a JSON
  * array of strings) does not set, then overrides. A new array. */
-json_t *env_overlay(char **base, json_t *overrides);
+json_t *strv_env_overlay(char **base, json_t *overrides);

@@ -21,7 +21,7 @@ decode_duration(json_t *params, const char *param, const char *flag, bool positi
 	*ret = -1;
 	if (!s)
 		return 0;
-	if (parse_duration(s, ret) < 0 || (positive && *ret < NS_PER_MS))
+	if (duration_parse(s, ret) < 0 || (positive && *ret < NS_PER_MS))
 		return lite_err_set(err, EINVAL, "invalid --%s \"%s\": expected a duration like 30s, 500ms or 1m30s%s",
 				    flag, s, positive ? " (at least 1ms)" : "");
 	return 0;

@@ -8,18 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "str-util.h"
+#include "parse.h"
 
 static const char *kind_names[MOUNT_KIND_MAX] = { "bind", "volume", "tmpfs" };
 
 const char *
-mount_kind_name(enum mount_kind k)
+mount_spec_kind_name(enum mount_kind k)
 {
 	return k < MOUNT_KIND_MAX ? kind_names[k] : "?";
 }
 
 bool
-volume_name_is_valid(const char *name)
+mount_spec_volume_name_is_valid(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -78,7 +78,7 @@ tmpfs_options_valid(const char *opts)
 }
 
 int
-mount_parse_volume(const char *s, struct mount_spec *m, char *errbuf, size_t errlen)
+mount_spec_parse_volume(const char *s, struct mount_spec *m, char *errbuf, size_t errlen)
 {
 	char buf[8192], *parts[3] = { 0 };
 	int n = 0;
@@ -104,7 +104,7 @@ mount_parse_volume(const char *s, struct mount_spec *m, char *errbuf, size_t err
 	}
 	if (!target_is_valid(m->target))
 		return fail(errbuf, errlen, "--volume", s, "the target must be an absolute path other than /");
-	if (m->kind == MOUNT_VOLUME && m->source[0] && !volume_name_is_valid(m->source))
+	if (m->kind == MOUNT_VOLUME && m->source[0] && !mount_spec_volume_name_is_valid(m->source))
 		return fail(errbuf, errlen, "--volume", s, "a volume name is [a-zA-Z0-9][a-zA-Z0-9_.-]+; a host path starts with /");
 	return 0;
 }
@@ -136,7 +136,7 @@ mount_kv(struct mount_spec *m, const char *k, const char *v, bool *have_type)
 }
 
 int
-mount_parse_mount(const char *s, struct mount_spec *m, char *errbuf, size_t errlen)
+mount_spec_parse_mount(const char *s, struct mount_spec *m, char *errbuf, size_t errlen)
 {
 	char buf[8192], *save = NULL;
 	bool have_type = false;
@@ -158,7 +158,7 @@ mount_parse_mount(const char *s, struct mount_spec *m, char *errbuf, size_t errl
 		return fail(errbuf, errlen, "--mount", s, "target must be an absolute path other than /");
 	if (m->kind == MOUNT_BIND && m->source[0] != '/')
 		return fail(errbuf, errlen, "--mount", s, "a bind source must be an absolute host path");
-	if (m->kind == MOUNT_VOLUME && m->source[0] && !volume_name_is_valid(m->source))
+	if (m->kind == MOUNT_VOLUME && m->source[0] && !mount_spec_volume_name_is_valid(m->source))
 		return fail(errbuf, errlen, "--mount", s, "bad volume name");
 	if (m->kind == MOUNT_TMPFS && (m->source[0] || !tmpfs_options_valid(m->options)))
 		return fail(errbuf, errlen, "--mount", s, "tmpfs takes no source; sizes like 64m");
@@ -166,7 +166,7 @@ mount_parse_mount(const char *s, struct mount_spec *m, char *errbuf, size_t errl
 }
 
 int
-mount_parse_tmpfs(const char *s, struct mount_spec *m, char *errbuf, size_t errlen)
+mount_spec_parse_tmpfs(const char *s, struct mount_spec *m, char *errbuf, size_t errlen)
 {
 	const char *colon = strchr(s, ':');
 	size_t n = colon ? (size_t)(colon - s) : strlen(s);

@@ -17,11 +17,11 @@ struct mount_spec {
 };
 
 /* -v / --volume. */
-int mount_parse_volume(const char *s, struct mount_spec *ret, char *errbuf, size_t errlen);
+int mount_spec_parse_volume(const char *s, struct mount_spec *ret, char *errbuf, size_t errlen);
 /* --mount. */
-int mount_parse_mount(const char *s, struct mount_spec *ret, char *errbuf, size_t errlen);
+int mount_spec_parse_mount(const char *s, struct mount_spec *ret, char *errbuf, size_t errlen);
 /* --tmpfs. */
-int mount_parse_tmpfs(const char *s, struct mount_spec *ret, char *errbuf, size_t errlen);
+int mount_spec_parse_tmpfs(const char *s, struct mount_spec *ret, char *errbuf, size_t errlen);
 /* Docker's volume-name rule: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
-bool volume_name_is_valid(const char *name);
-const char *mount_kind_name(enum mount_kind k);
+bool mount_spec_volume_name_is_valid(const char *name);
+const char *mount_spec_kind_name(enum mount_kind k);

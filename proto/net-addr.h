@@ -22,8 +22,8 @@ struct net_cidr {
  * address 10.66.0.1 with prefix 16 (a gateway with its prefix, like --bip). */
 int net_cidr_parse(const char *s, bool host_bits_ok, struct net_cidr *ret, uint32_t *ret_ip);
 /* Dotted quad -> address; -EINVAL on anything else. */
-int net_ip_parse(const char *s, uint32_t *ret);
-void net_ip_format(uint32_t ip, char buf[16]);
+int net_cidr_ip_parse(const char *s, uint32_t *ret);
+void net_cidr_ip_format(uint32_t ip, char buf[16]);
 void net_cidr_format(const struct net_cidr *c, char *buf, size_t len);
 uint32_t net_cidr_mask(uint8_t prefix);
 uint32_t net_cidr_broadcast(const struct net_cidr *c);
@@ -46,6 +46,6 @@ struct net_port {
 /* Docker's -p forms: CTR, HOST:CTR, IP:HOST:CTR, IP::CTR, each with an
  * optional /tcp or /udp. On error, a one-line reason in err. */
 int net_port_parse(const char *spec, struct net_port *ret, struct lite_err *err);
-const char *net_proto_name(enum net_proto p);
+const char *net_port_proto_name(enum net_proto p);
 /* "0.0.0.0:8080->80/tcp" */
 void net_port_format(const struct net_port *p, char *buf, size_t len);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 int
-net_ip_parse(const char *s, uint32_t *ret)
+net_cidr_ip_parse(const char *s, uint32_t *ret)
 {
 	unsigned v[4];
 	char tail;
@@ -27,7 +27,7 @@ net_ip_parse(const char *s, uint32_t *ret)
 }
 
 void
-net_ip_format(uint32_t ip, char buf[16])
+net_cidr_ip_format(uint32_t ip, char buf[16])
 {
 	snprintf(buf, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
 }
@@ -54,7 +54,7 @@ net_cidr_parse(const char *s, bool host_bits_ok, struct net_cidr *ret, uint32_t 
 	prefix = strtol(slash + 1, &end, 10);
 	if (*end || errno || prefix < 0 || prefix > 32 || slash[1] == '-' || slash[1] == '+')
 		return -EINVAL;
-	if (net_ip_parse(ip, &addr) < 0)
+	if (net_cidr_ip_parse(ip, &addr) < 0)
 		return -EINVAL;
 	if (!host_bits_ok && (addr & ~net_cidr_mask((uint8_t)prefix)))
 		return -EINVAL;
@@ -70,7 +70,7 @@ net_cidr_format(const struct net_cidr *c, char *buf, size_t len)
 {
 	char ip[16];
 
-	net_ip_format(c->addr, ip);
+	net_cidr_ip_format(c->addr, ip);
 	snprintf(buf, len, "%s/%u", ip, c->prefix);
 }
 

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "proto.h"
-#include "str-util.h"
 #include "strv.h"
+#include "valid.h"
 
 int
-net_add_host_parse(const char *spec, char *name, size_t name_len, uint32_t *ret_ip)
+net_opts_add_host_parse(const char *spec, char *name, size_t name_len, uint32_t *ret_ip)
 {
 	const char *sep = strchr(spec, ':');
 	size_t n;
@@ -22,7 +22,7 @@ net_add_host_parse(const char *spec, char *name, size_t name_len, uint32_t *ret_
 	n = (size_t)(sep - spec);
 	if (n >= name_len || strcspn(spec, " \t\n") < n)
 		return -EINVAL;
-	if (net_ip_parse(sep + 1, ret_ip) < 0)
+	if (net_cidr_ip_parse(sep + 1, ret_ip) < 0)
 		return -EINVAL;
 	memcpy(name, spec, n);
 	name[n] = '\0';
@@ -32,7 +32,7 @@ net_add_host_parse(const char *spec, char *name, size_t name_len, uint32_t *ret_
 int
 net_opts_parse_ip(const char *s, uint32_t *ret, struct lite_err *err)
 {
-	if (net_ip_parse(s, ret) < 0)
+	if (net_cidr_ip_parse(s, ret) < 0)
 		return lite_err_set(err, EINVAL, "invalid --ip \"%s\": expected an IPv4 address", s);
 	return 0;
 }
@@ -60,7 +60,7 @@ dns_valid(const char *s)
 {
 	uint32_t ip;
 
-	return net_ip_parse(s, &ip) == 0;
+	return net_cidr_ip_parse(s, &ip) == 0;
 }
 
 static bool
@@ -69,7 +69,7 @@ add_host_valid(const char *s)
 	char name[256];
 	uint32_t ip;
 
-	return net_add_host_parse(s, name, sizeof(name), &ip) == 0;
+	return net_opts_add_host_parse(s, name, sizeof(name), &ip) == 0;
 }
 
 static int
@@ -107,7 +107,7 @@ net_opts_decode(json_t *params, struct net_opts *o, struct lite_err *err)
 	if (r == 0)
 		r = decode_list(params, "add_host", add_host_valid, "add-host", ": expected HOST:IP", &o->add_host, err);
 	if (r == 0)
-		r = decode_list(params, "network_aliases", name_is_valid, "network-alias", "", &o->aliases, err);
+		r = decode_list(params, "network_aliases", valid_name, "network-alias", "", &o->aliases, err);
 	if (r == 0 && mode && !(o->mode = strdup(mode)))
 		r = lite_err_set(err, ENOMEM, "out of memory");
 	if (r < 0)

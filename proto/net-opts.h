@@ -30,4 +30,4 @@ void net_opts_free(struct net_opts *o);
 /* An --ip value (run's, network_connect's). */
 int net_opts_parse_ip(const char *s, uint32_t *ret, struct lite_err *err);
 /* --add-host "NAME:IP" (Docker's form; "NAME=IP" too). */
-int net_add_host_parse(const char *spec, char *name, size_t name_len, uint32_t *ret_ip);
+int net_opts_add_host_parse(const char *spec, char *name, size_t name_len, uint32_t *ret_ip);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 const char *
-net_proto_name(enum net_proto p)
+net_port_proto_name(enum net_proto p)
 {
 	return p == NET_UDP ? "udp" : "tcp";
 }
@@ -61,7 +61,7 @@ net_port_parse(const char *spec, struct net_port *ret, struct lite_err *err)
 		return lite_err_set(err, EINVAL, "invalid -p \"%s\": bad host port \"%s\"", spec, parts[n - 2]);
 	if (n == 2 && !*parts[0])
 		return lite_err_set(err, EINVAL, "invalid -p \"%s\": empty host port", spec);
-	if (n == 3 && net_ip_parse(parts[0], &p.host_ip) < 0)
+	if (n == 3 && net_cidr_ip_parse(parts[0], &p.host_ip) < 0)
 		return lite_err_set(err, EINVAL, "invalid -p \"%s\": bad host IP \"%s\"", spec, parts[0]);
 	*ret = p;
 	return 0;
@@ -72,6 +72,6 @@ net_port_format(const struct net_port *p, char *buf, size_t len)
 {
 	char ip[16];
 
-	net_ip_format(p->host_ip, ip);
-	snprintf(buf, len, "%s:%u->%u/%s", ip, p->host_port, p->ctr_port, net_proto_name(p->proto));
+	net_cidr_ip_format(p->host_ip, ip);
+	snprintf(buf, len, "%s:%u->%u/%s", ip, p->host_port, p->ctr_port, net_port_proto_name(p->proto));
 }

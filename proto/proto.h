@@ -1,5 +1,6 @@
-/* The wire protocol: newline-delimited JSON-RPC 2.0 shaped messages plus
- * Docker-style multiplexed stdio frames. Pure code: no system calls. */
+/* The wire protocol: newline-delimited JSON-RPC 2.0 shaped messages (the
+ * stdio frames that may follow a reply are frame.h). Pure code: no system
+ * calls. */
 #pragma once
 
 #include <jansson.h>
@@ -97,14 +98,3 @@ bool proto_get_bool(json_t *params, const char *field, bool def);
 int proto_get_size(json_t *params, const char *field, uint64_t *ret_bytes);
 int proto_get_cpus(json_t *params, const char *field, uint64_t *ret_millicpus);
 int proto_get_signal(json_t *params, const char *field, int *ret_sig);
-
-/* Multiplexed stdio frames: [stream, 0, 0, 0, be32 length] + payload. */
-#define FRAME_HDR_LEN 8
-#define FRAME_MAX_PAYLOAD (1U << 20)
-enum frame_stream { FRAME_STDIN = 0, FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3, FRAME_STREAM_MAX };
-
-void frame_header_encode(uint8_t hdr[FRAME_HDR_LEN], enum frame_stream stream, uint32_t len);
-/* -EINVAL for an unknown stream, non-zero padding or oversize length. */
-int frame_header_decode(const uint8_t hdr[FRAME_HDR_LEN], enum frame_stream *ret_stream, uint32_t *ret_len);
-/* Payload of the final exit frame: {"exit_code":N,"oom_killed":B[,"error":S]}. */
-char *frame_exit_payload(int exit_code, bool oom_killed, const char *error);

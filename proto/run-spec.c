@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse.h"
 #include "proto.h"
-#include "str-util.h"
 #include "strv.h"
+#include "valid.h"
 
 static int
 oom(struct lite_err *err)
@@ -60,7 +61,7 @@ decode_identity(json_t *params, struct run_spec *s, struct lite_err *err)
 	size_t i;
 
 	json_array_foreach(json_object_get(params, "env"), i, e)
-		if (!env_is_valid(json_string_value(e)))
+		if (!valid_env(json_string_value(e)))
 			return lite_err_set(err, EINVAL, "invalid -e \"%s\": expected KEY=VALUE", json_string_value(e));
 	if (dup_param(params, "image", &s->image) < 0 || dup_strv(params, "cmd", &s->cmd) < 0 ||
 	    dup_strv(params, "entrypoint", &s->entrypoint) < 0 || dup_strv(params, "env", &s->env) < 0 ||
@@ -69,7 +70,7 @@ decode_identity(json_t *params, struct run_spec *s, struct lite_err *err)
 	s->entrypoint_set = s->entrypoint != NULL;
 	if (!s->image)
 		return lite_err_set(err, EINVAL, "missing param 'image'");
-	if (s->name && !name_is_valid(s->name))
+	if (s->name && !valid_name(s->name))
 		return lite_err_set(err, EINVAL, "invalid --name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
 				    s->name);
 	if (s->hostname && !hostname_is_valid(s->hostname))
@@ -169,12 +170,12 @@ decode_mount_list(json_t *params, const char *field, int (*parse)(const char *, 
 static int
 decode_mounts(json_t *params, struct run_spec *s, struct lite_err *err)
 {
-	int r = decode_mount_list(params, "volumes", mount_parse_volume, s, err);
+	int r = decode_mount_list(params, "volumes", mount_spec_parse_volume, s, err);
 
 	if (r == 0)
-		r = decode_mount_list(params, "mounts", mount_parse_mount, s, err);
+		r = decode_mount_list(params, "mounts", mount_spec_parse_mount, s, err);
 	if (r == 0)
-		r = decode_mount_list(params, "tmpfs", mount_parse_tmpfs, s, err);
+		r = decode_mount_list(params, "tmpfs", mount_spec_parse_tmpfs, s, err);
 	if (r == 0 && dup_strv(params, "volumes_from", &s->volumes_from) < 0)
 		r = oom(err);
 	return r;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "str-util.h"
+#include "parse.h"
 
 static const struct { const char *name; int resource; } names[] = {
 	{ "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },

@@ -3,7 +3,7 @@
  * v2 core file cgroup.freeze.
  *
  * Safety invariants: writes only the freezer files of the container's own
- * cgroup, whose path cgroup_dir() computed from a validated id. */
+ * cgroup, whose path cgroup_values_dir() computed from a validated id. */
 #include "cgroup.h"
 
 #include <errno.h>
@@ -26,7 +26,7 @@ file_says(const char *dir, const char *file, const char *want)
 	_cleanup_free_ char *content = NULL;
 	char path[PATH_MAX];
 
-	if (cgroup_util_path(path, sizeof(path), dir, file) < 0 || read_file(path, &content, NULL) < 0)
+	if (cgroup_util_path(path, sizeof(path), dir, file) < 0 || fs_read_file(path, &content, NULL) < 0)
 		return false;
 	return strstr(content, want) != NULL;
 }
@@ -44,7 +44,7 @@ cgroup_freeze(const struct cgroup_host *h, const char *id, bool frozen, struct l
 
 	if (v1 && !h->has[CGROUP_CTL_FREEZER])
 		return lite_err_set(err, ENOTSUP, "the freezer cgroup controller is not available");
-	r = cgroup_dir(h, CGROUP_CTL_FREEZER, id, dir, sizeof(dir));
+	r = cgroup_values_dir(h, CGROUP_CTL_FREEZER, id, dir, sizeof(dir));
 	if (r < 0)
 		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
 	for (int i = 0; i < FREEZE_POLLS; i++) {

@@ -4,7 +4,7 @@
  * calling back into the dispatcher (cgroup.c).
  *
  * Safety: writes, signals and removes only at the directories its callers
- * pass, which they computed with cgroup_dir() (see the invariants in
+ * pass, which they computed with cgroup_values_dir() (see the invariants in
  * cgroup.c), and below them. Only pids read from a cgroup.procs there are
  * signalled, never our own. */
 #include "cgroup-util.h"
@@ -41,7 +41,7 @@ cgroup_util_write_knob(const char *dir, const char *file, const char *value, str
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
 		return lite_err_set(err, ENAMETOOLONG, "write %s = %s: path too long", file, value);
-	r = write_string(path, value);
+	r = fs_write_string(path, value);
 	if (r < 0)
 		return lite_err_sys(err, -r, "write %s = %s", file, value);
 	return 0;
@@ -66,7 +66,7 @@ cgroup_util_kill_procs(const char *dir)
 
 	if (snprintf(path, sizeof(path), "%s/cgroup.procs", dir) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	r = read_file(path, &content, NULL);
+	r = fs_read_file(path, &content, NULL);
 	if (r < 0)
 		return r == -ENOENT ? 0 : r;
 	for (char *p = content, *end; *p; p = end) {

@@ -49,14 +49,14 @@ cpuset_inherit(const char *dir, struct lite_err *err)
 
 		r = cgroup_util_path(path, sizeof(path), dir, files[i]);
 		if (r == 0)
-			r = read_file(path, &mine, NULL);
+			r = fs_read_file(path, &mine, NULL);
 		if (r < 0)
 			return lite_err_sys(err, -r, "read %s", path);
 		if (!is_blank(mine))
 			continue;
 		r = cgroup_util_path(path, sizeof(path), parent, files[i]);
 		if (r == 0)
-			r = read_file(path, &theirs, NULL);
+			r = fs_read_file(path, &theirs, NULL);
 		if (r < 0)
 			return lite_err_sys(err, -r, "read %s", path);
 		theirs[strcspn(theirs, "\n")] = '\0';
@@ -73,7 +73,7 @@ static int
 make_dirs(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *dir, struct lite_err *err)
 {
 	char path[PATH_MAX];
-	size_t base = strlen(h->root) + 1 + strlen(cgroup_ctl_name(ctl));
+	size_t base = strlen(h->root) + 1 + strlen(cgroup_values_ctl_name(ctl));
 
 	snprintf(path, sizeof(path), "%s", dir);
 	for (char *p = path + base + 1;; p++) {
@@ -175,7 +175,7 @@ apply_cpu(const char *dir, const struct cgroup_limits *lim, struct lite_err *err
 	if (lim->millicpus) {
 		r = cgroup_util_write_u64(dir, "cpu.cfs_period_us", CPU_PERIOD_US, err);
 		if (r == 0)
-			r = cgroup_util_write_u64(dir, "cpu.cfs_quota_us", cgroup_cpu_quota_us(lim->millicpus, CPU_PERIOD_US), err);
+			r = cgroup_util_write_u64(dir, "cpu.cfs_quota_us", cgroup_values_cpu_quota_us(lim->millicpus, CPU_PERIOD_US), err);
 	}
 	if (r == 0 && lim->cpu_shares)
 		r = cgroup_util_write_u64(dir, "cpu.shares", lim->cpu_shares, err);
@@ -221,7 +221,7 @@ cgroup_v1_create(const struct cgroup_host *h, const char *id, const struct cgrou
 
 		if (!h->has[c])
 			continue;
-		r = cgroup_dir(h, c, id, dir, sizeof(dir));
+		r = cgroup_values_dir(h, c, id, dir, sizeof(dir));
 		if (r < 0)
 			return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
 		r = make_dirs(h, c, dir, err);
@@ -243,7 +243,7 @@ cgroup_v1_destroy(const struct cgroup_host *h, const char *id, struct lite_err *
 
 	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
 		dir[c][0] = '\0';
-		if (h->has[c] && cgroup_dir(h, c, id, dir[c], sizeof(dir[c])) == 0)
+		if (h->has[c] && cgroup_values_dir(h, c, id, dir[c], sizeof(dir[c])) == 0)
 			cgroup_util_kill_procs(dir[c]);
 	}
 	for (int c = 0; c < CGROUP_CTL_MAX; c++) {

@@ -49,15 +49,15 @@ enable_controllers(const struct cgroup_host *h, const char *dir, struct lite_err
 
 	r = cgroup_util_path(path, sizeof(path), dir, "cgroup.subtree_control");
 	if (r == 0)
-		r = read_file(path, &enabled, NULL);
+		r = fs_read_file(path, &enabled, NULL);
 	if (r < 0)
 		return lite_err_sys(err, -r, "read %s", path);
 	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
 		char val[32];
 
-		if (!h->has[c] || words_have(enabled, cgroup_ctl_v2_name(c)))
+		if (!h->has[c] || words_have(enabled, cgroup_values_ctl_v2_name(c)))
 			continue;
-		snprintf(val, sizeof(val), "+%s", cgroup_ctl_v2_name(c));
+		snprintf(val, sizeof(val), "+%s", cgroup_values_ctl_v2_name(c));
 		r = cgroup_util_write_knob(dir, "cgroup.subtree_control", val, err);
 		if (r < 0)
 			return lite_err_wrap(err, "cgroup %s", dir);
@@ -158,11 +158,11 @@ apply_limits(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 
 	r = apply_memory(dir, lim, err);
 	if (r == 0 && lim->millicpus) {
-		cgroup_v2_cpu_max(lim->millicpus, CPU_PERIOD_US, val, sizeof(val));
+		cgroup_values_v2_cpu_max(lim->millicpus, CPU_PERIOD_US, val, sizeof(val));
 		r = cgroup_util_write_knob(dir, "cpu.max", val, err);
 	}
 	if (r == 0 && lim->cpu_shares)
-		r = cgroup_util_write_u64(dir, "cpu.weight", cgroup_shares_to_weight(lim->cpu_shares), err);
+		r = cgroup_util_write_u64(dir, "cpu.weight", cgroup_values_shares_to_weight(lim->cpu_shares), err);
 	if (r == 0 && lim->pids_limit > 0)
 		r = cgroup_util_write_u64(dir, "pids.max", (uint64_t)lim->pids_limit, err);
 	if (r == 0 && lim->pids_limit == -1)
@@ -183,7 +183,7 @@ cgroup_v2_create(const struct cgroup_host *h, const char *id, const struct cgrou
 	char dir[PATH_MAX];
 	int r;
 
-	r = cgroup_dir(h, 0, id, dir, sizeof(dir));
+	r = cgroup_values_dir(h, 0, id, dir, sizeof(dir));
 	if (r < 0)
 		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
 	r = make_dirs(h, dir, err);
@@ -201,7 +201,7 @@ cgroup_v2_destroy(const struct cgroup_host *h, const char *id, struct lite_err *
 	bool has_kill;
 	int r;
 
-	r = cgroup_dir(h, 0, id, dir, sizeof(dir));
+	r = cgroup_values_dir(h, 0, id, dir, sizeof(dir));
 	if (r < 0)
 		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
 	has_kill = cgroup_util_path(kill_file, sizeof(kill_file), dir, "cgroup.kill") == 0 && access(kill_file, F_OK) == 0;
@@ -217,7 +217,7 @@ cgroup_v2_destroy(const struct cgroup_host *h, const char *id, struct lite_err *
  * fail (systemd cannot place the new daemon into a cgroup with controllers
  * enabled). Elsewhere the engine's sub-tree stays at ROOT/PARENT. */
 int
-cgroup_use_delegation(struct cgroup_host *h, struct lite_err *err)
+cgroup_v2_use_delegation(struct cgroup_host *h, struct lite_err *err)
 {
 	_cleanup_free_ char *self = NULL;
 	char base[sizeof(h->delegated)], parent[sizeof(h->parent)];
@@ -225,10 +225,10 @@ cgroup_use_delegation(struct cgroup_host *h, struct lite_err *err)
 
 	if (h->mode != CGROUP_MODE_V2)
 		return 0;
-	r = read_file("/proc/self/cgroup", &self, NULL);
+	r = fs_read_file("/proc/self/cgroup", &self, NULL);
 	if (r < 0)
 		return lite_err_sys(err, -r, "read /proc/self/cgroup");
-	r = cgroup_v2_delegated_base(self, base, sizeof(base));
+	r = cgroup_values_v2_delegated_base(self, base, sizeof(base));
 	if (r == -ENOENT) {
 		if (getenv("INVOCATION_ID"))
 			log_info("cgroup: under systemd without DelegateSubgroup=supervisor; containers stay in %s/%s",

@@ -6,7 +6,7 @@
  * Safety: this file, cgroup-v1.c, cgroup-v2.c and cgroup-util.c change
  * host state. They create, write, signal and remove only at or below
  * ROOT[/CTL]/PARENT/ID: PARENT is checked here (relative, no empty, "." or
- * ".." component) and ID by cgroup_dir() (a single component). PARENT
+ * ".." component) and ID by cgroup_values_dir() (a single component). PARENT
  * itself is never removed, and only pids read from a cgroup.procs below it
  * are signalled (never our own). */
 #include "cgroup.h"
@@ -114,7 +114,7 @@ v1_ctl_mounted(const char *root, enum cgroup_ctl ctl, const char *mountinfo)
 	struct statfs sfs;
 	struct stat st;
 
-	if (snprintf(path, sizeof(path), "%s/%s", root, cgroup_ctl_name(ctl)) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%s", root, cgroup_values_ctl_name(ctl)) >= (int)sizeof(path))
 		return false;
 	if (statfs(path, &sfs) < 0 || sfs.f_type != CGROUP_SUPER_MAGIC)
 		return false;
@@ -122,7 +122,7 @@ v1_ctl_mounted(const char *root, enum cgroup_ctl ctl, const char *mountinfo)
 		return true;
 	if (stat(path, &st) < 0)
 		return false;
-	return mountinfo_has_ctl(mountinfo, st.st_dev, cgroup_ctl_name(ctl));
+	return mountinfo_has_ctl(mountinfo, st.st_dev, cgroup_values_ctl_name(ctl));
 }
 
 static int
@@ -132,7 +132,7 @@ detect_v1(struct cgroup_host *h)
 	char path[PATH_MAX];
 	int n = 0;
 
-	if (read_file("/proc/self/mountinfo", &mountinfo, NULL) < 0)
+	if (fs_read_file("/proc/self/mountinfo", &mountinfo, NULL) < 0)
 		mountinfo = NULL;
 	for (int c = 0; c < CGROUP_CTL_MAX; c++) {
 		h->has[c] = v1_ctl_mounted(h->root, c, mountinfo);
@@ -176,11 +176,11 @@ detect_v2(struct cgroup_host *h)
 	char *save = NULL;
 	int n = 0;
 
-	if (cgroup_util_path(path, sizeof(path), h->root, "cgroup.controllers") < 0 || read_file(path, &ctls, NULL) < 0)
+	if (cgroup_util_path(path, sizeof(path), h->root, "cgroup.controllers") < 0 || fs_read_file(path, &ctls, NULL) < 0)
 		return 0;
 	for (char *w = strtok_r(ctls, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
 		for (int c = 0; c < CGROUP_CTL_MAX; c++)
-			if (strcmp(w, cgroup_ctl_v2_name(c)) == 0 && !h->has[c]) {
+			if (strcmp(w, cgroup_values_ctl_v2_name(c)) == 0 && !h->has[c]) {
 				h->has[c] = true;
 				n++;
 			}
@@ -245,7 +245,7 @@ cgroup_detect(const char *root, const char *parent, struct cgroup_host *ret, str
 	}
 	for (int c = 0; c < CGROUP_CTL_MAX; c++)
 		if (!h.has[c])
-			log_info("cgroup: %s controller not available under %s", cgroup_ctl_name(c), h.root);
+			log_info("cgroup: %s controller not available under %s", cgroup_values_ctl_name(c), h.root);
 	*ret = h;
 	return 0;
 }
@@ -279,7 +279,7 @@ cgroup_procs_files(const struct cgroup_host *h, const char *id, char ***ret_file
 			break;
 		if (h->mode == CGROUP_MODE_V1 && !h->has[c])
 			continue;
-		r = cgroup_dir(h, c, id, dir, sizeof(dir));
+		r = cgroup_values_dir(h, c, id, dir, sizeof(dir));
 		if (r < 0 || asprintf(&v[n], "%s/cgroup.procs", dir) < 0) {
 			v[n] = NULL;
 			cgroup_strv_free(v);
@@ -300,7 +300,7 @@ cgroup_oom_file(const struct cgroup_host *h, const char *id, char *buf, size_t l
 
 	if (!h->has[CGROUP_CTL_MEMORY])
 		return -ENOENT;
-	r = cgroup_dir(h, CGROUP_CTL_MEMORY, id, dir, sizeof(dir));
+	r = cgroup_values_dir(h, CGROUP_CTL_MEMORY, id, dir, sizeof(dir));
 	if (r < 0)
 		return r;
 	if (snprintf(buf, len, "%s/%s", dir, name) >= (int)len)
@@ -324,14 +324,14 @@ cgroup_oom_kill_count(const struct cgroup_host *h, const char *id, uint64_t *ret
 	}
 	if (r < 0)
 		return r;
-	r = read_file(path, &content, NULL);
+	r = fs_read_file(path, &content, NULL);
 	if (r == -ENOENT || r == -ENODEV) {
 		*ret = 0;
 		return 0;
 	}
 	if (r < 0)
 		return r;
-	r = cgroup_parse_oom_kill(content, &v);
+	r = cgroup_values_parse_oom_kill(content, &v);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	*ret = r == -ENOENT ? 0 : v;
@@ -367,7 +367,7 @@ check_limits(const struct cgroup_host *h, const struct cgroup_limits *lim, struc
 	for (int c = 0; c < CGROUP_CTL_MAX; c++)
 		if (want[c] && !h->has[c])
 			return lite_err_set(err, ENOTSUP, "%s requested but the %s cgroup controller is not available",
-					    what[c], cgroup_ctl_name(c));
+					    what[c], cgroup_values_ctl_name(c));
 	return 0;
 }
 
@@ -383,7 +383,7 @@ cgroup_create(const struct cgroup_host *h, const char *id, const struct cgroup_l
 
 	if (!lim)
 		lim = &none;
-	r = cgroup_dir(h, 0, id, dir, sizeof(dir));
+	r = cgroup_values_dir(h, 0, id, dir, sizeof(dir));
 	if (r < 0)
 		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id ? id : "");
 	r = check_limits(h, lim, err);
@@ -391,7 +391,7 @@ cgroup_create(const struct cgroup_host *h, const char *id, const struct cgroup_l
 		return r;
 	existed = false;
 	for (int c = 0; c < CGROUP_CTL_MAX && !existed; c++)
-		existed = (h->mode == CGROUP_MODE_V2 || h->has[c]) && cgroup_dir(h, c, id, dir, sizeof(dir)) == 0 &&
+		existed = (h->mode == CGROUP_MODE_V2 || h->has[c]) && cgroup_values_dir(h, c, id, dir, sizeof(dir)) == 0 &&
 			  access(dir, F_OK) == 0;
 	r = h->mode == CGROUP_MODE_V1 ? cgroup_v1_create(h, id, lim, err) : cgroup_v2_create(h, id, lim, err);
 	if (r < 0 && !existed)
@@ -405,7 +405,7 @@ cgroup_destroy(const struct cgroup_host *h, const char *id, struct lite_err *err
 	char dir[PATH_MAX];
 	int r;
 
-	r = cgroup_dir(h, 0, id, dir, sizeof(dir));
+	r = cgroup_values_dir(h, 0, id, dir, sizeof(dir));
 	if (r < 0)
 		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id ? id : "");
 	return h->mode == CGROUP_MODE_V1 ? cgroup_v1_destroy(h, id, err) : cgroup_v2_destroy(h, id, err);

@@ -3,18 +3,15 @@
  * req-ctl.c.
  *
  * A created container (lite create) has its state.json and data dir but no
- * cgroups and no shim: start does the rest through ctr_create_and_spawn(),
+ * cgroups and no shim: start does the rest through ctr_shim_spawn(),
  * exactly as run does, which is also how an exited container starts again
  * (its upper dir, and so its writable layer, is kept). */
 #include "ctr.h"
 
-#include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -22,7 +19,7 @@
 #include "log.h"
 
 int
-ctr_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err)
+ctr_ctl_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err)
 {
 	int r = cgroup_freeze(&d->cgroups, c->spec.id, pause, err);
 
@@ -35,24 +32,24 @@ ctr_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err)
 }
 
 void
-ctr_thaw_if_paused(struct daemon *d, struct ctr *c)
+ctr_ctl_thaw_if_paused(struct daemon *d, struct ctr *c)
 {
 	struct lite_err err = { 0 };
 
-	if (c->rt.paused && ctr_pause(d, c, false, &err) < 0)
+	if (c->rt.paused && ctr_ctl_pause(d, c, false, &err) < 0)
 		log_warnx("thaw %.12s: %s", c->spec.id, err.msg ? err.msg : "failed");
 	lite_err_clear(&err);
 }
 
 int
-ctr_create_only(struct daemon *d, struct ctr *c, struct lite_err *err)
+ctr_ctl_create(struct daemon *d, struct ctr *c, struct lite_err *err)
 {
 	char dir[PATH_MAX];
 	int r;
 
 	r = ctr_dir(d, c, dir, sizeof(dir));
 	if (r == 0)
-		r = mkdir_p(dir, 0700);
+		r = fs_mkdir_p(dir, 0700);
 	if (r == 0)
 		r = ctr_save(d, c);
 	if (r < 0)
@@ -62,7 +59,7 @@ ctr_create_only(struct daemon *d, struct ctr *c, struct lite_err *err)
 }
 
 void
-ctr_prepare_start(struct daemon *d, struct ctr *c)
+ctr_ctl_prepare_start(struct daemon *d, struct ctr *c)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 16];
 
@@ -77,7 +74,7 @@ ctr_prepare_start(struct daemon *d, struct ctr *c)
 }
 
 void
-ctr_start_failed(struct daemon *d, struct ctr *c, const char *msg)
+ctr_ctl_start_failed(struct daemon *d, struct ctr *c, const char *msg)
 {
 	c->rt.status = CTR_EXITED;
 	c->rt.exit_code = 128;
@@ -89,7 +86,7 @@ ctr_start_failed(struct daemon *d, struct ctr *c, const char *msg)
 }
 
 int
-ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err)
+ctr_ctl_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err)
 {
 	int r = 0;
 
@@ -102,26 +99,4 @@ ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l
 	ctr_save(d, c);
 	log_info("updated limits of container %.12s", c->spec.id);
 	return 0;
-}
-
-static uint64_t upper_bytes; /* nftw has no user pointer; the loop is single-threaded */
-
-static int
-add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (flag == FTW_F && S_ISREG(st->st_mode))
-		upper_bytes += (uint64_t)st->st_size;
-	return 0;
-}
-
-uint64_t
-ctr_upper_size(struct daemon *d, const struct ctr *c)
-{
-	char dir[PATH_MAX + 8];
-
-	ctr_dir(d, c, dir, PATH_MAX);
-	strcat(dir, "/upper");
-	upper_bytes = 0;
-	(void)nftw(dir, add_size, 16, FTW_PHYS | FTW_MOUNT);
-	return upper_bytes;
 }

@@ -25,6 +25,7 @@
 
 #include "daemon.h"
 #include "duration.h"
+#include "frame.h"
 #include "health-opts.h"
 #include "log.h"
 #include "proto.h"
@@ -194,7 +195,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (h->bev) { /* the deadline of the running check */
-		format_duration(hc_int(c, "timeout"), dur, sizeof(dur));
+		duration_format(hc_int(c, "timeout"), dur, sizeof(dur));
 		snprintf(msg, sizeof(msg), "Health check exceeded timeout (%s)", dur);
 		check_done(h, -1, msg);
 		return;

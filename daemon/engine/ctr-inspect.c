@@ -18,8 +18,8 @@ cgroup_json(struct daemon *d, struct ctr *c)
 	char dir[PATH_MAX];
 
 	for (int i = 0; i < CGROUP_CTL_MAX; i++)
-		if (d->cgroups.has[i] && cgroup_dir(&d->cgroups, (enum cgroup_ctl)i, c->spec.id, dir, sizeof(dir)) == 0)
-			json_object_set_new(paths, cgroup_ctl_name((enum cgroup_ctl)i), json_string(dir));
+		if (d->cgroups.has[i] && cgroup_values_dir(&d->cgroups, (enum cgroup_ctl)i, c->spec.id, dir, sizeof(dir)) == 0)
+			json_object_set_new(paths, cgroup_values_ctl_name((enum cgroup_ctl)i), json_string(dir));
 	return json_pack("{s:s, s:o}", "mode", d->cgroups.mode == CGROUP_MODE_V2 ? "v2" : "v1", "paths", paths);
 }
 

@@ -49,9 +49,9 @@ ctr_remove(struct daemon *d, struct ctr *c)
 		log_warnx("remove %.12s: %s", c->spec.id, err.msg ? err.msg : "cgroup");
 	lite_err_clear(&err);
 	ctr_exec_dir(d, c, dir, sizeof(dir));
-	rm_rf(dir);
+	fs_rm_rf(dir);
 	ctr_dir(d, c, dir, sizeof(dir));
-	r = rm_rf(dir);
+	r = fs_rm_rf(dir);
 	if (r < 0)
 		log_warnx("remove %s: %s", dir, strerror(-r));
 	remove_anonymous_volumes(d, c);

@@ -10,7 +10,7 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "str-util.h"
+#include "valid.h"
 
 static struct ctr *
 ctr_load(struct daemon *d, const char *id)
@@ -50,13 +50,13 @@ ctr_restore_all(struct daemon *d)
 	while ((de = readdir(dir))) {
 		struct ctr *c;
 
-		if (!id_is_full_hex(de->d_name) || !(c = ctr_load(d, de->d_name)))
+		if (!valid_full_id(de->d_name) || !(c = ctr_load(d, de->d_name)))
 			continue;
 		TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
 		if (c->rt.status == CTR_CREATED && c->rt.shim_pid <= 0)
 			continue; /* created without a shim (lite create) */
 		if (c->rt.status == CTR_RUNNING || c->rt.status == CTR_CREATED)
-			(void)ctr_monitor_shim(d, c); /* finds it dead or live */
+			(void)ctr_proc_monitor(d, c); /* finds it dead or live */
 		else if (c->spec.auto_remove)
 			ctr_remove(d, c);
 	}

@@ -7,21 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "str-util.h"
+#include "format.h"
 #include "strv.h"
+#include "valid.h"
 
 static const char *status_names[CTR_STATUS_MAX] = {
 	[CTR_CREATED] = "created", [CTR_RUNNING] = "running", [CTR_EXITED] = "exited",
 };
 
 const char *
-ctr_status_name(enum ctr_status st)
+ctr_state_status_name(enum ctr_status st)
 {
 	return st < CTR_STATUS_MAX ? status_names[st] : "unknown";
 }
 
 void
-ctr_spec_clear(struct ctr_spec *s)
+ctr_state_spec_clear(struct ctr_spec *s)
 {
 	strv_free(s->cmd);
 	strv_free(s->env);
@@ -77,7 +78,7 @@ state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 			 "pids_limit", (json_int_t)l->pids_limit, "cpuset_cpus", l->cpuset_cpus,
 			 "cpuset_mems", l->cpuset_mems, "memory_reservation", (json_int_t)l->memory_reservation,
 			 "blkio_weight", (json_int_t)l->blkio_weight, "device_read_bps", l->device_read_bps,
-			 "runtime", "status", ctr_status_name(rt->status), "shim_pid", (int)rt->shim_pid,
+			 "runtime", "status", ctr_state_status_name(rt->status), "shim_pid", (int)rt->shim_pid,
 			 "init_pid", (int)rt->init_pid, "exit_code", rt->exit_code,
 			 "oom_killed", rt->oom_killed, "started_at", (json_int_t)rt->started_at,
 			 "finished_at", (json_int_t)rt->finished_at, "error", rt->error);
@@ -186,7 +187,7 @@ parse_process(json_t *o, struct ctr_spec *s, char *errbuf, size_t errlen)
 	if (json_unpack(o, "{s?b, s?b, s?i, s?i, s?i, s?i}", "tty", &tty, "init", &init, "stop_signal", &sig,
 			"rows", &rows, "cols", &cols, "stop_timeout", &stop_timeout) < 0 ||
 	    copy_field(s->user, sizeof(s->user), o, "user", false) < 0) {
-		ctr_spec_clear(s);
+		ctr_state_spec_clear(s);
 		snprintf(errbuf, errlen, "malformed container state: process");
 		return -EINVAL;
 	}
@@ -211,7 +212,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	if (json_unpack(o, "{s:I, s:I, s?b, s?b, s:o, s:o}", "owner_uid", &owner, "created", &created,
 			"auto_remove", &auto_remove, "open_stdin", &open_stdin, "limits", &limits,
 			"runtime", &runtime) < 0 ||
-	    copy_field(s->id, sizeof(s->id), o, "id", true) < 0 || !id_is_full_hex(s->id) ||
+	    copy_field(s->id, sizeof(s->id), o, "id", true) < 0 || !valid_full_id(s->id) ||
 	    copy_field(s->name, sizeof(s->name), o, "name", true) < 0 ||
 	    copy_field(s->image, sizeof(s->image), o, "image", true) < 0 ||
 	    copy_field(s->image_id, sizeof(s->image_id), o, "image_id", true) < 0 ||
@@ -224,7 +225,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	s->cmd = strv_from_json(json_object_get(o, "cmd"));
 	s->env = strv_from_json(json_object_get(o, "env"));
 	if (!s->cmd || !s->env) {
-		ctr_spec_clear(s);
+		ctr_state_spec_clear(s);
 		free(rt->error);
 		rt->error = NULL;
 		snprintf(errbuf, errlen, "malformed container state: cmd/env");
@@ -235,7 +236,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	s->auto_remove = auto_remove;
 	s->open_stdin = open_stdin;
 	if (parse_run(json_object_get(o, "run"), s) < 0) {
-		ctr_spec_clear(s);
+		ctr_state_spec_clear(s);
 		snprintf(errbuf, errlen, "malformed container state: run");
 		return -EINVAL;
 	}
@@ -243,7 +244,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 }
 
 void
-ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
+ctr_state_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 {
 	char ago[64];
 
@@ -268,5 +269,5 @@ ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 const char *
 ctr_state_name(const struct ctr *c)
 {
-	return c->rt.status == CTR_RUNNING && c->rt.paused ? "paused" : ctr_status_name(c->rt.status);
+	return c->rt.status == CTR_RUNNING && c->rt.paused ? "paused" : ctr_state_status_name(c->rt.status);
 }

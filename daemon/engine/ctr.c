@@ -48,7 +48,7 @@ ctr_free(struct ctr *c)
 		close(c->shim_pidfd);
 	if (c->start_sync_fd >= 0)
 		close(c->start_sync_fd);
-	ctr_spec_clear(&c->spec);
+	ctr_state_spec_clear(&c->spec);
 	free(c->rt.error);
 	free(c);
 }
@@ -176,7 +176,7 @@ ctr_save(struct daemon *d, struct ctr *c)
 		return -ENOMEM;
 	ctr_dir(d, c, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/state.json", dir);
-	r = write_file_atomic(path, dump, strlen(dump), 0600);
+	r = fs_write_file_atomic(path, dump, strlen(dump), 0600);
 	if (r < 0)
 		log_warnx("save state of %.12s: %s", c->spec.id, strerror(-r));
 	return r;

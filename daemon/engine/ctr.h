@@ -1,6 +1,6 @@
 /* Containers: the in-memory table, lookup by name/id/prefix, persistence
- * (ctr-state.c), start via the shim (ctr-start.c), exit handling
- * (ctr-monitor.c), removal, restore and inspect.
+ * (ctr-state.c), start via the shim (ctr-shim.c), exit handling
+ * (ctr-proc.c), removal, restore and inspect.
  *
  * Layers, listed bottom up: a file calls only files listed before it
  * (besides cgroup*.c, the net-*.c helpers and common/), never one listed
@@ -10,13 +10,13 @@
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
  *   volume.c  net-network.c  net-ctr.c  run-flags.c  ctr-ctl.c
- *   ctr-start.c  ctr-health.c
+ *   ctr-shim.c  ctr-health.c
  *                  what one container uses: volumes, networks and its
  *                  endpoints, run flags, pause and update, the shim's
  *                  start, health checks
  *   ctr-remove.c   undoes a container (health check, endpoints, cgroups,
  *                  dirs, anonymous volumes) and drops it from the table
- *   ctr-monitor.c  a shim's exit: finishes the container, answers its
+ *   ctr-proc.c  a shim's exit: finishes the container, answers its
  *                  waiters, removes it for --rm; signals and stop
  *   ctr-restore.c  start-up: loads the table, hands shims to the monitor
  *   ctr-inspect.c  the inspect object, from the table and the subsystems
@@ -157,48 +157,46 @@ json_t *ctr_inspect_json(struct daemon *d, struct ctr *c);
 /* ctr-state.c: pure (de)serialisation, unit-tested */
 json_t *ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
 int ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char *errbuf, size_t errlen);
-void ctr_spec_clear(struct ctr_spec *s);
-const char *ctr_status_name(enum ctr_status st);
+void ctr_state_spec_clear(struct ctr_spec *s);
+const char *ctr_state_status_name(enum ctr_status st);
 /* "Up 3 minutes", "Exited (0) 2 seconds ago", "Created". */
-void ctr_status_text(const struct ctr *c, int64_t now, char *buf, size_t len);
+void ctr_state_status_text(const struct ctr *c, int64_t now, char *buf, size_t len);
 
-/* ctr-start.c: asynchronous; done(c, 0) once init waits for "start", or
+/* ctr-shim.c: asynchronous; done(c, 0) once init waits for "start", or
  * done(c, -errno) with err's message. c is still owned by the table. */
 typedef void (*ctr_started_fn)(struct ctr *c, int error, const char *msg, void *arg);
-int ctr_create_and_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, struct lite_err *err);
+int ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, struct lite_err *err);
 /* Connect to the shim's attach socket and send a command line ("start\n",
  * "attach stdin start\n"). Returns the connected fd, or -errno. */
 int ctr_shim_connect(struct daemon *d, struct ctr *c, const char *command);
 
-/* ctr-monitor.c */
+/* ctr-proc.c */
 /* Watch the shim's pidfd; on exit, read exit.json and finish the container. */
-int ctr_monitor_shim(struct daemon *d, struct ctr *c);
+int ctr_proc_monitor(struct daemon *d, struct ctr *c);
 /* Send sig to init; for stop, escalate to SIGKILL after timeout seconds. */
-int ctr_signal(struct daemon *d, struct ctr *c, int sig);
-void ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
+int ctr_proc_signal(struct daemon *d, struct ctr *c, int sig);
+void ctr_proc_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
 /* An attach stream's shim side closed: close the client once the
  * container's exit is recorded (and --rm done), so what it asks next sees
  * consistent state. */
-void ctr_stream_end(struct peer *p);
+void ctr_proc_stream_end(struct peer *p);
 
 /* ctr-ctl.c: create/start/pause/update/rename (issue 6) */
-/* "paused" for a paused running container, else ctr_status_name(). Pure. */
+/* "paused" for a paused running container, else ctr_state_status_name(). Pure. */
 const char *ctr_state_name(const struct ctr *c);
 /* Freeze or thaw the container's processes; records rt.paused. */
-int ctr_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err);
+int ctr_ctl_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err);
 /* Thaw a paused container before a signal must reach it. */
-void ctr_thaw_if_paused(struct daemon *d, struct ctr *c);
+void ctr_ctl_thaw_if_paused(struct daemon *d, struct ctr *c);
 /* Record a container that is not running, without a shim (create). */
-int ctr_create_only(struct daemon *d, struct ctr *c, struct lite_err *err);
+int ctr_ctl_create(struct daemon *d, struct ctr *c, struct lite_err *err);
 /* Forget the last run's outcome before a created or exited container starts. */
-void ctr_prepare_start(struct daemon *d, struct ctr *c);
+void ctr_ctl_prepare_start(struct daemon *d, struct ctr *c);
 /* A (re)start failed before the command ran: exited, 128, with msg. */
-void ctr_start_failed(struct daemon *d, struct ctr *c, const char *msg);
-/* Bytes of regular files in the writable layer (ps -s; walks on the loop). */
-uint64_t ctr_upper_size(struct daemon *d, const struct ctr *c);
+void ctr_ctl_start_failed(struct daemon *d, struct ctr *c, const char *msg);
 /* New limits, already checked (cgroup_limits_check): applied live when it
  * runs, and kept for later starts. */
-int ctr_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err);
+int ctr_ctl_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err);
 
 /* ctr-health.c: health checks (issue 6) */
 struct health_opts;

@@ -40,7 +40,7 @@ ipam_parse(const char *text, struct ipam_lease **ret, size_t *ret_n)
 		char ip[32], owner[80];
 		uint32_t a;
 
-		if (sscanf(line, "%31s %79s", ip, owner) == 2 && net_ip_parse(ip, &a) == 0 && strlen(owner) < 65) {
+		if (sscanf(line, "%31s %79s", ip, owner) == 2 && net_cidr_ip_parse(ip, &a) == 0 && strlen(owner) < 65) {
 			if (n == cap) {
 				struct ipam_lease *nv;
 				cap = cap ? cap * 2 : 16;
@@ -73,7 +73,7 @@ ipam_format(const struct ipam_lease *l, size_t n)
 	if (!f)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		net_ip_format(l[i].ip, ip);
+		net_cidr_ip_format(l[i].ip, ip);
 		fprintf(f, "%s %s\n", ip, l[i].owner);
 	}
 	if (fclose(f) != 0) {
@@ -112,7 +112,7 @@ load(const char *dir, struct ipam_lease **ret, size_t *ret_n)
 	int r;
 
 	snprintf(path, sizeof(path), "%s/leases", dir);
-	r = read_file(path, &text, &len);
+	r = fs_read_file(path, &text, &len);
 	if (r == -ENOENT) {
 		*ret = NULL;
 		*ret_n = 0;
@@ -130,7 +130,7 @@ store(const char *dir, const struct ipam_lease *l, size_t n)
 	if (!text)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "%s/leases", dir);
-	return write_file_atomic(path, text, strlen(text), 0600);
+	return fs_write_file_atomic(path, text, strlen(text), 0600);
 }
 
 static bool
@@ -161,7 +161,7 @@ choose(const char *dir, const struct net_cidr *subnet, uint32_t gateway, uint32_
 {
 	char ip[16], cidr[32];
 
-	net_ip_format(want, ip);
+	net_cidr_ip_format(want, ip);
 	net_cidr_format(subnet, cidr, sizeof(cidr));
 	if (!want) {
 		*ret_ip = pick(subnet, gateway, l, n);

@@ -16,7 +16,7 @@
 #include "config.h"
 #include "ctr.h"
 #include "fs-util.h"
-#include "image-store.h"
+#include "image.h"
 #include "log.h"
 #include "net-ctr.h"
 #include "str-util.h"
@@ -156,15 +156,15 @@ prepare_dirs(struct daemon *d)
 	char path[PATH_MAX + 32];
 	struct lite_err err = { 0 };
 
-	if (mkdir_p(d->cfg.exec_root, 0700) < 0)
+	if (fs_mkdir_p(d->cfg.exec_root, 0700) < 0)
 		fatal("create %s", d->cfg.exec_root);
 	snprintf(path, sizeof(path), "%s/containers", d->cfg.data_root);
-	if (mkdir_p(path, 0700) < 0)
+	if (fs_mkdir_p(path, 0700) < 0)
 		fatal("create %s", path);
 	if (image_store_init(d->cfg.data_root, &err) < 0)
 		fatalx("image store: %s", err.msg);
 	if (cgroup_detect("/sys/fs/cgroup", d->cfg.cgroup_parent, &d->cgroups, &err) < 0 ||
-	    cgroup_use_delegation(&d->cgroups, &err) < 0)
+	    cgroup_v2_use_delegation(&d->cgroups, &err) < 0)
 		fatalx("cgroups: %s", err.msg);
 }
 
@@ -203,9 +203,9 @@ main(int argc, char **argv)
 	prepare_dirs(&d);
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
-	net_init(&d);
+	net_network_init(&d);
 	ctr_restore_all(&d);
-	net_restore(&d);
+	net_ctr_restore(&d);
 	server_listen(&d);
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);

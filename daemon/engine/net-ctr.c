@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "ctr.h"
 #include "daemon.h"
+#include "fd-util.h"
 #include "fs-util.h"
 #include "log.h"
 #include "net-opts.h"
@@ -74,7 +75,7 @@ nc_save(struct daemon *d, struct net_ctr *nc)
 	json_t *eps = json_array(), *o;
 
 	for (size_t i = 0; i < nc->n_ep; i++) {
-		net_ip_format(nc->ep[i].ip, ip);
+		net_cidr_ip_format(nc->ep[i].ip, ip);
 		json_array_append_new(eps, json_pack("{s:s, s:s, s:s, s:s}", "network", nc->ep[i].network_id,
 						     "ifname", nc->ep[i].ifname, "host_if", nc->ep[i].host_if, "ip", ip));
 	}
@@ -87,7 +88,7 @@ nc_save(struct daemon *d, struct net_ctr *nc)
 	if (!text)
 		return -ENOMEM;
 	nc_path(d, nc->id, "net.json", path, sizeof(path));
-	return write_file_atomic(path, text, strlen(text), 0600);
+	return fs_write_file_atomic(path, text, strlen(text), 0600);
 }
 
 static struct net_ctr *
@@ -113,7 +114,7 @@ nc_load(struct daemon *d, const char *id)
 		const char *hif = json_string_value(json_object_get(e, "host_if"));
 
 		if (nc->n_ep == NET_MAX_ENDPOINTS || !net || !ifn || !hif ||
-		    net_ip_parse(json_string_value(json_object_get(e, "ip")), &ep->ip) < 0)
+		    net_cidr_ip_parse(json_string_value(json_object_get(e, "ip")), &ep->ip) < 0)
 			continue;
 		snprintf(ep->network_id, sizeof(ep->network_id), "%s", net);
 		snprintf(ep->ifname, sizeof(ep->ifname), "%s", ifn);
@@ -173,7 +174,7 @@ write_in_place(const char *path, const char *text)
 
 	if (fd < 0)
 		return -errno;
-	return write_all(fd, text, strlen(text)) < 0 ? -errno : 0;
+	return fd_write_all(fd, text, strlen(text)) < 0 ? -errno : 0;
 }
 
 /* "NAME ALIAS..." of a peer, into buf. */
@@ -207,7 +208,7 @@ collect_peers(struct daemon *d, struct net_ctr *nc, struct net_host_entry *out, 
 			for (size_t j = 0; j < o->n_ep && n < max; j++) {
 				if (strcmp(o->ep[j].network_id, net->id) != 0)
 					continue;
-				net_ip_format(o->ep[j].ip, ips[n]);
+				net_cidr_ip_format(o->ep[j].ip, ips[n]);
 				out[n].ip = ips[n];
 				out[n].names = peer_names(c->spec.name, o->aliases, names[n], sizeof(names[n]));
 				n++;
@@ -229,19 +230,19 @@ write_hosts(struct daemon *d, struct ctr *c, struct net_ctr *nc)
 
 	nc_path(d, nc->id, "hosts", path, sizeof(path));
 	if (strcmp(nc->mode, "host") == 0) {
-		if (read_file("/etc/hosts", &host, &len) < 0)
+		if (fs_read_file("/etc/hosts", &host, &len) < 0)
 			host = strdup("127.0.0.1\tlocalhost\n");
 		return host ? write_in_place(path, host) : -ENOMEM;
 	}
 	for (char **p = nc->add_host; p && *p && ne < 64; p++) {
-		if (net_add_host_parse(*p, names[ne], sizeof(names[ne]), &ip) < 0)
+		if (net_opts_add_host_parse(*p, names[ne], sizeof(names[ne]), &ip) < 0)
 			continue;
-		net_ip_format(ip, eips[ne]);
+		net_cidr_ip_format(ip, eips[ne]);
 		extra[ne] = (struct net_host_entry){ eips[ne], names[ne] };
 		ne++;
 	}
 	if (nc->n_ep)
-		net_ip_format(nc->ep[0].ip, self);
+		net_cidr_ip_format(nc->ep[0].ip, self);
 	np = collect_peers(d, nc, peers, pips, pnames, 256);
 	text = net_etc_hosts(nc->n_ep ? self : NULL, c->spec.hostname, extra, ne, peers, np);
 	return text ? write_in_place(path, text) : -ENOMEM;
@@ -255,7 +256,7 @@ write_etc(struct daemon *d, struct ctr *c, struct net_ctr *nc)
 	size_t len;
 	int r;
 
-	if (read_file("/etc/resolv.conf", &host, &len) < 0)
+	if (fs_read_file("/etc/resolv.conf", &host, &len) < 0)
 		host = NULL;
 	if (strcmp(nc->mode, "host") == 0)
 		resolv = strdup(host ? host : "");
@@ -331,7 +332,7 @@ ep_add(struct daemon *d, struct net_ctr *nc, struct net_network *n, uint32_t wan
 			return lite_err_set(err, EEXIST, "endpoint with name %s already exists in network %s", nc->id, n->name);
 	r = net_network_ensure(d, n, err);
 	if (r > 0)
-		r = net_rules_sync(d, err);
+		r = net_ctr_rules_sync(d, err);
 	if (r < 0)
 		return r;
 	for (k = 0; k < NET_MAX_ENDPOINTS; k++) {
@@ -410,7 +411,7 @@ check_mode(struct daemon *d, struct net_ctr *nc, const struct net_opts *o, uid_t
 int
 net_ctr_prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err)
 {
-	const char *mode = o->mode && strcmp(o->mode, "default") ? o->mode : net_default_mode(d);
+	const char *mode = o->mode && strcmp(o->mode, "default") ? o->mode : net_network_default_mode(d);
 	struct net_ctr *nc = calloc(1, sizeof(*nc));
 	struct net_network *n = NULL;
 	int r;
@@ -471,9 +472,9 @@ net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 		return net_link_lo_up(c->rt.init_pid, err);
 	for (size_t i = 0; i < nc->n_ep && r == 0; i++)
 		r = ep_plug(d, c, &nc->ep[i], i == 0, err);
-	nc->attached = true; /* not saved: a running container is attached (net_restore) */
+	nc->attached = true; /* not saved: a running container is attached (net_ctr_restore) */
 	if (r == 0 && nc->ports.n)
-		r = net_rules_sync(d, err);
+		r = net_ctr_rules_sync(d, err);
 	if (r < 0) {
 		net_ctr_detach(d, c);
 		return r;
@@ -499,7 +500,7 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 	for (size_t i = 0; i < nc->n_ep; i++)
 		ep_release(d, nc, &nc->ep[i], false);
 	net_ports_close(&nc->ports);
-	if (ports && net_rules_sync(d, &err) < 0)
+	if (ports && net_ctr_rules_sync(d, &err) < 0)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg);
 	lite_err_clear(&err);
 	if (user)
@@ -536,8 +537,8 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 
 		if (!n)
 			continue;
-		net_ip_format(nc->ep[i].ip, ip);
-		net_ip_format(n->gateway, gw);
+		net_cidr_ip_format(nc->ep[i].ip, ip);
+		net_cidr_ip_format(n->gateway, gw);
 		json_object_set_new(nets, n->name, json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "network_id", n->id,
 							     "ip_address", ip, "prefix_len", n->subnet.prefix,
 							     "gateway", gw, "interface", nc->ep[i].ifname,
@@ -545,7 +546,7 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 	}
 	o = json_pack("{s:s, s:o, s:o}", "mode", nc->mode, "networks", nets, "ports", net_ports_to_json(&nc->ports));
 	if (nc->n_ep) {
-		net_ip_format(nc->ep[0].ip, ip);
+		net_cidr_ip_format(nc->ep[0].ip, ip);
 		json_object_set_new(o, "ip_address", json_string(ip));
 		json_object_set(o, "gateway", json_object_get(json_object_iter_value(json_object_iter(nets)), "gateway"));
 	}
@@ -607,7 +608,7 @@ net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struc
 }
 
 int
-net_network_users(struct daemon *d, const struct net_network *n)
+net_ctr_network_users(struct daemon *d, const struct net_network *n)
 {
 	struct net_ctr *nc;
 	int users = 0;
@@ -619,7 +620,7 @@ net_network_users(struct daemon *d, const struct net_network *n)
 }
 
 int
-net_rules_sync(struct daemon *d, struct lite_err *err)
+net_ctr_rules_sync(struct daemon *d, struct lite_err *err)
 {
 	struct net_nft_bridge br[64];
 	struct net_nft_map maps[1024];
@@ -671,7 +672,7 @@ lease_owner_alive(const char *owner, void *arg)
 }
 
 void
-net_restore(struct daemon *d)
+net_ctr_restore(struct daemon *d)
 {
 	struct lite_err err = { 0 };
 	struct net_network *n;
@@ -699,12 +700,12 @@ net_restore(struct daemon *d)
 		net_network_dir(d, n, dir, sizeof(dir));
 		if ((freed = ipam_reconcile(dir, lease_owner_alive, d)) > 0)
 			log_info("network %s: freed %d stale lease(s)", n->name, freed);
-		if (net_network_users(d, n) > 0 && net_network_ensure(d, n, &err) < 0) {
+		if (net_ctr_network_users(d, n) > 0 && net_network_ensure(d, n, &err) < 0) {
 			log_warnx("%s", err.msg);
 			lite_err_clear(&err);
 		}
 	}
-	if (net_rules_sync(d, &err) < 0)
+	if (net_ctr_rules_sync(d, &err) < 0)
 		log_warnx("%s", err.msg);
 	lite_err_clear(&err);
 }

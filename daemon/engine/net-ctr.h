@@ -38,9 +38,9 @@ struct net_network {
 /* net-network.c */
 /* Load the networks from DATA_ROOT/networks and the default bridge's
  * subnet from the config file ("bip", as dockerd's). Fatal on a bad bip. */
-void net_init(struct daemon *d);
+void net_network_init(struct daemon *d);
 /* "bridge", or "none" when the config file says "bridge": "none". */
-const char *net_default_mode(struct daemon *d);
+const char *net_network_default_mode(struct daemon *d);
 /* False for the default bridge when it is disabled. */
 bool net_network_usable(struct daemon *d, const struct net_network *n);
 /* By name, full id or unique id prefix; NULL when none. */
@@ -51,12 +51,12 @@ struct net_network *net_network_next(struct net_network *n);
 int net_network_dir(struct daemon *d, const struct net_network *n, char *buf, size_t len);
 /* Make the bridge if needed (refusing a subnet that overlaps a route).
  * 1 when the network became ready now: the caller then rebuilds the rules
- * (net_rules_sync), which cover networks and endpoints both. */
+ * (net_ctr_rules_sync), which cover networks and endpoints both. */
 int net_network_ensure(struct daemon *d, struct net_network *n, struct lite_err *err);
 int net_network_create(struct daemon *d, const char *name, const char *subnet, const char *gateway,
 		       uid_t owner, struct net_network **ret, struct lite_err *err);
 /* Delete bridge and state; the caller checked it is unused, and then
- * rebuilds the rules (net_rules_sync). */
+ * rebuilds the rules (net_ctr_rules_sync). */
 int net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err);
 json_t *net_network_json(struct daemon *d, const struct net_network *n, bool verbose);
 
@@ -77,8 +77,8 @@ json_t *net_ctr_inspect(struct daemon *d, struct ctr *c);
 int net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t want, struct lite_err *err);
 int net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err);
 /* How many running containers have an endpoint on n. */
-int net_network_users(struct daemon *d, const struct net_network *n);
+int net_ctr_network_users(struct daemon *d, const struct net_network *n);
 /* After ctr_restore_all: re-reserve ports, rebuild rules, reconcile leases. */
-void net_restore(struct daemon *d);
+void net_ctr_restore(struct daemon *d);
 /* Rebuild the nftables table from networks and running containers. */
-int net_rules_sync(struct daemon *d, struct lite_err *err);
+int net_ctr_rules_sync(struct daemon *d, struct lite_err *err);

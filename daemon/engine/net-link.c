@@ -155,7 +155,7 @@ route_default(struct mnl_socket *nl, int index, uint32_t gateway)
 }
 
 int
-net_sysctl_set(const char *path, const char *value)
+net_link_sysctl_set(const char *path, const char *value)
 {
 	char full[256], cur[32] = "";
 	int fd;
@@ -169,7 +169,7 @@ net_sysctl_set(const char *path, const char *value)
 		if (n > 0 && strncmp(cur, value, strlen(value)) == 0 && cur[strlen(value)] == '\n')
 			return 0; /* already set: no write */
 	}
-	return write_string(full, value);
+	return fs_write_string(full, value);
 }
 
 bool
@@ -215,7 +215,7 @@ net_link_bridge_ensure(const char *name, uint32_t gateway, uint8_t prefix, struc
 		return lite_err_sys(err, -r, "configure bridge %s", name);
 	/* published ports on 127.0.0.1 are routed out of this bridge */
 	snprintf(path, sizeof(path), "net/ipv4/conf/%s/route_localnet", name);
-	if ((r = net_sysctl_set(path, "1")) < 0 || (r = net_sysctl_set("net/ipv4/ip_forward", "1")) < 0)
+	if ((r = net_link_sysctl_set(path, "1")) < 0 || (r = net_link_sysctl_set("net/ipv4/ip_forward", "1")) < 0)
 		return lite_err_sys(err, -r, "set sysctls for %s", name);
 	return 0;
 }

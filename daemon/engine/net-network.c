@@ -19,12 +19,13 @@
 #include "cleanup.h"
 #include "ctr.h"
 #include "daemon.h"
+#include "fd-util.h"
 #include "fs-util.h"
 #include "log.h"
-#include "str-util.h"
+#include "valid.h"
 
 const char *
-net_default_mode(struct daemon *d)
+net_network_default_mode(struct daemon *d)
 {
 	return d->net.bridge_disabled ? "none" : NET_DEFAULT_NAME;
 }
@@ -80,7 +81,7 @@ random_id(char id[65])
 	unsigned char b[32];
 	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || read_all(fd, b, sizeof(b)) != sizeof(b))
+	if (fd < 0 || fd_read_all(fd, b, sizeof(b)) != sizeof(b))
 		fatal("read /dev/urandom");
 	close(fd);
 	for (int i = 0; i < 32; i++)
@@ -95,10 +96,10 @@ save(struct daemon *d, const struct net_network *n)
 	json_t *o;
 
 	net_network_dir(d, n, dir, sizeof(dir));
-	if (mkdir_p(dir, 0700) < 0)
+	if (fs_mkdir_p(dir, 0700) < 0)
 		return -errno;
 	net_cidr_format(&n->subnet, sub, sizeof(sub));
-	net_ip_format(n->gateway, gw);
+	net_cidr_ip_format(n->gateway, gw);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:b}", "name", n->name, "id", n->id,
 		      "bridge", n->bridge, "subnet", sub, "gateway", gw, "owner_uid", (int)n->owner,
 		      "created", (json_int_t)n->created, "default", n->is_default);
@@ -107,7 +108,7 @@ save(struct daemon *d, const struct net_network *n)
 	if (!text)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "%s/network.json", dir);
-	return write_file_atomic(path, text, strlen(text), 0600);
+	return fs_write_file_atomic(path, text, strlen(text), 0600);
 }
 
 static struct net_network *
@@ -120,7 +121,7 @@ load(const char *path)
 	if (!o || !n || json_unpack(o, "{s:s, s:s, s:s, s:s, s:s}", "name", &name, "id", &id, "bridge", &br,
 				    "subnet", &sub, "gateway", &gw) < 0 ||
 	    strlen(name) >= sizeof(n->name) || strlen(id) != 64 || strlen(br) >= sizeof(n->bridge) ||
-	    net_cidr_parse(sub, false, &n->subnet, NULL) < 0 || net_ip_parse(gw, &n->gateway) < 0) {
+	    net_cidr_parse(sub, false, &n->subnet, NULL) < 0 || net_cidr_ip_parse(gw, &n->gateway) < 0) {
 		log_warnx("skip network %s: unreadable", path);
 		json_decref(o);
 		free(n);
@@ -144,13 +145,13 @@ load_all(struct daemon *d)
 	DIR *dp;
 
 	snprintf(dir, sizeof(dir), "%s/networks", d->cfg.data_root);
-	if (mkdir_p(dir, 0700) < 0)
+	if (fs_mkdir_p(dir, 0700) < 0)
 		fatal("create %s", dir);
 	dp = opendir(dir);
 	while (dp && (de = readdir(dp))) {
 		struct net_network *n;
 
-		if (!id_is_full_hex(de->d_name))
+		if (!valid_full_id(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/network.json", dir, de->d_name);
 		if ((n = load(path)))
@@ -178,7 +179,7 @@ read_bip(struct daemon *d, struct net_cidr *sub, uint32_t *gw)
 }
 
 void
-net_init(struct daemon *d)
+net_network_init(struct daemon *d)
 {
 	struct net_network *n, *def = NULL;
 	struct net_cidr sub;
@@ -277,7 +278,7 @@ parse_addresses(struct daemon *d, struct net_network *n, const char *subnet, con
 		return lite_err_set(err, EINVAL, "invalid --subnet %s: prefix must be /8 to /30", subnet);
 	if (!subnet && (r = pick_subnet(d, &n->subnet, err)) < 0)
 		return r;
-	if (gateway && net_ip_parse(gateway, &n->gateway) < 0)
+	if (gateway && net_cidr_ip_parse(gateway, &n->gateway) < 0)
 		return lite_err_set(err, EINVAL, "invalid --gateway \"%s\": expected an IPv4 address", gateway);
 	if (gateway && !net_cidr_is_host(&n->subnet, n->gateway))
 		return lite_err_set(err, EINVAL, "invalid --gateway %s: not a host address of the subnet", gateway);
@@ -296,7 +297,7 @@ net_network_create(struct daemon *d, const char *name, const char *subnet, const
 	struct net_network *n;
 	int r;
 
-	if (!name_is_valid(name) || strlen(name) >= sizeof(n->name))
+	if (!valid_name(name) || strlen(name) >= sizeof(n->name))
 		return lite_err_set(err, EINVAL, "invalid network name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
 	if (strcmp(name, "none") == 0 || strcmp(name, "host") == 0 || net_network_find(d, name))
 		return lite_err_set(err, EEXIST, "network with name %s already exists", name);
@@ -331,7 +332,7 @@ net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err
 	if (r < 0)
 		return lite_err_sys(err, -r, "delete bridge %s", n->bridge);
 	net_network_dir(d, n, dir, sizeof(dir));
-	rm_rf(dir);
+	fs_rm_rf(dir);
 	TAILQ_REMOVE(&d->net.networks, n, entry);
 	free(n);
 	return 0;
@@ -346,7 +347,7 @@ net_network_json(struct daemon *d, const struct net_network *n, bool verbose)
 	json_t *o, *ctrs;
 
 	net_cidr_format(&n->subnet, sub, sizeof(sub));
-	net_ip_format(n->gateway, gw);
+	net_cidr_ip_format(n->gateway, gw);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:i}", "name", n->name, "id", n->id,
 		      "driver", "bridge", "bridge", n->bridge, "subnet", sub, "gateway", gw,
 		      "created", (json_int_t)n->created, "owner_uid", (int)n->owner);
@@ -359,7 +360,7 @@ net_network_json(struct daemon *d, const struct net_network *n, bool verbose)
 			struct ctr *c;
 			char ip[16];
 
-			net_ip_format(l[i].ip, ip);
+			net_cidr_ip_format(l[i].ip, ip);
 			TAILQ_FOREACH(c, &d->ctrs, entry)
 				if (strcmp(c->spec.id, l[i].owner) == 0)
 					json_object_set_new(ctrs, c->spec.id, json_pack("{s:s, s:s}", "name", c->spec.name, "ipv4_address", ip));

@@ -20,12 +20,12 @@ put_maps(FILE *f, const struct net_nft_map *m, size_t nm)
 	char hip[16], cip[16];
 
 	for (size_t i = 0; i < nm; i++) {
-		net_ip_format(m[i].port.host_ip, hip);
-		net_ip_format(m[i].ctr_ip, cip);
+		net_cidr_ip_format(m[i].port.host_ip, hip);
+		net_cidr_ip_format(m[i].ctr_ip, cip);
 		fprintf(f, "\t\tmeta nfproto ipv4 ");
 		if (m[i].port.host_ip)
 			fprintf(f, "ip daddr %s ", hip);
-		fprintf(f, "%s dport %u dnat ip to %s:%u\n", net_proto_name(m[i].port.proto),
+		fprintf(f, "%s dport %u dnat ip to %s:%u\n", net_port_proto_name(m[i].port.proto),
 			m[i].port.host_port, cip, m[i].port.ctr_port);
 	}
 }

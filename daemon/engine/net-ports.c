@@ -31,7 +31,7 @@ bind_port(struct net_port *p, int *ret_fd, struct lite_err *err)
 	char ip[16];
 	int fd = socket(AF_INET, (p->proto == NET_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 
-	net_ip_format(p->host_ip, ip);
+	net_cidr_ip_format(p->host_ip, ip);
 	if (fd < 0)
 		return lite_err_sys(err, errno, "reserve port %u", p->host_port);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -97,9 +97,9 @@ net_ports_to_json(const struct net_ports *ps)
 	char ip[16];
 
 	for (size_t i = 0; i < ps->n; i++) {
-		net_ip_format(ps->p[i].host_ip, ip);
+		net_cidr_ip_format(ps->p[i].host_ip, ip);
 		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:i}", "container_port", ps->p[i].ctr_port,
-						   "protocol", net_proto_name(ps->p[i].proto), "host_ip", ip,
+						   "protocol", net_port_proto_name(ps->p[i].proto), "host_ip", ip,
 						   "host_port", ps->p[i].host_port));
 	}
 	return a;
@@ -117,7 +117,7 @@ net_ports_from_json(struct net_ports *ps, json_t *a)
 		const char *proto = json_string_value(json_object_get(e, "protocol"));
 
 		if (ps->n == NET_PORTS_MAX ||
-		    net_ip_parse(json_string_value(json_object_get(e, "host_ip")), &p->host_ip) < 0)
+		    net_cidr_ip_parse(json_string_value(json_object_get(e, "host_ip")), &p->host_ip) < 0)
 			continue;
 		p->ctr_port = (uint16_t)json_integer_value(json_object_get(e, "container_port"));
 		p->host_port = (uint16_t)json_integer_value(json_object_get(e, "host_port"));

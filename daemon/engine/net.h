@@ -75,7 +75,7 @@ int net_link_delete_in(pid_t pid, const char *ctr_if);
  * overlaps subnet, other than one through the device except_dev. */
 int net_link_route_overlap(const struct net_cidr *subnet, const char *except_dev, struct lite_err *err);
 /* Write a sysctl under /proc/sys (path relative to it). */
-int net_sysctl_set(const char *path, const char *value);
+int net_link_sysctl_set(const char *path, const char *value);
 
 /* ---------------------------------------------------------- net-nft.c */
 

@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "fd-util.h"
 #include "finished.h"
-#include "fs-util.h"
+#include "frame.h"
 #include "log.h"
 
 #define PEER_MAX 256

@@ -3,7 +3,7 @@
  * it. Both run in lite-image (image-cp.c), off the loop; the daemon only
  * picks the container and passes its init's pid (0: not running). */
 #include "req.h"
-#include "req-image-job.h"
+#include "image-job.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,9 +12,9 @@
 #include "ctr.h"
 #include "daemon.h"
 #include "log.h"
-#include "req-image-job.h"
+#include "image-job.h"
 #include "run-spec.h"
-#include "str-util.h"
+#include "valid.h"
 
 /* "container NAME WHAT" as a conflict error. */
 static void
@@ -40,7 +40,7 @@ create(struct peer *p, const struct run_spec *rs)
 		ctr_free(c);
 	} else {
 		TAILQ_INSERT_TAIL(&p->d->ctrs, c, entry);
-		r = ctr_create_only(p->d, c, &err);
+		r = ctr_ctl_create(p->d, c, &err);
 		if (r < 0) {
 			peer_reply_err(p, r, err.msg);
 			ctr_remove(p->d, c);
@@ -87,12 +87,12 @@ req_start(struct peer *p, json_t *params)
 						"was_running", 1));
 		return;
 	}
-	ctr_prepare_start(p->d, c);
+	ctr_ctl_prepare_start(p->d, c);
 	r = req_run_start(p, c, proto_get_bool(params, "attach", false), proto_get_bool(params, "pass_fd", false),
 			  &err);
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
-		ctr_start_failed(p->d, c, err.msg);
+		ctr_ctl_start_failed(p->d, c, err.msg);
 	}
 	lite_err_clear(&err);
 }
@@ -105,7 +105,7 @@ req_rename(struct peer *p, json_t *params)
 
 	if (!c)
 		return;
-	if (!name_is_valid(name)) {
+	if (!valid_name(name)) {
 		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID,
 				 "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
 		return;
@@ -139,7 +139,7 @@ pause_or_unpause(struct peer *p, json_t *params, bool pause)
 		conflict(p, c->spec.name, pause ? "is already paused" : "is not paused");
 		return;
 	}
-	r = ctr_pause(p->d, c, pause, &err);
+	r = ctr_ctl_pause(p->d, c, pause, &err);
 	peer_reply_status(p, r, &err);
 }
 
@@ -171,7 +171,7 @@ req_update(struct peer *p, json_t *params)
 	if (r == 0)
 		r = cgroup_limits_check(&l, sysconf(_SC_NPROCESSORS_ONLN), &err);
 	if (r == 0)
-		r = ctr_update_limits(p->d, c, &l, &err);
+		r = ctr_ctl_update_limits(p->d, c, &l, &err);
 	peer_reply_status(p, r, &err);
 	lite_err_clear(&err);
 }

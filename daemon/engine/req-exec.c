@@ -12,8 +12,8 @@
 #include "daemon.h"
 #include "finished.h"
 #include "log.h"
-#include "str-util.h"
 #include "strv.h"
+#include "valid.h"
 
 /* A running container of the caller's, or NULL after replying. */
 static struct ctr *
@@ -45,7 +45,7 @@ req_attach(struct peer *p, json_t *params)
 		peer_reply_err(p, fd, "connect to the container's shim");
 		return;
 	}
-	p->on_proxy_end = ctr_stream_end;
+	p->on_proxy_end = ctr_proc_stream_end;
 	if (peer_reply_stream(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name,
 					   "tty", c->spec.tty, "stream", 1),
 			      fd, proto_get_bool(params, "pass_fd", false), c->spec.tty, c->spec.id, NULL))
@@ -62,7 +62,7 @@ check_exec_params(json_t *params, char *errbuf, size_t len)
 	if (json_array_size(json_object_get(params, "cmd")) == 0)
 		return snprintf(errbuf, len, "exec needs a command"), -EINVAL;
 	json_array_foreach(env, i, e)
-		if (!env_is_valid(json_string_value(e)))
+		if (!valid_env(json_string_value(e)))
 			return snprintf(errbuf, len, "invalid -e \"%s\": expected KEY=VALUE", json_string_value(e)), -EINVAL;
 	if (rows < 0 || rows > 65535 || cols < 0 || cols > 65535)
 		return snprintf(errbuf, len, "invalid terminal size"), -EINVAL;
@@ -73,7 +73,7 @@ check_exec_params(json_t *params, char *errbuf, size_t len)
 static char *
 exec_line(struct ctr *c, json_t *params, const char *exec_id)
 {
-	json_t *env = env_overlay(c->spec.env, json_object_get(params, "env"));
+	json_t *env = strv_env_overlay(c->spec.env, json_object_get(params, "env"));
 	const char *cwd = proto_get_str(params, "workdir", c->spec.cwd[0] ? c->spec.cwd : "/");
 	const char *user = proto_get_str(params, "user", c->spec.user);
 	json_t *o = json_pack("{s:s, s:O, s:o, s:s, s:s, s:b, s:b, s:I, s:I, s:b}", "exec_id", exec_id,

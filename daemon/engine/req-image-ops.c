@@ -1,9 +1,9 @@
 /* Image methods beyond import/images: load, save, rmi, tag, image_prune,
  * system_df, image_inspect, history, commit, export, pull. Everything that
  * touches the store's lock or parses an archive runs in lite-image
- * (req-image-job.c); inspect and history only read one config. */
+ * (image-job.c); inspect and history only read one config. */
 #include "req.h"
-#include "req-image-job.h"
+#include "image-job.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 
 #include "ctr.h"
 #include "daemon.h"
-#include "image-store.h"
+#include "image.h"
 #include "strv.h"
 
 /* A NULL-terminated argv from literal strings and a JSON string array. */

@@ -1,9 +1,9 @@
 /* import and images. An import's tarball arrives on the connection right
  * after the request line; it is spooled to DATA_ROOT/tmp and unpacked by
- * `lite-image import` (req-image-job.c), a child process, so the loop keeps
+ * `lite-image import` (image-job.c), a child process, so the loop keeps
  * answering others and the archive is never parsed inside the daemon. */
 #include "req.h"
-#include "req-image-job.h"
+#include "image-job.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "image-store.h"
+#include "image.h"
 #include "log.h"
 #include "strv.h"
 
@@ -37,7 +37,7 @@ req_import(struct peer *p, json_t *params)
 	char ref[300];
 	struct image_job *j;
 
-	if (image_ref_normalize(given, ref, sizeof(ref)) < 0) {
+	if (image_path_ref_normalize(given, ref, sizeof(ref)) < 0) {
 		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID,
 				 "invalid image name '%s': use lowercase NAME[:TAG]", given);
 		peer_close_after_flush(p); /* the tarball's bytes follow; don't parse them */

@@ -2,27 +2,12 @@
  * answered only when it has exited. */
 #include "req.h"
 
-#include <errno.h>
 #include <signal.h>
-#include <string.h>
 
 #include "ctr.h"
 #include "daemon.h"
 #include "finished.h"
 #include "log.h"
-
-struct ctr *
-req_target(struct peer *p, json_t *params)
-{
-	struct lite_err err = { 0 };
-	struct ctr *c = NULL;
-	int r = ctr_lookup(p->d, proto_get_str(params, "id", ""), p->cred.uid, &c, &err);
-
-	if (r < 0)
-		peer_reply_err(p, r, err.msg);
-	lite_err_clear(&err);
-	return r < 0 ? NULL : c;
-}
 
 void
 req_stop(struct peer *p, json_t *params)
@@ -44,7 +29,7 @@ req_stop(struct peer *p, json_t *params)
 	}
 	log_info("stopping container %.12s (timeout %llds)", c->spec.id, timeout);
 	ctr_add_waiter(c, WAITER_STOP, p);
-	ctr_stop(p->d, c, c->spec.stop_signal ? c->spec.stop_signal : SIGTERM, (int)timeout);
+	ctr_proc_stop(p->d, c, c->spec.stop_signal ? c->spec.stop_signal : SIGTERM, (int)timeout);
 }
 
 void
@@ -63,7 +48,7 @@ req_kill(struct peer *p, json_t *params)
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s is not running", c->spec.name);
 		return;
 	}
-	r = ctr_signal(p->d, c, sig);
+	r = ctr_proc_signal(p->d, c, sig);
 	if (r < 0)
 		peer_reply_err(p, r, "send signal");
 	else
@@ -86,7 +71,7 @@ req_rm(struct peer *p, json_t *params)
 	}
 	if (ctr_is_running(c)) {
 		ctr_add_waiter(c, WAITER_RM, p);
-		ctr_stop(p->d, c, SIGKILL, 0);
+		ctr_proc_stop(p->d, c, SIGKILL, 0);
 		return;
 	}
 	if (c->start_ev) {

@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "ctr.h"
 #include "daemon.h"
+#include "frame.h"
 #include "fs-util.h"
 
 #define LOG_CHUNK (128 * 1024)
@@ -116,7 +117,7 @@ write_tail(struct peer *p, int fd, long long n)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (read_file(path, &buf, &len) < 0)
+	if (fs_read_file(path, &buf, &len) < 0)
 		return -EIO;
 	while (off + FRAME_HDR_LEN <= len) {
 		enum frame_stream st;

@@ -95,14 +95,14 @@ req_network_rm(struct peer *p, json_t *params)
 	}
 	if (!(n = find_or_reply(p, ref)))
 		return;
-	if (net_network_users(p->d, n) > 0) {
+	if (net_ctr_network_users(p->d, n) > 0) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "error while removing network: network %s has active endpoints", n->name);
 		return;
 	}
 	snprintf(name, sizeof(name), "%s", n->name);
 	r = net_network_remove(p->d, n, &err);
 	if (r == 0)
-		r = net_rules_sync(p->d, &err);
+		r = net_ctr_rules_sync(p->d, &err);
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		lite_err_clear(&err);

@@ -1,8 +1,9 @@
 /* ps and inspect: views of the container table. */
 #include "req.h"
 
-#include <stdio.h>
+#include <ftw.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "ctr.h"
@@ -13,13 +14,35 @@ summary(struct ctr *c, int64_t now)
 {
 	char status[96];
 
-	ctr_status_text(c, now, status, sizeof(status));
+	ctr_state_status_text(c, now, status, sizeof(status));
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:s, s:s, s:i, s:b, s:i}",
 			 "id", c->spec.id, "name", c->spec.name, "image", c->spec.image,
 			 "image_id", c->spec.image_id, "command", json_pack("[]"),
 			 "created", (json_int_t)c->spec.created, "state", ctr_state_name(c),
 			 "status", status, "exit_code", c->rt.exit_code, "oom_killed", c->rt.oom_killed,
 			 "owner_uid", (int)c->spec.owner_uid);
+}
+
+static uint64_t upper_bytes; /* nftw has no user pointer; the loop is single-threaded */
+
+static int
+add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (flag == FTW_F && S_ISREG(st->st_mode))
+		upper_bytes += (uint64_t)st->st_size;
+	return 0;
+}
+
+static uint64_t
+ctr_upper_size(struct daemon *d, const struct ctr *c)
+{
+	char dir[PATH_MAX + 8];
+
+	ctr_dir(d, c, dir, PATH_MAX);
+	strcat(dir, "/upper");
+	upper_bytes = 0;
+	(void)nftw(dir, add_size, 16, FTW_PHYS | FTW_MOUNT);
+	return upper_bytes;
 }
 
 void

@@ -14,7 +14,7 @@
 
 #include "ctr.h"
 #include "daemon.h"
-#include "image-store.h"
+#include "image.h"
 #include "log.h"
 #include "net-ctr.h"
 #include "run-flags.h"
@@ -64,8 +64,8 @@ build_env(const struct run_spec *rs, json_t *img_cfg, const char *hostname)
 	char **v;
 
 	snprintf(host, sizeof(host), "HOSTNAME=%s", hostname);
-	image_user = env_overlay(image_env, user);
-	all = env_overlay(defaults, image_user);
+	image_user = strv_env_overlay(image_env, user);
+	all = strv_env_overlay(defaults, image_user);
 	v = strv_from_json(all);
 	json_decref(all);
 	json_decref(image_user);
@@ -185,7 +185,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		log_info("container %.12s failed to start: %s", c->spec.id, msg);
 		peer_reply_err(p, EIO, msg);
 		if (rc->keep)
-			ctr_start_failed(d, c, msg);
+			ctr_ctl_start_failed(d, c, msg);
 		else
 			ctr_remove(d, c);
 		goto out;
@@ -193,7 +193,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	c->rt.status = CTR_RUNNING;
 	c->rt.started_at = time(NULL);
 	ctr_save(d, c);
-	ctr_monitor_shim(d, c);
+	ctr_proc_monitor(d, c);
 	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : c->spec.open_stdin ? "attach stdin start\n" : "attach start\n");
 	if (fd < 0) {
 		peer_reply_err(p, fd, "connect to the container's shim");
@@ -205,7 +205,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
 		goto out;
 	}
-	p->on_proxy_end = ctr_stream_end;
+	p->on_proxy_end = ctr_proc_stream_end;
 	if (peer_reply_stream(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name,
 					   "tty", c->spec.tty, "stream", 1),
 			      fd, rc->pass_fd, c->spec.tty, c->spec.id, NULL))
@@ -241,7 +241,7 @@ run(struct peer *p, const struct run_spec *rs)
 	}
 	TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
 	rc = calloc(1, sizeof(*rc));
-	r = rc ? ctr_create_and_spawn(d, c, run_started, rc, &err) : lite_err_set(&err, ENOMEM, "out of memory");
+	r = rc ? ctr_shim_spawn(d, c, run_started, rc, &err) : lite_err_set(&err, ENOMEM, "out of memory");
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		ctr_remove(d, c);
@@ -287,7 +287,7 @@ req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct l
 	if (!rc)
 		return lite_err_set(err, ENOMEM, "out of memory");
 	*rc = (struct run_ctx){ .peer = p, .attach = attach, .pass_fd = pass_fd, .keep = true };
-	r = ctr_create_and_spawn(p->d, c, run_started, rc, err);
+	r = ctr_shim_spawn(p->d, c, run_started, rc, err);
 	if (r < 0) {
 		free(rc);
 		return r;

@@ -6,7 +6,7 @@
 #include "config.h"
 #include "ctr.h"
 #include "daemon.h"
-#include "image-store.h"
+#include "image.h"
 
 void
 req_version(struct peer *p, json_t *params)
@@ -42,7 +42,7 @@ req_info(struct peer *p, json_t *params)
 	}
 	for (int i = 0; i < CGROUP_CTL_MAX; i++)
 		if (d->cgroups.has[i])
-			json_array_append_new(ctls, json_string(cgroup_ctl_name((enum cgroup_ctl)i)));
+			json_array_append_new(ctls, json_string(cgroup_values_ctl_name((enum cgroup_ctl)i)));
 	(void)image_list(d->cfg.data_root, &images, NULL);
 	uname(&u);
 	peer_reply(p, json_pack("{s:s, s:i, s:i, s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s}",

@@ -56,7 +56,7 @@ void
 req_volume_inspect(struct peer *p, json_t *params)
 {
 	const char *name = proto_get_str(params, "name", "");
-	json_t *v = volume_name_is_valid(name) ? volume_info(p->d->cfg.data_root, name) : NULL;
+	json_t *v = mount_spec_volume_name_is_valid(name) ? volume_info(p->d->cfg.data_root, name) : NULL;
 
 	if (!v) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "no such volume: %s", name);

@@ -14,7 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "fs-util.h"
+#include "fd-util.h"
 #include "log.h"
 #include "peer.h"
 #include "req.h"

@@ -38,20 +38,20 @@ volume_ensure(const char *data_root, const char *name, bool anonymous, char *ret
 	json_t *o;
 	int r;
 
-	if (!volume_name_is_valid(name))
+	if (!mount_spec_volume_name_is_valid(name))
 		return lite_err_set(err, EINVAL, "invalid volume name \"%s\"", name);
 	volume_dir(data_root, name, dir, sizeof(dir));
 	snprintf(ret_path, len, "%s/_data", dir);
 	if (volume_exists(data_root, name))
 		return 0;
-	r = mkdir_p(ret_path, 0755);
+	r = fs_mkdir_p(ret_path, 0755);
 	if (r < 0)
 		return lite_err_sys(err, r, "create volume %s", name);
 	o = json_pack("{s:s, s:I, s:b}", "name", name, "created", (json_int_t)time(NULL), "anonymous", anonymous);
 	json = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	snprintf(meta, sizeof(meta), "%s/volume.json", dir);
-	r = json ? write_file_atomic(meta, json, strlen(json), 0644) : -ENOMEM;
+	r = json ? fs_write_file_atomic(meta, json, strlen(json), 0644) : -ENOMEM;
 	free(json);
 	return r < 0 ? lite_err_sys(err, r, "record volume %s", name) : 0;
 }
@@ -94,7 +94,7 @@ volume_list(const char *data_root)
 	snprintf(path, sizeof(path), "%s/volumes", data_root);
 	d = opendir(path);
 	while (d && (de = readdir(d))) {
-		json_t *v = volume_name_is_valid(de->d_name) ? volume_info(data_root, de->d_name) : NULL;
+		json_t *v = mount_spec_volume_name_is_valid(de->d_name) ? volume_info(data_root, de->d_name) : NULL;
 		if (v)
 			json_array_append_new(list, v);
 	}
@@ -121,10 +121,10 @@ volume_remove(const char *data_root, const char *name, struct lite_err *err)
 	char dir[PATH_MAX];
 	int r;
 
-	if (!volume_name_is_valid(name) || !volume_exists(data_root, name))
+	if (!mount_spec_volume_name_is_valid(name) || !volume_exists(data_root, name))
 		return lite_err_set(err, ENOENT, "no such volume: %s", name);
 	volume_dir(data_root, name, dir, sizeof(dir));
-	r = rm_rf(dir);
+	r = fs_rm_rf(dir);
 	return r < 0 ? lite_err_sys(err, r, "remove volume %s", name) : 0;
 }
 

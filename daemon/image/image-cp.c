@@ -10,9 +10,9 @@
  * export); writing into a stopped container is refused: its upper dir
  * alone does not show which parents exist or where symlinks in the layers
  * lead. */
-#include "image-commit.h"
+#include "image-ctr.h"
 #include "image-internal.h"
-#include "image-store.h"
+#include "image.h"
 
 #include "cleanup.h"
 #include "cp-path.h"
@@ -53,7 +53,7 @@ image_cp_out(const char *data_root, const char *ctr_id, int pid, const char *pat
 
 	if (cp_path_base(path, base, sizeof(base)) < 0)
 		return lite_err_set(err, ENAMETOOLONG, "cp: path too long");
-	root = pid > 0 ? open_proc_root(pid, err) : ctr_mount_readonly(data_root, ctr_id, mnt, sizeof(mnt), err);
+	root = pid > 0 ? open_proc_root(pid, err) : image_ctr_mount_readonly(data_root, ctr_id, mnt, sizeof(mnt), err);
 	if (root < 0)
 		return lite_err_wrap(err, "cp");
 	out = open(out_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
@@ -63,7 +63,7 @@ image_cp_out(const char *data_root, const char *ctr_id, int pid, const char *pat
 		r = cp_tar_write(root, path, RESOLVE_IN_ROOT, base, out, &is_dir, err);
 	if (mnt[0]) {
 		close(TAKE_FD(root));
-		ctr_umount_readonly(mnt);
+		image_ctr_umount_readonly(mnt);
 	}
 	if (r < 0)
 		return lite_err_wrap(err, "cp: in container %.12s", ctr_id);

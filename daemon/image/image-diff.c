@@ -5,8 +5,8 @@
  * the lower one's content: it is "C", and what the lower dirs held under it
  * and the upper one does not is reported as "D". Entries come sorted by
  * path, parents first, as docker diff prints them. */
-#include "image-commit.h"
-#include "image-store.h"
+#include "image-ctr.h"
+#include "image.h"
 
 #include "cleanup.h"
 
@@ -148,12 +148,12 @@ image_diff(const char *data_root, const char *ctr_id, json_t **ret, struct lite_
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	r = ctr_image(data_root, ctr_id, &img, err);
+	r = image_ctr_load_image(data_root, ctr_id, &img, err);
 	if (r == 0)
 		r = image_layer_dirs(data_root, img, &df.lower, err);
 	image_free(img);
 	if (r == 0)
-		r = open_upper(data_root, ctr_id, &fd, err);
+		r = image_ctr_open_upper(data_root, ctr_id, &fd, err);
 	if (r < 0)
 		return r;
 	df.changes = json_array();

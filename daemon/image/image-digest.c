@@ -4,6 +4,7 @@
 #include "image-internal.h"
 
 #include "str-util.h"
+#include "valid.h"
 
 #include <errno.h>
 #include <nettle/sha2.h>
@@ -14,14 +15,14 @@
 int
 image_digest_parse(const char *digest, char hex[IMAGE_SHA256_HEX_LEN + 1])
 {
-	if (!digest || !str_has_prefix(digest, "sha256:") || !id_is_full_hex(digest + 7))
+	if (!digest || !str_has_prefix(digest, "sha256:") || !valid_full_id(digest + 7))
 		return -EINVAL;
 	memcpy(hex, digest + 7, IMAGE_SHA256_HEX_LEN + 1);
 	return 0;
 }
 
 int
-image_fd_sha256(int fd, char hex[IMAGE_SHA256_HEX_LEN + 1], uint64_t *ret_size)
+image_digest_fd(int fd, char hex[IMAGE_SHA256_HEX_LEN + 1], uint64_t *ret_size)
 {
 	static char buf[256 * 1024];
 	struct sha256_ctx ctx;

@@ -30,7 +30,7 @@ lock_open(const char *data_root, const char *hex, int *ret_fd)
 	r = image_path(path, sizeof(path), data_root, "layers/locks");
 	if (r < 0)
 		return r;
-	r = mkdir_p(path, 0700);
+	r = fs_mkdir_p(path, 0700);
 	if (r < 0)
 		return r;
 	r = image_path(path, sizeof(path), data_root, "layers/locks/%s", hex);
@@ -116,7 +116,7 @@ image_layer_get(const char *data_root, const char *tar_path, const char *hex, in
 	if (r < 0)
 		return r;
 	if (!exists) {
-		r = image_layer_unpack(data_root, tar_path, hex, err);
+		r = image_unpack_layer(data_root, tar_path, hex, err);
 		if (r < 0) {
 			close(fd);
 			return r;

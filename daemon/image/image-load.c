@@ -11,12 +11,14 @@
  * complete and content-addressed); the config and tags only when all are
  * in place, so a failed load leaves no image and no tag behind. */
 #include "image-load.h"
+#include "fd-util.h"
 #include "image-internal.h"
 #include "image-manifest.h"
-#include "image-store.h"
+#include "image.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
+#include "strv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +34,7 @@
 #define JSON_MAX (16u << 20)
 
 int
-image_open_in(int rootfd, const char *name)
+image_load_open_in(int rootfd, const char *name)
 {
 	struct open_how how = {
 		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
@@ -55,11 +57,11 @@ static int
 read_in(int rootfd, const char *name, char **ret, size_t *ret_len, struct lite_err *err)
 {
 	char shown[160];
-	_cleanup_close_ int fd = image_open_in(rootfd, name);
+	_cleanup_close_ int fd = image_load_open_in(rootfd, name);
 	struct stat st;
 	char *buf;
 
-	image_printable(name, shown, sizeof(shown));
+	image_unpack_printable(name, shown, sizeof(shown));
 	if (fd < 0)
 		return lite_err_set(err, fd == -ENOENT ? ENOENT : EBADMSG, "archive has no usable file '%s'", shown);
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > JSON_MAX)
@@ -67,7 +69,7 @@ read_in(int rootfd, const char *name, char **ret, size_t *ret_len, struct lite_e
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
 		return lite_err_set(err, ENOMEM, "out of memory");
-	if (read_all(fd, buf, (size_t)st.st_size) != st.st_size) {
+	if (fd_read_all(fd, buf, (size_t)st.st_size) != st.st_size) {
 		free(buf);
 		return lite_err_sys(err, EIO, "read '%s'", shown);
 	}
@@ -112,11 +114,11 @@ load_layers(const char *data_root, int rootfd, const struct image_desc *d, json_
 
 		if (image_digest_parse(json_string_value(json_array_get(diff_ids, i)), diff) < 0)
 			return lite_err_set(err, EBADMSG, "image config: diff_id %zu is not a sha256 digest", i);
-		fd = image_open_in(rootfd, d->layers[i]);
+		fd = image_load_open_in(rootfd, d->layers[i]);
 		if (fd < 0)
 			return lite_err_set(err, EBADMSG, "archive has no usable layer file '%.100s'", d->layers[i]);
 		if (d->layer_hex[i][0]) {
-			r = image_fd_sha256(fd, hex, NULL);
+			r = image_digest_fd(fd, hex, NULL);
 			if (r < 0)
 				return lite_err_sys(err, r, "read layer '%.100s'", d->layers[i]);
 			if (strcmp(hex, d->layer_hex[i]))
@@ -132,7 +134,7 @@ load_layers(const char *data_root, int rootfd, const struct image_desc *d, json_
 }
 
 int
-image_commit_config(const char *data_root, const char *bytes, size_t len, json_t *diff_ids, char **tags,
+image_load_commit_config(const char *data_root, const char *bytes, size_t len, json_t *diff_ids, char **tags,
 		    char **ret_id, struct lite_err *err)
 {
 	char path[PATH_MAX], hex[65];
@@ -157,7 +159,7 @@ image_commit_config(const char *data_root, const char *bytes, size_t len, json_t
 	for (i = 0; r == 0 && tags && tags[i]; i++) {
 		char name[300];
 
-		if (image_ref_normalize(tags[i], name, sizeof(name)) == 0)
+		if (image_path_ref_normalize(tags[i], name, sizeof(name)) == 0)
 			r = image_tag_set(data_root, name, *ret_id, err);
 	}
 	image_store_unlock(lock);
@@ -196,24 +198,14 @@ load_one(const char *data_root, int rootfd, const struct image_desc *d, json_t *
 		locks[i] = -1;
 	r = load_layers(data_root, rootfd, d, diff_ids, locks, err);
 	if (r == 0)
-		r = image_commit_config(data_root, buf, len, diff_ids, d->tags, &id, err);
+		r = image_load_commit_config(data_root, buf, len, diff_ids, d->tags, &id, err);
 	for (size_t i = 0; i < d->n_layers; i++)
 		if (locks[i] >= 0)
 			close(locks[i]);
 	free(locks);
 	if (r == 0)
-		json_array_append_new(out, json_pack("{s:s,s:o}", "id", id, "tags", strv_json(d->tags)));
+		json_array_append_new(out, json_pack("{s:s,s:o}", "id", id, "tags", strv_to_json(d->tags)));
 	return r;
-}
-
-json_t *
-strv_json(char **v)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; v && v[i]; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
 }
 
 /* OCI layout: one image per entry of index.json (nested indexes: the
@@ -240,7 +232,7 @@ oci_descs(int rootfd, struct image_desc **ret, size_t *ret_n, struct lite_err *e
 	json_array_foreach(ms, i, m) {
 		json_auto_t *doc = NULL;
 		char hex[65], blob[80];
-		const char *name = image_index_ref_name(m);
+		const char *name = image_manifest_index_ref_name(m);
 
 		if (r == 0 && image_digest_parse(json_string_value(json_object_get(m, "digest")), hex) < 0)
 			r = lite_err_set(err, EBADMSG, "index.json: entry %zu has no valid sha256 digest", i);
@@ -248,7 +240,7 @@ oci_descs(int rootfd, struct image_desc **ret, size_t *ret_n, struct lite_err *e
 		if (r == 0)
 			r = read_json_in(rootfd, blob, hex, &doc, err);
 		if (r == 0 && image_manifest_is_index(doc, json_string_value(json_object_get(m, "mediaType")))) {
-			r = image_index_pick(doc, "linux", image_host_arch(), hex, err);
+			r = image_manifest_index_pick(doc, "linux", image_manifest_host_arch(), hex, err);
 			json_decref(doc);
 			doc = NULL;
 			snprintf(blob, sizeof(blob), "blobs/sha256/%s", hex);
@@ -263,7 +255,7 @@ oci_descs(int rootfd, struct image_desc **ret, size_t *ret_n, struct lite_err *e
 			d[i].tags[0] = strdup(name);
 	}
 	if (r < 0) {
-		image_descs_free(d, n);
+		image_manifest_descs_free(d, n);
 		return r;
 	}
 	*ret = d;
@@ -279,11 +271,11 @@ load_dir(const char *data_root, int rootfd, json_t *out, struct lite_err *err)
 	size_t n = 0;
 	int fd, r;
 
-	fd = image_open_in(rootfd, "index.json");
+	fd = image_load_open_in(rootfd, "index.json");
 	if (fd >= 0) {
 		close(fd);
 		r = oci_descs(rootfd, &d, &n, err);
-	} else if ((fd = image_open_in(rootfd, "manifest.json")) >= 0) {
+	} else if ((fd = image_load_open_in(rootfd, "manifest.json")) >= 0) {
 		close(fd);
 		r = read_json_in(rootfd, "manifest.json", NULL, &manifest, err);
 		if (r == 0)
@@ -294,7 +286,7 @@ load_dir(const char *data_root, int rootfd, json_t *out, struct lite_err *err)
 	}
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = load_one(data_root, rootfd, &d[i], out, err);
-	image_descs_free(d, n);
+	image_manifest_descs_free(d, n);
 	return r;
 }
 
@@ -318,7 +310,7 @@ image_load_archive(const char *data_root, const char *archive, json_t **ret, str
 		r = lite_err_sys(err, errno, "open staging dir");
 	if (r == 0)
 		r = load_dir(data_root, rootfd, out, err);
-	(void)rm_rf(staging);
+	(void)fs_rm_rf(staging);
 	if (r < 0)
 		return lite_err_wrap(err, "load");
 	*ret = json_incref(out);

@@ -9,9 +9,7 @@
 int image_load_archive(const char *data_root, const char *archive, json_t **ret, struct lite_err *err);
 /* Under the store lock: check every diff_id's layer is present, store the
  * config's bytes (id = their sha256) and point tags (may be NULL) at it. */
-int image_commit_config(const char *data_root, const char *bytes, size_t len, json_t *diff_ids, char **tags,
+int image_load_commit_config(const char *data_root, const char *bytes, size_t len, json_t *diff_ids, char **tags,
 			char **ret_id, struct lite_err *err);
 /* openat2(RESOLVE_IN_ROOT) of a regular file below rootfd; -errno. */
-int image_open_in(int rootfd, const char *name);
-/* A JSON array of the strings of a NULL-terminated vector. */
-json_t *strv_json(char **v);
+int image_load_open_in(int rootfd, const char *name);

@@ -1,5 +1,5 @@
 /* lite-image: the image store's heavy and locking operations, each in a
- * process of its own, run by containerd-lite (see req-image-job.c). The
+ * process of its own, run by containerd-lite (see image-job.c). The
  * daemon never parses archives, never waits on the store lock and never
  * links libarchive.
  *
@@ -16,12 +16,12 @@
  *                                        is read and removed)
  * Prints one line: "ok JSON" or "err ERRNO MESSAGE"; pull prints
  * "progress JSON" lines before it. */
-#include "image-commit.h"
+#include "image-ctr.h"
 #include "image-load.h"
 #include "image-pull.h"
 #include "image-refs.h"
 #include "image-save.h"
-#include "image-store.h"
+#include "image.h"
 
 #include "log.h"
 #include "strv.h"
@@ -43,7 +43,7 @@ op_commit(const char *root, char **a, json_t **ret, struct lite_err *err)
 
 	if (json_array_size(ch) > 0 && !changes)
 		return lite_err_set(err, ENOMEM, "out of memory");
-	r = image_commit(root, a[0], a[1], changes, a[3], &id, err);
+	r = image_ctr_commit(root, a[0], a[1], changes, a[3], &id, err);
 	strv_free(changes);
 	if (r == 0)
 		*ret = json_pack("{s:s}", "id", id);
@@ -55,7 +55,7 @@ static int
 op_import(const char *root, char **a, json_t **ret, struct lite_err *err)
 {
 	char *id = NULL;
-	int r = image_import_tar(root, a[0], a[1], &id, err);
+	int r = image_unpack_import(root, a[0], a[1], &id, err);
 
 	if (r == 0)
 		*ret = json_pack("{s:s}", "id", id);
@@ -102,20 +102,20 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 		return r;
 	}
 	if (!strcmp(op, "rmi") && n >= 2)
-		return image_rmi(root, a + 1, !strcmp(a[0], "1"), ret, err);
+		return image_refs_rmi(root, a + 1, !strcmp(a[0], "1"), ret, err);
 	if (!strcmp(op, "tag") && n == 2) {
-		r = image_tag(root, a[0], a[1], err);
+		r = image_refs_tag(root, a[0], a[1], err);
 		*ret = json_object();
 		return r;
 	}
 	if (!strcmp(op, "prune") && n == 1)
-		return image_prune(root, !strcmp(a[0], "1"), ret, err);
+		return image_refs_prune(root, !strcmp(a[0], "1"), ret, err);
 	if (!strcmp(op, "df") && n == 0)
-		return image_system_df(root, ret, err);
+		return image_refs_system_df(root, ret, err);
 	if (!strcmp(op, "commit") && n == 4)
 		return op_commit(root, a, ret, err);
 	if (!strcmp(op, "export") && n == 2) {
-		r = image_export(root, a[0], a[1], err);
+		r = image_ctr_export(root, a[0], a[1], err);
 		*ret = json_object();
 		return r;
 	}

@@ -3,7 +3,7 @@
 #include "image-manifest.h"
 #include "image-internal.h"
 
-#include "str-util.h"
+#include "valid.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 
 void
-image_desc_free(struct image_desc *d)
+image_manifest_desc_free(struct image_desc *d)
 {
 	if (!d)
 		return;
@@ -27,10 +27,10 @@ image_desc_free(struct image_desc *d)
 }
 
 void
-image_descs_free(struct image_desc *d, size_t n)
+image_manifest_descs_free(struct image_desc *d, size_t n)
 {
 	for (size_t i = 0; d && i < n; i++)
-		image_desc_free(&d[i]);
+		image_manifest_desc_free(&d[i]);
 	free(d);
 }
 
@@ -46,7 +46,7 @@ hex_of_name(const char *name, char hex[65])
 		return;
 	memcpy(buf, base, 64);
 	buf[64] = '\0';
-	if (id_is_full_hex(buf) && (base[64] == '\0' || !strcmp(base + 64, ".json")))
+	if (valid_full_id(buf) && (base[64] == '\0' || !strcmp(base + 64, ".json")))
 		memcpy(hex, buf, 65);
 }
 
@@ -75,7 +75,7 @@ docker_one(json_t *m, struct image_desc *d, struct lite_err *err)
 			return lite_err_set(err, ENOMEM, "out of memory");
 	}
 	json_array_foreach(tags, i, v) {
-		if (!json_is_string(v) || !image_ref_is_valid(json_string_value(v)))
+		if (!json_is_string(v) || !valid_image_ref(json_string_value(v)))
 			return lite_err_set(err, EBADMSG, "manifest.json: invalid tag '%.100s'",
 					    json_string_value(v) ?: "?");
 		d->tags[i] = strdup(json_string_value(v));
@@ -98,7 +98,7 @@ image_manifest_docker(json_t *manifest, struct image_desc **ret, size_t *ret_n, 
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = docker_one(json_array_get(manifest, i), &d[i], err);
 	if (r < 0) {
-		image_descs_free(d, n);
+		image_manifest_descs_free(d, n);
 		return r;
 	}
 	*ret = d;
@@ -173,7 +173,7 @@ image_manifest_is_index(json_t *doc, const char *dmt)
 }
 
 int
-image_index_pick(json_t *index, const char *os, const char *arch, char ret_hex[65], struct lite_err *err)
+image_manifest_index_pick(json_t *index, const char *os, const char *arch, char ret_hex[65], struct lite_err *err)
 {
 	json_t *ms = json_object_get(index, "manifests"), *m;
 	size_t i;
@@ -196,21 +196,21 @@ image_index_pick(json_t *index, const char *os, const char *arch, char ret_hex[6
 }
 
 const char *
-image_index_ref_name(json_t *desc)
+image_manifest_index_ref_name(json_t *desc)
 {
 	json_t *ann = json_object_get(desc, "annotations");
 	const char *n = json_string_value(json_object_get(ann, "io.containerd.image.name"));
 
-	if (n && image_ref_is_valid(n))
+	if (n && valid_image_ref(n))
 		return n;
 	n = json_string_value(json_object_get(ann, "org.opencontainers.image.ref.name"));
-	if (n && strchr(n, ':') && image_ref_is_valid(n))
+	if (n && strchr(n, ':') && valid_image_ref(n))
 		return n;
 	return NULL;
 }
 
 const char *
-image_host_arch(void)
+image_manifest_host_arch(void)
 {
 #if defined(__x86_64__)
 	return "amd64";

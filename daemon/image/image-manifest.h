@@ -25,8 +25,8 @@ struct image_desc {
 	char **tags;         /* NULL-terminated, may be empty */
 };
 
-void image_desc_free(struct image_desc *d);
-void image_descs_free(struct image_desc *d, size_t n);
+void image_manifest_desc_free(struct image_desc *d);
+void image_manifest_descs_free(struct image_desc *d, size_t n);
 
 /* Docker archive manifest.json: [{"Config","RepoTags","Layers"}...]. */
 int image_manifest_docker(json_t *manifest, struct image_desc **ret, size_t *ret_n, struct lite_err *err);
@@ -36,9 +36,9 @@ int image_manifest_oci(json_t *manifest, bool paths, struct image_desc *d, struc
 /* Is this media type (or the document's own "mediaType") an index/list? */
 bool image_manifest_is_index(json_t *doc, const char *descriptor_media_type);
 /* From an index or manifest list pick the entry for os/arch; its digest's HEX. */
-int image_index_pick(json_t *index, const char *os, const char *arch, char ret_hex[65], struct lite_err *err);
+int image_manifest_index_pick(json_t *index, const char *os, const char *arch, char ret_hex[65], struct lite_err *err);
 /* The tag an OCI index entry names (io.containerd.image.name, else
  * org.opencontainers.image.ref.name if it holds a full NAME:TAG); or NULL. */
-const char *image_index_ref_name(json_t *descriptor);
+const char *image_manifest_index_ref_name(json_t *descriptor);
 /* The host's architecture in GOARCH spelling ("amd64", "arm64", ...). */
-const char *image_host_arch(void);
+const char *image_manifest_host_arch(void);

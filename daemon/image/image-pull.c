@@ -12,12 +12,12 @@
  * (image_layer_get, shared with load). Documents are size-capped; blobs may
  * not exceed their descriptor's size. A failed pull tags nothing. */
 #include "image-pull.h"
+#include "fd-util.h"
 #include "image-internal.h"
 #include "image-load.h"
 #include "image-manifest.h"
 
 #include "cleanup.h"
-#include "fs-util.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -233,7 +233,7 @@ authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 	const char *tok;
 	long st;
 
-	if (image_pull_challenge_parse(challenge, &c) < 0)
+	if (image_pull_auth_parse(challenge, &c) < 0)
 		return need_credentials(p, err);
 	if (!strcasecmp(c.scheme, "Basic")) {
 		if (!p->user || p->basic)
@@ -344,7 +344,7 @@ resolve_manifest(struct pull *p, json_t **ret, char ret_hex[65], struct lite_err
 		*ret = doc;
 		return r;
 	}
-	r = image_index_pick(doc, "linux", image_host_arch(), hex, err);
+	r = image_manifest_index_pick(doc, "linux", image_manifest_host_arch(), hex, err);
 	json_decref(doc);
 	if (r < 0)
 		return lite_err_wrap(err, "no matching platform");
@@ -401,7 +401,7 @@ on_blob(char *data, size_t size, size_t n, void *arg)
 		d->too_big = true;
 		return 0;
 	}
-	if (write_all(d->fd, data, n) < 0)
+	if (fd_write_all(d->fd, data, n) < 0)
 		return 0;
 	sha256_update(&d->sha, n, (const uint8_t *)data);
 	d->done += n;
@@ -642,7 +642,7 @@ store(struct pull *p, const char *cfg, size_t cfg_len, json_t *diff_ids, struct 
 			progress(p, dls[i].hex, "Pull complete", dls[i].size, dls[i].size);
 	}
 	if (r == 0)
-		r = image_commit_config(p->data_root, cfg, cfg_len, diff_ids, tags, ret_id, err);
+		r = image_load_commit_config(p->data_root, cfg, cfg_len, diff_ids, tags, ret_id, err);
 	for (size_t i = 0; locks && i < n; i++)
 		if (locks[i] >= 0)
 			close(locks[i]);
@@ -690,7 +690,7 @@ pull_image(struct pull *p, json_t **ret, struct lite_err *err)
 			unlink(dls[i].path);
 	}
 	free(dls);
-	image_desc_free(&d);
+	image_manifest_desc_free(&d);
 	if (r == 0)
 		*ret = json_pack("{s:s,s:o,s:s+,s:I,s:I}", "id", id, "tags",
 				 p->ref.local[0] ? json_pack("[s]", p->ref.local) : json_array(), "digest", "sha256:", mhex, "downloaded", (json_int_t)fetched, "existing",

@@ -36,7 +36,7 @@ const char *image_pull_ref_api_host(const struct pull_ref *ref);
 /* Whether plain HTTP is used without --insecure (localhost, 127.0.0.1, ::1). */
 bool image_pull_ref_is_local(const struct pull_ref *ref);
 /* Parse a WWW-Authenticate header's value (first challenge); -EINVAL if none. */
-int image_pull_challenge_parse(const char *value, struct pull_challenge *ret);
+int image_pull_auth_parse(const char *value, struct pull_challenge *ret);
 
 /* Pull ref into the store under data_root. user: "USER:PASSWORD" or NULL.
  * Progress lines ("progress JSON") go to progress (may be NULL).

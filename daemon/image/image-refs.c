@@ -5,11 +5,11 @@
  * under the store lock. Runs in lite-image, never in the daemon. */
 #include "image-refs.h"
 #include "image-internal.h"
-#include "image-store.h"
+#include "image.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
-#include "str-util.h"
+#include "valid.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -41,7 +41,7 @@ containers_by_image(const char *data_root)
 
 		if (de->d_name[0] == '.' ||
 		    image_path(sp, sizeof(sp), data_root, "containers/%s/state.json", de->d_name) < 0 ||
-		    read_file(sp, &buf, &len) < 0)
+		    fs_read_file(sp, &buf, &len) < 0)
 			continue;
 		st = json_loadb(buf, len, 0, NULL);
 		img = json_string_value(json_object_get(st, "image_id"));
@@ -83,7 +83,7 @@ all_images(const char *data_root)
 		if (strlen(de->d_name) != IMAGE_SHA256_HEX_LEN + 5 || !str_has_suffix_json(de->d_name))
 			continue;
 		snprintf(id, sizeof(id), "sha256:%.64s", de->d_name);
-		if (id_is_full_hex(id + 7))
+		if (valid_full_id(id + 7))
 			json_array_append_new(out, json_string(id));
 	}
 	closedir(d);
@@ -104,13 +104,13 @@ tags_of(json_t *repos, const char *id)
 }
 
 int
-image_tag(const char *data_root, const char *source, const char *target, struct lite_err *err)
+image_refs_tag(const char *data_root, const char *source, const char *target, struct lite_err *err)
 {
 	char name[300];
 	_cleanup_free_ char *id = NULL;
 	int lock = -1, r;
 
-	if (image_ref_normalize(target, name, sizeof(name)) < 0)
+	if (image_path_ref_normalize(target, name, sizeof(name)) < 0)
 		return lite_err_set(err, EINVAL, "invalid reference format \"%s\": use lowercase NAME[:TAG]", target);
 	r = image_store_lock(data_root, &lock, err);
 	if (r < 0)
@@ -151,7 +151,7 @@ rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bo
 	if (r < 0)
 		return r;
 	tags = tags_of(repos, id);
-	by_tag = image_ref_normalize(ref, name, sizeof(name)) == 0 && json_object_get(repos, name);
+	by_tag = image_path_ref_normalize(ref, name, sizeof(name)) == 0 && json_object_get(repos, name);
 	ctrs = json_object_get(users, id);
 	if (by_tag && json_array_size(tags) > 1) {
 		json_object_del(repos, name);
@@ -209,7 +209,7 @@ layers_gc(const char *data_root, json_t *out, uint64_t *ret_bytes)
 		int64_t created;
 		int lock;
 
-		if (!id_is_full_hex(de->d_name) || strlen(de->d_name) != IMAGE_SHA256_HEX_LEN ||
+		if (!valid_full_id(de->d_name) || strlen(de->d_name) != IMAGE_SHA256_HEX_LEN ||
 		    json_object_get(used, de->d_name))
 			continue;
 		if (image_layer_try_lock(data_root, de->d_name, &lock) < 0)
@@ -217,7 +217,7 @@ layers_gc(const char *data_root, json_t *out, uint64_t *ret_bytes)
 		(void)image_layer_meta_read(data_root, de->d_name, &size, &created);
 		if (image_path(dir, sizeof(dir), data_root, "layers/sha256/%s", de->d_name) == 0 &&
 		    image_path(meta, sizeof(meta), data_root, "layers/sha256/%s.json", de->d_name) == 0 &&
-		    rm_rf(dir) == 0) {
+		    fs_rm_rf(dir) == 0) {
 			(void)unlink(meta);
 			json_array_append_new(out, json_pack("{s:s+}", "Deleted", "layer sha256:", de->d_name));
 			*ret_bytes += size;
@@ -229,7 +229,7 @@ layers_gc(const char *data_root, json_t *out, uint64_t *ret_bytes)
 }
 
 int
-image_rmi(const char *data_root, char **refs, bool force, json_t **ret, struct lite_err *err)
+image_refs_rmi(const char *data_root, char **refs, bool force, json_t **ret, struct lite_err *err)
 {
 	json_auto_t *repos = NULL, *users = NULL, *out = json_array();
 	uint64_t bytes = 0;
@@ -265,7 +265,7 @@ image_rmi(const char *data_root, char **refs, bool force, json_t **ret, struct l
 }
 
 int
-image_prune(const char *data_root, bool all, json_t **ret, struct lite_err *err)
+image_refs_prune(const char *data_root, bool all, json_t **ret, struct lite_err *err)
 {
 	json_auto_t *repos = NULL, *users = NULL, *imgs = NULL, *out = json_array();
 	uint64_t bytes = 0;
@@ -334,7 +334,7 @@ du(int dfd, const char *name)
 }
 
 int
-image_system_df(const char *data_root, json_t **ret, struct lite_err *err)
+image_refs_system_df(const char *data_root, json_t **ret, struct lite_err *err)
 {
 	json_auto_t *repos = NULL, *users = containers_by_image(data_root), *imgs = NULL;
 	json_auto_t *layer_users = json_object();

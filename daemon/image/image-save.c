@@ -11,7 +11,7 @@
 #include "image-save.h"
 #include "image-internal.h"
 #include "image-manifest.h"
-#include "image-store.h"
+#include "image.h"
 #include "image-tar.h"
 
 #include "cleanup.h"
@@ -153,7 +153,7 @@ save_config(struct saver *s, struct image *img, json_t *new_ids, char **ret_byte
 	if (json_equal(old, new_ids)) {
 		r = image_path(path, sizeof(path), s->data_root, "images/sha256/%s.json", img->id + 7);
 		if (r == 0)
-			r = read_file(path, ret_bytes, ret_len);
+			r = fs_read_file(path, ret_bytes, ret_len);
 		return r < 0 ? lite_err_sys(s->err, r, "read config of %s", img->id) : 0;
 	}
 	json_object_set(json_object_get(img->config, "rootfs"), "diff_ids", new_ids);
@@ -223,7 +223,7 @@ save_image(struct saver *s, const char *ref)
 		r = image_load(s->data_root, id, &img, s->err);
 	if (r < 0)
 		return r;
-	if (image_ref_normalize(ref, name, sizeof(name)) == 0 && strncmp(id + 7, ref, strlen(ref)) &&
+	if (image_path_ref_normalize(ref, name, sizeof(name)) == 0 && strncmp(id + 7, ref, strlen(ref)) &&
 	    strncmp(id, ref, strlen(ref)))
 		tag = name;
 	for (size_t i = 0; r == 0 && i < img->n_layers; i++) {
@@ -312,6 +312,6 @@ image_save(const char *data_root, char **refs, const char *format, const char *o
 	json_decref(s.layers_done);
 	json_decref(s.written);
 	json_decref(s.manifest);
-	(void)rm_rf(staging);
+	(void)fs_rm_rf(staging);
 	return r < 0 ? lite_err_wrap(err, "save") : 0;
 }

@@ -6,10 +6,10 @@
  * entries .wh.NAME and DIR/.wh..wh..opq; trusted.overlay.* xattrs are never
  * written. The tree is read with *at() calls that never follow symlinks. */
 #include "image-tar.h"
+#include "fd-util.h"
 #include "image-internal.h"
 
 #include "cleanup.h"
-#include "fs-util.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -51,7 +51,7 @@ tarw_write(struct archive *a, void *ud, const void *buf, size_t len)
 {
 	struct tarw *t = ud;
 
-	if (write_all(t->out_fd, buf, len) < 0) {
+	if (fd_write_all(t->out_fd, buf, len) < 0) {
 		t->werr = errno;
 		archive_set_error(a, errno, "write: %s", strerror(errno));
 		return -1;

@@ -2,7 +2,7 @@
  * extract in one pass, then commit the layer, the config and the tag.
  *
  * Safety invariants (the archive is hostile input, the daemon is root):
- * - Every entry path goes through image_tar_path_clean(): no "..", absolute
+ * - Every entry path goes through image_path_tar_clean(): no "..", absolute
  *   names become relative to the layer root.
  * - Nothing is created beneath a symlink: each parent directory is opened
  *   component by component from the layer root with O_NOFOLLOW, and the
@@ -21,7 +21,7 @@
  * extracting: an outer libarchive reader (format "raw", every filter) yields
  * the decompressed bytes; an inner reader (format tar, no filter) pulls them
  * through tar_pull(), which also feeds the hash. */
-#include "image-store.h"
+#include "image.h"
 #include "image-internal.h"
 
 #include "cleanup.h"
@@ -70,7 +70,7 @@ struct unpack {
 
 /* Copy a user-supplied name for a one-line message: non-printables -> '?'. */
 void
-image_printable(const char *in, char *out, size_t len)
+image_unpack_printable(const char *in, char *out, size_t len)
 {
 	size_t i;
 
@@ -212,7 +212,7 @@ apply_xattrs(struct unpack *u, struct archive_entry *e, int fd, int dfd, const c
 		if (r < 0) {
 			char n[MSG_NAME_MAX];
 
-			image_printable(name, n, sizeof(n));
+			image_unpack_printable(name, n, sizeof(n));
 			return lite_err_sys(u->err, r, "archive entry '%s': set xattr '%s'", u->name, n);
 		}
 	}
@@ -399,8 +399,8 @@ extract_hardlink(struct unpack *u, struct archive_entry *e, int dfd, const char 
 	const char *tbase;
 	int r;
 
-	image_printable(link, shown, sizeof(shown));
-	if (image_tar_path_clean(link, target, sizeof(target)) < 0 || !*target)
+	image_unpack_printable(link, shown, sizeof(shown));
+	if (image_path_tar_clean(link, target, sizeof(target)) < 0 || !*target)
 		return lite_err_set(u->err, EINVAL, "archive entry '%s': hardlink target '%s' escapes the layer",
 				    u->name, shown);
 	r = open_parent(u, target, false, &tfd, &tbase);
@@ -464,8 +464,8 @@ extract_entry(struct unpack *u, struct archive_entry *e)
 
 	if (!raw)
 		return lite_err_set(u->err, EINVAL, "archive entry without a usable name");
-	image_printable(raw, u->name, sizeof(u->name));
-	r = image_tar_path_clean(raw, clean, sizeof(clean));
+	image_unpack_printable(raw, u->name, sizeof(u->name));
+	r = image_path_tar_clean(raw, clean, sizeof(clean));
 	if (r == -ENAMETOOLONG)
 		return lite_err_set(u->err, ENAMETOOLONG, "archive entry '%s': name too long", u->name);
 	if (r < 0)
@@ -511,7 +511,7 @@ apply_dir_times(struct unpack *u)
 				return lite_err_sys(u->err, errno, "layer root: set times");
 			continue;
 		}
-		image_printable(u->dirs[i].path, u->name, sizeof(u->name));
+		image_unpack_printable(u->dirs[i].path, u->name, sizeof(u->name));
 		r = open_parent(u, u->dirs[i].path, false, &dfd, &base);
 		if (r < 0)
 			return r;
@@ -529,7 +529,7 @@ readers_open(struct unpack *u, const char *tar_path)
 	struct stat st;
 	int r;
 
-	image_printable(tar_path, shown, sizeof(shown));
+	image_unpack_printable(tar_path, shown, sizeof(shown));
 	u->tar_fd = open(tar_path, O_RDONLY | O_CLOEXEC);
 	if (u->tar_fd < 0)
 		return lite_err_sys(u->err, errno, "open '%s'", shown);
@@ -588,7 +588,7 @@ unpack_all(struct unpack *u, const char *tar_path)
 		if (r < ARCHIVE_WARN && first && archive_errno(u->inner) == LA_ERRNO_FILE_FORMAT) {
 			char shown[MSG_NAME_MAX];
 
-			image_printable(tar_path, shown, sizeof(shown));
+			image_unpack_printable(tar_path, shown, sizeof(shown));
 			return lite_err_set(u->err, EINVAL, "not a tar archive: '%s'", shown);
 		}
 		if (r < ARCHIVE_WARN)
@@ -731,22 +731,22 @@ unpack_tarball(const char *staging, const char *tar_path, char hex[IMAGE_SHA256_
 }
 
 int
-image_import_tar(const char *data_root, const char *tar_path, const char *ref,
+image_unpack_import(const char *data_root, const char *tar_path, const char *ref,
 		 char **ret_image_id, struct lite_err *err)
 {
 	char name[300], staging[PATH_MAX], hex[IMAGE_SHA256_HEX_LEN + 1], shown[MSG_NAME_MAX];
 	uint64_t size = 0;
 	int r;
 
-	image_printable(ref, shown, sizeof(shown));
-	if (!ref || image_ref_normalize(ref, name, sizeof(name)) < 0)
+	image_unpack_printable(ref, shown, sizeof(shown));
+	if (!ref || image_path_ref_normalize(ref, name, sizeof(name)) < 0)
 		return lite_err_set(err, EINVAL, "import: invalid reference '%s'", shown);
 	r = staging_make(data_root, staging, sizeof(staging), err);
 	if (r == 0) {
 		r = unpack_tarball(staging, tar_path, hex, &size, err);
 		if (r == 0)
 			r = commit_image(data_root, staging, hex, size, name, ret_image_id, err);
-		(void)rm_rf(staging);
+		(void)fs_rm_rf(staging);
 	}
 	if (r < 0 && err)
 		lite_err_wrap(err, "import");
@@ -754,7 +754,7 @@ image_import_tar(const char *data_root, const char *tar_path, const char *ref,
 }
 
 int
-image_layer_unpack(const char *data_root, const char *tar_path, const char *hex, struct lite_err *err)
+image_unpack_layer(const char *data_root, const char *tar_path, const char *hex, struct lite_err *err)
 {
 	char staging[PATH_MAX], got[IMAGE_SHA256_HEX_LEN + 1];
 	uint64_t size = 0;
@@ -774,7 +774,7 @@ image_layer_unpack(const char *data_root, const char *tar_path, const char *hex,
 		r = layer_commit(data_root, staging, hex, size, &created, err);
 		image_store_unlock(lock);
 	}
-	(void)rm_rf(staging);
+	(void)fs_rm_rf(staging);
 	return r;
 }
 

@@ -24,7 +24,7 @@ static const char *const ctl_names[CGROUP_CTL_MAX] = {
 
 /* Controller name, as in v1 mount options and v2 cgroup.controllers. */
 const char *
-cgroup_ctl_name(enum cgroup_ctl ctl)
+cgroup_values_ctl_name(enum cgroup_ctl ctl)
 {
 	if ((unsigned)ctl >= CGROUP_CTL_MAX)
 		return NULL;
@@ -34,7 +34,7 @@ cgroup_ctl_name(enum cgroup_ctl ctl)
 /* Rounded to the nearest microsecond, at least 1000 us (the kernel's
  * minimum); 0 millicpus means "no limit" and gives 0. */
 uint64_t
-cgroup_cpu_quota_us(uint64_t millicpus, uint64_t period_us)
+cgroup_values_cpu_quota_us(uint64_t millicpus, uint64_t period_us)
 {
 	uint64_t quota;
 
@@ -50,7 +50,7 @@ cgroup_cpu_quota_us(uint64_t millicpus, uint64_t period_us)
 
 /* "QUOTA PERIOD", or "max PERIOD" when millicpus is 0. */
 void
-cgroup_v2_cpu_max(uint64_t millicpus, uint64_t period_us, char *buf, size_t len)
+cgroup_values_v2_cpu_max(uint64_t millicpus, uint64_t period_us, char *buf, size_t len)
 {
 	if (period_us == 0)
 		period_us = CPU_PERIOD_DEFAULT_US;
@@ -58,13 +58,13 @@ cgroup_v2_cpu_max(uint64_t millicpus, uint64_t period_us, char *buf, size_t len)
 		snprintf(buf, len, "max %" PRIu64, period_us);
 	else
 		snprintf(buf, len, "%" PRIu64 " %" PRIu64,
-			 cgroup_cpu_quota_us(millicpus, period_us), period_us);
+			 cgroup_values_cpu_quota_us(millicpus, period_us), period_us);
 }
 
 /* crun's convert_shares_to_weight(): 2 -> 1, 1024 -> 39, 262144 -> 10000.
  * 0 stays 0 ("not set"); out-of-range shares are clamped first. */
 uint64_t
-cgroup_shares_to_weight(uint64_t shares)
+cgroup_values_shares_to_weight(uint64_t shares)
 {
 	if (shares == 0)
 		return 0;
@@ -78,7 +78,7 @@ cgroup_shares_to_weight(uint64_t shares)
 /* Value of the "oom_kill N" line (not "oom_kill_disable"): -ENOENT when the
  * key is missing, -EINVAL when its value is not a number. */
 int
-cgroup_parse_oom_kill(const char *content, uint64_t *ret)
+cgroup_values_parse_oom_kill(const char *content, uint64_t *ret)
 {
 	static const char key[] = "oom_kill";
 	const char *line = content;
@@ -135,7 +135,7 @@ format_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, cha
 
 /* buf is written only on success; -ENAMETOOLONG when it is too small. */
 int
-cgroup_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, char *buf, size_t len)
+cgroup_values_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, char *buf, size_t len)
 {
 	int n;
 
@@ -182,7 +182,7 @@ ends_with(const char *s, const char *suffix)
 }
 
 int
-cgroup_v2_delegated_base(const char *proc_self_cgroup, char *buf, size_t len)
+cgroup_values_v2_delegated_base(const char *proc_self_cgroup, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 	char *slash;
@@ -204,7 +204,7 @@ cgroup_v2_delegated_base(const char *proc_self_cgroup, char *buf, size_t len)
 }
 
 const char *
-cgroup_ctl_v2_name(enum cgroup_ctl ctl)
+cgroup_values_ctl_v2_name(enum cgroup_ctl ctl)
 {
-	return ctl == CGROUP_CTL_BLKIO ? "io" : cgroup_ctl_name(ctl);
+	return ctl == CGROUP_CTL_BLKIO ? "io" : cgroup_values_ctl_name(ctl);
 }

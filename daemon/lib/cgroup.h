@@ -37,11 +37,11 @@ int cgroup_detect(const char *root, const char *parent, struct cgroup_host *ret,
  * systemd service delegated to it: PATH's parent when PATH is
  * "X.service/supervisor", where DelegateSubgroup=supervisor put the daemon.
  * -ENOENT when the daemon is not in such a leaf. Pure; unit-tested. */
-int cgroup_v2_delegated_base(const char *proc_self_cgroup, char *buf, size_t len);
+int cgroup_values_v2_delegated_base(const char *proc_self_cgroup, char *buf, size_t len);
 
 /* v2 under systemd: move the engine's sub-tree below the delegated service
  * cgroup, ROOT/SERVICE/PARENT. A no-op (0) when not delegated. */
-int cgroup_use_delegation(struct cgroup_host *h, struct lite_err *err);
+int cgroup_v2_use_delegation(struct cgroup_host *h, struct lite_err *err);
 
 /* Create the container's cgroup(s) and apply limits. Idempotent. */
 int cgroup_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err);
@@ -65,19 +65,19 @@ int cgroup_destroy(const struct cgroup_host *h, const char *id, struct lite_err 
 /* Pure helpers, cgroup-values.c: computed values, unit-tested. */
 
 /* v1 cpu.cfs_quota_us for a CPU count at period_us (min 1000). */
-uint64_t cgroup_cpu_quota_us(uint64_t millicpus, uint64_t period_us);
+uint64_t cgroup_values_cpu_quota_us(uint64_t millicpus, uint64_t period_us);
 /* v2 "cpu.max" content: "QUOTA PERIOD" or "max PERIOD". */
-void cgroup_v2_cpu_max(uint64_t millicpus, uint64_t period_us, char *buf, size_t len);
+void cgroup_values_v2_cpu_max(uint64_t millicpus, uint64_t period_us, char *buf, size_t len);
 /* v1 shares (2..262144) -> v2 weight (1..10000), crun's formula. */
-uint64_t cgroup_shares_to_weight(uint64_t shares);
+uint64_t cgroup_values_shares_to_weight(uint64_t shares);
 /* Parse "oom_kill N" out of memory.oom_control / memory.events content. */
-int cgroup_parse_oom_kill(const char *content, uint64_t *ret);
+int cgroup_values_parse_oom_kill(const char *content, uint64_t *ret);
 /* Directory of controller ctl for container id: v1 ROOT/CTL/PARENT/ID,
  * v2 ROOT/PARENT/ID. */
-int cgroup_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, char *buf, size_t len);
-const char *cgroup_ctl_name(enum cgroup_ctl ctl);
+int cgroup_values_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *id, char *buf, size_t len);
+const char *cgroup_values_ctl_name(enum cgroup_ctl ctl);
 /* The v2 name of a controller ("io" for blkio). */
-const char *cgroup_ctl_v2_name(enum cgroup_ctl ctl);
+const char *cgroup_values_ctl_v2_name(enum cgroup_ctl ctl);
 
 /* cgroup-freeze.c: freeze (pause) or thaw every process of the container,
  * v1 freezer.state FROZEN/THAWED or v2 cgroup.freeze; returns once the

@@ -1,5 +1,5 @@
-/* Private interface between image-store.c and image-unpack.c. Not for other
- * modules: they use image-store.h. */
+/* Private interface between image.c and image-unpack.c. Not for other
+ * modules: they use image.h. */
 #pragma once
 
 #include "lite-err.h"
@@ -52,7 +52,7 @@ int image_repos_write(const char *data_root, json_t *repos, struct lite_err *err
 /* "sha256:HEX" -> HEX (64 lowercase hex digits); -EINVAL otherwise. */
 int image_digest_parse(const char *digest, char hex[IMAGE_SHA256_HEX_LEN + 1]);
 /* sha256 of an open file's contents (read from offset 0), and its size. */
-int image_fd_sha256(int fd, char hex[IMAGE_SHA256_HEX_LEN + 1], uint64_t *ret_size);
+int image_digest_fd(int fd, char hex[IMAGE_SHA256_HEX_LEN + 1], uint64_t *ret_size);
 
 /* image-layer.c: one layer's lock, so concurrent loads never unpack the same
  * layer twice and the garbage collector never removes a layer that a load
@@ -72,8 +72,8 @@ int image_layer_get(const char *data_root, const char *tar_path, const char *hex
 
 /* image-unpack.c: unpack tar_path as layer HEX (expected diff_id) and move
  * it into place; -EBADMSG with a message on a digest mismatch. */
-int image_layer_unpack(const char *data_root, const char *tar_path, const char *hex, struct lite_err *err);
+int image_unpack_layer(const char *data_root, const char *tar_path, const char *hex, struct lite_err *err);
 /* Unpack tar_path safely into the existing directory dir (no hashing). */
 int image_unpack_into(const char *dir, const char *tar_path, struct lite_err *err);
 /* Printable copy of a user-supplied name for messages. */
-void image_printable(const char *in, char *out, size_t len);
+void image_unpack_printable(const char *in, char *out, size_t len);

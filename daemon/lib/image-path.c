@@ -1,9 +1,9 @@
 /* Pure string helpers of the image store: image reference normalisation and
  * tar entry path sanitising. No system calls, so both are unit-tested (and
  * fuzzed) without root. */
-#include "image-store.h"
+#include "image.h"
 
-#include "str-util.h"
+#include "valid.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,11 +19,11 @@ ref_has_tag(const char *ref)
 }
 
 int
-image_ref_normalize(const char *ref, char *buf, size_t len)
+image_path_ref_normalize(const char *ref, char *buf, size_t len)
 {
 	size_t n;
 
-	if (!ref || !image_ref_is_valid(ref))
+	if (!ref || !valid_image_ref(ref))
 		return -EINVAL;
 	n = strlen(ref);
 	if (n + (ref_has_tag(ref) ? 0 : strlen(":latest")) >= len)
@@ -55,7 +55,7 @@ append_component(char *buf, size_t len, size_t *pos, const char *comp, size_t cl
  * are dropped; an empty component in the middle ("a//b") or a ".." anywhere
  * is refused, as is an empty entry name. */
 int
-image_tar_path_clean(const char *entry, char *buf, size_t len)
+image_path_tar_clean(const char *entry, char *buf, size_t len)
 {
 	const char *p, *end;
 	size_t pos = 0;

@@ -4,12 +4,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fs-util.h"
+#include "fd-util.h"
 
 static int
 copy_file(int src_dir, int dst_dir, const char *name, const struct stat *st)
@@ -27,7 +26,7 @@ copy_file(int src_dir, int dst_dir, const char *name, const struct stat *st)
 		return r;
 	}
 	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write_all(out, buf, (size_t)n) < 0) {
+		if (fd_write_all(out, buf, (size_t)n) < 0) {
 			r = -errno;
 			break;
 		}
@@ -105,23 +104,4 @@ copy_tree(int src_dir, int dst_dir)
 			r = copy_entry(src_dir, dst_dir, de->d_name);
 	closedir(d);
 	return r;
-}
-
-int
-dir_is_empty(int dirfd)
-{
-	int fd = dup(dirfd), empty = 1;
-	struct dirent *de;
-	DIR *d;
-
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return -errno;
-	}
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			empty = 0;
-	closedir(d);
-	return empty;
 }

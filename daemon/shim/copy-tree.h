@@ -4,5 +4,3 @@
 
 /* Copy everything below src_dir into dst_dir (which should be empty). */
 int copy_tree(int src_dir, int dst_dir);
-/* True if the directory has no entries but . and .. */
-int dir_is_empty(int dirfd);

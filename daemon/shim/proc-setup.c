@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -25,7 +24,7 @@
 #include "strv.h"
 
 void
-proc_drop_capabilities(int error_fd)
+proc_setup_drop_caps(int error_fd)
 {
 	static const int keep[] = {
 		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD,
@@ -53,7 +52,7 @@ proc_drop_capabilities(int error_fd)
 }
 
 void
-proc_resolve_user(const char *user, struct proc_user *ret, int error_fd)
+proc_setup_resolve_user(const char *user, struct proc_user *ret, int error_fd)
 {
 	char name[256], group[256], *passwd = NULL, *groups = NULL;
 
@@ -61,21 +60,21 @@ proc_resolve_user(const char *user, struct proc_user *ret, int error_fd)
 	if (!user || !*user)
 		return;
 	ret->set = true;
-	if (user_spec_split(user, name, sizeof(name), group, sizeof(group)) < 0)
+	if (passwd_user_spec_split(user, name, sizeof(name), group, sizeof(group)) < 0)
 		proc_die(error_fd, 0, 125, "invalid user \"%s\": expected USER[:GROUP]", user);
-	(void)read_file("/etc/passwd", &passwd, NULL);
-	(void)read_file("/etc/group", &groups, NULL);
+	(void)fs_read_file("/etc/passwd", &passwd, NULL);
+	(void)fs_read_file("/etc/group", &groups, NULL);
 	if (passwd_lookup(passwd ? passwd : "", name, &ret->uid, &ret->gid) < 0)
 		proc_die(error_fd, 0, 125, "unable to find user %s: no matching entries in passwd file", name);
-	if (group[0] && group_lookup(groups, group, &ret->gid) < 0)
+	if (group[0] && passwd_group_lookup(groups, group, &ret->gid) < 0)
 		proc_die(error_fd, 0, 125, "unable to find group %s: no matching entries in group file", group);
-	ret->n_groups = group_members(groups, name, ret->groups, sizeof(ret->groups) / sizeof(ret->groups[0]));
+	ret->n_groups = passwd_group_members(groups, name, ret->groups, sizeof(ret->groups) / sizeof(ret->groups[0]));
 	free(passwd);
 	free(groups);
 }
 
 void
-proc_apply_user(const struct proc_user *u, int error_fd)
+proc_setup_apply_user(const struct proc_user *u, int error_fd)
 {
 	if (!u->set)
 		return;
@@ -84,16 +83,16 @@ proc_apply_user(const struct proc_user *u, int error_fd)
 }
 
 void
-proc_set_user(const char *user, int error_fd)
+proc_setup_user(const char *user, int error_fd)
 {
 	struct proc_user u;
 
-	proc_resolve_user(user, &u, error_fd);
-	proc_apply_user(&u, error_fd);
+	proc_setup_resolve_user(user, &u, error_fd);
+	proc_setup_apply_user(&u, error_fd);
 }
 
 void
-proc_take_tty(int slave_fd, int error_fd)
+proc_setup_tty(int slave_fd, int error_fd)
 {
 	if (setsid() < 0 && errno != EPERM)
 		proc_die(error_fd, errno, 125, "new session");
@@ -105,33 +104,8 @@ proc_take_tty(int slave_fd, int error_fd)
 		close(slave_fd);
 }
 
-int
-pty_open(const char *root, unsigned short rows, unsigned short cols, int *ret_slave, int *ret_index)
-{
-	struct winsize ws = { .ws_row = rows ? rows : 24, .ws_col = cols ? cols : 80 };
-	char path[256];
-	int master, slave, unlock = 0;
-
-	snprintf(path, sizeof(path), "%s/dev/pts/ptmx", strcmp(root, "/") ? root : "");
-	master = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		return -errno;
-	if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, ret_index) < 0 ||
-	    ioctl(master, TIOCSWINSZ, &ws) < 0)
-		goto fail;
-	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (slave < 0)
-		goto fail;
-	*ret_slave = slave;
-	return master;
-fail:
-	slave = -errno;
-	close(master);
-	return slave;
-}
-
 void
-proc_exec_init(int init_fd, char **cmd, char **env, int error_fd)
+proc_setup_exec_init(int init_fd, char **cmd, char **env, int error_fd)
 {
 	size_t n = strv_length(cmd);
 	char **argv = calloc(n + 2, sizeof(char *));

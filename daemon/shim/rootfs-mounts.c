@@ -37,7 +37,7 @@ clone_tree(const char *source, bool readonly)
 }
 
 void
-mounts_clone(const struct shim_config *c, int error_fd)
+rootfs_mounts_clone(const struct shim_config *c, int error_fd)
 {
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		struct shim_mount *m = &c->mounts[i];
@@ -63,7 +63,7 @@ copy_up(struct shim_mount *m, int error_fd)
 		return; /* nothing in the image at that path */
 	/* open_tree gives an O_PATH fd: readdir needs a real one */
 	dst = openat(m->tree_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	r = dst < 0 ? -errno : dir_is_empty(dst);
+	r = dst < 0 ? -errno : fs_dir_is_empty(dst);
 	if (r == 1)
 		r = copy_tree(src, dst);
 	close(src);
@@ -75,7 +75,7 @@ copy_up(struct shim_mount *m, int error_fd)
 
 /* Attach every mount at its target, resolved inside the container. */
 void
-mounts_attach(const struct shim_config *c, int error_fd)
+rootfs_mounts_attach(const struct shim_config *c, int error_fd)
 {
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		struct shim_mount *m = &c->mounts[i];
@@ -87,7 +87,7 @@ mounts_attach(const struct shim_config *c, int error_fd)
 			int fd = open(m->target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 			if (fd >= 0)
 				close(fd);
-		} else if ((r = mkdir_p(m->target, 0755)) < 0) {
+		} else if ((r = fs_mkdir_p(m->target, 0755)) < 0) {
 			proc_die(error_fd, -r, 125, "create mount point %s", m->target);
 		}
 		if (m->tmpfs) {

@@ -35,7 +35,7 @@ ensure_dir(const char *path, mode_t mode)
 
 	if (lstat(path, &st) == 0)
 		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-	return mkdir_p(path, mode);
+	return fs_mkdir_p(path, mode);
 }
 
 struct mnt {
@@ -154,7 +154,7 @@ static void
 join_cgroups(const struct shim_config *c, int error_fd)
 {
 	for (char **p = c->cgroup_procs; p && *p; p++) {
-		int r = write_string(*p, "0");
+		int r = fs_write_string(*p, "0");
 		if (r < 0)
 			proc_die(error_fd, -r, 125, "join cgroup %s", *p);
 	}
@@ -179,7 +179,7 @@ set_limits(const struct shim_config *c, int error_fd)
 	if (!c->set_oom_score)
 		return;
 	snprintf(score, sizeof(score), "%d", c->oom_score_adj);
-	r = write_string("/proc/self/oom_score_adj", score);
+	r = fs_write_string("/proc/self/oom_score_adj", score);
 	if (r < 0)
 		proc_die(error_fd, -r, 125, "--oom-score-adj %d", c->oom_score_adj);
 }
@@ -214,7 +214,7 @@ attach_tty(int pts, int error_fd)
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		proc_die(error_fd, errno, 125, "open the container's terminal %s", path);
-	proc_take_tty(fd, error_fd);
+	proc_setup_tty(fd, error_fd);
 }
 
 /* --init's PID 1, lite-init, lives next to the shim (a build tree, or
@@ -250,21 +250,21 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		proc_die(error_fd, errno, 125, "set hostname");
 	mount_rootfs(c, error_fd);
-	mounts_clone(c, error_fd);
+	rootfs_mounts_clone(c, error_fd);
 	pivot_into(c->rootfs, error_fd);
-	mounts_attach(c, error_fd);
-	if (c->cwd && *c->cwd && (mkdir_p(c->cwd, 0755) < 0 || chdir(c->cwd) < 0))
+	rootfs_mounts_attach(c, error_fd);
+	if (c->cwd && *c->cwd && (fs_mkdir_p(c->cwd, 0755) < 0 || chdir(c->cwd) < 0))
 		proc_die(error_fd, errno, 125, "working dir %s", c->cwd);
 	if (c->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
 		proc_die(error_fd, errno, 125, "make the root file system read-only");
 	set_limits(c, error_fd);
-	proc_resolve_user(c->user, &user, error_fd); /* an unknown user fails the run, not the start */
+	proc_setup_resolve_user(c->user, &user, error_fd); /* an unknown user fails the run, not the start */
 	pts = wait_for_start(start_fd, error_fd);
 	if (pts >= 0)
 		attach_tty(pts, error_fd);
-	proc_drop_capabilities(error_fd); /* keeps SETUID/SETGID for the switch */
-	proc_apply_user(&user, error_fd);
+	proc_setup_drop_caps(error_fd); /* keeps SETUID/SETGID for the switch */
+	proc_setup_apply_user(&user, error_fd);
 	if (c->init)
-		proc_exec_init(init_fd, c->cmd, c->env, error_fd);
+		proc_setup_exec_init(init_fd, c->cmd, c->env, error_fd);
 	proc_exec(c->cmd, c->env, error_fd);
 }

@@ -26,7 +26,7 @@
 #include "strv.h"
 
 int
-exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t errlen)
+shim_exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t errlen)
 {
 	json_t *o = json_loads(json, 0, NULL), *v;
 
@@ -48,7 +48,7 @@ exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t er
 	ret->timeout_ms = (unsigned)json_integer_value(json_object_get(o, "timeout_ms"));
 	json_decref(o);
 	if (!ret->cmd || !ret->cmd[0] || !ret->env) {
-		exec_spec_free(ret);
+		shim_exec_spec_free(ret);
 		snprintf(errbuf, errlen, "exec request without a command");
 		return -1;
 	}
@@ -56,7 +56,7 @@ exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t er
 }
 
 void
-exec_spec_free(struct exec_spec *s)
+shim_exec_spec_free(struct exec_spec *s)
 {
 	strv_free(s->cmd);
 	strv_free(s->env);
@@ -70,13 +70,13 @@ static void __attribute__((noreturn))
 exec_inside(const struct exec_spec *spec, int slave, int error_fd)
 {
 	if (slave >= 0)
-		proc_take_tty(slave, error_fd);
+		proc_setup_tty(slave, error_fd);
 	else if (spec->timeout_ms)
 		(void)setpgid(0, 0); /* its own group, so a timeout kills its children too */
 	if (chdir(spec->cwd && *spec->cwd ? spec->cwd : "/") < 0)
 		proc_die(error_fd, errno, 126, "chdir to %s", spec->cwd);
-	proc_drop_capabilities(error_fd); /* keeps SETUID/SETGID for the switch */
-	proc_set_user(spec->user, error_fd);
+	proc_setup_drop_caps(error_fd); /* keeps SETUID/SETGID for the switch */
+	proc_setup_user(spec->user, error_fd);
 	proc_exec(spec->cmd, spec->env, error_fd);
 }
 
@@ -112,7 +112,7 @@ exec_supervise(const struct shim_config *cfg, int init_pidfd, const struct exec_
 	pid_t b;
 
 	for (char **p = cfg->cgroup_procs; p && *p; p++)
-		if (write_string(*p, "0") < 0)
+		if (fs_write_string(*p, "0") < 0)
 			proc_die(error_fd, errno, 126, "join cgroup %s", *p);
 	if (setns(init_pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID) < 0)
 		proc_die(error_fd, errno, 126, "join the container's namespaces");
@@ -140,7 +140,7 @@ pipe_pair(int fds[2], bool want)
 }
 
 int
-exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec_spec *spec,
+shim_exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec_spec *spec,
 	   struct spawn_result *ret, char *errbuf, size_t errlen)
 {
 	int in[2], out[2], err[2], errp[2] = { -1, -1 }, slave = -1, master = -1, pts, init_pidfd;

@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fd-util.h"
+#include "frame.h"
 #include "fs-util.h"
 
 #define MAX_CLIENTS 64
@@ -511,11 +513,11 @@ exec_command(struct shim *s, struct client *c, const char *json)
 	bool detach = json_is_true(json_object_get(o, "detach"));
 	struct proc *p = NULL;
 
-	if (!id || !s->init || s->init->exited || exec_spec_parse(json, &spec, err, sizeof(err)) < 0) {
+	if (!id || !s->init || s->init->exited || shim_exec_spec_parse(json, &spec, err, sizeof(err)) < 0) {
 		if (!err[0])
 			snprintf(err, sizeof(err), "the container is not running");
 	} else {
-		if (exec_spawn(s->cfg, s->init->pid, &spec, &sp, err, sizeof(err)) == 0 &&
+		if (shim_exec_spawn(s->cfg, s->init->pid, &spec, &sp, err, sizeof(err)) == 0 &&
 		    !(p = proc_add(s, id, spec.tty, &sp))) {
 			snprintf(err, sizeof(err), "too many processes exec'd at once");
 			kill(sp.pid, SIGKILL); /* reaped by on_sigchld like any child */
@@ -525,7 +527,7 @@ exec_command(struct shim *s, struct client *c, const char *json)
 		}
 		if (p)
 			source_add(s, &p->exec_err, SRC_EXEC_ERR, p, sp.error_fd, EPOLLIN);
-		exec_spec_free(&spec);
+		shim_exec_spec_free(&spec);
 	}
 	json_decref(o);
 	if (!p) {
@@ -648,7 +650,7 @@ static void
 on_exec_error(struct shim *s, struct proc *p)
 {
 	struct spawn_error e;
-	ssize_t n = read_all(p->exec_err.fd, &e, sizeof(e));
+	ssize_t n = fd_read_all(p->exec_err.fd, &e, sizeof(e));
 
 	if (n == (ssize_t)sizeof(e) && e.exit_code) {
 		e.msg[sizeof(e.msg) - 1] = '\0';
@@ -701,9 +703,9 @@ oom_happened(const struct shim *s)
 	char *buf = NULL;
 	uint64_t n = 0;
 
-	if (!s->cfg->oom_file || read_file(s->cfg->oom_file, &buf, NULL) < 0)
+	if (!s->cfg->oom_file || fs_read_file(s->cfg->oom_file, &buf, NULL) < 0)
 		return false;
-	(void)cgroup_parse_oom_kill(buf, &n);
+	(void)cgroup_values_parse_oom_kill(buf, &n);
 	free(buf);
 	return n > 0;
 }
@@ -719,7 +721,7 @@ write_exit_record(struct shim *s, struct proc *p, int code, bool oom)
 		json_object_set_new(o, "error", json_string(p->exec_error));
 	dump = json_dumps(o, JSON_COMPACT);
 	if (dump)
-		(void)write_file_atomic(s->cfg->exit_path, dump, strlen(dump), 0644);
+		(void)fs_write_file_atomic(s->cfg->exit_path, dump, strlen(dump), 0644);
 	free(dump);
 	json_decref(o);
 }

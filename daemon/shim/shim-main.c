@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "fs-util.h"
+#include "fd-util.h"
 #include "log.h"
 #include "strv.h"
 
@@ -76,7 +76,7 @@ static int
 await_ready(struct spawn_result *sp, char *errbuf, size_t errlen)
 {
 	struct spawn_error e;
-	ssize_t n = read_all(sp->error_fd, &e, sizeof(e));
+	ssize_t n = fd_read_all(sp->error_fd, &e, sizeof(e));
 
 	if (n == (ssize_t)sizeof(e) && e.exit_code == 0)
 		return 0;
@@ -97,7 +97,7 @@ report(bool ok, long n, const char *msg)
 	int len = ok ? snprintf(line, sizeof(line), "ok %ld\n", n)
 		     : snprintf(line, sizeof(line), "err %ld %s\n", n, msg);
 
-	(void)!write_all(SYNC_FD, line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
+	(void)!fd_write_all(SYNC_FD, line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
 	close(SYNC_FD);
 }
 

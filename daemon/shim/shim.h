@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "proc.h"
-#include "proto.h"
 #include "shim-config.h" /* struct shim_config: daemon/lib/, shared with the engine */
 
 /* What spawn_container hands to the I/O loop. */
@@ -40,8 +39,8 @@ int spawn_container(const struct shim_config *c, struct spawn_result *ret, char 
 void rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd) __attribute__((noreturn));
 
 /* rootfs-mounts.c: clone bind sources before pivot_root, attach after. */
-void mounts_clone(const struct shim_config *c, int error_fd);
-void mounts_attach(const struct shim_config *c, int error_fd);
+void rootfs_mounts_clone(const struct shim_config *c, int error_fd);
+void rootfs_mounts_attach(const struct shim_config *c, int error_fd);
 
 /* Serve stdio, attach clients, execs and the exit. Returns the shim's exit code. */
 int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen_fd);
@@ -49,7 +48,7 @@ int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen
 /* --- shared by rootfs.c and shim-exec.c (proc-setup.c) --- */
 
 /* Docker's default capability set; everything else leaves the bounding set. */
-void proc_drop_capabilities(int error_fd);
+void proc_setup_drop_caps(int error_fd);
 /* A user resolved from the container's /etc/passwd and /etc/group. */
 struct proc_user {
 	bool set;
@@ -60,19 +59,19 @@ struct proc_user {
 };
 /* Look "USER[:GROUP]" up in the current root's files; NULL or "" = root.
  * Split from the switch so that an unknown user fails during set-up. */
-void proc_resolve_user(const char *user, struct proc_user *ret, int error_fd);
-void proc_apply_user(const struct proc_user *u, int error_fd);
+void proc_setup_resolve_user(const char *user, struct proc_user *ret, int error_fd);
+void proc_setup_apply_user(const struct proc_user *u, int error_fd);
 /* Both, for exec. */
-void proc_set_user(const char *user, int error_fd);
+void proc_setup_user(const char *user, int error_fd);
 /* Make the pty slave fd the controlling terminal and stdio. */
-void proc_take_tty(int slave_fd, int error_fd);
+void proc_setup_tty(int slave_fd, int error_fd);
 /* Open a new pty in the devpts instance under root ("/" or
  * "/proc/PID/root"), sized rows x cols. Returns the master; *ret_slave gets
  * the peer (O_CLOEXEC, for a child to dup) and *ret_index its number. */
 int pty_open(const char *root, unsigned short rows, unsigned short cols, int *ret_slave, int *ret_index);
 /* --init: replace this process by lite-init (the static binary open at
  * init_fd, see rootfs.c) with cmd as its arguments. */
-void proc_exec_init(int init_fd, char **cmd, char **env, int error_fd) __attribute__((noreturn));
+void proc_setup_exec_init(int init_fd, char **cmd, char **env, int error_fd) __attribute__((noreturn));
 
 /* --- exec'd processes (shim-exec.c) --- */
 
@@ -86,8 +85,8 @@ struct exec_spec {
 	unsigned timeout_ms;    /* > 0: SIGKILL its process group then (health checks) */
 };
 
-int exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t errlen);
-void exec_spec_free(struct exec_spec *s);
+int shim_exec_spec_parse(const char *json, struct exec_spec *ret, char *errbuf, size_t errlen);
+void shim_exec_spec_free(struct exec_spec *s);
 /* Start an exec'd process in init's namespaces and cgroups. */
-int exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec_spec *spec,
+int shim_exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec_spec *spec,
 	       struct spawn_result *ret, char *errbuf, size_t errlen);

@@ -5,14 +5,14 @@
 #include "fuzz.h"
 
 #include "image-manifest.h"
-#include "str-util.h"
+#include "valid.h"
 
 static void
 check_desc(const struct image_desc *d)
 {
-	FUZZ_ASSERT(d->config_hex[0] == '\0' || id_is_full_hex(d->config_hex));
+	FUZZ_ASSERT(d->config_hex[0] == '\0' || valid_full_id(d->config_hex));
 	for (size_t i = 0; i < d->n_layers; i++)
-		FUZZ_ASSERT(d->layer_hex[i][0] == '\0' || id_is_full_hex(d->layer_hex[i]));
+		FUZZ_ASSERT(d->layer_hex[i][0] == '\0' || valid_full_id(d->layer_hex[i]));
 }
 
 static void
@@ -25,7 +25,7 @@ docker_archive(json_t *doc)
 	if (image_manifest_docker(doc, &descs, &n, &err) == 0) {
 		for (size_t i = 0; i < n; i++)
 			check_desc(&descs[i]);
-		image_descs_free(descs, n);
+		image_manifest_descs_free(descs, n);
 	}
 	lite_err_clear(&err);
 }
@@ -38,7 +38,7 @@ oci_manifest(json_t *doc, bool paths)
 
 	if (image_manifest_oci(doc, paths, &d, &err) == 0)
 		check_desc(&d);
-	image_desc_free(&d);
+	image_manifest_desc_free(&d);
 	lite_err_clear(&err);
 }
 
@@ -50,11 +50,11 @@ index_pick(json_t *doc)
 	size_t i;
 	json_t *m;
 
-	if (image_index_pick(doc, "linux", "amd64", hex, &err) == 0)
-		FUZZ_ASSERT(id_is_full_hex(hex));
+	if (image_manifest_index_pick(doc, "linux", "amd64", hex, &err) == 0)
+		FUZZ_ASSERT(valid_full_id(hex));
 	lite_err_clear(&err);
 	json_array_foreach(json_object_get(doc, "manifests"), i, m)
-		(void)image_index_ref_name(m);
+		(void)image_manifest_index_ref_name(m);
 }
 
 int

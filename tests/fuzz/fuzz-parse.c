@@ -5,7 +5,7 @@
 #include "fuzz.h"
 
 #include "duration.h"
-#include "str-util.h"
+#include "parse.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -23,11 +23,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(u > 0);
 	if (parse_signal(s, &sig) == 0) {
 		FUZZ_ASSERT(sig > 0 && sig < 65);
-		(void)signal_name(sig);
+		(void)parse_signal_name(sig);
 	}
-	if (parse_duration(s, &ns) == 0) {
+	if (duration_parse(s, &ns) == 0) {
 		FUZZ_ASSERT(ns >= 0);
-		format_duration(ns, buf, sizeof(buf));
+		duration_format(ns, buf, sizeof(buf));
 	}
 	if (parse_detach_keys(s, keys, sizeof(keys), &nk) == 0)
 		FUZZ_ASSERT(nk <= sizeof(keys));

@@ -4,6 +4,7 @@
  * them see bytes from outside. */
 #include "fuzz.h"
 
+#include "frame.h"
 #include "proto.h"
 
 /* The SIZE, CPUS and SIGNAL params of a valid request, as handlers read them. */

@@ -1,6 +1,6 @@
 /* Harness: what `lite pull` parses before and during a pull: the image
  * reference a user types (image_pull_ref_parse) and the WWW-Authenticate
- * header a registry answers with (image_pull_challenge_parse). */
+ * header a registry answers with (image_pull_auth_parse). */
 #include "fuzz.h"
 
 #include "image-pull.h"
@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)image_pull_ref_is_local(&ref);
 	}
 	lite_err_clear(&err);
-	if (image_pull_challenge_parse(s, &ch) == 0)
+	if (image_pull_auth_parse(s, &ch) == 0)
 		FUZZ_ASSERT(ch.scheme[0] != '\0');
 	free(s);
 	return 0;

@@ -1,9 +1,9 @@
 /* Harness: the path of a tar entry, from an image layer or a `lite cp`
- * archive (image_tar_path_clean). What it accepts must stay below the
+ * archive (image_path_tar_clean). What it accepts must stay below the
  * extraction root: relative, no "..", no "." and no empty components. */
 #include "fuzz.h"
 
-#include "image-store.h"
+#include "image.h"
 
 static void
 check_clean(const char *p)
@@ -29,12 +29,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *entry = fuzz_str(data, size);
 	char buf[4096], small[16];
 
-	if (image_tar_path_clean(entry, buf, sizeof(buf)) == 0) {
+	if (image_path_tar_clean(entry, buf, sizeof(buf)) == 0) {
 		FUZZ_ASSERT(strlen(buf) < sizeof(buf));
 		check_clean(buf);
 	}
 	/* a short buffer must fail cleanly, never overflow */
-	if (image_tar_path_clean(entry, small, sizeof(small)) == 0)
+	if (image_path_tar_clean(entry, small, sizeof(small)) == 0)
 		check_clean(small);
 	free(entry);
 	return 0;

@@ -116,7 +116,7 @@ round_trip(const struct ctr_spec *s, const struct ctr_runtime *rt)
 		assert_string_equal(rt2.error, rt->error);
 	else
 		assert_null(rt2.error);
-	ctr_spec_clear(&s2);
+	ctr_state_spec_clear(&s2);
 	assert_null(s2.cmd);
 	assert_null(s2.env);
 	free(rt2.error);
@@ -180,10 +180,10 @@ static void
 test_status_name(void **state)
 {
 	(void)state;
-	assert_string_equal(ctr_status_name(CTR_CREATED), "created");
-	assert_string_equal(ctr_status_name(CTR_RUNNING), "running");
-	assert_string_equal(ctr_status_name(CTR_EXITED), "exited");
-	assert_string_equal(ctr_status_name(CTR_STATUS_MAX), "unknown");
+	assert_string_equal(ctr_state_status_name(CTR_CREATED), "created");
+	assert_string_equal(ctr_state_status_name(CTR_RUNNING), "running");
+	assert_string_equal(ctr_state_status_name(CTR_EXITED), "exited");
+	assert_string_equal(ctr_state_status_name(CTR_STATUS_MAX), "unknown");
 }
 
 /* A valid state as JSON, for the reject tests to break. */
@@ -257,7 +257,7 @@ test_reject(void **state)
 		json_t *o = good_state();
 
 		assert_int_equal(ctr_state_from_json(o, &s, &rt, errbuf, sizeof(errbuf)), 0);
-		ctr_spec_clear(&s);
+		ctr_state_spec_clear(&s);
 		free(rt.error);
 		json_decref(o);
 	}
@@ -305,28 +305,28 @@ test_status_text(void **state)
 	(void)state;
 	memset(&c, 0, sizeof(c));
 	c.rt.status = CTR_CREATED;
-	ctr_status_text(&c, now, buf, sizeof(buf));
+	ctr_state_status_text(&c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "Created");
 
 	c.rt.status = CTR_RUNNING;
 	c.rt.started_at = now - 180;
-	ctr_status_text(&c, now, buf, sizeof(buf));
+	ctr_state_status_text(&c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "Up 3 minutes");
 	c.rt.started_at = now - 1;
-	ctr_status_text(&c, now, buf, sizeof(buf));
+	ctr_state_status_text(&c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "Up 1 second");
 	c.rt.started_at = now;
-	ctr_status_text(&c, now, buf, sizeof(buf));
+	ctr_state_status_text(&c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "Up Less than a second");
 
 	c.rt.status = CTR_EXITED;
 	c.rt.exit_code = 137;
 	c.rt.finished_at = now - 2;
-	ctr_status_text(&c, now, buf, sizeof(buf));
+	ctr_state_status_text(&c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "Exited (137) 2 seconds ago");
 	c.rt.exit_code = 0;
 	c.rt.finished_at = now - 7200;
-	ctr_status_text(&c, now, buf, sizeof(buf));
+	ctr_state_status_text(&c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "Exited (0) 2 hours ago");
 }
 

@@ -26,7 +26,7 @@ test_parse_ok(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		v = -1;
-		assert_int_equal(parse_duration(cases[i].in, &v), 0);
+		assert_int_equal(duration_parse(cases[i].in, &v), 0);
 		assert_int_equal(v, cases[i].ns);
 	}
 }
@@ -39,9 +39,9 @@ test_parse_bad(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(parse_duration(bad[i], &v), -EINVAL);
-	assert_int_equal(parse_duration("99999999999999999999h", &v), -ERANGE);
-	assert_int_equal(parse_duration("9999999h", &v), -ERANGE);
+		assert_int_equal(duration_parse(bad[i], &v), -EINVAL);
+	assert_int_equal(duration_parse("99999999999999999999h", &v), -ERANGE);
+	assert_int_equal(duration_parse("9999999h", &v), -ERANGE);
 	assert_int_equal(v, 42);
 }
 
@@ -51,15 +51,15 @@ test_format(void **state)
 	char buf[32];
 
 	(void)state;
-	format_duration(90 * S, buf, sizeof(buf));
+	duration_format(90 * S, buf, sizeof(buf));
 	assert_string_equal(buf, "1m30s");
-	format_duration(500 * MS, buf, sizeof(buf));
+	duration_format(500 * MS, buf, sizeof(buf));
 	assert_string_equal(buf, "500ms");
-	format_duration(0, buf, sizeof(buf));
+	duration_format(0, buf, sizeof(buf));
 	assert_string_equal(buf, "0s");
-	format_duration(3600 * S, buf, sizeof(buf));
+	duration_format(3600 * S, buf, sizeof(buf));
 	assert_string_equal(buf, "1h");
-	format_duration(1500 * MS, buf, sizeof(buf));
+	duration_format(1500 * MS, buf, sizeof(buf));
 	assert_string_equal(buf, "1.500s");
 }
 

@@ -46,7 +46,7 @@ test_digest_verify(void **state)
 	assert_true(fd >= 0);
 	unlink(path);
 	assert_int_equal(write(fd, "abc", 3), 3);
-	assert_int_equal(image_fd_sha256(fd, hex, &size), 0);
+	assert_int_equal(image_digest_fd(fd, hex, &size), 0);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	assert_int_equal(size, 3);
 	image_sha256_hex("abc", 3, hex);
@@ -70,7 +70,7 @@ test_docker_manifest(void **state)
 	assert_string_equal(d[0].layers[1], "x/layer.tar");
 	assert_string_equal(d[0].tags[0], "busybox:latest");
 	assert_null(d[0].tags[1]);
-	image_descs_free(d, n);
+	image_manifest_descs_free(d, n);
 	json_decref(m);
 }
 
@@ -122,7 +122,7 @@ test_oci_manifest(void **state)
 		assert_string_equal(d.config, "blobs/sha256/" H1);
 		assert_string_equal(d.layer_hex[0], H2);
 		assert_string_equal(d.layers[0], "blobs/sha256/" H2);
-		image_desc_free(&d);
+		image_manifest_desc_free(&d);
 		json_decref(m);
 	}
 }
@@ -145,7 +145,7 @@ test_oci_manifest_bad(void **state)
 		assert_true(image_manifest_oci(cases[i], false, &d, &err) < 0);
 		assert_non_null(err.msg);
 		lite_err_clear(&err);
-		image_desc_free(&d);
+		image_manifest_desc_free(&d);
 		json_decref(cases[i]);
 	}
 }
@@ -161,11 +161,11 @@ test_index_pick(void **state)
 	char hex[65];
 
 	assert_true(image_manifest_is_index(idx, NULL));
-	assert_int_equal(image_index_pick(idx, "linux", "amd64", hex, &err), 0);
+	assert_int_equal(image_manifest_index_pick(idx, "linux", "amd64", hex, &err), 0);
 	assert_string_equal(hex, H2);
-	assert_int_equal(image_index_pick(idx, "linux", "arm64", hex, &err), 0);
+	assert_int_equal(image_manifest_index_pick(idx, "linux", "arm64", hex, &err), 0);
 	assert_string_equal(hex, H1);
-	assert_int_equal(image_index_pick(idx, "linux", "s390x", hex, &err), -ENOENT);
+	assert_int_equal(image_manifest_index_pick(idx, "linux", "s390x", hex, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "s390x"));
 	lite_err_clear(&err);
 	assert_false(image_manifest_is_index(NULL, MT_OCI_MANIFEST));
@@ -181,9 +181,9 @@ test_index_ref_name(void **state)
 	json_t *b = json_pack("{s:{s:s}}", "annotations", "org.opencontainers.image.ref.name", "latest");
 	json_t *c = json_pack("{s:{s:s}}", "annotations", "org.opencontainers.image.ref.name", "localhost/y:2");
 
-	assert_string_equal(image_index_ref_name(a), "docker.io/library/x:1");
-	assert_null(image_index_ref_name(b));
-	assert_string_equal(image_index_ref_name(c), "localhost/y:2");
+	assert_string_equal(image_manifest_index_ref_name(a), "docker.io/library/x:1");
+	assert_null(image_manifest_index_ref_name(b));
+	assert_string_equal(image_manifest_index_ref_name(c), "localhost/y:2");
 	json_decref(a);
 	json_decref(b);
 	json_decref(c);

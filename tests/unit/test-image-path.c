@@ -1,6 +1,6 @@
 /* Unit tests for daemon/lib/image-path.c: tar entry path sanitising (hostile and
  * ordinary names) and image reference normalisation. */
-#include "image-store.h"
+#include "image.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -54,7 +54,7 @@ test_tar_path_table(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char buf[PATH_MAX];
-		int r = image_tar_path_clean(cases[i].in, buf, sizeof(buf));
+		int r = image_path_tar_clean(cases[i].in, buf, sizeof(buf));
 
 		if (r != cases[i].ret)
 			fail_msg("'%s': got %d, want %d", cases[i].in, r, cases[i].ret);
@@ -68,8 +68,8 @@ test_tar_path_null(void **state)
 {
 	char buf[16];
 
-	assert_int_equal(image_tar_path_clean(NULL, buf, sizeof(buf)), -EINVAL);
-	assert_int_equal(image_tar_path_clean("a", buf, 0), -EINVAL);
+	assert_int_equal(image_path_tar_clean(NULL, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(image_path_tar_clean("a", buf, 0), -EINVAL);
 }
 
 static void
@@ -83,9 +83,9 @@ test_tar_path_long(void **state)
 	assert_non_null(in);
 	memset(in, 'x', NAME_MAX + 1);
 	in[NAME_MAX + 1] = '\0';
-	assert_int_equal(image_tar_path_clean(in, buf, sizeof(buf)), -ENAMETOOLONG);
+	assert_int_equal(image_path_tar_clean(in, buf, sizeof(buf)), -ENAMETOOLONG);
 	in[NAME_MAX] = '\0'; /* exactly NAME_MAX is fine */
-	assert_int_equal(image_tar_path_clean(in, buf, sizeof(buf)), 0);
+	assert_int_equal(image_path_tar_clean(in, buf, sizeof(buf)), 0);
 	assert_int_equal(strlen(buf), NAME_MAX);
 	free(in);
 
@@ -95,13 +95,13 @@ test_tar_path_long(void **state)
 	for (size_t i = 0; i < n; i++)
 		in[i] = (i % 2) ? '/' : 'a';
 	in[n] = '\0';
-	assert_int_equal(image_tar_path_clean(in, buf, sizeof(buf)), -ENAMETOOLONG);
+	assert_int_equal(image_path_tar_clean(in, buf, sizeof(buf)), -ENAMETOOLONG);
 	free(in);
 
 	/* Exactly filling the buffer: "aaaa" needs 5 bytes. */
-	assert_int_equal(image_tar_path_clean("aaaa", buf, 5), 0);
-	assert_int_equal(image_tar_path_clean("aaaa", buf, 4), -ENAMETOOLONG);
-	assert_int_equal(image_tar_path_clean("./a/b", buf, 4), 0);
+	assert_int_equal(image_path_tar_clean("aaaa", buf, 5), 0);
+	assert_int_equal(image_path_tar_clean("aaaa", buf, 4), -ENAMETOOLONG);
+	assert_int_equal(image_path_tar_clean("./a/b", buf, 4), 0);
 	assert_string_equal(buf, "a/b");
 }
 
@@ -136,7 +136,7 @@ test_ref_normalize_table(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char buf[300];
-		int r = image_ref_normalize(cases[i].in, buf, sizeof(buf));
+		int r = image_path_ref_normalize(cases[i].in, buf, sizeof(buf));
 
 		if (r != cases[i].ret)
 			fail_msg("'%s': got %d, want %d", cases[i].in, r, cases[i].ret);
@@ -150,13 +150,13 @@ test_ref_normalize_bounds(void **state)
 {
 	char buf[300], longref[300];
 
-	assert_int_equal(image_ref_normalize(NULL, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(image_path_ref_normalize(NULL, buf, sizeof(buf)), -EINVAL);
 	/* "busybox:latest" needs 15 bytes. */
-	assert_int_equal(image_ref_normalize("busybox", buf, 15), 0);
-	assert_int_equal(image_ref_normalize("busybox", buf, 14), -ENAMETOOLONG);
+	assert_int_equal(image_path_ref_normalize("busybox", buf, 15), 0);
+	assert_int_equal(image_path_ref_normalize("busybox", buf, 14), -ENAMETOOLONG);
 	memset(longref, 'a', 256);
 	longref[256] = '\0';
-	assert_int_equal(image_ref_normalize(longref, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(image_path_ref_normalize(longref, buf, sizeof(buf)), -EINVAL);
 }
 
 int

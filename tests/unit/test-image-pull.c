@@ -80,24 +80,24 @@ test_challenge(void **state)
 	struct pull_challenge c;
 
 	(void)state;
-	assert_int_equal(image_pull_challenge_parse("Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
+	assert_int_equal(image_pull_auth_parse("Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
 						    "scope=\"repository:library/busybox:pull\"", &c), 0);
 	assert_string_equal(c.scheme, "Bearer");
 	assert_string_equal(c.realm, "https://auth.docker.io/token");
 	assert_string_equal(c.service, "registry.docker.io");
 	assert_string_equal(c.scope, "repository:library/busybox:pull");
 	assert_string_equal(c.error, "");
-	assert_int_equal(image_pull_challenge_parse("Bearer realm=\"http://a/t\",service=\"s\",error=\"invalid_token\"", &c), 0);
+	assert_int_equal(image_pull_auth_parse("Bearer realm=\"http://a/t\",service=\"s\",error=\"invalid_token\"", &c), 0);
 	assert_string_equal(c.realm, "http://a/t");
 	assert_string_equal(c.error, "invalid_token");
-	assert_int_equal(image_pull_challenge_parse("Basic realm=\"lite test\"", &c), 0);
+	assert_int_equal(image_pull_auth_parse("Basic realm=\"lite test\"", &c), 0);
 	assert_string_equal(c.scheme, "Basic");
 	assert_string_equal(c.realm, "lite test");
-	assert_int_equal(image_pull_challenge_parse("bearer realm=x, scope=\"a\\\"b\"", &c), 0);
+	assert_int_equal(image_pull_auth_parse("bearer realm=x, scope=\"a\\\"b\"", &c), 0);
 	assert_string_equal(c.realm, "x");
 	assert_string_equal(c.scope, "a\"b");
-	assert_int_equal(image_pull_challenge_parse("Negotiate abc", &c), -EINVAL);
-	assert_int_equal(image_pull_challenge_parse("", &c), -EINVAL);
+	assert_int_equal(image_pull_auth_parse("Negotiate abc", &c), -EINVAL);
+	assert_int_equal(image_pull_auth_parse("", &c), -EINVAL);
 }
 
 static void
@@ -110,11 +110,11 @@ test_platform(void **state)
 	char hex[65];
 
 	(void)state;
-	assert_int_equal(image_index_pick(idx, "linux", "amd64", hex, &err), 0);
+	assert_int_equal(image_manifest_index_pick(idx, "linux", "amd64", hex, &err), 0);
 	assert_string_equal(hex, HEX_B);
-	assert_int_equal(image_index_pick(idx, "linux", "arm64", hex, &err), 0);
+	assert_int_equal(image_manifest_index_pick(idx, "linux", "arm64", hex, &err), 0);
 	assert_string_equal(hex, HEX_A);
-	assert_int_equal(image_index_pick(idx, "linux", "s390x", hex, &err), -ENOENT);
+	assert_int_equal(image_manifest_index_pick(idx, "linux", "s390x", hex, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "no image for platform linux/s390x"));
 	lite_err_clear(&err);
 	json_decref(idx);

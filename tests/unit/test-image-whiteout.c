@@ -47,14 +47,14 @@ setup(void **state)
 	if (setxattr(p, "trusted.overlay.opaque", "y", 1, 0) < 0)
 		return -1;
 	snprintf(p, sizeof(p), "%s/src/op/keep", dir);
-	return write_file_atomic(p, "k\n", 2, 0644);
+	return fs_write_file_atomic(p, "k\n", 2, 0644);
 }
 
 static int
 teardown(void **state)
 {
 	if (dir[0])
-		rm_rf(dir);
+		fs_rm_rf(dir);
 	return 0;
 }
 

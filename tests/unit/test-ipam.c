@@ -30,7 +30,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return rm_rf(dir);
+	return fs_rm_rf(dir);
 }
 
 static uint32_t
@@ -131,7 +131,7 @@ test_reconcile(void **state)
 	alloc("10.1.0.0/24", "gone2", 0, 0);
 	assert_int_equal(ipam_reconcile(dir, keep_a, NULL), 2);
 	snprintf(path, sizeof(path), "%s/leases", dir);
-	assert_int_equal(read_file(path, &text, &len), 0);
+	assert_int_equal(fs_read_file(path, &text, &len), 0);
 	assert_string_equal(text, "10.1.0.2 a\n");
 	free(text);
 }

@@ -16,19 +16,19 @@ test_ip_parse(void **state)
 	char buf[16];
 
 	(void)state;
-	assert_int_equal(net_ip_parse("10.66.0.1", &ip), 0);
+	assert_int_equal(net_cidr_ip_parse("10.66.0.1", &ip), 0);
 	assert_int_equal(ip, 0x0a420001);
-	net_ip_format(ip, buf);
+	net_cidr_ip_format(ip, buf);
 	assert_string_equal(buf, "10.66.0.1");
-	assert_int_equal(net_ip_parse("255.255.255.255", &ip), 0);
-	assert_int_equal(net_ip_parse("256.1.1.1", &ip), -EINVAL);
-	assert_int_equal(net_ip_parse("1.2.3", &ip), -EINVAL);
-	assert_int_equal(net_ip_parse("1.2.3.4.5", &ip), -EINVAL);
-	assert_int_equal(net_ip_parse("1.2.3.4x", &ip), -EINVAL);
-	assert_int_equal(net_ip_parse(" 1.2.3.4", &ip), -EINVAL);
-	assert_int_equal(net_ip_parse("+1.2.3.4", &ip), -EINVAL);
-	assert_int_equal(net_ip_parse("", &ip), -EINVAL);
-	assert_int_equal(net_ip_parse(NULL, &ip), -EINVAL);
+	assert_int_equal(net_cidr_ip_parse("255.255.255.255", &ip), 0);
+	assert_int_equal(net_cidr_ip_parse("256.1.1.1", &ip), -EINVAL);
+	assert_int_equal(net_cidr_ip_parse("1.2.3", &ip), -EINVAL);
+	assert_int_equal(net_cidr_ip_parse("1.2.3.4.5", &ip), -EINVAL);
+	assert_int_equal(net_cidr_ip_parse("1.2.3.4x", &ip), -EINVAL);
+	assert_int_equal(net_cidr_ip_parse(" 1.2.3.4", &ip), -EINVAL);
+	assert_int_equal(net_cidr_ip_parse("+1.2.3.4", &ip), -EINVAL);
+	assert_int_equal(net_cidr_ip_parse("", &ip), -EINVAL);
+	assert_int_equal(net_cidr_ip_parse(NULL, &ip), -EINVAL);
 }
 
 static void
@@ -89,7 +89,7 @@ test_hosts(void **state)
 
 	(void)state;
 	net_cidr_parse("10.70.1.0/24", false, &c, NULL);
-	net_ip_parse("10.70.1.255", &ip);
+	net_cidr_ip_parse("10.70.1.255", &ip);
 	assert_int_equal(net_cidr_broadcast(&c), ip);
 	assert_false(net_cidr_is_host(&c, ip));
 	assert_false(net_cidr_is_host(&c, c.addr));

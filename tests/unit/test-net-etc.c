@@ -1,5 +1,5 @@
 /* Unit tests of daemon/engine/net-etc.c (/etc/hosts, /etc/resolv.conf) and
- * proto/net-opts.c net_add_host_parse (--add-host). */
+ * proto/net-opts.c net_opts_add_host_parse (--add-host). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,14 +72,14 @@ test_add_host(void **state)
 	uint32_t ip;
 
 	(void)state;
-	assert_int_equal(net_add_host_parse("db:10.9.9.9", name, sizeof(name), &ip), 0);
+	assert_int_equal(net_opts_add_host_parse("db:10.9.9.9", name, sizeof(name), &ip), 0);
 	assert_string_equal(name, "db");
 	assert_int_equal(ip, 0x0a090909);
-	assert_int_equal(net_add_host_parse("db=10.9.9.9", name, sizeof(name), &ip), 0);
-	assert_int_equal(net_add_host_parse("db", name, sizeof(name), &ip), -EINVAL);
-	assert_int_equal(net_add_host_parse(":10.9.9.9", name, sizeof(name), &ip), -EINVAL);
-	assert_int_equal(net_add_host_parse("db:nope", name, sizeof(name), &ip), -EINVAL);
-	assert_int_equal(net_add_host_parse("d b:10.9.9.9", name, sizeof(name), &ip), -EINVAL);
+	assert_int_equal(net_opts_add_host_parse("db=10.9.9.9", name, sizeof(name), &ip), 0);
+	assert_int_equal(net_opts_add_host_parse("db", name, sizeof(name), &ip), -EINVAL);
+	assert_int_equal(net_opts_add_host_parse(":10.9.9.9", name, sizeof(name), &ip), -EINVAL);
+	assert_int_equal(net_opts_add_host_parse("db:nope", name, sizeof(name), &ip), -EINVAL);
+	assert_int_equal(net_opts_add_host_parse("d b:10.9.9.9", name, sizeof(name), &ip), -EINVAL);
 }
 
 int

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
+#include "frame.h"
 #include "proto.h"
 
 /* Parse line; on success the caller releases req. */

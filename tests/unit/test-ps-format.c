@@ -22,17 +22,17 @@ test_filter_parse(void **state)
 {
 	struct ps_filter f;
 
-	assert_int_equal(ps_filter_parse("status=exited", &f), 0);
+	assert_int_equal(ps_format_filter_parse("status=exited", &f), 0);
 	assert_int_equal(f.key, PS_F_STATUS);
 	assert_string_equal(f.value, "exited");
-	assert_int_equal(ps_filter_parse("name=web", &f), 0);
+	assert_int_equal(ps_format_filter_parse("name=web", &f), 0);
 	assert_int_equal(f.key, PS_F_NAME);
-	assert_int_equal(ps_filter_parse("label=a=b", &f), 0);
+	assert_int_equal(ps_format_filter_parse("label=a=b", &f), 0);
 	assert_string_equal(f.value, "a=b");
-	assert_int_equal(ps_filter_parse("status=sleepy", &f), -EINVAL);
-	assert_int_equal(ps_filter_parse("colour=red", &f), -EINVAL);
-	assert_int_equal(ps_filter_parse("status", &f), -EINVAL);
-	assert_int_equal(ps_filter_parse("=x", &f), -EINVAL);
+	assert_int_equal(ps_format_filter_parse("status=sleepy", &f), -EINVAL);
+	assert_int_equal(ps_format_filter_parse("colour=red", &f), -EINVAL);
+	assert_int_equal(ps_format_filter_parse("status", &f), -EINVAL);
+	assert_int_equal(ps_format_filter_parse("=x", &f), -EINVAL);
 }
 
 static void
@@ -41,36 +41,36 @@ test_filter_match(void **state)
 	json_t *r = row();
 	struct ps_filter f[3];
 
-	ps_filter_parse("status=running", &f[0]);
-	assert_true(ps_filter_match(f, 1, r));
-	ps_filter_parse("status=exited", &f[1]);
-	assert_true(ps_filter_match(f, 2, r)); /* same key: OR */
-	ps_filter_parse("name=db", &f[2]);
-	assert_false(ps_filter_match(f, 3, r)); /* other key: AND */
-	ps_filter_parse("name=eb_", &f[0]);
-	assert_true(ps_filter_match(f, 1, r));
-	ps_filter_parse("id=abcd", &f[0]);
-	assert_true(ps_filter_match(f, 1, r));
-	ps_filter_parse("id=bcd", &f[0]);
-	assert_false(ps_filter_match(f, 1, r));
-	ps_filter_parse("ancestor=busybox", &f[0]);
-	assert_true(ps_filter_match(f, 1, r));
-	ps_filter_parse("ancestor=feedbeef", &f[0]);
-	assert_true(ps_filter_match(f, 1, r));
-	ps_filter_parse("ancestor=alpine", &f[0]);
-	assert_false(ps_filter_match(f, 1, r));
-	ps_filter_parse("label=tier", &f[0]);
-	assert_true(ps_filter_match(f, 1, r));
-	ps_filter_parse("label=tier=back", &f[0]);
-	assert_false(ps_filter_match(f, 1, r));
-	assert_true(ps_filter_match(f, 0, r));
+	ps_format_filter_parse("status=running", &f[0]);
+	assert_true(ps_format_filter_match(f, 1, r));
+	ps_format_filter_parse("status=exited", &f[1]);
+	assert_true(ps_format_filter_match(f, 2, r)); /* same key: OR */
+	ps_format_filter_parse("name=db", &f[2]);
+	assert_false(ps_format_filter_match(f, 3, r)); /* other key: AND */
+	ps_format_filter_parse("name=eb_", &f[0]);
+	assert_true(ps_format_filter_match(f, 1, r));
+	ps_format_filter_parse("id=abcd", &f[0]);
+	assert_true(ps_format_filter_match(f, 1, r));
+	ps_format_filter_parse("id=bcd", &f[0]);
+	assert_false(ps_format_filter_match(f, 1, r));
+	ps_format_filter_parse("ancestor=busybox", &f[0]);
+	assert_true(ps_format_filter_match(f, 1, r));
+	ps_format_filter_parse("ancestor=feedbeef", &f[0]);
+	assert_true(ps_format_filter_match(f, 1, r));
+	ps_format_filter_parse("ancestor=alpine", &f[0]);
+	assert_false(ps_format_filter_match(f, 1, r));
+	ps_format_filter_parse("label=tier", &f[0]);
+	assert_true(ps_format_filter_match(f, 1, r));
+	ps_format_filter_parse("label=tier=back", &f[0]);
+	assert_false(ps_format_filter_match(f, 1, r));
+	assert_true(ps_format_filter_match(f, 0, r));
 	json_decref(r);
 }
 
 static void
 expect_render(const char *tmpl, json_t *o, const char *want)
 {
-	char err[128], *s = tmpl_render(tmpl, o, err, sizeof(err));
+	char err[128], *s = ps_format_render(tmpl, o, err, sizeof(err));
 
 	assert_non_null(s);
 	assert_string_equal(s, want);
@@ -92,15 +92,15 @@ test_render(void **state)
 	expect_render("{{.Nope}}", o, "<no value>");
 	expect_render("a\\tb\\nc", o, "a\tb\nc");
 	expect_render("plain", o, "plain");
-	assert_null(tmpl_render("{{.Name", o, err, sizeof(err)));
-	assert_null(tmpl_render("{{json .}}", o, err, sizeof(err)));
+	assert_null(ps_format_render("{{.Name", o, err, sizeof(err)));
+	assert_null(ps_format_render("{{json .}}", o, err, sizeof(err)));
 	json_decref(o);
 }
 
 static void
 test_header(void **state)
 {
-	char *h = tmpl_header("{{.ID}}\\t{{.Names}}\\t{{.RunningFor}}");
+	char *h = ps_format_header("{{.ID}}\\t{{.Names}}\\t{{.RunningFor}}");
 
 	assert_string_equal(h, "CONTAINER ID\tNAMES\tCREATED");
 	free(h);

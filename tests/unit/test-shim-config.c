@@ -15,7 +15,7 @@
 #include "shim-config.h"
 #include "strv.h"
 
-/* What ctr-start.c wrote before shim-config.c existed (keys the shim
+/* What ctr-shim.c wrote before shim-config.c existed (keys the shim
  * ignores included: a mount's volume and anonymous, an rlimit's name). */
 static const char old_config[] =
 	"{\"id\":\"0123abcd\",\"rootfs\":\"/run/lite/containers/0123abcd/rootfs\","

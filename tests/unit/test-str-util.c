@@ -10,7 +10,10 @@
 #include <signal.h>
 #include <cmocka.h>
 
+#include "format.h"
+#include "parse.h"
 #include "str-util.h"
+#include "valid.h"
 
 static void
 test_parse_size_ok(void **state)
@@ -143,14 +146,14 @@ test_signal_name(void **state)
 	int sig;
 
 	(void)state;
-	assert_string_equal(signal_name(SIGTERM), "TERM");
-	assert_string_equal(signal_name(SIGKILL), "KILL");
-	assert_string_equal(signal_name(SIGWINCH), "WINCH");
-	assert_null(signal_name(0));
-	assert_null(signal_name(40)); /* real-time signals have no name */
+	assert_string_equal(parse_signal_name(SIGTERM), "TERM");
+	assert_string_equal(parse_signal_name(SIGKILL), "KILL");
+	assert_string_equal(parse_signal_name(SIGWINCH), "WINCH");
+	assert_null(parse_signal_name(0));
+	assert_null(parse_signal_name(40)); /* real-time signals have no name */
 	/* Every name maps back to its number. */
 	for (sig = 1; sig < 32; sig++) {
-		const char *name = signal_name(sig);
+		const char *name = parse_signal_name(sig);
 		int back = 0;
 
 		if (!name)
@@ -166,25 +169,25 @@ test_name_is_valid(void **state)
 	char name[130];
 
 	(void)state;
-	assert_true(name_is_valid("a"));
-	assert_true(name_is_valid("web_1.x-y"));
-	assert_true(name_is_valid("A9"));
-	assert_true(name_is_valid("0-"));
-	assert_false(name_is_valid(NULL));
-	assert_false(name_is_valid(""));
-	assert_false(name_is_valid("-a"));
-	assert_false(name_is_valid("_a"));
-	assert_false(name_is_valid(".a"));
-	assert_false(name_is_valid("a b"));
-	assert_false(name_is_valid("a/b"));
-	assert_false(name_is_valid("a:b"));
-	assert_false(name_is_valid("caf\xc3\xa9"));
+	assert_true(valid_name("a"));
+	assert_true(valid_name("web_1.x-y"));
+	assert_true(valid_name("A9"));
+	assert_true(valid_name("0-"));
+	assert_false(valid_name(NULL));
+	assert_false(valid_name(""));
+	assert_false(valid_name("-a"));
+	assert_false(valid_name("_a"));
+	assert_false(valid_name(".a"));
+	assert_false(valid_name("a b"));
+	assert_false(valid_name("a/b"));
+	assert_false(valid_name("a:b"));
+	assert_false(valid_name("caf\xc3\xa9"));
 	memset(name, 'a', 128);
 	name[128] = '\0';
-	assert_true(name_is_valid(name));
+	assert_true(valid_name(name));
 	name[128] = 'a';
 	name[129] = '\0';
-	assert_false(name_is_valid(name));
+	assert_false(valid_name(name));
 }
 
 static void
@@ -202,18 +205,18 @@ test_image_ref_is_valid(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		assert_true(image_ref_is_valid(good[i]));
+		assert_true(valid_image_ref(good[i]));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_false(image_ref_is_valid(bad[i]));
-	assert_false(image_ref_is_valid(NULL));
+		assert_false(valid_image_ref(bad[i]));
+	assert_false(valid_image_ref(NULL));
 	/* Tags are at most 128 characters. */
 	memset(long_tag, 't', sizeof(long_tag));
 	memcpy(long_tag, "a:", 2);
 	long_tag[2 + 128] = '\0';
-	assert_true(image_ref_is_valid(long_tag));
+	assert_true(valid_image_ref(long_tag));
 	long_tag[2 + 128] = 't';
 	long_tag[2 + 129] = '\0';
-	assert_false(image_ref_is_valid(long_tag));
+	assert_false(valid_image_ref(long_tag));
 }
 
 static void
@@ -224,36 +227,36 @@ test_id_is_full_hex(void **state)
 	(void)state;
 	memset(id, 'a', 64);
 	id[64] = '\0';
-	assert_true(id_is_full_hex(id));
+	assert_true(valid_full_id(id));
 	memcpy(id, "0123456789abcdef", 16);
-	assert_true(id_is_full_hex(id));
+	assert_true(valid_full_id(id));
 	id[5] = 'A';
-	assert_false(id_is_full_hex(id)); /* uppercase */
+	assert_false(valid_full_id(id)); /* uppercase */
 	id[5] = 'g';
-	assert_false(id_is_full_hex(id));
+	assert_false(valid_full_id(id));
 	id[5] = '5';
 	id[63] = '\0';
-	assert_false(id_is_full_hex(id)); /* 63 */
+	assert_false(valid_full_id(id)); /* 63 */
 	id[63] = 'a';
 	id[64] = 'a';
 	id[65] = '\0';
-	assert_false(id_is_full_hex(id)); /* 65 */
-	assert_false(id_is_full_hex(""));
-	assert_false(id_is_full_hex(NULL));
+	assert_false(valid_full_id(id)); /* 65 */
+	assert_false(valid_full_id(""));
+	assert_false(valid_full_id(NULL));
 }
 
 static void
 test_env_is_valid(void **state)
 {
 	(void)state;
-	assert_true(env_is_valid("A=1"));
-	assert_true(env_is_valid("A="));
-	assert_true(env_is_valid("A=b=c"));
-	assert_true(env_is_valid("PATH=/bin:/usr/bin"));
-	assert_false(env_is_valid("=1"));
-	assert_false(env_is_valid("A"));
-	assert_false(env_is_valid(""));
-	assert_false(env_is_valid(NULL));
+	assert_true(valid_env("A=1"));
+	assert_true(valid_env("A="));
+	assert_true(valid_env("A=b=c"));
+	assert_true(valid_env("PATH=/bin:/usr/bin"));
+	assert_false(valid_env("=1"));
+	assert_false(valid_env("A"));
+	assert_false(valid_env(""));
+	assert_false(valid_env(NULL));
 }
 
 static void

@@ -1,5 +1,5 @@
 /* Running lite-image for a request and replying with its one-line result,
- * without blocking the event loop (req-image-job.c). */
+ * without blocking the event loop (image-job.c). */
 #pragma once
 
 #include <limits.h>

@@ -15,8 +15,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "fs-util.h"
-#include "str-util.h"
+#include "fd-util.h"
+#include "frame.h"
+#include "parse.h"
 
 #define DETACH_MAX 16
 
@@ -47,7 +48,7 @@ terminal_raw(void)
 }
 
 void
-terminal_size(unsigned short *rows, unsigned short *cols)
+stream_terminal_size(unsigned short *rows, unsigned short *cols)
 {
 	struct winsize ws = { 0 };
 
@@ -97,13 +98,13 @@ send_resize(const struct stream_opts *o)
 	unsigned short rows, cols;
 	json_t *params, *result = NULL;
 
-	terminal_size(&rows, &cols);
+	stream_terminal_size(&rows, &cols);
 	if (!rows || !cols)
 		return;
 	params = json_pack("{s:s, s:i, s:i}", "id", o->ctr, "rows", rows, "cols", cols);
 	if (o->exec_id)
 		json_object_set_new(params, "exec_id", json_string(o->exec_id));
-	if (client_call("resize", params, &result) == 0)
+	if (client_call_once("resize", params, &result) == 0)
 		json_decref(result);
 }
 
@@ -123,7 +124,7 @@ handle_signals(const struct stream_opts *o)
 			terminal_restore(); /* our terminal's owner wants us gone */
 			signal(sig, SIG_DFL);
 			raise(sig);
-		} else if (client_call("kill", json_pack("{s:s, s:i}", "id", o->ctr, "signal", sig), &result) == 0) {
+		} else if (client_call_once("kill", json_pack("{s:s, s:i}", "id", o->ctr, "signal", sig), &result) == 0) {
 			json_decref(result);
 		}
 	}
@@ -135,9 +136,9 @@ static int
 send_payload(struct conn *c, const struct stream_opts *o, unsigned char *out, size_t n)
 {
 	if (o->tty && !o->framed)
-		return write_all(c->fd, out + FRAME_HDR_LEN, n) < 0 ? -1 : 0;
+		return fd_write_all(c->fd, out + FRAME_HDR_LEN, n) < 0 ? -1 : 0;
 	frame_header_encode(out, FRAME_STDIN, (uint32_t)n);
-	return write_all(c->fd, out, FRAME_HDR_LEN + n) < 0 ? -1 : 0;
+	return fd_write_all(c->fd, out, FRAME_HDR_LEN + n) < 0 ? -1 : 0;
 }
 
 struct detacher {
@@ -203,8 +204,8 @@ read_output(struct conn *c, const struct stream_opts *o)
 	if (n <= 0)
 		return -3;
 	if (!o->tty || o->framed)
-		return frames_drain(c);
-	(void)write_all(STDOUT_FILENO, c->buf, c->len);
+		return conn_drain_frames(c);
+	(void)fd_write_all(STDOUT_FILENO, c->buf, c->len);
 	c->len = 0;
 	return -1;
 }
@@ -224,9 +225,9 @@ stream_run(struct conn *c, const struct stream_opts *o)
 	if (o->tty && o->interactive)
 		terminal_raw();
 	watch_signals(o, &poll_mask);
-	code = o->tty && !o->framed ? -1 : frames_drain(c);
+	code = o->tty && !o->framed ? -1 : conn_drain_frames(c);
 	if (o->tty && !o->framed && c->len) {
-		(void)write_all(STDOUT_FILENO, c->buf, c->len);
+		(void)fd_write_all(STDOUT_FILENO, c->buf, c->len);
 		c->len = 0;
 	}
 	while (code == -1) {
@@ -282,11 +283,11 @@ stream_exit_code(const char *method, const char *id)
 	const char *err;
 	int code;
 
-	if (client_call(method, json_pack("{s:s}", "id", id), &result) < 0)
+	if (client_call_once(method, json_pack("{s:s}", "id", id), &result) < 0)
 		return EXIT_ENGINE;
 	err = json_string_value(json_object_get(result, "error"));
 	if (err)
-		errorf("%s", err);
+		client_errorf("%s", err);
 	code = (int)json_integer_value(json_object_get(result, "exit_code"));
 	json_decref(result);
 	return code;

@@ -1,7 +1,7 @@
 /* The image store: directory layout, image lookups (resolve, load, list),
  * image configs and repositories.json. Unpacking tarballs is image-unpack.c.
  *
- * On-disk layout under DATA_ROOT (see image-store.h):
+ * On-disk layout under DATA_ROOT (see image.h):
  *   layers/sha256/HEX/        unpacked layer, renamed into place complete
  *   layers/sha256/HEX.json    layer metadata {"size": N, "created": T}:
  *                             N = bytes of regular files in the layer tar
@@ -17,13 +17,14 @@
  * Writers (import, tag, and any future rmi/gc) take images/.lock; readers
  * never lock: every file is replaced atomically (rename), so a reader sees
  * either the old or the new version. No global state: thread-safe. */
-#include "image-store.h"
+#include "image.h"
 #include "image-internal.h"
 #include "strv.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
 #include "str-util.h"
+#include "valid.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -108,13 +109,13 @@ image_store_init(const char *data_root, struct lite_err *err)
 	struct dirent *de;
 	int r;
 
-	r = mkdir_p(data_root, 0711);
+	r = fs_mkdir_p(data_root, 0711);
 	if (r < 0)
 		return lite_err_sys(err, r, "image store: create '%s'", data_root);
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		r = image_path(path, sizeof(path), data_root, "%s", dirs[i].sub);
 		if (r == 0)
-			r = mkdir_p(path, dirs[i].mode);
+			r = fs_mkdir_p(path, dirs[i].mode);
 		if (r < 0)
 			return lite_err_sys(err, r, "image store: create '%s/%s'", data_root, dirs[i].sub);
 	}
@@ -128,7 +129,7 @@ image_store_init(const char *data_root, struct lite_err *err)
 		    !str_has_prefix(de->d_name, "upload-"))
 			continue;
 		if (image_path(stale, sizeof(stale), data_root, "tmp/%s", de->d_name) == 0)
-			(void)rm_rf(stale);
+			(void)fs_rm_rf(stale);
 	}
 	closedir(d);
 	return 0;
@@ -179,7 +180,7 @@ image_layer_meta_write(const char *data_root, const char *hex, uint64_t size, in
 	s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (!s)
 		return -ENOMEM;
-	return write_file_atomic(path, s, strlen(s), 0600);
+	return fs_write_file_atomic(path, s, strlen(s), 0600);
 }
 
 int
@@ -195,7 +196,7 @@ image_layer_meta_read(const char *data_root, const char *hex, uint64_t *ret_size
 	r = image_path(path, sizeof(path), data_root, "layers/sha256/%s.json", hex);
 	if (r < 0)
 		return r;
-	r = read_file(path, &buf, &len);
+	r = fs_read_file(path, &buf, &len);
 	if (r < 0)
 		return r;
 	o = json_loadb(buf, len, 0, NULL);
@@ -283,7 +284,7 @@ image_config_write(const char *data_root, const char *bytes, size_t len, char **
 	if (r < 0)
 		return lite_err_sys(err, r, "image config");
 	if (lstat(path, &st) < 0) {
-		r = write_file_atomic(path, bytes, len, 0600);
+		r = fs_write_file_atomic(path, bytes, len, 0600);
 		if (r < 0)
 			return lite_err_sys(err, r, "write image config");
 		made = 1;
@@ -309,7 +310,7 @@ image_repos_read(const char *data_root, json_t **ret, struct lite_err *err)
 	r = image_path(path, sizeof(path), data_root, "repositories.json");
 	if (r < 0)
 		return lite_err_sys(err, r, "repositories.json");
-	r = read_file(path, &buf, &len);
+	r = fs_read_file(path, &buf, &len);
 	if (r == -ENOENT) {
 		*ret = json_object();
 		return *ret ? 0 : lite_err_set(err, ENOMEM, "repositories.json: out of memory");
@@ -338,7 +339,7 @@ image_repos_write(const char *data_root, json_t *repos, struct lite_err *err)
 	s = json_dumps(repos, JSON_INDENT(2) | JSON_SORT_KEYS);
 	if (!s)
 		return lite_err_set(err, ENOMEM, "repositories.json: out of memory");
-	r = write_file_atomic(path, s, strlen(s), 0600);
+	r = fs_write_file_atomic(path, s, strlen(s), 0600);
 	if (r < 0)
 		return lite_err_sys(err, r, "write '%s'", path);
 	return 0;
@@ -364,7 +365,7 @@ id_hex(const char *image_id)
 {
 	const char *hex = str_has_prefix(image_id, ID_PREFIX) ? image_id + ID_PREFIX_LEN : image_id;
 
-	return id_is_full_hex(hex) ? hex : NULL;
+	return valid_full_id(hex) ? hex : NULL;
 }
 
 static bool
@@ -408,7 +409,7 @@ images_foreach(const char *data_root, int (*fn)(const char *hex, void *ud), void
 			continue;
 		memcpy(hex, de->d_name, IMAGE_SHA256_HEX_LEN);
 		hex[IMAGE_SHA256_HEX_LEN] = '\0';
-		if (id_is_full_hex(hex))
+		if (valid_full_id(hex))
 			r = fn(hex, ud);
 	}
 	closedir(d);
@@ -468,7 +469,7 @@ image_resolve(const char *data_root, const char *ref, char **ret_id, struct lite
 		*ret_id = strdup(ref);
 		return *ret_id ? 0 : lite_err_set(err, ENOMEM, "resolve: out of memory");
 	}
-	if (image_ref_normalize(ref, name, sizeof(name)) == 0) {
+	if (image_path_ref_normalize(ref, name, sizeof(name)) == 0) {
 		r = image_repos_read(data_root, &repos, err);
 		if (r < 0)
 			return r;
@@ -543,7 +544,7 @@ image_load(const char *data_root, const char *image_id, struct image **ret, stru
 		return lite_err_set(err, EINVAL, "invalid image id '%s'", image_id ? image_id : "");
 	r = image_path(path, sizeof(path), data_root, "images/sha256/%s.json", hex);
 	if (r == 0)
-		r = read_file(path, &buf, &len);
+		r = fs_read_file(path, &buf, &len);
 	if (r == -ENOENT)
 		return lite_err_set(err, ENOENT, "no such image: " ID_PREFIX "%s", hex);
 	if (r < 0)

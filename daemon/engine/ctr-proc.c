@@ -35,7 +35,7 @@ shim_is_ours(pid_t pid, const char *id)
 	bool ours = false;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if (read_file(path, &buf, &len) < 0)
+	if (fs_read_file(path, &buf, &len) < 0)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (buf[i] == '\0')
@@ -155,7 +155,7 @@ on_shim_exit(evutil_socket_t fd, short what, void *arg)
 }
 
 int
-ctr_monitor_shim(struct daemon *d, struct ctr *c)
+ctr_proc_monitor(struct daemon *d, struct ctr *c)
 {
 	int fd = -1;
 
@@ -174,13 +174,13 @@ ctr_monitor_shim(struct daemon *d, struct ctr *c)
 }
 
 int
-ctr_signal(struct daemon *d, struct ctr *c, int sig)
+ctr_proc_signal(struct daemon *d, struct ctr *c, int sig)
 {
 	int fd;
 
 	if (c->rt.status != CTR_RUNNING || c->rt.init_pid <= 0)
 		return -ESRCH;
-	ctr_thaw_if_paused(d, c); /* a frozen init would not act on it */
+	ctr_ctl_thaw_if_paused(d, c); /* a frozen init would not act on it */
 	fd = pidfd_open_pid(c->rt.init_pid);
 	if (fd < 0)
 		return -errno;
@@ -201,12 +201,12 @@ on_stop_timeout(evutil_socket_t fd, short what, void *arg)
 
 	if (c->rt.status == CTR_RUNNING) {
 		log_info("container %.12s did not stop in time: SIGKILL", c->spec.id);
-		(void)ctr_signal(c->d, c, SIGKILL);
+		(void)ctr_proc_signal(c->d, c, SIGKILL);
 	}
 }
 
 void
-ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s)
+ctr_proc_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s)
 {
 	struct timeval tv = { .tv_sec = timeout_s > 0 ? timeout_s : 0 };
 
@@ -214,17 +214,17 @@ ctr_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s)
 	if (!c->stop_timer)
 		c->stop_timer = evtimer_new(d->base, on_stop_timeout, c);
 	if (timeout_s > 0)
-		(void)ctr_signal(d, c, sig);
+		(void)ctr_proc_signal(d, c, sig);
 	else
 		sig = SIGKILL;
 	if (sig == SIGKILL)
-		(void)ctr_signal(d, c, SIGKILL);
+		(void)ctr_proc_signal(d, c, SIGKILL);
 	else
 		evtimer_add(c->stop_timer, &tv);
 }
 
 void
-ctr_stream_end(struct peer *p)
+ctr_proc_stream_end(struct peer *p)
 {
 	struct ctr *c;
 

@@ -30,7 +30,7 @@ int image_store_init(const char *data_root, struct lite_err *err);
 /* Import a rootfs tarball (plain, gzip, zstd, xz: auto-detected) as a
  * one-layer image tagged ref ("name" means "name:latest"). Safe against
  * hostile archives. Returns the image id ("sha256:HEX"). */
-int image_import_tar(const char *data_root, const char *tar_path, const char *ref,
+int image_unpack_import(const char *data_root, const char *tar_path, const char *ref,
 		     char **ret_image_id, struct lite_err *err);
 
 /* "busybox", "busybox:latest", "sha256:HEX", a unique id prefix (>= 4 hex)
@@ -49,7 +49,7 @@ int image_list(const char *data_root, json_t **ret, struct lite_err *err);
 
 /* Pure helpers (image-path.c), unit-tested: */
 /* Normalise "name" -> "name:latest"; result in buf. -EINVAL if invalid. */
-int image_ref_normalize(const char *ref, char *buf, size_t len);
+int image_path_ref_normalize(const char *ref, char *buf, size_t len);
 /* Sanitise a tar entry path: strip "./" and leading "/", reject ".." and
  * empty components. Writes the clean relative path into buf. */
-int image_tar_path_clean(const char *entry, char *buf, size_t len);
+int image_path_tar_clean(const char *entry, char *buf, size_t len);

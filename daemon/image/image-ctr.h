@@ -1,4 +1,4 @@
-/* lite commit and lite export (image-commit.c); run in lite-image. */
+/* lite commit and lite export (image-ctr.c); run in lite-image. */
 #pragma once
 
 #include <jansson.h>
@@ -7,19 +7,19 @@
 #include "lite-err.h"
 
 /* Container ctr_id's changes as a new image tagged ref (may be NULL). */
-int image_commit(const char *data_root, const char *ctr_id, const char *ref, char **changes, const char *comment,
+int image_ctr_commit(const char *data_root, const char *ctr_id, const char *ref, char **changes, const char *comment,
 		 char **ret_id, struct lite_err *err);
 /* Container ctr_id's whole file system as a tar at out_path. */
-int image_export(const char *data_root, const char *ctr_id, const char *out_path, struct lite_err *err);
+int image_ctr_export(const char *data_root, const char *ctr_id, const char *out_path, struct lite_err *err);
 /* Shared with image-diff.c: the container's image; its upper dir, opened. */
 struct image;
-int ctr_image(const char *data_root, const char *ctr_id, struct image **ret, struct lite_err *err);
+int image_ctr_load_image(const char *data_root, const char *ctr_id, struct image **ret, struct lite_err *err);
 /* A read-only overlay of the container's upper dir and layers at a new
  * dir *mnt (below DATA_ROOT/tmp), in a mount namespace private to this
- * process; returns the opened dir. ctr_umount_readonly() undoes it. */
-int ctr_mount_readonly(const char *data_root, const char *ctr_id, char *mnt, size_t len, struct lite_err *err);
-void ctr_umount_readonly(const char *mnt);
-int open_upper(const char *data_root, const char *ctr_id, int *ret_fd, struct lite_err *err);
+ * process; returns the opened dir. image_ctr_umount_readonly() undoes it. */
+int image_ctr_mount_readonly(const char *data_root, const char *ctr_id, char *mnt, size_t len, struct lite_err *err);
+void image_ctr_umount_readonly(const char *mnt);
+int image_ctr_open_upper(const char *data_root, const char *ctr_id, int *ret_fd, struct lite_err *err);
 
 /* image-diff.c: the container's changes from its upper dir, as
  * {"changes":[{"kind":"A|C|D","path":"/..."}]}. */

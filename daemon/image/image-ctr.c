@@ -10,16 +10,16 @@
  * export: a read-only overlay of upper + the image's layers is mounted in a
  * mount namespace private to this process (it disappears when the process
  * exits) and its merged view is written as a tar. */
-#include "image-commit.h"
+#include "image-ctr.h"
 #include "image-change.h"
 #include "image-internal.h"
 #include "image-load.h"
-#include "image-store.h"
+#include "image.h"
 #include "image-tar.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
-#include "str-util.h"
+#include "valid.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 int
-ctr_image(const char *data_root, const char *ctr_id, struct image **ret, struct lite_err *err)
+image_ctr_load_image(const char *data_root, const char *ctr_id, struct image **ret, struct lite_err *err)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *buf = NULL;
@@ -42,11 +42,11 @@ ctr_image(const char *data_root, const char *ctr_id, struct image **ret, struct 
 	size_t len;
 	int r;
 
-	if (!id_is_full_hex(ctr_id) || strlen(ctr_id) != 64)
+	if (!valid_full_id(ctr_id) || strlen(ctr_id) != 64)
 		return lite_err_set(err, EINVAL, "invalid container id");
 	r = image_path(path, sizeof(path), data_root, "containers/%s/state.json", ctr_id);
 	if (r == 0)
-		r = read_file(path, &buf, &len);
+		r = fs_read_file(path, &buf, &len);
 	if (r < 0)
 		return lite_err_sys(err, r, "container %.12s: read state", ctr_id);
 	st = json_loadb(buf, len, 0, NULL);
@@ -54,7 +54,7 @@ ctr_image(const char *data_root, const char *ctr_id, struct image **ret, struct 
 }
 
 int
-open_upper(const char *data_root, const char *ctr_id, int *ret_fd, struct lite_err *err)
+image_ctr_open_upper(const char *data_root, const char *ctr_id, int *ret_fd, struct lite_err *err)
 {
 	char path[PATH_MAX];
 	int r = image_path(path, sizeof(path), data_root, "containers/%s/upper", ctr_id);
@@ -95,7 +95,7 @@ new_config(struct image *img, const char *diff_hex, char **changes, const char *
 }
 
 int
-image_commit(const char *data_root, const char *ctr_id, const char *ref, char **changes, const char *comment,
+image_ctr_commit(const char *data_root, const char *ctr_id, const char *ref, char **changes, const char *comment,
 	     char **ret_id, struct lite_err *err)
 {
 	char staging[PATH_MAX], tar[PATH_MAX + 16], hex[65], name[300];
@@ -106,13 +106,13 @@ image_commit(const char *data_root, const char *ctr_id, const char *ref, char **
 	char *tags[2] = { NULL, NULL };
 	int lock = -1, r;
 
-	if (ref && *ref && image_ref_normalize(ref, name, sizeof(name)) < 0)
+	if (ref && *ref && image_path_ref_normalize(ref, name, sizeof(name)) < 0)
 		return lite_err_set(err, EINVAL, "invalid reference format \"%s\": use lowercase NAME[:TAG]", ref);
 	if (ref && *ref)
 		tags[0] = name;
-	r = ctr_image(data_root, ctr_id, &img, err);
+	r = image_ctr_load_image(data_root, ctr_id, &img, err);
 	if (r == 0)
-		r = open_upper(data_root, ctr_id, &upper, err);
+		r = image_ctr_open_upper(data_root, ctr_id, &upper, err);
 	if (r < 0) {
 		image_free(img);
 		return r;
@@ -132,13 +132,13 @@ image_commit(const char *data_root, const char *ctr_id, const char *ref, char **
 	if (r == 0 && !(bytes = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS)))
 		r = lite_err_set(err, ENOMEM, "out of memory");
 	if (r == 0)
-		r = image_commit_config(data_root, bytes, strlen(bytes),
+		r = image_load_commit_config(data_root, bytes, strlen(bytes),
 					json_object_get(json_object_get(cfg, "rootfs"), "diff_ids"), tags, ret_id, err);
 	if (lock >= 0)
 		close(lock);
 	json_decref(cfg);
 	image_free(img);
-	(void)rm_rf(staging);
+	(void)fs_rm_rf(staging);
 	return r < 0 ? lite_err_wrap(err, "commit") : 0;
 }
 
@@ -171,13 +171,13 @@ export_lowerdirs(const char *data_root, const char *ctr_id, struct image *img, s
 }
 
 int
-ctr_mount_readonly(const char *data_root, const char *ctr_id, char *mnt, size_t len, struct lite_err *err)
+image_ctr_mount_readonly(const char *data_root, const char *ctr_id, char *mnt, size_t len, struct lite_err *err)
 {
 	_cleanup_free_ char *opts = NULL;
 	struct image *img = NULL;
 	int r, fd;
 
-	r = ctr_image(data_root, ctr_id, &img, err);
+	r = image_ctr_load_image(data_root, ctr_id, &img, err);
 	if (r < 0)
 		return r;
 	opts = export_lowerdirs(data_root, ctr_id, img, err);
@@ -197,28 +197,28 @@ ctr_mount_readonly(const char *data_root, const char *ctr_id, char *mnt, size_t 
 	fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		r = lite_err_sys(err, errno, "open the container's file system");
-		ctr_umount_readonly(mnt);
+		image_ctr_umount_readonly(mnt);
 		return r;
 	}
 	return fd;
 }
 
 void
-ctr_umount_readonly(const char *mnt)
+image_ctr_umount_readonly(const char *mnt)
 {
 	(void)umount2(mnt, MNT_DETACH);
 	rmdir(mnt);
 }
 
 int
-image_export(const char *data_root, const char *ctr_id, const char *out_path, struct lite_err *err)
+image_ctr_export(const char *data_root, const char *ctr_id, const char *out_path, struct lite_err *err)
 {
 	char mnt[PATH_MAX];
 	_cleanup_close_ int out = -1, mfd = -1;
 	char hex[65];
 	int r;
 
-	mfd = ctr_mount_readonly(data_root, ctr_id, mnt, sizeof(mnt), err);
+	mfd = image_ctr_mount_readonly(data_root, ctr_id, mnt, sizeof(mnt), err);
 	if (mfd < 0)
 		return lite_err_wrap(err, "export");
 	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -227,6 +227,6 @@ image_export(const char *data_root, const char *ctr_id, const char *out_path, st
 	else
 		r = image_tar_dir(mfd, out, false, hex, NULL, err);
 	close(TAKE_FD(mfd));
-	ctr_umount_readonly(mnt);
+	image_ctr_umount_readonly(mnt);
 	return r < 0 ? lite_err_wrap(err, "export") : 0;
 }

@@ -3,7 +3,7 @@
  * (load) or stream an output file afterwards (save, export): the file is
  * opened, unlinked and handed to libevent (sendfile), so the loop never
  * blocks and nothing is left behind when the client disconnects. */
-#include "req-image-job.h"
+#include "image-job.h"
 #include "req.h"
 
 #include <errno.h>

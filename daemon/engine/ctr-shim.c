@@ -23,8 +23,9 @@
 
 #include "cleanup.h"
 #include "daemon.h"
+#include "fd-util.h"
 #include "fs-util.h"
-#include "image-store.h"
+#include "image.h"
 #include "log.h"
 #include "net-ctr.h"
 #include "run-flags.h"
@@ -149,7 +150,7 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 	if (!dump)
 		return lite_err_set(err, ENOMEM, "build shim config");
 	snprintf(path, sizeof(path), "%s/config.json", xdir);
-	r = write_file_atomic(path, dump, strlen(dump), 0600);
+	r = fs_write_file_atomic(path, dump, strlen(dump), 0600);
 	return r < 0 ? lite_err_sys(err, r, "write %s", path) : 0;
 }
 
@@ -162,7 +163,7 @@ make_dirs(struct daemon *d, struct ctr *c, char *dir, char *xdir, struct lite_er
 
 	ctr_dir(d, c, dir, PATH_MAX);
 	ctr_exec_dir(d, c, xdir, PATH_MAX);
-	r = mkdir_p(dir, 0700); /* keeps host users out of the container's files */
+	r = fs_mkdir_p(dir, 0700); /* keeps host users out of the container's files */
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(subdirs); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]);
 		/* upper's own mode is the container's "/": 0755 as in images */
@@ -173,7 +174,7 @@ make_dirs(struct daemon *d, struct ctr *c, char *dir, char *xdir, struct lite_er
 	if (r < 0)
 		return lite_err_sys(err, r, "create %s", path);
 	snprintf(path, sizeof(path), "%s/rootfs", xdir);
-	r = mkdir_p(path, 0700);
+	r = fs_mkdir_p(path, 0700);
 	if (r < 0)
 		return lite_err_sys(err, r, "create %s", path);
 	return 0;
@@ -230,7 +231,7 @@ on_shim_report(evutil_socket_t fd, short what, void *arg)
 }
 
 int
-ctr_create_and_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, struct lite_err *err)
+ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, struct lite_err *err)
 {
 	char dir[PATH_MAX], xdir[PATH_MAX];
 	int sync[2];
@@ -283,7 +284,7 @@ ctr_shim_connect(struct daemon *d, struct ctr *c, const char *command)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
-	if (write_all(fd, command, strlen(command)) < 0)
+	if (fd_write_all(fd, command, strlen(command)) < 0)
 		return -errno;
 	return TAKE_FD(fd);
 }
