@@ -181,7 +181,7 @@ void ctr_proc_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
  * consistent state. */
 void ctr_proc_stream_end(struct peer *p);
 
-/* ctr-ctl.c: create/start/pause/update/rename (issue 6) */
+/* ctr-ctl.c: create/start/pause/update/rename */
 /* "paused" for a paused running container, else ctr_state_status_name(). Pure. */
 const char *ctr_state_name(const struct ctr *c);
 /* Freeze or thaw the container's processes; records rt.paused. */
@@ -198,7 +198,7 @@ void ctr_ctl_start_failed(struct daemon *d, struct ctr *c, const char *msg);
  * runs, and kept for later starts. */
 int ctr_ctl_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err);
 
-/* ctr-health.c: health checks (issue 6) */
+/* ctr-health.c: health checks */
 struct health_opts;
 /* The healthcheck (spec form) from the request's --health-* options over
  * the image config's Healthcheck; *ret NULL when there is none. */

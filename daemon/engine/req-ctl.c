@@ -1,5 +1,5 @@
 /* create, start, rename, pause, unpause and update: Docker's container
- * control verbs beyond run/stop/kill/rm (issue 6). The container-table side
+ * control verbs beyond run/stop/kill/rm. The container-table side
  * is ctr-ctl.c; create and start share run's spec and start-up (req-run.c). */
 #include "req.h"
 

@@ -4,9 +4,10 @@
  *   images/sha256/HEX.json    OCI image config; HEX = sha256 of its bytes
  *   repositories.json         {"busybox:latest": "sha256:HEX", ...}
  *   tmp/                      staging; never visible as a layer or image
- * Every function here blocks (disk I/O) and is thread-safe: the daemon calls
- * them from a worker thread, never from its event loop, except the cheap
- * read-only lookups (image_resolve, image_load, image_list). */
+ * Every function here blocks (disk I/O) and is safe across processes (the
+ * store's lock): lite-image calls the writers, in a process of its own; the
+ * daemon's event loop calls only the cheap read-only lookups (image_resolve,
+ * image_load, image_list). */
 #pragma once
 
 #include "lite-err.h"

@@ -1,5 +1,5 @@
 /* The shim's configuration: one struct that the engine fills and writes
- * as EXEC_ROOT/containers/ID/config.json (ctr-shim.c) and the shim reads
+ * as EXEC_ROOT/ID/config.json (ctr-shim.c) and the shim reads
  * back (shim-main.c). The JSON keys are a contract across versions: a
  * shim of this version must read what an older engine wrote. Pure code,
  * unit-tested in tests/unit/test-shim-config.c. */
