@@ -9,7 +9,7 @@
  *   ctr-state.c    pure (de)serialisation of state.json (unit-tested)
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
- *   volume.c  net-network.c  net-ctr.c  run-flags.c  ctr-ctl.c
+ *   volume.c  net-network.c  net-ctr.c  run-devices.c  run-flags.c  ctr-ctl.c
  *   ctr-shim.c  ctr-health.c
  *                  what one container uses: volumes, networks and its
  *                  endpoints, run flags, pause and update, the shim's
@@ -84,6 +84,7 @@ struct ctr_spec {
 	bool oom_score_set;
 	int oom_score_adj;
 	json_t *healthcheck;    /* {"test","interval","timeout","start_period" (ns),"retries"}; NULL: none */
+	json_t *devices;        /* --device: [{"host","path","perm"}]; NULL: none (their rules: limits.devices) */
 };
 
 struct ctr_runtime {

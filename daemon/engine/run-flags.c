@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 
 #include "daemon.h"
+#include "run-devices.h"
 #include "run-spec.h"
 #include "shim-config.h"
 #include "volume.h"
@@ -186,6 +187,8 @@ run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct c
 		return lite_err_set(err, ENOMEM, "out of memory");
 	r = set_device_rates(rs, &s->limits, err);
 	if (r == 0)
+		r = run_devices_apply(rs, uid, s, err);
+	if (r == 0)
 		r = set_rlimits(rs, s, err);
 	if (r == 0)
 		r = set_mounts(d, rs, uid, s, err);
@@ -234,5 +237,5 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 	cfg->oom_score_adj = s->oom_score_adj;
 	if (s->shm_size[0] && !(cfg->shm_size = strdup(s->shm_size)))
 		return -ENOMEM;
-	return 0;
+	return run_devices_shim_config(s, cfg);
 }

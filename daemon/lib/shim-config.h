@@ -21,6 +21,15 @@ struct shim_mount {
 	int tree_fd;         /* open_tree() clone, set up before pivot_root (not in the JSON) */
 };
 
+/* --device: a host device node bound into the container (root only; the
+ * engine's device filter allows its MAJ:MIN with perm). */
+struct shim_device {
+	char *host;          /* the node on the host */
+	char *path;          /* where it appears in the container */
+	char *perm;          /* "rwm" subset, for the record */
+	int tree_fd;         /* open_tree() clone, set up before pivot_root (not in the JSON) */
+};
+
 struct shim_rlimit {
 	int resource;
 	unsigned long long soft, hard;
@@ -58,6 +67,8 @@ struct shim_config {
 	bool read_only;      /* remount the root read-only once set up */
 	bool set_oom_score;
 	int oom_score_adj;
+	struct shim_device *devices; /* "devices": [{"host","path","perm"}]; absent = none */
+	size_t n_devices;
 };
 
 #define SHIM_CONFIG_LOG_MAX (64u << 20) /* log_max when the config has none */
