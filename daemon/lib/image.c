@@ -93,31 +93,54 @@ image_time_parse(const char *s)
 	return t;
 }
 
-/* Create the store's directories and drop staging left by a crash. Call once
- * at start-up, before any import runs. */
+/* Make path a directory of mode 0700 owned by root, also when it exists
+ * with another mode (stores made by older versions: 0711/0755). */
+static int
+close_dir(const char *path)
+{
+	struct stat st;
+	int r = fs_mkdir_p(path, 0700);
+
+	if (r < 0)
+		return r;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if ((st.st_uid != 0 || st.st_gid != 0) && chown(path, 0, 0) < 0)
+		return -errno;
+	if ((st.st_mode & 07777) != 0700 && chmod(path, 0700) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Create the store's directories, close them to host users and drop
+ * staging left by a crash. Call once at start-up, before any import runs.
+ *
+ * Safety: layers keep uid 0, setuid bits and file capabilities (images need
+ * them), and volumes hold whatever a container's root wrote; so DATA_ROOT
+ * and every tree below it are 0700 root:root, made so on existing stores
+ * too, and no host user can traverse to a setuid file (docs/SECURITY.md). */
 int
 image_store_init(const char *data_root, struct lite_err *err)
 {
-	static const struct {
-		const char *sub;
-		mode_t mode;
-	} dirs[] = {
-		{ "layers/sha256", 0711 }, { "images/sha256", 0700 }, { "tmp", 0700 },
+	static const char *const dirs[] = {
+		"layers", "layers/sha256", "images", "images/sha256", "volumes", "containers", "networks", "tmp",
 	};
 	char path[PATH_MAX];
 	DIR *d;
 	struct dirent *de;
 	int r;
 
-	r = fs_mkdir_p(data_root, 0711);
+	r = close_dir(data_root);
 	if (r < 0)
-		return lite_err_sys(err, r, "image store: create '%s'", data_root);
+		return lite_err_sys(err, r, "image store: create '%s' (0700 root:root)", data_root);
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		r = image_path(path, sizeof(path), data_root, "%s", dirs[i].sub);
+		r = image_path(path, sizeof(path), data_root, "%s", dirs[i]);
 		if (r == 0)
-			r = fs_mkdir_p(path, dirs[i].mode);
+			r = close_dir(path);
 		if (r < 0)
-			return lite_err_sys(err, r, "image store: create '%s/%s'", data_root, dirs[i].sub);
+			return lite_err_sys(err, r, "image store: create '%s/%s' (0700 root:root)", data_root, dirs[i]);
 	}
 	d = opendir(path); /* tmp, the last one */
 	if (!d)
