@@ -11,7 +11,8 @@
  *                             (layer made by other code) reads as size 0.
  *   images/sha256/HEX.json    OCI image config, HEX = sha256 of its bytes
  *   images/.lock              flock(2) lock, see image_store_lock()
- *   repositories.json         {"name:tag": "sha256:HEX"}, sorted, atomic
+ *   repositories.json         {"name:tag": "sha256:HEX" | {"id","owner"}},
+ *                             sorted, atomic; owners in image-tags.h
  *   tmp/import-XXXXXX/        staging of imports in progress
  *
  * Writers (import, tag, and any future rmi/gc) take images/.lock; readers
@@ -19,6 +20,7 @@
  * either the old or the new version. No global state: thread-safe. */
 #include "image.h"
 #include "image-internal.h"
+#include "image-tags.h"
 #include "strv.h"
 
 #include "cleanup.h"
@@ -368,17 +370,22 @@ image_repos_write(const char *data_root, json_t *repos, struct lite_err *err)
 	return 0;
 }
 
+/* The tag is made the caller's (image_tags_caller); another user's tag is
+ * refused (image-tags.h). */
 int
 image_tag_set(const char *data_root, const char *ref, const char *image_id, struct lite_err *err)
 {
 	json_auto_t *repos = NULL;
+	uid_t caller = image_tags_caller();
 	int r;
 
 	r = image_repos_read(data_root, &repos, err);
+	if (r == 0)
+		r = image_tags_check(repos, ref, caller, err);
 	if (r < 0)
 		return r;
-	if (json_object_set_new(repos, ref, json_string(image_id)) < 0)
-		return lite_err_set(err, ENOMEM, "tag '%s': out of memory", ref);
+	if (json_object_set_new(repos, ref, image_tags_value(image_id, caller)) < 0)
+		return lite_err_set(err, ENOMEM, "tag: out of memory");
 	return image_repos_write(data_root, repos, err);
 }
 
@@ -496,7 +503,7 @@ image_resolve(const char *data_root, const char *ref, char **ret_id, struct lite
 		r = image_repos_read(data_root, &repos, err);
 		if (r < 0)
 			return r;
-		target = json_string_value(json_object_get(repos, name));
+		target = image_tags_id(json_object_get(repos, name));
 		if (target && (hex = id_hex(target)) && image_exists(data_root, hex)) {
 			*ret_id = strdup(target);
 			return *ret_id ? 0 : lite_err_set(err, ENOMEM, "resolve: out of memory");
@@ -643,7 +650,7 @@ list_one(const char *hex, void *ud)
 	}
 	tags = json_array();
 	json_object_foreach(c->repos, key, v)
-		if (json_is_string(v) && !strcmp(json_string_value(v), id))
+		if (!strcmp(image_tags_id(v) ?: "", id))
 			json_array_append_new(tags, json_string(key));
 	item = json_pack("{s:s,s:o,s:I,s:I,s:I}", "id", id, "repo_tags", tags,
 			 "created", (json_int_t)img->created, "size", (json_int_t)img->size,
