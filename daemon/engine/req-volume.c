@@ -72,8 +72,10 @@ req_volume_create(struct peer *p, json_t *params)
 	lite_err_clear(&err);
 }
 
-void
-req_volume_ls(struct peer *p, json_t *params)
+/* Every volume the caller may see, each with its "ref": what this caller
+ * passes to inspect and rm (_uUID/NAME for root and another user's). */
+static json_t *
+list_with_refs(struct peer *p)
 {
 	json_t *list = volume_list(p->d->cfg.data_root, p->cred.uid), *v;
 	size_t i;
@@ -83,14 +85,19 @@ req_volume_ls(struct peer *p, json_t *params)
 		const char *name = json_string_value(json_object_get(v, "name"));
 		char ref[160];
 
-		/* what this caller passes to inspect and rm */
 		if (owner != (json_int_t)p->cred.uid)
 			snprintf(ref, sizeof(ref), "_u%lld/%s", (long long)owner, name);
 		else
 			snprintf(ref, sizeof(ref), "%s", name);
 		json_object_set_new(v, "ref", json_string(ref));
 	}
-	peer_reply(p, list);
+	return list;
+}
+
+void
+req_volume_ls(struct peer *p, json_t *params)
+{
+	peer_reply(p, list_with_refs(p));
 }
 
 void
@@ -143,13 +150,13 @@ req_volume_prune(struct peer *p, json_t *params)
 	json_t *all, *v, *removed = json_array();
 	size_t i;
 
-	all = volume_list(p->d->cfg.data_root, p->cred.uid);
+	all = list_with_refs(p);
 	json_array_foreach(all, i, v) {
 		const char *name = json_string_value(json_object_get(v, "name"));
 		uid_t owner = (uid_t)json_integer_value(json_object_get(v, "owner_uid"));
 
 		if (!volume_user(p->d, owner, name) && volume_remove(p->d->cfg.data_root, owner, name, NULL) == 0)
-			json_array_append_new(removed, json_string(name));
+			json_array_append(removed, json_object_get(v, "ref"));
 	}
 	json_decref(all);
 	peer_reply(p, json_pack("{s:o}", "removed", removed));

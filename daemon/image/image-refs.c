@@ -197,6 +197,10 @@ rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bo
 				    "multiple repositories", id);
 	if (!by_tag && check_all_tags(repos, tags, caller, err) < 0)
 		return -EPERM;
+	if (!by_tag && caller != 0 && json_array_size(tags) == 0)
+		/* as in prune: an untagged image has no recorded owner */
+		return lite_err_set(err, EPERM, "unable to remove image %s: it has no tag of yours (root may remove it)",
+				    ref);
 	if (json_array_size(ctrs) > 0 && !force)
 		return in_use_error(ctrs, ref, caller, err);
 	json_array_foreach(tags, i, t) {

@@ -266,11 +266,20 @@ unlike "$ERR" "bsecret$$|${BID:0:12}" "...without B's container's name or id"
 capture ulite "$UA" rmi -f aimg:1
 is_rc 0 "A: rmi -f aimg:1 untags"
 ok "B's container's image is still there" q lite image inspect "$AIMG_ID"
+capture ulite "$UA" rmi -f "$AIMG_ID"
+isnt "$RC" 0 "A: rmi -f of the now untagged image refused (no owner recorded)"
+unlike "$ERR" "bsecret$$|${BID:0:12}" "...without B's container's name or id"
 # A's prune leaves root's unused images alone
 capture ulite "$UA" image prune -a
 is_rc 0 "A: image prune -a"
 ok "root's unused evil:2 survives A's prune" q lite image inspect evil:2
 is "$(lite image inspect evil:1 | jget Id)" "$EVIL_ID" "root's evil:1 survives"
 ok "rm -f the remaining containers" q lite rm -f bsecret$$ ua2 web$$ cm
+
+# root's prune reaches every owner's unused volumes, named as volume ls does
+ok "B: volume create pv" q ulite "$UB" volume create pv
+capture lite volume prune
+like "$OUT" "^_u$UIDB/pv$" "root's volume prune names B's volume _u$UIDB/pv"
+not_ok "...and removed it" q lite volume inspect "_u$UIDB/pv"
 
 done_testing
