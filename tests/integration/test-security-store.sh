@@ -12,17 +12,19 @@ source "$(dirname "$0")/lib.sh"
 # ---------------------------------------------------------------- users
 SOCK_GROUP=lt$$s
 TUSERS=()
+# retry CMD... : other tests may hold /etc/passwd's lock for a moment
+retry() { local i; for i in $(seq 20); do "$@" 2>/dev/null && return 0; sleep 0.3; done; "$@"; }
 _store_cleanup() {
 	local u
 	for u in "${TUSERS[@]}"; do
 		pkill -KILL -u "$u" 2>/dev/null # only the test's own unique users
-		userdel "$u" 2>/dev/null
+		retry userdel "$u"
 	done
-	groupdel "$SOCK_GROUP" 2>/dev/null
+	getent group "$SOCK_GROUP" >/dev/null && retry groupdel "$SOCK_GROUP"
 }
 # users go before lib.sh's cleanup (which keeps the exit status)
 trap '_st_rc=$?; _store_cleanup; (exit $_st_rc); _cleanup' EXIT
-groupadd "$SOCK_GROUP" || bail_out "groupadd $SOCK_GROUP"
+retry groupadd "$SOCK_GROUP" || bail_out "groupadd $SOCK_GROUP"
 sock_share() { chgrp "$SOCK_GROUP" "$SOCK" && chmod 660 "$SOCK"; }
 sock_share || bail_out "cannot share the socket"
 chmod 711 "$T" # mktemp made it 0700: $D's own mode is what is tested
@@ -31,8 +33,8 @@ chmod 711 "$T" # mktemp made it 0700: $D's own mode is what is tested
 user_add() {
 	local g=()
 	[ "${2:-in-group}" = in-group ] && g=(-G "$SOCK_GROUP")
-	useradd -M -N -s /bin/sh "${g[@]}" "$1" || bail_out "useradd $1"
 	TUSERS+=("$1")
+	retry useradd -M -N -s /bin/sh "${g[@]}" "$1" || bail_out "useradd $1"
 }
 # as USER CMD... : CMD as a plain host user. Not setpriv: it keeps its
 # capabilities until the execve, so the kernel would resolve CMD's path with
@@ -184,6 +186,10 @@ like "$RC $ERR" '^[1-9].*in use by a container' "A: its volume is in use (by roo
 unlike "$ERR" "rootvf$$|$(ifield rootvf$$ id | cut -c1-12)" "...without root's container's name or id"
 ok "root: rm -f rootvf" q lite rm -f rootvf$$
 ok "A: now rm data works" q ulite "$UA" volume rm data
+# an anonymous volume of A's goes with its --rm container
+capture ulite "$UA" run --rm -v /anon testimg true
+is_rc 0 "A: run --rm with an anonymous volume"
+is "$(ls -A "$D/volumes/_u$UIDA" | grep -E '^[0-9a-f]{64}$')" "" "...which went with the container"
 
 # ---------------------------------------------------------------- names
 ok "root: run web" q lite run -d --name web$$ testimg sleep 300
@@ -239,6 +245,11 @@ is "$(lite image inspect testimg | jget Id)" "$TESTIMG_ID" "testimg still names 
 capture ulite "$UA" tag testimg mine:1
 is_rc 0 "A: tag testimg mine:1"
 is "$(tag_json mine:1)" "{\"id\": \"$TESTIMG_ID\", \"owner\": $UIDA}" "...recorded as A's"
+like "$(lite images)" '^mine +1 ' "images lists a tag in the owner form"
+like "$(lite image inspect testimg | jget RepoTags)" 'mine:1' "image inspect shows it"
+capture ulite "$UA" commit ua2 testimg
+isnt "$RC" 0 "A: commit onto root's testimg refused"
+like "$ERR" 'belongs to another user' "...with the reason"
 capture ulite "$UB" rmi mine:1
 isnt "$RC" 0 "B: rmi of A's tag refused"
 capture ulite "$UB" tag evil:1 mine:1
