@@ -371,7 +371,8 @@ image_repos_write(const char *data_root, json_t *repos, struct lite_err *err)
 }
 
 /* The tag is made the caller's (image_tags_caller); another user's tag is
- * refused (image-tags.h). */
+ * refused (image-tags.h), unless it names image_id already: then nothing
+ * changes (a user's pull of an image root has, up to date, succeeds). */
 int
 image_tag_set(const char *data_root, const char *ref, const char *image_id, struct lite_err *err)
 {
@@ -380,6 +381,8 @@ image_tag_set(const char *data_root, const char *ref, const char *image_id, stru
 	int r;
 
 	r = image_repos_read(data_root, &repos, err);
+	if (r == 0 && !strcmp(image_tags_id(json_object_get(repos, ref)) ?: "", image_id))
+		return 0;
 	if (r == 0)
 		r = image_tags_check(repos, ref, caller, err);
 	if (r < 0)

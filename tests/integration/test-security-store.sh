@@ -235,6 +235,9 @@ isnt "$RC" 0 "A: retag root's testimg refused"
 like "$ERR" 'testimg:latest belongs to another user' "...with the reason"
 capture ulite "$UA" import "$T/evil.tar" testimg
 isnt "$RC" 0 "A: import over root's testimg refused"
+capture ulite "$UA" tag "$TESTIMG_ID" testimg
+is_rc 0 "A: tagging testimg with the image it names already is a no-op"
+is "$(tag_json testimg:latest)" "\"$TESTIMG_ID\"" "...and the tag stays root's"
 capture ulite "$UA" rmi testimg
 isnt "$RC" 0 "A: rmi testimg refused"
 capture ulite "$UA" rmi -f testimg
