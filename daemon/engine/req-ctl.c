@@ -111,6 +111,10 @@ req_rename(struct peer *p, json_t *params)
 		return;
 	}
 	other = ctr_by_name(p->d, name);
+	if (other && other != c && !ctr_visible_to(other, p->cred.uid)) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "the container name \"%s\" is already in use", name);
+		return;
+	}
 	if (other && other != c) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
 				 "the container name \"%s\" is already in use by container %.12s", name, other->spec.id);

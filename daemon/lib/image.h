@@ -25,7 +25,8 @@ struct image {
 	uint64_t size;      /* bytes of unpacked layers */
 };
 
-/* Create the store's directories. */
+/* Create the store's directories; DATA_ROOT and its trees end up 0700
+ * root:root, existing ones included. */
 int image_store_init(const char *data_root, struct lite_err *err);
 
 /* Import a rootfs tarball (plain, gzip, zstd, xz: auto-detected) as a
