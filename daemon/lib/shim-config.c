@@ -3,6 +3,7 @@
  * uses nothing beyond jansson and common/. */
 #include "shim-config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,10 @@ optional_to_json(const struct shim_config *c, json_t *o)
 		json_object_set_new(o, "shm_size", json_string(c->shm_size));
 	if (c->set_oom_score)
 		json_object_set_new(o, "oom_score_adj", json_integer(c->oom_score_adj));
+	if (c->userns.size)
+		json_object_set_new(o, "userns", json_pack("{s:I, s:I, s:I}", "uid_base", (json_int_t)c->userns.uid_base,
+							   "gid_base", (json_int_t)c->userns.gid_base,
+							   "size", (json_int_t)c->userns.size));
 }
 
 json_t *
@@ -180,6 +185,18 @@ paths_from_json(json_t *o, struct shim_config *c)
 	c->read_only = json_is_true(json_object_get(o, "read_only"));
 }
 
+/* "userns": {"uid_base","gid_base","size"}; absent = host namespaces. */
+static void
+userns_from_json(json_t *u, struct shim_config *c)
+{
+	json_int_t uid = 0, gid = 0, size = 0;
+
+	if (json_unpack(u, "{s:I, s:I, s:I}", "uid_base", &uid, "gid_base", &gid, "size", &size) < 0 ||
+	    uid <= 0 || gid <= 0 || size <= 0 || uid > UINT32_MAX - size || gid > UINT32_MAX - size)
+		return;
+	c->userns = (struct shim_userns){ .uid_base = (unsigned)uid, .gid_base = (unsigned)gid, .size = (unsigned)size };
+}
+
 static void
 process_from_json(json_t *o, struct shim_config *c)
 {
@@ -195,6 +212,7 @@ process_from_json(json_t *o, struct shim_config *c)
 	c->cols = (unsigned short)json_integer_value(json_object_get(o, "cols"));
 	c->set_oom_score = json_is_integer(json_object_get(o, "oom_score_adj"));
 	c->oom_score_adj = (int)json_integer_value(json_object_get(o, "oom_score_adj"));
+	userns_from_json(json_object_get(o, "userns"), c);
 }
 
 int

@@ -58,6 +58,11 @@ struct shim_config {
 	bool read_only;      /* remount the root read-only once set up */
 	bool set_oom_score;
 	int oom_score_adj;
+	/* issue 11 A1: a user namespace mapping container 0..size-1 to
+	 * uid_base.. and gid_base.. on the host; size 0 = none (JSON "userns") */
+	struct shim_userns {
+		unsigned uid_base, gid_base, size;
+	} userns;
 };
 
 #define SHIM_CONFIG_LOG_MAX (64u << 20) /* log_max when the config has none */

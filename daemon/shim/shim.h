@@ -35,11 +35,35 @@ struct start_msg {
  * start_msg. On failure errbuf holds a one-line reason. */
 int spawn_container(const struct shim_config *c, struct spawn_result *ret, char *errbuf, size_t errlen);
 
-/* Child side of spawn: namespaces are already new. Never returns. */
-void rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd) __attribute__((noreturn));
+/* rootfs-prepare.c: the shim's half of the root file system (plan §3). */
+#define ROOTFS_ETC_FILES 8
+#define ROOTFS_DEV_NODES 6
+struct rootfs_fds {
+	int init_fd;                    /* lite-init for --init, or -1 */
+	int etc_fds[ROOTFS_ETC_FILES];  /* clones of etc_files' sources, in order */
+	int dev_fds[ROOTFS_DEV_NODES];  /* user namespace: clones of host /dev nodes */
+	int overlay_fd;                 /* received by the child after clone3 */
+	int mountpoint_fd;
+};
+/* Before clone3: every host source as a detached mount (also the bind
+ * mounts' tree_fd), and lite-init. -1 with errbuf on failure. */
+int rootfs_prepare_sources(const struct shim_config *c, struct rootfs_fds *f, char *errbuf, size_t errlen);
+void rootfs_prepare_sources_close(struct rootfs_fds *f);
+/* /dev/NAME of dev_fds[i]. */
+const char *rootfs_prepare_dev_name(size_t i);
+/* After clone3, in the shim: maps, cgroups, limits, the overlay; sends the
+ * child its overlay and mount point over sock. */
+int rootfs_prepare_child(const struct shim_config *c, pid_t pid, int sock, char *errbuf, size_t errlen);
+/* In the child: wait for those two fds. */
+int rootfs_prepare_receive(int sock, struct rootfs_fds *f);
 
-/* rootfs-mounts.c: clone bind sources before pivot_root, attach after. */
-void rootfs_mounts_clone(const struct shim_config *c, int error_fd);
+/* Child side of spawn: namespaces are already new. Never returns. */
+void rootfs_setup_and_exec(const struct shim_config *c, struct rootfs_fds *f, int sock, int start_fd, int error_fd)
+	__attribute__((noreturn));
+
+/* rootfs-mounts.c: clone bind sources in the shim before clone3 (-1 with
+ * errbuf), attach them after pivot_root. */
+int rootfs_mounts_clone(const struct shim_config *c, char *errbuf, size_t errlen);
 void rootfs_mounts_attach(const struct shim_config *c, int error_fd);
 
 /* Serve stdio, attach clients, execs and the exit. Returns the shim's exit code. */
