@@ -53,6 +53,8 @@ static const char run_usage[] =
 	"      --ulimit NAME=S[:H] a resource limit, e.g. nofile=1024:2048\n"
 	"      --shm-size SIZE     size of /dev/shm (default 64m)\n"
 	"      --read-only         mount the root file system read-only\n"
+	"      --userns MODE       auto: a user namespace (always so for non-root users);\n"
+	"                          host: none (root only)\n"
 	"      --oom-score-adj N   OOM killer preference, -1000 to 1000\n"
 	"      --cpuset-cpus LIST  CPUs allowed, e.g. 0-1\n"
 	"      --cpuset-mems LIST  memory nodes allowed\n"
@@ -149,7 +151,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
 	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS,
 	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH,
-	       OPT_STOP_TIMEOUT };
+	       OPT_STOP_TIMEOUT, OPT_USERNS };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -184,6 +186,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "health-retries", required_argument, NULL, OPT_HEALTH_RETRIES },
 		{ "health-start-period", required_argument, NULL, OPT_HEALTH_START },
 		{ "no-healthcheck", no_argument, NULL, OPT_NO_HEALTH },
+		{ "userns", required_argument, NULL, OPT_USERNS },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -295,6 +298,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "shm_size", json_integer((json_int_t)u));
 			break;
 		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
+		case OPT_USERNS: json_object_set_new(params, "userns", json_string(optarg)); break;
 		case OPT_STOP_TIMEOUT:
 			if (parse_int_range(optarg, 0, 3600, &n) < 0)
 				return bad_flag("--stop-timeout", optarg, "expected 0 to 3600 seconds");

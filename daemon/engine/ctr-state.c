@@ -56,6 +56,10 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 		json_object_set(json_object_get(o, "run"), "healthcheck", s->healthcheck);
 	if (o && rt->paused)
 		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
+	if (o && s->userns.on)
+		json_object_set_new(json_object_get(o, "run"), "userns",
+				    json_pack("{s:I, s:I, s:I}", "uid_base", (json_int_t)s->userns.uid_base, "gid_base",
+					      (json_int_t)s->userns.gid_base, "size", (json_int_t)s->userns.size));
 	return o;
 }
 
@@ -149,6 +153,22 @@ parse_runtime(json_t *o, struct ctr_runtime *rt)
 	return 0;
 }
 
+/* "run"."userns" (issue 11): the container's host range; absent = none. */
+static int
+parse_userns(json_t *o, struct ctr_spec *s)
+{
+	json_int_t uid = 0, gid = 0, size = 0;
+
+	if (!o)
+		return 0;
+	if (json_unpack(o, "{s:I, s:I, s:I}", "uid_base", &uid, "gid_base", &gid, "size", &size) < 0 || uid <= 0 ||
+	    gid <= 0 || size <= 0 || uid > UINT32_MAX - size || gid > UINT32_MAX - size)
+		return -EINVAL;
+	s->userns = (struct userns_range){ .on = true, .uid_base = (uint32_t)uid, .gid_base = (uint32_t)gid,
+					   .size = (uint32_t)size };
+	return 0;
+}
+
 /* The "run" object (mounts, labels, limits); absent in older states. */
 static int
 parse_run(json_t *o, struct ctr_spec *s)
@@ -172,7 +192,7 @@ parse_run(json_t *o, struct ctr_spec *s)
 	s->read_only = ro;
 	s->oom_score_set = oom_set;
 	s->oom_score_adj = oom;
-	return 0;
+	return parse_userns(json_object_get(o, "userns"), s);
 }
 
 /* The "process" object; absent in states written before it existed. */

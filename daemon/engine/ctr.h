@@ -33,6 +33,7 @@
 
 #include "cgroup.h"
 #include "lite-err.h"
+#include "userns.h"
 
 struct daemon;
 struct peer;
@@ -84,6 +85,7 @@ struct ctr_spec {
 	bool oom_score_set;
 	int oom_score_adj;
 	json_t *healthcheck;    /* {"test","interval","timeout","start_period" (ns),"retries"}; NULL: none */
+	struct userns_range userns; /* issue 11 A1: kept, so the upper dir's owner stays right */
 };
 
 struct ctr_runtime {

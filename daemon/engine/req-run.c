@@ -157,6 +157,8 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 		r = set_identity(d, rs, c, err);
 	if (r == 0)
 		r = from_image(d, rs, c, image_user, sizeof(image_user), err);
+	if (r == 0) /* issue 11 A1 */
+		r = userns_for_run(d, uid, rs->userns, &c->spec.userns, err);
 	if (r < 0)
 		return r;
 	c->spec.limits = rs->limits;

@@ -161,23 +161,50 @@ set_up_pid(const struct shim_config *c, pid_t pid, char *errbuf, size_t errlen)
 }
 
 /* One lower layer as an fsconfig argument: the path, or with a user
- * namespace a detached clone idmapped into it (K1). */
+ * namespace a detached clone idmapped into it (K1). The clone's fd must
+ * stay open until the overlay is created: closing it dissolves its
+ * anonymous mount namespace, and overlay can then no longer clone it. */
 static int
-add_lower(int fs, const char *layer, int userns_fd)
+add_lower(int fs, const char *layer, int userns_fd, int *ret_tree)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (__u64)userns_fd };
-	int t, r = 0;
+	int t;
 
+	*ret_tree = -1;
 	if (userns_fd < 0)
 		return syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", layer, 0) < 0 ? -errno : 0;
 	t = (int)syscall(SYS_open_tree, AT_FDCWD, layer, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (t < 0)
 		return -errno;
+	*ret_tree = t;
 	if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "lowerdir+", NULL, t) < 0)
-		r = -errno;
-	close(t);
-	return r;
+		return -errno;
+	return 0;
+}
+
+static void
+close_all(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+/* The kernel's own words on a failed overlay, when it has some. */
+static int
+overlay_error(int fs, int err, char *errbuf, size_t errlen)
+{
+	char why[256];
+	ssize_t n = read(fs, why, sizeof(why) - 1);
+
+	if (n > 0) {
+		why[n] = '\0';
+		why[strcspn(why, "\n")] = '\0';
+		return ERR("mount overlay rootfs: %s (%s)", strerror(err), why);
+	}
+	return ERR("mount overlay rootfs: %s", strerror(err));
 }
 
 /* Step 6: the overlay as a detached mount; layers top first. */
@@ -186,21 +213,27 @@ make_overlay(const struct shim_config *c, int userns_fd, char *errbuf, size_t er
 {
 	char *layers = strdup(c->lowerdir), *save = NULL;
 	int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC), m = -1, r = 0;
+	int *trees = calloc(strlen(c->lowerdir) / 2 + 2, sizeof(int)); /* at most one per "x:" */
+	size_t n = 0;
 
-	if (fs < 0 || !layers) {
+	if (fs < 0 || !layers || !trees) {
 		free(layers);
+		free(trees);
+		if (fs >= 0)
+			close(fs);
 		return ERR("overlay file system: %s", strerror(fs < 0 ? errno : ENOMEM));
 	}
 	for (char *l = strtok_r(layers, ":", &save); l && r == 0; l = strtok_r(NULL, ":", &save))
-		if ((r = add_lower(fs, l, userns_fd)) < 0)
+		if ((r = add_lower(fs, l, userns_fd, &trees[n++])) < 0)
 			(void)ERR("layer %s%s: %s", l, userns_fd >= 0 ? " (idmapped)" : "", strerror(-r));
 	free(layers);
 	if (r == 0 && (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", c->upperdir, 0) < 0 ||
 		       syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", c->workdir, 0) < 0 ||
 		       syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
 		       (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0))
-		r = ERR("mount overlay rootfs: %s", strerror(errno));
+		r = overlay_error(fs, errno, errbuf, errlen);
 	close(fs);
+	close_all(trees, n);
 	return r < 0 ? -1 : m;
 }
 

@@ -158,7 +158,7 @@ mount_rootfs(const struct shim_config *c, const struct rootfs_fds *f, int error_
 		proc_die(error_fd, errno, 125, "make / private");
 	if (syscall(SYS_move_mount, f->overlay_fd, "", f->mountpoint_fd, "",
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		proc_die(error_fd, errno, 125, "mount overlay rootfs");
+		proc_die(error_fd, errno, 125, "attach the root file system");
 	if (fchdir(f->overlay_fd) < 0)
 		proc_die(error_fd, errno, 125, "chdir rootfs");
 	close(f->overlay_fd);

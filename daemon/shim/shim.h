@@ -93,6 +93,9 @@ void proc_setup_tty(int slave_fd, int error_fd);
  * "/proc/PID/root"), sized rows x cols. Returns the master; *ret_slave gets
  * the peer (O_CLOEXEC, for a child to dup) and *ret_index its number. */
 int pty_open(const char *root, unsigned short rows, unsigned short cols, int *ret_slave, int *ret_index);
+/* The same for a container of c: owned by its root (user namespace). */
+int pty_open_ctr(const struct shim_config *c, const char *root, unsigned short rows, unsigned short cols, int *ret_slave,
+		 int *ret_index);
 /* --init: replace this process by lite-init (the static binary open at
  * init_fd, see rootfs.c) with cmd as its arguments. */
 void proc_setup_exec_init(int init_fd, char **cmd, char **env, int error_fd) __attribute__((noreturn));

@@ -1,0 +1,30 @@
+/* User namespaces for containers (issue 11 A1): which containers get one,
+ * the host range of each user (/etc/subuid+/etc/subgid, else a block of
+ * the automatic pool recorded in DATA_ROOT/userns.json), and the start-up
+ * probe whose result `lite info` shows. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lite-err.h"
+
+struct daemon;
+
+/* A container's range, kept in its state.json so it keeps it. */
+struct userns_range {
+	bool on;
+	uint32_t uid_base, gid_base, size;
+};
+
+/* The range a container of uid gets, by the run flag (NULL/"" default,
+ * "auto", "host") and daemon.json's userns-remap. Non-root: always a user
+ * namespace ("host" refused); root: only with "auto" or userns-remap. */
+int userns_for_run(struct daemon *d, uid_t uid, const char *flag, struct userns_range *ret, struct lite_err *err);
+/* Can this kernel and data root do idmapped layers? Sets d->userns_ok and
+ * d->userns_reason; logs the outcome. */
+void userns_probe(struct daemon *d);
+/* Make a container's own file or directory (upper dir, /etc files, a new
+ * volume's _data) its root's. */
+int userns_chown(const struct userns_range *u, const char *path);
