@@ -142,6 +142,44 @@ read_env_file(const char *path, json_t *env)
 	return 0;
 }
 
+/* Where --mount's source=/src= value starts, or -1. */
+static int
+mount_source_at(const char *arg)
+{
+	for (const char *p = arg; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		if (strncmp(p, "source=", 7) == 0)
+			return (int)(p - arg) + 7;
+		if (strncmp(p, "src=", 4) == 0)
+			return (int)(p - arg) + 4;
+	}
+	return -1;
+}
+
+/* A host path in -v SRC:DST or --mount source=SRC goes as its real path:
+ * the engine refuses a symlink anywhere in a non-root caller's bind source
+ * (issue 11 A2), so resolve it here, as the user. A path that does not
+ * resolve goes as typed, for the engine's error. */
+static void
+append_real_path(json_t *params, const char *key, const char *arg, int at)
+{
+	size_t len = at < 0 ? 0 : strcspn(arg + at, at == 0 ? ":" : ",");
+	char *src, *real, *out;
+
+	if (at < 0 || arg[at] != '/' || !(src = strndup(arg + at, len))) {
+		append_param(params, key, arg);
+		return;
+	}
+	real = realpath(src, NULL);
+	if (real && asprintf(&out, "%.*s%s%s", at, arg, real, arg + at + len) >= 0) {
+		append_param(params, key, out);
+		free(out);
+	} else {
+		append_param(params, key, arg);
+	}
+	free(real);
+	free(src);
+}
+
 /* Parse flags into params; returns 0, or an exit code after an error. */
 static int
 parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_opts *so)
@@ -279,8 +317,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			if ((n = cmd_run_net_flag(c, optarg, params)))
 				return (int)n;
 			break;
-		case 'v': append_param(params, "volumes", optarg); break;
-		case OPT_MOUNT: append_param(params, "mounts", optarg); break;
+		case 'v': append_real_path(params, "volumes", optarg, 0); break;
+		case OPT_MOUNT: append_real_path(params, "mounts", optarg, mount_source_at(optarg)); break;
 		case OPT_TMPFS: append_param(params, "tmpfs", optarg); break;
 		case OPT_VOLUMES_FROM: append_param(params, "volumes_from", optarg); break;
 		case 'l': append_param(params, "labels", optarg); break;

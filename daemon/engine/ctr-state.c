@@ -36,6 +36,16 @@ ctr_state_spec_clear(struct ctr_spec *s)
 
 static json_t *state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
 
+static json_t *
+caller_json(const struct userns_caller *c)
+{
+	json_t *groups = json_array();
+
+	for (int i = 0; groups && i < c->n_groups; i++)
+		json_array_append_new(groups, json_integer(c->groups[i]));
+	return json_pack("{s:I, s:I, s:o*}", "uid", (json_int_t)c->uid, "gid", (json_int_t)c->gid, "groups", groups);
+}
+
 json_t *
 ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 {
@@ -56,6 +66,8 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 		json_object_set(json_object_get(o, "run"), "healthcheck", s->healthcheck);
 	if (o && rt->paused)
 		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
+	if (o && s->caller.uid != 0)
+		json_object_set_new(json_object_get(o, "run"), "caller", caller_json(&s->caller));
 	if (o && s->userns.on)
 		json_object_set_new(json_object_get(o, "run"), "userns",
 				    json_pack("{s:I, s:I, s:I}", "uid_base", (json_int_t)s->userns.uid_base, "gid_base",
@@ -153,6 +165,29 @@ parse_runtime(json_t *o, struct ctr_runtime *rt)
 	return 0;
 }
 
+/* "run"."caller" (issue 11 A2); absent = root. */
+static int
+parse_caller(json_t *o, struct ctr_spec *s)
+{
+	json_int_t uid = 0, gid = 0;
+	json_t *groups = NULL, *g;
+	size_t i;
+
+	if (!o)
+		return 0;
+	if (json_unpack(o, "{s:I, s:I, s:o}", "uid", &uid, "gid", &gid, "groups", &groups) < 0 || uid <= 0 ||
+	    gid < 0 || uid >= UINT32_MAX || gid >= UINT32_MAX || !json_is_array(groups) ||
+	    json_array_size(groups) > USERNS_MAX_GROUPS)
+		return -EINVAL;
+	s->caller = (struct userns_caller){ .uid = (uid_t)uid, .gid = (gid_t)gid };
+	json_array_foreach(groups, i, g) {
+		if (!json_is_integer(g) || json_integer_value(g) < 0 || json_integer_value(g) >= UINT32_MAX)
+			return -EINVAL;
+		s->caller.groups[s->caller.n_groups++] = (gid_t)json_integer_value(g);
+	}
+	return 0;
+}
+
 /* "run"."userns" (issue 11): the container's host range; absent = none. */
 static int
 parse_userns(json_t *o, struct ctr_spec *s)
@@ -192,7 +227,7 @@ parse_run(json_t *o, struct ctr_spec *s)
 	s->read_only = ro;
 	s->oom_score_set = oom_set;
 	s->oom_score_adj = oom;
-	return parse_userns(json_object_get(o, "userns"), s);
+	return parse_caller(json_object_get(o, "caller"), s) < 0 ? -EINVAL : parse_userns(json_object_get(o, "userns"), s);
 }
 
 /* The "process" object; absent in states written before it existed. */

@@ -233,6 +233,7 @@ run(struct peer *p, const struct run_spec *rs)
 		return;
 	}
 	r = build_spec(d, rs, p->cred.uid, c, &err);
+	userns_caller_from_peer(p, &c->spec.caller); /* issue 11 A2 */
 	if (r == 0)
 		r = net_ctr_prepare(d, c, &rs->net, p->cred.uid, &err);
 	if (r < 0) {

@@ -57,9 +57,8 @@ add_mount(struct daemon *d, const struct mount_spec *m, uid_t uid, json_t *out, 
 			return lite_err_set(err, EINVAL, "duplicate mount point %s", m->target);
 	if (m->kind == MOUNT_VOLUME)
 		return add_volume(d, m, out, err);
-	if (m->kind == MOUNT_BIND && uid != 0)
-		/* until user namespaces land, a host path is root's to give */
-		return lite_err_set(err, EPERM, "bind mounts of host paths are for root only (%s)", m->source);
+	/* a non-root caller's host path: the shim opens it with the caller's
+	 * credentials (issue 11 A2, shim_mount_from sets caller_check) */
 	json_array_append_new(out, mount_json(m, m->kind == MOUNT_BIND ? m->source : "", "", false));
 	return 0;
 }
@@ -193,7 +192,7 @@ run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct c
 }
 
 static int
-shim_mount_from(json_t *m, struct shim_mount *sm)
+shim_mount_from(const struct ctr_spec *s, json_t *m, struct shim_mount *sm)
 {
 	const char *volume = json_string_value(json_object_get(m, "volume")) ?: "";
 	json_t *copy_up = json_object_get(m, "copy_up");
@@ -205,6 +204,8 @@ shim_mount_from(json_t *m, struct shim_mount *sm)
 	sm->readonly = json_is_true(json_object_get(m, "readonly"));
 	/* a volume's first use copies the image's files into it */
 	sm->copy_up = json_is_boolean(copy_up) ? json_is_true(copy_up) : volume[0] != '\0';
+	/* issue 11 A2: a host path of a non-root creator is opened as it */
+	sm->caller_check = !sm->tmpfs && !volume[0] && s->owner_uid != 0;
 	sm->tree_fd = -1;
 	return sm->source && sm->target && sm->options ? 0 : -ENOMEM;
 }
@@ -220,7 +221,7 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 	if (!cfg->mounts || !cfg->rlimits)
 		return -ENOMEM;
 	json_array_foreach(s->mounts, i, e)
-		if (shim_mount_from(e, &cfg->mounts[cfg->n_mounts++]) < 0)
+		if (shim_mount_from(s, e, &cfg->mounts[cfg->n_mounts++]) < 0)
 			return -ENOMEM;
 	json_array_foreach(s->rlimits, i, e) {
 		struct shim_rlimit *rl = &cfg->rlimits[cfg->n_rlimits++];
@@ -230,6 +231,12 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 		rl->hard = (unsigned long long)json_integer_value(json_object_get(e, "hard"));
 	}
 	cfg->read_only = s->read_only;
+	cfg->caller.n_groups = -1;
+	if (s->caller.uid != 0) {
+		cfg->caller = (struct shim_caller){ .uid = s->caller.uid, .gid = s->caller.gid };
+		for (int g = 0; g < s->caller.n_groups && g < SHIM_CONFIG_MAX_GROUPS; g++)
+			cfg->caller.groups[cfg->caller.n_groups++] = s->caller.groups[g];
+	}
 	cfg->set_oom_score = s->oom_score_set;
 	cfg->oom_score_adj = s->oom_score_adj;
 	if (s->shm_size[0] && !(cfg->shm_size = strdup(s->shm_size)))

@@ -29,6 +29,7 @@
 #include "daemon.h"
 #include "fs-util.h"
 #include "log.h"
+#include "peer.h"
 #include "subid.h"
 
 static char *
@@ -161,6 +162,19 @@ userns_for_run(struct daemon *d, uid_t uid, const char *flag, struct userns_rang
 	if (uid != 0 && from_subid_files(uid, ret) == 1)
 		return 0;
 	return from_pool(d, uid, ret, err);
+}
+
+void
+userns_caller_from_peer(const struct peer *p, struct userns_caller *ret)
+{
+	*ret = (struct userns_caller){ 0 };
+	if (p->cred.uid == 0)
+		return;
+	ret->uid = p->cred.uid;
+	ret->gid = p->cred.gid;
+	/* more groups than fit: the primary group only (less access, never more) */
+	for (int i = 0; i < p->n_groups && i < USERNS_MAX_GROUPS; i++)
+		ret->groups[ret->n_groups++] = p->groups[i];
 }
 
 int

@@ -18,6 +18,21 @@ struct userns_range {
 	uint32_t uid_base, gid_base, size;
 };
 
+/* Issue 11 A2: the credentials of a non-root caller, recorded when its
+ * container is created (SO_PEERCRED + SO_PEERGROUPS), with which the shim
+ * opens the container's host paths. uid 0: none. */
+#define USERNS_MAX_GROUPS 64
+struct userns_caller {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[USERNS_MAX_GROUPS];
+	int n_groups;
+};
+
+struct peer;
+/* The caller's credentials as the connection has them; none for root. */
+void userns_caller_from_peer(const struct peer *p, struct userns_caller *ret);
+
 /* The range a container of uid gets, by the run flag (NULL/"" default,
  * "auto", "host") and daemon.json's userns-remap. Non-root: always a user
  * namespace ("host" refused); root: only with "auto" or userns-remap. */

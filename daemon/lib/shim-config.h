@@ -18,8 +18,11 @@ struct shim_mount {
 	char *options;       /* tmpfs options */
 	bool readonly;
 	bool copy_up;        /* a volume: fill it from the image if it is empty */
+	bool caller_check;   /* issue 11 A2: a non-root caller's host path, opened with its credentials */
 	int tree_fd;         /* open_tree() clone, set up before pivot_root (not in the JSON) */
 };
+
+#define SHIM_CONFIG_MAX_GROUPS 64
 
 struct shim_rlimit {
 	int resource;
@@ -63,6 +66,13 @@ struct shim_config {
 	struct shim_userns {
 		unsigned uid_base, gid_base, size;
 	} userns;
+	/* issue 11 A2: who asked for the container (JSON "caller"), whose
+	 * credentials open caller_check binds; n_groups -1 = no caller */
+	struct shim_caller {
+		unsigned uid, gid;
+		unsigned groups[SHIM_CONFIG_MAX_GROUPS];
+		int n_groups;
+	} caller;
 };
 
 #define SHIM_CONFIG_LOG_MAX (64u << 20) /* log_max when the config has none */

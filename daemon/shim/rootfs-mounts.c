@@ -20,12 +20,14 @@
 #include "copy-tree.h"
 #include "fs-util.h"
 
+/* fd: a clone already made (caller_open_tree), else -1 to clone source. */
 static int
-clone_tree(const char *source, bool readonly)
+clone_tree(const char *source, int fd, bool readonly)
 {
 	struct mount_attr attr = { .propagation = MS_PRIVATE, .attr_set = readonly ? MOUNT_ATTR_RDONLY : 0 };
-	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 
+	if (fd < 0)
+		fd = (int)syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (fd < 0)
 		return -errno;
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
@@ -45,11 +47,23 @@ rootfs_mounts_clone(const struct shim_config *c, char *errbuf, size_t errlen)
 
 		if (m->tmpfs)
 			continue;
+		if (m->caller_check) {
+			int fd = caller_open_tree(c, m, errbuf, errlen);
+
+			if (fd < 0)
+				return -1;
+			m->tree_fd = clone_tree(m->source, fd, m->readonly);
+			if (m->tree_fd < 0) {
+				snprintf(errbuf, errlen, "clone mount %s: %s", m->source, strerror(-m->tree_fd));
+				return -1;
+			}
+			continue;
+		}
 		if (stat(m->source, &st) < 0) {
 			snprintf(errbuf, errlen, "bind source %s: %s", m->source, strerror(errno));
 			return -1;
 		}
-		m->tree_fd = clone_tree(m->source, m->readonly);
+		m->tree_fd = clone_tree(m->source, -1, m->readonly);
 		if (m->tree_fd < 0) {
 			snprintf(errbuf, errlen, "clone mount %s: %s", m->source, strerror(-m->tree_fd));
 			return -1;

@@ -61,6 +61,10 @@ int rootfs_prepare_receive(int sock, struct rootfs_fds *f);
 void rootfs_setup_and_exec(const struct shim_config *c, struct rootfs_fds *f, int sock, int start_fd, int error_fd)
 	__attribute__((noreturn));
 
+/* caller-open.c (issue 11 A2): the detached clone of m's source, opened
+ * with the caller's credentials; -1 with a one-line reason in errbuf. */
+int caller_open_tree(const struct shim_config *c, const struct shim_mount *m, char *errbuf, size_t errlen);
+
 /* rootfs-mounts.c: clone bind sources in the shim before clone3 (-1 with
  * errbuf), attach them after pivot_root. */
 int rootfs_mounts_clone(const struct shim_config *c, char *errbuf, size_t errlen);

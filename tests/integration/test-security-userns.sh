@@ -138,6 +138,43 @@ is "$OUT" 0 "a new volume is writable by container root"
 VA=$(find "$D/volumes" -path "*uv$$/_data/a" 2>/dev/null | head -n 1)
 is "$(stat -c %u "$VA" 2>&1)" "$BA" "the volume's file is the base's on the host"
 
+# --- A2: host binds of a non-root caller, opened with its credentials
+mkdir -p "$T/share" "$T/private" "$T/rodir"
+chown "$UA" "$T/share"; chmod 0777 "$T/share"  # container root (the base, not UA) writes here
+chmod 0700 "$T/private"                        # root's
+chown "$UA" "$T/rodir"; chmod 0555 "$T/rodir"
+ln -s "$T/share" "$T/share-link"
+capture ulite "$UA" run --rm -v "$T/share:/s" testimg sh -c 'touch /s/f && stat -c %u /s/f'
+is_rc 0 "a non-root caller binds a dir it can open"
+is "$OUT" 0 "... the file is root's inside"
+is "$(stat -c %u "$T/share/f" 2>&1)" "$BA" "... and the base's on the host"
+capture ulite "$UA" run --rm -v "$T/private:/p" testimg true
+is_rc 125 "a dir the caller cannot open is refused"
+like "$ERR" "cannot open" "... saying so"
+like "$ERR" "$T/private" "... naming the path"
+capture ulite "$UA" run --rm -v "/etc/shadow:/x:ro" testimg true
+is_rc 125 "a file the caller cannot read is refused"
+capture ulite "$UA" run --rm -v "$T/rodir:/r" testimg true
+is_rc 125 "a read-write bind of a dir the caller cannot write is refused"
+like "$ERR" "cannot write" "... saying so"
+capture ulite "$UA" run --rm -v "$T/rodir:/r:ro" testimg true
+is_rc 0 "... and read-only it is fine"
+capture ulite "$UA" run --rm -v "$T/share-link:/s" testimg ls /s
+is_rc 0 "the client sends a symlink's real path"
+like "$OUT" '^f$' "... so the bind works"
+urawreq() { setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups -- "$PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.settimeout(20); s.connect(sys.argv[1])
+s.sendall(sys.stdin.buffer.read()); buf = b""
+while b"\n" not in buf:
+    c = s.recv(65536)
+    if not c: break
+    buf += c
+print(buf.split(b"\n")[0].decode("utf-8", "replace"))' "$SOCK"; }
+OUT=$(printf '{"jsonrpc":"2.0","id":1,"method":"run","params":{"image":"testimg","cmd":["true"],"rm":true,"volumes":["%s:/s"]}}\n' "$T/share-link" | urawreq "$UA")
+like "$OUT" 'symlink' "a raw request with a symlinked source is refused: symlink"
+lite ps -a | grep -q "$T" && diag "$(lite ps -a)"
+
 # --- live restore: the daemon dies, the container stays managed
 kill -KILL "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null; DAEMON_PID=
 start_daemon || bail_out "daemon did not restart"
