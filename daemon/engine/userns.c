@@ -177,6 +177,15 @@ userns_caller_from_peer(const struct peer *p, struct userns_caller *ret)
 		ret->groups[ret->n_groups++] = p->groups[i];
 }
 
+void
+userns_idmap_arg(const struct userns_range *u, char *buf, size_t len)
+{
+	if (u->on)
+		snprintf(buf, len, "%u:%u:%u", (unsigned)u->uid_base, (unsigned)u->gid_base, (unsigned)u->size);
+	else
+		snprintf(buf, len, "-");
+}
+
 int
 userns_chown(const struct userns_range *u, const char *path)
 {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -40,6 +41,8 @@ int userns_for_run(struct daemon *d, uid_t uid, const char *flag, struct userns_
 /* Can this kernel and data root do idmapped layers? Sets d->userns_ok and
  * d->userns_reason; logs the outcome. */
 void userns_probe(struct daemon *d);
+/* lite-image's id map argument: "UID_BASE:GID_BASE:SIZE", or "-". */
+void userns_idmap_arg(const struct userns_range *u, char *buf, size_t len);
 /* Make a container's own file or directory (upper dir, /etc files, a new
  * volume's _data) its root's. */
 int userns_chown(const struct userns_range *u, const char *path);

@@ -132,6 +132,22 @@ ok "layers' size unchanged ($L0 KB -> $L1 KB)" test $(( L1 - L0 )) -le 4 -a $(( 
 CB=$(ifield "ub$$" id)
 ok "the second user's upper dir is (almost) empty" test "$(du -sk "$D/containers/$CB/upper" | cut -f1)" -lt 64
 
+# --- cp, commit, export hold the container's ids, not the host's
+capture ulite "$UA" exec "ua$$" sh -c 'echo x > /owned && chown 1234:1234 /owned && echo ok'
+is "$OUT" ok "container root chowns a file to 1234"
+is "$(stat -c %u "$D/containers/$CA/upper/owned")" $(( BA + 1234 )) "... which is base+1234 on the host"
+is "$(ulite "$UA" cp "ua$$:/owned" - | tar -tvf - 2>&1 | awk '{ print $2 }')" 1234/1234 "cp out: the archive holds 1234"
+echo hi >"$T/cpin"
+capture lite cp "$T/cpin" "ua$$:/tmp/"
+is_rc 0 "cp into the container"
+capture ulite "$UA" exec "ua$$" stat -c %u:%g /tmp/cpin
+is "$OUT" 0:0 "cp in: a root-owned file is root's inside (not nobody)"
+capture ulite "$UA" commit "ua$$" "ucommit$$:1"
+is_rc 0 "commit of a user-namespaced container"
+capture lite run --rm "ucommit$$:1" stat -c %u /owned
+is "$OUT" 1234 "the committed layer holds the container's id"
+is "$(ulite "$UA" export "ua$$" | tar -tvf - owned 2>&1 | awk '{ print $2 }')" 1234/1234 "export holds the container's id"
+
 # --- volumes: a new volume becomes the container root's
 capture ulite "$UA" run --rm -v "uv$$:/d" testimg sh -c 'touch /d/a && stat -c %u /d/a'
 is "$OUT" 0 "a new volume is writable by container root"
