@@ -147,6 +147,10 @@ config_userns(struct ctr *c, struct shim_config *cfg, struct lite_err *err)
 	const struct userns_range *u = &c->spec.userns;
 	int r;
 
+	/* a non-root user's container from before user namespaces: never as root */
+	if (!u->on && c->spec.owner_uid != 0)
+		return lite_err_set(err, EPERM, "container %s was created without a user namespace; remove it and "
+					      "run it again", c->spec.name);
 	if (!u->on)
 		return 0;
 	if (cfg->net_host)

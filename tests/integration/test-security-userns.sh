@@ -189,7 +189,20 @@ while b"\n" not in buf:
 print(buf.split(b"\n")[0].decode("utf-8", "replace"))' "$SOCK"; }
 OUT=$(printf '{"jsonrpc":"2.0","id":1,"method":"run","params":{"image":"testimg","cmd":["true"],"rm":true,"volumes":["%s:/s"]}}\n' "$T/share-link" | urawreq "$UA")
 like "$OUT" 'symlink' "a raw request with a symlinked source is refused: symlink"
-lite ps -a | grep -q "$T" && diag "$(lite ps -a)"
+# the check and the mount use one fd: swapping a path component for a
+# symlink to a private dir while runs go on never shows the private file
+mkdir -p "$T/x/d" "$T/sp/d"; chmod 777 "$T/x/d"; touch "$T/x/d/pub-$$"
+chmod 700 "$T/sp/d"; touch "$T/sp/d/flag-$$"; ln -s "$T/sp" "$T/y"
+"$PY" -c '
+import ctypes, sys, time
+l = ctypes.CDLL(None, use_errno=True); end = time.time() + 60
+while time.time() < end:
+    l.renameat2(-100, sys.argv[1].encode(), -100, sys.argv[2].encode(), 2)' "$T/x" "$T/y" &
+XP=$!
+for i in $(seq 20); do ulite "$UA" run --rm -v "$T/x/d:/s" testimg ls /s; done >"$T/race.out" 2>&1
+kill "$XP"; wait "$XP" 2>/dev/null
+unlike "$(cat "$T/race.out")" "flag-$$" "a symlink swap race never mounts the private dir"
+like "$(cat "$T/race.out")" "pub-$$|symlink|cannot open" "... runs list the public dir or are refused"
 
 # --- live restore: the daemon dies, the container stays managed
 kill -KILL "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null; DAEMON_PID=
@@ -202,5 +215,35 @@ like "$OUT" "^ *0 +$BB +65536" "after a restart: the automatic range is the same
 capture ulite "$UA" stop -t 1 "ua$$"
 is_rc 0 "after a daemon crash: stop"
 is "$(ifield "ua$$" state.status)" exited "... and it is exited"
+
+# --- attach: stdin through run -i
+OUT=$(printf 'hello\n' | timeout -k 5 30 setpriv --reuid="$UA" --regid="$(id -g "$UA")" --init-groups -- "$LITE" run -i --rm testimg cat 2>&1)
+is "$OUT" hello "run -i attaches stdin and stdout"
+
+# --- a state.json of a non-root user's container without a range is refused
+capture ulite "$UA" create --name "uold$$" testimg true
+CO=$(ifield "uold$$" id)
+stop_daemon
+"$PY" - "$D/containers/$CO/state.json" <<'PYEOF'
+import json, sys
+p = sys.argv[1]; s = json.load(open(p)); s["run"].pop("userns", None); json.dump(s, open(p, "w"))
+PYEOF
+start_daemon || bail_out "daemon did not restart"
+sock_share
+capture ulite "$UA" start "uold$$"
+isnt "$RC" 0 "a non-root container without a range does not start as root"
+like "$ERR" "without a user namespace" "... with a clear message"
+
+# --- daemon.json userns-remap: everyone's default, root opts out
+stop_daemon
+echo '{"bridge":"none","userns-remap":"default"}' >"$T/daemon.json"
+start_daemon || bail_out "daemon did not restart with userns-remap"
+sock_share
+capture lite run --rm testimg cat /proc/self/uid_map
+like "$OUT" '^ *0 +[0-9]+ +65536' "userns-remap default: root's container in a user namespace"
+capture lite run --rm --userns=host testimg cat /proc/self/uid_map
+like "$OUT" '^ *0 +0 +4294967295' "... --userns=host opts out"
+capture lite info
+like "$OUT" 'User Namespaces: supported' "lite info reports user namespaces"
 
 done_testing
