@@ -15,25 +15,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <stdarg.h>
+#include <grp.h>
+#include <linux/mount.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <grp.h>
-#include <linux/mount.h>
 #include <sys/mount.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "fs-util.h"
-
 
 /* mkdir below the rootfs, refusing to follow a symlink the image planted. */
 static int
