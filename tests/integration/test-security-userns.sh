@@ -189,6 +189,16 @@ while b"\n" not in buf:
 print(buf.split(b"\n")[0].decode("utf-8", "replace"))' "$SOCK"; }
 OUT=$(printf '{"jsonrpc":"2.0","id":1,"method":"run","params":{"image":"testimg","cmd":["true"],"rm":true,"volumes":["%s:/s"]}}\n' "$T/share-link" | urawreq "$UA")
 like "$OUT" 'symlink' "a raw request with a symlinked source is refused: symlink"
+capture ulite "$UA" run --rm -v "$T/share:/proc/sys/kernel" testimg true
+is_rc 125 "a non-root mount over /proc is refused"
+like "$ERR" 'for root only' "... for root only"
+capture ulite "$UA" run --rm --tmpfs /sys/fs testimg true
+is_rc 125 "a non-root mount over /sys is refused"
+capture ulite "$UA" run --rm --tmpfs //./proc/x testimg true
+is_rc 125 "... also spelt //./proc"
+capture ulite "$UA" run --rm --tmpfs /procx testimg true
+is_rc 0 "... while /procx is fine"
+
 # the check and the mount use one fd: swapping a path component for a
 # symlink to a private dir while runs go on never shows the private file
 mkdir -p "$T/x/d" "$T/sp/d"; chmod 777 "$T/x/d"; touch "$T/x/d/pub-$$"
