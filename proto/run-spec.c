@@ -101,6 +101,10 @@ decode_process(json_t *params, struct run_spec *s, struct lite_err *err)
 		return lite_err_set(err, EINVAL, "invalid --user \"%s\"", s->user);
 	if (s->workdir && (s->workdir[0] != '/' || strlen(s->workdir) >= 256))
 		return lite_err_set(err, EINVAL, "invalid --workdir \"%s\": must be an absolute path", s->workdir);
+	if (dup_param(params, "userns", &s->userns) < 0)
+		return oom(err);
+	if (s->userns && strcmp(s->userns, "auto") != 0 && strcmp(s->userns, "host") != 0)
+		return lite_err_set(err, EINVAL, "invalid --userns \"%s\": expected auto or host", s->userns);
 	return 0;
 }
 
@@ -293,6 +297,7 @@ run_spec_free(struct run_spec *s)
 	free(s->name);
 	free(s->hostname);
 	free(s->user);
+	free(s->userns);
 	free(s->workdir);
 	strv_free(s->labels);
 	free(s->mounts);

@@ -35,6 +35,7 @@ struct run_spec {
 	char *hostname;      /* NULL: the id's first 12 characters */
 	char *user;          /* USER[:GROUP]; NULL: the image's */
 	char *workdir;       /* absolute; NULL: the image's */
+	char *userns;        /* --userns: NULL (the default), "auto" or "host" */
 	bool tty, open_stdin, auto_remove, init, read_only;
 	bool attach, pass_fd; /* run only: stream on this connection, pass the shim's socket */
 	unsigned short rows, cols;

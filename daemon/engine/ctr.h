@@ -33,6 +33,7 @@
 
 #include "cgroup.h"
 #include "lite-err.h"
+#include "userns.h"
 
 struct daemon;
 struct peer;
@@ -85,6 +86,8 @@ struct ctr_spec {
 	int oom_score_adj;
 	json_t *healthcheck;    /* {"test","interval","timeout","start_period" (ns),"retries"}; NULL: none */
 	json_t *devices;        /* --device: [{"host","path","perm"}]; NULL: none (their rules: limits.devices) */
+	struct userns_range userns; /* issue 11 A1: kept, so the upper dir's owner stays right */
+	struct userns_caller caller; /* issue 11 A2: a non-root creator's credentials */
 };
 
 struct ctr_runtime {

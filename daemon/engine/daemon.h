@@ -13,6 +13,7 @@
 #include "cgroup.h"
 #include "finished.h"
 #include "net.h"
+#include "subid.h"
 
 struct ctr;
 struct peer;
@@ -30,6 +31,8 @@ struct daemon_config {
 	char cgroup_parent[256];
 	char config_file[PATH_MAX];
 	bool debug;
+	bool userns_remap;                /* daemon.json "userns-remap": "default" */
+	struct subid_range userns_pool;   /* daemon.json "userns-auto-pool" */
 };
 
 struct daemon {
@@ -45,6 +48,8 @@ struct daemon {
 	bool listen_from_systemd;
 	struct event *listen_ev;
 	int n_peers;
+	bool userns_ok;                   /* userns.c's start-up probe */
+	char userns_reason[160];
 };
 
 /* server.c */

@@ -1,6 +1,7 @@
 /* containerd-lite: flags and config file, start-up checks, the event loop.
  * Flags follow dockerd's names so operators need not learn new ones. */
 #include "daemon.h"
+#include "userns.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -58,6 +59,23 @@ copy_opt(char *dst, size_t len, const char *val, const char *name)
 	snprintf(dst, len, "%s", val);
 }
 
+/* Issue 11 A1: "userns-remap": "default" gives root's containers a user
+ * namespace too; "userns-auto-pool": "START:COUNT" is where ranges of
+ * users without an /etc/subuid entry come from. */
+static void
+load_userns_keys(struct daemon_config *cfg, json_t *o)
+{
+	const char *remap = json_string_value(json_object_get(o, "userns-remap"));
+	const char *pool = json_string_value(json_object_get(o, "userns-auto-pool"));
+
+	if (remap && strcmp(remap, "default") != 0 && remap[0])
+		fatalx("config file %s: userns-remap: only \"default\" is supported", cfg->config_file);
+	cfg->userns_remap = remap && remap[0];
+	if (pool && (subid_parse_pool(pool, &cfg->userns_pool) < 0 || cfg->userns_pool.count < SUBID_SIZE))
+		fatalx("config file %s: userns-auto-pool: expected START:COUNT with COUNT >= %u", cfg->config_file,
+		       SUBID_SIZE);
+}
+
 /* The config file sets defaults; flags given on the command line win. */
 static void
 load_config_file(struct daemon_config *cfg, bool required)
@@ -83,6 +101,7 @@ load_config_file(struct daemon_config *cfg, bool required)
 		copy_opt(cfg->cgroup_parent, sizeof(cfg->cgroup_parent), json_string_value(json_object_get(o, "cgroup-parent")), "cgroup-parent");
 	if (json_is_true(json_object_get(o, "debug")))
 		cfg->debug = true;
+	load_userns_keys(cfg, o);
 	json_decref(o);
 }
 
@@ -184,7 +203,9 @@ main(int argc, char **argv)
 	static struct daemon d = {
 		.cfg = { .socket_path = "/run/lite.sock", .data_root = "/var/lib/lite",
 			 .exec_root = "/run/lite", .group = "lite", .cgroup_parent = "lite",
-			 .config_file = "/etc/lite/daemon.json" },
+			 .config_file = "/etc/lite/daemon.json",
+			 /* above Debian's SUB_UID_MAX and nspawn's range, below systemd's foreign range */
+			 .userns_pool = { 0x70000000u, 0x7FFE0000u - 0x70000000u } },
 		.listen_fd = -1,
 	};
 	struct event *sigterm, *sigint;
@@ -202,6 +223,7 @@ main(int argc, char **argv)
 	find_helper("lite-shim", d.shim_path, sizeof(d.shim_path));
 	find_helper("lite-image", d.image_helper_path, sizeof(d.image_helper_path));
 	prepare_dirs(&d);
+	userns_probe(&d);
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
 	net_network_init(&d);

@@ -161,6 +161,8 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 		r = set_identity(d, rs, c, err);
 	if (r == 0)
 		r = from_image(d, rs, c, image_user, sizeof(image_user), err);
+	if (r == 0) /* issue 11 A1 */
+		r = userns_for_run(d, uid, rs->userns, &c->spec.userns, err);
 	if (r < 0)
 		return r;
 	c->spec.limits = rs->limits;
@@ -234,6 +236,7 @@ run(struct peer *p, const struct run_spec *rs)
 		return;
 	}
 	r = build_spec(d, rs, p->cred.uid, c, &err);
+	userns_caller_from_peer(p, &c->spec.caller); /* issue 11 A2 */
 	if (r == 0)
 		r = net_ctr_prepare(d, c, &rs->net, p->cred.uid, &err);
 	if (r < 0) {

@@ -3,6 +3,7 @@
  * uses nothing beyond jansson and common/. */
 #include "shim-config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,10 @@ mounts_to_json(const struct shim_config *c)
 	for (size_t i = 0; a && i < c->n_mounts; i++) {
 		const struct shim_mount *m = &c->mounts[i];
 
-		json_array_append_new(a, json_pack("{s:s, s:s?, s:s?, s:s?, s:b, s:b}", "type", m->tmpfs ? "tmpfs" : "bind",
-						   "source", m->source, "target", m->target, "options", m->options,
-						   "readonly", m->readonly, "copy_up", m->copy_up));
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:s?, s:s?, s:b, s:b, s:b}", "type",
+						   m->tmpfs ? "tmpfs" : "bind", "source", m->source, "target", m->target,
+						   "options", m->options, "readonly", m->readonly, "copy_up", m->copy_up,
+						   "caller_check", m->caller_check));
 	}
 	return a;
 }
@@ -65,6 +67,16 @@ devices_to_json(const struct shim_config *c)
 	return a;
 }
 
+static json_t *
+caller_to_json(const struct shim_caller *c)
+{
+	json_t *groups = json_array();
+
+	for (int i = 0; groups && i < c->n_groups && i < SHIM_CONFIG_MAX_GROUPS; i++)
+		json_array_append_new(groups, json_integer(c->groups[i]));
+	return json_pack("{s:I, s:I, s:o*}", "uid", (json_int_t)c->uid, "gid", (json_int_t)c->gid, "groups", groups);
+}
+
 /* The optional keys: an absent one reads as "not set". */
 static void
 optional_to_json(const struct shim_config *c, json_t *o)
@@ -77,6 +89,12 @@ optional_to_json(const struct shim_config *c, json_t *o)
 		json_object_set_new(o, "oom_score_adj", json_integer(c->oom_score_adj));
 	if (c->n_devices)
 		json_object_set_new(o, "devices", devices_to_json(c));
+	if (c->caller.n_groups >= 0 && c->caller.uid != 0)
+		json_object_set_new(o, "caller", caller_to_json(&c->caller));
+	if (c->userns.size)
+		json_object_set_new(o, "userns", json_pack("{s:I, s:I, s:I}", "uid_base", (json_int_t)c->userns.uid_base,
+							   "gid_base", (json_int_t)c->userns.gid_base,
+							   "size", (json_int_t)c->userns.size));
 }
 
 json_t *
@@ -128,6 +146,7 @@ mounts_from_json(json_t *arr, struct shim_config *c)
 		sm->options = dup_str(m, "options");
 		sm->readonly = json_is_true(json_object_get(m, "readonly"));
 		sm->copy_up = json_is_true(json_object_get(m, "copy_up"));
+		sm->caller_check = json_is_true(json_object_get(m, "caller_check"));
 		sm->tree_fd = -1;
 		if (!sm->target || (!sm->tmpfs && !sm->source))
 			return -1;
@@ -217,6 +236,39 @@ paths_from_json(json_t *o, struct shim_config *c)
 	c->read_only = json_is_true(json_object_get(o, "read_only"));
 }
 
+/* "userns": {"uid_base","gid_base","size"}; absent = host namespaces. */
+static void
+userns_from_json(json_t *u, struct shim_config *c)
+{
+	json_int_t uid = 0, gid = 0, size = 0;
+
+	if (json_unpack(u, "{s:I, s:I, s:I}", "uid_base", &uid, "gid_base", &gid, "size", &size) < 0 ||
+	    uid <= 0 || gid <= 0 || size <= 0 || uid > UINT32_MAX - size || gid > UINT32_MAX - size)
+		return;
+	c->userns = (struct shim_userns){ .uid_base = (unsigned)uid, .gid_base = (unsigned)gid, .size = (unsigned)size };
+}
+
+/* "caller": {"uid","gid","groups"}; absent = none (n_groups -1). */
+static void
+caller_from_json(json_t *o, struct shim_config *c)
+{
+	json_int_t uid = -1, gid = -1;
+	json_t *groups = NULL, *g;
+	size_t i;
+
+	c->caller.n_groups = -1;
+	if (json_unpack(o, "{s:I, s:I, s:o}", "uid", &uid, "gid", &gid, "groups", &groups) < 0 || uid < 0 ||
+	    gid < 0 || uid > UINT32_MAX - 1 || gid > UINT32_MAX - 1 || !json_is_array(groups) ||
+	    json_array_size(groups) > SHIM_CONFIG_MAX_GROUPS)
+		return;
+	c->caller.uid = (unsigned)uid;
+	c->caller.gid = (unsigned)gid;
+	c->caller.n_groups = 0;
+	json_array_foreach(groups, i, g)
+		if (json_is_integer(g) && json_integer_value(g) >= 0 && json_integer_value(g) < UINT32_MAX)
+			c->caller.groups[c->caller.n_groups++] = (unsigned)json_integer_value(g);
+}
+
 static void
 process_from_json(json_t *o, struct shim_config *c)
 {
@@ -232,6 +284,8 @@ process_from_json(json_t *o, struct shim_config *c)
 	c->cols = (unsigned short)json_integer_value(json_object_get(o, "cols"));
 	c->set_oom_score = json_is_integer(json_object_get(o, "oom_score_adj"));
 	c->oom_score_adj = (int)json_integer_value(json_object_get(o, "oom_score_adj"));
+	userns_from_json(json_object_get(o, "userns"), c);
+	caller_from_json(json_object_get(o, "caller"), c);
 }
 
 int

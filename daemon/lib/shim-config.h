@@ -18,6 +18,7 @@ struct shim_mount {
 	char *options;       /* tmpfs options */
 	bool readonly;
 	bool copy_up;        /* a volume: fill it from the image if it is empty */
+	bool caller_check;   /* issue 11 A2: a non-root caller's host path, opened with its credentials */
 	int tree_fd;         /* open_tree() clone, set up before pivot_root (not in the JSON) */
 };
 
@@ -29,6 +30,7 @@ struct shim_device {
 	char *perm;          /* "rwm" subset, for the record */
 	int tree_fd;         /* open_tree() clone, set up before pivot_root (not in the JSON) */
 };
+#define SHIM_CONFIG_MAX_GROUPS 64
 
 struct shim_rlimit {
 	int resource;
@@ -69,6 +71,18 @@ struct shim_config {
 	int oom_score_adj;
 	struct shim_device *devices; /* "devices": [{"host","path","perm"}]; absent = none */
 	size_t n_devices;
+	/* issue 11 A1: a user namespace mapping container 0..size-1 to
+	 * uid_base.. and gid_base.. on the host; size 0 = none (JSON "userns") */
+	struct shim_userns {
+		unsigned uid_base, gid_base, size;
+	} userns;
+	/* issue 11 A2: who asked for the container (JSON "caller"), whose
+	 * credentials open caller_check binds; n_groups -1 = no caller */
+	struct shim_caller {
+		unsigned uid, gid;
+		unsigned groups[SHIM_CONFIG_MAX_GROUPS];
+		int n_groups;
+	} caller;
 };
 
 #define SHIM_CONFIG_LOG_MAX (64u << 20) /* log_max when the config has none */

@@ -10,6 +10,7 @@
 #include "shim.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <sched.h>
@@ -114,8 +115,12 @@ exec_supervise(const struct shim_config *cfg, int init_pidfd, const struct exec_
 	for (char **p = cfg->cgroup_procs; p && *p; p++)
 		if (fs_write_string(*p, "0") < 0)
 			proc_die(error_fd, errno, 126, "join cgroup %s", *p);
-	if (setns(init_pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID) < 0)
+	/* with a user namespace, join it too (one call, K8) and become its root */
+	if (setns(init_pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
+				      (cfg->userns.size ? CLONE_NEWUSER : 0)) < 0)
 		proc_die(error_fd, errno, 126, "join the container's namespaces");
+	if (cfg->userns.size && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0))
+		proc_die(error_fd, errno, 126, "become root of the container's user namespace");
 	b = fork();
 	if (b < 0)
 		proc_die(error_fd, errno, 126, "fork into the container");
@@ -153,7 +158,7 @@ shim_exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec
 		return -1;
 	}
 	snprintf(root, sizeof(root), "/proc/%d/root", (int)init_pid);
-	if (spec->tty && (master = pty_open(root, spec->rows, spec->cols, &slave, &pts)) < 0) {
+	if (spec->tty && (master = pty_open_ctr(cfg, root, spec->rows, spec->cols, &slave, &pts)) < 0) {
 		snprintf(errbuf, errlen, "open a terminal in the container: %s", strerror(-master));
 		close(init_pidfd);
 		return -1;

@@ -39,6 +39,8 @@ fill(struct ctr_spec *s, struct ctr_runtime *rt, enum ctr_status st, char *error
 	strcpy(s->limits.cpuset_cpus, "0-3,7");
 	strcpy(s->limits.cpuset_mems, "0");
 	s->owner_uid = 4294967294U;
+	s->userns = (struct userns_range){ .on = true, .uid_base = 100000, .gid_base = 300000, .size = 65536 };
+	s->caller = (struct userns_caller){ .uid = 1001, .gid = 100, .groups = { 100, 27, 4294967293U }, .n_groups = 3 };
 	s->created = 1700000000123LL;
 	s->auto_remove = true;
 	s->open_stdin = true;
@@ -102,6 +104,9 @@ round_trip(const struct ctr_spec *s, const struct ctr_runtime *rt)
 	assert_string_equal(s2.limits.cpuset_cpus, s->limits.cpuset_cpus);
 	assert_string_equal(s2.limits.cpuset_mems, s->limits.cpuset_mems);
 	assert_int_equal(s2.owner_uid, s->owner_uid);
+	assert_true(s2.userns.on == s->userns.on && s2.userns.uid_base == s->userns.uid_base &&
+		    s2.userns.gid_base == s->userns.gid_base && s2.userns.size == s->userns.size);
+	assert_memory_equal(&s2.caller, &s->caller, sizeof(s->caller));
 	assert_int_equal(s2.created, s->created);
 	assert_int_equal(s2.auto_remove, s->auto_remove);
 	assert_int_equal(s2.open_stdin, s->open_stdin);

@@ -83,6 +83,9 @@ test_old_config(void **state)
 	assert_string_equal(c.etc_files[0], "/etc/hosts");
 	assert_string_equal(c.etc_files[1], "/d/hosts");
 	assert_false(c.net_host);
+	assert_int_equal(c.userns.size, 0);      /* older engines: no user namespace */
+	assert_int_equal(c.caller.n_groups, -1); /* ... and no caller */
+	assert_false(c.mounts[0].caller_check);
 	shim_config_free(&c);
 }
 
@@ -126,6 +129,12 @@ assert_same(const struct shim_config *a, const struct shim_config *b)
 	assert_int_equal(a->rows, b->rows);
 	assert_int_equal(a->cols, b->cols);
 	assert_int_equal(a->oom_score_adj, b->oom_score_adj);
+	assert_memory_equal(&a->userns, &b->userns, sizeof(a->userns));
+	assert_int_equal(a->caller.uid, b->caller.uid);
+	assert_int_equal(a->caller.gid, b->caller.gid);
+	assert_int_equal(a->caller.n_groups, b->caller.n_groups);
+	for (int i = 0; i < a->caller.n_groups; i++)
+		assert_int_equal(a->caller.groups[i], b->caller.groups[i]);
 }
 
 static void
@@ -146,7 +155,8 @@ assert_lists_same(const struct shim_config *a, const struct shim_config *b)
 	assert_int_equal(a->n_mounts, b->n_mounts);
 	for (size_t i = 0; i < a->n_mounts; i++) {
 		assert_true(a->mounts[i].tmpfs == b->mounts[i].tmpfs && a->mounts[i].readonly == b->mounts[i].readonly &&
-			    a->mounts[i].copy_up == b->mounts[i].copy_up);
+			    a->mounts[i].copy_up == b->mounts[i].copy_up &&
+			    a->mounts[i].caller_check == b->mounts[i].caller_check);
 		assert_string_equal(a->mounts[i].source, b->mounts[i].source);
 		assert_string_equal(a->mounts[i].target, b->mounts[i].target);
 		assert_string_equal(a->mounts[i].options, b->mounts[i].options);
@@ -162,7 +172,8 @@ static void
 test_round_trip(void **state)
 {
 	struct shim_config a = { 0 }, b;
-	struct shim_mount m[] = { { .source = "/h", .target = "/c", .options = "", .readonly = true, .copy_up = true },
+	struct shim_mount m[] = { { .source = "/h", .target = "/c", .options = "", .readonly = true, .copy_up = true,
+				    .caller_check = true },
 				  { .tmpfs = true, .source = "", .target = "/t", .options = "size=1m,mode=1777" } };
 	struct shim_rlimit rl[] = { { RLIMIT_NOFILE, 1024, 2048 }, { RLIMIT_CORE, RLIM_INFINITY, RLIM_INFINITY } };
 	char *cmd[] = { "sh", "-c", "echo \"x\"\n", NULL }, *env[] = { "A=1", "B=", NULL };
@@ -177,7 +188,9 @@ test_round_trip(void **state)
 				  .log_max = 12345, .exit_path = "/exit", .attach_path = "/sock", .open_stdin = true,
 				  .etc_files = etc, .net_host = true, .tty = true, .init = true, .rows = 50, .cols = 132,
 				  .mounts = m, .n_mounts = 2, .rlimits = rl, .n_rlimits = 2, .shm_size = "65536",
-				  .read_only = true, .set_oom_score = true, .oom_score_adj = 500 };
+				  .read_only = true, .set_oom_score = true, .oom_score_adj = 500,
+				  .userns = { 100000, 200000, 65536 },
+				  .caller = { .uid = 1001, .gid = 100, .groups = { 100, 27 }, .n_groups = 2 } };
 	o = shim_config_to_json(&a);
 	assert_non_null(o);
 	text = json_dumps(o, JSON_COMPACT);
