@@ -16,6 +16,7 @@
 #include "lite-err.h"
 #include "mount-spec.h"
 #include "net-opts.h"
+#include "sec-opts.h"
 #include "ulimit.h"
 
 /* --device-read-bps DEVICE:RATE */
@@ -51,8 +52,10 @@ struct run_spec {
 	struct run_spec_rate *device_read_bps;
 	size_t n_device_read_bps;
 	struct cgroup_limits limits; /* pids_limit defaults to CGROUP_LIMITS_DEFAULT_PIDS */
+	bool pids_limit_set;  /* --pids-limit given: the daemon's default-pids-limit does not apply */
 	struct net_opts net;
 	struct health_opts health;
+	struct sec_opts sec;
 };
 
 /* Decode run's params (already checked against methods.def by

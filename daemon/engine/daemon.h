@@ -7,6 +7,7 @@
 #include <event2/event.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 
@@ -30,6 +31,8 @@ struct daemon_config {
 	char cgroup_parent[256];
 	char config_file[PATH_MAX];
 	bool debug;
+	char seccomp_profile[PATH_MAX]; /* daemon.json "seccomp-profile": the default profile; "" = built in */
+	int64_t default_pids_limit;     /* daemon.json "default-pids-limit": run's --pids-limit when none (-1 = unlimited) */
 };
 
 struct daemon {
@@ -45,6 +48,7 @@ struct daemon {
 	bool listen_from_systemd;
 	struct event *listen_ev;
 	int n_peers;
+	char *seccomp_default;      /* the text of cfg.seccomp_profile, NULL = built in (seccomp-cache.c) */
 };
 
 /* server.c */

@@ -19,6 +19,7 @@
 #include "image.h"
 #include "log.h"
 #include "net-ctr.h"
+#include "seccomp-cache.h"
 #include "str-util.h"
 
 static void
@@ -58,6 +59,23 @@ copy_opt(char *dst, size_t len, const char *val, const char *name)
 	snprintf(dst, len, "%s", val);
 }
 
+/* "seccomp-profile" (a root-owned file, read at start) and
+ * "default-pids-limit" (> 0, or -1 for unlimited). */
+static void
+load_security_keys(struct daemon_config *cfg, json_t *o)
+{
+	json_t *pids = json_object_get(o, "default-pids-limit");
+
+	if (json_is_string(json_object_get(o, "seccomp-profile")))
+		copy_opt(cfg->seccomp_profile, sizeof(cfg->seccomp_profile),
+			 json_string_value(json_object_get(o, "seccomp-profile")), "seccomp-profile");
+	if (!pids)
+		return;
+	if (!json_is_integer(pids) || json_integer_value(pids) == 0 || json_integer_value(pids) < -1)
+		fatalx("invalid default-pids-limit: expected a positive number or -1 (unlimited)");
+	cfg->default_pids_limit = json_integer_value(pids);
+}
+
 /* The config file sets defaults; flags given on the command line win. */
 static void
 load_config_file(struct daemon_config *cfg, bool required)
@@ -83,6 +101,7 @@ load_config_file(struct daemon_config *cfg, bool required)
 		copy_opt(cfg->cgroup_parent, sizeof(cfg->cgroup_parent), json_string_value(json_object_get(o, "cgroup-parent")), "cgroup-parent");
 	if (json_is_true(json_object_get(o, "debug")))
 		cfg->debug = true;
+	load_security_keys(cfg, o);
 	json_decref(o);
 }
 
@@ -177,13 +196,23 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(d->base);
 }
 
+/* The default seccomp program exists before the first run. */
+static void
+prepare_seccomp(struct daemon *d)
+{
+	struct lite_err err = { 0 };
+
+	if (seccomp_cache_init(d, &err) < 0)
+		fatalx("seccomp: %s", err.msg);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct daemon d = {
 		.cfg = { .socket_path = "/run/lite.sock", .data_root = "/var/lib/lite",
 			 .exec_root = "/run/lite", .group = "lite", .cgroup_parent = "lite",
-			 .config_file = "/etc/lite/daemon.json" },
+			 .config_file = "/etc/lite/daemon.json", .default_pids_limit = CGROUP_LIMITS_DEFAULT_PIDS },
 		.listen_fd = -1,
 	};
 	struct event *sigterm, *sigint;
@@ -201,6 +230,7 @@ main(int argc, char **argv)
 	find_helper("lite-shim", d.shim_path, sizeof(d.shim_path));
 	find_helper("lite-image", d.image_helper_path, sizeof(d.image_helper_path));
 	prepare_dirs(&d);
+	prepare_seccomp(&d);
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
 	net_network_init(&d);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctr.h"
+#include "ctr-sec.h"
 #include "daemon.h"
 #include "image.h"
 #include "log.h"
@@ -159,7 +160,12 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 		r = from_image(d, rs, c, image_user, sizeof(image_user), err);
 	if (r < 0)
 		return r;
+	r = ctr_sec_from_run(&rs->sec, uid, &c->spec.sec, err);
+	if (r < 0)
+		return r;
 	c->spec.limits = rs->limits;
+	if (!rs->pids_limit_set)
+		c->spec.limits.pids_limit = d->cfg.default_pids_limit;
 	c->spec.owner_uid = uid;
 	c->spec.created = time(NULL);
 	set_process(rs, image_user, &c->spec);

@@ -133,6 +133,7 @@ mount_rootfs(const struct shim_config *c, int error_fd)
 		proc_die(error_fd, errno, 125, "mount overlay rootfs");
 	free(opts);
 	mount_api_fs(c->rootfs, c->shm_size, error_fd);
+	rootfs_harden_cgroup_mounts(c, c->rootfs, error_fd); /* hardening: before pivot_root */
 	make_dev_nodes(c->rootfs, error_fd);
 	bind_etc_files(c, error_fd);
 }
@@ -247,12 +248,14 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 	if (c->init && init_fd < 0)
 		proc_die(error_fd, errno, 125, "--init: open lite-init");
 	join_cgroups(c, error_fd);
+	rootfs_harden_cgroupns(c, error_fd); /* hardening: once in the cgroups */
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		proc_die(error_fd, errno, 125, "set hostname");
 	mount_rootfs(c, error_fd);
 	rootfs_mounts_clone(c, error_fd);
 	pivot_into(c->rootfs, error_fd);
 	rootfs_mounts_attach(c, error_fd);
+	rootfs_harden_paths(c, error_fd); /* hardening: over the container's /proc and /sys */
 	if (c->cwd && *c->cwd && (fs_mkdir_p(c->cwd, 0755) < 0 || chdir(c->cwd) < 0))
 		proc_die(error_fd, errno, 125, "working dir %s", c->cwd);
 	if (c->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
@@ -262,8 +265,7 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 	pts = wait_for_start(start_fd, error_fd);
 	if (pts >= 0)
 		attach_tty(pts, error_fd);
-	proc_setup_drop_caps(error_fd); /* keeps SETUID/SETGID for the switch */
-	proc_setup_apply_user(&user, error_fd);
+	proc_setup_privileges(c, &user, error_fd); /* hardening: the last step before execve */
 	if (c->init)
 		proc_setup_exec_init(init_fd, c->cmd, c->env, error_fd);
 	proc_exec(c->cmd, c->env, error_fd);

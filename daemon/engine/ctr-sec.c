@@ -1,0 +1,145 @@
+/* A container's hardening (see ctr-sec.h): Docker's defaults, made
+ * stricter where Docker's are weak (no inheritable capabilities,
+ * no_new_privs on), lifted only by root's options. */
+#include "ctr-sec.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "ctr.h"
+#include "daemon.h"
+#include "fs-util.h"
+#include "sec-opts.h"
+#include "seccomp-cache.h"
+#include "shim-config.h"
+#include "strv.h"
+
+/* Docker's masked and read-only paths; absent ones are skipped by the shim. */
+static const char *const masked_paths[] = {
+	"/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+	"/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+	"/sys/devices/virtual/powercap", NULL,
+};
+static const char *const readonly_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+/* The kernel's highest capability (its cap_last_cap), within our table. */
+static int
+cap_last(void)
+{
+	static int last = -1;
+	char *s = NULL;
+
+	if (last < 0) {
+		last = fs_read_file("/proc/sys/kernel/cap_last_cap", &s, NULL) == 0 ? atoi(s) : CAPS_LAST;
+		free(s);
+		if (last <= 0 || last > 63)
+			last = CAPS_LAST;
+	}
+	return last;
+}
+
+int
+ctr_sec_from_run(const struct sec_opts *o, uid_t uid, struct ctr_sec *ret, struct lite_err *err)
+{
+	const char *bad = NULL;
+	uint64_t caps;
+	int r = sec_opts_check_caller(o, uid, err);
+
+	if (r < 0)
+		return r;
+	if (caps_apply(o->privileged ? caps_all(cap_last()) : CAPS_DEFAULT, o->cap_add, o->cap_drop, cap_last(), &caps,
+		       &bad) < 0)
+		return lite_err_set(err, EINVAL, "unknown capability \"%s\"", bad);
+	*ret = (struct ctr_sec){ .privileged = o->privileged, .caps = caps, .no_new_privs = o->no_new_privs,
+				 .seccomp = o->privileged && o->seccomp == SEC_SECCOMP_DEFAULT ? SEC_SECCOMP_UNCONFINED
+											: (int)o->seccomp,
+				 .pid_host = o->pid_host, .ipc_host = o->ipc_host };
+	if (o->seccomp_profile && !(ret->seccomp_profile = strdup(o->seccomp_profile)))
+		return lite_err_set(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Programs in load order: the default (unless root replaced or dropped
+ * it), then a custom profile; a non-root caller's custom profile is
+ * stacked on the default, so it can only restrict. */
+static int
+seccomp_files(struct daemon *d, const struct ctr *c, char ***ret, struct lite_err *err)
+{
+	const struct ctr_sec *s = &c->spec.sec;
+	bool custom = s->seccomp == SEC_SECCOMP_CUSTOM && s->seccomp_profile;
+	bool dflt = s->seccomp == SEC_SECCOMP_DEFAULT || (custom && c->spec.owner_uid != 0);
+	char path[PATH_MAX];
+	char *v[3] = { NULL };
+	size_t n = 0;
+	int r = 0;
+
+	if (dflt && (r = seccomp_cache_path(d, seccomp_cache_default_text(d), s->caps, path, sizeof(path), err)) == 0)
+		v[n++] = strdup(path);
+	if (r == 0 && custom && (r = seccomp_cache_path(d, s->seccomp_profile, s->caps, path, sizeof(path), err)) == 0)
+		v[n++] = strdup(path);
+	if (r < 0) {
+		while (n)
+			free(v[--n]);
+		return r;
+	}
+	*ret = strv_copy(v); /* [] = unconfined */
+	while (n)
+		free(v[--n]);
+	return *ret ? 0 : lite_err_set(err, ENOMEM, "out of memory");
+}
+
+/* The cgroup hierarchies the container is in, as the shim mounts them:
+ * "cgroup2", or v1 "DIR:OPTIONS" where the options are the hierarchy's
+ * real name ("cpu:cpu,cpuacct" where cpu is a symlink). */
+static char **
+cgroup_mounts(const struct daemon *d, const struct shim_config *cfg)
+{
+	json_t *a = json_array();
+	char **v;
+
+	if (d->cgroups.mode == CGROUP_MODE_V2)
+		json_array_append_new(a, json_string("cgroup2"));
+	for (char **p = cfg->cgroup_procs; a && d->cgroups.mode == CGROUP_MODE_V1 && p && *p; p++) {
+		size_t root = strlen(d->cgroups.root) + 1, n;
+		char dir[PATH_MAX], real[PATH_MAX];
+
+		if (strncmp(*p, d->cgroups.root, root - 1) != 0 || (*p)[root - 1] != '/')
+			continue;
+		n = strcspn(*p + root, "/");
+		if (root + n >= sizeof(dir))
+			continue;
+		snprintf(dir, sizeof(dir), "%.*s", (int)(root + n), *p);
+		if (!realpath(dir, real))
+			continue;
+		json_array_append_new(a, json_pack("s++", dir + root, ":", basename(real)));
+	}
+	v = a ? strv_from_json(a) : NULL;
+	json_decref(a);
+	return v;
+}
+
+int
+ctr_sec_shim_config(struct daemon *d, const struct ctr *c, struct shim_config *cfg, struct lite_err *err)
+{
+	const struct ctr_sec *s = &c->spec.sec;
+
+	cfg->caps = s->caps;
+	cfg->no_new_privs = s->no_new_privs;
+	cfg->sys_rw = s->privileged;
+	cfg->pid_host = s->pid_host;
+	cfg->ipc_host = s->ipc_host;
+	cfg->cgroupns = true;
+	cfg->cgroup_mounts = cgroup_mounts(d, cfg);
+	cfg->masked_paths = s->privileged ? NULL : strv_copy((char **)masked_paths);
+	cfg->readonly_paths = s->privileged ? NULL : strv_copy((char **)readonly_paths);
+	if (!cfg->cgroup_mounts || (!s->privileged && (!cfg->masked_paths || !cfg->readonly_paths)))
+		return lite_err_set(err, ENOMEM, "out of memory");
+	return seccomp_files(d, c, &cfg->seccomp, err);
+}

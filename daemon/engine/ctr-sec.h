@@ -1,0 +1,22 @@
+/* A container's hardening, from run's security params to the shim's
+ * config: capabilities, no_new_privs, seccomp programs, masked and
+ * read-only paths, the cgroup namespace and its read-only mounts, host
+ * PID/IPC namespaces. The rules (which caller may ask what) are
+ * proto/sec-opts.c's; this file resolves them against the host. */
+#pragma once
+
+#include <sys/types.h>
+
+#include "lite-err.h"
+
+struct ctr;
+struct ctr_sec;
+struct daemon;
+struct sec_opts;
+struct shim_config;
+
+/* The caller's options, checked (root-only ones) and resolved into sec. */
+int ctr_sec_from_run(const struct sec_opts *o, uid_t uid, struct ctr_sec *ret, struct lite_err *err);
+/* The hardening keys of c's shim config; compiles seccomp programs that
+ * are not cached yet. */
+int ctr_sec_shim_config(struct daemon *d, const struct ctr *c, struct shim_config *cfg, struct lite_err *err);

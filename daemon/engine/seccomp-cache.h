@@ -1,0 +1,22 @@
+/* Compiled seccomp programs, one file per (profile text, capability mask):
+ * EXEC_ROOT/seccomp/HEX.bpf (0600, raw struct sock_filter[]), HEX =
+ * sha256 of lite's version, the mask and the text. The shim reads the
+ * files; the engine compiles each key once (seccomp-profile.c). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lite-err.h"
+
+struct daemon;
+
+/* At start, before listening: empty the directory (a new daemon may
+ * compile differently), take the default profile (daemon.json
+ * "seccomp-profile", else the built-in copy of Docker's) and compile it
+ * for the default capabilities. A broken profile is fatal there. */
+int seccomp_cache_init(struct daemon *d, struct lite_err *err);
+/* The default profile's text. */
+const char *seccomp_cache_default_text(const struct daemon *d);
+/* The file for text and caps, compiled now unless cached. */
+int seccomp_cache_path(struct daemon *d, const char *text, uint64_t caps, char *buf, size_t len, struct lite_err *err);
