@@ -51,11 +51,10 @@ parse_sec(json_t *o, struct ctr_sec *sec)
 {
 	int priv = 0, nnp = 1, seccomp = 0, pid_host = 0, ipc_host = 0;
 	json_int_t caps = (json_int_t)CAPS_DEFAULT;
-	const char *profile = NULL;
+	const char *profile = json_string_value(json_object_get(o, "seccomp_profile"));
 
-	if (o && json_unpack(o, "{s?b, s?I, s?b, s?i, s?s, s?b, s?b}", "privileged", &priv, "caps", &caps,
-			     "no_new_privs", &nnp, "seccomp", &seccomp, "seccomp_profile", &profile, "pid_host",
-			     &pid_host, "ipc_host", &ipc_host) < 0)
+	if (o && json_unpack(o, "{s?b, s?I, s?b, s?i, s?b, s?b}", "privileged", &priv, "caps", &caps, "no_new_privs",
+			     &nnp, "seccomp", &seccomp, "pid_host", &pid_host, "ipc_host", &ipc_host) < 0)
 		return -EINVAL;
 	*sec = (struct ctr_sec){ .privileged = priv, .caps = (uint64_t)caps, .no_new_privs = nnp, .seccomp = seccomp,
 				 .pid_host = pid_host, .ipc_host = ipc_host };

@@ -45,8 +45,13 @@ set_caps(uint64_t mask, int error_fd)
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { 0 };
 
+	/* --privileged asks for every capability: those the shim holds */
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		proc_die(error_fd, errno, 125, "get capabilities");
+	mask &= (uint64_t)data[1].permitted << 32 | data[0].permitted;
 	if (geteuid() != 0)
 		mask = 0;
+	memset(data, 0, sizeof(data));
 	for (int i = 0; i < 2; i++)
 		data[i].effective = data[i].permitted = (uint32_t)(mask >> (32 * i));
 	if (syscall(SYS_capset, &hdr, data) < 0)

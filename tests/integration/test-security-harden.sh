@@ -77,7 +77,7 @@ capture lite run --rm testimg unshare -U true
 isnt "$RC" 0 "unshare -U fails"
 like "$ERR" 'Operation not permitted' "unshare -U: Operation not permitted"
 capture lite run --rm testimg sh -c 'mount -t tmpfs none /mnt 2>&1'
-like "$OUT" 'Operation not permitted|Permission denied' "mount fails"
+like "$OUT" 'Operation not permitted|[Pp]ermission denied' "mount fails"
 capture lite run --rm --init testimg sh -c 'echo under-init'
 is "$OUT" under-init "--init: lite-init runs under the filter"
 
@@ -122,7 +122,8 @@ capture lite run --rm --cap-drop ALL testimg grep CapEff /proc/self/status
 like "$OUT" '0000000000000000' "root: --cap-drop ALL"
 capture lite run --rm --cap-drop CAP_NET_RAW testimg grep CapBnd /proc/self/status
 like "$OUT" '00000000a80405fb' "--cap-drop CAP_NET_RAW (CAP_ prefix)"
-all=$(printf '%016x' $(( (1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1 )))
+# every capability the engine itself holds (this sandbox's root lacks one or two)
+all=$(awk '/^CapPrm:/ {print $2}' /proc/self/status)
 capture lite run --rm --privileged testimg sh -c 'grep CapEff /proc/self/status; head -c 64 /proc/timer_list | wc -c; grep ^Seccomp: /proc/self/status'
 like "$OUT" "$all" "--privileged: every capability"
 like "$OUT" '^64$' "--privileged: /proc/timer_list not masked"
