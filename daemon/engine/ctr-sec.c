@@ -66,33 +66,56 @@ ctr_sec_from_run(const struct sec_opts *o, uid_t uid, struct ctr_sec *ret, struc
 	return 0;
 }
 
-/* Programs in load order: the default (unless root replaced or dropped
- * it), then a custom profile; a non-root caller's custom profile is
- * stacked on the default, so it can only restrict. */
+/* The profiles' texts in load order: the default (unless root replaced
+ * or dropped it), then a custom profile; a non-root caller's custom
+ * profile is stacked on the default, so it can only restrict. */
+static size_t
+seccomp_texts(struct daemon *d, const struct ctr_sec *s, uid_t owner, const char *ret[2])
+{
+	bool custom = s->seccomp == SEC_SECCOMP_CUSTOM && s->seccomp_profile;
+	size_t n = 0;
+
+	if (s->seccomp == SEC_SECCOMP_DEFAULT || (custom && owner != 0))
+		ret[n++] = seccomp_cache_default_text(d);
+	if (custom)
+		ret[n++] = s->seccomp_profile;
+	return n;
+}
+
 static int
 seccomp_files(struct daemon *d, const struct ctr *c, char ***ret, struct lite_err *err)
 {
-	const struct ctr_sec *s = &c->spec.sec;
-	bool custom = s->seccomp == SEC_SECCOMP_CUSTOM && s->seccomp_profile;
-	bool dflt = s->seccomp == SEC_SECCOMP_DEFAULT || (custom && c->spec.owner_uid != 0);
+	const char *texts[2];
+	size_t n = seccomp_texts(d, &c->spec.sec, c->spec.owner_uid, texts);
 	char path[PATH_MAX];
-	char *v[3] = { NULL };
-	size_t n = 0;
+	json_t *a = json_array();
 	int r = 0;
 
-	if (dflt && (r = seccomp_cache_path(d, seccomp_cache_default_text(d), s->caps, path, sizeof(path), err)) == 0)
-		v[n++] = strdup(path);
-	if (r == 0 && custom && (r = seccomp_cache_path(d, s->seccomp_profile, s->caps, path, sizeof(path), err)) == 0)
-		v[n++] = strdup(path);
-	if (r < 0) {
-		while (n)
-			free(v[--n]);
+	for (size_t i = 0; i < n && r == 0; i++)
+		if ((r = seccomp_cache_path(d, texts[i], c->spec.sec.caps, path, sizeof(path), err)) == 0)
+			json_array_append_new(a, json_string(path));
+	*ret = r == 0 ? strv_from_json(a) : NULL; /* [] = unconfined */
+	json_decref(a);
+	if (r == 0 && !*ret)
+		r = lite_err_set(err, ENOMEM, "out of memory");
+	return r;
+}
+
+int
+ctr_sec_prepare(struct daemon *d, const struct sec_opts *o, uid_t uid, seccomp_cache_done_fn done, void *arg,
+		struct lite_err *err)
+{
+	struct ctr_sec sec;
+	const char *texts[2];
+	size_t n;
+	int r = ctr_sec_from_run(o, uid, &sec, err);
+
+	if (r < 0)
 		return r;
-	}
-	*ret = strv_copy(v); /* [] = unconfined */
-	while (n)
-		free(v[--n]);
-	return *ret ? 0 : lite_err_set(err, ENOMEM, "out of memory");
+	n = seccomp_texts(d, &sec, uid, texts);
+	r = n ? seccomp_cache_prepare(d, texts, n, sec.caps, done, arg, err) : 1;
+	free(sec.seccomp_profile);
+	return r;
 }
 
 /* The cgroup hierarchies the container is in, as the shim mounts them:

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "lite-err.h"
+#include "seccomp-cache.h"
 
 struct ctr;
 struct ctr_sec;
@@ -17,6 +18,11 @@ struct shim_config;
 
 /* The caller's options, checked (root-only ones) and resolved into sec. */
 int ctr_sec_from_run(const struct sec_opts *o, uid_t uid, struct ctr_sec *ret, struct lite_err *err);
+/* Compile (in a worker thread) the seccomp programs a run with o will
+ * need: 1 when cached already, 0 when done follows on the loop, or -errno
+ * (a refused option, err set). */
+int ctr_sec_prepare(struct daemon *d, const struct sec_opts *o, uid_t uid, seccomp_cache_done_fn done, void *arg,
+		    struct lite_err *err);
 /* The hardening keys of c's shim config; compiles seccomp programs that
  * are not cached yet. */
 int ctr_sec_shim_config(struct daemon *d, const struct ctr *c, struct shim_config *cfg, struct lite_err *err);

@@ -259,20 +259,49 @@ run(struct peer *p, const struct run_spec *rs)
 	peer_ref(p);
 }
 
+/* A run waiting for its seccomp programs (a custom profile or capability
+ * set compiles in a worker thread, never on the loop). */
+struct run_wait {
+	struct peer *peer;
+	struct run_spec rs;
+};
+
+static void
+run_compiled(void *arg, int error, const char *msg)
+{
+	struct run_wait *w = arg;
+
+	if (error < 0)
+		peer_reply_err(w->peer, error, msg);
+	else if (!peer_is_closed(w->peer))
+		run(w->peer, &w->rs);
+	run_spec_free(&w->rs);
+	peer_unref(w->peer);
+	free(w);
+}
+
 void
 req_run(struct peer *p, json_t *params)
 {
 	struct lite_err err = { 0 };
-	struct run_spec rs;
-	int r = run_spec_decode(params, &rs, &err);
+	struct run_wait *w = calloc(1, sizeof(*w));
+	int r = w ? run_spec_decode(params, &w->rs, &err) : lite_err_set(&err, ENOMEM, "out of memory");
 
-	if (r < 0) {
-		peer_reply_err(p, r, err.msg);
-		lite_err_clear(&err);
+	if (r == 0)
+		r = ctr_sec_prepare(p->d, &w->rs.sec, p->cred.uid, run_compiled, w, &err);
+	if (r == 0) {
+		w->peer = p;
+		peer_ref(p);
 		return;
 	}
-	run(p, &rs);
-	run_spec_free(&rs);
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	else
+		run(p, &w->rs);
+	lite_err_clear(&err);
+	if (w)
+		run_spec_free(&w->rs);
+	free(w);
 }
 
 /* For create (req-ctl.c): the container run would make, validated alike. */

@@ -6,7 +6,10 @@
 #include "seccomp-cache.h"
 
 #include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +17,10 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cleanup.h"
 #include "config.h"
 #include "daemon.h"
+#include "fd-util.h"
 #include "fs-util.h"
 #include "log.h"
 #include "seccomp-default.h" /* seccomp_default_json, generated from seccomp-default.json */
@@ -37,6 +42,27 @@ cache_key(const char *text, uint64_t caps, char hex[65])
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 }
 
+/* Atomically, with a temporary name of this thread's own: the loop and a
+ * worker may write the same program at once (the same bytes). */
+static int
+write_program(const char *path, const char *bpf, size_t n)
+{
+	static unsigned long seq;
+	char tmp[PATH_MAX + 64];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%lu", path, (long)gettid(), __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (fd_write_all(fd, bpf, n) < 0 || rename(tmp, path) < 0) {
+		int r = -errno;
+		unlink(tmp);
+		return r ? r : -EIO;
+	}
+	return 0;
+}
+
 int
 seccomp_cache_path(struct daemon *d, const char *text, uint64_t caps, char *buf, size_t len, struct lite_err *err)
 {
@@ -52,7 +78,7 @@ seccomp_cache_path(struct daemon *d, const char *text, uint64_t caps, char *buf,
 	r = seccomp_profile_compile(text, caps, &bpf, &n, err);
 	if (r < 0)
 		return r;
-	r = fs_write_file_atomic(buf, bpf, n, 0600);
+	r = write_program(buf, bpf, n);
 	free(bpf);
 	return r < 0 ? lite_err_sys(err, -r, "write %s", buf) : 0;
 }
@@ -93,4 +119,99 @@ seccomp_cache_init(struct daemon *d, struct lite_err *err)
 	if (r == 0)
 		log_debug("default seccomp program: %s", path);
 	return r;
+}
+
+/* One worker: compiles what a request needs, then wakes the loop through
+ * a pipe (libevent is not made thread-aware for this). */
+struct compile_job {
+	struct daemon *d;
+	char *texts[2];
+	size_t n;
+	uint64_t caps;
+	seccomp_cache_done_fn done;
+	void *arg;
+	int pipe[2];
+	pthread_t thread;
+	struct event *ev;
+	int r;
+	struct lite_err err;
+};
+
+static void
+job_free(struct compile_job *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		free(j->texts[i]);
+	if (j->ev)
+		event_free(j->ev);
+	for (int i = 0; i < 2; i++)
+		if (j->pipe[i] >= 0)
+			close(j->pipe[i]);
+	lite_err_clear(&j->err);
+	free(j);
+}
+
+static void *
+job_run(void *arg)
+{
+	struct compile_job *j = arg;
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < j->n && j->r == 0; i++)
+		j->r = seccomp_cache_path(j->d, j->texts[i], j->caps, path, sizeof(path), &j->err);
+	(void)!write(j->pipe[1], "x", 1);
+	return NULL;
+}
+
+static void
+job_finished(evutil_socket_t fd, short what, void *arg)
+{
+	struct compile_job *j = arg;
+
+	(void)fd;
+	(void)what;
+	pthread_join(j->thread, NULL);
+	j->done(j->arg, j->r, j->err.msg);
+	job_free(j);
+}
+
+static bool
+all_cached(struct daemon *d, const char *const *texts, size_t n, uint64_t caps)
+{
+	char path[PATH_MAX], hex[65];
+
+	for (size_t i = 0; i < n; i++) {
+		cache_key(texts[i], caps, hex);
+		snprintf(path, sizeof(path), "%s/seccomp/%s.bpf", d->cfg.exec_root, hex);
+		if (access(path, R_OK) < 0)
+			return false;
+	}
+	return true;
+}
+
+int
+seccomp_cache_prepare(struct daemon *d, const char *const *texts, size_t n, uint64_t caps,
+		      seccomp_cache_done_fn done, void *arg, struct lite_err *err)
+{
+	struct compile_job *j;
+
+	if (all_cached(d, texts, n, caps))
+		return 1;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	*j = (struct compile_job){ .d = d, .caps = caps, .done = done, .arg = arg, .pipe = { -1, -1 } };
+	for (; j->n < n && j->n < 2; j->n++)
+		if (!(j->texts[j->n] = strdup(texts[j->n]))) {
+			job_free(j);
+			return lite_err_set(err, ENOMEM, "out of memory");
+		}
+	if (pipe2(j->pipe, O_CLOEXEC) < 0 ||
+	    !(j->ev = event_new(d->base, j->pipe[0], EV_READ, job_finished, j)) || event_add(j->ev, NULL) < 0 ||
+	    (errno = pthread_create(&j->thread, NULL, job_run, j)) != 0) {
+		int e = errno ? errno : ENOMEM;
+		job_free(j);
+		return lite_err_sys(err, e, "compile seccomp profile");
+	}
+	return 0;
 }

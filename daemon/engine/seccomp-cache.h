@@ -20,3 +20,13 @@ int seccomp_cache_init(struct daemon *d, struct lite_err *err);
 const char *seccomp_cache_default_text(const struct daemon *d);
 /* The file for text and caps, compiled now unless cached. */
 int seccomp_cache_path(struct daemon *d, const char *text, uint64_t caps, char *buf, size_t len, struct lite_err *err);
+
+/* Called on the event loop once the worker is done: error 0, or -errno
+ * with a one-line msg. */
+typedef void (*seccomp_cache_done_fn)(void *arg, int error, const char *msg);
+/* Make sure the programs for texts[0..n) and caps are cached without
+ * compiling on the event loop: 1 when they all are already (done is not
+ * called), 0 when a worker thread compiles them and done follows, -errno
+ * (err set) when no worker could be started. */
+int seccomp_cache_prepare(struct daemon *d, const char *const *texts, size_t n, uint64_t caps,
+			  seccomp_cache_done_fn done, void *arg, struct lite_err *err);
