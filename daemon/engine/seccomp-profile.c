@@ -5,12 +5,21 @@
  * LOG, TRACE), errnoRet, args[] (index, value, valueTwo, op),
  * includes/excludes with caps, arches (Go names) and minKernel. Unknown
  * syscall names are skipped, as runc does. The filter is only exported,
- * never loaded here. */
+ * never loaded here.
+ *
+ * A profile that refuses by default gets runc's prologue: a native
+ * syscall newer than this libseccomp knows returns ENOSYS, not the
+ * default errno, so that libc falls back to an older call instead of
+ * failing (statmount, mseal, the *xattrat family on libseccomp 2.5.4). */
 #include "seccomp-profile.h"
 
 #include <errno.h>
 #include <jansson.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,9 +235,50 @@ add_arches(scmp_filter_ctx sc, json_t *profile)
 	json_decref(list);
 }
 
-static int
-export_bpf(scmp_filter_ctx sc, char **ret_bpf, size_t *ret_len, struct lite_err *err)
+/* The highest x86_64 syscall number this libseccomp resolves (456 for
+ * 2.5.4): computed, never hard-coded. */
+static unsigned
+highest_known_nr(void)
 {
+	static unsigned highest; /* first computed on the main thread, at start */
+	unsigned h = 0;
+
+	if (highest)
+		return highest;
+	for (unsigned nr = 0; nr < 1024; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, (int)nr);
+
+		if (name)
+			h = nr;
+		free(name);
+	}
+	highest = h;
+	return h;
+}
+
+#define PROLOGUE_LEN 6
+
+/* x86_64, not x32, nr above what we know -> ENOSYS; everything else goes
+ * on to libseccomp's program (its jumps are relative: prepending is safe). */
+static void
+fill_prologue(struct sock_filter *f, unsigned highest)
+{
+	const struct sock_filter pre[PROLOGUE_LEN] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 2, 0), /* x32 ABI */
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, highest, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+	};
+
+	memcpy(f, pre, sizeof(pre));
+}
+
+static int
+export_bpf(scmp_filter_ctx sc, bool prologue, char **ret_bpf, size_t *ret_len, struct lite_err *err)
+{
+	const size_t skip = prologue ? PROLOGUE_LEN * sizeof(struct sock_filter) : 0;
 	_cleanup_close_ int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
 	off_t size;
 	char *buf;
@@ -240,14 +290,16 @@ export_bpf(scmp_filter_ctx sc, char **ret_bpf, size_t *ret_len, struct lite_err 
 	if (r < 0)
 		return lite_err_sys(err, -r, "seccomp profile: export");
 	size = lseek(fd, 0, SEEK_END);
-	if (size <= 0 || size % 8 || !(buf = malloc((size_t)size)))
+	if (size <= 0 || size % 8 || !(buf = malloc((size_t)size + skip)))
 		return lite_err_set(err, ENOMEM, "seccomp profile: export");
-	if (pread(fd, buf, (size_t)size, 0) != size) {
+	if (pread(fd, buf + skip, (size_t)size, 0) != size) {
 		free(buf);
 		return lite_err_sys(err, errno ? errno : EIO, "seccomp profile: read the program");
 	}
+	if (prologue)
+		fill_prologue((struct sock_filter *)buf, highest_known_nr());
 	*ret_bpf = buf;
-	*ret_len = (size_t)size;
+	*ret_len = (size_t)size + skip;
 	return 0;
 }
 
@@ -283,7 +335,7 @@ seccomp_profile_compile(const char *text, uint64_t caps, char **ret_bpf, size_t 
 		if (r == 0)
 			r = add_rule(&p, rule);
 	if (r == 0)
-		r = export_bpf(p.sc, ret_bpf, ret_len, err);
+		r = export_bpf(p.sc, def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG, ret_bpf, ret_len, err);
 	seccomp_release(p.sc);
 	json_decref(profile);
 	return r;

@@ -45,7 +45,7 @@ static const char usage_text[] =
 	"  sys NAME...   try each syscall probe, print NAME=OK or NAME=ERRNO-NAME:\n"
 	"                keyctl add_key request_key unshare_user clone_newuser clone3\n"
 	"                mount bpf perf_event_open open_by_handle_at kexec_load\n"
-	"                io_uring_setup socket_vsock personality_norandom fork\n"
+	"                io_uring_setup socket_vsock personality_norandom fork mseal\n"
 	"  open PATH     open(PATH, O_RDWR); print open=OK or open=ERRNO-NAME\n";
 
 static int
@@ -351,6 +351,7 @@ probe(const char *n)
 	if (!strcmp(n, "socket_vsock")) return socket(40 /* AF_VSOCK */, SOCK_STREAM, 0);
 	if (!strcmp(n, "personality_norandom")) return syscall(SYS_personality, ADDR_NO_RANDOMIZE);
 	if (!strcmp(n, "fork")) return reap(fork());
+	if (!strcmp(n, "mseal")) return syscall(462, 0, 0, 0); /* newer than libseccomp 2.5.4 */
 	errno = EINVAL;
 	return -2;
 }

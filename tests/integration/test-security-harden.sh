@@ -73,6 +73,9 @@ isnt "$(printf '%s\n' "$OUT" | grep -c 'Operation not permitted')" 0 "umount/mou
 # ---------------------------------------------------------------- B2 syscalls
 capture lite run --rm testimg lite-test-helper sys keyctl add_key request_key unshare_user clone_newuser clone3 mount bpf perf_event_open open_by_handle_at kexec_load io_uring_setup socket_vsock personality_norandom fork
 is "$OUT" "$(printf 'keyctl=EPERM\nadd_key=EPERM\nrequest_key=EPERM\nunshare_user=EPERM\nclone_newuser=EPERM\nclone3=ENOSYS\nmount=EPERM\nbpf=EPERM\nperf_event_open=EPERM\nopen_by_handle_at=EPERM\nkexec_load=EPERM\nio_uring_setup=EPERM\nsocket_vsock=EPERM\npersonality_norandom=EPERM\nfork=OK')" "seccomp: Docker's default rules"
+# a syscall newer than the daemon's libseccomp: ENOSYS (libc falls back), not EPERM
+capture lite run --rm testimg lite-test-helper sys mseal
+is "$OUT" "mseal=ENOSYS" "seccomp: an unknown newer syscall gets ENOSYS"
 capture lite run --rm testimg unshare -U true
 isnt "$RC" 0 "unshare -U fails"
 like "$ERR" 'Operation not permitted' "unshare -U: Operation not permitted"

@@ -88,6 +88,38 @@ test_caps_decide(void **state)
 	assert_true(admin > plain);
 }
 
+/* The ENOSYS prologue: present when the profile refuses by default (the
+ * sixth instruction returns ENOSYS), absent when it allows by default. */
+static struct sock_filter
+insn(const char *text, size_t i)
+{
+	struct lite_err err = { 0 };
+	struct sock_filter f;
+	char *bpf = NULL;
+	size_t len = 0;
+
+	assert_int_equal(seccomp_profile_compile(text, CAPS_DEFAULT, &bpf, &len, &err), 0);
+	assert_true(len > (i + 1) * sizeof(f));
+	memcpy(&f, bpf + i * sizeof(f), sizeof(f));
+	free(bpf);
+	return f;
+}
+
+static void
+test_prologue(void **state)
+{
+	struct sock_filter f;
+
+	(void)state;
+	f = insn("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}", 5);
+	assert_int_equal(f.code, BPF_RET | BPF_K);
+	assert_int_equal(f.k, 0x00050000u | ENOSYS); /* SECCOMP_RET_ERRNO | ENOSYS */
+	f = insn("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}", 4);
+	assert_true(f.k >= 435 && f.k < 1024); /* the highest syscall libseccomp knows */
+	f = insn("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_ERRNO\"}]}", 5);
+	assert_false(f.code == (BPF_RET | BPF_K) && f.k == (0x00050000u | ENOSYS));
+}
+
 static void
 test_default_profile(void **state)
 {
@@ -112,6 +144,7 @@ main(void)
 		cmocka_unit_test(test_minimal),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_caps_decide),
+		cmocka_unit_test(test_prologue),
 		cmocka_unit_test(test_default_profile),
 	};
 
