@@ -14,6 +14,7 @@
 #include "ctr.h"
 #include "daemon.h"
 #include "fs-util.h"
+#include "log.h"
 #include "sec-opts.h"
 #include "seccomp-cache.h"
 #include "shim-config.h"
@@ -113,9 +114,38 @@ ctr_sec_prepare(struct daemon *d, const struct sec_opts *o, uid_t uid, seccomp_c
 	if (r < 0)
 		return r;
 	n = seccomp_texts(d, &sec, uid, texts);
-	r = n ? seccomp_cache_prepare(d, texts, n, sec.caps, done, arg, err) : 1;
+	r = n ? seccomp_cache_prepare(d, (struct seccomp_cache_item[]){ { texts[0], sec.caps },
+									{ n > 1 ? texts[1] : NULL, sec.caps } },
+				      n, done, arg, err)
+	      : 1;
 	free(sec.seccomp_profile);
 	return r;
+}
+
+void
+ctr_sec_warm(struct daemon *d)
+{
+	struct seccomp_cache_item *items;
+	struct lite_err err = { 0 };
+	struct ctr *c;
+	size_t n = 0, max = 0;
+
+	TAILQ_FOREACH(c, &d->ctrs, entry)
+		max += 2;
+	items = calloc(max + 1, sizeof(*items));
+	if (!items)
+		return;
+	TAILQ_FOREACH(c, &d->ctrs, entry) {
+		const char *texts[2];
+		size_t k = seccomp_texts(d, &c->spec.sec, c->spec.owner_uid, texts);
+
+		for (size_t i = 0; i < k; i++)
+			items[n++] = (struct seccomp_cache_item){ texts[i], c->spec.sec.caps };
+	}
+	if (seccomp_cache_prepare(d, items, n, NULL, NULL, &err) < 0)
+		log_info("seccomp: %s", err.msg);
+	lite_err_clear(&err);
+	free(items);
 }
 
 /* The cgroup hierarchies the container is in, as the shim mounts them:
@@ -165,4 +195,22 @@ ctr_sec_shim_config(struct daemon *d, const struct ctr *c, struct shim_config *c
 	if (!cfg->cgroup_mounts || (!s->privileged && (!cfg->masked_paths || !cfg->readonly_paths)))
 		return lite_err_set(err, ENOMEM, "out of memory");
 	return seccomp_files(d, c, &cfg->seccomp, err);
+}
+
+json_t *
+ctr_sec_inspect(const struct ctr *c)
+{
+	static const char *const seccomp_names[SEC_SECCOMP_MAX] = { "default", "unconfined", "custom" };
+	const struct ctr_sec *s = &c->spec.sec;
+	json_t *names = json_array();
+	char caps[24];
+
+	for (int i = 0; i <= CAPS_LAST; i++)
+		if (s->caps & (UINT64_C(1) << i))
+			json_array_append_new(names, json_string(caps_name(i)));
+	snprintf(caps, sizeof(caps), "%016llx", (unsigned long long)s->caps);
+	return json_pack("{s:b, s:s, s:o, s:b, s:s, s:b, s:b}", "privileged", s->privileged, "caps", caps,
+			 "cap_names", names, "no_new_privs", s->no_new_privs, "seccomp",
+			 (unsigned)s->seccomp < SEC_SECCOMP_MAX ? seccomp_names[s->seccomp] : "default",
+			 "pid_host", s->pid_host, "ipc_host", s->ipc_host);
 }

@@ -5,6 +5,7 @@
  * proto/sec-opts.c's; this file resolves them against the host. */
 #pragma once
 
+#include <jansson.h>
 #include <sys/types.h>
 
 #include "lite-err.h"
@@ -23,6 +24,14 @@ int ctr_sec_from_run(const struct sec_opts *o, uid_t uid, struct ctr_sec *ret, s
  * (a refused option, err set). */
 int ctr_sec_prepare(struct daemon *d, const struct sec_opts *o, uid_t uid, seccomp_cache_done_fn done, void *arg,
 		    struct lite_err *err);
+/* At start, after the containers are restored: compile, in one worker
+ * thread, the programs of those that need a non-default one, so that
+ * their next start finds them cached. */
+void ctr_sec_warm(struct daemon *d);
 /* The hardening keys of c's shim config; compiles seccomp programs that
  * are not cached yet. */
 int ctr_sec_shim_config(struct daemon *d, const struct ctr *c, struct shim_config *cfg, struct lite_err *err);
+/* inspect's config.security: {"privileged","caps" (16 hex, as
+ * /proc/PID/status),"cap_names","no_new_privs","seccomp":
+ * "default|unconfined|custom","pid_host","ipc_host"}. */
+json_t *ctr_sec_inspect(const struct ctr *c);

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "ctr.h"
+#include "ctr-sec.h"
 #include "fs-util.h"
 #include "image.h"
 #include "log.h"
@@ -235,6 +236,7 @@ main(int argc, char **argv)
 		fatalx("libevent initialisation failed");
 	net_network_init(&d);
 	ctr_restore_all(&d);
+	ctr_sec_warm(&d);
 	net_ctr_restore(&d);
 	server_listen(&d);
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);

@@ -308,6 +308,11 @@ req_run(struct peer *p, json_t *params)
 int
 req_run_build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c, struct lite_err *err)
 {
+	struct lite_err ignored = { 0 };
+
+	/* the start will need its seccomp programs: a worker compiles them now */
+	(void)ctr_sec_prepare(d, &rs->sec, uid, NULL, NULL, &ignored);
+	lite_err_clear(&ignored);
 	return build_spec(d, rs, uid, c, err);
 }
 

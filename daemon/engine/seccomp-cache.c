@@ -121,13 +121,12 @@ seccomp_cache_init(struct daemon *d, struct lite_err *err)
 	return r;
 }
 
-/* One worker: compiles what a request needs, then wakes the loop through
- * a pipe (libevent is not made thread-aware for this). */
+/* One worker: compiles what is missing, then wakes the loop through a
+ * pipe (libevent is not made thread-aware for this). */
 struct compile_job {
 	struct daemon *d;
-	char *texts[2];
+	struct seccomp_cache_item *items; /* texts are the job's copies */
 	size_t n;
-	uint64_t caps;
 	seccomp_cache_done_fn done;
 	void *arg;
 	int pipe[2];
@@ -141,7 +140,8 @@ static void
 job_free(struct compile_job *j)
 {
 	for (size_t i = 0; i < j->n; i++)
-		free(j->texts[i]);
+		free((char *)j->items[i].text);
+	free(j->items);
 	if (j->ev)
 		event_free(j->ev);
 	for (int i = 0; i < 2; i++)
@@ -158,7 +158,7 @@ job_run(void *arg)
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < j->n && j->r == 0; i++)
-		j->r = seccomp_cache_path(j->d, j->texts[i], j->caps, path, sizeof(path), &j->err);
+		j->r = seccomp_cache_path(j->d, j->items[i].text, j->items[i].caps, path, sizeof(path), &j->err);
 	(void)!write(j->pipe[1], "x", 1);
 	return NULL;
 }
@@ -171,41 +171,67 @@ job_finished(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	pthread_join(j->thread, NULL);
-	j->done(j->arg, j->r, j->err.msg);
+	if (j->r < 0)
+		log_info("seccomp: %s", j->err.msg);
+	if (j->done)
+		j->done(j->arg, j->r, j->err.msg);
 	job_free(j);
 }
 
 static bool
-all_cached(struct daemon *d, const char *const *texts, size_t n, uint64_t caps)
+is_cached(struct daemon *d, const struct seccomp_cache_item *it)
 {
 	char path[PATH_MAX], hex[65];
 
-	for (size_t i = 0; i < n; i++) {
-		cache_key(texts[i], caps, hex);
-		snprintf(path, sizeof(path), "%s/seccomp/%s.bpf", d->cfg.exec_root, hex);
-		if (access(path, R_OK) < 0)
-			return false;
-	}
-	return true;
+	cache_key(it->text, it->caps, hex);
+	snprintf(path, sizeof(path), "%s/seccomp/%s.bpf", d->cfg.exec_root, hex);
+	return access(path, R_OK) == 0;
 }
 
-int
-seccomp_cache_prepare(struct daemon *d, const char *const *texts, size_t n, uint64_t caps,
-		      seccomp_cache_done_fn done, void *arg, struct lite_err *err)
+/* The job with copies of the items not cached yet; NULL: none (or ENOMEM). */
+static struct compile_job *
+job_new(struct daemon *d, const struct seccomp_cache_item *items, size_t n, int *ret_missing)
 {
 	struct compile_job *j;
 
-	if (all_cached(d, texts, n, caps))
+	*ret_missing = 0;
+	for (size_t i = 0; i < n; i++)
+		*ret_missing += !is_cached(d, &items[i]);
+	if (!*ret_missing || !(j = calloc(1, sizeof(*j))))
+		return NULL;
+	*j = (struct compile_job){ .d = d, .pipe = { -1, -1 }, .items = calloc((size_t)*ret_missing, sizeof(*items)) };
+	for (size_t i = 0; j->items && i < n && j->n < (size_t)*ret_missing; i++) {
+		if (is_cached(d, &items[i]))
+			continue;
+		j->items[j->n] = (struct seccomp_cache_item){ .text = strdup(items[i].text), .caps = items[i].caps };
+		if (!j->items[j->n].text) {
+			job_free(j);
+			return NULL;
+		}
+		j->n++;
+	}
+	*ret_missing = (int)j->n; /* another worker may have finished meanwhile */
+	if (!j->items || !j->n) {
+		*ret_missing = j->items ? 0 : 1;
+		job_free(j);
+		return NULL;
+	}
+	return j;
+}
+
+int
+seccomp_cache_prepare(struct daemon *d, const struct seccomp_cache_item *items, size_t n,
+		      seccomp_cache_done_fn done, void *arg, struct lite_err *err)
+{
+	int missing;
+	struct compile_job *j = job_new(d, items, n, &missing);
+
+	if (!missing)
 		return 1;
-	j = calloc(1, sizeof(*j));
 	if (!j)
 		return lite_err_set(err, ENOMEM, "out of memory");
-	*j = (struct compile_job){ .d = d, .caps = caps, .done = done, .arg = arg, .pipe = { -1, -1 } };
-	for (; j->n < n && j->n < 2; j->n++)
-		if (!(j->texts[j->n] = strdup(texts[j->n]))) {
-			job_free(j);
-			return lite_err_set(err, ENOMEM, "out of memory");
-		}
+	j->done = done;
+	j->arg = arg;
 	if (pipe2(j->pipe, O_CLOEXEC) < 0 ||
 	    !(j->ev = event_new(d->base, j->pipe[0], EV_READ, job_finished, j)) || event_add(j->ev, NULL) < 0 ||
 	    (errno = pthread_create(&j->thread, NULL, job_run, j)) != 0) {

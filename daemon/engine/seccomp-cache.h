@@ -24,9 +24,14 @@ int seccomp_cache_path(struct daemon *d, const char *text, uint64_t caps, char *
 /* Called on the event loop once the worker is done: error 0, or -errno
  * with a one-line msg. */
 typedef void (*seccomp_cache_done_fn)(void *arg, int error, const char *msg);
-/* Make sure the programs for texts[0..n) and caps are cached without
- * compiling on the event loop: 1 when they all are already (done is not
- * called), 0 when a worker thread compiles them and done follows, -errno
- * (err set) when no worker could be started. */
-int seccomp_cache_prepare(struct daemon *d, const char *const *texts, size_t n, uint64_t caps,
+/* One program: a profile's text compiled for a capability mask. */
+struct seccomp_cache_item {
+	const char *text;
+	uint64_t caps;
+};
+/* Make sure the programs of items[0..n) are cached without compiling on
+ * the event loop: 1 when they all are already (done is not called), 0
+ * when one worker thread compiles the missing ones and done follows (done
+ * may be NULL), -errno (err set) when no worker could be started. */
+int seccomp_cache_prepare(struct daemon *d, const struct seccomp_cache_item *items, size_t n,
 			  seccomp_cache_done_fn done, void *arg, struct lite_err *err);

@@ -142,6 +142,24 @@ like "$ERR" 'Operation not permitted' "... with EPERM"
 capture lite run --rm --security-opt "seccomp=$T/missing.json" testimg true
 is_rc 125 "missing profile file: client error"
 like "$ERR" 'missing.json' "... naming the file"
+# inspect shows the resolved settings
+lite create --name insp --cap-add NET_ADMIN --cap-drop MKNOD --security-opt "seccomp=$T/p.json" testimg true >/dev/null
+is "$(ifield insp config.security.caps)" 00000000a00435fb "inspect: config.security.caps"
+is "$(ifield insp config.security.seccomp)" custom "inspect: config.security.seccomp"
+is "$(ifield insp config.security.no_new_privs)" true "inspect: config.security.no_new_privs"
+# a created container's custom program survives a daemon restart (the
+# cache is emptied and re-warmed by a worker at start)
+lite create --name cpr --security-opt "seccomp=$T/p.json" testimg mkdir /tmp/y >/dev/null
+stop_daemon
+start_daemon || bail_out "daemon restart"
+# the default, insp's (custom, NET_ADMIN without MKNOD) and cpr's (custom)
+nbpf() { [ "$(ls "$E/seccomp" | grep -c '\.bpf$')" -ge 3 ]; }
+ok "restart: a worker compiled the created containers' programs" wait_for 10 nbpf
+capture lite start -a cpr
+isnt "$RC" 0 "after a daemon restart the custom profile still applies"
+like "$ERR$OUT" 'Operation not permitted' "... mkdir: Operation not permitted"
+lite rm -f insp cpr >/dev/null 2>&1
+
 printf '{"defaultAction":"SCMP_ACT_NOPE"}' >"$T/bad.json"
 capture lite run --rm --security-opt "seccomp=$T/bad.json" testimg true
 is_rc 125 "bad profile refused"
