@@ -102,6 +102,57 @@ seccomp_files(struct daemon *d, const struct ctr *c, char ***ret, struct lite_er
 	return r;
 }
 
+/* The programs every container in the table uses; NULL when out of memory. */
+static struct seccomp_cache_item *
+table_programs(struct daemon *d, size_t *ret_n)
+{
+	struct seccomp_cache_item *items;
+	struct ctr *c;
+	size_t n = 0, max = 0;
+
+	TAILQ_FOREACH(c, &d->ctrs, entry)
+		max += 2;
+	items = calloc(max + 1, sizeof(*items));
+	if (!items)
+		return NULL;
+	TAILQ_FOREACH(c, &d->ctrs, entry) {
+		const char *texts[2];
+		size_t k = seccomp_texts(d, &c->spec.sec, c->spec.owner_uid, texts);
+
+		for (size_t i = 0; i < k; i++)
+			items[n++] = (struct seccomp_cache_item){ texts[i], c->spec.sec.caps };
+	}
+	*ret_n = n;
+	return items;
+}
+
+void
+ctr_sec_warm(struct daemon *d)
+{
+	struct lite_err err = { 0 };
+	size_t n = 0;
+	struct seccomp_cache_item *items = table_programs(d, &n);
+
+	if (items && seccomp_cache_prepare(d, items, n, NULL, NULL, &err) < 0)
+		log_info("seccomp: %s", err.msg);
+	lite_err_clear(&err);
+	free(items);
+}
+
+/* Past SECCOMP_CACHE_MAX files, keep only what the table uses: distinct
+ * profiles of --rm runs must not fill EXEC_ROOT's memory. */
+static void
+gc_if_due(struct daemon *d)
+{
+	struct seccomp_cache_item *items;
+	size_t n = 0;
+
+	if (seccomp_cache_files(d) < SECCOMP_CACHE_MAX || !(items = table_programs(d, &n)))
+		return;
+	seccomp_cache_gc(d, items, n);
+	free(items);
+}
+
 int
 ctr_sec_prepare(struct daemon *d, const struct sec_opts *o, uid_t uid, seccomp_cache_done_fn done, void *arg,
 		struct lite_err *err)
@@ -113,6 +164,7 @@ ctr_sec_prepare(struct daemon *d, const struct sec_opts *o, uid_t uid, seccomp_c
 
 	if (r < 0)
 		return r;
+	gc_if_due(d);
 	n = seccomp_texts(d, &sec, uid, texts);
 	r = n ? seccomp_cache_prepare(d, (struct seccomp_cache_item[]){ { texts[0], sec.caps },
 									{ n > 1 ? texts[1] : NULL, sec.caps } },
@@ -120,32 +172,6 @@ ctr_sec_prepare(struct daemon *d, const struct sec_opts *o, uid_t uid, seccomp_c
 	      : 1;
 	free(sec.seccomp_profile);
 	return r;
-}
-
-void
-ctr_sec_warm(struct daemon *d)
-{
-	struct seccomp_cache_item *items;
-	struct lite_err err = { 0 };
-	struct ctr *c;
-	size_t n = 0, max = 0;
-
-	TAILQ_FOREACH(c, &d->ctrs, entry)
-		max += 2;
-	items = calloc(max + 1, sizeof(*items));
-	if (!items)
-		return;
-	TAILQ_FOREACH(c, &d->ctrs, entry) {
-		const char *texts[2];
-		size_t k = seccomp_texts(d, &c->spec.sec, c->spec.owner_uid, texts);
-
-		for (size_t i = 0; i < k; i++)
-			items[n++] = (struct seccomp_cache_item){ texts[i], c->spec.sec.caps };
-	}
-	if (seccomp_cache_prepare(d, items, n, NULL, NULL, &err) < 0)
-		log_info("seccomp: %s", err.msg);
-	lite_err_clear(&err);
-	free(items);
 }
 
 /* The cgroup hierarchies the container is in, as the shim mounts them:

@@ -49,6 +49,8 @@ struct daemon {
 	struct event *listen_ev;
 	int n_peers;
 	char *seccomp_default;      /* the text of cfg.seccomp_profile, NULL = built in (seccomp-cache.c) */
+	unsigned seccomp_files;     /* programs written since start (atomic: workers add) */
+	int seccomp_jobs;           /* compile workers running (event loop only) */
 };
 
 /* server.c */

@@ -5,6 +5,7 @@
  * is built in, so a missing file never means "unconfined". */
 #include "seccomp-cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -80,6 +81,8 @@ seccomp_cache_path(struct daemon *d, const char *text, uint64_t caps, char *buf,
 		return r;
 	r = write_program(buf, bpf, n);
 	free(bpf);
+	if (r == 0)
+		__atomic_add_fetch(&d->seccomp_files, 1, __ATOMIC_RELAXED);
 	return r < 0 ? lite_err_sys(err, -r, "write %s", buf) : 0;
 }
 
@@ -108,6 +111,7 @@ seccomp_cache_init(struct daemon *d, struct lite_err *err)
 
 	snprintf(dir, sizeof(dir), "%s/seccomp", d->cfg.exec_root);
 	r = cache_reset(dir);
+	d->seccomp_files = 0;
 	if (r < 0)
 		return lite_err_sys(err, -r, "prepare %s", dir);
 	if (d->cfg.seccomp_profile[0]) {
@@ -171,6 +175,7 @@ job_finished(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	pthread_join(j->thread, NULL);
+	j->d->seccomp_jobs--;
 	if (j->r < 0)
 		log_info("seccomp: %s", j->err.msg);
 	if (j->done)
@@ -230,6 +235,10 @@ seccomp_cache_prepare(struct daemon *d, const struct seccomp_cache_item *items, 
 		return 1;
 	if (!j)
 		return lite_err_set(err, ENOMEM, "out of memory");
+	if (d->seccomp_jobs >= SECCOMP_CACHE_JOBS) {
+		job_free(j);
+		return lite_err_set(err, EAGAIN, "too many seccomp profiles are being compiled; try again");
+	}
 	j->done = done;
 	j->arg = arg;
 	if (pipe2(j->pipe, O_CLOEXEC) < 0 ||
@@ -239,5 +248,49 @@ seccomp_cache_prepare(struct daemon *d, const struct seccomp_cache_item *items, 
 		job_free(j);
 		return lite_err_sys(err, e, "compile seccomp profile");
 	}
+	d->seccomp_jobs++;
 	return 0;
+}
+
+unsigned
+seccomp_cache_files(const struct daemon *d)
+{
+	return __atomic_load_n(&d->seccomp_files, __ATOMIC_RELAXED);
+}
+
+static bool
+is_kept(const char *name, const char (*hexes)[65], size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(name, hexes[i], 64) == 0 && strcmp(name + 64, ".bpf") == 0)
+			return true;
+	return false;
+}
+
+void
+seccomp_cache_gc(struct daemon *d, const struct seccomp_cache_item *keep, size_t n)
+{
+	char dir[PATH_MAX], (*hexes)[65] = calloc(n + 1, sizeof(*hexes));
+	struct dirent *e;
+	unsigned left = 0;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/seccomp", d->cfg.exec_root);
+	if (!hexes || !(dp = opendir(dir))) {
+		free(hexes);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		cache_key(keep[i].text, keep[i].caps, hexes[i]);
+	cache_key(seccomp_cache_default_text(d), CAPS_DEFAULT, hexes[n]);
+	while ((e = readdir(dp))) {
+		if (e->d_name[0] == '.' || !strstr(e->d_name, ".bpf") || strstr(e->d_name, ".tmp."))
+			continue; /* a worker's file in the making stays */
+		if (is_kept(e->d_name, (const char (*)[65])hexes, n + 1) || unlinkat(dirfd(dp), e->d_name, 0) < 0)
+			left++;
+	}
+	closedir(dp);
+	free(hexes);
+	__atomic_store_n(&d->seccomp_files, left, __ATOMIC_RELAXED);
+	log_debug("seccomp cache: %u programs kept", left);
 }

@@ -24,6 +24,11 @@ int seccomp_cache_path(struct daemon *d, const char *text, uint64_t caps, char *
 /* Called on the event loop once the worker is done: error 0, or -errno
  * with a one-line msg. */
 typedef void (*seccomp_cache_done_fn)(void *arg, int error, const char *msg);
+/* Beyond this many files, seccomp_cache_gc is due (ctr-sec.c calls it);
+ * at most SECCOMP_CACHE_JOBS workers compile at once. */
+#define SECCOMP_CACHE_MAX 256
+#define SECCOMP_CACHE_JOBS 4
+
 /* One program: a profile's text compiled for a capability mask. */
 struct seccomp_cache_item {
 	const char *text;
@@ -35,3 +40,8 @@ struct seccomp_cache_item {
  * may be NULL), -errno (err set) when no worker could be started. */
 int seccomp_cache_prepare(struct daemon *d, const struct seccomp_cache_item *items, size_t n,
 			  seccomp_cache_done_fn done, void *arg, struct lite_err *err);
+/* Remove every cached program but those of keep[0..n) (the default's is
+ * kept always); a program removed too early is compiled again when used. */
+void seccomp_cache_gc(struct daemon *d, const struct seccomp_cache_item *keep, size_t n);
+/* Files written since start (an upper bound of what the directory holds). */
+unsigned seccomp_cache_files(const struct daemon *d);

@@ -292,6 +292,11 @@ export_bpf(scmp_filter_ctx sc, bool prologue, char **ret_bpf, size_t *ret_len, s
 	size = lseek(fd, 0, SEEK_END);
 	if (size <= 0 || size % 8 || !(buf = malloc((size_t)size + skip)))
 		return lite_err_set(err, ENOMEM, "seccomp profile: export");
+	if (((size_t)size + skip) / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		free(buf);
+		return lite_err_set(err, E2BIG, "seccomp profile: %zu BPF instructions, more than the kernel's %d",
+				    ((size_t)size + skip) / sizeof(struct sock_filter), BPF_MAXINSNS);
+	}
 	if (pread(fd, buf + skip, (size_t)size, 0) != size) {
 		free(buf);
 		return lite_err_sys(err, errno ? errno : EIO, "seccomp profile: read the program");
