@@ -168,9 +168,9 @@ like "$ERR" 'seccomp profile' "... with a seccomp profile error"
 # ---------------------------------------------------------------- A3 for non-root callers
 NU=lt$$h
 SG=lt$$g
-groupadd "$SG" && useradd -M -N -s /bin/sh -G "$SG" "$NU" || bail_out "useradd"
 _h_users() { userdel "$NU" 2>/dev/null; groupdel "$SG" 2>/dev/null; }
 LIB_CLEANUP_HOOKS+=(_h_users)
+groupadd "$SG" && useradd -M -N -s /bin/sh -G "$SG" "$NU" || bail_out "useradd"
 chgrp "$SG" "$SOCK" && chmod 660 "$SOCK"
 chmod 711 "$T"
 ulite() { timeout -k 5 30 setpriv --reuid="$NU" --regid="$(id -g "$NU")" --init-groups -- "$LITE" "$@" </dev/null; }
