@@ -197,4 +197,24 @@ capture lite run --rm --ipc host testimg readlink /proc/self/ns/ipc
 is "$OUT" "$(readlink /proc/self/ns/ipc)" "--ipc host: the host's IPC namespace"
 
 lite rm -f hx >/dev/null 2>&1
+
+# ---------------------------------------------------------------- daemon.json keys
+stop_daemon
+printf '{"bridge":"none","default-pids-limit":0}' >"$T/daemon.json"
+not_ok "default-pids-limit 0: the daemon refuses to start" start_daemon
+like "$(tail -n 3 "$DAEMON_LOG")" 'invalid default-pids-limit' "... saying why"
+printf '{"bridge":"none","seccomp-profile":"%s"}' "$T/bad.json" >"$T/daemon.json"
+not_ok "a broken seccomp-profile: the daemon refuses to start (never unconfined)" start_daemon
+like "$(tail -n 3 "$DAEMON_LOG")" 'seccomp profile' "... saying why"
+printf '{"bridge":"none","default-pids-limit":321,"seccomp-profile":"%s"}' "$T/p.json" >"$T/daemon.json"
+start_daemon || bail_out "daemon with default-pids-limit and seccomp-profile"
+chgrp "$SG" "$SOCK" && chmod 660 "$SOCK"
+capture lite run --rm testimg cat "$PIDSMAX"
+is "$OUT" 321 "daemon.json default-pids-limit"
+capture lite run --rm --pids-limit 55 testimg cat "$PIDSMAX"
+is "$OUT" 55 "--pids-limit still wins"
+capture lite run --rm testimg mkdir /tmp/z
+like "$ERR" 'Operation not permitted' "daemon.json seccomp-profile replaces the default"
+ucapture run --rm --security-opt "seccomp=$T/allow.json" testimg mkdir /tmp/z
+like "$ERR" 'Operation not permitted' "non-root: the daemon's default (seccomp-profile) stays under a custom profile"
 done_testing
