@@ -103,8 +103,11 @@ readonly_path(const char *p, int error_fd)
 void
 rootfs_harden_paths(const struct shim_config *c, int error_fd)
 {
-	/* --privileged: /sys writable (this mount only; the superblock is the host's) */
-	if (c->sys_rw && mount(NULL, "/sys", NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	/* --privileged: /sys writable, the superblock (the container's network
+	 * namespace's own; with --net host the host's, which is rw already)
+	 * and this mount */
+	if (c->sys_rw && (mount(NULL, "/sys", NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+			  mount(NULL, "/sys", NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0))
 		proc_die(error_fd, errno, 125, "make /sys writable");
 	for (char **p = c->readonly_paths; p && *p; p++)
 		readonly_path(*p, error_fd);

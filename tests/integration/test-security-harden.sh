@@ -130,6 +130,11 @@ all=$(awk '/^CapPrm:/ {print $2}' /proc/self/status)
 capture lite run --rm --privileged testimg sh -c 'grep CapEff /proc/self/status; head -c 64 /proc/timer_list | wc -c; grep ^Seccomp: /proc/self/status'
 like "$OUT" "$all" "--privileged: every capability"
 like "$OUT" '^64$' "--privileged: /proc/timer_list not masked"
+capture lite run --rm --privileged testimg sh -c 'grep -E " /sys(/fs/cgroup/pids)? " /proc/self/mountinfo'
+like "$OUT" ' /sys rw,.* sysfs sysfs rw' "--privileged: /sys writable"
+unlike "$OUT" ' /sys/fs/cgroup/pids ro,' "--privileged: cgroup mounts writable"
+capture lite run --rm testimg sh -c 'grep -E " /sys " /proc/self/mountinfo'
+like "$OUT" ' /sys ro,' "default: /sys read-only"
 capture lite run --rm --cap-add BOGUS testimg true
 is_rc 125 "--cap-add BOGUS refused"
 like "$ERR" 'BOGUS' "... naming it"
@@ -195,6 +200,10 @@ capture lite run --rm --pid host testimg sh -c 'test -d /proc/1 && cat /proc/1/c
 isnt "$OUT" "cat" "--pid host: PID 1 is the host's"
 capture lite run --rm --ipc host testimg readlink /proc/self/ns/ipc
 is "$OUT" "$(readlink /proc/self/ns/ipc)" "--ipc host: the host's IPC namespace"
+lite run -d --name phx --pid host --ipc host testimg sleep 300 >/dev/null
+capture lite exec phx readlink /proc/self/ns/pid
+is "$OUT" "$(readlink /proc/self/ns/pid)" "exec in a --pid host container: the host's PID namespace"
+lite rm -f phx >/dev/null 2>&1
 
 lite rm -f hx >/dev/null 2>&1
 
