@@ -174,6 +174,21 @@ ctr_sec_prepare(struct daemon *d, const struct sec_opts *o, uid_t uid, seccomp_c
 	return r;
 }
 
+int
+ctr_sec_prepare_ctr(struct daemon *d, const struct ctr *c, seccomp_cache_done_fn done, void *arg,
+		    struct lite_err *err)
+{
+	const char *texts[2];
+	size_t n;
+
+	gc_if_due(d);
+	n = seccomp_texts(d, &c->spec.sec, c->spec.owner_uid, texts);
+	return n ? seccomp_cache_prepare(d, (struct seccomp_cache_item[]){ { texts[0], c->spec.sec.caps },
+									 { n > 1 ? texts[1] : NULL, c->spec.sec.caps } },
+					 n, done, arg, err)
+		 : 1;
+}
+
 /* The cgroup hierarchies the container is in, as the shim mounts them:
  * "cgroup2", or v1 "DIR:OPTIONS" where the options are the hierarchy's
  * real name ("cpu:cpu,cpuacct" where cpu is a symlink). */

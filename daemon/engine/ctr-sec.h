@@ -24,6 +24,9 @@ int ctr_sec_from_run(const struct sec_opts *o, uid_t uid, struct ctr_sec *ret, s
  * (a refused option, err set). */
 int ctr_sec_prepare(struct daemon *d, const struct sec_opts *o, uid_t uid, seccomp_cache_done_fn done, void *arg,
 		    struct lite_err *err);
+/* The same for an existing container's start. */
+int ctr_sec_prepare_ctr(struct daemon *d, const struct ctr *c, seccomp_cache_done_fn done, void *arg,
+			struct lite_err *err);
 /* At start, after the containers are restored: compile, in one worker
  * thread, the programs of those that need a non-default one, so that
  * their next start finds them cached. */

@@ -163,7 +163,14 @@ ok "restart: a worker compiled the created containers' programs" wait_for 10 nbp
 capture lite start -a cpr
 isnt "$RC" 0 "after a daemon restart the custom profile still applies"
 like "$ERR$OUT" 'Operation not permitted' "... mkdir: Operation not permitted"
+# a start whose programs are not cached: a worker compiles them first
+rm -f "$E"/seccomp/*.bpf
+capture lite start -a cpr
+like "$ERR$OUT" 'Operation not permitted' "start with an empty cache: compiled in a worker, applied"
+ok "start with an empty cache: the program is cached again" test "$(ls "$E/seccomp" | grep -c '\.bpf$')" -ge 1
 lite rm -f insp cpr >/dev/null 2>&1
+capture lite run --rm testimg lite-test-helper sys keyctl
+is "$OUT" keyctl=EPERM "a default run after the cache was emptied: default program compiled again"
 
 printf '{"defaultAction":"SCMP_ACT_NOPE"}' >"$T/bad.json"
 capture lite run --rm --security-opt "seccomp=$T/bad.json" testimg true
