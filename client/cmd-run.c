@@ -67,6 +67,12 @@ static const char run_usage[] =
 	"                          durations like 500ms, 30s, 1m30s (defaults 30s, 30s, 0s)\n"
 	"      --health-retries N  failures in a row that make it unhealthy (default 3)\n"
 	"      --no-healthcheck    disable the image's health check\n"
+	"      --privileged        every capability, no seccomp, no masked paths, /sys writable (root only)\n"
+	"      --cap-add CAP       add a capability (NET_ADMIN, CAP_SYS_TIME, ALL; root only)\n"
+	"      --cap-drop CAP      drop a capability (or ALL)\n"
+	"      --security-opt OPT  seccomp=PROFILE.json (Docker's format), seccomp=unconfined (root only),\n"
+	"                          no-new-privileges=false (root only; on by default)\n"
+	"      --pid host, --ipc host  share the host's PID / IPC namespace (root only)\n"
 	"  -h, --help              this help\n";
 
 static int
@@ -227,6 +233,10 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "health-start-period", required_argument, NULL, OPT_HEALTH_START },
 		{ "no-healthcheck", no_argument, NULL, OPT_NO_HEALTH },
 		{ "userns", required_argument, NULL, OPT_USERNS },
+		{ "privileged", no_argument, NULL, RUN_OPT_PRIVILEGED }, { "cap-add", required_argument, NULL, RUN_OPT_CAP_ADD },
+		{ "cap-drop", required_argument, NULL, RUN_OPT_CAP_DROP },
+		{ "security-opt", required_argument, NULL, RUN_OPT_SECURITY_OPT },
+		{ "pid", required_argument, NULL, RUN_OPT_PID }, { "ipc", required_argument, NULL, RUN_OPT_IPC },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -317,6 +327,11 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		case OPT_HOST: json_object_set_new(params, "hostname", json_string(optarg)); break;
 		case 'p': case RUN_OPT_NET: case RUN_OPT_IP: case RUN_OPT_DNS: case RUN_OPT_ADD_HOST: case RUN_OPT_NET_ALIAS:
 			if ((n = cmd_run_net_flag(c, optarg, params)))
+				return (int)n;
+			break;
+		case RUN_OPT_PRIVILEGED: case RUN_OPT_CAP_ADD: case RUN_OPT_CAP_DROP: case RUN_OPT_SECURITY_OPT:
+		case RUN_OPT_PID: case RUN_OPT_IPC:
+			if ((n = cmd_run_sec_flag(c, optarg, params)))
 				return (int)n;
 			break;
 		case 'v': append_real_path(params, "volumes", optarg, 0); break;

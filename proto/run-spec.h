@@ -17,6 +17,7 @@
 #include "lite-err.h"
 #include "mount-spec.h"
 #include "net-opts.h"
+#include "sec-opts.h"
 #include "ulimit.h"
 
 /* --device-read-bps DEVICE:RATE */
@@ -55,8 +56,10 @@ struct run_spec {
 	struct device_spec *devices; /* --device; root only (checked by the engine) */
 	size_t n_devices;
 	struct cgroup_limits limits; /* pids_limit defaults to CGROUP_LIMITS_DEFAULT_PIDS */
+	bool pids_limit_set;  /* --pids-limit given: the daemon's default-pids-limit does not apply */
 	struct net_opts net;
 	struct health_opts health;
+	struct sec_opts sec;
 };
 
 /* Decode run's params (already checked against methods.def by

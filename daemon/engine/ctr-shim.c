@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "ctr-sec.h"
 #include "daemon.h"
 #include "fd-util.h"
 #include "fs-util.h"
@@ -184,6 +185,8 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 		r = net_ctr_shim_config(d, c, &cfg, err);
 	if (r == 0)
 		r = config_userns(c, &cfg, err);
+	if (r == 0)
+		r = ctr_sec_shim_config(d, c, &cfg, err);
 	o = r == 0 ? shim_config_to_json(&cfg) : NULL;
 	shim_config_free(&cfg);
 	if (r < 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "device-spec.h"
+#include "caps.h"
 #include "format.h"
 #include "strv.h"
 #include "valid.h"
@@ -34,6 +35,34 @@ ctr_state_spec_clear(struct ctr_spec *s)
 	json_decref(s->healthcheck);
 	json_decref(s->devices);
 	s->mounts = s->labels = s->rlimits = s->healthcheck = s->devices = NULL;
+	free(s->sec.seccomp_profile);
+	s->sec.seccomp_profile = NULL;
+}
+
+static json_t *
+sec_to_json(const struct ctr_sec *sec)
+{
+	return json_pack("{s:b, s:I, s:b, s:i, s:s?, s:b, s:b}", "privileged", sec->privileged, "caps",
+			 (json_int_t)sec->caps, "no_new_privs", sec->no_new_privs, "seccomp", sec->seccomp,
+			 "seccomp_profile", sec->seccomp_profile, "pid_host", sec->pid_host, "ipc_host", sec->ipc_host);
+}
+
+/* The "sec" object; absent in states written before it: the defaults. */
+static int
+parse_sec(json_t *o, struct ctr_sec *sec)
+{
+	int priv = 0, nnp = 1, seccomp = 0, pid_host = 0, ipc_host = 0;
+	json_int_t caps = (json_int_t)CAPS_DEFAULT;
+	const char *profile = json_string_value(json_object_get(o, "seccomp_profile"));
+
+	if (o && json_unpack(o, "{s?b, s?I, s?b, s?i, s?b, s?b}", "privileged", &priv, "caps", &caps, "no_new_privs",
+			     &nnp, "seccomp", &seccomp, "pid_host", &pid_host, "ipc_host", &ipc_host) < 0)
+		return -EINVAL;
+	*sec = (struct ctr_sec){ .privileged = priv, .caps = (uint64_t)caps, .no_new_privs = nnp, .seccomp = seccomp,
+				 .pid_host = pid_host, .ipc_host = ipc_host };
+	if (profile && !(sec->seccomp_profile = strdup(profile)))
+		return -ENOMEM;
+	return 0;
 }
 
 static json_t *state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
@@ -91,6 +120,8 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 		json_object_set(json_object_get(o, "run"), "devices", s->devices);
 	if (o)
 		device_limits_to_json(&s->limits, json_object_get(o, "limits"));
+	if (o)
+		json_object_set_new(o, "sec", sec_to_json(&s->sec));
 	if (o && rt->paused)
 		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
 	if (o && s->caller.uid != 0)
@@ -344,7 +375,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	s->created = created;
 	s->auto_remove = auto_remove;
 	s->open_stdin = open_stdin;
-	if (parse_run(json_object_get(o, "run"), s) < 0) {
+	if (parse_run(json_object_get(o, "run"), s) < 0 || parse_sec(json_object_get(o, "sec"), &s->sec) < 0) {
 		ctr_state_spec_clear(s);
 		snprintf(errbuf, errlen, "malformed container state: run");
 		return -EINVAL;

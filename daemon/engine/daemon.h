@@ -7,6 +7,7 @@
 #include <event2/event.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 
@@ -33,6 +34,8 @@ struct daemon_config {
 	bool debug;
 	bool userns_remap;                /* daemon.json "userns-remap": "default" */
 	struct subid_range userns_pool;   /* daemon.json "userns-auto-pool" */
+	char seccomp_profile[PATH_MAX]; /* daemon.json "seccomp-profile": the default profile; "" = built in */
+	int64_t default_pids_limit;     /* daemon.json "default-pids-limit": run's --pids-limit when none (-1 = unlimited) */
 };
 
 struct daemon {
@@ -50,6 +53,9 @@ struct daemon {
 	int n_peers;
 	bool userns_ok;                   /* userns.c's start-up probe */
 	char userns_reason[160];
+	char *seccomp_default;      /* the text of cfg.seccomp_profile, NULL = built in (seccomp-cache.c) */
+	unsigned seccomp_files;     /* programs written since start (atomic: workers add) */
+	int seccomp_jobs;           /* compile workers running (event loop only) */
 };
 
 /* server.c */

@@ -16,10 +16,12 @@
 
 #include "config.h"
 #include "ctr.h"
+#include "ctr-sec.h"
 #include "fs-util.h"
 #include "image.h"
 #include "log.h"
 #include "net-ctr.h"
+#include "seccomp-cache.h"
 #include "str-util.h"
 
 static void
@@ -76,6 +78,23 @@ load_userns_keys(struct daemon_config *cfg, json_t *o)
 		       SUBID_SIZE);
 }
 
+/* "seccomp-profile" (a root-owned file, read at start) and
+ * "default-pids-limit" (> 0, or -1 for unlimited). */
+static void
+load_security_keys(struct daemon_config *cfg, json_t *o)
+{
+	json_t *pids = json_object_get(o, "default-pids-limit");
+
+	if (json_is_string(json_object_get(o, "seccomp-profile")))
+		copy_opt(cfg->seccomp_profile, sizeof(cfg->seccomp_profile),
+			 json_string_value(json_object_get(o, "seccomp-profile")), "seccomp-profile");
+	if (!pids)
+		return;
+	if (!json_is_integer(pids) || json_integer_value(pids) == 0 || json_integer_value(pids) < -1)
+		fatalx("invalid default-pids-limit: expected a positive number or -1 (unlimited)");
+	cfg->default_pids_limit = json_integer_value(pids);
+}
+
 /* The config file sets defaults; flags given on the command line win. */
 static void
 load_config_file(struct daemon_config *cfg, bool required)
@@ -102,6 +121,7 @@ load_config_file(struct daemon_config *cfg, bool required)
 	if (json_is_true(json_object_get(o, "debug")))
 		cfg->debug = true;
 	load_userns_keys(cfg, o);
+	load_security_keys(cfg, o);
 	json_decref(o);
 }
 
@@ -197,13 +217,23 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(d->base);
 }
 
+/* The default seccomp program exists before the first run. */
+static void
+prepare_seccomp(struct daemon *d)
+{
+	struct lite_err err = { 0 };
+
+	if (seccomp_cache_init(d, &err) < 0)
+		fatalx("seccomp: %s", err.msg);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct daemon d = {
 		.cfg = { .socket_path = "/run/lite.sock", .data_root = "/var/lib/lite",
 			 .exec_root = "/run/lite", .group = "lite", .cgroup_parent = "lite",
-			 .config_file = "/etc/lite/daemon.json",
+			 .config_file = "/etc/lite/daemon.json", .default_pids_limit = CGROUP_LIMITS_DEFAULT_PIDS,
 			 /* above Debian's SUB_UID_MAX and nspawn's range, below systemd's foreign range */
 			 .userns_pool = { 0x70000000u, 0x7FFE0000u - 0x70000000u } },
 		.listen_fd = -1,
@@ -224,10 +254,12 @@ main(int argc, char **argv)
 	find_helper("lite-image", d.image_helper_path, sizeof(d.image_helper_path));
 	prepare_dirs(&d);
 	userns_probe(&d);
+	prepare_seccomp(&d);
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
 	net_network_init(&d);
 	ctr_restore_all(&d);
+	ctr_sec_warm(&d);
 	net_ctr_restore(&d);
 	server_listen(&d);
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);

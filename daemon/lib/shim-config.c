@@ -95,6 +95,22 @@ optional_to_json(const struct shim_config *c, json_t *o)
 		json_object_set_new(o, "userns", json_pack("{s:I, s:I, s:I}", "uid_base", (json_int_t)c->userns.uid_base,
 							   "gid_base", (json_int_t)c->userns.gid_base,
 							   "size", (json_int_t)c->userns.size));
+	if (c->seccomp)
+		json_object_set_new(o, "seccomp", strv_to_json(c->seccomp));
+	if (c->masked_paths)
+		json_object_set_new(o, "masked_paths", strv_to_json(c->masked_paths));
+	if (c->readonly_paths)
+		json_object_set_new(o, "readonly_paths", strv_to_json(c->readonly_paths));
+	if (c->cgroup_mounts)
+		json_object_set_new(o, "cgroup_mounts", strv_to_json(c->cgroup_mounts));
+}
+
+static json_t *
+hardening_to_json(const struct shim_config *c)
+{
+	return json_pack("{s:I, s:b, s:b, s:b, s:b, s:b}", "caps", (json_int_t)c->caps, "no_new_privs",
+			 c->no_new_privs, "sys_rw", c->sys_rw, "cgroupns", c->cgroupns, "pid_host", c->pid_host,
+			 "ipc_host", c->ipc_host);
 }
 
 json_t *
@@ -112,6 +128,10 @@ shim_config_to_json(const struct shim_config *c)
 						     "tty", c->tty, "init", c->init, "user", c->user,
 						     "rows", c->rows, "cols", c->cols, "mounts", mounts_to_json(c),
 						     "rlimits", rlimits_to_json(c), "read_only", c->read_only)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (o && json_object_update_new(o, hardening_to_json(c)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -288,6 +308,25 @@ process_from_json(json_t *o, struct shim_config *c)
 	caller_from_json(json_object_get(o, "caller"), c);
 }
 
+/* An older engine wrote none of these: Docker's capabilities, no seccomp,
+ * no masks, as that engine's shim did (but never inheritable capabilities). */
+static void
+hardening_from_json(json_t *o, struct shim_config *c)
+{
+	json_t *caps = json_object_get(o, "caps");
+
+	c->caps = json_is_integer(caps) ? (uint64_t)json_integer_value(caps) : SHIM_CONFIG_CAPS_DEFAULT;
+	c->no_new_privs = json_is_true(json_object_get(o, "no_new_privs"));
+	c->seccomp = strv_from_json(json_object_get(o, "seccomp"));
+	c->masked_paths = strv_from_json(json_object_get(o, "masked_paths"));
+	c->readonly_paths = strv_from_json(json_object_get(o, "readonly_paths"));
+	c->sys_rw = json_is_true(json_object_get(o, "sys_rw"));
+	c->cgroupns = json_is_true(json_object_get(o, "cgroupns"));
+	c->cgroup_mounts = strv_from_json(json_object_get(o, "cgroup_mounts"));
+	c->pid_host = json_is_true(json_object_get(o, "pid_host"));
+	c->ipc_host = json_is_true(json_object_get(o, "ipc_host"));
+}
+
 int
 shim_config_from_json(json_t *o, struct shim_config *c, char *errbuf, size_t errlen)
 {
@@ -298,6 +337,7 @@ shim_config_from_json(json_t *o, struct shim_config *c, char *errbuf, size_t err
 	}
 	paths_from_json(o, c);
 	process_from_json(o, c);
+	hardening_from_json(o, c);
 	if (mounts_from_json(json_object_get(o, "mounts"), c) < 0 ||
 	    rlimits_from_json(json_object_get(o, "rlimits"), c) < 0) {
 		snprintf(errbuf, errlen, "malformed mounts or rlimits");
@@ -350,5 +390,9 @@ shim_config_free(struct shim_config *c)
 	free(c->exit_path);
 	free(c->attach_path);
 	strv_free(c->etc_files);
+	strv_free(c->seccomp);
+	strv_free(c->masked_paths);
+	strv_free(c->readonly_paths);
+	strv_free(c->cgroup_mounts);
 	memset(c, 0, sizeof(*c));
 }

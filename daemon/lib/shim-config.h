@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A mount the container's init makes: a bind (a host path or a volume's
  * directory, cloned with open_tree before pivot_root) or a tmpfs. */
@@ -83,9 +84,20 @@ struct shim_config {
 		unsigned groups[SHIM_CONFIG_MAX_GROUPS];
 		int n_groups;
 	} caller;
+	/* hardening (the shim's rootfs-harden.c, proc-setup.c, seccomp-load.c) */
+	uint64_t caps;           /* bounding = effective = permitted (uid 0); inheritable, ambient: none */
+	bool no_new_privs;
+	char **seccomp;          /* raw BPF files, loaded in order; NULL = unconfined */
+	char **masked_paths;     /* /dev/null or an empty read-only tmpfs over each */
+	char **readonly_paths;   /* bound read-only over themselves */
+	bool sys_rw;             /* /sys writable (--privileged) */
+	bool cgroupns;           /* a cgroup namespace, the hierarchies below mounted read-only */
+	char **cgroup_mounts;    /* "cgroup2", or v1 hierarchy names ("memory", "cpu,cpuacct") */
+	bool pid_host, ipc_host; /* share the host's PID / IPC namespace (root's --pid/--ipc host) */
 };
 
 #define SHIM_CONFIG_LOG_MAX (64u << 20) /* log_max when the config has none */
+#define SHIM_CONFIG_CAPS_DEFAULT UINT64_C(0x00000000a80425fb) /* caps when the config has none: CAPS_DEFAULT */
 
 /* The config as config.json holds it; NULL when out of memory. */
 json_t *shim_config_to_json(const struct shim_config *c);

@@ -159,6 +159,7 @@ mount_rootfs(const struct shim_config *c, const struct rootfs_fds *f, int error_
 	close(f->mountpoint_fd);
 	/* STEP 5: proc and sysfs before the host's tree goes (K6) */
 	mount_api_fs(".", c->shm_size, error_fd);
+	rootfs_harden_cgroup_mounts(c, ".", error_fd); /* hardening: before pivot_root */
 	make_dev_nodes(".", f, error_fd);
 	bind_etc_files(c, f, error_fd);
 }
@@ -231,6 +232,7 @@ rootfs_setup_and_exec(const struct shim_config *c, struct rootfs_fds *f, int soc
 		_exit(125); /* the shim failed and reports why */
 	become_root(c, error_fd);
 	/* STEP 2 */
+	rootfs_harden_cgroupns(c, error_fd); /* hardening: once root in our namespaces, in our cgroups */
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		proc_die(error_fd, errno, 125, "set hostname");
 	mount_rootfs(c, f, error_fd);
@@ -240,6 +242,7 @@ rootfs_setup_and_exec(const struct shim_config *c, struct rootfs_fds *f, int soc
 	rootfs_mounts_attach(c, error_fd);
 	rootfs_dev_attach(c, error_fd);
 	/* STEP 8 */
+	rootfs_harden_paths(c, error_fd); /* hardening: over the container's /proc and /sys */
 	if (c->cwd && *c->cwd && (fs_mkdir_p(c->cwd, 0755) < 0 || chdir(c->cwd) < 0))
 		proc_die(error_fd, errno, 125, "working dir %s", c->cwd);
 	if (c->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
@@ -250,8 +253,7 @@ rootfs_setup_and_exec(const struct shim_config *c, struct rootfs_fds *f, int soc
 	if (pts >= 0)
 		attach_tty(pts, error_fd);
 	/* STEPS 10-16 */
-	proc_setup_drop_caps(error_fd); /* keeps SETUID/SETGID for the switch */
-	proc_setup_apply_user(&user, error_fd);
+	proc_setup_privileges(c, &user, error_fd); /* hardening: the last step before execve */
 	if (c->init)
 		proc_setup_exec_init(f->init_fd, c->cmd, c->env, error_fd);
 	proc_exec(c->cmd, c->env, error_fd);

@@ -75,14 +75,22 @@ void rootfs_mounts_attach(const struct shim_config *c, int error_fd);
 void rootfs_dev_clone(const struct shim_config *c, int error_fd);
 void rootfs_dev_attach(const struct shim_config *c, int error_fd);
 void rootfs_dev_console(int pts, int error_fd);
+/* rootfs-harden.c: cgroup namespace (after joining the cgroups), its
+ * read-only mounts (before pivot_root), masked and read-only paths (after). */
+void rootfs_harden_cgroupns(const struct shim_config *c, int error_fd);
+void rootfs_harden_cgroup_mounts(const struct shim_config *c, const char *rootfs, int error_fd);
+void rootfs_harden_paths(const struct shim_config *c, int error_fd);
+
+/* seccomp-load.c: read the engine's compiled programs (at shim start);
+ * load them into the calling process. */
+int seccomp_load_read(char **paths, char *errbuf, size_t errlen);
+void seccomp_load_apply(int error_fd);
 
 /* Serve stdio, attach clients, execs and the exit. Returns the shim's exit code. */
 int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen_fd);
 
 /* --- shared by rootfs.c and shim-exec.c (proc-setup.c) --- */
 
-/* Docker's default capability set; everything else leaves the bounding set. */
-void proc_setup_drop_caps(int error_fd);
 /* A user resolved from the container's /etc/passwd and /etc/group. */
 struct proc_user {
 	bool set;
@@ -95,8 +103,11 @@ struct proc_user {
  * Split from the switch so that an unknown user fails during set-up. */
 void proc_setup_resolve_user(const char *user, struct proc_user *ret, int error_fd);
 void proc_setup_apply_user(const struct proc_user *u, int error_fd);
-/* Both, for exec. */
-void proc_setup_user(const char *user, int error_fd);
+/* The privilege drop, last before execve: no_new_privs, the bounding set
+ * (c->caps), the user switch, effective = permitted = c->caps for uid 0
+ * (none for others), inheritable and ambient empty, seccomp last (before
+ * the switch when no_new_privs is off: loading needs CAP_SYS_ADMIN then). */
+void proc_setup_privileges(const struct shim_config *c, const struct proc_user *u, int error_fd);
 /* Make the pty slave fd the controlling terminal and stdio. */
 void proc_setup_tty(int slave_fd, int error_fd);
 /* Open a new pty in the devpts instance under root ("/" or

@@ -99,8 +99,9 @@ spawn_container(const struct shim_config *c, struct spawn_result *ret, char *err
 		snprintf(errbuf, errlen, "create pipes: %s", strerror(errno));
 		goto fail;
 	}
-	pid = clone3_with_pidfd(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-				(c->net_host ? 0 : CLONE_NEWNET) | (c->userns.size ? CLONE_NEWUSER : 0), &pidfd);
+	pid = clone3_with_pidfd(CLONE_NEWNS | CLONE_NEWUTS | (c->pid_host ? 0 : CLONE_NEWPID) |
+				(c->ipc_host ? 0 : CLONE_NEWIPC) | (c->net_host ? 0 : CLONE_NEWNET) |
+				(c->userns.size ? CLONE_NEWUSER : 0), &pidfd);
 	if (pid < 0) {
 		snprintf(errbuf, errlen, "clone new namespaces: %s", strerror(errno));
 		goto fail;
