@@ -230,6 +230,18 @@ is "$(ifield "ua$$" state.status)" exited "... and it is exited"
 OUT=$(printf 'hello\n' | timeout -k 5 30 setpriv --reuid="$UA" --regid="$(id -g "$UA")" --init-groups -- "$LITE" run -i --rm testimg cat 2>&1)
 is "$OUT" hello "run -i attaches stdin and stdout"
 
+# --- the container hardening holds inside a non-root caller's user namespace too
+OUT=$(ulite "$UA" run --rm testimg sh -c 'grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status | tr -s "\t " " " | tr "\n" ";"; ( : > /proc/sys/kernel/core_pattern ) 2>/dev/null && echo core_pattern=writable; unshare -U true 2>/dev/null && echo unshare=ok; mount -t tmpfs t /mnt 2>/dev/null && echo mount=ok; true' 2>&1)
+like "$OUT" 'CapInh: 0000000000000000' "userns: inheritable capabilities empty"
+like "$OUT" 'CapEff: 00000000a80425fb' "userns: Docker's 14 capabilities effective (in the user namespace)"
+like "$OUT" 'CapBnd: 00000000a80425fb' "userns: ... and bounding"
+like "$OUT" 'CapAmb: 0000000000000000' "userns: ambient empty"
+like "$OUT" 'NoNewPrivs: 1' "userns: no_new_privs"
+like "$OUT" 'Seccomp: 2' "userns: seccomp filter"
+unlike "$OUT" 'core_pattern=writable' "userns: /proc/sys read-only"
+unlike "$OUT" 'unshare=ok' "userns: no nested user namespace"
+unlike "$OUT" 'mount=ok' "userns: mount refused"
+
 # --- a state.json of a non-root user's container without a range is refused
 capture ulite "$UA" create --name "uold$$" testimg true
 CO=$(ifield "uold$$" id)
