@@ -6,16 +6,19 @@
 
 #include <event2/event.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "daemon-limits.h"
 #include "finished.h"
 #include "net.h"
 
 struct ctr;
 struct peer;
+struct peer_uid_count;
 
 TAILQ_HEAD(ctr_list, ctr);
 
@@ -30,6 +33,7 @@ struct daemon_config {
 	char cgroup_parent[256];
 	char config_file[PATH_MAX];
 	bool debug;
+	struct daemon_limits limits;
 };
 
 struct daemon {
@@ -45,6 +49,8 @@ struct daemon {
 	bool listen_from_systemd;
 	struct event *listen_ev;
 	int n_peers;
+	struct peer_uid_count *peer_uids; /* open connections per uid (peer-limit.c) */
+	size_t n_peer_uids;
 };
 
 /* server.c */

@@ -64,6 +64,7 @@ load_config_file(struct daemon_config *cfg, bool required)
 {
 	json_error_t jerr;
 	json_t *o = json_load_file(cfg->config_file, JSON_REJECT_DUPLICATES, &jerr), *hosts;
+	struct lite_err lerr = { 0 };
 
 	if (!o) {
 		if (required || access(cfg->config_file, F_OK) == 0)
@@ -83,6 +84,9 @@ load_config_file(struct daemon_config *cfg, bool required)
 		copy_opt(cfg->cgroup_parent, sizeof(cfg->cgroup_parent), json_string_value(json_object_get(o, "cgroup-parent")), "cgroup-parent");
 	if (json_is_true(json_object_get(o, "debug")))
 		cfg->debug = true;
+	/* limits: connections, idle time, containers, sizes, registries */
+	if (daemon_limits_load(&cfg->limits, o, &lerr) < 0)
+		fatalx("config file %s: %s", cfg->config_file, lerr.msg);
 	json_decref(o);
 }
 
@@ -189,6 +193,7 @@ main(int argc, char **argv)
 	struct event *sigterm, *sigint;
 
 	TAILQ_INIT(&d.ctrs);
+	daemon_limits_init(&d.cfg.limits);
 	TAILQ_INIT(&d.net.networks);
 	TAILQ_INIT(&d.net.ctrs);
 	parse_args(argc, argv, &d.cfg);

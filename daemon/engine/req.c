@@ -3,7 +3,7 @@
 #include "req.h"
 
 static const req_handler handlers[PROTO_M_MAX] = {
-#define METHOD(name, streams, summary) [PROTO_M_##name] = req_##name,
+#define METHOD(name, streams, mutates, summary) [PROTO_M_##name] = req_##name,
 #define PARAM(m, f, t, r)
 #include "methods.def"
 #undef METHOD
