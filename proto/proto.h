@@ -40,6 +40,11 @@ enum {
 #define PROTO_KIND_TOO_LARGE "too_large"
 #define PROTO_KIND_PERMISSION "permission"
 #define PROTO_KIND_INTERNAL "internal"
+/* the daemon's limits (daemon.json): a connection refused, an idle one
+ * closed, a per-user quota reached */
+#define PROTO_KIND_TOO_MANY_CONNECTIONS "too_many_connections"
+#define PROTO_KIND_TIMEOUT "timeout"
+#define PROTO_KIND_LIMIT "limit"
 
 struct proto_error {
 	int code;

@@ -18,6 +18,7 @@
 #include <event2/buffer.h>
 
 #include "daemon.h"
+#include "format.h"
 #include "log.h"
 #include "strv.h"
 
@@ -226,6 +227,19 @@ image_job_start(struct image_job *j, char **argv)
 	}
 }
 
+/* More than "max-upload-size": the spool goes with the job, the
+ * connection closes (the rest of the upload is not read). */
+static void
+too_large(struct image_job *j)
+{
+	char max[32];
+
+	format_size(j->peer->d->cfg.limits.max_upload_size, max, sizeof(max));
+	log_info("%s from uid %d refused: over max-upload-size", j->what, (int)j->peer->cred.uid);
+	peer_reply_error(j->peer, PROTO_E_ENGINE, PROTO_KIND_TOO_LARGE,
+			 "%s: the upload is too large (max-upload-size is %s)", j->what, max);
+}
+
 static void
 upload_done(struct peer *p, int error)
 {
@@ -234,6 +248,11 @@ upload_done(struct peer *p, int error)
 	p->stream_state = NULL;
 	close(p->upload_fd);
 	p->upload_fd = -1;
+	if (error == -EFBIG && !peer_is_closed(p)) {
+		too_large(j);
+		image_job_free(j);
+		return;
+	}
 	if (error < 0 || peer_is_closed(p)) {
 		if (!peer_is_closed(p))
 			peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_INTERNAL, "%s: receiving the archive failed: %s",
@@ -252,6 +271,11 @@ image_job_upload(struct image_job *j, char **argv)
 
 	j->argv = argv;
 	j->close_after = true;
+	if (j->upload_limit != UINT64_MAX && j->upload_limit > p->d->cfg.limits.max_upload_size) {
+		too_large(j);
+		image_job_free(j);
+		return;
+	}
 	snprintf(j->spool, sizeof(j->spool), "%s/tmp/upload-XXXXXX", p->d->cfg.data_root);
 	fd = argv ? mkostemp(j->spool, O_CLOEXEC) : -1;
 	if (fd < 0) {
@@ -269,5 +293,6 @@ image_job_upload(struct image_job *j, char **argv)
 		}
 	}
 	p->stream_state = j;
+	p->upload_cap = p->d->cfg.limits.max_upload_size;
 	peer_start_upload(p, fd, j->upload_limit, upload_done);
 }
