@@ -176,6 +176,18 @@ on_job_output(evutil_socket_t fd, short what, void *arg)
 	job_finish(j);
 }
 
+/* In the child: the limits lite-image enforces itself (image-main.c). */
+static void
+set_limits_env(const struct daemon_limits *l)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)l->max_layer_size);
+	setenv("LITE_MAX_LAYER_SIZE", v, 1);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)l->max_layer_entries);
+	setenv("LITE_MAX_LAYER_ENTRIES", v, 1);
+}
+
 static int
 job_spawn(struct image_job *j)
 {
@@ -196,6 +208,7 @@ job_spawn(struct image_job *j)
 	pid = fork();
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
+		set_limits_env(&d->cfg.limits);
 		if (dup2(out[1], 1) < 0)
 			_exit(127);
 		execv(d->image_helper_path, args);

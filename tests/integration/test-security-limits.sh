@@ -179,4 +179,81 @@ unlike "$audit" 'method=(ps|inspect|version|ping)' "read-only requests are not a
 capture ulite "$UA" run --name 'x"y' testimg true
 unlike "$(grep ' audit ' "$DAEMON_LOG")" 'target="x"y"' "a quote in the target cannot forge the line"
 
+# --- pull policy: non-root users pull over HTTPS only, never from an
+# internal address, unless the registry is in insecure-registries
+cat >"$T/listen.py" <<'EOF'
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+print(s.getsockname()[1], flush=True)
+n = 0
+s.settimeout(1)
+with open(sys.argv[1], "w") as f:
+    while True:
+        try:
+            c, _ = s.accept()
+            n += 1
+            f.write("%d\n" % n); f.flush()
+            c.close()
+        except socket.timeout:
+            pass
+EOF
+"$PY" "$T/listen.py" "$T/accepts" >"$T/listen.port" 2>&1 &
+LISTEN=$!
+wait_for 5 test -s "$T/listen.port"
+P2=$(cat "$T/listen.port")
+capture ulite "$UA" pull "127.0.0.1:$P2/x:1"
+like "$RC $ERR" '^[1-9][0-9]* .*insecure' "non-root pull from 127.0.0.1 (plain HTTP, unlisted) refused"
+capture ulite "$UA" pull "localhost:$P2/x:1"
+like "$RC $ERR" '^[1-9][0-9]* .*insecure' "non-root pull from localhost refused"
+capture ulite "$UA" pull --insecure "example.invalid:$P2/x:1"
+like "$RC $ERR" '^[1-9][0-9]* .*insecure' "non-root --insecure pull of an unlisted registry refused"
+if getent hosts "$(hostname)" | grep -q '^127\.'; then
+	capture ulite "$UA" pull "$(hostname):$P2/x:1"
+	like "$RC $ERR" '^[1-9][0-9]* .*internal address 127\.' "non-root HTTPS pull of a name that resolves to loopback refused"
+else
+	skip "pull of a name resolving to loopback" "$(hostname) does not resolve to 127.x"
+fi
+is "$(cat "$T/accepts" 2>/dev/null)" "" "the listener saw no connection"
+kill "$LISTEN" 2>/dev/null; wait "$LISTEN" 2>/dev/null
+
+if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
+	source "$SRCDIR/tests/integration/lib-registry.sh"
+	BASE_TAR=$T/img.tar "$PY" "$SRCDIR/tests/integration/mkoci.py" oci "$T/oci.tar" >/dev/null || bail_out "mkoci.py failed"
+	start_registry open
+	R=127.0.0.1:$PORT
+	push "oci-archive:$T/oci.tar" "$R/lite/gz:1"
+	n0=$(grep -c 'GET /v2/lite' "$T/reg-open.log")
+	capture ulite "$UA" pull "$R/lite/gz:1"
+	like "$RC $ERR" '^[1-9][0-9]* .*insecure-registries' "non-root pull from an unlisted HTTP registry refused"
+	is "$(grep -c 'GET /v2/lite' "$T/reg-open.log")" "$n0" "...before any request reached it"
+	ok "root pulls from it" lite pull -q "$R/lite/gz:1"
+	lite rmi "$R/lite/gz:1" >/dev/null
+	stop_daemon
+	sed -i "s/\"insecure-registries\":\[\]/\"insecure-registries\":[\"$R\"]/" "$T/daemon.json"
+	start_daemon || bail_out "daemon did not restart"
+	ok "a listed registry: non-root pull allowed" ulite "$UA" pull -q "$R/lite/gz:1"
+	stop_registries
+else
+	skip "pull from a local registry" "docker-registry or skopeo missing"
+fi
+
+# --- allow-nonroot-pull false; layer size and entry limits
+stop_daemon
+printf '%s\n' '{"bridge":"none","allow-nonroot-pull":false,"max-layer-size":"4k","max-layer-entries":5}' >"$T/daemon.json"
+start_daemon || bail_out "daemon did not restart"
+capture ulite "$UA" pull "example.invalid/x:1"
+like "$RC $ERR" '^[1-9][0-9]* .*allow-nonroot-pull' "allow-nonroot-pull false: non-root pull refused"
+mkdir -p "$T/many" && for i in 1 2 3 4 5 6; do echo "$i" >"$T/many/f$i"; done
+tar -cf "$T/many.tar" -C "$T/many" .
+capture lite import "$T/many.tar" many:1
+like "$RC $ERR" '^[1-9][0-9]* .*max-layer-entries' "a layer with more files than max-layer-entries is refused"
+head -c 10000 /dev/zero >"$T/many/big"
+tar -cf "$T/bigf.tar" -C "$T/many" big
+capture lite import "$T/bigf.tar" bigf:1
+like "$RC $ERR" '^[1-9][0-9]* .*max-layer-size' "a layer larger than max-layer-size unpacked is refused"
+is "$(ls -A "$D/tmp" | grep -v '^pull-partial$')" "" "nothing left in tmp (pull-partial is the pulls' resume dir)"
+not_ok "no image bigf:1" lite image inspect bigf:1
+
 done_testing
