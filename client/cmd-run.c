@@ -59,6 +59,7 @@ static const char run_usage[] =
 	"      --memory-reservation SIZE  soft memory limit\n"
 	"      --blkio-weight N    block I/O weight, 10 to 1000 (needs a CFQ/BFQ disk scheduler)\n"
 	"      --device-read-bps DEV:RATE  read rate limit, e.g. /dev/sda:1mb\n"
+	"      --device HOST[:CTR][:rwm]  a host device node in the container (root only)\n"
 	"      --health-cmd CMD    health check run with sh -c inside the container\n"
 	"      --health-interval D, --health-timeout D, --health-start-period D\n"
 	"                          durations like 500ms, 30s, 1m30s (defaults 30s, 30s, 0s)\n"
@@ -149,7 +150,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
 	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS,
 	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH,
-	       OPT_STOP_TIMEOUT };
+	       OPT_STOP_TIMEOUT, OPT_DEVICE };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -178,6 +179,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "memory-reservation", required_argument, NULL, OPT_MEM_RES },
 		{ "blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT },
 		{ "device-read-bps", required_argument, NULL, OPT_DEVICE_READ_BPS },
+		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "health-cmd", required_argument, NULL, OPT_HEALTH_CMD },
 		{ "health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL },
 		{ "health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT },
@@ -306,6 +308,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "blkio_weight", json_integer(n));
 			break;
 		case OPT_DEVICE_READ_BPS: append_param(params, "device_read_bps", optarg); break;
+		case OPT_DEVICE: append_param(params, "devices", optarg); break;
 		case OPT_HEALTH_CMD: case OPT_HEALTH_INTERVAL: case OPT_HEALTH_TIMEOUT: case OPT_HEALTH_RETRIES:
 		case OPT_HEALTH_START: case OPT_NO_HEALTH:
 			if (run_health_flag(params, c - OPT_HEALTH_CMD, optarg) < 0)

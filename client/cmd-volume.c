@@ -30,7 +30,8 @@ volume_ls(int argc, char **argv)
 	t = table_new(2);
 	table_add(t, (const char *[]){ "DRIVER", "VOLUME NAME" });
 	json_array_foreach(list, i, v) {
-		const char *name = json_string_value(json_object_get(v, "name"));
+		/* "ref": how this caller names it (root: _uUID/NAME for others' volumes) */
+		const char *name = json_string_value(json_object_get(v, "ref")) ?: json_string_value(json_object_get(v, "name"));
 		if (quiet)
 			printf("%s\n", name);
 		else

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lite-err.h"
@@ -14,6 +15,19 @@
 /* run's pids limit when none is given: a fork bomb stays inside its
  * container; -1 lifts it. */
 #define CGROUP_LIMITS_DEFAULT_PIDS 4096
+
+/* Access bits of a device rule: the kernel's BPF_DEVCG_ACC_* values
+ * (v1 writes them as the letters m, r, w). */
+enum { CGROUP_DEV_MKNOD = 1, CGROUP_DEV_READ = 2, CGROUP_DEV_WRITE = 4, CGROUP_DEV_RWM = 7 };
+#define CGROUP_LIMITS_MAX_DEVICES 32
+
+/* A device the container may use: type 'c', 'b' or 'a' (every device),
+ * major and minor (-1: any), CGROUP_DEV_* access bits. */
+struct cgroup_device_rule {
+	char type;
+	int32_t major, minor;
+	unsigned access;
+};
 
 /* Zero means "not set" for every field. */
 struct cgroup_limits {
@@ -27,6 +41,12 @@ struct cgroup_limits {
 	uint64_t memory_reservation; /* soft limit: v1 memory.soft_limit_in_bytes, v2 memory.low */
 	unsigned blkio_weight;       /* 10..1000; v1 blkio.weight / blkio.bfq.weight, v2 io.weight */
 	char device_read_bps[512];   /* "MAJ:MIN BYTES" lines */
+	/* The device filter (set at run, never by update): Docker's default
+	 * list plus devices[]; devices_allow_all lifts the filter (for
+	 * --privileged). */
+	bool devices_allow_all;
+	unsigned n_devices;          /* --device nodes, resolved to MAJ:MIN */
+	struct cgroup_device_rule devices[CGROUP_LIMITS_MAX_DEVICES];
 };
 
 /* The limit params of run/create/update (memory, memory_swap, cpus,

@@ -227,6 +227,29 @@ decode_rates(json_t *params, struct run_spec *s, struct lite_err *err)
 	return 0;
 }
 
+/* --device /dev/fuse[:/dev/fuse][:rwm] */
+static int
+decode_devices(json_t *params, struct run_spec *s, struct lite_err *err)
+{
+	json_t *a = json_object_get(params, "devices"), *e;
+	char msg[640];
+	size_t i;
+
+	if (!json_array_size(a))
+		return 0;
+	if (json_array_size(a) > CGROUP_LIMITS_MAX_DEVICES)
+		return lite_err_set(err, EINVAL, "too many --device: at most %d", CGROUP_LIMITS_MAX_DEVICES);
+	s->devices = calloc(json_array_size(a), sizeof(*s->devices));
+	if (!s->devices)
+		return oom(err);
+	json_array_foreach(a, i, e) {
+		if (device_spec_parse(json_string_value(e), &s->devices[s->n_devices], msg, sizeof(msg)) < 0)
+			return lite_err_set(err, EINVAL, "%s", msg);
+		s->n_devices++;
+	}
+	return 0;
+}
+
 int
 run_spec_decode(json_t *params, struct run_spec *s, struct lite_err *err)
 {
@@ -243,6 +266,8 @@ run_spec_decode(json_t *params, struct run_spec *s, struct lite_err *err)
 		r = decode_misc(params, s, err);
 	if (r == 0)
 		r = decode_rates(params, s, err);
+	if (r == 0)
+		r = decode_devices(params, s, err);
 	if (r == 0)
 		r = decode_labels(params, s, err);
 	if (r == 0)
@@ -274,6 +299,7 @@ run_spec_free(struct run_spec *s)
 	strv_free(s->volumes_from);
 	free(s->ulimits);
 	free(s->device_read_bps);
+	free(s->devices);
 	health_opts_free(&s->health);
 	net_opts_free(&s->net);
 	memset(s, 0, sizeof(*s));

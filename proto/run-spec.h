@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cgroup-limits.h"
+#include "device-spec.h"
 #include "health-opts.h"
 #include "lite-err.h"
 #include "mount-spec.h"
@@ -50,6 +51,8 @@ struct run_spec {
 	size_t n_ulimits;
 	struct run_spec_rate *device_read_bps;
 	size_t n_device_read_bps;
+	struct device_spec *devices; /* --device; root only (checked by the engine) */
+	size_t n_devices;
 	struct cgroup_limits limits; /* pids_limit defaults to CGROUP_LIMITS_DEFAULT_PIDS */
 	struct net_opts net;
 	struct health_opts health;

@@ -52,7 +52,9 @@ if command -v systemd-tmpfiles >/dev/null && [ -f "$prefix/lib/tmpfiles.d/lite.c
 	systemd-tmpfiles --create "$prefix/lib/tmpfiles.d/lite.conf"
 else
 	install -d -m 0700 /run/lite
-	install -d -m 0711 /var/lib/lite
+	# 0700: no host user may reach the layers (setuid files) or volumes
+	install -d -m 0700 /var/lib/lite
+	chmod 0700 /run/lite /var/lib/lite
 fi
 
 daemon_answers() { "$lite" version >/dev/null 2>&1; }

@@ -182,6 +182,41 @@ apply_cpu(const char *dir, const struct cgroup_limits *lim, struct lite_err *err
 	return r;
 }
 
+/* The device filter: deny everything, then allow the rules of
+ * cgroup_values_device_rules(). Written only while devices.list still
+ * shows the "a *:* rwm" a new cgroup inherits: update re-applies limits to
+ * running containers, and rewriting the list would deny every device for a
+ * moment. --privileged (devices_allow_all) keeps the inherited list. */
+static int
+apply_devices(const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
+{
+	struct cgroup_device_rule rules[64];
+	_cleanup_free_ char *list = NULL;
+	char path[PATH_MAX], line[64];
+	int n, r;
+
+	if (lim->devices_allow_all)
+		return 0;
+	r = cgroup_util_path(path, sizeof(path), dir, "devices.list");
+	if (r == 0)
+		r = fs_read_file(path, &list, NULL);
+	if (r < 0)
+		return lite_err_sys(err, -r, "read %s", path);
+	if (strcmp(list, "a *:* rwm\n") != 0)
+		return 0;
+	n = cgroup_values_device_rules(lim, rules, ARRAY_SIZE(rules));
+	if (n < 0)
+		return lite_err_set(err, E2BIG, "too many devices");
+	r = cgroup_util_write_knob(dir, "devices.deny", "a", err);
+	for (int i = 0; r == 0 && i < n; i++) {
+		r = cgroup_values_device_v1(&rules[i], line, sizeof(line));
+		if (r < 0)
+			return lite_err_set(err, -r, "invalid device rule");
+		r = cgroup_util_write_knob(dir, "devices.allow", line, err);
+	}
+	return r;
+}
+
 static int
 apply_limits(enum cgroup_ctl ctl, const char *dir, const struct cgroup_limits *lim, struct lite_err *err)
 {
@@ -200,6 +235,8 @@ apply_limits(enum cgroup_ctl ctl, const char *dir, const struct cgroup_limits *l
 		return 0;
 	case CGROUP_CTL_BLKIO:
 		return apply_blkio(dir, lim, err);
+	case CGROUP_CTL_DEVICES:
+		return apply_devices(dir, lim, err);
 	case CGROUP_CTL_CPUSET:
 		if (lim->cpuset_cpus[0])
 			r = cgroup_util_write_knob(dir, "cpuset.cpus", lim->cpuset_cpus, err);

@@ -176,7 +176,8 @@ apply_limits(const char *dir, const struct cgroup_limits *lim, struct lite_err *
 	return r;
 }
 
-/* Create ROOT/PARENT/ID with the controllers delegated down to it. */
+/* Create ROOT/PARENT/ID with the controllers delegated down to it and
+ * its device filter attached. */
 int
 cgroup_v2_create(const struct cgroup_host *h, const char *id, const struct cgroup_limits *lim, struct lite_err *err)
 {
@@ -187,9 +188,11 @@ cgroup_v2_create(const struct cgroup_host *h, const char *id, const struct cgrou
 	if (r < 0)
 		return lite_err_set(err, -r, "cgroup for \"%s\": invalid id or path", id);
 	r = make_dirs(h, dir, err);
-	if (r < 0)
-		return r;
-	return apply_limits(dir, lim, err);
+	if (r == 0)
+		r = apply_limits(dir, lim, err);
+	if (r == 0)
+		r = cgroup_v2_devices_attach(dir, lim, err);
+	return r;
 }
 
 /* cgroup.kill (Linux 5.14+) kills the whole subtree at once; older kernels

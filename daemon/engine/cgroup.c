@@ -244,8 +244,10 @@ cgroup_detect(const char *root, const char *parent, struct cgroup_host *ret, str
 		return lite_err_set(err, ENOTSUP, "cgroup root %s is neither cgroup2 nor a tmpfs of v1 hierarchies", h.root);
 	}
 	for (int c = 0; c < CGROUP_CTL_MAX; c++)
-		if (!h.has[c])
+		if (!h.has[c] && !(h.mode == CGROUP_MODE_V2 && (c == CGROUP_CTL_FREEZER || c == CGROUP_CTL_DEVICES)))
 			log_info("cgroup: %s controller not available under %s", cgroup_values_ctl_name(c), h.root);
+	if (h.mode == CGROUP_MODE_V1 && !h.has[CGROUP_CTL_DEVICES])
+		log_warnx("cgroup: no devices controller: containers can open every device node they create");
 	*ret = h;
 	return 0;
 }

@@ -30,7 +30,8 @@ remove_anonymous_volumes(struct daemon *d, struct ctr *c)
 		return;
 	json_array_foreach(c->spec.mounts, i, m)
 		if (json_is_true(json_object_get(m, "anonymous")))
-			(void)volume_remove(d->cfg.data_root, json_string_value(json_object_get(m, "volume")), NULL);
+			(void)volume_remove(d->cfg.data_root, volume_mount_owner(m),
+					    json_string_value(json_object_get(m, "volume")), NULL);
 }
 
 void

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device-spec.h"
 #include "format.h"
 #include "strv.h"
 #include "valid.h"
@@ -31,10 +32,32 @@ ctr_state_spec_clear(struct ctr_spec *s)
 	json_decref(s->labels);
 	json_decref(s->rlimits);
 	json_decref(s->healthcheck);
-	s->mounts = s->labels = s->rlimits = s->healthcheck = NULL;
+	json_decref(s->devices);
+	s->mounts = s->labels = s->rlimits = s->healthcheck = s->devices = NULL;
 }
 
 static json_t *state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
+
+/* The device filter's part of "limits": absent when it is the default. */
+static void
+device_limits_to_json(const struct cgroup_limits *l, json_t *limits)
+{
+	json_t *a;
+
+	if (l->devices_allow_all)
+		json_object_set_new(limits, "devices_allow_all", json_true());
+	if (!l->n_devices || !(a = json_array()))
+		return;
+	for (unsigned i = 0; i < l->n_devices; i++) {
+		const struct cgroup_device_rule *r = &l->devices[i];
+		char acc[4], type[2] = { r->type, '\0' };
+
+		cgroup_values_device_access(r->access, acc);
+		json_array_append_new(a, json_pack("{s:s, s:i, s:i, s:s}", "type", type,
+						   "major", (int)r->major, "minor", (int)r->minor, "access", acc));
+	}
+	json_object_set_new(limits, "devices", a);
+}
 
 json_t *
 ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
@@ -54,6 +77,10 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 							 "oom_score_adj", s->oom_score_adj));
 	if (o && s->healthcheck)
 		json_object_set(json_object_get(o, "run"), "healthcheck", s->healthcheck);
+	if (o && s->devices)
+		json_object_set(json_object_get(o, "run"), "devices", s->devices);
+	if (o)
+		device_limits_to_json(&s->limits, json_object_get(o, "limits"));
 	if (o && rt->paused)
 		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
 	return o;
@@ -98,6 +125,31 @@ copy_field(char *dst, size_t len, json_t *o, const char *key, bool required)
 }
 
 static int
+parse_device_limits(json_t *o, struct cgroup_limits *l)
+{
+	json_t *a = json_object_get(o, "devices"), *e;
+	size_t i;
+
+	l->devices_allow_all = json_is_true(json_object_get(o, "devices_allow_all"));
+	if (json_array_size(a) > CGROUP_LIMITS_MAX_DEVICES)
+		return -EINVAL;
+	json_array_foreach(a, i, e) {
+		struct cgroup_device_rule *r = &l->devices[l->n_devices++];
+		const char *type = NULL, *access = NULL;
+		int major = 0, minor = 0;
+
+		if (json_unpack(e, "{s:s, s:i, s:i, s:s}", "type", &type, "major", &major, "minor", &minor,
+				"access", &access) < 0 || strlen(type) != 1 || !strchr("abc", type[0]) ||
+		    device_spec_access_parse(access, &r->access) < 0)
+			return -EINVAL;
+		r->type = type[0];
+		r->major = major;
+		r->minor = minor;
+	}
+	return 0;
+}
+
+static int
 parse_limits(json_t *o, struct cgroup_limits *l)
 {
 	json_int_t mem = 0, swap = 0, cpus = 0, shares = 0, pids = 0, res = 0, weight = 0;
@@ -117,7 +169,7 @@ parse_limits(json_t *o, struct cgroup_limits *l)
 	if (copy_field(l->cpuset_cpus, sizeof(l->cpuset_cpus), o, "cpuset_cpus", false) < 0 ||
 	    copy_field(l->cpuset_mems, sizeof(l->cpuset_mems), o, "cpuset_mems", false) < 0)
 		return -EINVAL;
-	return 0;
+	return parse_device_limits(o, l);
 }
 
 static int
@@ -169,6 +221,8 @@ parse_run(json_t *o, struct ctr_spec *s)
 		s->rlimits = json_incref(v);
 	if ((v = json_object_get(o, "healthcheck")) && json_is_object(v))
 		s->healthcheck = json_incref(v);
+	if ((v = json_object_get(o, "devices")) && json_is_array(v))
+		s->devices = json_incref(v);
 	s->read_only = ro;
 	s->oom_score_set = oom_set;
 	s->oom_score_adj = oom;

@@ -9,7 +9,7 @@
  *   ctr-state.c    pure (de)serialisation of state.json (unit-tested)
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
- *   volume.c  net-network.c  net-ctr.c  run-flags.c  ctr-ctl.c
+ *   volume.c  net-network.c  net-ctr.c  run-devices.c  run-flags.c  ctr-ctl.c
  *   ctr-shim.c  ctr-health.c
  *                  what one container uses: volumes, networks and its
  *                  endpoints, run flags, pause and update, the shim's
@@ -84,6 +84,7 @@ struct ctr_spec {
 	bool oom_score_set;
 	int oom_score_adj;
 	json_t *healthcheck;    /* {"test","interval","timeout","start_period" (ns),"retries"}; NULL: none */
+	json_t *devices;        /* --device: [{"host","path","perm"}]; NULL: none (their rules: limits.devices) */
 };
 
 struct ctr_runtime {
@@ -181,7 +182,7 @@ void ctr_proc_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
  * consistent state. */
 void ctr_proc_stream_end(struct peer *p);
 
-/* ctr-ctl.c: create/start/pause/update/rename (issue 6) */
+/* ctr-ctl.c: create/start/pause/update/rename */
 /* "paused" for a paused running container, else ctr_state_status_name(). Pure. */
 const char *ctr_state_name(const struct ctr *c);
 /* Freeze or thaw the container's processes; records rt.paused. */
@@ -198,7 +199,7 @@ void ctr_ctl_start_failed(struct daemon *d, struct ctr *c, const char *msg);
  * runs, and kept for later starts. */
 int ctr_ctl_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err);
 
-/* ctr-health.c: health checks (issue 6) */
+/* ctr-health.c: health checks */
 struct health_opts;
 /* The healthcheck (spec form) from the request's --health-* options over
  * the image config's Healthcheck; *ret NULL when there is none. */

@@ -194,8 +194,11 @@ job_spawn(struct image_job *j)
 	struct daemon *d = j->peer->d;
 	size_t n = strv_length(j->argv);
 	char **args = calloc(n + 3, sizeof(char *));
+	char caller[40]; /* whose tags lite-image may touch (image-tags.h) */
 	int out[2];
 	pid_t pid;
+
+	snprintf(caller, sizeof(caller), "LITE_CALLER_UID=%u", (unsigned)j->peer->cred.uid);
 
 	if (!args || pipe2(out, O_CLOEXEC) < 0) {
 		free(args);
@@ -209,7 +212,7 @@ job_spawn(struct image_job *j)
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
 		set_limits_env(&d->cfg.limits);
-		if (dup2(out[1], 1) < 0)
+		if (dup2(out[1], 1) < 0 || putenv(caller) != 0)
 			_exit(127);
 		execv(d->image_helper_path, args);
 		dprintf(1, "err %d cannot run %s\n", errno, d->image_helper_path);

@@ -160,7 +160,8 @@ prepare_dirs(struct daemon *d)
 	char path[PATH_MAX + 32];
 	struct lite_err err = { 0 };
 
-	if (fs_mkdir_p(d->cfg.exec_root, 0700) < 0)
+	/* 0700 also when it exists: state and shim sockets are root's alone */
+	if (fs_mkdir_p(d->cfg.exec_root, 0700) < 0 || chmod(d->cfg.exec_root, 0700) < 0)
 		fatal("create %s", d->cfg.exec_root);
 	snprintf(path, sizeof(path), "%s/containers", d->cfg.data_root);
 	if (fs_mkdir_p(path, 0700) < 0)

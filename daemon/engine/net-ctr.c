@@ -398,6 +398,8 @@ check_mode(struct daemon *d, struct net_ctr *nc, const struct net_opts *o, uid_t
 	if (strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0)
 		return 0;
 	*ret = net_network_find(d, nc->mode);
+	if (*ret && !net_network_visible_to(*ret, uid))
+		*ret = NULL; /* another user's network: "not found" */
 	if (!*ret)
 		return lite_err_set(err, ENOENT, "network %s not found", nc->mode);
 	if (!net_network_usable(d, *ret))

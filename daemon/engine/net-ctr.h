@@ -58,7 +58,9 @@ int net_network_create(struct daemon *d, const char *name, const char *subnet, c
 /* Delete bridge and state; the caller checked it is unused, and then
  * rebuilds the rules (net_ctr_rules_sync). */
 int net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err);
-json_t *net_network_json(struct daemon *d, const struct net_network *n, bool verbose);
+json_t *net_network_json(struct daemon *d, const struct net_network *n, bool verbose, uid_t viewer);
+/* Root's networks are everyone's; another user's are "not found". */
+bool net_network_visible_to(const struct net_network *n, uid_t uid);
 
 /* net-ctr.c */
 /* Before the shim starts: mode, addresses, ports (reserved now, so a taken

@@ -31,6 +31,12 @@ net_network_default_mode(struct daemon *d)
 }
 
 bool
+net_network_visible_to(const struct net_network *n, uid_t uid)
+{
+	return uid == 0 || n->owner == 0 || n->owner == uid;
+}
+
+bool
 net_network_usable(struct daemon *d, const struct net_network *n)
 {
 	return !(n->is_default && d->net.bridge_disabled);
@@ -338,8 +344,10 @@ net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err
 	return 0;
 }
 
+/* verbose adds "containers": those viewer may see (ctr_visible_to); another
+ * user's containers on a shared network are not listed. */
 json_t *
-net_network_json(struct daemon *d, const struct net_network *n, bool verbose)
+net_network_json(struct daemon *d, const struct net_network *n, bool verbose, uid_t viewer)
 {
 	char sub[32], gw[16], dir[PATH_MAX];
 	struct ipam_lease *l = NULL;
@@ -362,7 +370,7 @@ net_network_json(struct daemon *d, const struct net_network *n, bool verbose)
 
 			net_cidr_ip_format(l[i].ip, ip);
 			TAILQ_FOREACH(c, &d->ctrs, entry)
-				if (strcmp(c->spec.id, l[i].owner) == 0)
+				if (strcmp(c->spec.id, l[i].owner) == 0 && ctr_visible_to(c, viewer))
 					json_object_set_new(ctrs, c->spec.id, json_pack("{s:s, s:s}", "name", c->spec.name, "ipv4_address", ip));
 		}
 	}

@@ -1,5 +1,5 @@
 /* create, start, rename, pause, unpause and update: Docker's container
- * control verbs beyond run/stop/kill/rm (issue 6). The container-table side
+ * control verbs beyond run/stop/kill/rm. The container-table side
  * is ctr-ctl.c; create and start share run's spec and start-up (req-run.c). */
 #include "req.h"
 
@@ -111,6 +111,10 @@ req_rename(struct peer *p, json_t *params)
 		return;
 	}
 	other = ctr_by_name(p->d, name);
+	if (other && other != c && !ctr_visible_to(other, p->cred.uid)) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "the container name \"%s\" is already in use", name);
+		return;
+	}
 	if (other && other != c) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
 				 "the container name \"%s\" is already in use by container %.12s", name, other->spec.id);

@@ -23,6 +23,8 @@ find_or_reply(struct peer *p, const char *ref)
 {
 	struct net_network *n = net_network_find(p->d, ref);
 
+	if (n && !net_network_visible_to(n, p->cred.uid))
+		n = NULL;
 	if (!n)
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "network %s not found", ref);
 	return n;
@@ -56,7 +58,8 @@ req_network_ls(struct peer *p, json_t *params)
 	json_t *a = json_array();
 
 	for (struct net_network *n = net_network_first(p->d); n; n = net_network_next(n))
-		json_array_append_new(a, net_network_json(p->d, n, false));
+		if (net_network_visible_to(n, p->cred.uid))
+			json_array_append_new(a, net_network_json(p->d, n, false, p->cred.uid));
 	json_array_append_new(a, pseudo_network("host"));
 	json_array_append_new(a, pseudo_network("none"));
 	peer_reply(p, a);
@@ -73,7 +76,7 @@ req_network_inspect(struct peer *p, json_t *params)
 		return;
 	}
 	if ((n = find_or_reply(p, ref)))
-		peer_reply(p, net_network_json(p->d, n, true));
+		peer_reply(p, net_network_json(p->d, n, true, p->cred.uid));
 }
 
 void

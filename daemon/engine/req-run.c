@@ -80,9 +80,12 @@ set_identity(struct daemon *d, const struct run_spec *rs, struct ctr *c, struct 
 {
 	struct ctr *other = rs->name ? ctr_by_name(d, rs->name) : NULL;
 
-	if (other)
+	/* another user's container: its id is not the caller's to know */
+	if (other && ctr_visible_to(other, c->spec.owner_uid))
 		return lite_err_set(err, EEXIST, "the container name \"%s\" is already in use by container %.12s",
 				    rs->name, other->spec.id);
+	if (other)
+		return lite_err_set(err, EEXIST, "the container name \"%s\" is already in use", rs->name);
 	ctr_generate_id(c->spec.id);
 	if (rs->name)
 		snprintf(c->spec.name, sizeof(c->spec.name), "%s", rs->name);
@@ -170,6 +173,7 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 	char image_user[256];
 	int r;
 
+	c->spec.owner_uid = uid; /* first: set_identity's messages depend on it */
 	r = check_ctr_quota(d, uid, err);
 	if (r == 0)
 		r = cgroup_limits_check(&rs->limits, sysconf(_SC_NPROCESSORS_ONLN), err);
@@ -180,7 +184,6 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 	if (r < 0)
 		return r;
 	c->spec.limits = rs->limits;
-	c->spec.owner_uid = uid;
 	c->spec.created = time(NULL);
 	set_process(rs, image_user, &c->spec);
 	/* last: it creates named volumes */

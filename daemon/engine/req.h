@@ -24,5 +24,5 @@ struct lite_err;
 struct run_spec;
 int req_run_build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c, struct lite_err *err);
 int req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err);
-/* req-lifecycle.c: look up params.id for the caller; replies with the error itself. */
+/* req-target.c: look up params.id for the caller; replies with the error itself. */
 struct ctr *req_target(struct peer *p, json_t *params);

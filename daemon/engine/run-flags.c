@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 
 #include "daemon.h"
+#include "run-devices.h"
 #include "run-spec.h"
 #include "shim-config.h"
 #include "volume.h"
@@ -27,10 +28,12 @@ mount_json(const struct mount_spec *m, const char *source, const char *volume, b
 			 "volume", volume, "anonymous", anonymous);
 }
 
-/* A volume mount: named (created on first use) or anonymous. */
+/* A volume mount: named (created on first use) or anonymous; always one of
+ * the caller's own volumes (volume.h), recorded with its owner. */
 static int
-add_volume(struct daemon *d, const struct mount_spec *m, json_t *out, struct lite_err *err)
+add_volume(struct daemon *d, const struct mount_spec *m, uid_t uid, json_t *out, struct lite_err *err)
 {
+	json_t *e;
 	char name[129], path[4096];
 	bool anonymous = !m->source[0];
 	int r;
@@ -39,10 +42,15 @@ add_volume(struct daemon *d, const struct mount_spec *m, json_t *out, struct lit
 		volume_anonymous_name(name);
 	else
 		snprintf(name, sizeof(name), "%s", m->source);
-	r = volume_ensure(d->cfg.data_root, name, anonymous, path, sizeof(path), err);
+	r = volume_ensure(d->cfg.data_root, uid, name, anonymous, path, sizeof(path), err);
 	if (r < 0)
 		return r;
-	json_array_append_new(out, mount_json(m, path, name, anonymous));
+	e = mount_json(m, path, name, anonymous);
+	if (!e || json_object_set_new(e, "volume_owner", json_integer((json_int_t)uid)) < 0) {
+		json_decref(e);
+		return lite_err_set(err, ENOMEM, "out of memory");
+	}
+	json_array_append_new(out, e);
 	return 0;
 }
 
@@ -56,7 +64,7 @@ add_mount(struct daemon *d, const struct mount_spec *m, uid_t uid, json_t *out, 
 		if (strcmp(json_string_value(json_object_get(e, "target")), m->target) == 0)
 			return lite_err_set(err, EINVAL, "duplicate mount point %s", m->target);
 	if (m->kind == MOUNT_VOLUME)
-		return add_volume(d, m, out, err);
+		return add_volume(d, m, uid, out, err);
 	if (m->kind == MOUNT_BIND && uid != 0)
 		/* until user namespaces land, a host path is root's to give */
 		return lite_err_set(err, EPERM, "bind mounts of host paths are for root only (%s)", m->source);
@@ -77,9 +85,19 @@ volumes_from(struct daemon *d, const struct run_spec *rs, uid_t uid, json_t *out
 
 		if (r < 0)
 			return lite_err_wrap(err, "--volumes-from");
-		json_array_foreach(src->spec.mounts, j, m)
-			if (strcmp(json_string_value(json_object_get(m, "type")), "tmpfs") != 0)
-				json_array_append(out, m);
+		json_array_foreach(src->spec.mounts, j, m) {
+			json_t *copy;
+
+			if (strcmp(json_string_value(json_object_get(m, "type")), "tmpfs") == 0)
+				continue;
+			/* src's anonymous volume stays src's: our --rm must not take it */
+			copy = json_deep_copy(m);
+			if (!copy || json_object_set_new(copy, "anonymous", json_false()) < 0) {
+				json_decref(copy);
+				return lite_err_set(err, ENOMEM, "out of memory");
+			}
+			json_array_append_new(out, copy);
+		}
 	}
 	return 0;
 }
@@ -186,6 +204,8 @@ run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct c
 		return lite_err_set(err, ENOMEM, "out of memory");
 	r = set_device_rates(rs, &s->limits, err);
 	if (r == 0)
+		r = run_devices_apply(rs, uid, s, err);
+	if (r == 0)
 		r = set_rlimits(rs, s, err);
 	if (r == 0)
 		r = set_mounts(d, rs, uid, s, err);
@@ -234,5 +254,5 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 	cfg->oom_score_adj = s->oom_score_adj;
 	if (s->shm_size[0] && !(cfg->shm_size = strdup(s->shm_size)))
 		return -ENOMEM;
-	return 0;
+	return run_devices_shim_config(s, cfg);
 }

@@ -1,8 +1,15 @@
-/* The volume store: a directory per volume, created on first use. */
+/* The volume store: a directory per (owner, volume), created on first use.
+ *
+ * Safety: DATA_ROOT/volumes is 0700 root:root (image_store_init), so no host
+ * user reaches a volume's files (a setuid-root file written by a container's
+ * root included). Each owner's directory and each volume's directory are
+ * 0700 as well; _data is 0755 because its mode is what the container sees
+ * at the mount point. Names are checked before they become paths. */
 #include "volume.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,61 +21,85 @@
 #include "fs-util.h"
 #include "mount-spec.h"
 
-static void
-volume_dir(const char *data_root, const char *name, char *buf, size_t len)
+int
+volume_dir(const char *data_root, uid_t owner, const char *name, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/volumes/%s", data_root, name);
+	int n = owner == 0 ? snprintf(buf, len, "%s/volumes/%s", data_root, name)
+			   : snprintf(buf, len, "%s/volumes/_u%u/%s", data_root, (unsigned)owner, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 bool
-volume_exists(const char *data_root, const char *name)
+volume_exists(const char *data_root, uid_t owner, const char *name)
 {
 	char dir[PATH_MAX];
 	struct stat st;
 
-	volume_dir(data_root, name, dir, sizeof(dir));
-	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	return mount_spec_volume_name_is_valid(name) && volume_dir(data_root, owner, name, dir, sizeof(dir)) == 0 &&
+	       stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int
-volume_ensure(const char *data_root, const char *name, bool anonymous, char *ret_path, size_t len,
-	      struct lite_err *err)
+static int
+write_meta(const char *dir, uid_t owner, const char *name, bool anonymous)
 {
-	char dir[PATH_MAX], meta[PATH_MAX + 16], *json = NULL;
+	char meta[PATH_MAX + 16], *json;
 	json_t *o;
 	int r;
 
-	if (!mount_spec_volume_name_is_valid(name))
-		return lite_err_set(err, EINVAL, "invalid volume name \"%s\"", name);
-	volume_dir(data_root, name, dir, sizeof(dir));
-	snprintf(ret_path, len, "%s/_data", dir);
-	if (volume_exists(data_root, name))
-		return 0;
-	r = fs_mkdir_p(ret_path, 0755);
-	if (r < 0)
-		return lite_err_sys(err, r, "create volume %s", name);
-	o = json_pack("{s:s, s:I, s:b}", "name", name, "created", (json_int_t)time(NULL), "anonymous", anonymous);
+	o = json_pack("{s:s, s:I, s:b, s:I}", "name", name, "created", (json_int_t)time(NULL), "anonymous", anonymous,
+		      "owner_uid", (json_int_t)owner);
 	json = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	snprintf(meta, sizeof(meta), "%s/volume.json", dir);
 	r = json ? fs_write_file_atomic(meta, json, strlen(json), 0644) : -ENOMEM;
 	free(json);
+	return r;
+}
+
+int
+volume_ensure(const char *data_root, uid_t owner, const char *name, bool anonymous, char *ret_path, size_t len,
+	      struct lite_err *err)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	if (!mount_spec_volume_name_is_valid(name))
+		return lite_err_set(err, EINVAL, "invalid volume name \"%s\"", name);
+	r = volume_dir(data_root, owner, name, dir, sizeof(dir));
+	if (r == 0 && snprintf(ret_path, len, "%s/_data", dir) >= (int)len)
+		r = -ENAMETOOLONG;
+	if (r < 0)
+		return lite_err_sys(err, r, "volume %s", name);
+	if (volume_exists(data_root, owner, name))
+		return 0;
+	r = fs_mkdir_p(dir, 0700); /* owner's _uU too: 0700 */
+	if (r == 0)
+		r = fs_mkdir_p(ret_path, 0755);
+	if (r < 0)
+		return lite_err_sys(err, r, "create volume %s", name);
+	r = write_meta(dir, owner, name, anonymous);
 	return r < 0 ? lite_err_sys(err, r, "record volume %s", name) : 0;
 }
 
 json_t *
-volume_info(const char *data_root, const char *name)
+volume_info(const char *data_root, uid_t owner, const char *name)
 {
 	char dir[PATH_MAX], meta[PATH_MAX + 16];
 	json_t *o;
 
-	if (!volume_exists(data_root, name))
+	if (!volume_exists(data_root, owner, name) || volume_dir(data_root, owner, name, dir, sizeof(dir)) < 0)
 		return NULL;
-	volume_dir(data_root, name, dir, sizeof(dir));
 	snprintf(meta, sizeof(meta), "%s/volume.json", dir);
 	o = json_load_file(meta, 0, NULL);
-	if (!o)
+	if (!json_is_object(o)) {
+		json_decref(o);
 		o = json_pack("{s:s}", "name", name);
+	}
+	if (!o)
+		return NULL;
+	/* the directory, not the file, says whose it is */
+	json_object_set_new(o, "owner_uid", json_integer((json_int_t)owner));
 	strcat(dir, "/_data");
 	json_object_set_new(o, "mountpoint", json_string(dir));
 	json_object_set_new(o, "driver", json_string("local"));
@@ -78,52 +109,113 @@ volume_info(const char *data_root, const char *name)
 static int
 by_name(const void *a, const void *b)
 {
-	return strcmp(json_string_value(json_object_get(*(json_t *const *)a, "name")),
-		      json_string_value(json_object_get(*(json_t *const *)b, "name")));
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(json_string_value(json_object_get(x, "name")), json_string_value(json_object_get(y, "name")));
+	json_int_t ox = json_integer_value(json_object_get(x, "owner_uid"));
+	json_int_t oy = json_integer_value(json_object_get(y, "owner_uid"));
+
+	return c ? c : (ox > oy) - (ox < oy);
 }
 
-json_t *
-volume_list(const char *data_root)
+/* "_uU" -> U; false for anything else (volume names, "_u", "_u12x"). */
+static bool
+owner_dir_uid(const char *s, uid_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (strncmp(s, "_u", 2) != 0 || s[2] < '0' || s[2] > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s + 2, &end, 10);
+	if (errno || *end || v == 0 || v > UINT32_MAX - 1)
+		return false;
+	*ret = (uid_t)v;
+	return true;
+}
+
+/* Every volume of owner into list. */
+static void
+list_owner(const char *data_root, uid_t owner, json_t *list)
 {
 	char path[PATH_MAX];
-	json_t *list = json_array(), **items;
 	struct dirent *de;
-	size_t n = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/volumes", data_root);
+	if (owner == 0)
+		snprintf(path, sizeof(path), "%s/volumes", data_root);
+	else
+		snprintf(path, sizeof(path), "%s/volumes/_u%u", data_root, (unsigned)owner);
 	d = opendir(path);
 	while (d && (de = readdir(d))) {
-		json_t *v = mount_spec_volume_name_is_valid(de->d_name) ? volume_info(data_root, de->d_name) : NULL;
+		json_t *v = mount_spec_volume_name_is_valid(de->d_name) ? volume_info(data_root, owner, de->d_name) : NULL;
+
 		if (v)
 			json_array_append_new(list, v);
 	}
 	if (d)
 		closedir(d);
-	/* stable output: sorted by name */
-	n = json_array_size(list);
-	items = calloc(n + 1, sizeof(*items));
-	for (size_t i = 0; items && i < n; i++)
+}
+
+/* Root's volumes, then those of every other owner. */
+static void
+list_all(const char *data_root, json_t *list)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	uid_t owner;
+	DIR *d;
+
+	list_owner(data_root, 0, list);
+	snprintf(path, sizeof(path), "%s/volumes", data_root);
+	d = opendir(path);
+	while (d && (de = readdir(d)))
+		if (owner_dir_uid(de->d_name, &owner))
+			list_owner(data_root, owner, list);
+	if (d)
+		closedir(d);
+}
+
+static void
+sort_list(json_t *list)
+{
+	size_t n = json_array_size(list);
+	json_t **items = calloc(n + 1, sizeof(*items));
+
+	if (!items)
+		return;
+	for (size_t i = 0; i < n; i++)
 		items[i] = json_incref(json_array_get(list, i));
-	if (items) {
-		qsort(items, n, sizeof(*items), by_name);
-		json_array_clear(list);
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(list, items[i]);
-		free(items);
-	}
+	qsort(items, n, sizeof(*items), by_name);
+	json_array_clear(list);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, items[i]);
+	free(items);
+}
+
+json_t *
+volume_list(const char *data_root, uid_t viewer)
+{
+	json_t *list = json_array();
+
+	if (!list)
+		return NULL;
+	if (viewer == 0)
+		list_all(data_root, list);
+	else
+		list_owner(data_root, viewer, list);
+	sort_list(list); /* stable output */
 	return list;
 }
 
 int
-volume_remove(const char *data_root, const char *name, struct lite_err *err)
+volume_remove(const char *data_root, uid_t owner, const char *name, struct lite_err *err)
 {
 	char dir[PATH_MAX];
 	int r;
 
-	if (!mount_spec_volume_name_is_valid(name) || !volume_exists(data_root, name))
+	if (!volume_exists(data_root, owner, name) || volume_dir(data_root, owner, name, dir, sizeof(dir)) < 0)
 		return lite_err_set(err, ENOENT, "no such volume: %s", name);
-	volume_dir(data_root, name, dir, sizeof(dir));
 	r = fs_rm_rf(dir);
 	return r < 0 ? lite_err_sys(err, r, "remove volume %s", name) : 0;
 }
@@ -132,4 +224,12 @@ void
 volume_anonymous_name(char name[65])
 {
 	ctr_generate_id(name);
+}
+
+uid_t
+volume_mount_owner(json_t *mount)
+{
+	json_t *o = json_object_get(mount, "volume_owner");
+
+	return json_is_integer(o) ? (uid_t)json_integer_value(o) : 0;
 }

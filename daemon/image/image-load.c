@@ -61,7 +61,7 @@ read_in(int rootfd, const char *name, char **ret, size_t *ret_len, struct lite_e
 	struct stat st;
 	char *buf;
 
-	image_unpack_printable(name, shown, sizeof(shown));
+	image_unpack_entry_printable(name, shown, sizeof(shown));
 	if (fd < 0)
 		return lite_err_set(err, fd == -ENOENT ? ENOENT : EBADMSG, "archive has no usable file '%s'", shown);
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > JSON_MAX)

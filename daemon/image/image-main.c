@@ -10,6 +10,7 @@
  *   prune 0|1(all)                 df
  *   commit CTR_ID REF CHANGES_JSON COMMENT
  *   export CTR_ID OUT
+ *   diff CTR_ID
  *   cp-out CTR_ID PID PATH OUT       cp-in CTR_ID PID DEST NAME 0|1(dir)
  *                                    0|1(contents) SPOOL   (PID 0: stopped)
  *   pull REF 0|1(insecure) AUTH_FILE|- [-|user:REGISTRY,...]

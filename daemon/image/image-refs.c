@@ -5,6 +5,7 @@
  * under the store lock. Runs in lite-image, never in the daemon. */
 #include "image-refs.h"
 #include "image-internal.h"
+#include "image-tags.h"
 #include "image.h"
 
 #include "cleanup.h"
@@ -21,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* {"sha256:...": ["ctr name", ...]} for every container on disk. */
+/* {"sha256:...": [{"name": N, "owner": UID}, ...]} for every container on disk. */
 static json_t *
 containers_by_image(const char *data_root)
 {
@@ -50,7 +51,8 @@ containers_by_image(const char *data_root)
 			arr = json_object_get(out, img);
 			if (!arr)
 				json_object_set_new(out, img, arr = json_array());
-			json_array_append_new(arr, json_string(name ? name : de->d_name));
+			json_array_append_new(arr, json_pack("{s:s, s:I}", "name", name ? name : de->d_name, "owner",
+							     json_integer_value(json_object_get(st, "owner_uid"))));
 		}
 		json_decref(st);
 	}
@@ -98,7 +100,7 @@ tags_of(json_t *repos, const char *id)
 	const char *k;
 
 	json_object_foreach(repos, k, v)
-		if (!strcmp(json_string_value(v) ?: "", id))
+		if (!strcmp(image_tags_id(v) ?: "", id))
 			json_array_append_new(out, json_string(k));
 	return out;
 }
@@ -133,13 +135,43 @@ config_unlink(const char *data_root, const char *id)
 	return r;
 }
 
-/* Remove one image by ref; appends {"Untagged": T} / {"Deleted": ID} to out. */
+/* May caller remove every tag in tags? (image-tags.h) */
+static int
+check_all_tags(json_t *repos, json_t *tags, uid_t caller, struct lite_err *err)
+{
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(tags, i, t)
+		if (image_tags_check(repos, json_string_value(t), caller, err) < 0)
+			return -EPERM;
+	return 0;
+}
+
+/* "image is being used by container 'web'", naming the container only to
+ * its owner and root. */
+static int
+in_use_error(json_t *ctrs, const char *ref, uid_t caller, struct lite_err *err)
+{
+	json_t *c = json_array_get(ctrs, 0);
+	uid_t owner = (uid_t)json_integer_value(json_object_get(c, "owner"));
+
+	if (caller != 0 && owner != caller)
+		return lite_err_set(err, EBUSY, "unable to remove image %s: image is being used by a container", ref);
+	return lite_err_set(err, EBUSY, "unable to remove image %s: image is being used by container '%s' "
+			    "(remove the container first, or use -f to untag it)", ref,
+			    json_string_value(json_object_get(c, "name")));
+}
+
+/* Remove one image by ref; appends {"Untagged": T} / {"Deleted": ID} to out.
+ * Non-root callers untag only their own tags (image-tags.h). */
 static int
 rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bool force, json_t *out,
 	struct lite_err *err)
 {
 	_cleanup_free_ char *id = NULL;
 	json_auto_t *tags = NULL;
+	uid_t caller = image_tags_caller();
 	json_t *ctrs;
 	char name[300];
 	bool by_tag;
@@ -153,6 +185,8 @@ rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bo
 	tags = tags_of(repos, id);
 	by_tag = image_path_ref_normalize(ref, name, sizeof(name)) == 0 && json_object_get(repos, name);
 	ctrs = json_object_get(users, id);
+	if (by_tag && image_tags_check(repos, name, caller, err) < 0)
+		return -EPERM;
 	if (by_tag && json_array_size(tags) > 1) {
 		json_object_del(repos, name);
 		json_array_append_new(out, json_pack("{s:s}", "Untagged", name));
@@ -161,10 +195,14 @@ rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bo
 	if (!by_tag && json_array_size(tags) > 1 && !force)
 		return lite_err_set(err, EEXIST, "unable to delete %.19s (must be forced): image is referenced in "
 				    "multiple repositories", id);
+	if (!by_tag && check_all_tags(repos, tags, caller, err) < 0)
+		return -EPERM;
+	if (!by_tag && caller != 0 && json_array_size(tags) == 0)
+		/* as in prune: an untagged image has no recorded owner */
+		return lite_err_set(err, EPERM, "unable to remove image %s: it has no tag of yours (root may remove it)",
+				    ref);
 	if (json_array_size(ctrs) > 0 && !force)
-		return lite_err_set(err, EBUSY, "unable to remove image %s: image is being used by container '%s' "
-				    "(remove the container first, or use -f to untag it)", ref,
-				    json_string_value(json_array_get(ctrs, 0)));
+		return in_use_error(ctrs, ref, caller, err);
 	json_array_foreach(tags, i, t) {
 		json_object_del(repos, json_string_value(t));
 		json_array_append_new(out, json_pack("{s:s}", "Untagged", json_string_value(t)));
@@ -268,6 +306,7 @@ int
 image_refs_prune(const char *data_root, bool all, json_t **ret, struct lite_err *err)
 {
 	json_auto_t *repos = NULL, *users = NULL, *imgs = NULL, *out = json_array();
+	uid_t caller = image_tags_caller();
 	uint64_t bytes = 0;
 	int lock = -1, r;
 	size_t i;
@@ -286,6 +325,10 @@ image_refs_prune(const char *data_root, bool all, json_t **ret, struct lite_err 
 		json_t *t;
 
 		if (r < 0 || json_object_get(users, id) || (!all && json_array_size(tags) > 0))
+			continue;
+		/* non-root: only images tagged by the caller alone (untagged ones
+		 * have no recorded owner: root prunes those) */
+		if (caller != 0 && (json_array_size(tags) == 0 || check_all_tags(repos, tags, caller, NULL) < 0))
 			continue;
 		json_array_foreach(tags, k, t) {
 			json_object_del(repos, json_string_value(t));

@@ -20,6 +20,23 @@ static const char *const ctl_names[CGROUP_CTL_MAX] = {
 	[CGROUP_CTL_PIDS] = "pids",
 	[CGROUP_CTL_BLKIO] = "blkio",
 	[CGROUP_CTL_FREEZER] = "freezer",
+	[CGROUP_CTL_DEVICES] = "devices",
+};
+
+/* Docker's default device list (moby oci/defaults.go, runc's
+ * AllowedDevices): mknod of any node, then the nodes /dev holds. */
+static const struct cgroup_device_rule default_devices[] = {
+	{ 'c', -1, -1, CGROUP_DEV_MKNOD },  { 'b', -1, -1, CGROUP_DEV_MKNOD },
+	{ 'c', 1, 3, CGROUP_DEV_RWM },      /* null */
+	{ 'c', 1, 5, CGROUP_DEV_RWM },      /* zero */
+	{ 'c', 1, 7, CGROUP_DEV_RWM },      /* full */
+	{ 'c', 1, 8, CGROUP_DEV_RWM },      /* random */
+	{ 'c', 1, 9, CGROUP_DEV_RWM },      /* urandom */
+	{ 'c', 5, 0, CGROUP_DEV_RWM },      /* tty */
+	{ 'c', 5, 1, CGROUP_DEV_RWM },      /* console */
+	{ 'c', 5, 2, CGROUP_DEV_RWM },      /* ptmx */
+	{ 'c', 136, -1, CGROUP_DEV_RWM },   /* pts/N */
+	{ 'c', 10, 200, CGROUP_DEV_RWM },   /* net/tun */
 };
 
 /* Controller name, as in v1 mount options and v2 cgroup.controllers. */
@@ -207,4 +224,59 @@ const char *
 cgroup_values_ctl_v2_name(enum cgroup_ctl ctl)
 {
 	return ctl == CGROUP_CTL_BLKIO ? "io" : cgroup_values_ctl_name(ctl);
+}
+
+int
+cgroup_values_device_rules(const struct cgroup_limits *lim, struct cgroup_device_rule *out, size_t max)
+{
+	size_t n_default = sizeof(default_devices) / sizeof(default_devices[0]);
+	size_t n = n_default + (lim ? lim->n_devices : 0);
+
+	if (n > max || (lim && lim->n_devices > CGROUP_LIMITS_MAX_DEVICES))
+		return -E2BIG;
+	memcpy(out, default_devices, sizeof(default_devices));
+	if (lim && lim->n_devices)
+		memcpy(out + n_default, lim->devices, lim->n_devices * sizeof(*out));
+	return (int)n;
+}
+
+void
+cgroup_values_device_access(unsigned access, char buf[4])
+{
+	size_t n = 0;
+
+	if (access & CGROUP_DEV_READ)
+		buf[n++] = 'r';
+	if (access & CGROUP_DEV_WRITE)
+		buf[n++] = 'w';
+	if (access & CGROUP_DEV_MKNOD)
+		buf[n++] = 'm';
+	buf[n] = '\0';
+}
+
+static void
+device_number(int32_t v, char *buf, size_t len)
+{
+	if (v < 0)
+		snprintf(buf, len, "*");
+	else
+		snprintf(buf, len, "%" PRId32, v);
+}
+
+/* "a" alone for every device with every access, as the kernel lists it. */
+int
+cgroup_values_device_v1(const struct cgroup_device_rule *r, char *buf, size_t len)
+{
+	char maj[16], min[16], acc[4];
+
+	if (r->type != 'a' && r->type != 'b' && r->type != 'c')
+		return -EINVAL;
+	device_number(r->major, maj, sizeof(maj));
+	device_number(r->minor, min, sizeof(min));
+	cgroup_values_device_access(r->access, acc);
+	if (!acc[0])
+		return -EINVAL;
+	if ((size_t)snprintf(buf, len, "%c %s:%s %s", r->type, maj, min, acc) >= len)
+		return -ENAMETOOLONG;
+	return 0;
 }

@@ -17,6 +17,7 @@ enum cgroup_mode { CGROUP_MODE_V1, CGROUP_MODE_V2, CGROUP_MODE_MAX };
 /* v1 controllers lite manages; on v2 the same names are v2 controllers. */
 enum cgroup_ctl { CGROUP_CTL_MEMORY, CGROUP_CTL_CPU, CGROUP_CTL_CPUSET, CGROUP_CTL_PIDS, CGROUP_CTL_BLKIO,
 		  CGROUP_CTL_FREEZER, /* v1 only: v2 freezes with the core cgroup.freeze */
+		  CGROUP_CTL_DEVICES, /* v1 only: v2 filters devices with an eBPF program */
 		  CGROUP_CTL_MAX };
 
 struct cgroup_host {
@@ -78,6 +79,17 @@ int cgroup_values_dir(const struct cgroup_host *h, enum cgroup_ctl ctl, const ch
 const char *cgroup_values_ctl_name(enum cgroup_ctl ctl);
 /* The v2 name of a controller ("io" for blkio). */
 const char *cgroup_values_ctl_v2_name(enum cgroup_ctl ctl);
+
+/* The container's device filter as a list of allow rules, first match
+ * wins, everything else denied: Docker's default list (mknod of any node;
+ * null, zero, full, random, urandom, tty, console, ptmx, the pts and
+ * net/tun 10:200), then lim's --device rules. Returns how many it
+ * wrote, or -E2BIG when max is too small. Pure. */
+int cgroup_values_device_rules(const struct cgroup_limits *lim, struct cgroup_device_rule *out, size_t max);
+/* A rule as a v1 devices.allow line: "c 1:3 rwm", "c *:* m". */
+int cgroup_values_device_v1(const struct cgroup_device_rule *r, char *buf, size_t len);
+/* Access bits as "rwm" letters (a subset, in that order). */
+void cgroup_values_device_access(unsigned access, char buf[4]);
 
 /* cgroup-freeze.c: freeze (pause) or thaw every process of the container,
  * v1 freezer.state FROZEN/THAWED or v2 cgroup.freeze; returns once the

@@ -79,5 +79,5 @@ int image_unpack_layer(const char *data_root, const char *tar_path, const char *
 void image_unpack_set_limits(uint64_t max_bytes, uint64_t max_entries);
 /* Unpack tar_path safely into the existing directory dir (no hashing). */
 int image_unpack_into(const char *dir, const char *tar_path, struct lite_err *err);
-/* Printable copy of a user-supplied name for messages. */
-void image_unpack_printable(const char *in, char *out, size_t len);
+/* image-unpack-entry.c: printable copy of a user-supplied name for messages. */
+void image_unpack_entry_printable(const char *in, char *out, size_t len);

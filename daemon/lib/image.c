@@ -11,7 +11,8 @@
  *                             (layer made by other code) reads as size 0.
  *   images/sha256/HEX.json    OCI image config, HEX = sha256 of its bytes
  *   images/.lock              flock(2) lock, see image_store_lock()
- *   repositories.json         {"name:tag": "sha256:HEX"}, sorted, atomic
+ *   repositories.json         {"name:tag": "sha256:HEX" | {"id","owner"}},
+ *                             sorted, atomic; owners in image-tags.h
  *   tmp/import-XXXXXX/        staging of imports in progress
  *
  * Writers (import, tag, and any future rmi/gc) take images/.lock; readers
@@ -19,6 +20,7 @@
  * either the old or the new version. No global state: thread-safe. */
 #include "image.h"
 #include "image-internal.h"
+#include "image-tags.h"
 #include "strv.h"
 
 #include "cleanup.h"
@@ -93,31 +95,54 @@ image_time_parse(const char *s)
 	return t;
 }
 
-/* Create the store's directories and drop staging left by a crash. Call once
- * at start-up, before any import runs. */
+/* Make path a directory of mode 0700 owned by root, also when it exists
+ * with another mode (stores made by older versions: 0711/0755). */
+static int
+close_dir(const char *path)
+{
+	struct stat st;
+	int r = fs_mkdir_p(path, 0700);
+
+	if (r < 0)
+		return r;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if ((st.st_uid != 0 || st.st_gid != 0) && chown(path, 0, 0) < 0)
+		return -errno;
+	if ((st.st_mode & 07777) != 0700 && chmod(path, 0700) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Create the store's directories, close them to host users and drop
+ * staging left by a crash. Call once at start-up, before any import runs.
+ *
+ * Safety: layers keep uid 0, setuid bits and file capabilities (images need
+ * them), and volumes hold whatever a container's root wrote; so DATA_ROOT
+ * and every tree below it are 0700 root:root, made so on existing stores
+ * too, and no host user can traverse to a setuid file (docs/SECURITY.md). */
 int
 image_store_init(const char *data_root, struct lite_err *err)
 {
-	static const struct {
-		const char *sub;
-		mode_t mode;
-	} dirs[] = {
-		{ "layers/sha256", 0711 }, { "images/sha256", 0700 }, { "tmp", 0700 },
+	static const char *const dirs[] = {
+		"layers", "layers/sha256", "images", "images/sha256", "volumes", "containers", "networks", "tmp",
 	};
 	char path[PATH_MAX];
 	DIR *d;
 	struct dirent *de;
 	int r;
 
-	r = fs_mkdir_p(data_root, 0711);
+	r = close_dir(data_root);
 	if (r < 0)
-		return lite_err_sys(err, r, "image store: create '%s'", data_root);
+		return lite_err_sys(err, r, "image store: create '%s' (0700 root:root)", data_root);
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		r = image_path(path, sizeof(path), data_root, "%s", dirs[i].sub);
+		r = image_path(path, sizeof(path), data_root, "%s", dirs[i]);
 		if (r == 0)
-			r = fs_mkdir_p(path, dirs[i].mode);
+			r = close_dir(path);
 		if (r < 0)
-			return lite_err_sys(err, r, "image store: create '%s/%s'", data_root, dirs[i].sub);
+			return lite_err_sys(err, r, "image store: create '%s/%s' (0700 root:root)", data_root, dirs[i]);
 	}
 	d = opendir(path); /* tmp, the last one */
 	if (!d)
@@ -345,17 +370,25 @@ image_repos_write(const char *data_root, json_t *repos, struct lite_err *err)
 	return 0;
 }
 
+/* The tag is made the caller's (image_tags_caller); another user's tag is
+ * refused (image-tags.h), unless it names image_id already: then nothing
+ * changes (a user's pull of an image root has, up to date, succeeds). */
 int
 image_tag_set(const char *data_root, const char *ref, const char *image_id, struct lite_err *err)
 {
 	json_auto_t *repos = NULL;
+	uid_t caller = image_tags_caller();
 	int r;
 
 	r = image_repos_read(data_root, &repos, err);
+	if (r == 0 && !strcmp(image_tags_id(json_object_get(repos, ref)) ?: "", image_id))
+		return 0;
+	if (r == 0)
+		r = image_tags_check(repos, ref, caller, err);
 	if (r < 0)
 		return r;
-	if (json_object_set_new(repos, ref, json_string(image_id)) < 0)
-		return lite_err_set(err, ENOMEM, "tag '%s': out of memory", ref);
+	if (json_object_set_new(repos, ref, image_tags_value(image_id, caller)) < 0)
+		return lite_err_set(err, ENOMEM, "tag: out of memory");
 	return image_repos_write(data_root, repos, err);
 }
 
@@ -473,7 +506,7 @@ image_resolve(const char *data_root, const char *ref, char **ret_id, struct lite
 		r = image_repos_read(data_root, &repos, err);
 		if (r < 0)
 			return r;
-		target = json_string_value(json_object_get(repos, name));
+		target = image_tags_id(json_object_get(repos, name));
 		if (target && (hex = id_hex(target)) && image_exists(data_root, hex)) {
 			*ret_id = strdup(target);
 			return *ret_id ? 0 : lite_err_set(err, ENOMEM, "resolve: out of memory");
@@ -620,7 +653,7 @@ list_one(const char *hex, void *ud)
 	}
 	tags = json_array();
 	json_object_foreach(c->repos, key, v)
-		if (json_is_string(v) && !strcmp(json_string_value(v), id))
+		if (!strcmp(image_tags_id(v) ?: "", id))
 			json_array_append_new(tags, json_string(key));
 	item = json_pack("{s:s,s:o,s:I,s:I,s:I}", "id", id, "repo_tags", tags,
 			 "created", (json_int_t)img->created, "size", (json_int_t)img->size,

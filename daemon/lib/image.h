@@ -4,9 +4,10 @@
  *   images/sha256/HEX.json    OCI image config; HEX = sha256 of its bytes
  *   repositories.json         {"busybox:latest": "sha256:HEX", ...}
  *   tmp/                      staging; never visible as a layer or image
- * Every function here blocks (disk I/O) and is thread-safe: the daemon calls
- * them from a worker thread, never from its event loop, except the cheap
- * read-only lookups (image_resolve, image_load, image_list). */
+ * Every function here blocks (disk I/O) and is safe across processes (the
+ * store's lock): lite-image calls the writers, in a process of its own; the
+ * daemon's event loop calls only the cheap read-only lookups (image_resolve,
+ * image_load, image_list). */
 #pragma once
 
 #include "lite-err.h"
@@ -24,7 +25,8 @@ struct image {
 	uint64_t size;      /* bytes of unpacked layers */
 };
 
-/* Create the store's directories. */
+/* Create the store's directories; DATA_ROOT and its trees end up 0700
+ * root:root, existing ones included. */
 int image_store_init(const char *data_root, struct lite_err *err);
 
 /* Import a rootfs tarball (plain, gzip, zstd, xz: auto-detected) as a

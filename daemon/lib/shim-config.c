@@ -54,6 +54,17 @@ etc_files_to_json(char **pairs)
 	return o;
 }
 
+static json_t *
+devices_to_json(const struct shim_config *c)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < c->n_devices; i++)
+		json_array_append_new(a, json_pack("{s:s?, s:s?, s:s?}", "host", c->devices[i].host,
+						   "path", c->devices[i].path, "perm", c->devices[i].perm));
+	return a;
+}
+
 /* The optional keys: an absent one reads as "not set". */
 static void
 optional_to_json(const struct shim_config *c, json_t *o)
@@ -64,6 +75,8 @@ optional_to_json(const struct shim_config *c, json_t *o)
 		json_object_set_new(o, "shm_size", json_string(c->shm_size));
 	if (c->set_oom_score)
 		json_object_set_new(o, "oom_score_adj", json_integer(c->oom_score_adj));
+	if (c->n_devices)
+		json_object_set_new(o, "devices", devices_to_json(c));
 }
 
 json_t *
@@ -141,6 +154,30 @@ rlimits_from_json(json_t *arr, struct shim_config *c)
 	return 0;
 }
 
+static int
+devices_from_json(json_t *arr, struct shim_config *c)
+{
+	size_t i;
+	json_t *d;
+
+	if (!json_array_size(arr))
+		return 0;
+	c->devices = calloc(json_array_size(arr), sizeof(*c->devices));
+	if (!c->devices)
+		return -1;
+	json_array_foreach(arr, i, d) {
+		struct shim_device *sd = &c->devices[c->n_devices++];
+
+		sd->host = dup_str(d, "host");
+		sd->path = dup_str(d, "path");
+		sd->perm = dup_str(d, "perm");
+		sd->tree_fd = -1;
+		if (!sd->host || !sd->path)
+			return -1;
+	}
+	return 0;
+}
+
 /* {"/etc/hosts": "/path", ...} -> {target, source, ..., NULL} */
 static char **
 etc_files_from_json(json_t *o)
@@ -212,6 +249,10 @@ shim_config_from_json(json_t *o, struct shim_config *c, char *errbuf, size_t err
 		snprintf(errbuf, errlen, "malformed mounts or rlimits");
 		return -1;
 	}
+	if (devices_from_json(json_object_get(o, "devices"), c) < 0) {
+		snprintf(errbuf, errlen, "malformed devices");
+		return -1;
+	}
 	if (!c->id || !c->rootfs || !c->lowerdir || !c->upperdir || !c->workdir || !c->cmd || !c->cmd[0] ||
 	    !c->env || !c->log_path || !c->exit_path || !c->attach_path) {
 		snprintf(errbuf, errlen, "missing required fields");
@@ -243,6 +284,12 @@ shim_config_free(struct shim_config *c)
 	}
 	free(c->mounts);
 	free(c->rlimits);
+	for (size_t i = 0; i < c->n_devices; i++) {
+		free(c->devices[i].host);
+		free(c->devices[i].path);
+		free(c->devices[i].perm);
+	}
+	free(c->devices);
 	strv_free(c->cgroup_procs);
 	free(c->oom_file);
 	free(c->log_path);

@@ -1,5 +1,5 @@
 /* The shim's configuration: one struct that the engine fills and writes
- * as EXEC_ROOT/containers/ID/config.json (ctr-shim.c) and the shim reads
+ * as EXEC_ROOT/ID/config.json (ctr-shim.c) and the shim reads
  * back (shim-main.c). The JSON keys are a contract across versions: a
  * shim of this version must read what an older engine wrote. Pure code,
  * unit-tested in tests/unit/test-shim-config.c. */
@@ -18,6 +18,15 @@ struct shim_mount {
 	char *options;       /* tmpfs options */
 	bool readonly;
 	bool copy_up;        /* a volume: fill it from the image if it is empty */
+	int tree_fd;         /* open_tree() clone, set up before pivot_root (not in the JSON) */
+};
+
+/* --device: a host device node bound into the container (root only; the
+ * engine's device filter allows its MAJ:MIN with perm). */
+struct shim_device {
+	char *host;          /* the node on the host */
+	char *path;          /* where it appears in the container */
+	char *perm;          /* "rwm" subset, for the record */
 	int tree_fd;         /* open_tree() clone, set up before pivot_root (not in the JSON) */
 };
 
@@ -58,6 +67,8 @@ struct shim_config {
 	bool read_only;      /* remount the root read-only once set up */
 	bool set_oom_score;
 	int oom_score_adj;
+	struct shim_device *devices; /* "devices": [{"host","path","perm"}]; absent = none */
+	size_t n_devices;
 };
 
 #define SHIM_CONFIG_LOG_MAX (64u << 20) /* log_max when the config has none */

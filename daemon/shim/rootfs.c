@@ -77,7 +77,7 @@ make_dev_nodes(const char *rootfs, int error_fd)
 	};
 	static const struct { const char *name, *target; } links[] = {
 		{ "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
-		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" }, { "core", "/proc/kcore" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 	};
 	char path[4096];
 
@@ -210,6 +210,7 @@ attach_tty(int pts, int error_fd)
 	char path[64];
 	int fd;
 
+	rootfs_dev_console(pts, error_fd);
 	snprintf(path, sizeof(path), "/dev/pts/%d", pts);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -251,8 +252,10 @@ rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
 		proc_die(error_fd, errno, 125, "set hostname");
 	mount_rootfs(c, error_fd);
 	rootfs_mounts_clone(c, error_fd);
+	rootfs_dev_clone(c, error_fd);
 	pivot_into(c->rootfs, error_fd);
 	rootfs_mounts_attach(c, error_fd);
+	rootfs_dev_attach(c, error_fd);
 	if (c->cwd && *c->cwd && (fs_mkdir_p(c->cwd, 0755) < 0 || chdir(c->cwd) < 0))
 		proc_die(error_fd, errno, 125, "working dir %s", c->cwd);
 	if (c->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)

@@ -42,6 +42,12 @@ void rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_
 void rootfs_mounts_clone(const struct shim_config *c, int error_fd);
 void rootfs_mounts_attach(const struct shim_config *c, int error_fd);
 
+/* rootfs-dev.c: --device nodes (cloned before pivot_root, attached after)
+ * and, with a TTY, /dev/console bound to the container's pty /dev/pts/N. */
+void rootfs_dev_clone(const struct shim_config *c, int error_fd);
+void rootfs_dev_attach(const struct shim_config *c, int error_fd);
+void rootfs_dev_console(int pts, int error_fd);
+
 /* Serve stdio, attach clients, execs and the exit. Returns the shim's exit code. */
 int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen_fd);
 

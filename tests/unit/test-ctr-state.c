@@ -133,6 +133,50 @@ test_round_trip_full(void **state)
 	round_trip(&s, &rt);
 }
 
+/* The device filter's rules and --device nodes survive a round trip;
+ * a state without them reads as the default filter. */
+static void
+test_round_trip_devices(void **state)
+{
+	struct ctr_spec s, s2;
+	struct ctr_runtime rt, rt2;
+	char errbuf[128] = "";
+	json_t *o;
+
+	(void)state;
+	fill(&s, &rt, CTR_RUNNING, NULL);
+	s.limits.devices[s.limits.n_devices++] = (struct cgroup_device_rule){ 'c', 10, 229, CGROUP_DEV_RWM };
+	s.limits.devices[s.limits.n_devices++] = (struct cgroup_device_rule){ 'b', 8, 16, CGROUP_DEV_READ };
+	s.limits.devices_allow_all = true;
+	s.devices = json_pack("[{s:s, s:s, s:s}]", "host", "/dev/fuse", "path", "/dev/f", "perm", "rwm");
+	o = ctr_state_to_json(&s, &rt);
+	json_decref(s.devices);
+	assert_int_equal(ctr_state_from_json(o, &s2, &rt2, errbuf, sizeof(errbuf)), 0);
+	json_decref(o);
+	assert_int_equal(s2.limits.n_devices, 2);
+	assert_int_equal(s2.limits.devices[0].type, 'c');
+	assert_int_equal(s2.limits.devices[0].major, 10);
+	assert_int_equal(s2.limits.devices[0].minor, 229);
+	assert_int_equal(s2.limits.devices[0].access, CGROUP_DEV_RWM);
+	assert_int_equal(s2.limits.devices[1].type, 'b');
+	assert_int_equal(s2.limits.devices[1].access, CGROUP_DEV_READ);
+	assert_true(s2.limits.devices_allow_all);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(s2.devices, 0), "path")), "/dev/f");
+	ctr_state_spec_clear(&s2);
+	free(rt2.error);
+
+	fill(&s, &rt, CTR_RUNNING, NULL);
+	o = ctr_state_to_json(&s, &rt);
+	assert_null(json_object_get(json_object_get(o, "limits"), "devices"));
+	assert_int_equal(ctr_state_from_json(o, &s2, &rt2, errbuf, sizeof(errbuf)), 0);
+	json_decref(o);
+	assert_int_equal(s2.limits.n_devices, 0);
+	assert_false(s2.limits.devices_allow_all);
+	assert_null(s2.devices);
+	ctr_state_spec_clear(&s2);
+	free(rt2.error);
+}
+
 static void
 test_round_trip_null_error(void **state)
 {
@@ -335,6 +379,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_full),
+		cmocka_unit_test(test_round_trip_devices),
 		cmocka_unit_test(test_round_trip_null_error),
 		cmocka_unit_test(test_round_trip_minimal),
 		cmocka_unit_test(test_round_trip_every_status),

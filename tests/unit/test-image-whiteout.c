@@ -1,6 +1,6 @@
 /* Unit tests for whiteout conversion both ways: overlay whiteouts (char
  * device 0:0, trusted.overlay.opaque=y) -> OCI .wh. entries (image-tar.c)
- * -> overlay form again (image-unpack.c). Needs root (mknod, trusted.*
+ * -> overlay form again (image-unpack-entry.c). Needs root (mknod, trusted.*
  * xattrs); skipped otherwise. */
 #include "image-internal.h"
 #include "image-tar.h"

@@ -196,6 +196,48 @@ test_run_bad(void **state)
 		"invalid --device-read-bps \"/dev/sda:fast\": expected DEVICE:RATE like /dev/sda:1mb");
 }
 
+/* --device as Docker parses it (device-spec.c). */
+static void
+test_devices(void **state)
+{
+	struct run_spec rs;
+
+	(void)state;
+	run_ok("{\"image\":\"i\",\"devices\":[\"/dev/fuse\",\"/dev/sdb:/dev/xvdb\",\"/dev/sdc:r\","
+	       "\"/dev/sdd:/dev/d:mw\"]}", &rs);
+	assert_int_equal(rs.n_devices, 4);
+	assert_string_equal(rs.devices[0].host, "/dev/fuse");
+	assert_string_equal(rs.devices[0].path, "/dev/fuse");
+	assert_int_equal(rs.devices[0].access, CGROUP_DEV_RWM);
+	assert_string_equal(rs.devices[1].host, "/dev/sdb");
+	assert_string_equal(rs.devices[1].path, "/dev/xvdb");
+	assert_int_equal(rs.devices[1].access, CGROUP_DEV_RWM);
+	assert_string_equal(rs.devices[2].path, "/dev/sdc"); /* a second field that reads as permissions is one */
+	assert_int_equal(rs.devices[2].access, CGROUP_DEV_READ);
+	assert_string_equal(rs.devices[3].path, "/dev/d");
+	assert_int_equal(rs.devices[3].access, CGROUP_DEV_MKNOD | CGROUP_DEV_WRITE);
+	run_spec_free(&rs);
+	run_ok("{\"image\":\"i\"}", &rs);
+	assert_int_equal(rs.n_devices, 0);
+	run_spec_free(&rs);
+	run_bad("{\"image\":\"i\",\"devices\":[\"dev/fuse\"]}",
+		"invalid --device \"dev/fuse\": expected HOST[:CONTAINER][:PERMS] with absolute paths");
+	run_bad("{\"image\":\"i\",\"devices\":[\"/dev/fuse:fuse\"]}",
+		"invalid --device \"/dev/fuse:fuse\": expected HOST[:CONTAINER][:PERMS] with absolute paths");
+	run_bad("{\"image\":\"i\",\"devices\":[\"/dev/fuse:/dev/f:rwx\"]}",
+		"invalid --device \"/dev/fuse:/dev/f:rwx\": bad permissions \"rwx\" (a subset of rwm)");
+	run_bad("{\"image\":\"i\",\"devices\":[\"/dev/fuse:/dev/f:rr\"]}",
+		"invalid --device \"/dev/fuse:/dev/f:rr\": bad permissions \"rr\" (a subset of rwm)");
+	run_bad("{\"image\":\"i\",\"devices\":[\"/dev/fuse:/dev/f:\"]}",
+		"invalid --device \"/dev/fuse:/dev/f:\": bad permissions \"\" (a subset of rwm)");
+	run_bad("{\"image\":\"i\",\"devices\":[\"/a:/b:r:w\"]}",
+		"invalid --device \"/a:/b:r:w\": expected HOST[:CONTAINER][:PERMS] with absolute paths");
+	run_bad("{\"image\":\"i\",\"devices\":[\":/dev/f\"]}",
+		"invalid --device \":/dev/f\": expected HOST[:CONTAINER][:PERMS] with absolute paths");
+	run_bad("{\"image\":\"i\",\"devices\":[\"/dev/fuse:\"]}",
+		"invalid --device \"/dev/fuse:\": expected HOST[:CONTAINER][:PERMS] with absolute paths");
+}
+
 /* Mount and ulimit syntax: the messages of mount-spec.c and ulimit.c. */
 static void
 test_run_mounts_ulimits(void **state)
@@ -381,6 +423,7 @@ main(void)
 		cmocka_unit_test(test_net),
 		cmocka_unit_test(test_net_too_many_ports),
 		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

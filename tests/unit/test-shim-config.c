@@ -189,6 +189,40 @@ test_round_trip(void **state)
 	shim_config_free(&b);
 }
 
+static void refused(const char *text, const char *why);
+
+/* "devices" (--device), through JSON and back; absent when there are none. */
+static void
+test_devices(void **state)
+{
+	struct shim_device d[] = { { .host = "/dev/fuse", .path = "/dev/fuse", .perm = "rwm" },
+				   { .host = "/dev/sdb", .path = "/dev/xvdb", .perm = "r" } };
+	char *cmd[] = { "true", NULL }, *env[] = { NULL };
+	struct shim_config a = { .id = "id", .rootfs = "/r", .lowerdir = "/l", .upperdir = "/u", .workdir = "/w",
+				 .cmd = cmd, .env = env, .log_path = "/log", .exit_path = "/exit", .attach_path = "/s",
+				 .devices = d, .n_devices = 2 }, b;
+	json_t *o = shim_config_to_json(&a);
+	char *text = json_dumps(o, JSON_COMPACT);
+
+	(void)state;
+	json_decref(o);
+	load(text, &b);
+	free(text);
+	assert_int_equal(b.n_devices, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_string_equal(b.devices[i].host, d[i].host);
+		assert_string_equal(b.devices[i].path, d[i].path);
+		assert_string_equal(b.devices[i].perm, d[i].perm);
+		assert_int_equal(b.devices[i].tree_fd, -1);
+	}
+	shim_config_free(&b);
+	a.n_devices = 0;
+	o = shim_config_to_json(&a);
+	assert_null(json_object_get(o, "devices"));
+	json_decref(o);
+	refused("{\"devices\":[{\"path\":\"/dev/x\"}]}", "malformed devices");
+}
+
 static void
 refused(const char *text, const char *why)
 {
@@ -221,6 +255,7 @@ main(void)
 		cmocka_unit_test(test_minimal_config),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,6 +67,24 @@ test_limits() {
 	ok "no root-level cgroup /sys/fs/cgroup/lite" test ! -e /sys/fs/cgroup/lite
 }
 
+# Pure v2: the eBPF device program is the only device filter (issue 11, B6).
+test_devices() {
+	local out
+	out=$(lite run --rm testimg sh -c 'mknod /tmp/fz c 10 229 && exec 3<>/tmp/fz && echo open=OK' 2>&1)
+	case $out in
+	*"Operation not permitted"*) pass "v2 eBPF filter: mknod c 10:229 works, opening it is refused" ;;
+	*) fail "v2 eBPF filter: mknod c 10:229 works, opening it is refused" "got: $out" ;;
+	esac
+	is "$(lite run --rm testimg sh -c 'echo x >/dev/null && head -c 4 /dev/zero | wc -c' 2>&1)" 4 \
+		"v2 eBPF filter: null and zero still work"
+	if [ -c /dev/fuse ]; then
+		is "$(lite run --rm --device /dev/fuse testimg sh -c 'exec 3<>/dev/fuse && echo open=OK' 2>&1)" open=OK \
+			"v2 eBPF filter: --device /dev/fuse opens"
+	else
+		skip "v2 eBPF filter: --device /dev/fuse opens" "no /dev/fuse in the VM"
+	fi
+}
+
 test_restart() {
 	local before shim after
 	before=$(main_pid)
@@ -119,6 +137,7 @@ main() {
 	test_socket_activation
 	test_import
 	test_limits
+	test_devices
 	test_restart
 	test_oom
 	test_non_root

@@ -1,0 +1,133 @@
+/* A client of the attach socket, seen from the loop: its output buffer,
+ * filled with frames and flushed as its socket takes them, its stdin frames
+ * parsed into the process's stdin buffer, and dropping it safely while
+ * events that name it may still be pending. */
+#include "shim-io.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+void
+shim_io_client_drop(struct shim *s, struct client *c)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (s->clients[i] == c)
+			s->clients[i] = NULL;
+	if (c->proc && c->proc->stdin_owner == c) {
+		c->proc->stdin_owner = NULL;
+		if (!c->proc->tty)
+			source_close(s, &c->proc->in);
+	}
+	epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	free(c->out);
+	c->out = NULL;
+	c->fd = -1;
+	c->proc = NULL;
+	c->dead = true;
+	c->next_dead = s->graveyard;
+	s->graveyard = c;
+}
+
+void
+shim_io_client_bury(struct shim *s)
+{
+	while (s->graveyard) {
+		struct client *c = s->graveyard;
+		s->graveyard = c->next_dead;
+		free(c);
+	}
+}
+
+void
+shim_io_client_update_events(struct shim *s, struct client *c)
+{
+	uint32_t ev = 0;
+	struct proc *p = c->proc;
+
+	if (!c->read_eof && !(p && p->stdin_owner == c && p->stdin_len > 0))
+		ev |= EPOLLIN;
+	if (c->out_len)
+		ev |= EPOLLOUT;
+	ep_set(s, c->fd, c, ev, EPOLL_CTL_MOD);
+}
+
+/* Write what the socket takes now; false if the client is gone. */
+bool
+shim_io_client_flush(struct shim *s, struct client *c)
+{
+	while (c->out_len) {
+		ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0)
+			return false;
+		memmove(c->out, c->out + n, c->out_len - (size_t)n);
+		c->out_len -= (size_t)n;
+	}
+	shim_io_client_update_events(s, c);
+	return true;
+}
+
+bool
+shim_io_client_queue(struct shim *s, struct client *c, enum frame_stream stream, const char *data, size_t len)
+{
+	uint8_t hdr[FRAME_HDR_LEN];
+
+	if (CLIENT_OUT_CAP - c->out_len < len + sizeof(hdr))
+		return true; /* cannot happen while pausing works; drop rather than grow */
+	frame_header_encode(hdr, stream, (uint32_t)len);
+	memcpy(c->out + c->out_len, hdr, sizeof(hdr));
+	memcpy(c->out + c->out_len + sizeof(hdr), data, len);
+	c->out_len += len + sizeof(hdr);
+	return shim_io_client_flush(s, c);
+}
+
+/* Parse stdin frames out of bytes read from a client. */
+void
+shim_io_client_consume(struct proc *p, struct client *c, const uint8_t *b, size_t n)
+{
+	while (n) {
+		size_t take;
+
+		if (c->payload_left == 0) {
+			take = FRAME_HDR_LEN - c->hdr_len < n ? FRAME_HDR_LEN - c->hdr_len : n;
+			memcpy(c->hdr + c->hdr_len, b, take);
+			c->hdr_len += take;
+			b += take;
+			n -= take;
+			if (c->hdr_len < FRAME_HDR_LEN)
+				return;
+			c->hdr_len = 0;
+			if (frame_header_decode(c->hdr, &c->payload_stream, &c->payload_left) < 0) {
+				c->read_eof = true; /* garbage: stop listening to it */
+				return;
+			}
+			continue;
+		}
+		take = c->payload_left < n ? c->payload_left : n;
+		if (p && p->stdin_owner == c && c->payload_stream == FRAME_STDIN && p->stdin_len + take <= STDIN_CAP) {
+			memcpy(p->stdin_buf + p->stdin_len, b, take);
+			p->stdin_len += take;
+		}
+		c->payload_left -= (uint32_t)take;
+		b += take;
+		n -= take;
+	}
+}
+
+bool
+shim_io_client_attach(struct shim *s, struct client *c, struct proc *p, bool want_stdin)
+{
+	c->proc = p;
+	c->out = malloc(CLIENT_OUT_CAP);
+	if (!c->out)
+		return false;
+	if (want_stdin && !p->stdin_owner && p->in.fd >= 0)
+		p->stdin_owner = c;
+	return true;
+}

@@ -1,0 +1,228 @@
+/* A process's stdio, init's and every exec'd one's: its pipes (or its
+ * terminal, which init gets when it is released), its output turned into
+ * frames for its attached clients and, for init, appended to the log and
+ * kept for "attach replay"; its stdin fed from its stdin client's frames.
+ * Output is read only while every client has room for it. */
+#include "shim-io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "fd-util.h"
+
+struct proc *
+shim_io_proc_add(struct shim *s, const char *id, bool tty, struct spawn_result *sp)
+{
+	struct proc *p = NULL;
+
+	for (int i = 0; i < MAX_PROCS && !p; i++)
+		if (!s->procs[i] && (p = calloc(1, sizeof(*p))))
+			s->procs[i] = p;
+	if (!p)
+		return NULL;
+	snprintf(p->id, sizeof(p->id), "%s", id);
+	p->tty = tty;
+	p->pid = sp->pid;
+	p->out.fd = p->err.fd = p->in.fd = p->exec_err.fd = -1;
+	p->tty_slave = -1;
+	fd_set_nonblock(sp->stdout_fd, 1);
+	source_add(s, &p->out, SRC_OUT, p, sp->stdout_fd, EPOLLIN);
+	p->open_outputs = 1;
+	if (sp->stderr_fd >= 0) {
+		fd_set_nonblock(sp->stderr_fd, 1);
+		source_add(s, &p->err, SRC_ERR, p, sp->stderr_fd, EPOLLIN);
+		p->open_outputs++;
+	}
+	if (sp->stdin_fd >= 0) {
+		fd_set_nonblock(sp->stdin_fd, 1);
+		source_add(s, &p->in, SRC_IN, p, sp->stdin_fd, 0);
+	}
+	return p;
+}
+
+struct proc *
+shim_io_proc_find(struct shim *s, const char *id)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (s->procs[i] && strcmp(s->procs[i]->id, id) == 0)
+			return s->procs[i];
+	return NULL;
+}
+
+void
+shim_io_proc_free(struct shim *s, struct proc *p)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (s->clients[i] && s->clients[i]->proc == p)
+			shim_io_client_drop(s, s->clients[i]);
+	if (p->tty_slave >= 0)
+		close(p->tty_slave);
+	source_close(s, &p->out);
+	source_close(s, &p->err);
+	source_close(s, &p->in);
+	source_close(s, &p->exec_err);
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (s->procs[i] == p)
+			s->procs[i] = NULL;
+	free(p);
+}
+
+/* A process's output is read only while each of its clients has room. */
+void
+shim_io_proc_update_pause(struct shim *s, struct proc *p)
+{
+	bool room = true;
+
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = s->clients[i];
+		if (c && c->proc == p && c->out && CLIENT_OUT_CAP - c->out_len < CHUNK + FRAME_HDR_LEN)
+			room = false;
+	}
+	if (room == !p->paused)
+		return;
+	p->paused = !room;
+	/* out of epoll entirely while paused: a hung-up pipe reports EPOLLHUP
+	 * even with no events asked for, and must not be read into a full buffer */
+	if (p->out.fd >= 0)
+		ep_set(s, p->out.fd, &p->out, EPOLLIN, room ? EPOLL_CTL_ADD : EPOLL_CTL_DEL);
+	if (p->err.fd >= 0)
+		ep_set(s, p->err.fd, &p->err, EPOLLIN, room ? EPOLL_CTL_ADD : EPOLL_CTL_DEL);
+}
+
+static void
+log_append(struct shim *s, enum frame_stream stream, const char *data, size_t len)
+{
+	uint8_t hdr[FRAME_HDR_LEN];
+	struct iovec iov[2] = { { hdr, sizeof(hdr) }, { (void *)data, len } };
+	char old[4096];
+	ssize_t n;
+
+	if (s->log_fd < 0)
+		return;
+	frame_header_encode(hdr, stream, (uint32_t)len);
+	n = writev(s->log_fd, iov, 2);
+	if (n > 0)
+		s->log_size += (size_t)n;
+	if (s->log_size < s->cfg->log_max)
+		return;
+	snprintf(old, sizeof(old), "%s.1", s->cfg->log_path);
+	rename(s->cfg->log_path, old);
+	close(s->log_fd);
+	s->log_fd = open(s->cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	s->log_size = 0;
+}
+
+static void
+replay_keep(struct proc *p, const char *data, size_t len)
+{
+	if (len >= REPLAY_CAP) {
+		memcpy(p->replay, data + len - REPLAY_CAP, REPLAY_CAP);
+		p->replay_len = REPLAY_CAP;
+		return;
+	}
+	if (p->replay_len + len > REPLAY_CAP) {
+		size_t drop = p->replay_len + len - REPLAY_CAP;
+		memmove(p->replay, p->replay + drop, p->replay_len - drop);
+		p->replay_len -= drop;
+	}
+	memcpy(p->replay + p->replay_len, data, len);
+	p->replay_len += len;
+}
+
+void
+shim_io_proc_on_output(struct shim *s, struct source *src, enum frame_stream stream)
+{
+	struct proc *p = src->proc;
+	char buf[CHUNK];
+	ssize_t n;
+
+	if (p->paused)
+		return; /* an event from before the pause, in this same batch */
+	n = read(src->fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) { /* EOF, or EIO from a pty whose last slave closed */
+		if (src == &p->out && p->tty)
+			source_close(s, &p->in); /* the dup of the terminal we write to */
+		source_close(s, src);
+		p->open_outputs--;
+		return;
+	}
+	if (p->exited) /* still draining: the grace period counts from the last byte */
+		clock_gettime(CLOCK_MONOTONIC, &p->exit_time);
+	if (p->is_init) {
+		log_append(s, stream, buf, (size_t)n);
+		replay_keep(p, buf, (size_t)n);
+	}
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = s->clients[i];
+		if (c && c->proc == p && c->out && !shim_io_client_queue(s, c, stream, buf, (size_t)n))
+			shim_io_client_drop(s, c);
+	}
+	shim_io_proc_update_pause(s, p);
+}
+
+void
+shim_io_proc_stdin_flush(struct shim *s, struct proc *p)
+{
+	while (p->stdin_len && p->in.fd >= 0) {
+		ssize_t n = write(p->in.fd, p->stdin_buf, p->stdin_len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) { /* the process closed its stdin */
+			p->stdin_len = 0;
+			break;
+		}
+		memmove(p->stdin_buf, p->stdin_buf + n, p->stdin_len - (size_t)n);
+		p->stdin_len -= (size_t)n;
+	}
+	if (p->in.fd >= 0) /* a full pipe or terminal: wait until it takes more */
+		ep_set(s, p->in.fd, &p->in, p->stdin_len ? EPOLLOUT : 0, EPOLL_CTL_MOD);
+	if (p->stdin_owner) {
+		struct client *owner = p->stdin_owner;
+
+		/* EOF from the client closes a pipe; a terminal stays open for
+		 * the next client to attach (a detached client only half-closes) */
+		if (owner->read_eof && !p->stdin_len) {
+			p->stdin_owner = NULL;
+			if (!p->tty)
+				source_close(s, &p->in);
+		}
+		shim_io_client_update_events(s, owner);
+	}
+}
+
+void
+shim_io_proc_start_init(struct shim *s)
+{
+	struct start_msg msg = { .pts = -1 };
+	struct proc *p = s->init;
+
+	if (s->started)
+		return;
+	s->started = true;
+	if (s->cfg->tty && p) {
+		char root[64];
+		int slave = -1, master;
+
+		snprintf(root, sizeof(root), "/proc/%d/root", (int)p->pid);
+		master = pty_open(root, s->cfg->rows, s->cfg->cols, &slave, &msg.pts);
+		if (master >= 0) {
+			p->tty_slave = slave; /* init opens its own by path, as controlling terminal */
+			fd_set_nonblock(master, 1);
+			source_add(s, &p->out, SRC_OUT, p, master, EPOLLIN);
+			/* input through a dup: it is polled for EPOLLOUT on its own */
+			source_add(s, &p->in, SRC_IN, p, fcntl(master, F_DUPFD_CLOEXEC, 3), 0);
+			p->open_outputs = 1;
+		}
+	}
+	(void)!write(s->start_fd, &msg, sizeof(msg));
+	close(s->start_fd);
+	s->start_fd = -1;
+}
