@@ -49,7 +49,8 @@ load_count(json_t *o, const char *key, long long max, int *ret, struct lite_err 
 	return 0;
 }
 
-/* A size: integer bytes or a string like "8m"; more than 0. */
+/* A size: integer bytes or a string like "8m" (a count: the same forms,
+ * "4m" being 4 Mi entries); more than 0. */
 static int
 load_size(json_t *o, const char *key, uint64_t *ret, struct lite_err *err)
 {
@@ -63,7 +64,7 @@ load_size(json_t *o, const char *key, uint64_t *ret, struct lite_err *err)
 	else if (json_is_string(v) && parse_size(json_string_value(v), &n) < 0)
 		n = 0;
 	if (n == 0)
-		return lite_err_set(err, EINVAL, "%s: want a size in bytes or like \"8m\", more than 0", key);
+		return lite_err_set(err, EINVAL, "%s: want a number more than 0, or a string like \"8m\"", key);
 	*ret = n;
 	return 0;
 }

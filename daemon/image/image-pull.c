@@ -633,9 +633,6 @@ plan(struct pull *p, const struct image_desc *d, json_t *layers, json_t *diff_id
 		char diff[65];
 
 		x->p = p, x->layer = i + 1, x->fd = -1, x->size = (uint64_t)size, x->src = x->path;
-		if (p->max_blob && x->size > p->max_blob)
-			return lite_err_set(err, EFBIG, "layer %zu is too large: %llu bytes (max-layer-size is %llu)", i + 1,
-					    (unsigned long long)x->size, (unsigned long long)p->max_blob);
 		memcpy(x->hex, d->layer_hex[i], 65);
 		if (image_digest_parse(json_string_value(json_array_get(diff_ids, i)), diff) < 0)
 			return lite_err_set(err, EBADMSG, "image config: diff_id %zu is not a sha256 digest", i);
@@ -651,6 +648,9 @@ plan(struct pull *p, const struct image_desc *d, json_t *layers, json_t *diff_id
 				x->complete = true, x->src = dls[j].path;
 		if (x->complete)
 			continue;
+		if (p->max_blob && x->size > p->max_blob) /* the blob may not outgrow it (on_blob) */
+			return lite_err_set(err, EFBIG, "layer %zu is too large: %llu bytes (max-layer-size is %llu)", i + 1,
+					    (unsigned long long)x->size, (unsigned long long)p->max_blob);
 		if (dl_open(x, err) < 0)
 			return -EIO;
 		if (x->complete)

@@ -235,6 +235,17 @@ if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
 	sed -i "s/\"insecure-registries\":\[\]/\"insecure-registries\":[\"$R\"]/" "$T/daemon.json"
 	start_daemon || bail_out "daemon did not restart"
 	ok "a listed registry: non-root pull allowed" ulite "$UA" pull -q "$R/lite/gz:1"
+	BASE_TAR=$T/img.tar "$PY" "$SRCDIR/tests/integration/mkoci.py" docker "$T/big.tar" lite/big:1 1 1 >/dev/null ||
+		bail_out "mkoci.py docker failed"
+	skopeo copy -q --dest-tls-verify=false "docker-archive:$T/big.tar" "docker://$R/lite/big:1" >"$T/push.log" 2>&1 ||
+		bail_out "skopeo push of lite/big:1 failed: $(tail -n2 "$T/push.log")"
+	stop_daemon
+	sed -i 's/^{/{"max-layer-size":"512k",/' "$T/daemon.json"
+	start_daemon || bail_out "daemon did not restart"
+	n0=$(grep -c 'GET /v2/lite/big/blobs' "$T/reg-open.log")
+	capture lite pull "$R/lite/big:1"
+	like "$RC $ERR" '^[1-9][0-9]* .*too large.*max-layer-size' "a pulled layer over max-layer-size is refused"
+	is "$(grep -c 'GET /v2/lite/big/blobs' "$T/reg-open.log")" "$((n0 + 1))" "...before its blob is fetched (only the config was)"
 	stop_registries
 else
 	skip "pull from a local registry" "docker-registry or skopeo missing"
