@@ -17,6 +17,8 @@ chmod 711 "$T"
 sock_gid=$(stat -c %g "$SOCK")
 UA=60311 UB=60312
 as() { local u=$1; shift; setpriv --reuid="$u" --regid="$sock_gid" --clear-groups "$@"; }
+# bg_as UID CMD...: in the background, BG its pid (setpriv execs CMD: kill BG ends CMD)
+bg_as() { local u=$1; shift; setpriv --reuid="$u" --regid="$sock_gid" --clear-groups "$@" & BG=$!; }
 ulite() { local u=$1; shift; timeout -k 5 "${LITE_TIMEOUT:-30}" setpriv --reuid="$u" --regid="$sock_gid" \
 	--clear-groups "$LITE" "$@" </dev/null; }
 
@@ -41,8 +43,8 @@ for s in socks:
 print(refused, flush=True)
 time.sleep(hold)
 EOF
-as "$UA" "$PY" "$T/hold.py" "$SOCK" 300 8 >"$T/hold.out" 2>&1 &
-HOLD=$!
+bg_as "$UA" "$PY" "$T/hold.py" "$SOCK" 300 8 >"$T/hold.out" 2>&1
+HOLD=$BG
 wait_for 5 test -s "$T/hold.out"
 is "$(cat "$T/hold.out")" 292 "300 connections of one user: 8 accepted, 292 told too_many_connections"
 ok "root still served" lite version
@@ -253,8 +255,18 @@ fi
 
 # --- allow-nonroot-pull false; layer size and entry limits
 stop_daemon
-printf '%s\n' '{"bridge":"none","allow-nonroot-pull":false,"max-layer-size":"4k","max-layer-entries":5}' >"$T/daemon.json"
+printf '%s\n' '{"bridge":"none","allow-nonroot-pull":false,"max-layer-size":"4k","max-layer-entries":5,
+ "max-connections":10,"max-connections-per-user":8}' >"$T/daemon.json"
 start_daemon || bail_out "daemon did not restart"
+# the global cap: A holds 8, B gets 2 of its 8, root still gets in
+bg_as "$UA" "$PY" "$T/hold.py" "$SOCK" 8 6 >"$T/hold-a.out" 2>&1
+HOLD=$BG
+wait_for 5 test -s "$T/hold-a.out"
+capture as "$UB" "$PY" "$T/hold.py" "$SOCK" 8 0
+is "$OUT" 6 "max-connections 10: another user gets the 2 left, 6 refused"
+ok "root still served at the global cap" lite version
+kill "$HOLD" 2>/dev/null; wait "$HOLD" 2>/dev/null
+wait_for 5 ulite "$UA" version # the daemon saw the connections close
 capture ulite "$UA" pull "example.invalid/x:1"
 like "$RC $ERR" '^[1-9][0-9]* .*allow-nonroot-pull' "allow-nonroot-pull false: non-root pull refused"
 mkdir -p "$T/many" && for i in 1 2 3 4 5 6; do echo "$i" >"$T/many/f$i"; done
