@@ -95,6 +95,11 @@ int cmd_info(int argc, char **argv);
 enum { RUN_OPT_NET = 300, RUN_OPT_IP, RUN_OPT_DNS, RUN_OPT_ADD_HOST, RUN_OPT_NET_ALIAS };
 /* Add one network flag to params: 0, or an exit code after an error. */
 int cmd_run_net_flag(int opt, const char *arg, json_t *params);
+/* cmd-run-sec.c: lite run's security flags. */
+enum { RUN_OPT_PRIVILEGED = 320, RUN_OPT_CAP_ADD, RUN_OPT_CAP_DROP, RUN_OPT_SECURITY_OPT, RUN_OPT_PID, RUN_OPT_IPC };
+/* Add one security flag to params (reads a seccomp profile file): 0, or
+ * an exit code after an error. */
+int cmd_run_sec_flag(int opt, const char *arg, json_t *params);
 int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 int cmd_attach(int argc, char **argv);

@@ -53,6 +53,8 @@ static const char run_usage[] =
 	"      --ulimit NAME=S[:H] a resource limit, e.g. nofile=1024:2048\n"
 	"      --shm-size SIZE     size of /dev/shm (default 64m)\n"
 	"      --read-only         mount the root file system read-only\n"
+	"      --userns MODE       auto: a user namespace (always so for non-root users);\n"
+	"                          host: none (root only)\n"
 	"      --oom-score-adj N   OOM killer preference, -1000 to 1000\n"
 	"      --cpuset-cpus LIST  CPUs allowed, e.g. 0-1\n"
 	"      --cpuset-mems LIST  memory nodes allowed\n"
@@ -65,6 +67,12 @@ static const char run_usage[] =
 	"                          durations like 500ms, 30s, 1m30s (defaults 30s, 30s, 0s)\n"
 	"      --health-retries N  failures in a row that make it unhealthy (default 3)\n"
 	"      --no-healthcheck    disable the image's health check\n"
+	"      --privileged        every capability, no seccomp, no masked paths, /sys writable (root only)\n"
+	"      --cap-add CAP       add a capability (NET_ADMIN, CAP_SYS_TIME, ALL; root only)\n"
+	"      --cap-drop CAP      drop a capability (or ALL)\n"
+	"      --security-opt OPT  seccomp=PROFILE.json (Docker's format), seccomp=unconfined (root only),\n"
+	"                          no-new-privileges=false (root only; on by default)\n"
+	"      --pid host, --ipc host  share the host's PID / IPC namespace (root only)\n"
 	"  -h, --help              this help\n";
 
 static int
@@ -141,6 +149,44 @@ read_env_file(const char *path, json_t *env)
 	return 0;
 }
 
+/* Where --mount's source=/src= value starts, or -1. */
+static int
+mount_source_at(const char *arg)
+{
+	for (const char *p = arg; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		if (strncmp(p, "source=", 7) == 0)
+			return (int)(p - arg) + 7;
+		if (strncmp(p, "src=", 4) == 0)
+			return (int)(p - arg) + 4;
+	}
+	return -1;
+}
+
+/* A host path in -v SRC:DST or --mount source=SRC goes as its real path:
+ * the engine refuses a symlink anywhere in a non-root caller's bind source
+ * (issue 11 A2), so resolve it here, as the user. A path that does not
+ * resolve goes as typed, for the engine's error. */
+static void
+append_real_path(json_t *params, const char *key, const char *arg, int at)
+{
+	size_t len = at < 0 ? 0 : strcspn(arg + at, at == 0 ? ":" : ",");
+	char *src, *real, *out;
+
+	if (at < 0 || arg[at] != '/' || !(src = strndup(arg + at, len))) {
+		append_param(params, key, arg);
+		return;
+	}
+	real = realpath(src, NULL);
+	if (real && asprintf(&out, "%.*s%s%s", at, arg, real, arg + at + len) >= 0) {
+		append_param(params, key, out);
+		free(out);
+	} else {
+		append_param(params, key, arg);
+	}
+	free(real);
+	free(src);
+}
+
 /* Parse flags into params; returns 0, or an exit code after an error. */
 static int
 parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_opts *so)
@@ -150,7 +196,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
 	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS,
 	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH,
-	       OPT_STOP_TIMEOUT, OPT_DEVICE };
+	       OPT_STOP_TIMEOUT, OPT_DEVICE, OPT_USERNS };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -186,6 +232,11 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "health-retries", required_argument, NULL, OPT_HEALTH_RETRIES },
 		{ "health-start-period", required_argument, NULL, OPT_HEALTH_START },
 		{ "no-healthcheck", no_argument, NULL, OPT_NO_HEALTH },
+		{ "userns", required_argument, NULL, OPT_USERNS },
+		{ "privileged", no_argument, NULL, RUN_OPT_PRIVILEGED }, { "cap-add", required_argument, NULL, RUN_OPT_CAP_ADD },
+		{ "cap-drop", required_argument, NULL, RUN_OPT_CAP_DROP },
+		{ "security-opt", required_argument, NULL, RUN_OPT_SECURITY_OPT },
+		{ "pid", required_argument, NULL, RUN_OPT_PID }, { "ipc", required_argument, NULL, RUN_OPT_IPC },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -278,8 +329,13 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			if ((n = cmd_run_net_flag(c, optarg, params)))
 				return (int)n;
 			break;
-		case 'v': append_param(params, "volumes", optarg); break;
-		case OPT_MOUNT: append_param(params, "mounts", optarg); break;
+		case RUN_OPT_PRIVILEGED: case RUN_OPT_CAP_ADD: case RUN_OPT_CAP_DROP: case RUN_OPT_SECURITY_OPT:
+		case RUN_OPT_PID: case RUN_OPT_IPC:
+			if ((n = cmd_run_sec_flag(c, optarg, params)))
+				return (int)n;
+			break;
+		case 'v': append_real_path(params, "volumes", optarg, 0); break;
+		case OPT_MOUNT: append_real_path(params, "mounts", optarg, mount_source_at(optarg)); break;
 		case OPT_TMPFS: append_param(params, "tmpfs", optarg); break;
 		case OPT_VOLUMES_FROM: append_param(params, "volumes_from", optarg); break;
 		case 'l': append_param(params, "labels", optarg); break;
@@ -297,6 +353,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "shm_size", json_integer((json_int_t)u));
 			break;
 		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
+		case OPT_USERNS: json_object_set_new(params, "userns", json_string(optarg)); break;
 		case OPT_STOP_TIMEOUT:
 			if (parse_int_range(optarg, 0, 3600, &n) < 0)
 				return bad_flag("--stop-timeout", optarg, "expected 0 to 3600 seconds");

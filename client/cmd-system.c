@@ -7,6 +7,19 @@
 
 #include "config.h"
 
+/* Issue 11: can non-root users run containers here, and why not. */
+static void
+print_userns(json_t *u)
+{
+	if (!u)
+		return;
+	if (json_is_true(json_object_get(u, "supported")))
+		printf("User Namespaces: supported%s\n",
+		       json_is_true(json_object_get(u, "remap_default")) ? " (default for root too)" : "");
+	else
+		printf("User Namespaces: unavailable (%s)\n", json_string_value(json_object_get(u, "reason")) ?: "");
+}
+
 int
 cmd_version(int argc, char **argv)
 {
@@ -53,6 +66,7 @@ cmd_info(int argc, char **argv)
 	       json_string_value(json_object_get(info, "cgroup_parent")),
 	       json_string_value(json_object_get(info, "kernel")), json_string_value(json_object_get(info, "arch")),
 	       json_string_value(json_object_get(info, "data_root")), json_string_value(json_object_get(info, "exec_root")));
+	print_userns(json_object_get(info, "userns"));
 	json_decref(info);
 	return 0;
 }

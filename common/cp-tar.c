@@ -14,6 +14,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -31,6 +32,35 @@ struct cpw {
 	int out_fd;
 	struct lite_err *err;
 };
+
+
+/* cp_tar_set_idmap's shift; size 0 = none */
+static struct {
+	unsigned long uid_base, gid_base, size;
+} idmap;
+
+int
+cp_tar_set_idmap(const char *spec)
+{
+	unsigned long u, g, n;
+	char end;
+
+	idmap.uid_base = idmap.gid_base = idmap.size = 0;
+	if (!spec || strcmp(spec, "-") == 0)
+		return 0;
+	if (sscanf(spec, "%lu:%lu:%lu%c", &u, &g, &n, &end) != 3 || n == 0 || u + n > UINT32_MAX || g + n > UINT32_MAX)
+		return -EINVAL;
+	idmap.uid_base = u;
+	idmap.gid_base = g;
+	idmap.size = n;
+	return 0;
+}
+
+static unsigned long
+to_ctr(unsigned long host, unsigned long base)
+{
+	return idmap.size && host >= base && host - base < idmap.size ? host - base : host;
+}
 
 static int
 open2(int dirfd, const char *path, int flags, uint64_t resolve)
@@ -115,8 +145,8 @@ cpw_entry(struct cpw *w, int fd, const struct stat *st, char *path, size_t plen)
 	}
 	archive_entry_set_pathname(e, path);
 	archive_entry_set_mode(e, st->st_mode);
-	archive_entry_set_uid(e, st->st_uid);
-	archive_entry_set_gid(e, st->st_gid);
+	archive_entry_set_uid(e, to_ctr(st->st_uid, idmap.uid_base));
+	archive_entry_set_gid(e, to_ctr(st->st_gid, idmap.gid_base));
 	archive_entry_set_mtime(e, st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
 	archive_entry_set_size(e, S_ISREG(st->st_mode) ? st->st_size : 0);
 	if (S_ISLNK(st->st_mode)) {
@@ -310,9 +340,10 @@ set_meta(struct cpx *x, struct archive_entry *e, int pfd, const char *leaf)
 
 	/* best effort, as tar: a file system that refuses an owner or a mode
 	 * still gets the file */
-	if (x->owners)
-		(void)!fchownat(pfd, leaf, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
-			       AT_SYMLINK_NOFOLLOW);
+	if (x->owners && (!idmap.size || (archive_entry_uid(e) >= 0 && archive_entry_uid(e) < (la_int64_t)idmap.size &&
+					  archive_entry_gid(e) >= 0 && archive_entry_gid(e) < (la_int64_t)idmap.size)))
+		(void)!fchownat(pfd, leaf, (uid_t)archive_entry_uid(e) + idmap.uid_base,
+			       (gid_t)archive_entry_gid(e) + idmap.gid_base, AT_SYMLINK_NOFOLLOW);
 	if (!S_ISLNK(mode))
 		(void)!fchmodat(pfd, leaf, mode & 07777, 0);
 	(void)utimensat(pfd, leaf, ts, AT_SYMLINK_NOFOLLOW);

@@ -23,3 +23,9 @@ int cp_tar_write(int rootfd, const char *path, uint64_t resolve, const char *nam
  * entry base[/rest] becomes target[/rest] (base "": every entry below
  * target). pre_len bytes at pre come before in_fd's. Modes, mtimes and (with owners) uid/gid are restored. */
 int cp_tar_extract(int rootfd, int in_fd, const void *pre, size_t pre_len, const char *base, const char *target, bool owners, struct lite_err *err);
+/* Issue 11: a user-namespaced container's ids. Written entries carry
+ * host ids in [uid_base, uid_base+size) shifted down to the container's
+ * (ids outside stay: on disk, an image layer already holds container ids);
+ * extracted owners are shifted up (an owner outside 0..size-1 is not set).
+ * "UID:GID:SIZE", or "-" / NULL for none. -EINVAL if malformed. */
+int cp_tar_set_idmap(const char *spec);

@@ -101,6 +101,10 @@ decode_process(json_t *params, struct run_spec *s, struct lite_err *err)
 		return lite_err_set(err, EINVAL, "invalid --user \"%s\"", s->user);
 	if (s->workdir && (s->workdir[0] != '/' || strlen(s->workdir) >= 256))
 		return lite_err_set(err, EINVAL, "invalid --workdir \"%s\": must be an absolute path", s->workdir);
+	if (dup_param(params, "userns", &s->userns) < 0)
+		return oom(err);
+	if (s->userns && strcmp(s->userns, "auto") != 0 && strcmp(s->userns, "host") != 0)
+		return lite_err_set(err, EINVAL, "invalid --userns \"%s\": expected auto or host", s->userns);
 	return 0;
 }
 
@@ -257,6 +261,7 @@ run_spec_decode(json_t *params, struct run_spec *s, struct lite_err *err)
 
 	memset(s, 0, sizeof(*s));
 	s->limits.pids_limit = CGROUP_LIMITS_DEFAULT_PIDS;
+	s->pids_limit_set = json_object_get(params, "pids_limit") != NULL;
 	r = decode_identity(params, s, err);
 	if (r == 0)
 		r = cgroup_limits_decode(params, &s->limits, err);
@@ -278,6 +283,8 @@ run_spec_decode(json_t *params, struct run_spec *s, struct lite_err *err)
 		r = health_opts_decode(params, &s->health, err);
 	if (r == 0)
 		r = net_opts_decode(params, &s->net, err);
+	if (r == 0)
+		r = sec_opts_decode(params, &s->sec, err);
 	if (r < 0)
 		run_spec_free(s);
 	return r;
@@ -293,6 +300,7 @@ run_spec_free(struct run_spec *s)
 	free(s->name);
 	free(s->hostname);
 	free(s->user);
+	free(s->userns);
 	free(s->workdir);
 	strv_free(s->labels);
 	free(s->mounts);
@@ -302,5 +310,6 @@ run_spec_free(struct run_spec *s)
 	free(s->devices);
 	health_opts_free(&s->health);
 	net_opts_free(&s->net);
+	sec_opts_free(&s->sec);
 	memset(s, 0, sizeof(*s));
 }

@@ -17,6 +17,7 @@
 #include "lite-err.h"
 #include "mount-spec.h"
 #include "net-opts.h"
+#include "sec-opts.h"
 #include "ulimit.h"
 
 /* --device-read-bps DEVICE:RATE */
@@ -35,6 +36,7 @@ struct run_spec {
 	char *hostname;      /* NULL: the id's first 12 characters */
 	char *user;          /* USER[:GROUP]; NULL: the image's */
 	char *workdir;       /* absolute; NULL: the image's */
+	char *userns;        /* --userns: NULL (the default), "auto" or "host" */
 	bool tty, open_stdin, auto_remove, init, read_only;
 	bool attach, pass_fd; /* run only: stream on this connection, pass the shim's socket */
 	unsigned short rows, cols;
@@ -54,8 +56,10 @@ struct run_spec {
 	struct device_spec *devices; /* --device; root only (checked by the engine) */
 	size_t n_devices;
 	struct cgroup_limits limits; /* pids_limit defaults to CGROUP_LIMITS_DEFAULT_PIDS */
+	bool pids_limit_set;  /* --pids-limit given: the daemon's default-pids-limit does not apply */
 	struct net_opts net;
 	struct health_opts health;
+	struct sec_opts sec;
 };
 
 /* Decode run's params (already checked against methods.def by

@@ -16,6 +16,8 @@ test_pkgs=(util-linux iproute2 procps python3 systemd
 test_pkgs+=(zstd podman) # image tests: zstd layers, podman round trips
 test_pkgs+=(docker-registry skopeo apache2-utils openssl) # pull tests: a local registry, pushing, htpasswd, JWTs
 build_pkgs+=(libmnl-dev libnftables-dev) # networking: rtnetlink, nftables
+build_pkgs+=(libseccomp-dev) # the daemon compiles seccomp profiles (the shim loads raw BPF)
+test_pkgs+=(libcap2-bin) # security tests: setcap on test binaries
 test_pkgs+=(nftables) # network tests: nft list table inet lite
 test_pkgs+=(binutils) # tests/hardening: readelf, objdump (build-essential has it too)
 fuzz_pkgs=(clang libclang-rt-14-dev) # libFuzzer: -fsanitize=fuzzer

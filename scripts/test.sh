@@ -7,7 +7,9 @@
 # See docs/INSTALL.md.
 #
 #   usage: scripts/test.sh [extra meson test arguments, for build/ only]
-#   LITE_SKIP_ASAN=1 skips the sanitizer pass.
+#   LITE_SKIP_ASAN=1 skips the sanitizer pass; LITE_SKIP_FUZZ=1 the bounded
+#   libFuzzer sessions (build-fuzz/, clang, LITE_FUZZ_SECONDS per harness,
+#   default 30: tests/fuzz/README.md).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,7 +20,8 @@ testlog=build/meson-logs/testlog.json
 # flags and health checks. A few minutes; every test runs in build/ above.
 asan_tests=(test-basics test-lifecycle test-daemon test-interactive test-cp
 	test-images test-pull test-network test-runflags test-ctl test-health)
-asan_logs=(build-asan/meson-logs/testlog-asan.json build-asan/meson-logs/testlog-asan-integration.json)
+asan_logs=(build-asan/meson-logs/testlog-asan.json build-asan/meson-logs/testlog-asan-integration.json
+	build-fuzz/meson-logs/testlog-fuzz.json)
 
 step() { printf '==> %s\n' "$*"; }
 
@@ -44,7 +47,7 @@ configure() {
 }
 
 step "installing Debian packages (build + test)"
-bash scripts/install-deps.sh --test || give_up "installing packages failed"
+bash scripts/install-deps.sh --test --fuzz || give_up "installing packages failed"
 
 configure build || give_up "meson setup failed"
 
@@ -77,6 +80,20 @@ if [ "${LITE_SKIP_ASAN:-0}" != 1 ]; then
 	else
 		echo "test: error: the sanitizer build (build-asan/) failed" >&2
 		build_failed=1
+	fi
+fi
+
+# Bounded fuzzing sessions: every harness under libFuzzer with ASan+UBSan,
+# from the committed seeds; a finding fails its test.
+if [ "${LITE_SKIP_FUZZ:-0}" != 1 ]; then
+	if CC=clang configure build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false &&
+		step "building build-fuzz/ (clang, libFuzzer)" && ninja -C build-fuzz; then
+		step "fuzzing sessions (${LITE_FUZZ_SECONDS:-30} s each)"
+		meson test -C build-fuzz --print-errorlogs --num-processes 1 --logbase testlog-fuzz \
+			--suite fuzz-session || rc=$?
+	else
+		echo "test: error: the fuzzing build (build-fuzz/) failed" >&2
+		build_failed=$((build_failed + 1))
 	fi
 fi
 

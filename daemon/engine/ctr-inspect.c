@@ -3,6 +3,7 @@
  * and the network settings. Above the table (ctr.c), the health checks
  * and the container's networks, which it asks for their parts. */
 #include "ctr.h"
+#include "ctr-sec.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -64,6 +65,7 @@ inspect_core(struct daemon *d, struct ctr *c)
 	json_object_set_new(cfg, "read_only", json_boolean(c->spec.read_only));
 	json_object_set_new(cfg, "shm_size", json_string(c->spec.shm_size[0] ? c->spec.shm_size : "67108864"));
 	json_object_set_new(cfg, "rlimits", c->spec.rlimits ? json_incref(c->spec.rlimits) : json_array());
+	json_object_set_new(cfg, "security", ctr_sec_inspect(c));
 	json_object_set_new(o, "mounts", c->spec.mounts ? json_deep_copy(c->spec.mounts) : json_array());
 	if (c->spec.healthcheck) {
 		json_object_set(cfg, "healthcheck", c->spec.healthcheck);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "ctr-sec.h"
 #include "daemon.h"
 #include "fd-util.h"
 #include "fs-util.h"
@@ -124,6 +125,47 @@ config_complete(const struct shim_config *cfg)
 	       cfg->hostname && cfg->cwd && cfg->user && cfg->log_path && cfg->exit_path && cfg->attach_path;
 }
 
+/* A volume's _data still root's and empty: new, so it becomes the
+ * container root's. (Owner records of volumes are volume.c's.) */
+static int
+new_volume_chown(const struct userns_range *u, const char *data)
+{
+	_cleanup_close_ int fd = open(data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return fd < 0 ? -errno : 0;
+	if (st.st_uid != 0 || st.st_gid != 0 || fs_dir_is_empty(fd) != 1)
+		return 0;
+	return fchown(fd, u->uid_base, u->gid_base) < 0 ? -errno : 0;
+}
+
+/* Issue 11 A1: the container's range; its /etc files and a new volume's
+ * _data become its root's (else read-only to it, and owned by nobody). */
+static int
+config_userns(struct ctr *c, struct shim_config *cfg, struct lite_err *err)
+{
+	const struct userns_range *u = &c->spec.userns;
+	int r;
+
+	/* a non-root user's container from before user namespaces: never as root */
+	if (!u->on && c->spec.owner_uid != 0)
+		return lite_err_set(err, EPERM, "container %s was created without a user namespace; remove it and "
+					      "run it again", c->spec.name);
+	if (!u->on)
+		return 0;
+	if (cfg->net_host)
+		return lite_err_set(err, EINVAL, "--net host cannot be used in a user namespace");
+	cfg->userns = (struct shim_userns){ .uid_base = u->uid_base, .gid_base = u->gid_base, .size = u->size };
+	for (char **p = cfg->etc_files; p && p[0] && p[1]; p += 2)
+		if ((r = userns_chown(u, p[1])) < 0)
+			return lite_err_sys(err, r, "chown %s", p[1]);
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (cfg->mounts[i].copy_up && (r = new_volume_chown(u, cfg->mounts[i].source)) < 0)
+			return lite_err_sys(err, r, "chown %s", cfg->mounts[i].source);
+	return 0;
+}
+
 static int
 write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *xdir, struct lite_err *err)
 {
@@ -141,6 +183,10 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 	}
 	if (r == 0)
 		r = net_ctr_shim_config(d, c, &cfg, err);
+	if (r == 0)
+		r = config_userns(c, &cfg, err);
+	if (r == 0)
+		r = ctr_sec_shim_config(d, c, &cfg, err);
 	o = r == 0 ? shim_config_to_json(&cfg) : NULL;
 	shim_config_free(&cfg);
 	if (r < 0)
@@ -170,6 +216,8 @@ make_dirs(struct daemon *d, struct ctr *c, char *dir, char *xdir, struct lite_er
 		r = mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
 		if (r == 0)
 			r = chmod(path, 0755) < 0 ? -errno : 0;
+		if (r == 0) /* the container's root owns its "/" (issue 11) */
+			r = userns_chown(&c->spec.userns, path);
 	}
 	if (r < 0)
 		return lite_err_sys(err, r, "create %s", path);

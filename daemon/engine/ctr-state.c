@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "device-spec.h"
+#include "caps.h"
 #include "format.h"
 #include "strv.h"
 #include "valid.h"
@@ -34,6 +35,34 @@ ctr_state_spec_clear(struct ctr_spec *s)
 	json_decref(s->healthcheck);
 	json_decref(s->devices);
 	s->mounts = s->labels = s->rlimits = s->healthcheck = s->devices = NULL;
+	free(s->sec.seccomp_profile);
+	s->sec.seccomp_profile = NULL;
+}
+
+static json_t *
+sec_to_json(const struct ctr_sec *sec)
+{
+	return json_pack("{s:b, s:I, s:b, s:i, s:s?, s:b, s:b}", "privileged", sec->privileged, "caps",
+			 (json_int_t)sec->caps, "no_new_privs", sec->no_new_privs, "seccomp", sec->seccomp,
+			 "seccomp_profile", sec->seccomp_profile, "pid_host", sec->pid_host, "ipc_host", sec->ipc_host);
+}
+
+/* The "sec" object; absent in states written before it: the defaults. */
+static int
+parse_sec(json_t *o, struct ctr_sec *sec)
+{
+	int priv = 0, nnp = 1, seccomp = 0, pid_host = 0, ipc_host = 0;
+	json_int_t caps = (json_int_t)CAPS_DEFAULT;
+	const char *profile = json_string_value(json_object_get(o, "seccomp_profile"));
+
+	if (o && json_unpack(o, "{s?b, s?I, s?b, s?i, s?b, s?b}", "privileged", &priv, "caps", &caps, "no_new_privs",
+			     &nnp, "seccomp", &seccomp, "pid_host", &pid_host, "ipc_host", &ipc_host) < 0)
+		return -EINVAL;
+	*sec = (struct ctr_sec){ .privileged = priv, .caps = (uint64_t)caps, .no_new_privs = nnp, .seccomp = seccomp,
+				 .pid_host = pid_host, .ipc_host = ipc_host };
+	if (profile && !(sec->seccomp_profile = strdup(profile)))
+		return -ENOMEM;
+	return 0;
 }
 
 static json_t *state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt);
@@ -59,6 +88,16 @@ device_limits_to_json(const struct cgroup_limits *l, json_t *limits)
 	json_object_set_new(limits, "devices", a);
 }
 
+static json_t *
+caller_json(const struct userns_caller *c)
+{
+	json_t *groups = json_array();
+
+	for (int i = 0; groups && i < c->n_groups; i++)
+		json_array_append_new(groups, json_integer(c->groups[i]));
+	return json_pack("{s:I, s:I, s:o*}", "uid", (json_int_t)c->uid, "gid", (json_int_t)c->gid, "groups", groups);
+}
+
 json_t *
 ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 {
@@ -81,8 +120,16 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 		json_object_set(json_object_get(o, "run"), "devices", s->devices);
 	if (o)
 		device_limits_to_json(&s->limits, json_object_get(o, "limits"));
+	if (o)
+		json_object_set_new(o, "sec", sec_to_json(&s->sec));
 	if (o && rt->paused)
 		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
+	if (o && s->caller.uid != 0)
+		json_object_set_new(json_object_get(o, "run"), "caller", caller_json(&s->caller));
+	if (o && s->userns.on)
+		json_object_set_new(json_object_get(o, "run"), "userns",
+				    json_pack("{s:I, s:I, s:I}", "uid_base", (json_int_t)s->userns.uid_base, "gid_base",
+					      (json_int_t)s->userns.gid_base, "size", (json_int_t)s->userns.size));
 	return o;
 }
 
@@ -201,6 +248,45 @@ parse_runtime(json_t *o, struct ctr_runtime *rt)
 	return 0;
 }
 
+/* "run"."caller" (issue 11 A2); absent = root. */
+static int
+parse_caller(json_t *o, struct ctr_spec *s)
+{
+	json_int_t uid = 0, gid = 0;
+	json_t *groups = NULL, *g;
+	size_t i;
+
+	if (!o)
+		return 0;
+	if (json_unpack(o, "{s:I, s:I, s:o}", "uid", &uid, "gid", &gid, "groups", &groups) < 0 || uid <= 0 ||
+	    gid < 0 || uid >= UINT32_MAX || gid >= UINT32_MAX || !json_is_array(groups) ||
+	    json_array_size(groups) > USERNS_MAX_GROUPS)
+		return -EINVAL;
+	s->caller = (struct userns_caller){ .uid = (uid_t)uid, .gid = (gid_t)gid };
+	json_array_foreach(groups, i, g) {
+		if (!json_is_integer(g) || json_integer_value(g) < 0 || json_integer_value(g) >= UINT32_MAX)
+			return -EINVAL;
+		s->caller.groups[s->caller.n_groups++] = (gid_t)json_integer_value(g);
+	}
+	return 0;
+}
+
+/* "run"."userns" (issue 11): the container's host range; absent = none. */
+static int
+parse_userns(json_t *o, struct ctr_spec *s)
+{
+	json_int_t uid = 0, gid = 0, size = 0;
+
+	if (!o)
+		return 0;
+	if (json_unpack(o, "{s:I, s:I, s:I}", "uid_base", &uid, "gid_base", &gid, "size", &size) < 0 || uid <= 0 ||
+	    gid <= 0 || size <= 0 || uid > UINT32_MAX - size || gid > UINT32_MAX - size)
+		return -EINVAL;
+	s->userns = (struct userns_range){ .on = true, .uid_base = (uint32_t)uid, .gid_base = (uint32_t)gid,
+					   .size = (uint32_t)size };
+	return 0;
+}
+
 /* The "run" object (mounts, labels, limits); absent in older states. */
 static int
 parse_run(json_t *o, struct ctr_spec *s)
@@ -226,7 +312,7 @@ parse_run(json_t *o, struct ctr_spec *s)
 	s->read_only = ro;
 	s->oom_score_set = oom_set;
 	s->oom_score_adj = oom;
-	return 0;
+	return parse_caller(json_object_get(o, "caller"), s) < 0 ? -EINVAL : parse_userns(json_object_get(o, "userns"), s);
 }
 
 /* The "process" object; absent in states written before it existed. */
@@ -289,7 +375,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	s->created = created;
 	s->auto_remove = auto_remove;
 	s->open_stdin = open_stdin;
-	if (parse_run(json_object_get(o, "run"), s) < 0) {
+	if (parse_run(json_object_get(o, "run"), s) < 0 || parse_sec(json_object_get(o, "sec"), &s->sec) < 0) {
 		ctr_state_spec_clear(s);
 		snprintf(errbuf, errlen, "malformed container state: run");
 		return -EINVAL;

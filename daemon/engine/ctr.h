@@ -33,6 +33,7 @@
 
 #include "cgroup.h"
 #include "lite-err.h"
+#include "userns.h"
 
 struct daemon;
 struct peer;
@@ -53,6 +54,18 @@ struct waiter {
 	TAILQ_ENTRY(waiter) entry;
 };
 TAILQ_HEAD(waiter_list, waiter);
+
+/* Hardening of the container's processes (run's sec_opts, resolved):
+ * what its shim config says about capabilities, no_new_privs, seccomp,
+ * masked paths and namespaces. Absent in older states: the defaults. */
+struct ctr_sec {
+	bool privileged;        /* all caps, no masks, /sys rw, no seccomp */
+	uint64_t caps;          /* bounding/effective/permitted mask */
+	bool no_new_privs;
+	int seccomp;            /* enum sec_seccomp (proto/sec-opts.h) */
+	char *seccomp_profile;  /* SEC_SECCOMP_CUSTOM: the profile's text */
+	bool pid_host, ipc_host;
+};
 
 /* Persistent part: everything state.json holds. */
 struct ctr_spec {
@@ -85,6 +98,9 @@ struct ctr_spec {
 	int oom_score_adj;
 	json_t *healthcheck;    /* {"test","interval","timeout","start_period" (ns),"retries"}; NULL: none */
 	json_t *devices;        /* --device: [{"host","path","perm"}]; NULL: none (their rules: limits.devices) */
+	struct userns_range userns; /* issue 11 A1: kept, so the upper dir's owner stays right */
+	struct userns_caller caller; /* issue 11 A2: a non-root creator's credentials */
+	struct ctr_sec sec;
 };
 
 struct ctr_runtime {

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 
@@ -15,6 +16,7 @@
 #include "daemon-limits.h"
 #include "finished.h"
 #include "net.h"
+#include "subid.h"
 
 struct ctr;
 struct peer;
@@ -33,6 +35,10 @@ struct daemon_config {
 	char cgroup_parent[256];
 	char config_file[PATH_MAX];
 	bool debug;
+	bool userns_remap;                /* daemon.json "userns-remap": "default" */
+	struct subid_range userns_pool;   /* daemon.json "userns-auto-pool" */
+	char seccomp_profile[PATH_MAX]; /* daemon.json "seccomp-profile": the default profile; "" = built in */
+	int64_t default_pids_limit;     /* daemon.json "default-pids-limit": run's --pids-limit when none (-1 = unlimited) */
 	struct daemon_limits limits;
 };
 
@@ -49,6 +55,11 @@ struct daemon {
 	bool listen_from_systemd;
 	struct event *listen_ev;
 	int n_peers;
+	bool userns_ok;                   /* userns.c's start-up probe */
+	char userns_reason[160];
+	char *seccomp_default;      /* the text of cfg.seccomp_profile, NULL = built in (seccomp-cache.c) */
+	unsigned seccomp_files;     /* programs written since start (atomic: workers add) */
+	int seccomp_jobs;           /* compile workers running (event loop only) */
 	struct peer_uid_count *peer_uids; /* open connections per uid (peer-limit.c) */
 	size_t n_peer_uids;
 };

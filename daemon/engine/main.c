@@ -1,6 +1,7 @@
 /* containerd-lite: flags and config file, start-up checks, the event loop.
  * Flags follow dockerd's names so operators need not learn new ones. */
 #include "daemon.h"
+#include "userns.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -15,10 +16,12 @@
 
 #include "config.h"
 #include "ctr.h"
+#include "ctr-sec.h"
 #include "fs-util.h"
 #include "image.h"
 #include "log.h"
 #include "net-ctr.h"
+#include "seccomp-cache.h"
 #include "str-util.h"
 
 static void
@@ -58,6 +61,40 @@ copy_opt(char *dst, size_t len, const char *val, const char *name)
 	snprintf(dst, len, "%s", val);
 }
 
+/* Issue 11 A1: "userns-remap": "default" gives root's containers a user
+ * namespace too; "userns-auto-pool": "START:COUNT" is where ranges of
+ * users without an /etc/subuid entry come from. */
+static void
+load_userns_keys(struct daemon_config *cfg, json_t *o)
+{
+	const char *remap = json_string_value(json_object_get(o, "userns-remap"));
+	const char *pool = json_string_value(json_object_get(o, "userns-auto-pool"));
+
+	if (remap && strcmp(remap, "default") != 0 && remap[0])
+		fatalx("config file %s: userns-remap: only \"default\" is supported", cfg->config_file);
+	cfg->userns_remap = remap && remap[0];
+	if (pool && (subid_parse_pool(pool, &cfg->userns_pool) < 0 || cfg->userns_pool.count < SUBID_SIZE))
+		fatalx("config file %s: userns-auto-pool: expected START:COUNT with COUNT >= %u", cfg->config_file,
+		       SUBID_SIZE);
+}
+
+/* "seccomp-profile" (a root-owned file, read at start) and
+ * "default-pids-limit" (> 0, or -1 for unlimited). */
+static void
+load_security_keys(struct daemon_config *cfg, json_t *o)
+{
+	json_t *pids = json_object_get(o, "default-pids-limit");
+
+	if (json_is_string(json_object_get(o, "seccomp-profile")))
+		copy_opt(cfg->seccomp_profile, sizeof(cfg->seccomp_profile),
+			 json_string_value(json_object_get(o, "seccomp-profile")), "seccomp-profile");
+	if (!pids)
+		return;
+	if (!json_is_integer(pids) || json_integer_value(pids) == 0 || json_integer_value(pids) < -1)
+		fatalx("invalid default-pids-limit: expected a positive number or -1 (unlimited)");
+	cfg->default_pids_limit = json_integer_value(pids);
+}
+
 /* The config file sets defaults; flags given on the command line win. */
 static void
 load_config_file(struct daemon_config *cfg, bool required)
@@ -84,6 +121,8 @@ load_config_file(struct daemon_config *cfg, bool required)
 		copy_opt(cfg->cgroup_parent, sizeof(cfg->cgroup_parent), json_string_value(json_object_get(o, "cgroup-parent")), "cgroup-parent");
 	if (json_is_true(json_object_get(o, "debug")))
 		cfg->debug = true;
+	load_userns_keys(cfg, o);
+	load_security_keys(cfg, o);
 	/* limits: connections, idle time, containers, sizes, registries */
 	if (daemon_limits_load(&cfg->limits, o, &lerr) < 0)
 		fatalx("config file %s: %s", cfg->config_file, lerr.msg);
@@ -182,13 +221,25 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(d->base);
 }
 
+/* The default seccomp program exists before the first run. */
+static void
+prepare_seccomp(struct daemon *d)
+{
+	struct lite_err err = { 0 };
+
+	if (seccomp_cache_init(d, &err) < 0)
+		fatalx("seccomp: %s", err.msg);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct daemon d = {
 		.cfg = { .socket_path = "/run/lite.sock", .data_root = "/var/lib/lite",
 			 .exec_root = "/run/lite", .group = "lite", .cgroup_parent = "lite",
-			 .config_file = "/etc/lite/daemon.json" },
+			 .config_file = "/etc/lite/daemon.json", .default_pids_limit = CGROUP_LIMITS_DEFAULT_PIDS,
+			 /* above Debian's SUB_UID_MAX and nspawn's range, below systemd's foreign range */
+			 .userns_pool = { 0x70000000u, 0x7FFE0000u - 0x70000000u } },
 		.listen_fd = -1,
 	};
 	struct event *sigterm, *sigint;
@@ -207,10 +258,13 @@ main(int argc, char **argv)
 	find_helper("lite-shim", d.shim_path, sizeof(d.shim_path));
 	find_helper("lite-image", d.image_helper_path, sizeof(d.image_helper_path));
 	prepare_dirs(&d);
+	userns_probe(&d);
+	prepare_seccomp(&d);
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
 	net_network_init(&d);
 	ctr_restore_all(&d);
+	ctr_sec_warm(&d);
 	net_ctr_restore(&d);
 	server_listen(&d);
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);

@@ -434,6 +434,8 @@ peer_new(struct daemon *d, int fd, peer_dispatch_cb dispatch, void *arg)
 		free(p);
 		return;
 	}
+	len = sizeof(p->groups); /* the caller's supplementary groups, for its bind mounts */
+	p->n_groups = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, p->groups, &len) == 0 ? (int)(len / sizeof(gid_t)) : -1;
 	p->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	p->idle_ev = evtimer_new(d->base, idle_expired, p);
 	d->n_peers++; /* counted from here: peer_free releases */

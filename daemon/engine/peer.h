@@ -44,6 +44,8 @@ struct peer {
 	struct daemon *d;
 	struct bufferevent *bev;
 	struct ucred cred;
+	gid_t groups[64];            /* SO_PEERGROUPS at accept (issue 11 A2) */
+	int n_groups;                /* -1: unknown (more than 64) */
 	peer_dispatch_cb dispatch;
 	void *dispatch_arg;
 	json_t *req_id;          /* id of the request in flight */

@@ -51,7 +51,7 @@ req_cp_from(struct peer *p, json_t *params)
 	const char *path = proto_get_str(params, "path", "");
 	struct ctr *c;
 	struct image_job *j;
-	char pid[16];
+	char pid[16], idmap[48];
 	int fd;
 
 	if (!cp_path_ok(p, path) || !(c = req_target(p, params)))
@@ -70,8 +70,9 @@ req_cp_from(struct peer *p, json_t *params)
 	}
 	close(fd);
 	snprintf(pid, sizeof(pid), "%d", cp_pid(c));
+	userns_idmap_arg(&c->spec.userns, idmap, sizeof(idmap));
 	j->done = image_job_send_file;
-	image_job_start(j, cp_argv((const char *[]){ "cp-out", c->spec.id, pid, path, j->out }, 5));
+	image_job_start(j, cp_argv((const char *[]){ "cp-out", c->spec.id, pid, path, j->out, idmap }, 6));
 }
 
 void
@@ -81,7 +82,7 @@ req_cp_to(struct peer *p, json_t *params)
 	const char *name = proto_get_str(params, "name", "");
 	struct ctr *c = NULL;
 	struct image_job *j = NULL;
-	char pid[16];
+	char pid[16], idmap[48];
 
 	if (strchr(name, '/') || strchr(name, '\n') || strlen(name) > 255)
 		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "cp: invalid name");
@@ -96,8 +97,10 @@ req_cp_to(struct peer *p, json_t *params)
 		return;
 	}
 	snprintf(pid, sizeof(pid), "%d", cp_pid(c));
+	userns_idmap_arg(&c->spec.userns, idmap, sizeof(idmap));
 	image_job_upload(j, cp_argv((const char *[]){ "cp-in", c->spec.id, pid, path, name,
 						       proto_get_bool(params, "dir", false) ? "1" : "0",
-						       proto_get_bool(params, "contents", false) ? "1" : "0", "@SPOOL" },
-				    8));
+						       proto_get_bool(params, "contents", false) ? "1" : "0", "@SPOOL",
+						       idmap },
+				    9));
 }

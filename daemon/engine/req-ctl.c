@@ -35,6 +35,7 @@ create(struct peer *p, const struct run_spec *rs)
 		return;
 	}
 	r = req_run_build_spec(p->d, rs, p->cred.uid, c, &err);
+	userns_caller_from_peer(p, &c->spec.caller); /* issue 11 A2 */
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		ctr_free(c);

@@ -163,10 +163,13 @@ req_commit(struct peer *p, json_t *params)
 	json_t *changes = json_object_get(params, "changes");
 	char *cj = changes ? json_dumps(changes, JSON_COMPACT) : strdup("[]");
 	struct image_job *j;
+	char idmap[48];
 
+	if (c)
+		userns_idmap_arg(&c->spec.userns, idmap, sizeof(idmap)); /* issue 11: container ids in the layer */
 	if (c && cj && (j = job_or_reply(p, "commit")))
 		image_job_start(j, job_argv((const char *[]){ "commit", c->spec.id, proto_get_str(params, "ref", ""), cj,
-							      proto_get_str(params, "comment", "") }, 5, NULL));
+							      proto_get_str(params, "comment", ""), idmap }, 6, NULL));
 	free(cj);
 }
 
@@ -175,6 +178,7 @@ req_export(struct peer *p, json_t *params)
 {
 	struct ctr *c = lookup_ctr(p, params);
 	struct image_job *j;
+	char idmap[48];
 
 	if (!c || !(j = job_or_reply(p, "export")))
 		return;
@@ -184,7 +188,8 @@ req_export(struct peer *p, json_t *params)
 		return;
 	}
 	j->done = image_job_send_file;
-	image_job_start(j, job_argv((const char *[]){ "export", c->spec.id, j->out }, 3, NULL));
+	userns_idmap_arg(&c->spec.userns, idmap, sizeof(idmap)); /* issue 11: container ids in the archive */
+	image_job_start(j, job_argv((const char *[]){ "export", c->spec.id, j->out, idmap }, 4, NULL));
 }
 
 /* Resolve and load params.image; replies on error. */

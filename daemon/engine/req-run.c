@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctr.h"
+#include "ctr-sec.h"
 #include "daemon.h"
 #include "image.h"
 #include "log.h"
@@ -181,9 +182,16 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 		r = set_identity(d, rs, c, err);
 	if (r == 0)
 		r = from_image(d, rs, c, image_user, sizeof(image_user), err);
+	if (r == 0) /* issue 11 A1 */
+		r = userns_for_run(d, uid, rs->userns, &c->spec.userns, err);
+	if (r < 0)
+		return r;
+	r = ctr_sec_from_run(&rs->sec, uid, &c->spec.sec, err);
 	if (r < 0)
 		return r;
 	c->spec.limits = rs->limits;
+	if (!rs->pids_limit_set)
+		c->spec.limits.pids_limit = d->cfg.default_pids_limit;
 	c->spec.created = time(NULL);
 	set_process(rs, image_user, &c->spec);
 	/* last: it creates named volumes */
@@ -254,6 +262,7 @@ run(struct peer *p, const struct run_spec *rs)
 		return;
 	}
 	r = build_spec(d, rs, p->cred.uid, c, &err);
+	userns_caller_from_peer(p, &c->spec.caller); /* issue 11 A2 */
 	if (r == 0)
 		r = net_ctr_prepare(d, c, &rs->net, p->cred.uid, &err);
 	if (r < 0) {
@@ -276,33 +285,66 @@ run(struct peer *p, const struct run_spec *rs)
 	peer_ref(p);
 }
 
+/* A run waiting for its seccomp programs (a custom profile or capability
+ * set compiles in a worker thread, never on the loop). */
+struct run_wait {
+	struct peer *peer;
+	struct run_spec rs;
+};
+
+static void
+run_compiled(void *arg, int error, const char *msg)
+{
+	struct run_wait *w = arg;
+
+	if (error < 0)
+		peer_reply_err(w->peer, error, msg);
+	else if (!peer_is_closed(w->peer))
+		run(w->peer, &w->rs);
+	run_spec_free(&w->rs);
+	peer_unref(w->peer);
+	free(w);
+}
+
 void
 req_run(struct peer *p, json_t *params)
 {
 	struct lite_err err = { 0 };
-	struct run_spec rs;
-	int r = run_spec_decode(params, &rs, &err);
+	struct run_wait *w = calloc(1, sizeof(*w));
+	int r = w ? run_spec_decode(params, &w->rs, &err) : lite_err_set(&err, ENOMEM, "out of memory");
 
-	if (r < 0) {
-		peer_reply_err(p, r, err.msg);
-		lite_err_clear(&err);
+	if (r == 0)
+		r = ctr_sec_prepare(p->d, &w->rs.sec, p->cred.uid, run_compiled, w, &err);
+	if (r == 0) {
+		w->peer = p;
+		peer_ref(p);
 		return;
 	}
-	run(p, &rs);
-	run_spec_free(&rs);
+	if (r < 0)
+		peer_reply_err(p, r, err.msg);
+	else
+		run(p, &w->rs);
+	lite_err_clear(&err);
+	if (w)
+		run_spec_free(&w->rs);
+	free(w);
 }
 
 /* For create (req-ctl.c): the container run would make, validated alike. */
 int
 req_run_build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c, struct lite_err *err)
 {
+	struct lite_err ignored = { 0 };
+
+	/* the start will need its seccomp programs: a worker compiles them now */
+	(void)ctr_sec_prepare(d, &rs->sec, uid, NULL, NULL, &ignored);
+	lite_err_clear(&ignored);
 	return build_spec(d, rs, uid, c, err);
 }
 
-/* For start (req-ctl.c): spawn an existing container's shim and start it
- * as run does, replying on p; a failure marks it exited, never removes it. */
-int
-req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err)
+/* Spawn an existing container's shim; replies on p from now on. */
+static int
+start_spawn(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err)
 {
 	struct run_ctx *rc = calloc(1, sizeof(*rc));
 	int r;
@@ -317,4 +359,57 @@ req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct l
 	}
 	peer_ref(p);
 	return 0;
+}
+
+/* A start waiting for its seccomp programs; the container is found again
+ * by id afterwards (it may have been removed or started meanwhile). */
+struct start_wait {
+	struct peer *peer;
+	char id[65];
+	bool attach, pass_fd;
+};
+
+static void
+start_compiled(void *arg, int error, const char *msg)
+{
+	struct start_wait *w = arg;
+	struct lite_err err = { 0 };
+	struct ctr *c = NULL;
+	int r = ctr_lookup(w->peer->d, w->id, 0, &c, &err);
+
+	if (r == 0 && (c->start_ev || ctr_is_running(c))) {
+		c = NULL; /* another start won: leave it alone */
+		r = lite_err_set(&err, EBUSY, "the container is starting already");
+	}
+	if (r == 0 && error < 0)
+		r = lite_err_set(&err, error, "%s", msg);
+	if (r == 0 && !peer_is_closed(w->peer))
+		r = start_spawn(w->peer, c, w->attach, w->pass_fd, &err);
+	if (r < 0) {
+		peer_reply_err(w->peer, r, err.msg);
+		if (c)
+			ctr_ctl_start_failed(w->peer->d, c, err.msg);
+	}
+	lite_err_clear(&err);
+	peer_unref(w->peer);
+	free(w);
+}
+
+/* For start (req-ctl.c): spawn an existing container's shim and start it
+ * as run does, replying on p; a failure marks it exited, never removes it.
+ * Seccomp programs not cached yet compile in a worker first. */
+int
+req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err)
+{
+	struct start_wait *w = calloc(1, sizeof(*w));
+	int r = w ? ctr_sec_prepare_ctr(p->d, c, start_compiled, w, err) : lite_err_set(err, ENOMEM, "out of memory");
+
+	if (r == 0) {
+		*w = (struct start_wait){ .peer = p, .attach = attach, .pass_fd = pass_fd };
+		snprintf(w->id, sizeof(w->id), "%s", c->spec.id);
+		peer_ref(p);
+		return 0;
+	}
+	free(w);
+	return r < 0 ? r : start_spawn(p, c, attach, pass_fd, err);
 }

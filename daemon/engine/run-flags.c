@@ -54,6 +54,27 @@ add_volume(struct daemon *d, const struct mount_spec *m, uid_t uid, json_t *out,
 	return 0;
 }
 
+/* The target's first real component is top ("//./proc/x" counts:
+ * targets hold no "..", but may hold "." and doubled slashes). */
+static bool
+under(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	for (const char *p = path; *p;) {
+		size_t len;
+
+		p += strspn(p, "/");
+		len = strcspn(p, "/");
+		if (len == 1 && p[0] == '.') {
+			p += len;
+			continue;
+		}
+		return len == n && strncmp(p, top, n) == 0;
+	}
+	return false;
+}
+
 static int
 add_mount(struct daemon *d, const struct mount_spec *m, uid_t uid, json_t *out, struct lite_err *err)
 {
@@ -63,11 +84,13 @@ add_mount(struct daemon *d, const struct mount_spec *m, uid_t uid, json_t *out, 
 	json_array_foreach(out, i, e)
 		if (strcmp(json_string_value(json_object_get(e, "target")), m->target) == 0)
 			return lite_err_set(err, EINVAL, "duplicate mount point %s", m->target);
+	/* issue 11 A2: the kernel's views are not a non-root caller's to cover */
+	if (uid != 0 && (under(m->target, "proc") || under(m->target, "sys")))
+		return lite_err_set(err, EPERM, "mount point %s: mounts over /proc and /sys are for root only", m->target);
 	if (m->kind == MOUNT_VOLUME)
 		return add_volume(d, m, uid, out, err);
-	if (m->kind == MOUNT_BIND && uid != 0)
-		/* until user namespaces land, a host path is root's to give */
-		return lite_err_set(err, EPERM, "bind mounts of host paths are for root only (%s)", m->source);
+	/* a non-root caller's host path: the shim opens it with the caller's
+	 * credentials (issue 11 A2, shim_mount_from sets caller_check) */
 	json_array_append_new(out, mount_json(m, m->kind == MOUNT_BIND ? m->source : "", "", false));
 	return 0;
 }
@@ -213,7 +236,7 @@ run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct c
 }
 
 static int
-shim_mount_from(json_t *m, struct shim_mount *sm)
+shim_mount_from(const struct ctr_spec *s, json_t *m, struct shim_mount *sm)
 {
 	const char *volume = json_string_value(json_object_get(m, "volume")) ?: "";
 	json_t *copy_up = json_object_get(m, "copy_up");
@@ -225,6 +248,8 @@ shim_mount_from(json_t *m, struct shim_mount *sm)
 	sm->readonly = json_is_true(json_object_get(m, "readonly"));
 	/* a volume's first use copies the image's files into it */
 	sm->copy_up = json_is_boolean(copy_up) ? json_is_true(copy_up) : volume[0] != '\0';
+	/* issue 11 A2: a host path of a non-root creator is opened as it */
+	sm->caller_check = !sm->tmpfs && !volume[0] && s->owner_uid != 0;
 	sm->tree_fd = -1;
 	return sm->source && sm->target && sm->options ? 0 : -ENOMEM;
 }
@@ -240,7 +265,7 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 	if (!cfg->mounts || !cfg->rlimits)
 		return -ENOMEM;
 	json_array_foreach(s->mounts, i, e)
-		if (shim_mount_from(e, &cfg->mounts[cfg->n_mounts++]) < 0)
+		if (shim_mount_from(s, e, &cfg->mounts[cfg->n_mounts++]) < 0)
 			return -ENOMEM;
 	json_array_foreach(s->rlimits, i, e) {
 		struct shim_rlimit *rl = &cfg->rlimits[cfg->n_rlimits++];
@@ -250,6 +275,12 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 		rl->hard = (unsigned long long)json_integer_value(json_object_get(e, "hard"));
 	}
 	cfg->read_only = s->read_only;
+	cfg->caller.n_groups = -1;
+	if (s->caller.uid != 0) {
+		cfg->caller = (struct shim_caller){ .uid = s->caller.uid, .gid = s->caller.gid };
+		for (int g = 0; g < s->caller.n_groups && g < SHIM_CONFIG_MAX_GROUPS; g++)
+			cfg->caller.groups[cfg->caller.n_groups++] = s->caller.groups[g];
+	}
 	cfg->set_oom_score = s->oom_score_set;
 	cfg->oom_score_adj = s->oom_score_adj;
 	if (s->shm_size[0] && !(cfg->shm_size = strdup(s->shm_size)))

@@ -8,10 +8,10 @@
  *   load FILE                      save OUT FORMAT REF...
  *   rmi 0|1(force) REF...          tag SOURCE TARGET
  *   prune 0|1(all)                 df
- *   commit CTR_ID REF CHANGES_JSON COMMENT
- *   export CTR_ID OUT
+ *   commit CTR_ID REF CHANGES_JSON COMMENT [IDMAP]
+ *   export CTR_ID OUT [IDMAP]
  *   diff CTR_ID
- *   cp-out CTR_ID PID PATH OUT       cp-in CTR_ID PID DEST NAME 0|1(dir)
+ *   cp-out CTR_ID PID PATH OUT [IDMAP]   cp-in CTR_ID PID DEST NAME 0|1(dir)
  *                                    0|1(contents) SPOOL   (PID 0: stopped)
  *   pull REF 0|1(insecure) AUTH_FILE|- [-|user:REGISTRY,...]
  *        (the file holds USER:PASSWORD; it is read and removed; the last
@@ -21,12 +21,14 @@
  * max-layer-size and max-layer-entries; unset: no limit).
  * Prints one line: "ok JSON" or "err ERRNO MESSAGE"; pull prints
  * "progress JSON" lines before it. */
+#include "cp-tar.h"
 #include "image-ctr.h"
 #include "image-internal.h"
 #include "image-load.h"
 #include "image-pull.h"
 #include "image-refs.h"
 #include "image-save.h"
+#include "image-tar.h"
 #include "image.h"
 
 #include "log.h"
@@ -131,9 +133,12 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 		return image_refs_prune(root, !strcmp(a[0], "1"), ret, err);
 	if (!strcmp(op, "df") && n == 0)
 		return image_refs_system_df(root, ret, err);
-	if (!strcmp(op, "commit") && n == 4)
+	/* commit's and export's optional last argument (issue 11): the id map */
+	if (((!strcmp(op, "commit") && n == 5) || (!strcmp(op, "export") && n == 3)) && image_tar_set_idmap(a[n - 1]) < 0)
+		return lite_err_set(err, EINVAL, "lite-image: bad id map %s", a[n - 1]);
+	if (!strcmp(op, "commit") && (n == 4 || n == 5))
 		return op_commit(root, a, ret, err);
-	if (!strcmp(op, "export") && n == 2) {
+	if (!strcmp(op, "export") && (n == 2 || n == 3)) {
 		r = image_ctr_export(root, a[0], a[1], err);
 		*ret = json_object();
 		return r;
@@ -142,9 +147,12 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 		return op_pull(root, a, ret, err);
 	if (!strcmp(op, "diff") && n == 1)
 		return image_diff(root, a[0], ret, err);
-	if (!strcmp(op, "cp-out") && n == 4)
+	/* cp's last argument (issue 11): the container's id map, or "-" */
+	if (!strncmp(op, "cp-", 3) && (n == 5 || n == 8) && cp_tar_set_idmap(a[n - 1]) < 0)
+		return lite_err_set(err, EINVAL, "lite-image: bad id map %s", a[n - 1]);
+	if (!strcmp(op, "cp-out") && (n == 4 || n == 5))
 		return image_cp_out(root, a[0], atoi(a[1]), a[2], a[3], ret, err);
-	if (!strcmp(op, "cp-in") && n == 7) {
+	if (!strcmp(op, "cp-in") && (n == 7 || n == 8)) {
 		r = image_cp_in(root, a[0], atoi(a[1]), a[2], a[3], !strcmp(a[4], "1"), !strcmp(a[5], "1"), a[6], err);
 		*ret = json_object();
 		return r;

@@ -15,6 +15,7 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <nettle/sha2.h>
@@ -115,6 +116,36 @@ is_opaque(int fd)
 	return fgetxattr(fd, OVERLAY_XATTR_PREFIX "opaque", v, sizeof(v)) == 1 && v[0] == 'y';
 }
 
+/* image_tar_set_idmap's shift; size 0 = none */
+static struct {
+	unsigned long uid_base, gid_base, size;
+} idmap;
+
+int
+image_tar_set_idmap(const char *spec)
+{
+	unsigned long u, g, n;
+	char end;
+
+	idmap.uid_base = idmap.gid_base = idmap.size = 0;
+	if (!spec || strcmp(spec, "-") == 0)
+		return 0;
+	if (sscanf(spec, "%lu:%lu:%lu%c", &u, &g, &n, &end) != 3 || n == 0 || u + n > UINT32_MAX || g + n > UINT32_MAX)
+		return -EINVAL;
+	idmap.uid_base = u;
+	idmap.gid_base = g;
+	idmap.size = n;
+	return 0;
+}
+
+/* A host id of the container's range as the container's id; others stay
+ * (a layer's files hold container ids on disk already). */
+static unsigned long
+to_ctr(unsigned long host, unsigned long base)
+{
+	return idmap.size && host >= base && host - base < idmap.size ? host - base : host;
+}
+
 static struct archive_entry *
 entry_new(const char *path, const struct stat *st)
 {
@@ -122,8 +153,8 @@ entry_new(const char *path, const struct stat *st)
 
 	archive_entry_set_pathname(e, path);
 	archive_entry_set_mode(e, st->st_mode);
-	archive_entry_set_uid(e, st->st_uid);
-	archive_entry_set_gid(e, st->st_gid);
+	archive_entry_set_uid(e, to_ctr(st->st_uid, idmap.uid_base));
+	archive_entry_set_gid(e, to_ctr(st->st_gid, idmap.gid_base));
 	archive_entry_set_mtime(e, st->st_mtim.tv_sec, 0);
 	return e;
 }

@@ -10,3 +10,7 @@
  * bytes written and their count. whiteouts: overlay whiteouts and opaque
  * dirs become OCI .wh. entries (layers); otherwise they are copied as is. */
 int image_tar_dir(int dirfd, int out_fd, bool whiteouts, char ret_hex[65], uint64_t *ret_size, struct lite_err *err);
+/* Issue 11: for commit and export of a user-namespaced container, entries
+ * carry host ids of its range ("UID:GID:SIZE") as the container's ids;
+ * "-" or NULL: none. -EINVAL if malformed. */
+int image_tar_set_idmap(const char *spec);

@@ -3,6 +3,7 @@
  * uses nothing beyond jansson and common/. */
 #include "shim-config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,10 @@ mounts_to_json(const struct shim_config *c)
 	for (size_t i = 0; a && i < c->n_mounts; i++) {
 		const struct shim_mount *m = &c->mounts[i];
 
-		json_array_append_new(a, json_pack("{s:s, s:s?, s:s?, s:s?, s:b, s:b}", "type", m->tmpfs ? "tmpfs" : "bind",
-						   "source", m->source, "target", m->target, "options", m->options,
-						   "readonly", m->readonly, "copy_up", m->copy_up));
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:s?, s:s?, s:b, s:b, s:b}", "type",
+						   m->tmpfs ? "tmpfs" : "bind", "source", m->source, "target", m->target,
+						   "options", m->options, "readonly", m->readonly, "copy_up", m->copy_up,
+						   "caller_check", m->caller_check));
 	}
 	return a;
 }
@@ -65,6 +67,16 @@ devices_to_json(const struct shim_config *c)
 	return a;
 }
 
+static json_t *
+caller_to_json(const struct shim_caller *c)
+{
+	json_t *groups = json_array();
+
+	for (int i = 0; groups && i < c->n_groups && i < SHIM_CONFIG_MAX_GROUPS; i++)
+		json_array_append_new(groups, json_integer(c->groups[i]));
+	return json_pack("{s:I, s:I, s:o*}", "uid", (json_int_t)c->uid, "gid", (json_int_t)c->gid, "groups", groups);
+}
+
 /* The optional keys: an absent one reads as "not set". */
 static void
 optional_to_json(const struct shim_config *c, json_t *o)
@@ -77,6 +89,28 @@ optional_to_json(const struct shim_config *c, json_t *o)
 		json_object_set_new(o, "oom_score_adj", json_integer(c->oom_score_adj));
 	if (c->n_devices)
 		json_object_set_new(o, "devices", devices_to_json(c));
+	if (c->caller.n_groups >= 0 && c->caller.uid != 0)
+		json_object_set_new(o, "caller", caller_to_json(&c->caller));
+	if (c->userns.size)
+		json_object_set_new(o, "userns", json_pack("{s:I, s:I, s:I}", "uid_base", (json_int_t)c->userns.uid_base,
+							   "gid_base", (json_int_t)c->userns.gid_base,
+							   "size", (json_int_t)c->userns.size));
+	if (c->seccomp)
+		json_object_set_new(o, "seccomp", strv_to_json(c->seccomp));
+	if (c->masked_paths)
+		json_object_set_new(o, "masked_paths", strv_to_json(c->masked_paths));
+	if (c->readonly_paths)
+		json_object_set_new(o, "readonly_paths", strv_to_json(c->readonly_paths));
+	if (c->cgroup_mounts)
+		json_object_set_new(o, "cgroup_mounts", strv_to_json(c->cgroup_mounts));
+}
+
+static json_t *
+hardening_to_json(const struct shim_config *c)
+{
+	return json_pack("{s:I, s:b, s:b, s:b, s:b, s:b}", "caps", (json_int_t)c->caps, "no_new_privs",
+			 c->no_new_privs, "sys_rw", c->sys_rw, "cgroupns", c->cgroupns, "pid_host", c->pid_host,
+			 "ipc_host", c->ipc_host);
 }
 
 json_t *
@@ -94,6 +128,10 @@ shim_config_to_json(const struct shim_config *c)
 						     "tty", c->tty, "init", c->init, "user", c->user,
 						     "rows", c->rows, "cols", c->cols, "mounts", mounts_to_json(c),
 						     "rlimits", rlimits_to_json(c), "read_only", c->read_only)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (o && json_object_update_new(o, hardening_to_json(c)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -128,6 +166,7 @@ mounts_from_json(json_t *arr, struct shim_config *c)
 		sm->options = dup_str(m, "options");
 		sm->readonly = json_is_true(json_object_get(m, "readonly"));
 		sm->copy_up = json_is_true(json_object_get(m, "copy_up"));
+		sm->caller_check = json_is_true(json_object_get(m, "caller_check"));
 		sm->tree_fd = -1;
 		if (!sm->target || (!sm->tmpfs && !sm->source))
 			return -1;
@@ -217,6 +256,39 @@ paths_from_json(json_t *o, struct shim_config *c)
 	c->read_only = json_is_true(json_object_get(o, "read_only"));
 }
 
+/* "userns": {"uid_base","gid_base","size"}; absent = host namespaces. */
+static void
+userns_from_json(json_t *u, struct shim_config *c)
+{
+	json_int_t uid = 0, gid = 0, size = 0;
+
+	if (json_unpack(u, "{s:I, s:I, s:I}", "uid_base", &uid, "gid_base", &gid, "size", &size) < 0 ||
+	    uid <= 0 || gid <= 0 || size <= 0 || uid > UINT32_MAX - size || gid > UINT32_MAX - size)
+		return;
+	c->userns = (struct shim_userns){ .uid_base = (unsigned)uid, .gid_base = (unsigned)gid, .size = (unsigned)size };
+}
+
+/* "caller": {"uid","gid","groups"}; absent = none (n_groups -1). */
+static void
+caller_from_json(json_t *o, struct shim_config *c)
+{
+	json_int_t uid = -1, gid = -1;
+	json_t *groups = NULL, *g;
+	size_t i;
+
+	c->caller.n_groups = -1;
+	if (json_unpack(o, "{s:I, s:I, s:o}", "uid", &uid, "gid", &gid, "groups", &groups) < 0 || uid < 0 ||
+	    gid < 0 || uid > UINT32_MAX - 1 || gid > UINT32_MAX - 1 || !json_is_array(groups) ||
+	    json_array_size(groups) > SHIM_CONFIG_MAX_GROUPS)
+		return;
+	c->caller.uid = (unsigned)uid;
+	c->caller.gid = (unsigned)gid;
+	c->caller.n_groups = 0;
+	json_array_foreach(groups, i, g)
+		if (json_is_integer(g) && json_integer_value(g) >= 0 && json_integer_value(g) < UINT32_MAX)
+			c->caller.groups[c->caller.n_groups++] = (unsigned)json_integer_value(g);
+}
+
 static void
 process_from_json(json_t *o, struct shim_config *c)
 {
@@ -232,6 +304,27 @@ process_from_json(json_t *o, struct shim_config *c)
 	c->cols = (unsigned short)json_integer_value(json_object_get(o, "cols"));
 	c->set_oom_score = json_is_integer(json_object_get(o, "oom_score_adj"));
 	c->oom_score_adj = (int)json_integer_value(json_object_get(o, "oom_score_adj"));
+	userns_from_json(json_object_get(o, "userns"), c);
+	caller_from_json(json_object_get(o, "caller"), c);
+}
+
+/* An older engine wrote none of these: Docker's capabilities, no seccomp,
+ * no masks, as that engine's shim did (but never inheritable capabilities). */
+static void
+hardening_from_json(json_t *o, struct shim_config *c)
+{
+	json_t *caps = json_object_get(o, "caps");
+
+	c->caps = json_is_integer(caps) ? (uint64_t)json_integer_value(caps) : SHIM_CONFIG_CAPS_DEFAULT;
+	c->no_new_privs = json_is_true(json_object_get(o, "no_new_privs"));
+	c->seccomp = strv_from_json(json_object_get(o, "seccomp"));
+	c->masked_paths = strv_from_json(json_object_get(o, "masked_paths"));
+	c->readonly_paths = strv_from_json(json_object_get(o, "readonly_paths"));
+	c->sys_rw = json_is_true(json_object_get(o, "sys_rw"));
+	c->cgroupns = json_is_true(json_object_get(o, "cgroupns"));
+	c->cgroup_mounts = strv_from_json(json_object_get(o, "cgroup_mounts"));
+	c->pid_host = json_is_true(json_object_get(o, "pid_host"));
+	c->ipc_host = json_is_true(json_object_get(o, "ipc_host"));
 }
 
 int
@@ -244,6 +337,7 @@ shim_config_from_json(json_t *o, struct shim_config *c, char *errbuf, size_t err
 	}
 	paths_from_json(o, c);
 	process_from_json(o, c);
+	hardening_from_json(o, c);
 	if (mounts_from_json(json_object_get(o, "mounts"), c) < 0 ||
 	    rlimits_from_json(json_object_get(o, "rlimits"), c) < 0) {
 		snprintf(errbuf, errlen, "malformed mounts or rlimits");
@@ -296,5 +390,9 @@ shim_config_free(struct shim_config *c)
 	free(c->exit_path);
 	free(c->attach_path);
 	strv_free(c->etc_files);
+	strv_free(c->seccomp);
+	strv_free(c->masked_paths);
+	strv_free(c->readonly_paths);
+	strv_free(c->cgroup_mounts);
 	memset(c, 0, sizeof(*c));
 }

@@ -1,6 +1,6 @@
 /* The last steps before a container process runs its command, shared by
  * init (rootfs.c) and exec'd processes (shim-exec.c): user, capabilities,
- * terminal; and the switch to lite-init for --init (init-main.c). The
+ * no_new_privs and seccomp (in this order, seccomp last), terminal; and the switch to lite-init for --init (init-main.c). The
  * execve itself is in proc.c, which lite-init shares.
  *
  * Safety invariants: runs inside the container's namespaces, after the
@@ -13,6 +13,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -23,32 +24,53 @@
 #include "passwd.h"
 #include "strv.h"
 
-void
-proc_setup_drop_caps(int error_fd)
+/* Everything outside mask leaves the bounding set; no ambient capabilities. */
+static void
+drop_bounding(uint64_t mask, int error_fd)
 {
-	static const int keep[] = {
-		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD,
-		CAP_NET_RAW, CAP_SETGID, CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP,
-		CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
-	};
+	for (int cap = 0; cap <= 63; cap++)
+		/* EINVAL: beyond the kernel's last capability */
+		if (!(mask & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			proc_die(error_fd, errno, 125, "drop capability %d", cap);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		proc_die(error_fd, errno, 125, "clear ambient capabilities");
+}
+
+/* After the user switch: effective = permitted = mask for uid 0, none for
+ * others (setuid already cleared them); inheritable always empty, so a
+ * file with inheritable capabilities gives nothing (CVE-2022-24769). */
+static void
+set_caps(uint64_t mask, int error_fd)
+{
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { 0 };
 
-	for (int cap = 0; cap <= 63; cap++) {
-		bool kept = false;
-		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-			kept = kept || keep[i] == cap;
-		/* EINVAL: beyond the kernel's last capability */
-		if (!kept && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			proc_die(error_fd, errno, 125, "drop capability %d", cap);
-		if (kept) {
-			data[cap / 32].effective |= 1U << (cap % 32);
-			data[cap / 32].permitted |= 1U << (cap % 32);
-			data[cap / 32].inheritable |= 1U << (cap % 32);
-		}
-	}
+	/* --privileged asks for every capability: those the shim holds */
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		proc_die(error_fd, errno, 125, "get capabilities");
+	mask &= (uint64_t)data[1].permitted << 32 | data[0].permitted;
+	if (geteuid() != 0)
+		mask = 0;
+	memset(data, 0, sizeof(data));
+	for (int i = 0; i < 2; i++)
+		data[i].effective = data[i].permitted = (uint32_t)(mask >> (32 * i));
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		proc_die(error_fd, errno, 125, "set capabilities");
+}
+
+void
+proc_setup_privileges(const struct shim_config *c, const struct proc_user *u, int error_fd)
+{
+	if (c->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		proc_die(error_fd, errno, 125, "set no_new_privs");
+	drop_bounding(c->caps, error_fd);
+	/* without no_new_privs loading a filter needs CAP_SYS_ADMIN: now */
+	if (!c->no_new_privs)
+		seccomp_load_apply(error_fd);
+	proc_setup_apply_user(u, error_fd);
+	set_caps(c->caps, error_fd);
+	if (c->no_new_privs)
+		seccomp_load_apply(error_fd);
 }
 
 void
@@ -80,15 +102,6 @@ proc_setup_apply_user(const struct proc_user *u, int error_fd)
 		return;
 	if (setgroups(u->n_groups, u->groups) < 0 || setgid(u->gid) < 0 || setuid(u->uid) < 0)
 		proc_die(error_fd, errno, 125, "switch to user %u:%u", (unsigned)u->uid, (unsigned)u->gid);
-}
-
-void
-proc_setup_user(const char *user, int error_fd)
-{
-	struct proc_user u;
-
-	proc_setup_resolve_user(user, &u, error_fd);
-	proc_setup_apply_user(&u, error_fd);
 }
 
 void

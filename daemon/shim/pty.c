@@ -3,6 +3,7 @@
 #include "shim.h"
 
 #include <errno.h>
+#include <sys/fsuid.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,4 +33,22 @@ fail:
 	slave = -errno;
 	close(master);
 	return slave;
+}
+
+/* In a user namespace, a pty opened as host root would be nobody's inside
+ * (K10): open it as the range's base, which is the container's root. */
+int
+pty_open_ctr(const struct shim_config *c, const char *root, unsigned short rows, unsigned short cols, int *ret_slave,
+	     int *ret_index)
+{
+	int r;
+
+	if (!c->userns.size)
+		return pty_open(root, rows, cols, ret_slave, ret_index);
+	setfsgid(c->userns.gid_base);
+	setfsuid(c->userns.uid_base);
+	r = pty_open(root, rows, cols, ret_slave, ret_index);
+	setfsuid(0);
+	setfsgid(0);
+	return r;
 }

@@ -1,7 +1,7 @@
 /* The container's own mounts: binds of host paths and volumes, tmpfs.
  *
- * Safety invariants: a bind's source is cloned (open_tree) while the host's
- * tree is still visible, made private (and read-only if asked) on the
+ * Safety invariants: a bind's source is cloned (open_tree) by the shim
+ * before clone3 (the child inherits the fd), made private (and read-only if asked) on the
  * detached copy, and attached only after pivot_root, so its target is
  * resolved inside the container's root: a symlink planted in the image
  * cannot point a mount at the host. Nothing propagates either way. */
@@ -20,12 +20,14 @@
 #include "copy-tree.h"
 #include "fs-util.h"
 
+/* fd: a clone already made (caller_open_tree), else -1 to clone source. */
 static int
-clone_tree(const char *source, bool readonly)
+clone_tree(const char *source, int fd, bool readonly)
 {
 	struct mount_attr attr = { .propagation = MS_PRIVATE, .attr_set = readonly ? MOUNT_ATTR_RDONLY : 0 };
-	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 
+	if (fd < 0)
+		fd = (int)syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (fd < 0)
 		return -errno;
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
@@ -36,8 +38,8 @@ clone_tree(const char *source, bool readonly)
 	return fd;
 }
 
-void
-rootfs_mounts_clone(const struct shim_config *c, int error_fd)
+int
+rootfs_mounts_clone(const struct shim_config *c, char *errbuf, size_t errlen)
 {
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		struct shim_mount *m = &c->mounts[i];
@@ -45,12 +47,29 @@ rootfs_mounts_clone(const struct shim_config *c, int error_fd)
 
 		if (m->tmpfs)
 			continue;
-		if (stat(m->source, &st) < 0)
-			proc_die(error_fd, errno, 125, "bind source %s", m->source);
-		m->tree_fd = clone_tree(m->source, m->readonly);
-		if (m->tree_fd < 0)
-			proc_die(error_fd, -m->tree_fd, 125, "clone mount %s", m->source);
+		if (m->caller_check) {
+			int fd = caller_open_tree(c, m, errbuf, errlen);
+
+			if (fd < 0)
+				return -1;
+			m->tree_fd = clone_tree(m->source, fd, m->readonly);
+			if (m->tree_fd < 0) {
+				snprintf(errbuf, errlen, "clone mount %s: %s", m->source, strerror(-m->tree_fd));
+				return -1;
+			}
+			continue;
+		}
+		if (stat(m->source, &st) < 0) {
+			snprintf(errbuf, errlen, "bind source %s: %s", m->source, strerror(errno));
+			return -1;
+		}
+		m->tree_fd = clone_tree(m->source, -1, m->readonly);
+		if (m->tree_fd < 0) {
+			snprintf(errbuf, errlen, "clone mount %s: %s", m->source, strerror(-m->tree_fd));
+			return -1;
+		}
 	}
+	return 0;
 }
 
 /* A volume used for the first time starts with the image's files there. */

@@ -1,31 +1,33 @@
-/* Container side of the shim, run as the new init before execve.
+/* Container side of the shim, run as the new init before execve: the
+ * container steps of issue 11's order of operations (plan §3), marked
+ * "STEP n" below; other parts add their calls at the marked step.
  *
  * Safety invariants: this code runs as host root in fresh mount, PID, UTS,
- * IPC and network namespaces. Every mount is made below the container's
- * rootfs after "/" became MS_PRIVATE recursively, so nothing propagates to
- * the host; pivot_root then detaches the host's tree. It takes only the
- * validated shim_config. Failures are reported over error_fd, never ignored. */
+ * IPC and network namespaces, or (issue 11) as root of a new user
+ * namespace whose ids map to an unprivileged host range. It never resolves
+ * a host path: every host source arrives as a detached mount fd from the
+ * shim (rootfs-prepare.c), the root file system included, attached only
+ * inside this mount namespace after "/" became MS_PRIVATE recursively, so
+ * nothing propagates to the host; pivot_root then detaches the host's
+ * tree. It takes only the validated shim_config. Failures are reported
+ * over error_fd, never ignored. */
 #include "shim.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <stdarg.h>
+#include <grp.h>
+#include <linux/mount.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "fs-util.h"
-
 
 /* mkdir below the rootfs, refusing to follow a symlink the image planted. */
 static int
@@ -68,8 +70,21 @@ mount_api_fs(const char *rootfs, const char *shm_size, int error_fd)
 	}
 }
 
+/* A user namespace cannot mknod (K5): the shim's clones of the host's
+ * nodes land on empty files instead. */
+static int
+attach_node(int tree_fd, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return (int)syscall(SYS_move_mount, tree_fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
+}
+
 static void
-make_dev_nodes(const char *rootfs, int error_fd)
+make_dev_nodes(const char *rootfs, const struct rootfs_fds *f, int error_fd)
 {
 	static const struct { const char *name; unsigned maj, min; } nodes[] = {
 		{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
@@ -83,6 +98,12 @@ make_dev_nodes(const char *rootfs, int error_fd)
 
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		snprintf(path, sizeof(path), "%s/dev/%s", rootfs, nodes[i].name);
+		if (f->dev_fds[0] >= 0 && i < ROOTFS_DEV_NODES &&
+		    strcmp(rootfs_prepare_dev_name(i), nodes[i].name) == 0) {
+			if (attach_node(f->dev_fds[i], path) < 0)
+				proc_die(error_fd, errno, 125, "bind the host's /dev/%s", nodes[i].name);
+			continue;
+		}
 		if (mknod(path, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0)
 			proc_die(error_fd, errno, 125, "mknod /dev/%s", nodes[i].name);
 		chmod(path, 0666); /* mknod honours the umask */
@@ -95,53 +116,58 @@ make_dev_nodes(const char *rootfs, int error_fd)
 }
 
 /* The daemon's /etc/hosts, /etc/hostname and /etc/resolv.conf of this
- * container, bound over the image's (a symlink the image planted there is
- * replaced in the container's upper layer, never followed). */
+ * container (cloned by the shim), bound over the image's (a symlink the
+ * image planted there is replaced in the container's upper layer, never
+ * followed). */
 static void
-bind_etc_files(const struct shim_config *c, int error_fd)
+bind_etc_files(const struct shim_config *c, const struct rootfs_fds *f, int error_fd)
 {
 	char path[4096];
 	struct stat st;
+	size_t i = 0;
 	int fd;
 
-	for (char **p = c->etc_files; p && p[0] && p[1]; p += 2) {
-		snprintf(path, sizeof(path), "%s/etc", c->rootfs);
-		if (ensure_dir(path, 0755) < 0)
+	for (char **p = c->etc_files; p && p[0] && p[1] && i < ROOTFS_ETC_FILES; p += 2, i++) {
+		if (ensure_dir("etc", 0755) < 0)
 			proc_die(error_fd, errno, 125, "create /etc");
-		snprintf(path, sizeof(path), "%s%s", c->rootfs, p[0]);
+		snprintf(path, sizeof(path), ".%s", p[0]);
 		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && unlink(path) < 0)
 			proc_die(error_fd, errno, 125, "replace %s", p[0]);
 		fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0)
 			proc_die(error_fd, errno, 125, "create %s", p[0]);
 		close(fd);
-		if (mount(p[1], path, NULL, MS_BIND, NULL) < 0)
+		if (syscall(SYS_move_mount, f->etc_fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			proc_die(error_fd, errno, 125, "bind %s", p[0]);
 	}
 }
 
+/* STEPS 3-5: the overlay the shim built lands on the mount point the shim
+ * opened in our namespace (K3); the working directory becomes its root, and
+ * everything up to pivot_root is made relative to it. */
 static void
-mount_rootfs(const struct shim_config *c, int error_fd)
+mount_rootfs(const struct shim_config *c, const struct rootfs_fds *f, int error_fd)
 {
-	char *opts = NULL;
-
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		proc_die(error_fd, errno, 125, "make / private");
-	if (asprintf(&opts, "lowerdir=%s,upperdir=%s,workdir=%s", c->lowerdir, c->upperdir, c->workdir) < 0)
-		proc_die(error_fd, ENOMEM, 125, "overlay options");
-	if (mount("overlay", c->rootfs, "overlay", 0, opts) < 0)
-		proc_die(error_fd, errno, 125, "mount overlay rootfs");
-	free(opts);
-	mount_api_fs(c->rootfs, c->shm_size, error_fd);
-	make_dev_nodes(c->rootfs, error_fd);
-	bind_etc_files(c, error_fd);
+	if (syscall(SYS_move_mount, f->overlay_fd, "", f->mountpoint_fd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		proc_die(error_fd, errno, 125, "attach the root file system");
+	if (fchdir(f->overlay_fd) < 0)
+		proc_die(error_fd, errno, 125, "chdir rootfs");
+	close(f->overlay_fd);
+	close(f->mountpoint_fd);
+	/* STEP 5: proc and sysfs before the host's tree goes (K6) */
+	mount_api_fs(".", c->shm_size, error_fd);
+	rootfs_harden_cgroup_mounts(c, ".", error_fd); /* hardening: before pivot_root */
+	make_dev_nodes(".", f, error_fd);
+	bind_etc_files(c, f, error_fd);
 }
 
+/* STEP 6 */
 static void
-pivot_into(const char *rootfs, int error_fd)
+pivot_into(int error_fd)
 {
-	if (chdir(rootfs) < 0)
-		proc_die(error_fd, errno, 125, "chdir rootfs");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		proc_die(error_fd, errno, 125, "pivot_root");
 	if (umount2(".", MNT_DETACH) < 0)
@@ -150,38 +176,14 @@ pivot_into(const char *rootfs, int error_fd)
 		proc_die(error_fd, errno, 125, "chdir /");
 }
 
+/* STEP 1 (user namespace): the shim has written our maps; become its root. */
 static void
-join_cgroups(const struct shim_config *c, int error_fd)
+become_root(const struct shim_config *c, int error_fd)
 {
-	for (char **p = c->cgroup_procs; p && *p; p++) {
-		int r = fs_write_string(*p, "0");
-		if (r < 0)
-			proc_die(error_fd, -r, 125, "join cgroup %s", *p);
-	}
-}
-
-/* --ulimit and --oom-score-adj, while init still has every capability. */
-static void
-set_limits(const struct shim_config *c, int error_fd)
-{
-	char score[16];
-	int r;
-
-	for (size_t i = 0; i < c->n_rlimits; i++) {
-		struct rlimit rl = { .rlim_cur = c->rlimits[i].soft, .rlim_max = c->rlimits[i].hard }, cur;
-
-		if (setrlimit(c->rlimits[i].resource, &rl) == 0)
-			continue;
-		getrlimit(c->rlimits[i].resource, &cur);
-		proc_die(error_fd, errno, 125, "--ulimit %llu:%llu (the engine's own hard limit is %llu)",
-			 c->rlimits[i].soft, c->rlimits[i].hard, (unsigned long long)cur.rlim_max);
-	}
-	if (!c->set_oom_score)
+	if (!c->userns.size)
 		return;
-	snprintf(score, sizeof(score), "%d", c->oom_score_adj);
-	r = fs_write_string("/proc/self/oom_score_adj", score);
-	if (r < 0)
-		proc_die(error_fd, -r, 125, "--oom-score-adj %d", c->oom_score_adj);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
+		proc_die(error_fd, errno, 125, "become root of the user namespace");
 }
 
 /* Tell the shim that set-up worked, then block until it says "start".
@@ -218,56 +220,41 @@ attach_tty(int pts, int error_fd)
 	proc_setup_tty(fd, error_fd);
 }
 
-/* --init's PID 1, lite-init, lives next to the shim (a build tree, or
- * libexecdir), else in LITE_LIBEXECDIR, as the daemon finds the shim. */
-static int
-open_lite_init(void)
-{
-	char self[PATH_MAX], path[PATH_MAX + 16];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int fd;
-
-	if (n > 0) {
-		self[n] = '\0';
-		snprintf(path, sizeof(path), "%s/lite-init", dirname(self));
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			return fd;
-	}
-	return open(LITE_LIBEXECDIR "/lite-init", O_RDONLY | O_CLOEXEC);
-}
-
 void
-rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd)
+rootfs_setup_and_exec(const struct shim_config *c, struct rootfs_fds *f, int sock, int start_fd, int error_fd)
 {
-	/* --init executes the static lite-init as PID 1: open it while the
-	 * host's file system is still reachable */
-	int pts, init_fd = c->init ? open_lite_init() : -1;
 	struct proc_user user;
+	int pts;
 
-	if (c->init && init_fd < 0)
-		proc_die(error_fd, errno, 125, "--init: open lite-init");
-	join_cgroups(c, error_fd);
+	/* STEP 1: the shim's "go": maps, cgroups, rlimits and OOM score are
+	 * set on our pid, and our root file system arrives */
+	if (rootfs_prepare_receive(sock, f) < 0)
+		_exit(125); /* the shim failed and reports why */
+	become_root(c, error_fd);
+	/* STEP 2 */
+	rootfs_harden_cgroupns(c, error_fd); /* hardening: once root in our namespaces, in our cgroups */
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		proc_die(error_fd, errno, 125, "set hostname");
-	mount_rootfs(c, error_fd);
-	rootfs_mounts_clone(c, error_fd);
+	mount_rootfs(c, f, error_fd);
 	rootfs_dev_clone(c, error_fd);
-	pivot_into(c->rootfs, error_fd);
+	pivot_into(error_fd);
+	/* STEP 7: user mounts, resolved inside */
 	rootfs_mounts_attach(c, error_fd);
 	rootfs_dev_attach(c, error_fd);
+	/* STEP 8 */
+	rootfs_harden_paths(c, error_fd); /* hardening: over the container's /proc and /sys */
 	if (c->cwd && *c->cwd && (fs_mkdir_p(c->cwd, 0755) < 0 || chdir(c->cwd) < 0))
 		proc_die(error_fd, errno, 125, "working dir %s", c->cwd);
 	if (c->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
 		proc_die(error_fd, errno, 125, "make the root file system read-only");
-	set_limits(c, error_fd);
+	/* STEP 9 */
 	proc_setup_resolve_user(c->user, &user, error_fd); /* an unknown user fails the run, not the start */
 	pts = wait_for_start(start_fd, error_fd);
 	if (pts >= 0)
 		attach_tty(pts, error_fd);
-	proc_setup_drop_caps(error_fd); /* keeps SETUID/SETGID for the switch */
-	proc_setup_apply_user(&user, error_fd);
+	/* STEPS 10-16 */
+	proc_setup_privileges(c, &user, error_fd); /* hardening: the last step before execve */
 	if (c->init)
-		proc_setup_exec_init(init_fd, c->cmd, c->env, error_fd);
+		proc_setup_exec_init(f->init_fd, c->cmd, c->env, error_fd);
 	proc_exec(c->cmd, c->env, error_fd);
 }

@@ -10,6 +10,7 @@
 #include "shim.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <sched.h>
@@ -67,16 +68,18 @@ shim_exec_spec_free(struct exec_spec *s)
 }
 
 static void __attribute__((noreturn))
-exec_inside(const struct exec_spec *spec, int slave, int error_fd)
+exec_inside(const struct shim_config *cfg, const struct exec_spec *spec, int slave, int error_fd)
 {
+	struct proc_user u;
+
 	if (slave >= 0)
 		proc_setup_tty(slave, error_fd);
 	else if (spec->timeout_ms)
 		(void)setpgid(0, 0); /* its own group, so a timeout kills its children too */
 	if (chdir(spec->cwd && *spec->cwd ? spec->cwd : "/") < 0)
 		proc_die(error_fd, errno, 126, "chdir to %s", spec->cwd);
-	proc_setup_drop_caps(error_fd); /* keeps SETUID/SETGID for the switch */
-	proc_setup_user(spec->user, error_fd);
+	proc_setup_resolve_user(spec->user, &u, error_fd);
+	proc_setup_privileges(cfg, &u, error_fd); /* as init's: caps, no_new_privs, seccomp */
 	proc_exec(spec->cmd, spec->env, error_fd);
 }
 
@@ -114,13 +117,17 @@ exec_supervise(const struct shim_config *cfg, int init_pidfd, const struct exec_
 	for (char **p = cfg->cgroup_procs; p && *p; p++)
 		if (fs_write_string(*p, "0") < 0)
 			proc_die(error_fd, errno, 126, "join cgroup %s", *p);
-	if (setns(init_pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID) < 0)
+	/* with a user namespace, join it too (one call, K8) and become its root */
+	if (setns(init_pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
+				      (cfg->userns.size ? CLONE_NEWUSER : 0) | (cfg->cgroupns ? CLONE_NEWCGROUP : 0)) < 0)
 		proc_die(error_fd, errno, 126, "join the container's namespaces");
+	if (cfg->userns.size && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0))
+		proc_die(error_fd, errno, 126, "become root of the container's user namespace");
 	b = fork();
 	if (b < 0)
 		proc_die(error_fd, errno, 126, "fork into the container");
 	if (b == 0)
-		exec_inside(spec, slave, error_fd);
+		exec_inside(cfg, spec, slave, error_fd);
 	close(error_fd);
 	if (slave >= 0)
 		close(slave);
@@ -153,7 +160,7 @@ shim_exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec
 		return -1;
 	}
 	snprintf(root, sizeof(root), "/proc/%d/root", (int)init_pid);
-	if (spec->tty && (master = pty_open(root, spec->rows, spec->cols, &slave, &pts)) < 0) {
+	if (spec->tty && (master = pty_open_ctr(cfg, root, spec->rows, spec->cols, &slave, &pts)) < 0) {
 		snprintf(errbuf, errlen, "open a terminal in the container: %s", strerror(-master));
 		close(init_pidfd);
 		return -1;

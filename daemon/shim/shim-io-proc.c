@@ -212,7 +212,7 @@ shim_io_proc_start_init(struct shim *s)
 		int slave = -1, master;
 
 		snprintf(root, sizeof(root), "/proc/%d/root", (int)p->pid);
-		master = pty_open(root, s->cfg->rows, s->cfg->cols, &slave, &msg.pts);
+		master = pty_open_ctr(s->cfg, root, s->cfg->rows, s->cfg->cols, &slave, &msg.pts);
 		if (master >= 0) {
 			p->tty_slave = slave; /* init opens its own by path, as controlling terminal */
 			fd_set_nonblock(master, 1);

@@ -120,7 +120,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "lite-shim: fd 3 must be the daemon's sync pipe\n");
 		return 2;
 	}
-	if (load_config(argv[1], &c, err, sizeof(err)) < 0) {
+	if (load_config(argv[1], &c, err, sizeof(err)) < 0 || seccomp_load_read(c.seccomp, err, sizeof(err)) < 0) {
 		report(false, 125, err);
 		shim_config_free(&c);
 		return 1;

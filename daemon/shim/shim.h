@@ -35,11 +35,39 @@ struct start_msg {
  * start_msg. On failure errbuf holds a one-line reason. */
 int spawn_container(const struct shim_config *c, struct spawn_result *ret, char *errbuf, size_t errlen);
 
-/* Child side of spawn: namespaces are already new. Never returns. */
-void rootfs_setup_and_exec(const struct shim_config *c, int start_fd, int error_fd) __attribute__((noreturn));
+/* rootfs-prepare.c: the shim's half of the root file system (plan §3). */
+#define ROOTFS_ETC_FILES 8
+#define ROOTFS_DEV_NODES 6
+struct rootfs_fds {
+	int init_fd;                    /* lite-init for --init, or -1 */
+	int etc_fds[ROOTFS_ETC_FILES];  /* clones of etc_files' sources, in order */
+	int dev_fds[ROOTFS_DEV_NODES];  /* user namespace: clones of host /dev nodes */
+	int overlay_fd;                 /* received by the child after clone3 */
+	int mountpoint_fd;
+};
+/* Before clone3: every host source as a detached mount (also the bind
+ * mounts' tree_fd), and lite-init. -1 with errbuf on failure. */
+int rootfs_prepare_sources(const struct shim_config *c, struct rootfs_fds *f, char *errbuf, size_t errlen);
+void rootfs_prepare_sources_close(struct rootfs_fds *f);
+/* /dev/NAME of dev_fds[i]. */
+const char *rootfs_prepare_dev_name(size_t i);
+/* After clone3, in the shim: maps, cgroups, limits, the overlay; sends the
+ * child its overlay and mount point over sock. */
+int rootfs_prepare_child(const struct shim_config *c, pid_t pid, int sock, char *errbuf, size_t errlen);
+/* In the child: wait for those two fds. */
+int rootfs_prepare_receive(int sock, struct rootfs_fds *f);
 
-/* rootfs-mounts.c: clone bind sources before pivot_root, attach after. */
-void rootfs_mounts_clone(const struct shim_config *c, int error_fd);
+/* Child side of spawn: namespaces are already new. Never returns. */
+void rootfs_setup_and_exec(const struct shim_config *c, struct rootfs_fds *f, int sock, int start_fd, int error_fd)
+	__attribute__((noreturn));
+
+/* caller-open.c (issue 11 A2): the detached clone of m's source, opened
+ * with the caller's credentials; -1 with a one-line reason in errbuf. */
+int caller_open_tree(const struct shim_config *c, const struct shim_mount *m, char *errbuf, size_t errlen);
+
+/* rootfs-mounts.c: clone bind sources in the shim before clone3 (-1 with
+ * errbuf), attach them after pivot_root. */
+int rootfs_mounts_clone(const struct shim_config *c, char *errbuf, size_t errlen);
 void rootfs_mounts_attach(const struct shim_config *c, int error_fd);
 
 /* rootfs-dev.c: --device nodes (cloned before pivot_root, attached after)
@@ -47,14 +75,22 @@ void rootfs_mounts_attach(const struct shim_config *c, int error_fd);
 void rootfs_dev_clone(const struct shim_config *c, int error_fd);
 void rootfs_dev_attach(const struct shim_config *c, int error_fd);
 void rootfs_dev_console(int pts, int error_fd);
+/* rootfs-harden.c: cgroup namespace (after joining the cgroups), its
+ * read-only mounts (before pivot_root), masked and read-only paths (after). */
+void rootfs_harden_cgroupns(const struct shim_config *c, int error_fd);
+void rootfs_harden_cgroup_mounts(const struct shim_config *c, const char *rootfs, int error_fd);
+void rootfs_harden_paths(const struct shim_config *c, int error_fd);
+
+/* seccomp-load.c: read the engine's compiled programs (at shim start);
+ * load them into the calling process. */
+int seccomp_load_read(char **paths, char *errbuf, size_t errlen);
+void seccomp_load_apply(int error_fd);
 
 /* Serve stdio, attach clients, execs and the exit. Returns the shim's exit code. */
 int shim_io_run(const struct shim_config *c, struct spawn_result *sp, int listen_fd);
 
 /* --- shared by rootfs.c and shim-exec.c (proc-setup.c) --- */
 
-/* Docker's default capability set; everything else leaves the bounding set. */
-void proc_setup_drop_caps(int error_fd);
 /* A user resolved from the container's /etc/passwd and /etc/group. */
 struct proc_user {
 	bool set;
@@ -67,14 +103,20 @@ struct proc_user {
  * Split from the switch so that an unknown user fails during set-up. */
 void proc_setup_resolve_user(const char *user, struct proc_user *ret, int error_fd);
 void proc_setup_apply_user(const struct proc_user *u, int error_fd);
-/* Both, for exec. */
-void proc_setup_user(const char *user, int error_fd);
+/* The privilege drop, last before execve: no_new_privs, the bounding set
+ * (c->caps), the user switch, effective = permitted = c->caps for uid 0
+ * (none for others), inheritable and ambient empty, seccomp last (before
+ * the switch when no_new_privs is off: loading needs CAP_SYS_ADMIN then). */
+void proc_setup_privileges(const struct shim_config *c, const struct proc_user *u, int error_fd);
 /* Make the pty slave fd the controlling terminal and stdio. */
 void proc_setup_tty(int slave_fd, int error_fd);
 /* Open a new pty in the devpts instance under root ("/" or
  * "/proc/PID/root"), sized rows x cols. Returns the master; *ret_slave gets
  * the peer (O_CLOEXEC, for a child to dup) and *ret_index its number. */
 int pty_open(const char *root, unsigned short rows, unsigned short cols, int *ret_slave, int *ret_index);
+/* The same for a container of c: owned by its root (user namespace). */
+int pty_open_ctr(const struct shim_config *c, const char *root, unsigned short rows, unsigned short cols, int *ret_slave,
+		 int *ret_index);
 /* --init: replace this process by lite-init (the static binary open at
  * init_fd, see rootfs.c) with cmd as its arguments. */
 void proc_setup_exec_init(int init_fd, char **cmd, char **env, int error_fd) __attribute__((noreturn));

@@ -1,6 +1,9 @@
-/* Shim side of container creation: stdio pipes, then clone3 into new PID,
- * mount, UTS, IPC and network namespaces with a pidfd for race-free reaping.
- * The child continues in rootfs.c and waits there for the start byte. */
+/* Shim side of container creation: stdio pipes, the host-side mount sources
+ * (rootfs-prepare.c), then clone3 into new PID, mount, UTS, IPC, network
+ * and (issue 11) user namespaces with a pidfd for race-free reaping; then
+ * the shim finishes the child's set-up from outside and hands it its root
+ * file system. The child continues in rootfs.c and waits there for the
+ * start byte. */
 #include "shim.h"
 
 #include <errno.h>
@@ -12,7 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -49,7 +54,8 @@ close_pair(int fds[2])
 }
 
 static void __attribute__((noreturn))
-child_main(const struct shim_config *c, int in[2], int out[2], int err[2], int start[2], int errp[2])
+child_main(const struct shim_config *c, struct rootfs_fds *f, int sock, int in[2], int out[2], int err[2], int start[2],
+	   int errp[2])
 {
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -63,31 +69,60 @@ child_main(const struct shim_config *c, int in[2], int out[2], int err[2], int s
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	close(start[1]);
 	close(errp[0]);
-	rootfs_setup_and_exec(c, start[0], errp[1]);
+	rootfs_setup_and_exec(c, f, sock, start[0], errp[1]);
+}
+
+/* The shim could not finish the child's set-up: it must not run. */
+static void
+kill_child(pid_t pid, int pidfd)
+{
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(pidfd);
 }
 
 int
 spawn_container(const struct shim_config *c, struct spawn_result *ret, char *errbuf, size_t errlen)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	int start[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int start[2] = { -1, -1 }, errp[2] = { -1, -1 }, sock[2] = { -1, -1 };
+	struct rootfs_fds f;
 	int pidfd = -1;
 	pid_t pid;
 
-	if ((c->open_stdin && !c->tty && make_pipe(in) < 0) || (!c->tty && (make_pipe(out) < 0 || make_pipe(err) < 0)) ||
+	if (rootfs_prepare_sources(c, &f, errbuf, errlen) < 0)
+		goto fail;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0 ||
+	    (c->open_stdin && !c->tty && make_pipe(in) < 0) || (!c->tty && (make_pipe(out) < 0 || make_pipe(err) < 0)) ||
 	    pipe2(start, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		snprintf(errbuf, errlen, "create pipes: %s", strerror(errno));
 		goto fail;
 	}
-	pid = clone3_with_pidfd(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-				(c->net_host ? 0 : CLONE_NEWNET), &pidfd);
+	pid = clone3_with_pidfd(CLONE_NEWNS | CLONE_NEWUTS | (c->pid_host ? 0 : CLONE_NEWPID) |
+				(c->ipc_host ? 0 : CLONE_NEWIPC) | (c->net_host ? 0 : CLONE_NEWNET) |
+				(c->userns.size ? CLONE_NEWUSER : 0), &pidfd);
 	if (pid < 0) {
 		snprintf(errbuf, errlen, "clone new namespaces: %s", strerror(errno));
 		goto fail;
 	}
-	if (pid == 0)
-		child_main(c, in, out, err, start, errp);
-
+	if (pid == 0) {
+		close(sock[0]);
+		child_main(c, &f, sock[1], in, out, err, start, errp);
+	}
+	close(sock[1]);
+	sock[1] = -1;
+	rootfs_prepare_sources_close(&f);
+	for (size_t i = 0; i < c->n_mounts; i++)
+		if (c->mounts[i].tree_fd >= 0) {
+			close(c->mounts[i].tree_fd); /* the child's copy is the one used */
+			c->mounts[i].tree_fd = -1;
+		}
+	if (rootfs_prepare_child(c, pid, sock[0], errbuf, errlen) < 0) {
+		kill_child(pid, pidfd);
+		goto fail;
+	}
+	close(sock[0]);
 	close(start[0]);
 	close(errp[1]);
 	if (in[0] >= 0)
@@ -102,6 +137,8 @@ spawn_container(const struct shim_config *c, struct spawn_result *ret, char *err
 	};
 	return 0;
 fail:
+	rootfs_prepare_sources_close(&f);
+	close_pair(sock);
 	close_pair(in);
 	close_pair(out);
 	close_pair(err);

@@ -19,6 +19,12 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
 
 static const char usage_text[] =
 	"usage: lite-test-helper COMMAND [ARG]\n"
@@ -34,7 +40,13 @@ static const char usage_text[] =
 	"  sigwait       print \"ready\", then \"got SIGNAME\" per INT TERM HUP\n"
 	"                QUIT USR1 USR2 received; exit 0 after TERM\n"
 	"  winsize       print \"ROWS COLS\" of stdin's tty\n"
-	"  cat           copy stdin to stdout\n";
+	"  cat           copy stdin to stdout\n"
+	"  setuid0       setresuid(0,0,0); print \"setuid0=ok|refused uid=R euid=E\"; exit 0|1\n"
+	"  sys NAME...   try each syscall probe, print NAME=OK or NAME=ERRNO-NAME:\n"
+	"                keyctl add_key request_key unshare_user clone_newuser clone3\n"
+	"                mount bpf perf_event_open open_by_handle_at kexec_load\n"
+	"                io_uring_setup socket_vsock personality_norandom fork mseal\n"
+	"  open PATH     open(PATH, O_RDWR); print open=OK or open=ERRNO-NAME\n";
 
 static int
 usage(void)
@@ -271,6 +283,107 @@ cmd_udp_echo(long port)
 	}
 }
 
+static int
+cmd_setuid0(void)
+{
+	int r = setresuid(0, 0, 0);
+
+	printf("setuid0=%s uid=%d euid=%d\n", r == 0 ? "ok" : "refused", (int)getuid(), (int)geteuid());
+	return r == 0 ? 0 : 1;
+}
+
+static const char *
+errno_name(int e)
+{
+	switch (e) {
+	case EPERM: return "EPERM";
+	case ENOSYS: return "ENOSYS";
+	case EACCES: return "EACCES";
+	case EINVAL: return "EINVAL";
+	case ENOENT: return "ENOENT";
+	case EFAULT: return "EFAULT";
+	case EBADF: return "EBADF";
+	case EAFNOSUPPORT: return "EAFNOSUPPORT";
+	case EROFS: return "EROFS";
+	default: return "EOTHER";
+	}
+}
+
+/* A child that exits at once: the parent reaps it. */
+static long
+reap(long pid)
+{
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	return pid < 0 ? -1 : 0;
+}
+
+/* One probe: its raw syscall result (-1 with errno, or >= 0). The
+ * arguments are harmless: what matters is whether the filter lets the
+ * call reach the kernel (EPERM/ENOSYS from seccomp) or not. */
+static long
+probe(const char *n)
+{
+	static const unsigned char insns[16] = { 0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0 };
+	struct clone_args ca = { .exit_signal = SIGCHLD };
+	union { unsigned int u[32]; } attr = { { 0 } };
+
+	if (!strcmp(n, "keyctl")) return syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -3 /* session */, 1);
+	if (!strcmp(n, "add_key")) return syscall(SYS_add_key, "user", "lt", "x", 1, -2 /* process */);
+	if (!strcmp(n, "request_key")) return syscall(SYS_request_key, "user", "lt", NULL, 0);
+	if (!strcmp(n, "unshare_user")) return unshare(CLONE_NEWUSER);
+	if (!strcmp(n, "clone_newuser")) return reap(syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0));
+	if (!strcmp(n, "clone3")) return reap(syscall(SYS_clone3, &ca, sizeof(ca)));
+	if (!strcmp(n, "mount")) return mount("none", "/tmp", "tmpfs", 0, NULL);
+	if (!strcmp(n, "bpf")) {
+		attr.u[0] = 1; /* BPF_PROG_TYPE_SOCKET_FILTER */
+		attr.u[1] = 2;
+		memcpy(&attr.u[2], &(const void *){ insns }, sizeof(void *));
+		memcpy(&attr.u[4], &(const char *){ "GPL" }, sizeof(void *));
+		return syscall(SYS_bpf, 5 /* BPF_PROG_LOAD */, &attr, sizeof(attr));
+	}
+	if (!strcmp(n, "perf_event_open")) return syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	if (!strcmp(n, "open_by_handle_at")) return syscall(SYS_open_by_handle_at, -1, NULL, 0);
+	if (!strcmp(n, "kexec_load")) return syscall(SYS_kexec_load, 0, 0, NULL, 0);
+	if (!strcmp(n, "io_uring_setup")) return syscall(SYS_io_uring_setup, 1, &attr);
+	if (!strcmp(n, "socket_vsock")) return socket(40 /* AF_VSOCK */, SOCK_STREAM, 0);
+	if (!strcmp(n, "personality_norandom")) return syscall(SYS_personality, ADDR_NO_RANDOMIZE);
+	if (!strcmp(n, "fork")) return reap(fork());
+	if (!strcmp(n, "mseal")) return syscall(462, 0, 0, 0); /* newer than libseccomp 2.5.4 */
+	errno = EINVAL;
+	return -2;
+}
+
+static int
+cmd_sys(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		long r;
+
+		errno = 0;
+		r = probe(argv[i]);
+		if (r == -2) {
+			fprintf(stderr, "unknown probe %s\n", argv[i]);
+			return 2;
+		}
+		/* no filter: a probe that reached the kernel and failed there
+		 * (EINVAL, EFAULT, EBADF...) still counts as reaching it */
+		printf("%s=%s\n", argv[i], r >= 0 || (errno != EPERM && errno != ENOSYS) ? "OK" : errno_name(errno));
+	}
+	return 0;
+}
+
+static int
+cmd_open(const char *path)
+{
+	int fd = open(path, O_RDWR);
+
+	printf("open=%s\n", fd >= 0 ? "OK" : errno_name(errno));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -282,7 +395,11 @@ main(int argc, char **argv)
 	if (!cmd)
 		return usage();
 
+	if (!strcmp(cmd, "sys"))
+		return cmd_sys(argc - 2, argv + 2);
 	if (argc == 2) {
+		if (!strcmp(cmd, "setuid0"))
+			return cmd_setuid0();
 		if (!strcmp(cmd, "isatty"))
 			return cmd_isatty();
 		if (!strcmp(cmd, "pid"))
@@ -296,6 +413,8 @@ main(int argc, char **argv)
 	} else if (argc == 3) {
 		if (!strcmp(cmd, "sleep"))
 			return cmd_sleep(arg);
+		if (!strcmp(cmd, "open"))
+			return cmd_open(arg);
 		if (!strcmp(cmd, "exit") && parse_uint(arg, 255, &n))
 			return (int)n;
 		if (!strcmp(cmd, "memhog") && parse_uint(arg, LONG_MAX >> 20, &n))

@@ -36,6 +36,9 @@ _lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${LIB_NETNS:=0}"
 NETNS_PID=
 _lib_ns_prefix=()
+# Functions a script adds to run at cleanup, after the containers are gone
+# and the daemon stopped (e.g. removing test users): LIB_CLEANUP_HOOKS+=(f)
+LIB_CLEANUP_HOOKS=()
 : "${LITE_IT_KEEP:=0}" "${LITE_IT_VERBOSE:=0}"
 export SRCDIR BUILDDIR LITE CONTAINERD_LITE LITE_TEST_HELPER
 
@@ -325,6 +328,7 @@ _cleanup() {
 	fi
 	# 2. the daemon
 	stop_daemon TERM
+	for i in "${LIB_CLEANUP_HOOKS[@]}"; do "$i"; done
 	# 2b. the test's network namespace (its bridges, veths and rules go with it)
 	if [ -n "$NETNS_PID" ]; then
 		kill -KILL "$NETNS_PID" 2>/dev/null

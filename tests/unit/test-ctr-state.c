@@ -39,9 +39,14 @@ fill(struct ctr_spec *s, struct ctr_runtime *rt, enum ctr_status st, char *error
 	strcpy(s->limits.cpuset_cpus, "0-3,7");
 	strcpy(s->limits.cpuset_mems, "0");
 	s->owner_uid = 4294967294U;
+	s->userns = (struct userns_range){ .on = true, .uid_base = 100000, .gid_base = 300000, .size = 65536 };
+	s->caller = (struct userns_caller){ .uid = 1001, .gid = 100, .groups = { 100, 27, 4294967293U }, .n_groups = 3 };
 	s->created = 1700000000123LL;
 	s->auto_remove = true;
 	s->open_stdin = true;
+	s->sec = (struct ctr_sec){ .privileged = true, .caps = UINT64_C(0x1ffffffffff), .no_new_privs = false,
+				   .seccomp = 2, .seccomp_profile = "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}",
+				   .pid_host = true, .ipc_host = true };
 	rt->status = st;
 	rt->shim_pid = 4242;
 	rt->init_pid = 4243;
@@ -102,9 +107,22 @@ round_trip(const struct ctr_spec *s, const struct ctr_runtime *rt)
 	assert_string_equal(s2.limits.cpuset_cpus, s->limits.cpuset_cpus);
 	assert_string_equal(s2.limits.cpuset_mems, s->limits.cpuset_mems);
 	assert_int_equal(s2.owner_uid, s->owner_uid);
+	assert_true(s2.userns.on == s->userns.on && s2.userns.uid_base == s->userns.uid_base &&
+		    s2.userns.gid_base == s->userns.gid_base && s2.userns.size == s->userns.size);
+	assert_memory_equal(&s2.caller, &s->caller, sizeof(s->caller));
 	assert_int_equal(s2.created, s->created);
 	assert_int_equal(s2.auto_remove, s->auto_remove);
 	assert_int_equal(s2.open_stdin, s->open_stdin);
+	assert_int_equal(s2.sec.privileged, s->sec.privileged);
+	assert_int_equal(s2.sec.caps, s->sec.caps);
+	assert_int_equal(s2.sec.no_new_privs, s->sec.no_new_privs);
+	assert_int_equal(s2.sec.seccomp, s->sec.seccomp);
+	assert_int_equal(s2.sec.pid_host, s->sec.pid_host);
+	assert_int_equal(s2.sec.ipc_host, s->sec.ipc_host);
+	if (s->sec.seccomp_profile)
+		assert_string_equal(s2.sec.seccomp_profile, s->sec.seccomp_profile);
+	else
+		assert_null(s2.sec.seccomp_profile);
 	assert_int_equal(rt2.status, rt->status);
 	assert_int_equal(rt2.shim_pid, rt->shim_pid);
 	assert_int_equal(rt2.init_pid, rt->init_pid);
@@ -204,7 +222,33 @@ test_round_trip_minimal(void **state)
 	s.auto_remove = s.open_stdin = rt.oom_killed = false;
 	s.owner_uid = 0;
 	rt.shim_pid = rt.init_pid = rt.exit_code = 0;
+	s.sec = (struct ctr_sec){ .caps = 0xa80425fb, .no_new_privs = true };
 	round_trip(&s, &rt);
+}
+
+/* A state written before "sec" existed reads as Docker's defaults with
+ * no_new_privs and the default seccomp profile. */
+static void
+test_sec_absent(void **state)
+{
+	struct ctr_spec s, s2;
+	struct ctr_runtime rt, rt2;
+	char errbuf[128] = "";
+	json_t *o;
+
+	(void)state;
+	fill(&s, &rt, CTR_EXITED, NULL);
+	o = ctr_state_to_json(&s, &rt);
+	json_object_del(o, "sec");
+	assert_int_equal(ctr_state_from_json(o, &s2, &rt2, errbuf, sizeof(errbuf)), 0);
+	json_decref(o);
+	assert_int_equal(s2.sec.caps, 0xa80425fb);
+	assert_true(s2.sec.no_new_privs);
+	assert_false(s2.sec.privileged || s2.sec.pid_host || s2.sec.ipc_host);
+	assert_int_equal(s2.sec.seccomp, 0);
+	assert_null(s2.sec.seccomp_profile);
+	ctr_state_spec_clear(&s2);
+	free(rt2.error);
 }
 
 static void
@@ -380,6 +424,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_full),
 		cmocka_unit_test(test_round_trip_devices),
+		cmocka_unit_test(test_sec_absent),
 		cmocka_unit_test(test_round_trip_null_error),
 		cmocka_unit_test(test_round_trip_minimal),
 		cmocka_unit_test(test_round_trip_every_status),

@@ -408,6 +408,53 @@ test_health(void **state)
 		"invalid --health-start-period \"x\": expected a duration like 30s, 500ms or 1m30s");
 }
 
+static void
+test_sec(void **state)
+{
+	struct lite_err err = { 0 };
+	struct run_spec rs;
+
+	run_ok("{\"image\":\"i\"}", &rs);
+	assert_false(rs.sec.privileged);
+	assert_true(rs.sec.no_new_privs);
+	assert_int_equal(rs.sec.seccomp, SEC_SECCOMP_DEFAULT);
+	assert_false(rs.pids_limit_set);
+	assert_int_equal(sec_opts_check_caller(&rs.sec, 1000, &err), 0);
+	run_spec_free(&rs);
+	run_ok("{\"image\":\"i\",\"privileged\":true,\"cap_add\":[\"NET_ADMIN\",\"all\"],\"cap_drop\":[\"CAP_CHOWN\"],"
+	       "\"security_opt\":[\"no-new-privileges=false\",\"seccomp=unconfined\"],\"pid\":\"host\",\"ipc\":\"host\","
+	       "\"pids_limit\":10}", &rs);
+	assert_true(rs.sec.privileged && rs.sec.pid_host && rs.sec.ipc_host && rs.pids_limit_set);
+	assert_false(rs.sec.no_new_privs);
+	assert_int_equal(rs.sec.seccomp, SEC_SECCOMP_UNCONFINED);
+	assert_string_equal(rs.sec.cap_add[0], "NET_ADMIN");
+	assert_string_equal(rs.sec.cap_drop[0], "CAP_CHOWN");
+	assert_int_equal(sec_opts_check_caller(&rs.sec, 0, &err), 0);
+	assert_int_equal(sec_opts_check_caller(&rs.sec, 1000, &err), -EPERM);
+	assert_string_equal(err.msg, "--privileged is for root only");
+	lite_err_clear(&err);
+	run_spec_free(&rs);
+	run_ok("{\"image\":\"i\",\"security_opt\":[\"no-new-privileges\"],\"seccomp_profile\":\"{\\\"defaultAction\\\":\\\"SCMP_ACT_ALLOW\\\"}\"}", &rs);
+	assert_true(rs.sec.no_new_privs);
+	assert_int_equal(rs.sec.seccomp, SEC_SECCOMP_CUSTOM);
+	assert_string_equal(rs.sec.seccomp_profile, "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
+	assert_int_equal(sec_opts_check_caller(&rs.sec, 1000, &err), 0);
+	run_spec_free(&rs);
+	run_ok("{\"image\":\"i\",\"cap_add\":[\"NET_ADMIN\"]}", &rs);
+	assert_int_equal(sec_opts_check_caller(&rs.sec, 1000, &err), -EPERM);
+	assert_string_equal(err.msg, "--cap-add is for root only");
+	lite_err_clear(&err);
+	run_spec_free(&rs);
+	run_bad("{\"image\":\"i\",\"cap_add\":[\"BOGUS\"]}", "invalid --cap-add \"BOGUS\": unknown capability");
+	run_bad("{\"image\":\"i\",\"cap_drop\":[\"X\"]}", "invalid --cap-drop \"X\": unknown capability");
+	run_bad("{\"image\":\"i\",\"security_opt\":[\"apparmor=x\"]}", "unsupported --security-opt \"apparmor=x\": expected no-new-privileges[=BOOL] or seccomp=PROFILE|unconfined");
+	run_bad("{\"image\":\"i\",\"security_opt\":[\"no-new-privileges=maybe\"]}",
+		"invalid --security-opt \"no-new-privileges=maybe\": expected no-new-privileges[=true|false]");
+	run_bad("{\"image\":\"i\",\"security_opt\":[\"seccomp=/etc/x.json\"]}", "invalid --security-opt \"seccomp=/etc/x.json\": a profile travels as seccomp_profile (its text)");
+	run_bad("{\"image\":\"i\",\"seccomp_profile\":\"[1]\"}", "invalid seccomp profile: not a JSON object (or larger than 1 MiB)");
+	run_bad("{\"image\":\"i\",\"pid\":\"container:x\"}", "invalid --pid \"container:x\": only \"host\" is supported");
+}
+
 int
 main(void)
 {
@@ -415,6 +462,7 @@ main(void)
 		cmocka_unit_test(test_run_good),
 		cmocka_unit_test(test_run_defaults),
 		cmocka_unit_test(test_run_bad),
+		cmocka_unit_test(test_sec),
 		cmocka_unit_test(test_run_mounts_ulimits),
 		cmocka_unit_test(test_limits_good),
 		cmocka_unit_test(test_limits_bad),

@@ -58,6 +58,11 @@ test_old_config(void **state)
 	assert_string_equal(c.env[1], "HOSTNAME=h");
 	assert_string_equal(c.cgroup_procs[0], "/sys/fs/cgroup/lite/0123abcd/cgroup.procs");
 	assert_null(c.oom_file);
+	/* an older engine's config: Docker's caps (never inheritable), nothing else */
+	assert_int_equal(c.caps, SHIM_CONFIG_CAPS_DEFAULT);
+	assert_false(c.no_new_privs || c.cgroupns || c.sys_rw || c.pid_host || c.ipc_host);
+	assert_null(c.seccomp);
+	assert_null(c.masked_paths);
 	assert_int_equal(c.log_max, 64 << 20);
 	assert_true(c.open_stdin && c.tty && !c.init);
 	assert_string_equal(c.user, "");
@@ -83,6 +88,9 @@ test_old_config(void **state)
 	assert_string_equal(c.etc_files[0], "/etc/hosts");
 	assert_string_equal(c.etc_files[1], "/d/hosts");
 	assert_false(c.net_host);
+	assert_int_equal(c.userns.size, 0);      /* older engines: no user namespace */
+	assert_int_equal(c.caller.n_groups, -1); /* ... and no caller */
+	assert_false(c.mounts[0].caller_check);
 	shim_config_free(&c);
 }
 
@@ -126,6 +134,15 @@ assert_same(const struct shim_config *a, const struct shim_config *b)
 	assert_int_equal(a->rows, b->rows);
 	assert_int_equal(a->cols, b->cols);
 	assert_int_equal(a->oom_score_adj, b->oom_score_adj);
+	assert_memory_equal(&a->userns, &b->userns, sizeof(a->userns));
+	assert_int_equal(a->caller.uid, b->caller.uid);
+	assert_int_equal(a->caller.gid, b->caller.gid);
+	assert_int_equal(a->caller.n_groups, b->caller.n_groups);
+	for (int i = 0; i < a->caller.n_groups; i++)
+		assert_int_equal(a->caller.groups[i], b->caller.groups[i]);
+	assert_int_equal(a->caps, b->caps);
+	assert_true(a->no_new_privs == b->no_new_privs && a->sys_rw == b->sys_rw && a->cgroupns == b->cgroupns &&
+		    a->pid_host == b->pid_host && a->ipc_host == b->ipc_host);
 }
 
 static void
@@ -143,10 +160,15 @@ assert_lists_same(const struct shim_config *a, const struct shim_config *b)
 	assert_strv_same(a->env, b->env);
 	assert_strv_same(a->cgroup_procs, b->cgroup_procs);
 	assert_strv_same(a->etc_files, b->etc_files);
+	assert_strv_same(a->seccomp, b->seccomp);
+	assert_strv_same(a->masked_paths, b->masked_paths);
+	assert_strv_same(a->readonly_paths, b->readonly_paths);
+	assert_strv_same(a->cgroup_mounts, b->cgroup_mounts);
 	assert_int_equal(a->n_mounts, b->n_mounts);
 	for (size_t i = 0; i < a->n_mounts; i++) {
 		assert_true(a->mounts[i].tmpfs == b->mounts[i].tmpfs && a->mounts[i].readonly == b->mounts[i].readonly &&
-			    a->mounts[i].copy_up == b->mounts[i].copy_up);
+			    a->mounts[i].copy_up == b->mounts[i].copy_up &&
+			    a->mounts[i].caller_check == b->mounts[i].caller_check);
 		assert_string_equal(a->mounts[i].source, b->mounts[i].source);
 		assert_string_equal(a->mounts[i].target, b->mounts[i].target);
 		assert_string_equal(a->mounts[i].options, b->mounts[i].options);
@@ -162,12 +184,16 @@ static void
 test_round_trip(void **state)
 {
 	struct shim_config a = { 0 }, b;
-	struct shim_mount m[] = { { .source = "/h", .target = "/c", .options = "", .readonly = true, .copy_up = true },
+	struct shim_mount m[] = { { .source = "/h", .target = "/c", .options = "", .readonly = true, .copy_up = true,
+				    .caller_check = true },
 				  { .tmpfs = true, .source = "", .target = "/t", .options = "size=1m,mode=1777" } };
 	struct shim_rlimit rl[] = { { RLIMIT_NOFILE, 1024, 2048 }, { RLIMIT_CORE, RLIM_INFINITY, RLIM_INFINITY } };
 	char *cmd[] = { "sh", "-c", "echo \"x\"\n", NULL }, *env[] = { "A=1", "B=", NULL };
 	char *procs[] = { "/a/cgroup.procs", "/b/cgroup.procs", NULL };
 	char *etc[] = { "/etc/hosts", "/h", "/etc/resolv.conf", "/r", NULL };
+	char *bpf[] = { "/run/lite/seccomp/a.bpf", "/run/lite/seccomp/b.bpf", NULL };
+	char *masked[] = { "/proc/kcore", "/sys/firmware", NULL }, *ro[] = { "/proc/sys", NULL };
+	char *cgm[] = { "memory:memory", "cpu:cpu,cpuacct", NULL };
 	char *text;
 	json_t *o;
 
@@ -177,7 +203,12 @@ test_round_trip(void **state)
 				  .log_max = 12345, .exit_path = "/exit", .attach_path = "/sock", .open_stdin = true,
 				  .etc_files = etc, .net_host = true, .tty = true, .init = true, .rows = 50, .cols = 132,
 				  .mounts = m, .n_mounts = 2, .rlimits = rl, .n_rlimits = 2, .shm_size = "65536",
-				  .read_only = true, .set_oom_score = true, .oom_score_adj = 500 };
+				  .read_only = true, .set_oom_score = true, .oom_score_adj = 500,
+				  .userns = { 100000, 200000, 65536 },
+				  .caller = { .uid = 1001, .gid = 100, .groups = { 100, 27 }, .n_groups = 2 },
+				  .caps = UINT64_C(0x1ffffffffff), .no_new_privs = true, .seccomp = bpf, .masked_paths = masked,
+				  .readonly_paths = ro, .sys_rw = true, .cgroupns = true, .cgroup_mounts = cgm,
+				  .pid_host = true, .ipc_host = true };
 	o = shim_config_to_json(&a);
 	assert_non_null(o);
 	text = json_dumps(o, JSON_COMPACT);
