@@ -4,6 +4,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -220,6 +221,7 @@ cmd_load(int argc, char **argv)
 		client_errorf("cannot open %s: %s", path, strerror(errno));
 		return 1;
 	}
+	signal(SIGPIPE, SIG_IGN); /* a refused upload: read the daemon's reason */
 	if (conn_open(&c) < 0 || conn_send(&c, "load", NULL) < 0)
 		return 1;
 	r = fd_copy(in, c.fd);

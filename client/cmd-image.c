@@ -3,6 +3,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -143,6 +144,7 @@ cmd_import(int argc, char **argv)
 		client_errorf("cannot open %s: %s", argv[1], strerror(errno));
 		return 1;
 	}
+	signal(SIGPIPE, SIG_IGN); /* a refused upload: read the daemon's reason */
 	if (conn_open(&c) < 0)
 		return 1;
 	params = json_pack("{s:s}", "ref", argv[2]);

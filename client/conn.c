@@ -104,6 +104,24 @@ conn_consume(struct conn *c, size_t n)
 	c->len -= n;
 }
 
+/* Without SIGPIPE: a closed connection is an error to report. */
+static int
+send_all(int fd, const char *s)
+{
+	size_t len = strlen(s), done = 0;
+
+	while (done < len) {
+		ssize_t n = send(fd, s + done, len - done, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 int
 conn_send(struct conn *c, const char *method, json_t *params)
 {
@@ -112,8 +130,13 @@ conn_send(struct conn *c, const char *method, json_t *params)
 	int r = 0;
 
 	json_decref(req);
-	if (!line || fd_write_all(c->fd, line, strlen(line)) < 0 || fd_write_all(c->fd, "\n", 1) < 0) {
-		client_errorf("sending the request failed: %s", strerror(errno));
+	if (!line || send_all(c->fd, line) < 0 || send_all(c->fd, "\n") < 0) {
+		json_t *ignored = NULL;
+
+		/* a daemon that refused the connection (a limit) said why first */
+		if (!line || (errno != EPIPE && errno != ECONNRESET) || conn_read_reply(c, &ignored) == 0)
+			client_errorf("sending the request failed: %s", strerror(errno));
+		json_decref(ignored);
 		r = -1;
 	}
 	free(line);

@@ -12,9 +12,10 @@
 static const struct {
 	const char *name;
 	bool streams;
+	bool mutates;
 	const char *summary;
 } methods[PROTO_M_MAX] = {
-#define METHOD(n, s, sum) [PROTO_M_##n] = { #n, s, sum },
+#define METHOD(n, s, mut, sum) [PROTO_M_##n] = { #n, s, mut, sum },
 #define PARAM(m, f, t, r)
 #include "methods.def"
 #undef METHOD
@@ -22,7 +23,7 @@ static const struct {
 };
 
 static const struct proto_param params_table[] = {
-#define METHOD(n, s, sum)
+#define METHOD(n, s, mut, sum)
 #define PARAM(m, f, t, r) { PROTO_M_##m, #f, PT_##t, r },
 #include "methods.def"
 #undef METHOD
@@ -51,6 +52,12 @@ bool
 proto_method_streams(enum proto_method m)
 {
 	return m < PROTO_M_MAX && methods[m].streams;
+}
+
+bool
+proto_method_mutates(enum proto_method m)
+{
+	return m < PROTO_M_MAX && methods[m].mutates;
 }
 
 int

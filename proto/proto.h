@@ -11,7 +11,7 @@
 #define PROTO_MAX_LINE (1024 * 1024) /* a request line longer than this is refused */
 
 enum proto_method {
-#define METHOD(name, streams, summary) PROTO_M_##name,
+#define METHOD(name, streams, mutates, summary) PROTO_M_##name,
 #define PARAM(m, f, t, r)
 #include "methods.def"
 #undef METHOD
@@ -40,6 +40,11 @@ enum {
 #define PROTO_KIND_TOO_LARGE "too_large"
 #define PROTO_KIND_PERMISSION "permission"
 #define PROTO_KIND_INTERNAL "internal"
+/* the daemon's limits (daemon.json): a connection refused, an idle one
+ * closed, a per-user quota reached */
+#define PROTO_KIND_TOO_MANY_CONNECTIONS "too_many_connections"
+#define PROTO_KIND_TIMEOUT "timeout"
+#define PROTO_KIND_LIMIT "limit"
 
 struct proto_error {
 	int code;
@@ -64,6 +69,8 @@ struct proto_param {
 const char *proto_method_name(enum proto_method m);
 const char *proto_method_summary(enum proto_method m);
 bool proto_method_streams(enum proto_method m);
+/* The method changes state: the daemon audits it. */
+bool proto_method_mutates(enum proto_method m);
 /* -1 when name is not a method. */
 int proto_method_lookup(const char *name);
 /* The whole param table and its length, for docs tests. */

@@ -6,18 +6,21 @@
 
 #include <event2/event.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "daemon-limits.h"
 #include "finished.h"
 #include "net.h"
 #include "subid.h"
 
 struct ctr;
 struct peer;
+struct peer_uid_count;
 
 TAILQ_HEAD(ctr_list, ctr);
 
@@ -36,6 +39,7 @@ struct daemon_config {
 	struct subid_range userns_pool;   /* daemon.json "userns-auto-pool" */
 	char seccomp_profile[PATH_MAX]; /* daemon.json "seccomp-profile": the default profile; "" = built in */
 	int64_t default_pids_limit;     /* daemon.json "default-pids-limit": run's --pids-limit when none (-1 = unlimited) */
+	struct daemon_limits limits;
 };
 
 struct daemon {
@@ -56,6 +60,8 @@ struct daemon {
 	char *seccomp_default;      /* the text of cfg.seccomp_profile, NULL = built in (seccomp-cache.c) */
 	unsigned seccomp_files;     /* programs written since start (atomic: workers add) */
 	int seccomp_jobs;           /* compile workers running (event loop only) */
+	struct peer_uid_count *peer_uids; /* open connections per uid (peer-limit.c) */
+	size_t n_peer_uids;
 };
 
 /* server.c */

@@ -18,6 +18,7 @@
 #include <event2/buffer.h>
 
 #include "daemon.h"
+#include "format.h"
 #include "log.h"
 #include "strv.h"
 
@@ -175,6 +176,18 @@ on_job_output(evutil_socket_t fd, short what, void *arg)
 	job_finish(j);
 }
 
+/* In the child: the limits lite-image enforces itself (image-main.c). */
+static void
+set_limits_env(const struct daemon_limits *l)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)l->max_layer_size);
+	setenv("LITE_MAX_LAYER_SIZE", v, 1);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)l->max_layer_entries);
+	setenv("LITE_MAX_LAYER_ENTRIES", v, 1);
+}
+
 static int
 job_spawn(struct image_job *j)
 {
@@ -198,6 +211,7 @@ job_spawn(struct image_job *j)
 	pid = fork();
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
+		set_limits_env(&d->cfg.limits);
 		if (dup2(out[1], 1) < 0 || putenv(caller) != 0)
 			_exit(127);
 		execv(d->image_helper_path, args);
@@ -229,6 +243,19 @@ image_job_start(struct image_job *j, char **argv)
 	}
 }
 
+/* More than "max-upload-size": the spool goes with the job, the
+ * connection closes (the rest of the upload is not read). */
+static void
+too_large(struct image_job *j)
+{
+	char max[32];
+
+	format_size(j->peer->d->cfg.limits.max_upload_size, max, sizeof(max));
+	log_info("%s from uid %d refused: over max-upload-size", j->what, (int)j->peer->cred.uid);
+	peer_reply_error(j->peer, PROTO_E_ENGINE, PROTO_KIND_TOO_LARGE,
+			 "%s: the upload is too large (max-upload-size is %s)", j->what, max);
+}
+
 static void
 upload_done(struct peer *p, int error)
 {
@@ -237,6 +264,11 @@ upload_done(struct peer *p, int error)
 	p->stream_state = NULL;
 	close(p->upload_fd);
 	p->upload_fd = -1;
+	if (error == -EFBIG && !peer_is_closed(p)) {
+		too_large(j);
+		image_job_free(j);
+		return;
+	}
 	if (error < 0 || peer_is_closed(p)) {
 		if (!peer_is_closed(p))
 			peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_INTERNAL, "%s: receiving the archive failed: %s",
@@ -255,6 +287,11 @@ image_job_upload(struct image_job *j, char **argv)
 
 	j->argv = argv;
 	j->close_after = true;
+	if (j->upload_limit != UINT64_MAX && j->upload_limit > p->d->cfg.limits.max_upload_size) {
+		too_large(j);
+		image_job_free(j);
+		return;
+	}
 	snprintf(j->spool, sizeof(j->spool), "%s/tmp/upload-XXXXXX", p->d->cfg.data_root);
 	fd = argv ? mkostemp(j->spool, O_CLOEXEC) : -1;
 	if (fd < 0) {
@@ -272,5 +309,6 @@ image_job_upload(struct image_job *j, char **argv)
 		}
 	}
 	p->stream_state = j;
+	p->upload_cap = p->d->cfg.limits.max_upload_size;
 	peer_start_upload(p, fd, j->upload_limit, upload_done);
 }

@@ -101,6 +101,7 @@ load_config_file(struct daemon_config *cfg, bool required)
 {
 	json_error_t jerr;
 	json_t *o = json_load_file(cfg->config_file, JSON_REJECT_DUPLICATES, &jerr), *hosts;
+	struct lite_err lerr = { 0 };
 
 	if (!o) {
 		if (required || access(cfg->config_file, F_OK) == 0)
@@ -122,6 +123,9 @@ load_config_file(struct daemon_config *cfg, bool required)
 		cfg->debug = true;
 	load_userns_keys(cfg, o);
 	load_security_keys(cfg, o);
+	/* limits: connections, idle time, containers, sizes, registries */
+	if (daemon_limits_load(&cfg->limits, o, &lerr) < 0)
+		fatalx("config file %s: %s", cfg->config_file, lerr.msg);
 	json_decref(o);
 }
 
@@ -241,6 +245,7 @@ main(int argc, char **argv)
 	struct event *sigterm, *sigint;
 
 	TAILQ_INIT(&d.ctrs);
+	daemon_limits_init(&d.cfg.limits);
 	TAILQ_INIT(&d.net.networks);
 	TAILQ_INIT(&d.net.ctrs);
 	parse_args(argc, argv, &d.cfg);

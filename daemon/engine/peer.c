@@ -16,13 +16,18 @@
 #include "finished.h"
 #include "frame.h"
 #include "log.h"
+#include "peer-limit.h"
 
-#define PEER_MAX 256
 #define PROXY_HIGH_WATER (1 << 20)
+/* Replies queued for a client that does not read them: past HIGH, requests
+ * wait in the socket (reading stops); below LOW, reading resumes. */
+#define REPLY_HIGH_WATER (256 * 1024)
+#define REPLY_LOW_WATER (64 * 1024)
 
 static void peer_read_cb(struct bufferevent *bev, void *arg);
 static void peer_event_cb(struct bufferevent *bev, short what, void *arg);
 static void proxy_shim_drained(struct bufferevent *bev, void *arg);
+static void replies_drained(struct bufferevent *bev, void *arg);
 
 void
 peer_ref(struct peer *p)
@@ -42,7 +47,10 @@ peer_free(struct peer *p)
 	if (p->upload_fd >= 0)
 		close(p->upload_fd);
 	json_decref(p->req_id);
+	if (p->idle_ev)
+		event_free(p->idle_ev);
 	p->d->n_peers--;
+	peer_limit_release(p->d, p->cred.uid);
 	free(p);
 }
 
@@ -65,6 +73,8 @@ peer_close(struct peer *p)
 	if (p->mode == PEER_MODE_CLOSED)
 		return;
 	p->mode = PEER_MODE_CLOSED;
+	if (p->idle_ev)
+		event_del(p->idle_ev);
 	if (p->upload_done) {
 		void (*done)(struct peer *, int) = p->upload_done;
 		p->upload_done = NULL;
@@ -126,6 +136,33 @@ send_line(struct peer *p, char *line)
 	free(line);
 }
 
+/* READING: a connection that sends no full request line within
+ * "request-timeout" is told so and closed; stream modes never arm it. */
+static void
+idle_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct peer *p = arg;
+	struct proto_error err = { .code = PROTO_E_INVALID_REQUEST, .kind = PROTO_KIND_TIMEOUT };
+
+	if (p->mode != PEER_MODE_READING)
+		return;
+	log_debug("peer uid %d: no request in time; closing", (int)p->cred.uid);
+	snprintf(err.message, sizeof(err.message), "no request within %lld ms (request-timeout)",
+		 (long long)p->d->cfg.limits.request_timeout_ms);
+	send_line(p, proto_error_line(NULL, &err));
+	peer_close_after_flush(p);
+}
+
+static void
+idle_arm(struct peer *p)
+{
+	int64_t ms = p->d->cfg.limits.request_timeout_ms;
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	if (p->idle_ev && ms > 0)
+		event_add(p->idle_ev, &tv);
+}
+
 /* The reply is out. Unless the request turned into a stream (what follows
  * the request line belongs to it) or the peer is closing, read on: more
  * requests may already be buffered. */
@@ -141,12 +178,26 @@ request_done(struct peer *p)
 		peer_close_after_flush(p); /* it asked, it got its answer, it is gone */
 		return;
 	}
-	peer_read_cb(p->bev, p);
+	idle_arm(p);
+	if (!p->in_read) /* else the loop on the stack reads the next line */
+		peer_read_cb(p->bev, p);
+}
+
+/* The request's outcome is known: tell its auditor, once. */
+static void
+audit_outcome(struct peer *p, const struct proto_error *err)
+{
+	void (*audit)(struct peer *, const struct proto_error *) = p->audit;
+
+	p->audit = NULL;
+	if (audit)
+		audit(p, err);
 }
 
 void
 peer_reply(struct peer *p, json_t *result)
 {
+	audit_outcome(p, NULL);
 	if (p->mode == PEER_MODE_CLOSED) {
 		json_decref(result);
 		return;
@@ -158,6 +209,7 @@ peer_reply(struct peer *p, json_t *result)
 static void
 reply_error(struct peer *p, const struct proto_error *err)
 {
+	audit_outcome(p, err);
 	if (p->mode != PEER_MODE_CLOSED)
 		send_line(p, proto_error_line(p->req_id, err));
 	request_done(p);
@@ -194,6 +246,10 @@ peer_reply_err(struct peer *p, int code, const char *msg)
 		rpc = PROTO_E_INVALID_PARAMS;
 	} else if (code == EPERM || code == EACCES)
 		kind = PROTO_KIND_PERMISSION;
+	else if (code == EDQUOT)
+		kind = PROTO_KIND_LIMIT;
+	else if (code == EFBIG)
+		kind = PROTO_KIND_TOO_LARGE;
 	peer_reply_error(p, rpc, kind, "%s", msg ? msg : strerror(code));
 }
 
@@ -215,6 +271,7 @@ dispatch_line(struct peer *p, const char *line, size_t len)
 	json_t *id = NULL;
 
 	p->mode = PEER_MODE_REQUEST;
+	event_del(p->idle_ev);
 	if (proto_request_parse(line, len, &req, &id, &err) < 0) {
 		p->req_id = id;
 		log_debug("peer uid %d: bad request: %s", (int)p->cred.uid, err.message);
@@ -243,9 +300,17 @@ peer_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	}
 	peer_ref(p);
+	p->in_read = true;
 	while (p->mode == PEER_MODE_READING) {
 		size_t len;
-		char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+		char *line;
+
+		if (evbuffer_get_length(bufferevent_get_output(bev)) > REPLY_HIGH_WATER) {
+			p->mode = PEER_MODE_BACKLOGGED; /* replies_drained reads on */
+			bufferevent_disable(bev, EV_READ);
+			break;
+		}
+		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
 
 		if (!line) {
 			if (evbuffer_get_length(in) > PROTO_MAX_LINE) {
@@ -264,7 +329,32 @@ peer_read_cb(struct bufferevent *bev, void *arg)
 			dispatch_line(p, line, len);
 		free(line);
 	}
+	p->in_read = false;
 	peer_unref(p);
+}
+
+/* BACKLOGGED: the client read enough of its replies; take requests again. */
+static void
+replies_drained(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+
+	if (p->mode != PEER_MODE_BACKLOGGED)
+		return;
+	p->mode = PEER_MODE_READING;
+	idle_arm(p);
+	bufferevent_enable(bev, EV_READ);
+	peer_read_cb(bev, p);
+	if (p->mode == PEER_MODE_READING && p->client_eof)
+		peer_close_after_flush(p);
+}
+
+/* The callbacks of a connection that reads requests. */
+static void
+set_request_cbs(struct peer *p)
+{
+	bufferevent_setcb(p->bev, peer_read_cb, replies_drained, peer_event_cb, p);
+	bufferevent_setwatermark(p->bev, EV_WRITE, REPLY_LOW_WATER, 0);
 }
 
 static void
@@ -288,6 +378,7 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		proxy_shim_drained(p->proxy, p);
 		return;
 	case PEER_MODE_REQUEST:
+	case PEER_MODE_BACKLOGGED: /* replies_drained reads the rest, then closes */
 	case PEER_MODE_STREAMING:
 	case PEER_MODE_FD_PASSED:
 		p->client_eof = true; /* the reply or stream in flight ends the connection */
@@ -297,17 +388,31 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/* Over a connection limit: one error line, written now (the socket is
+ * fresh, so it fits), then the connection is closed. */
+static bool
+admit(struct daemon *d, int fd, uid_t uid)
+{
+	struct proto_error err = { .code = PROTO_E_ENGINE, .kind = PROTO_KIND_TOO_MANY_CONNECTIONS };
+	char *line;
+
+	if (peer_limit_admit(d, uid, err.message, sizeof(err.message)))
+		return true;
+	log_warnx("refusing a connection: %s", err.message);
+	line = proto_error_line(NULL, &err);
+	if (line && send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("cannot tell uid %d: %s", (int)uid, strerror(errno));
+	free(line);
+	close(fd);
+	return false;
+}
+
 void
 peer_new(struct daemon *d, int fd, peer_dispatch_cb dispatch, void *arg)
 {
 	struct peer *p;
 	socklen_t len = sizeof(struct ucred);
 
-	if (d->n_peers >= PEER_MAX) {
-		log_warnx("too many connections; refusing one");
-		close(fd);
-		return;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		close(fd);
@@ -325,18 +430,25 @@ peer_new(struct daemon *d, int fd, peer_dispatch_cb dispatch, void *arg)
 		free(p);
 		return;
 	}
-	len = sizeof(p->groups); /* the caller's supplementary groups, for its bind mounts */
-	p->n_groups = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, p->groups, &len) == 0 ? (int)(len / sizeof(gid_t)) : -1;
-	p->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (!p->bev) {
-		close(fd);
+	if (!admit(d, fd, p->cred.uid)) {
 		free(p);
 		return;
 	}
-	d->n_peers++;
-	bufferevent_setcb(p->bev, peer_read_cb, NULL, peer_event_cb, p);
+	len = sizeof(p->groups); /* the caller's supplementary groups, for its bind mounts */
+	p->n_groups = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, p->groups, &len) == 0 ? (int)(len / sizeof(gid_t)) : -1;
+	p->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	p->idle_ev = evtimer_new(d->base, idle_expired, p);
+	d->n_peers++; /* counted from here: peer_free releases */
+	if (!p->bev || !p->idle_ev) {
+		if (!p->bev)
+			close(fd);
+		peer_free(p);
+		return;
+	}
+	set_request_cbs(p);
 	bufferevent_setwatermark(p->bev, EV_READ, 0, PROTO_MAX_LINE + 4096);
 	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
+	idle_arm(p);
 	log_debug("connection from pid %d uid %d", (int)p->cred.pid, (int)p->cred.uid);
 }
 
@@ -511,7 +623,7 @@ upload_finish(struct peer *p, int error)
 
 	p->upload_done = NULL;
 	p->mode = PEER_MODE_REQUEST; /* the handler replies once it used the file */
-	bufferevent_setcb(p->bev, peer_read_cb, NULL, peer_event_cb, p);
+	set_request_cbs(p);
 	if (done)
 		done(p, error);
 }
@@ -535,6 +647,11 @@ upload_read(struct bufferevent *bev, void *arg)
 		}
 		if (p->upload_left != UINT64_MAX)
 			p->upload_left -= (uint64_t)n;
+		p->upload_done_bytes += (uint64_t)n;
+		if (p->upload_cap && p->upload_done_bytes > p->upload_cap) {
+			upload_finish(p, -EFBIG);
+			return;
+		}
 	}
 	if (p->mode == PEER_MODE_UPLOADING && p->upload_left == 0)
 		upload_finish(p, 0);
@@ -578,8 +695,10 @@ peer_start_stream(struct peer *p, void *state, void (*free_state)(struct peer *p
 void
 peer_set_write_cb(struct peer *p, bufferevent_data_cb cb)
 {
-	if (p->mode != PEER_MODE_CLOSED)
-		bufferevent_setcb(p->bev, NULL, cb, peer_event_cb, p);
+	if (p->mode == PEER_MODE_CLOSED)
+		return;
+	bufferevent_setcb(p->bev, NULL, cb, peer_event_cb, p);
+	bufferevent_setwatermark(p->bev, EV_WRITE, 0, 0);
 }
 
 static bool
@@ -611,6 +730,7 @@ peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, boo
 	bool passed = false;
 
 	if (p->mode == PEER_MODE_CLOSED) {
+		audit_outcome(p, NULL); /* it ran; its client is gone */
 		json_decref(result);
 		close(shim_fd);
 		return false;
@@ -625,6 +745,7 @@ peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, boo
 			json_decref(result);
 			close(shim_fd);
 			p->mode = PEER_MODE_FD_PASSED; /* no more requests on this connection */
+			audit_outcome(p, NULL);
 			request_done(p);
 			return true;
 		}

@@ -19,6 +19,7 @@ struct peer;
 /* What the connection is doing; peer.c moves it from one to the next. */
 enum peer_mode {
 	PEER_MODE_READING,      /* reading request lines */
+	PEER_MODE_BACKLOGGED,   /* replies not read by the client: reading waits for them */
 	PEER_MODE_REQUEST,      /* a request is in flight: its reply is awaited */
 	PEER_MODE_DISCARDING,   /* dropping the rest of an oversize line, then draining */
 	PEER_MODE_UPLOADING,    /* the bytes after the request line go to a file */
@@ -48,6 +49,13 @@ struct peer {
 	peer_dispatch_cb dispatch;
 	void *dispatch_arg;
 	json_t *req_id;          /* id of the request in flight */
+	struct event *idle_ev;   /* READING: closes a connection that sends no request */
+	bool in_read;            /* peer_read_cb is on the stack: it reads on itself */
+	/* Set by the dispatcher for a request to audit: called once, with
+	 * the error or NULL, when its reply goes out (req.c). */
+	void (*audit)(struct peer *p, const struct proto_error *err);
+	enum proto_method audit_method;
+	char audit_target[128];
 	/* PEER_MODE_PROXYING */
 	struct bufferevent *proxy;   /* attach: connection to the shim */
 	/* How PROXYING frames bytes, not a mode of its own (the same transitions
@@ -60,6 +68,8 @@ struct peer {
 	void (*upload_done)(struct peer *p, int error);
 	int upload_fd;
 	uint64_t upload_left;        /* UINT64_MAX: until EOF */
+	uint64_t upload_cap;         /* until EOF: fail with -EFBIG past this; 0: none */
+	uint64_t upload_done_bytes;
 	/* the handler's state for a stream or an upload (logs follower etc.) */
 	void *stream_state;
 	void (*stream_free)(struct peer *p);
@@ -96,7 +106,8 @@ void peer_reply_err(struct peer *p, int code, const char *msg);
 bool peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, bool tty,
 		       const char *ctr_id, const char *exec_id);
 /* Before the reply (import, load, cp): write the bytes that follow (limit bytes, or
- * until EOF when limit is UINT64_MAX) to fd, then call done. */
+ * until EOF when limit is UINT64_MAX) to fd, then call done; done gets -EFBIG
+ * once more than p->upload_cap bytes (when set) came. */
 void peer_start_upload(struct peer *p, int fd, uint64_t limit, void (*done)(struct peer *p, int error));
 /* Before the reply: the request turns into a stream that the handler
  * writes (peer_set_write_cb) and ends by closing; no more requests are read.

@@ -307,11 +307,31 @@ job_auth_file(struct image_job *j, const char *user)
 	return 0;
 }
 
+/* lite-image pull's last argument: "-" for root; for another user
+ * "user:" and the registries it may reach over plain HTTP. */
+static bool
+pull_policy(struct peer *p, char *buf, size_t len)
+{
+	char **l = p->d->cfg.limits.insecure_registries;
+	size_t at;
+
+	if (p->cred.uid == 0)
+		return snprintf(buf, len, "-") > 0;
+	at = (size_t)snprintf(buf, len, "user:");
+	for (size_t i = 0; l && l[i]; i++) {
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "", l[i]);
+		if (at >= len)
+			return false;
+	}
+	return true;
+}
+
 void
 req_pull(struct peer *p, json_t *params)
 {
 	const char *ref = proto_get_str(params, "ref", "");
 	const char *user = proto_get_str(params, "user", NULL);
+	char policy[4096];
 	struct image_job *j;
 
 	if (!*ref || strlen(ref) > 512 || strchr(ref, '\n')) {
@@ -322,8 +342,18 @@ req_pull(struct peer *p, json_t *params)
 		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "pull: --user must be USER:PASSWORD");
 		return;
 	}
+	if (p->cred.uid != 0 && !p->d->cfg.limits.allow_nonroot_pull) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_PERMISSION,
+				 "pull: only root may pull images here (allow-nonroot-pull is false)");
+		return;
+	}
 	if (!(j = job_or_reply(p, "pull")))
 		return;
+	if (!pull_policy(p, policy, sizeof(policy))) {
+		peer_reply_err(p, E2BIG, "pull: insecure-registries is too long");
+		image_job_free(j);
+		return;
+	}
 	if (user && job_auth_file(j, user) < 0) {
 		peer_reply_err(p, errno, "pull: cannot store the credentials");
 		image_job_free(j);
@@ -331,6 +361,6 @@ req_pull(struct peer *p, json_t *params)
 	}
 	j->progress = proto_get_bool(params, "progress", false);
 	image_job_start(j, job_argv((const char *[]){ "pull", ref, proto_get_bool(params, "insecure", false) ? "1" : "0",
-						      user ? j->spool : "-" },
-				    4, NULL));
+						      user ? j->spool : "-", policy },
+				    5, NULL));
 }

@@ -150,6 +150,24 @@ from_image(struct daemon *d, const struct run_spec *rs, struct ctr *c, char *use
 	return 0;
 }
 
+/* "max-containers-per-user": a user's containers, running or not; root
+ * is exempt. -EDQUOT (kind "limit") when uid has its share. */
+static int
+check_ctr_quota(struct daemon *d, uid_t uid, struct lite_err *err)
+{
+	int max = d->cfg.limits.max_ctrs_per_user, n = 0;
+	struct ctr *c;
+
+	if (uid == 0)
+		return 0;
+	TAILQ_FOREACH(c, &d->ctrs, entry)
+		n += c->spec.owner_uid == uid;
+	if (n < max)
+		return 0;
+	return lite_err_set(err, EDQUOT, "container limit reached: you have %d containers (max-containers-per-user %d); remove some first",
+			    n, max);
+}
+
 static int
 build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c, struct lite_err *err)
 {
@@ -157,7 +175,9 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 	int r;
 
 	c->spec.owner_uid = uid; /* first: set_identity's messages depend on it */
-	r = cgroup_limits_check(&rs->limits, sysconf(_SC_NPROCESSORS_ONLN), err);
+	r = check_ctr_quota(d, uid, err);
+	if (r == 0)
+		r = cgroup_limits_check(&rs->limits, sysconf(_SC_NPROCESSORS_ONLN), err);
 	if (r == 0)
 		r = set_identity(d, rs, c, err);
 	if (r == 0)

@@ -11,7 +11,7 @@ typedef void (*req_handler)(struct peer *p, json_t *params);
 void req_dispatch(struct peer *p, struct proto_request *req, void *arg);
 
 /* One handler per method of proto/methods.def: req_version, req_run, ... */
-#define METHOD(name, streams, summary) void req_##name(struct peer *p, json_t *params);
+#define METHOD(name, streams, mutates, summary) void req_##name(struct peer *p, json_t *params);
 #define PARAM(m, f, t, r)
 #include "methods.def"
 #undef METHOD

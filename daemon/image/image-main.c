@@ -13,12 +13,17 @@
  *   diff CTR_ID
  *   cp-out CTR_ID PID PATH OUT [IDMAP]   cp-in CTR_ID PID DEST NAME 0|1(dir)
  *                                    0|1(contents) SPOOL   (PID 0: stopped)
- *   pull REF 0|1(insecure) AUTH_FILE|-   (the file holds USER:PASSWORD; it
- *                                        is read and removed)
+ *   pull REF 0|1(insecure) AUTH_FILE|- [-|user:REGISTRY,...]
+ *        (the file holds USER:PASSWORD; it is read and removed; the last
+ *        argument: the caller is not root, and the registries it may reach
+ *        over plain HTTP: see image_pull)
+ * Environment: LITE_MAX_LAYER_SIZE, LITE_MAX_LAYER_ENTRIES (the daemon's
+ * max-layer-size and max-layer-entries; unset: no limit).
  * Prints one line: "ok JSON" or "err ERRNO MESSAGE"; pull prints
  * "progress JSON" lines before it. */
 #include "cp-tar.h"
 #include "image-ctr.h"
+#include "image-internal.h"
 #include "image-load.h"
 #include "image-pull.h"
 #include "image-refs.h"
@@ -66,10 +71,23 @@ op_import(const char *root, char **a, json_t **ret, struct lite_err *err)
 	return r;
 }
 
+/* A limit the daemon passes in the environment (daemon.json); 0: none. */
+static uint64_t
+env_limit(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
 /* Credentials come in a file (0600, made by the daemon), never in argv. */
 static int
 op_pull(const char *root, char **a, json_t **ret, struct lite_err *err)
 {
+	/* a[3]: "-" (root) or "user:LIST", the registries a non-root caller
+	 * may reach over plain HTTP (insecure-registries) */
+	const char *listed = a[3] && !strncmp(a[3], "user:", 5) ? a[3] + 5 : NULL;
+	uint64_t max_blob = env_limit("LITE_MAX_LAYER_SIZE");
 	char user[1024] = "";
 	ssize_t n = 0;
 	int fd, r;
@@ -85,7 +103,7 @@ op_pull(const char *root, char **a, json_t **ret, struct lite_err *err)
 			return lite_err_sys(err, errno, "pull: read credentials");
 		user[n] = '\0';
 	}
-	r = image_pull(root, a[0], !strcmp(a[1], "1"), n > 0 ? user : NULL, stdout, ret, err);
+	r = image_pull(root, a[0], !strcmp(a[1], "1"), n > 0 ? user : NULL, listed, max_blob, stdout, ret, err);
 	explicit_bzero(user, sizeof(user));
 	return r;
 }
@@ -125,7 +143,7 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 		*ret = json_object();
 		return r;
 	}
-	if (!strcmp(op, "pull") && n == 3)
+	if (!strcmp(op, "pull") && (n == 3 || n == 4))
 		return op_pull(root, a, ret, err);
 	if (!strcmp(op, "diff") && n == 1)
 		return image_diff(root, a[0], ret, err);
@@ -155,6 +173,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: lite-image DATA_ROOT OP ARGS... (run by containerd-lite)\n");
 		return 2;
 	}
+	image_unpack_set_limits(env_limit("LITE_MAX_LAYER_SIZE"), env_limit("LITE_MAX_LAYER_ENTRIES"));
 	r = run_op(argv[1], argv[2], argc - 3, argv + 3, &out, &err);
 	if (r < 0) {
 		for (char *p = err.msg; p && *p; p++)

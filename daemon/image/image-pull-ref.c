@@ -9,7 +9,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* Docker's rule: the first component names a registry if it has a '.' or a
  * ':' or is "localhost"; otherwise the image is on Docker Hub. */
@@ -132,4 +134,37 @@ image_pull_ref_is_local(const struct pull_ref *ref)
 			return true;
 	}
 	return false;
+}
+
+bool
+image_pull_ref_listed(const char *list, const char *registry)
+{
+	size_t n = strlen(registry);
+
+	for (const char *e = list; e && *e; e = strchr(e, ',') ? strchr(e, ',') + 1 : NULL)
+		if (!strncmp(e, registry, n) && (e[n] == ',' || e[n] == '\0'))
+			return true;
+	return false;
+}
+
+static bool
+v4_internal(const unsigned char *a)
+{
+	return a[0] == 127 || a[0] == 0 || (a[0] == 169 && a[1] == 254) || a[0] >= 224;
+}
+
+bool
+image_pull_ref_addr_internal(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return v4_internal((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr);
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a))
+			return v4_internal(a->s6_addr + 12);
+		return IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
+		       IN6_IS_ADDR_MULTICAST(a);
+	}
+	return true; /* not IP: never */
 }

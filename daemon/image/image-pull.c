@@ -21,6 +21,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <nettle/sha2.h>
@@ -46,6 +47,11 @@ struct pull {
 	const char *realm; /* while asking the token server: for errors */
 	bool basic;  /* send user as Basic credentials */
 	FILE *progress;
+	/* a non-root caller's pull of a registry not in insecure-registries:
+	 * HTTPS only, and no connection to an internal address */
+	bool strict;
+	char refused_addr[64]; /* the internal address it would have reached */
+	uint64_t max_blob;     /* max-layer-size; 0: none */
 };
 
 struct resp {
@@ -136,6 +142,26 @@ on_header(char *line, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* curl's socket for a strict pull: none for an internal address, checked
+ * after name resolution, so a name that resolves (or is re-bound) to
+ * 127.0.0.1 is caught as a literal address is. */
+static curl_socket_t
+strict_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct pull *p = arg;
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	(void)purpose;
+	if (!image_pull_ref_addr_internal(&a->addr))
+		return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	if (a->family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->sin_addr, host, sizeof(host));
+	else if (a->family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&a->addr)->sin6_addr, host, sizeof(host));
+	snprintf(p->refused_addr, sizeof(p->refused_addr), "%s", host);
+	return CURL_SOCKET_BAD;
+}
+
 /* Options every request shares; headers: Accept (may be NULL) and auth. */
 static struct curl_slist *
 easy_setup(struct pull *p, CURL *h, const char *url, const char *accept, char *errbuf)
@@ -144,8 +170,12 @@ easy_setup(struct pull *p, CURL *h, const char *url, const char *accept, char *e
 	char auth[8192];
 
 	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, p->strict ? "https" : "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, p->strict ? "https" : "http,https");
+	if (p->strict) { /* every connection, redirects and token servers too */
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, strict_socket);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, p);
+	}
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
@@ -171,6 +201,14 @@ static int
 curl_failed(struct pull *p, CURLcode c, const char *errbuf, struct lite_err *err)
 {
 	const char *why = errbuf && *errbuf ? errbuf : curl_easy_strerror(c);
+
+	if (p->refused_addr[0])
+		return lite_err_set(err, EACCES,
+				    "registry '%s' leads to the internal address %s: not for non-root users unless the registry is in the daemon's insecure-registries",
+				    p->ref.registry, p->refused_addr);
+	if (p->strict && c == CURLE_UNSUPPORTED_PROTOCOL)
+		return lite_err_set(err, EACCES, "registry '%s' redirected to plain HTTP (insecure): not for non-root users",
+				    p->ref.registry);
 
 	if (p->realm)
 		return lite_err_set(err, c == CURLE_COULDNT_CONNECT ? ECONNREFUSED : EIO, "token server %s: %s%s", p->realm,
@@ -610,6 +648,9 @@ plan(struct pull *p, const struct image_desc *d, json_t *layers, json_t *diff_id
 				x->complete = true, x->src = dls[j].path;
 		if (x->complete)
 			continue;
+		if (p->max_blob && x->size > p->max_blob) /* the blob may not outgrow it (on_blob) */
+			return lite_err_set(err, EFBIG, "layer %zu is too large: %llu bytes (max-layer-size is %llu)", i + 1,
+					    (unsigned long long)x->size, (unsigned long long)p->max_blob);
 		if (dl_open(x, err) < 0)
 			return -EIO;
 		if (x->complete)
@@ -699,17 +740,24 @@ pull_image(struct pull *p, json_t **ret, struct lite_err *err)
 }
 
 int
-image_pull(const char *data_root, const char *ref, bool insecure, const char *user, FILE *progress_out,
-	   json_t **ret, struct lite_err *err)
+image_pull(const char *data_root, const char *ref, bool insecure, const char *user, const char *listed,
+	   uint64_t max_blob, FILE *progress_out, json_t **ret, struct lite_err *err)
 {
-	struct pull p = { .data_root = data_root, .user = user, .progress = progress_out };
+	struct pull p = { .data_root = data_root, .user = user, .progress = progress_out, .max_blob = max_blob };
+	bool plain;
 	int r;
 
 	r = image_pull_ref_parse(ref, &p.ref, err);
 	if (r < 0)
 		return r;
-	snprintf(p.base, sizeof(p.base), "%s://%s/v2/%s", insecure || image_pull_ref_is_local(&p.ref) ? "http" : "https",
-		 image_pull_ref_api_host(&p.ref), p.ref.repo);
+	plain = insecure || image_pull_ref_is_local(&p.ref);
+	p.strict = listed && !image_pull_ref_listed(listed, p.ref.registry);
+	if (p.strict && plain) /* refused before any connection */
+		return lite_err_set(err, EACCES,
+				    "pull %s: registry '%s' is plain HTTP (insecure) and not in the daemon's insecure-registries: only root may pull from it",
+				    ref, p.ref.registry);
+	snprintf(p.base, sizeof(p.base), "%s://%s/v2/%s", plain ? "http" : "https", image_pull_ref_api_host(&p.ref),
+		 p.ref.repo);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return lite_err_set(err, EIO, "cannot initialise libcurl");
 	r = pull_image(&p, ret, err);

@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #define PULL_DOCKER_HUB "docker.io"
 #define PULL_DOCKER_HUB_API "registry-1.docker.io"
@@ -35,11 +37,22 @@ int image_pull_ref_parse(const char *ref, struct pull_ref *ret, struct lite_err 
 const char *image_pull_ref_api_host(const struct pull_ref *ref);
 /* Whether plain HTTP is used without --insecure (localhost, 127.0.0.1, ::1). */
 bool image_pull_ref_is_local(const struct pull_ref *ref);
+/* registry is one of the comma-separated HOST[:PORT] entries of list
+ * (the daemon's "insecure-registries"). */
+bool image_pull_ref_listed(const char *list, const char *registry);
+/* A loopback, link-local, unspecified or multicast address (IPv4, IPv6,
+ * IPv4-mapped IPv6): where a non-root user's pull may not connect. */
+struct sockaddr;
+bool image_pull_ref_addr_internal(const struct sockaddr *sa);
 /* Parse a WWW-Authenticate header's value (first challenge); -EINVAL if none. */
 int image_pull_auth_parse(const char *value, struct pull_challenge *ret);
 
 /* Pull ref into the store under data_root. user: "USER:PASSWORD" or NULL.
+ * listed: NULL for root (any registry); for another user the daemon's
+ * insecure-registries, comma-separated: any other registry is HTTPS only
+ * and never at a loopback or link-local address (redirects too).
+ * max_blob: a layer blob larger than this is refused (0: no limit).
  * Progress lines ("progress JSON") go to progress (may be NULL).
  * *ret: {"id","tags","digest","downloaded","existing"}. */
-int image_pull(const char *data_root, const char *ref, bool insecure, const char *user, FILE *progress,
-	       json_t **ret, struct lite_err *err);
+int image_pull(const char *data_root, const char *ref, bool insecure, const char *user, const char *listed,
+	       uint64_t max_blob, FILE *progress, json_t **ret, struct lite_err *err);

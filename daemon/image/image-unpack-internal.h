@@ -26,6 +26,7 @@ struct unpack {
 	uint64_t n_read; /* uncompressed bytes hashed so far */
 	int rootfd;
 	uint64_t size;
+	uint64_t n_entries; /* for max-layer-entries */
 	struct dir_time *dirs;
 	size_t n_dirs, cap_dirs;
 	char name[MSG_NAME_MAX]; /* current entry, printable, for messages */

@@ -36,6 +36,9 @@
 /* libarchive's private ARCHIVE_ERRNO_FILE_FORMAT on Linux ("Unrecognized archive format") */
 #define LA_ERRNO_FILE_FORMAT EILSEQ
 
+/* image_unpack_set_limits: one process, one operation */
+static uint64_t limit_bytes, limit_entries;
+
 /* Inner reader's read callback: next block of decompressed bytes. */
 static la_ssize_t
 tar_pull(struct archive *a, void *ud, const void **ret_buf)
@@ -128,6 +131,28 @@ unpack_done(struct unpack *u)
 }
 
 /* Extract every entry into rootfd and finish the hash. */
+void
+image_unpack_set_limits(uint64_t max_bytes, uint64_t max_entries)
+{
+	limit_bytes = max_bytes;
+	limit_entries = max_entries;
+}
+
+/* Before an entry is written: the layer's declared bytes and entries. */
+static int
+check_limits(struct unpack *u, struct archive_entry *e)
+{
+	uint64_t size = archive_entry_size(e) > 0 ? (uint64_t)archive_entry_size(e) : 0;
+
+	if (limit_entries && ++u->n_entries > limit_entries)
+		return lite_err_set(u->err, EFBIG, "layer too large: more than %llu files (max-layer-entries)",
+				    (unsigned long long)limit_entries);
+	if (limit_bytes && (size > limit_bytes || u->size > limit_bytes - size))
+		return lite_err_set(u->err, EFBIG, "layer too large: more than %llu bytes unpacked (max-layer-size)",
+				    (unsigned long long)limit_bytes);
+	return 0;
+}
+
 static int
 unpack_all(struct unpack *u, const char *tar_path)
 {
@@ -148,7 +173,9 @@ unpack_all(struct unpack *u, const char *tar_path)
 		if (r < ARCHIVE_WARN)
 			return lite_err_set(u->err, EIO, "read archive: %s", archive_error_string(u->inner));
 		first = false;
-		r = image_unpack_entry(u, e);
+		r = check_limits(u, e);
+		if (r == 0)
+			r = image_unpack_entry(u, e);
 		if (r < 0)
 			return r;
 	}

@@ -73,6 +73,10 @@ int image_layer_get(const char *data_root, const char *tar_path, const char *hex
 /* image-unpack.c: unpack tar_path as layer HEX (expected diff_id) and move
  * it into place; -EBADMSG with a message on a digest mismatch. */
 int image_unpack_layer(const char *data_root, const char *tar_path, const char *hex, struct lite_err *err);
+/* Bound every later unpack (lite-image sets them from the daemon's
+ * max-layer-size and max-layer-entries; 0: no limit): past either, the
+ * unpack fails with EFBIG and leaves nothing. */
+void image_unpack_set_limits(uint64_t max_bytes, uint64_t max_entries);
 /* Unpack tar_path safely into the existing directory dir (no hashing). */
 int image_unpack_into(const char *dir, const char *tar_path, struct lite_err *err);
 /* image-unpack-entry.c: printable copy of a user-supplied name for messages. */

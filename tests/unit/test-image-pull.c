@@ -5,8 +5,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "image-manifest.h"
 #include "image-pull.h"
@@ -120,12 +123,66 @@ test_platform(void **state)
 	json_decref(idx);
 }
 
+/* The non-root pull policy: listed registries, internal addresses. */
+static void
+test_policy(void **state)
+{
+	(void)state;
+	assert_true(image_pull_ref_listed("127.0.0.1:5000,reg.lan", "reg.lan"));
+	assert_true(image_pull_ref_listed("127.0.0.1:5000,reg.lan", "127.0.0.1:5000"));
+	assert_false(image_pull_ref_listed("127.0.0.1:5000,reg.lan", "127.0.0.1"));
+	assert_false(image_pull_ref_listed("127.0.0.1:5000,reg.lan", "reg"));
+	assert_false(image_pull_ref_listed("127.0.0.1:50000", "127.0.0.1:5000"));
+	assert_false(image_pull_ref_listed("", "docker.io"));
+	assert_false(image_pull_ref_listed(NULL, "docker.io"));
+}
+
+static bool
+internal4(const char *ip)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+
+	assert_int_equal(inet_pton(AF_INET, ip, &a.sin_addr), 1);
+	return image_pull_ref_addr_internal((struct sockaddr *)&a);
+}
+
+static bool
+internal6(const char *ip)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+
+	assert_int_equal(inet_pton(AF_INET6, ip, &a.sin6_addr), 1);
+	return image_pull_ref_addr_internal((struct sockaddr *)&a);
+}
+
+static void
+test_internal_addr(void **state)
+{
+	(void)state;
+	assert_true(internal4("127.0.0.1"));
+	assert_true(internal4("127.1.2.3"));
+	assert_true(internal4("0.0.0.0"));
+	assert_true(internal4("169.254.169.254"));
+	assert_true(internal4("224.0.0.1"));
+	assert_false(internal4("10.0.0.1"));
+	assert_false(internal4("93.184.216.34"));
+	assert_true(internal6("::1"));
+	assert_true(internal6("::"));
+	assert_true(internal6("fe80::1"));
+	assert_true(internal6("ff02::1"));
+	assert_true(internal6("::ffff:127.0.0.1"));
+	assert_true(internal6("::ffff:169.254.1.1"));
+	assert_false(internal6("::ffff:93.184.216.34"));
+	assert_false(internal6("2001:db8::1"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ref_defaults), cmocka_unit_test(test_ref_invalid),
 		cmocka_unit_test(test_ref_hosts), cmocka_unit_test(test_challenge), cmocka_unit_test(test_platform),
+		cmocka_unit_test(test_policy), cmocka_unit_test(test_internal_addr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -481,6 +481,11 @@ test_method_table(void **state)
 	assert_true(proto_method_streams(PROTO_M_import));
 	assert_false(proto_method_streams(PROTO_M_ps));
 	assert_false(proto_method_streams(PROTO_M_MAX));
+	assert_true(proto_method_mutates(PROTO_M_run));
+	assert_true(proto_method_mutates(PROTO_M_cp_to));
+	assert_false(proto_method_mutates(PROTO_M_ps));
+	assert_false(proto_method_mutates(PROTO_M_inspect));
+	assert_false(proto_method_mutates(PROTO_M_MAX));
 
 	params = proto_params(&n);
 	assert_true(n > 0);
@@ -636,6 +641,9 @@ test_docs_cover_methods(void **state)
 
 		if (!sec)
 			fail_msg("PROTOCOL.md: no \"### %s\" section", name);
+		if (proto_method_mutates((enum proto_method)m) != (strstr(sec, "\nAudited (") != NULL))
+			fail_msg("PROTOCOL.md: section %s must say \"Audited\" exactly when methods.def marks it mutating",
+				 name);
 		for (size_t i = 0; i < n; i++) {
 			char field[128];
 
