@@ -17,7 +17,8 @@ retry() { local i; for i in $(seq 20); do "$@" 2>/dev/null && return 0; sleep 0.
 _store_cleanup() {
 	local u
 	for u in "${TUSERS[@]}"; do
-		pkill -KILL -u "$u" 2>/dev/null # only the test's own unique users
+		# the test's own unique user: its processes, one by one by pid
+		for pid in $(ps -o pid= -u "$u" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
 		retry userdel "$u"
 	done
 	getent group "$SOCK_GROUP" >/dev/null && retry groupdel "$SOCK_GROUP"

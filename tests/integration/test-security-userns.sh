@@ -15,7 +15,8 @@ _userns_cleanup() {
 		LITE_TIMEOUT=20 lite ps -aq 2>/dev/null | xargs -r timeout 30 "$LITE" rm -f >/dev/null 2>&1
 	fi
 	for u in "${TUSERS[@]}"; do
-		pkill -KILL -u "$u" 2>/dev/null # only the test's own unique users
+		# the test's own unique user: its processes, one by one by pid
+		for pid in $(ps -o pid= -u "$u" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
 		userdel "$u" 2>/dev/null
 	done
 	groupdel "$SOCK_GROUP" 2>/dev/null
