@@ -25,6 +25,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <linux/mount.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,27 +161,26 @@ set_up_pid(const struct shim_config *c, pid_t pid, char *errbuf, size_t errlen)
 	return r < 0 ? ERR("--oom-score-adj %d: %s", c->oom_score_adj, strerror(-r)) : 0;
 }
 
-/* One lower layer as an fsconfig argument: the path, or with a user
- * namespace a detached clone idmapped into it (K1). The clone's fd must
- * stay open until the overlay is created: closing it dissolves its
+/* One lower layer as an fd: with a user namespace a detached clone
+ * idmapped into it (K1), else an O_PATH fd of the directory. The fd must
+ * stay open until the overlay is created: closing a clone dissolves its
  * anonymous mount namespace, and overlay can then no longer clone it. */
 static int
-add_lower(int fs, const char *layer, int userns_fd, int *ret_tree)
+lower_fd(const char *layer, int userns_fd)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (__u64)userns_fd };
-	int t;
+	int t, e;
 
-	*ret_tree = -1;
 	if (userns_fd < 0)
-		return syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", layer, 0) < 0 ? -errno : 0;
+		return open(layer, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	t = (int)syscall(SYS_open_tree, AT_FDCWD, layer, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (t < 0)
-		return -errno;
-	*ret_tree = t;
-	if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "lowerdir+", NULL, t) < 0)
-		return -errno;
-	return 0;
+	if (t >= 0 && syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
+		e = errno;
+		close(t);
+		errno = e;
+		return -1;
+	}
+	return t;
 }
 
 static void
@@ -207,34 +207,98 @@ overlay_error(int fs, int err, char *errbuf, size_t errlen)
 	return ERR("mount overlay rootfs: %s", strerror(err));
 }
 
-/* Step 6: the overlay as a detached mount; layers top first. */
+/* The layers' fds, top first; *ret_n of them. NULL with errbuf set. */
+static int *
+open_lowers(const struct shim_config *c, int userns_fd, size_t *ret_n, char *errbuf, size_t errlen)
+{
+	char *layers = strdup(c->lowerdir), *save = NULL;
+	int *fds = calloc(strlen(c->lowerdir) / 2 + 2, sizeof(int)); /* at most one per "x:" */
+	size_t n = 0;
+
+	if (!layers || !fds) {
+		free(layers);
+		free(fds);
+		(void)ERR("overlay layers: %s", strerror(ENOMEM));
+		return NULL;
+	}
+	for (char *l = strtok_r(layers, ":", &save); l; l = strtok_r(NULL, ":", &save)) {
+		if ((fds[n++] = lower_fd(l, userns_fd)) < 0) {
+			(void)ERR("layer %s%s: %s", l, userns_fd >= 0 ? " (idmapped)" : "", strerror(errno));
+			close_all(fds, n);
+			free(layers);
+			return NULL;
+		}
+	}
+	free(layers);
+	*ret_n = n;
+	return fds;
+}
+
+/* Linux 6.8 and later: one "lowerdir+" per layer (no length limit). Before
+ * 6.8 the key is unknown, and the old option parser takes one "lowerdir" of
+ * at most a page: /proc/self/fd/N paths keep it short, and reach detached
+ * clones too. */
+static int
+set_lowers(int fs, const int *fds, size_t n, bool legacy)
+{
+	char *opt, *p;
+	int r = 0;
+
+	if (!legacy) {
+		for (size_t i = 0; i < n && r == 0; i++)
+			if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "lowerdir+", NULL, fds[i]) < 0)
+				r = -errno;
+		return r;
+	}
+	if (!(opt = p = malloc(n * 32 + 1)))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s/proc/self/fd/%d", i ? ":" : "", fds[i]);
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir", opt, 0) < 0)
+		r = -errno;
+	free(opt);
+	return r;
+}
+
+static int
+try_overlay(const struct shim_config *c, const int *fds, size_t n, bool legacy, char *errbuf, size_t errlen)
+{
+	int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC), m = -1, r;
+
+	if (fs < 0)
+		return ERR("overlay file system: %s", strerror(errno));
+	r = set_lowers(fs, fds, n, legacy);
+	if (r < 0)
+		errno = -r;
+	if (r < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", c->upperdir, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", c->workdir, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0) {
+		r = errno;
+		m = overlay_error(fs, r, errbuf, errlen);
+	}
+	close(fs);
+	if (m < 0)
+		errno = r; /* the caller retries on EINVAL */
+	return m;
+}
+
+/* Step 6: the overlay as a detached mount; layers top first. A kernel
+ * without "lowerdir+" (before 6.8, Debian 12's 6.1) rejects it with EINVAL
+ * at the latest when the overlay is created: then once more the old way. */
 static int
 make_overlay(const struct shim_config *c, int userns_fd, char *errbuf, size_t errlen)
 {
-	char *layers = strdup(c->lowerdir), *save = NULL;
-	int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC), m = -1, r = 0;
-	int *trees = calloc(strlen(c->lowerdir) / 2 + 2, sizeof(int)); /* at most one per "x:" */
 	size_t n = 0;
+	int *fds = open_lowers(c, userns_fd, &n, errbuf, errlen), m;
 
-	if (fs < 0 || !layers || !trees) {
-		free(layers);
-		free(trees);
-		if (fs >= 0)
-			close(fs);
-		return ERR("overlay file system: %s", strerror(fs < 0 ? errno : ENOMEM));
-	}
-	for (char *l = strtok_r(layers, ":", &save); l && r == 0; l = strtok_r(NULL, ":", &save))
-		if ((r = add_lower(fs, l, userns_fd, &trees[n++])) < 0)
-			(void)ERR("layer %s%s: %s", l, userns_fd >= 0 ? " (idmapped)" : "", strerror(-r));
-	free(layers);
-	if (r == 0 && (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", c->upperdir, 0) < 0 ||
-		       syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", c->workdir, 0) < 0 ||
-		       syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-		       (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0))
-		r = overlay_error(fs, errno, errbuf, errlen);
-	close(fs);
-	close_all(trees, n);
-	return r < 0 ? -1 : m;
+	if (!fds)
+		return -1;
+	m = try_overlay(c, fds, n, false, errbuf, errlen);
+	if (m < 0 && errno == EINVAL)
+		m = try_overlay(c, fds, n, true, errbuf, errlen);
+	close_all(fds, n);
+	return m;
 }
 
 static int

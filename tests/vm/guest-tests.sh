@@ -115,6 +115,32 @@ test_non_root() {
 	local out
 	out=$(setpriv --reuid=alice --regid=alice --init-groups timeout 60 /usr/local/bin/lite run --rm testimg echo hi 2>&1 </dev/null)
 	is "$out" hi "a user in group lite runs a container"
+	# on pure v2 too: alice's root is a high uid range, in a user namespace
+	out=$(setpriv --reuid=alice --regid=alice --init-groups timeout 60 /usr/local/bin/lite run --rm testimg \
+		sh -c 'id -u; cat /proc/self/uid_map' 2>&1 </dev/null | tr -s ' \n' ' ')
+	case $out in
+	"0 0 0 "*) fail "alice's container runs in a user namespace" "got: $out" ;;
+	"0 0 "[1-9]*" 65536 ") pass "alice's container runs in a user namespace ($out)" ;;
+	*) fail "alice's container runs in a user namespace" "got: $out" ;;
+	esac
+}
+
+# The hardening that differs on pure cgroup v2: the cgroup namespace shows
+# the container's own cgroup as / with cgroup2 read-only, and seccomp and
+# the capability sets hold as on v1.
+test_hardening() {
+	local out
+	out=$(lite run --rm --pids-limit 77 testimg sh -c 'cat /proc/self/cgroup; cat /sys/fs/cgroup/pids.max;
+		grep -E "^(CapInh|NoNewPrivs|Seccomp):" /proc/self/status | tr -s "\t" " ";
+		mkdir /sys/fs/cgroup/x 2>/dev/null && echo cgroup=writable; true' 2>&1)
+	case $out in *"0::/"*) pass "cgroup namespace: the container's cgroup is /" ;;
+	*) fail "cgroup namespace: the container's cgroup is /" "got: $out" ;; esac
+	case $out in *77*) pass "its own pids.max is what /sys/fs/cgroup shows" ;;
+	*) fail "its own pids.max is what /sys/fs/cgroup shows" "got: $out" ;; esac
+	case $out in *cgroup=writable*) fail "cgroup2 is read-only inside" "got: $out" ;;
+	*) pass "cgroup2 is read-only inside" ;; esac
+	case $out in *"CapInh: 0000000000000000"*"NoNewPrivs: 1"*"Seccomp: 2"*) pass "capabilities, no_new_privs and seccomp as on v1" ;;
+	*) fail "capabilities, no_new_privs and seccomp as on v1" "got: $out" ;; esac
 }
 
 test_stop_start() {
@@ -141,6 +167,7 @@ main() {
 	test_restart
 	test_oom
 	test_non_root
+	test_hardening
 	test_stop_start
 	echo "1..$n"
 	diag "tests took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s in the VM"
