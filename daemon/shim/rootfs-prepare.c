@@ -25,6 +25,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <linux/mount.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,9 +284,34 @@ try_overlay(const struct shim_config *c, const int *fds, size_t n, bool legacy, 
 	return m;
 }
 
+/* Before Linux 6.15 overlay takes a lower layer only from the caller's own
+ * mount namespace, never a detached one: the idmapped clones are attached
+ * first, in a private mount namespace of this shim (so nothing reaches the
+ * host's tree), on empty directories beside the container's upper dir. Their
+ * /proc/self/fd/N paths then lead there. */
+static int
+attach_lowers(const struct shim_config *c, const int *fds, size_t n, char *errbuf, size_t errlen)
+{
+	char dir[PATH_MAX], mp[PATH_MAX + 16];
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return ERR("a private mount namespace for the layers: %s", strerror(errno));
+	snprintf(dir, sizeof(dir), "%s/../lowers", c->upperdir);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return ERR("create %s: %s", dir, strerror(errno));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(mp, sizeof(mp), "%s/%zu", dir, i);
+		if ((mkdir(mp, 0700) < 0 && errno != EEXIST) ||
+		    syscall(SYS_move_mount, fds[i], "", AT_FDCWD, mp, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return ERR("attach layer %zu (idmapped): %s", i, strerror(errno));
+	}
+	return 0;
+}
+
 /* Step 6: the overlay as a detached mount; layers top first. A kernel
- * without "lowerdir+" (before 6.8, Debian 12's 6.1) rejects it with EINVAL
- * at the latest when the overlay is created: then once more the old way. */
+ * without "lowerdir+" given as an fd (before 6.8, Debian 12's 6.1) refuses
+ * it, with EINVAL or EOPNOTSUPP, at the latest when the overlay is created:
+ * then once more the old way. */
 static int
 make_overlay(const struct shim_config *c, int userns_fd, char *errbuf, size_t errlen)
 {
@@ -295,8 +321,11 @@ make_overlay(const struct shim_config *c, int userns_fd, char *errbuf, size_t er
 	if (!fds)
 		return -1;
 	m = try_overlay(c, fds, n, false, errbuf, errlen);
-	if (m < 0 && errno == EINVAL)
-		m = try_overlay(c, fds, n, true, errbuf, errlen);
+	if (m < 0 && (errno == EINVAL || errno == EOPNOTSUPP)) {
+		m = userns_fd >= 0 ? attach_lowers(c, fds, n, errbuf, errlen) : 0;
+		if (m == 0)
+			m = try_overlay(c, fds, n, true, errbuf, errlen);
+	}
 	close_all(fds, n);
 	return m;
 }
