@@ -1,6 +1,7 @@
 /* The run params that need the engine's state: mounts and volumes (a
- * named volume is created on first use, a bind is root's, --volumes-from
- * reads another container), ulimits (at most the engine's own), block
+ * named volume is created on first use, a non-root caller's bind is opened
+ * by the shim with the caller's own credentials, --volumes-from reads
+ * another container), ulimits (at most the engine's own), block
  * devices (resolved to MAJ:MIN), and labels, /dev/shm size, a read-only
  * root and the OOM score into the container's spec. Their syntax was
  * checked when the request was decoded (proto/run-spec.c). */

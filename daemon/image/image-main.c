@@ -12,7 +12,7 @@
  *   export CTR_ID OUT [IDMAP]
  *   diff CTR_ID
  *   cp-out CTR_ID PID PATH OUT [IDMAP]   cp-in CTR_ID PID DEST NAME 0|1(dir)
- *                                    0|1(contents) SPOOL   (PID 0: stopped)
+ *                                    0|1(contents) SPOOL [IDMAP]   (PID 0: stopped)
  *   pull REF 0|1(insecure) AUTH_FILE|- [-|user:REGISTRY,...]
  *        (the file holds USER:PASSWORD; it is read and removed; the last
  *        argument: the caller is not root, and the registries it may reach

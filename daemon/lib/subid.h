@@ -1,7 +1,8 @@
 /* Subordinate id ranges (issue 11 A1): /etc/subuid and /etc/subgid lines,
  * the automatic pool's allocation, and shifting ids between a user
- * namespace and the host. Pure code, shared by the engine and lite-image,
- * unit-tested in tests/unit/test-subid.c. */
+ * namespace and the host. Pure code, linked by the engine (lite-image shifts
+ * ids itself, in image-tar.c and cp-tar.c), unit-tested in
+ * tests/unit/test-subid.c. */
 #pragma once
 
 #include <stdbool.h>
