@@ -12,7 +12,9 @@
  *                   both fds go to the child over a socket ("go")
  *
  * Safety invariants: the child never resolves a host path after clone3 (in
- * a user namespace it could not, and must not); the layers are shared
+ * a user namespace it could not, and must not) — one exception, root's
+ * --device nodes, which init clones by path before pivot_root
+ * (rootfs-dev.c) and which a non-root caller can never ask for; the layers are shared
  * read-only and mapped per mount, never chowned or copied; a mount made
  * here is detached until the child attaches it inside its own namespace, so
  * nothing lands in the host's tree. Every failure is reported, and the
