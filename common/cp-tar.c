@@ -7,6 +7,7 @@
  * host paths (root: the destination's parent) and by lite-image for a
  * container's (root: /proc/PID/root). */
 #include "cp-tar.h"
+#include "idmap.h"
 
 #include "cleanup.h"
 #include "fd-util.h"
@@ -35,31 +36,12 @@ struct cpw {
 
 
 /* cp_tar_set_idmap's shift; size 0 = none */
-static struct {
-	unsigned long uid_base, gid_base, size;
-} idmap;
+static struct idmap idmap;
 
 int
 cp_tar_set_idmap(const char *spec)
 {
-	unsigned long u, g, n;
-	char end;
-
-	idmap.uid_base = idmap.gid_base = idmap.size = 0;
-	if (!spec || strcmp(spec, "-") == 0)
-		return 0;
-	if (sscanf(spec, "%lu:%lu:%lu%c", &u, &g, &n, &end) != 3 || n == 0 || u + n > UINT32_MAX || g + n > UINT32_MAX)
-		return -EINVAL;
-	idmap.uid_base = u;
-	idmap.gid_base = g;
-	idmap.size = n;
-	return 0;
-}
-
-static unsigned long
-to_ctr(unsigned long host, unsigned long base)
-{
-	return idmap.size && host >= base && host - base < idmap.size ? host - base : host;
+	return idmap_parse(spec, &idmap);
 }
 
 static int
@@ -145,8 +127,8 @@ cpw_entry(struct cpw *w, int fd, const struct stat *st, char *path, size_t plen)
 	}
 	archive_entry_set_pathname(e, path);
 	archive_entry_set_mode(e, st->st_mode);
-	archive_entry_set_uid(e, to_ctr(st->st_uid, idmap.uid_base));
-	archive_entry_set_gid(e, to_ctr(st->st_gid, idmap.gid_base));
+	archive_entry_set_uid(e, idmap_uid_to_ctr(&idmap, st->st_uid));
+	archive_entry_set_gid(e, idmap_gid_to_ctr(&idmap, st->st_gid));
 	archive_entry_set_mtime(e, st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
 	archive_entry_set_size(e, S_ISREG(st->st_mode) ? st->st_size : 0);
 	if (S_ISLNK(st->st_mode)) {

@@ -6,6 +6,7 @@
  * entries .wh.NAME and DIR/.wh..wh..opq; trusted.overlay.* xattrs are never
  * written. The tree is read with *at() calls that never follow symlinks. */
 #include "image-tar.h"
+#include "idmap.h"
 #include "fd-util.h"
 #include "image-internal.h"
 
@@ -117,33 +118,12 @@ is_opaque(int fd)
 }
 
 /* image_tar_set_idmap's shift; size 0 = none */
-static struct {
-	unsigned long uid_base, gid_base, size;
-} idmap;
+static struct idmap idmap;
 
 int
 image_tar_set_idmap(const char *spec)
 {
-	unsigned long u, g, n;
-	char end;
-
-	idmap.uid_base = idmap.gid_base = idmap.size = 0;
-	if (!spec || strcmp(spec, "-") == 0)
-		return 0;
-	if (sscanf(spec, "%lu:%lu:%lu%c", &u, &g, &n, &end) != 3 || n == 0 || u + n > UINT32_MAX || g + n > UINT32_MAX)
-		return -EINVAL;
-	idmap.uid_base = u;
-	idmap.gid_base = g;
-	idmap.size = n;
-	return 0;
-}
-
-/* A host id of the container's range as the container's id; others stay
- * (a layer's files hold container ids on disk already). */
-static unsigned long
-to_ctr(unsigned long host, unsigned long base)
-{
-	return idmap.size && host >= base && host - base < idmap.size ? host - base : host;
+	return idmap_parse(spec, &idmap);
 }
 
 static struct archive_entry *
@@ -153,8 +133,8 @@ entry_new(const char *path, const struct stat *st)
 
 	archive_entry_set_pathname(e, path);
 	archive_entry_set_mode(e, st->st_mode);
-	archive_entry_set_uid(e, to_ctr(st->st_uid, idmap.uid_base));
-	archive_entry_set_gid(e, to_ctr(st->st_gid, idmap.gid_base));
+	archive_entry_set_uid(e, idmap_uid_to_ctr(&idmap, st->st_uid));
+	archive_entry_set_gid(e, idmap_gid_to_ctr(&idmap, st->st_gid));
 	archive_entry_set_mtime(e, st->st_mtim.tv_sec, 0);
 	return e;
 }

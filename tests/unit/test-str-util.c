@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "format.h"
+#include "idmap.h"
 #include "parse.h"
 #include "str-util.h"
 #include "valid.h"
@@ -307,6 +308,27 @@ test_format_ago(void **state)
 	}
 }
 
+/* The id shift lite-image's tar writers take on their command line. */
+static void
+test_idmap(void **state)
+{
+	struct idmap m;
+
+	assert_int_equal(idmap_parse("-", &m), 0);
+	assert_int_equal(m.size, 0);
+	assert_int_equal(idmap_uid_to_ctr(&m, 100000), 100000);
+	assert_int_equal(idmap_parse("100000:200000:65536", &m), 0);
+	assert_int_equal(idmap_uid_to_ctr(&m, 100000), 0);
+	assert_int_equal(idmap_uid_to_ctr(&m, 101234), 1234);
+	assert_int_equal(idmap_gid_to_ctr(&m, 200005), 5);
+	assert_int_equal(idmap_uid_to_ctr(&m, 99999), 99999);   /* outside: unchanged */
+	assert_int_equal(idmap_uid_to_ctr(&m, 165536), 165536);
+	assert_int_equal(idmap_parse("1:2", &m), -EINVAL);
+	assert_int_equal(idmap_parse("1:2:0", &m), -EINVAL);
+	assert_int_equal(idmap_parse("1:2:3x", &m), -EINVAL);
+	assert_int_equal(idmap_parse("4294967295:0:2", &m), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -325,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_str_has_prefix),
 		cmocka_unit_test(test_format_size),
 		cmocka_unit_test(test_format_ago),
+		cmocka_unit_test(test_idmap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
