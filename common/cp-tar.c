@@ -320,12 +320,17 @@ set_meta(struct cpx *x, struct archive_entry *e, int pfd, const char *leaf)
 	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT },
 				  { archive_entry_mtime(e), archive_entry_mtime_nsec(e) } };
 
+	bool owned = false;
+
 	/* best effort, as tar: a file system that refuses an owner or a mode
-	 * still gets the file */
+	 * still gets the file; but setuid and setgid bits only on a file that
+	 * really got the archive's owner, never on one the writer still owns */
 	if (x->owners && (!idmap.size || (archive_entry_uid(e) >= 0 && archive_entry_uid(e) < (la_int64_t)idmap.size &&
 					  archive_entry_gid(e) >= 0 && archive_entry_gid(e) < (la_int64_t)idmap.size)))
-		(void)!fchownat(pfd, leaf, (uid_t)archive_entry_uid(e) + idmap.uid_base,
-			       (gid_t)archive_entry_gid(e) + idmap.gid_base, AT_SYMLINK_NOFOLLOW);
+		owned = fchownat(pfd, leaf, (uid_t)archive_entry_uid(e) + idmap.uid_base,
+				 (gid_t)archive_entry_gid(e) + idmap.gid_base, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!owned)
+		mode &= ~(mode_t)(S_ISUID | S_ISGID);
 	if (!S_ISLNK(mode))
 		(void)!fchmodat(pfd, leaf, mode & 07777, 0);
 	(void)utimensat(pfd, leaf, ts, AT_SYMLINK_NOFOLLOW);

@@ -9,7 +9,9 @@
  * layers, mounted in a mount namespace private to this process (as
  * export); writing into a stopped container is refused: its upper dir
  * alone does not show which parents exist or where symlinks in the layers
- * lead. */
+ * lead. A running container in a user namespace is copied as its root,
+ * never as host root: its bind mounts of host paths then give cp exactly
+ * what container root has there (become_ctr_root). */
 #include "image-ctr.h"
 #include "image-internal.h"
 #include "image.h"
@@ -22,11 +24,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <grp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int
@@ -40,6 +44,30 @@ open_proc_root(int pid, struct lite_err *err)
 	if (fd < 0)
 		return lite_err_sys(err, errno, "the container's root (is it still running?)");
 	return fd;
+}
+
+/* With every host-side fd open: if the container has a user namespace of
+ * its own, join it as its root (all capabilities there, none on the host),
+ * with no supplementary group, and let the kernel map owners (no shift of
+ * ours). Fails closed: cp never goes on as host root for such a container. */
+static int
+become_ctr_root(int pid, struct lite_err *err)
+{
+	struct stat ours, theirs;
+	char p[64];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(p, sizeof(p), "/proc/%d/ns/user", pid);
+	if (stat("/proc/self/ns/user", &ours) < 0 || stat(p, &theirs) < 0)
+		return lite_err_sys(err, errno, "the container's user namespace");
+	if (ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
+		return 0;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+	    setresuid(0, 0, 0) < 0)
+		return lite_err_sys(err, errno, "enter the container's user namespace");
+	cp_tar_set_idmap("-");
+	return 0;
 }
 
 int
@@ -59,7 +87,7 @@ image_cp_out(const char *data_root, const char *ctr_id, int pid, const char *pat
 	out = open(out_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (out < 0)
 		r = lite_err_sys(err, errno, "open the output file");
-	else
+	else if ((r = pid > 0 ? become_ctr_root(pid, err) : 0) == 0)
 		r = cp_tar_write(root, path, RESOLVE_IN_ROOT, base, out, &is_dir, err);
 	if (mnt[0]) {
 		close(TAKE_FD(root));
@@ -88,6 +116,11 @@ image_cp_in(const char *data_root, const char *ctr_id, int pid, const char *dest
 	root = open_proc_root(pid, err);
 	if (root < 0)
 		return lite_err_wrap(err, "cp");
+	in = open(in_path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return lite_err_sys(err, errno, "cp: open the upload");
+	if (become_ctr_root(pid, err) < 0)
+		return lite_err_wrap(err, "cp");
 	r = cp_tar_dest_kind(root, dest, RESOLVE_IN_ROOT, &kind, err);
 	if (r < 0)
 		return lite_err_wrap(err, "cp: in container %.12s", ctr_id);
@@ -96,9 +129,6 @@ image_cp_in(const char *data_root, const char *ctr_id, int pid, const char *dest
 	r = cp_path_target(is_dir, contents, name, dest, kind, target, sizeof(target), &msg);
 	if (r < 0)
 		return lite_err_set(err, -r, "cp: '%s': %s", dest, msg ? msg : strerror(-r));
-	in = open(in_path, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return lite_err_sys(err, errno, "cp: open the upload");
 	r = cp_tar_extract(root, in, NULL, 0, name, target, true, err);
 	return r < 0 ? lite_err_wrap(err, "cp: in container %.12s", ctr_id) : 0;
 }

@@ -243,6 +243,34 @@ unlike "$OUT" 'core_pattern=writable' "userns: /proc/sys read-only"
 unlike "$OUT" 'unshare=ok' "userns: no nested user namespace"
 unlike "$OUT" 'mount=ok' "userns: mount refused"
 
+# --- lite cp acts as the container's root, never as host root (found in review)
+mkdir -p "$T/cpb" "$T/cpt" && chmod 777 "$T/cpb" && chmod 1777 "$T/cpt"
+echo root-data >"$T/cpt/rootfile" && chmod 644 "$T/cpt/rootfile"
+"$PY" - "$T/suid.tar" <<'PYEOF'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    ti = tarfile.TarInfo("rootsh"); data = b"#!/bin/sh\nid -u\n"
+    ti.size = len(data); ti.mode = 0o6755; ti.uid = ti.gid = 70000   # outside the range
+    t.addfile(ti, io.BytesIO(data))
+PYEOF
+capture ulite "$UA" run -d --name "ucp$$" -v "$T/cpb:/b" -v "$T/cpt:/t" -v /:/r:ro testimg sleep 300
+is_rc 0 "a container with binds for the cp checks"
+timeout -k 5 30 setpriv --reuid="$UA" --regid="$(id -g "$UA")" --init-groups -- "$LITE" cp - "ucp$$:/b" \
+	<"$T/suid.tar" >/dev/null 2>&1
+ok "cp in of an archive into the bind" test -e "$T/cpb/rootsh"
+own=$(stat -c '%u %a' "$T/cpb/rootsh" 2>/dev/null)
+case $own in
+"0 "*) fail "cp of an out-of-range owner into a bind: not host root's" "got: $own" ;;
+*[0-9]" "[2467]???) fail "cp of an out-of-range owner into a bind: no setuid/setgid left" "got: $own" ;;
+*) pass "cp of an out-of-range owner into a bind: neither host root's nor setuid ($own)" ;;
+esac
+OUT=$(ulite "$UA" cp "ucp$$:/r/etc/shadow" - 2>&1 | tar -xOf - 2>/dev/null | head -c 200)
+unlike "$OUT" '^root:' "cp out cannot read /etc/shadow through a read-only bind of /"
+echo replaced >"$T/new"; chmod 644 "$T/new"; mkdir -p "$T/cpsrc"; cp "$T/new" "$T/cpsrc/rootfile"
+ulite "$UA" cp "$T/cpsrc/rootfile" "ucp$$:/t/rootfile" >/dev/null 2>&1
+is "$(cat "$T/cpt/rootfile")" root-data "cp into a sticky bind cannot replace a file of host root's"
+ulite "$UA" rm -f "ucp$$" >/dev/null 2>&1
+
 # --- a state.json of a non-root user's container without a range is refused
 capture ulite "$UA" create --name "uold$$" testimg true
 CO=$(ifield "uold$$" id)
