@@ -125,7 +125,7 @@ from_image(struct daemon *d, const struct run_spec *rs, struct ctr *c, char *use
 	json_t *cfg;
 	int r;
 
-	r = image_resolve(d->cfg.data_root, rs->image, &image_id, err);
+	r = image_resolve_for(d->cfg.data_root, rs->image, c->spec.owner_uid, &image_id, err);
 	if (r == 0)
 		r = image_load(d->cfg.data_root, image_id, &img, err);
 	if (r < 0) {

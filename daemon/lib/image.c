@@ -485,9 +485,9 @@ resolve_prefix(const char *data_root, const char *ref, const char *prefix, char 
 	return 0;
 }
 
-/* Name first, then id prefix, as docker does. */
-int
-image_resolve(const char *data_root, const char *ref, char **ret_id, struct lite_err *err)
+/* Name first, then id prefix, as docker does; caller < 0: any tag's owner. */
+static int
+resolve(const char *data_root, const char *ref, long caller, char **ret_id, struct lite_err *err)
 {
 	char name[300];
 	json_auto_t *repos = NULL;
@@ -506,7 +506,13 @@ image_resolve(const char *data_root, const char *ref, char **ret_id, struct lite
 		r = image_repos_read(data_root, &repos, err);
 		if (r < 0)
 			return r;
-		target = image_tags_id(json_object_get(repos, name));
+		json_t *v = json_object_get(repos, name);
+		uid_t owner = image_tags_owner(v);
+
+		target = image_tags_id(v);
+		if (target && caller == 0 && owner != 0)
+			return lite_err_set(err, EPERM, "image '%s' is a tag made by uid %u, not by root: use its id "
+							"(%.19s) or tag it yourself", ref, (unsigned)owner, target);
 		if (target && (hex = id_hex(target)) && image_exists(data_root, hex)) {
 			*ret_id = strdup(target);
 			return *ret_id ? 0 : lite_err_set(err, ENOMEM, "resolve: out of memory");
@@ -517,6 +523,18 @@ image_resolve(const char *data_root, const char *ref, char **ret_id, struct lite
 	if (is_hex_prefix(ref))
 		return resolve_prefix(data_root, ref, ref, ret_id, err);
 	return lite_err_set(err, ENOENT, "no such image: %s", ref);
+}
+
+int
+image_resolve(const char *data_root, const char *ref, char **ret_id, struct lite_err *err)
+{
+	return resolve(data_root, ref, -1, ret_id, err);
+}
+
+int
+image_resolve_for(const char *data_root, const char *ref, uid_t caller, char **ret_id, struct lite_err *err)
+{
+	return resolve(data_root, ref, (long)caller, ret_id, err);
 }
 
 void

@@ -10,6 +10,8 @@
  * image_load, image_list). */
 #pragma once
 
+#include <sys/types.h>
+
 #include "lite-err.h"
 
 #include <jansson.h>
@@ -38,6 +40,12 @@ int image_unpack_import(const char *data_root, const char *tar_path, const char 
 /* "busybox", "busybox:latest", "sha256:HEX", a unique id prefix (>= 4 hex)
  * -> "sha256:HEX". -ENOENT with "no such image: REF" otherwise. */
 int image_resolve(const char *data_root, const char *ref, char **ret_image_id, struct lite_err *err);
+/* The same for an image a container of caller's will run: root is refused
+ * a tag a non-root user made (any user may claim a free name, so it could
+ * be anything: root runs such an image by its id or tags it itself).
+ * Non-root callers share every tag, as images are shared. */
+int image_resolve_for(const char *data_root, const char *ref, uid_t caller, char **ret_image_id,
+		      struct lite_err *err);
 
 int image_load(const char *data_root, const char *image_id, struct image **ret, struct lite_err *err);
 void image_free(struct image *img);

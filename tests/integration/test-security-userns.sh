@@ -145,8 +145,12 @@ capture ulite "$UA" exec "ua$$" stat -c %u:%g /tmp/cpin
 is "$OUT" 0:0 "cp in: a root-owned file is root's inside (not nobody)"
 capture ulite "$UA" commit "ua$$" "ucommit$$:1"
 is_rc 0 "commit of a user-namespaced container"
-capture lite run --rm "ucommit$$:1" stat -c %u /owned
-is "$OUT" 1234 "the committed layer holds the container's id"
+capture lite run --rm "ucommit$$:1" true
+isnt "$RC" 0 "root does not run a tag a non-root user made (it could name anything)"
+like "$ERR" "tag made by uid" "... and says why"
+UIMG=$(lite image inspect "ucommit$$:1" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(d.get("id") or d.get("Id"))')
+capture lite run --rm "$UIMG" stat -c %u /owned
+is "$OUT" 1234 "the committed layer holds the container's id (root runs it by id)"
 is "$(ulite "$UA" export "ua$$" | tar -tvf - owned 2>&1 | awk '{ print $2 }')" 1234/1234 "export holds the container's id"
 
 # --- volumes: a new volume becomes the container root's
