@@ -6,7 +6,7 @@
  *   "exec JSON\n"        run a process in the container (shim-exec.c);
  *                        this connection is its stream unless "detach"
  *   "resize ID ROWS COLS\n"  resize the terminal of init ("init") or an exec */
-#include "shim-io.h"
+#include "shim-io-internal.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -2,7 +2,7 @@
  * filled with frames and flushed as its socket takes them, its stdin frames
  * parsed into the process's stdin buffer, and dropping it safely while
  * events that name it may still be pending. */
-#include "shim-io.h"
+#include "shim-io-internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * frames for its attached clients and, for init, appended to the log and
  * kept for "attach replay"; its stdin fed from its stdin client's frames.
  * Output is read only while every client has room for it. */
-#include "shim-io.h"
+#include "shim-io-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,8 +4,8 @@
  * into the log file), and its stdin fed from its stdin client's frames.
  * SIGCHLD ends a process with an exit frame; init's end ends the shim.
  * This file owns the loop and the exits; its helpers are the other
- * shim-io*.c files, layered as shim-io.h describes. */
-#include "shim-io.h"
+ * shim-io*.c files, layered as shim-io-internal.h describes. */
+#include "shim-io-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
