@@ -1,5 +1,6 @@
-/* What every part of the client shares: error messages and usage. A leaf:
- * the connection (conn.c) reports its errors through it. */
+/* What every part of the client shares: error messages, usage, and adding
+ * a flag's value to a request's array param. A leaf: the connection
+ * (conn.c) reports its errors through it. */
 #include "client.h"
 
 #include <stdarg.h>
@@ -23,4 +24,16 @@ client_usage_exit(const char *usage, int code)
 {
 	fputs(usage, code ? stderr : stdout);
 	exit(code);
+}
+
+void
+client_append(json_t *params, const char *key, const char *value)
+{
+	json_t *a = json_object_get(params, key);
+
+	if (!a) {
+		a = json_array();
+		json_object_set_new(params, key, a);
+	}
+	json_array_append_new(a, json_string(value));
 }

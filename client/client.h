@@ -77,6 +77,8 @@ void stream_terminal_size(unsigned short *rows, unsigned short *cols);
 void client_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* getopt_long with "--help" handled: prints usage and exits 0. */
 void client_usage_exit(const char *usage, int code) __attribute__((noreturn));
+/* Append value to the array param key, creating it (a repeatable flag). */
+void client_append(json_t *params, const char *key, const char *value);
 
 int cmd_run(int argc, char **argv);
 int cmd_ps(int argc, char **argv);

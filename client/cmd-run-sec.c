@@ -9,18 +9,6 @@
 
 #include "fs-util.h"
 
-static void
-append(json_t *params, const char *key, const char *arg)
-{
-	json_t *a = json_object_get(params, key);
-
-	if (!a) {
-		a = json_array();
-		json_object_set_new(params, key, a);
-	}
-	json_array_append_new(a, json_string(arg));
-}
-
 /* --security-opt seccomp=FILE (or seccomp:FILE): the profile's text. */
 static int
 security_opt(json_t *params, const char *arg)
@@ -32,7 +20,7 @@ security_opt(json_t *params, const char *arg)
 	if (strncmp(arg, "seccomp=", 8) == 0 || strncmp(arg, "seccomp:", 8) == 0)
 		file = arg + 8;
 	if (!file || strcmp(file, "unconfined") == 0) {
-		append(params, "security_opt", arg);
+		client_append(params, "security_opt", arg);
 		return 0;
 	}
 	r = fs_read_file(file, &text, NULL);
@@ -54,8 +42,8 @@ cmd_run_sec_flag(int opt, const char *arg, json_t *params)
 {
 	switch (opt) {
 	case RUN_OPT_PRIVILEGED: json_object_set_new(params, "privileged", json_true()); break;
-	case RUN_OPT_CAP_ADD: append(params, "cap_add", arg); break;
-	case RUN_OPT_CAP_DROP: append(params, "cap_drop", arg); break;
+	case RUN_OPT_CAP_ADD: client_append(params, "cap_add", arg); break;
+	case RUN_OPT_CAP_DROP: client_append(params, "cap_drop", arg); break;
 	case RUN_OPT_SECURITY_OPT: return security_opt(params, arg);
 	case RUN_OPT_PID: json_object_set_new(params, "pid", json_string(arg)); break;
 	case RUN_OPT_IPC: json_object_set_new(params, "ipc", json_string(arg)); break;

@@ -97,18 +97,6 @@ cmd_run_parse_memory(const char *arg, uint64_t *ret)
 	return 0;
 }
 
-static void
-append_param(json_t *params, const char *field, const char *value)
-{
-	json_t *a = json_object_get(params, field);
-
-	if (!a) {
-		a = json_array();
-		json_object_set_new(params, field, a);
-	}
-	json_array_append_new(a, json_string(value));
-}
-
 /* --env-file: KEY=VALUE lines; "KEY" alone takes our own value; # comments. */
 static int
 read_env_file(const char *path, json_t *env)
@@ -173,15 +161,15 @@ append_real_path(json_t *params, const char *key, const char *arg, int at)
 	char *src, *real, *out;
 
 	if (at < 0 || arg[at] != '/' || !(src = strndup(arg + at, len))) {
-		append_param(params, key, arg);
+		client_append(params, key, arg);
 		return;
 	}
 	real = realpath(src, NULL);
 	if (real && asprintf(&out, "%.*s%s%s", at, arg, real, arg + at + len) >= 0) {
-		append_param(params, key, out);
+		client_append(params, key, out);
 		free(out);
 	} else {
-		append_param(params, key, arg);
+		client_append(params, key, arg);
 	}
 	free(real);
 	free(src);
@@ -336,10 +324,10 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			break;
 		case 'v': append_real_path(params, "volumes", optarg, 0); break;
 		case OPT_MOUNT: append_real_path(params, "mounts", optarg, mount_source_at(optarg)); break;
-		case OPT_TMPFS: append_param(params, "tmpfs", optarg); break;
-		case OPT_VOLUMES_FROM: append_param(params, "volumes_from", optarg); break;
-		case 'l': append_param(params, "labels", optarg); break;
-		case OPT_ULIMIT: append_param(params, "ulimits", optarg); break;
+		case OPT_TMPFS: client_append(params, "tmpfs", optarg); break;
+		case OPT_VOLUMES_FROM: client_append(params, "volumes_from", optarg); break;
+		case 'l': client_append(params, "labels", optarg); break;
+		case OPT_ULIMIT: client_append(params, "ulimits", optarg); break;
 		case OPT_ENV_FILE:
 			if (read_env_file(optarg, env) < 0)
 				return EXIT_ENGINE;
@@ -364,8 +352,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 				return bad_flag("--blkio-weight", optarg, "expected 10 to 1000");
 			json_object_set_new(params, "blkio_weight", json_integer(n));
 			break;
-		case OPT_DEVICE_READ_BPS: append_param(params, "device_read_bps", optarg); break;
-		case OPT_DEVICE: append_param(params, "devices", optarg); break;
+		case OPT_DEVICE_READ_BPS: client_append(params, "device_read_bps", optarg); break;
+		case OPT_DEVICE: client_append(params, "devices", optarg); break;
 		case OPT_HEALTH_CMD: case OPT_HEALTH_INTERVAL: case OPT_HEALTH_TIMEOUT: case OPT_HEALTH_RETRIES:
 		case OPT_HEALTH_START: case OPT_NO_HEALTH:
 			if (run_health_flag(params, c - OPT_HEALTH_CMD, optarg) < 0)
