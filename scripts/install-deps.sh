@@ -20,6 +20,8 @@ build_pkgs+=(libseccomp-dev) # the daemon compiles seccomp profiles (the shim lo
 test_pkgs+=(libcap2-bin) # security tests: setcap on test binaries
 test_pkgs+=(nftables) # network tests: nft list table inet lite
 test_pkgs+=(binutils) # tests/hardening: readelf, objdump (build-essential has it too)
+build_pkgs+=(scdoc) # man pages (docs/man)
+test_pkgs+=(man-db zsh) # test-completion: man -l renders each page; the zsh completion loads
 fuzz_pkgs=(clang libclang-rt-14-dev) # libFuzzer: -fsanitize=fuzzer
 
 die() { echo "install-deps: $*" >&2; exit 1; }
