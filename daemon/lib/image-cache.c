@@ -6,6 +6,7 @@
 #include "image-internal.h"
 
 #include "fs-util.h"
+#include "valid.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -33,7 +34,7 @@ entry_path(char *buf, size_t len, const char *data_root, uid_t uid, const char *
 int
 image_cache_get(const char *data_root, uid_t uid, const char *key, char **ret_id)
 {
-	char path[PATH_MAX], id[80], img[PATH_MAX], hex[IMAGE_SHA256_HEX_LEN + 1];
+	char path[PATH_MAX], id[80], img[PATH_MAX];
 	unsigned owner;
 	char *buf = NULL;
 	size_t len;
@@ -43,10 +44,11 @@ image_cache_get(const char *data_root, uid_t uid, const char *key, char **ret_id
 		r = fs_read_file(path, &buf, &len);
 	if (r < 0)
 		return r;
-	r = sscanf(buf, "%u %79s", &owner, id) == 2 && owner == uid && image_digest_parse(id, hex) == 0 ? 0 : -ENOENT;
+	r = sscanf(buf, "%u %79s", &owner, id) == 2 && owner == uid && !strncmp(id, "sha256:", 7) &&
+		    valid_full_id(id + 7) ? 0 : -ENOENT;
 	free(buf);
 	if (r == 0)
-		r = image_path(img, sizeof(img), data_root, "images/sha256/%s.json", hex);
+		r = image_path(img, sizeof(img), data_root, "images/sha256/%s.json", id + 7);
 	if (r == 0 && access(img, F_OK) < 0)
 		r = -ENOENT;
 	if (r == 0 && !(*ret_id = strdup(id)))
