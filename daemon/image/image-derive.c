@@ -8,7 +8,9 @@
  * says empty_layer, as Docker's do. The spec (JSON):
  *   parent      "sha256:..." or "" (scratch)
  *   container   a container id: its upper dir is the layer (RUN)
- *   layer       a tar's path: the layer (COPY, ADD)
+ *   layer       a tar's path: the layer (COPY, ADD), made whole against the
+ *               parent (image-derive-tar.c)
+ *   mkdir       a directory to make if the parent lacks it (WORKDIR)
  *   idmap       the container's id map (a user-namespaced RUN)
  *   config      the image's "config" object, whole
  *   created_by  the history entry's text; comment: its comment
@@ -56,28 +58,34 @@ base_config(const char *data_root, const char *parent, struct lite_err *err)
 }
 
 /* The layer tar for the spec: a container's upper dir written out, or the
- * tar the builder sent. Its sha256 (the diff_id) in hex. */
+ * builder's tar (or a WORKDIR) made whole against the parent. Its sha256
+ * (the diff_id) in hex; *ret_empty when there is nothing to add. */
 static int
 layer_tar(const char *data_root, json_t *spec, const char *staging, char *tar, size_t len, char hex[65],
-	  struct lite_err *err)
+	  bool *ret_empty, struct lite_err *err)
 {
 	const char *ctr = json_string_value(json_object_get(spec, "container"));
-	const char *sent = json_string_value(json_object_get(spec, "layer"));
-	_cleanup_close_ int upper = -1, fd = -1;
 	const char *idmap = json_string_value(json_object_get(spec, "idmap"));
+	_cleanup_close_ int upper = -1, fd = -1;
 
-	if (sent) {
-		snprintf(tar, len, "%s", sent);
-		fd = open(sent, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return lite_err_sys(err, errno, "open the layer");
-		return image_digest_fd(fd, hex, NULL) < 0 ? lite_err_set(err, EIO, "read the layer") : 0;
+	snprintf(tar, len, "%s/layer.tar", staging);
+	*ret_empty = false;
+	if (!ctr) {
+		if (image_derive_tar_fill(data_root, json_string_value(json_object_get(spec, "parent")),
+					  json_string_value(json_object_get(spec, "layer")),
+					  json_string_value(json_object_get(spec, "mkdir")), tar, ret_empty, err) < 0)
+			return -EIO;
+		if (*ret_empty)
+			return 0;
+		fd = open(tar, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || image_digest_fd(fd, hex, NULL) < 0)
+			return lite_err_sys(err, errno, "read the layer");
+		return 0;
 	}
 	if (idmap && *idmap && image_tar_set_idmap(idmap) < 0)
 		return lite_err_set(err, EINVAL, "bad id map %s", idmap);
 	if (image_ctr_open_upper(data_root, ctr, &upper, err) < 0)
 		return -EIO;
-	snprintf(tar, len, "%s/layer.tar", staging);
 	fd = open(tar, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return lite_err_sys(err, errno, "create '%s'", tar);
@@ -89,7 +97,7 @@ append_history(json_t *cfg, json_t *spec, const char *diff_hex)
 {
 	const char *by = json_string_value(json_object_get(spec, "created_by"));
 	const char *comment = json_string_value(json_object_get(spec, "comment"));
-	json_t *config = json_object_get(spec, "config");
+	json_t *config = json_object_get(spec, "config"), *hist;
 	char ts[64], diff[80];
 
 	image_time_format((int64_t)time(NULL), ts, sizeof(ts));
@@ -99,10 +107,12 @@ append_history(json_t *cfg, json_t *spec, const char *diff_hex)
 		snprintf(diff, sizeof(diff), "sha256:%s", diff_hex);
 		json_array_append_new(json_object_get(json_object_get(cfg, "rootfs"), "diff_ids"), json_string(diff));
 	}
-	return json_array_append_new(json_object_get(cfg, "history"),
-				     json_pack("{s:s,s:s,s:s?,s:b*}", "created", ts, "created_by", by ? by : "",
-					       "comment", comment && *comment ? comment : NULL, "empty_layer",
-					       diff_hex ? 0 : 1));
+	hist = json_pack("{s:s,s:s}", "created", ts, "created_by", by ? by : "");
+	if (hist && comment && *comment)
+		json_object_set_new(hist, "comment", json_string(comment));
+	if (hist && !diff_hex)
+		json_object_set_new(hist, "empty_layer", json_true());
+	return json_array_append_new(json_object_get(cfg, "history"), hist);
 }
 
 static int
@@ -120,7 +130,9 @@ int
 image_derive(const char *data_root, json_t *spec, char **ret_id, struct lite_err *err)
 {
 	char staging[PATH_MAX], tar[PATH_MAX + 16], hex[65];
-	bool has_layer = json_object_get(spec, "container") || json_object_get(spec, "layer");
+	bool has_layer = json_is_string(json_object_get(spec, "container")) ||
+			 json_is_string(json_object_get(spec, "layer")) || json_is_string(json_object_get(spec, "mkdir")),
+	     empty = false;
 	const char *key = json_string_value(json_object_get(spec, "cache_key"));
 	json_t *cfg = base_config(data_root, json_string_value(json_object_get(spec, "parent")), err);
 	int lock = -1, r = cfg ? 0 : -ENOENT;
@@ -131,8 +143,10 @@ image_derive(const char *data_root, json_t *spec, char **ret_id, struct lite_err
 		if (r < 0 || !mkdtemp(staging))
 			r = lite_err_sys(err, r < 0 ? -r : errno, "create staging dir");
 		if (r == 0)
-			r = layer_tar(data_root, spec, staging, tar, sizeof(tar), hex, err);
-		if (r == 0)
+			r = layer_tar(data_root, spec, staging, tar, sizeof(tar), hex, &empty, err);
+		if (r == 0 && empty)
+			has_layer = false;
+		if (r == 0 && has_layer)
 			r = image_layer_get(data_root, tar, hex, &lock, err);
 	}
 	if (r == 0 && append_history(cfg, spec, has_layer ? hex : NULL) < 0)
