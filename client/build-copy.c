@@ -407,7 +407,7 @@ from_image(struct build *b, const char *from)
 	for (size_t i = 0; i < b->n_stages && &b->stages[i] != b->cur; i++)
 		if ((!*end && idx == (long)i) || (b->stages[i].name && !strcasecmp(b->stages[i].name, from)))
 			return strdup(b->stages[i].image);
-	if (build_steps_inspect(from, &id, &cfg) < 0) {
+	if (build_commit_inspect(from, &id, &cfg) < 0) {
 		build_fail(b, "--from=%s: no such stage or image", from);
 		return NULL;
 	}
@@ -491,7 +491,7 @@ build_copy_exec(struct build *b, const struct df_instr *in, bool add)
 
 	if (bad)
 		return build_fail(b, "unknown flag %s", bad);
-	if (in->json ? !(w = strv_copy(in->json)) : build_steps_words(b, in->args, &w) < 0)
+	if (in->json ? !(w = strv_copy(in->json)) : build_expand_words(b, in->args, &w) < 0)
 		return -1;
 	if ((n = strv_length(w)) < 2) {
 		strv_free(w);
@@ -510,7 +510,7 @@ build_copy_exec(struct build *b, const struct df_instr *in, bool add)
 		     cp.from_ctr ? "from" : strv_length(cp.srcs) > 1 ? "multi" : build_context_is_dir(b, cp.srcs[0]) ? "dir" : "file",
 		     strchr(extra, ':') ? strchr(extra, ':') + 1 : extra, cp.dest) < 0)
 		goto out;
-	r = build_steps_commit(b, by, extra, NULL, copy_upload, &cp);
+	r = build_commit_step(b, by, extra, NULL, copy_upload, &cp);
 	goto out;
 bad_chmod:
 	r = build_fail(b, "--chmod: bad mode '%s' (octal, e.g. 0755)", v);

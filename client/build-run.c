@@ -148,7 +148,7 @@ build_run_exec(struct build *b, const struct df_instr *in)
 	if (b->o->network)
 		json_object_set_new(params, "network", json_string(b->o->network));
 	/* the cache first: on a hit the command does not run */
-	r = build_steps_commit_cached(b, by, NULL);
+	r = build_commit_cached(b, by, NULL);
 	if (r == 0) {
 		json_decref(params);
 		free(by);
@@ -161,7 +161,7 @@ build_run_exec(struct build *b, const struct df_instr *in)
 		r = code < 0 ? build_fail(b, "could not run the command")
 			     : build_fail(b, "the command '%s' returned a non-zero code: %d", by, code);
 	} else {
-		r = build_steps_commit(b, by, NULL, json_pack("{s:s}", "container", id), NULL, NULL);
+		r = build_commit_step(b, by, NULL, json_pack("{s:s}", "container", id), NULL, NULL);
 	}
 	remove_container(id);
 	free(id);

@@ -178,8 +178,8 @@ from(struct build *b, struct build_stage *s)
 		s->image = strdup("");
 		s->config = json_object();
 	} else if ((b->o->pull && pull(b, w[0]) < 0) ||
-		   (build_steps_inspect(w[0], &s->image, &s->config) < 0 &&
-		    (b->o->pull || pull(b, w[0]) < 0 || build_steps_inspect(w[0], &s->image, &s->config) < 0))) {
+		   (build_commit_inspect(w[0], &s->image, &s->config) < 0 &&
+		    (b->o->pull || pull(b, w[0]) < 0 || build_commit_inspect(w[0], &s->image, &s->config) < 0))) {
 		r = build_fail(b, "base image %s not found and could not be pulled", w[0]);
 	}
 	strv_free(w);
@@ -261,7 +261,7 @@ labels(struct build *b)
 		text = t;
 	}
 	b->instr = NULL;
-	r = asprintf(&t, "/bin/sh -c #(nop) %s", text) < 0 ? -1 : build_steps_commit(b, t, NULL, NULL, NULL, NULL);
+	r = asprintf(&t, "/bin/sh -c #(nop) %s", text) < 0 ? -1 : build_commit_step(b, t, NULL, NULL, NULL, NULL);
 	free(text);
 	if (r >= 0)
 		free(t);

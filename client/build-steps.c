@@ -18,169 +18,6 @@
 #include "parse.h"
 #include "strv.h"
 
-const char *
-build_steps_lookup(const char *name, void *build)
-{
-	struct build *b = build;
-	json_t *env = json_object_get(b->cur->config, "Env"), *e;
-	size_t i, n = strlen(name);
-
-	json_array_foreach(env, i, e) {
-		const char *kv = json_string_value(e);
-
-		if (kv && !strncmp(kv, name, n) && kv[n] == '=')
-			return kv + n + 1;
-	}
-	return json_string_value(json_object_get(b->cur->args, name));
-}
-
-int
-build_steps_words(struct build *b, const char *text, char ***ret)
-{
-	struct lite_err err = { 0 };
-
-	if (df_expand_words(text, b->df.escape, build_steps_lookup, b, ret, &err) < 0) {
-		build_fail(b, "%s", err.msg);
-		lite_err_clear(&err);
-		return -1;
-	}
-	return 0;
-}
-
-int
-build_steps_string(struct build *b, const char *text, char **ret)
-{
-	struct lite_err err = { 0 };
-
-	if (df_expand_string(text, b->df.escape, build_steps_lookup, b, ret, &err) < 0) {
-		build_fail(b, "%s", err.msg);
-		lite_err_clear(&err);
-		return -1;
-	}
-	return 0;
-}
-
-int
-build_steps_inspect(const char *ref, char **ret_id, json_t **ret_config)
-{
-	json_t *res = NULL, *cfg;
-	int r = client_call_once("image_inspect", json_pack("{s:s}", "image", ref), &res);
-
-	if (r < 0)
-		return -1;
-	*ret_id = strdup(json_string_value(json_object_get(res, "Id")) ?: "");
-	cfg = json_object_get(res, "Config");
-	*ret_config = json_is_object(cfg) ? json_deep_copy(cfg) : json_object();
-	json_decref(res);
-	return 0;
-}
-
-char *
-build_steps_key(struct build *b, const char *created_by, const char *key_extra)
-{
-	char *key = NULL;
-
-	if (b->o->no_cache)
-		return NULL;
-	if (asprintf(&key, "lite-build v1\n%s\n%s\n%s", b->cur->image, created_by, key_extra ? key_extra : "") < 0)
-		return NULL;
-	return key;
-}
-
-static int
-cached(struct build *b, const char *key)
-{
-	json_t *res = NULL;
-	struct conn c;
-	int r;
-
-	if (!key || conn_open(&c) < 0)
-		return -1;
-	r = conn_send(&c, "build_cache", json_pack("{s:s}", "key", key));
-	if (r == 0) {
-		/* a miss is an error reply: read it without printing it */
-		char *nl;
-
-		while (!(nl = c.buf ? memchr(c.buf, '\n', c.len) : NULL) && (r = conn_fill(&c)) > 0)
-			;
-		res = nl ? json_loadb(c.buf, (size_t)(nl - c.buf), 0, NULL) : NULL;
-	}
-	conn_close(&c);
-	r = -1;
-	if (json_is_string(json_object_get(json_object_get(res, "result"), "id"))) {
-		free(b->cur->image);
-		b->cur->image = strdup(json_string_value(json_object_get(json_object_get(res, "result"), "id")));
-		build_say(b, " ---> Using cache (CACHED)\n ---> %.12s\n", b->cur->image + strlen("sha256:"));
-		r = 0;
-	}
-	json_decref(res);
-	return r;
-}
-
-/* image_derive on a connection of its own, with an optional upload. */
-static int
-derive(struct build *b, json_t *params, int (*upload)(int fd, void *arg), void *arg)
-{
-	json_t *res = NULL;
-	struct conn c;
-	int r;
-
-	if (conn_open(&c) < 0) {
-		json_decref(params);
-		return -1;
-	}
-	json_object_set_new(params, "layer", json_boolean(upload != NULL));
-	r = conn_send(&c, "image_derive", params);
-	if (r == 0 && upload) {
-		r = upload(c.fd, arg);
-		shutdown(c.fd, SHUT_WR);
-	}
-	if (r == 0)
-		r = conn_read_reply(&c, &res);
-	conn_close(&c);
-	if (r < 0)
-		return -1;
-	free(b->cur->image);
-	b->cur->image = strdup(json_string_value(json_object_get(res, "id")) ?: "");
-	json_decref(res);
-	build_say(b, " ---> %.12s\n", b->cur->image + strlen("sha256:"));
-	return 0;
-}
-
-int
-build_steps_commit_cached(struct build *b, const char *created_by, const char *key_extra)
-{
-	char *key = build_steps_key(b, created_by, key_extra);
-	int r = key ? cached(b, key) : -1;
-
-	free(key);
-	return r;
-}
-
-int
-build_steps_commit(struct build *b, const char *created_by, const char *key_extra, json_t *params,
-		   int (*upload)(int fd, void *arg), void *arg)
-{
-	char *key = build_steps_key(b, created_by, key_extra);
-	int r;
-
-	if (key && cached(b, key) == 0) {
-		free(key);
-		json_decref(params);
-		return 0;
-	}
-	if (!params)
-		params = json_object();
-	json_object_set_new(params, "parent", json_string(b->cur->image));
-	json_object_set(params, "config", b->cur->config);
-	json_object_set_new(params, "created_by", json_string(created_by));
-	if (key)
-		json_object_set_new(params, "cache_key", json_string(key));
-	free(key);
-	r = derive(b, params, upload, arg);
-	return r < 0 ? build_fail(b, "could not make the step's image") : 0;
-}
-
 /* A metadata-only step: the config changed, no layer. */
 static int
 nop(struct build *b, const char *what)
@@ -190,7 +27,7 @@ nop(struct build *b, const char *what)
 
 	if (asprintf(&by, "/bin/sh -c #(nop) %s", what) < 0)
 		return -1;
-	r = build_steps_commit(b, by, NULL, NULL, NULL, NULL);
+	r = build_commit_step(b, by, NULL, NULL, NULL, NULL);
 	free(by);
 	return r;
 }
@@ -223,7 +60,7 @@ key_values(struct build *b, const struct df_instr *in, bool env)
 {
 	json_t *labels = json_object_get(b->cur->config, "Labels");
 	char **w = NULL;
-	int r = build_steps_words(b, in->args, &w);
+	int r = build_expand_words(b, in->args, &w);
 
 	if (r < 0)
 		return r;
@@ -235,7 +72,7 @@ key_values(struct build *b, const struct df_instr *in, bool env)
 		char *val = NULL;
 
 		rest += strspn(rest, " \t");
-		if (!w[1] || build_steps_string(b, rest, &val) < 0)
+		if (!w[1] || build_expand_string(b, rest, &val) < 0)
 			r = w[1] ? -1 : build_fail(b, "%s needs KEY=VALUE (or KEY VALUE)", in->keyword);
 		else if (env)
 			env_set(b->cur->config, w[0], val);
@@ -328,7 +165,7 @@ set_of_keys(struct build *b, const struct df_instr *in, const char *field)
 
 	if (in->json)
 		w = strv_copy(in->json);
-	else if (build_steps_words(b, in->args, &w) < 0)
+	else if (build_expand_words(b, in->args, &w) < 0)
 		return -1;
 	if (!json_is_object(set))
 		json_object_set_new(b->cur->config, field, set = json_object());
@@ -371,7 +208,7 @@ static int
 arg(struct build *b, const struct df_instr *in)
 {
 	char **w = NULL;
-	int r = build_steps_words(b, in->args, &w);
+	int r = build_expand_words(b, in->args, &w);
 
 	for (char **p = w; r == 0 && *p; p++) {
 		char *eq = strchr(*p, '=');
@@ -397,7 +234,7 @@ simple_field(struct build *b, const struct df_instr *in, const char *field)
 {
 	char *v = NULL;
 
-	if (build_steps_string(b, in->args, &v) < 0)
+	if (build_expand_string(b, in->args, &v) < 0)
 		return -1;
 	json_object_set_new(b->cur->config, field, json_string(v));
 	free(v);
@@ -489,7 +326,7 @@ workdir(struct build *b, const struct df_instr *in)
 	char *v = NULL, *path = NULL, *by = NULL;
 	int r;
 
-	if (build_steps_string(b, in->args, &v) < 0)
+	if (build_expand_string(b, in->args, &v) < 0)
 		return -1;
 	if (v[0] == '/')
 		path = strdup(v);
@@ -504,7 +341,7 @@ workdir(struct build *b, const struct df_instr *in)
 	json_object_set_new(b->cur->config, "WorkingDir", json_string(path));
 	r = asprintf(&by, "/bin/sh -c #(nop) WORKDIR %s", path) < 0 ? -1 : 0;
 	if (r == 0)
-		r = build_steps_commit(b, by, NULL, json_pack("{s:s}", "mkdir", path), NULL, NULL);
+		r = build_commit_step(b, by, NULL, json_pack("{s:s}", "mkdir", path), NULL, NULL);
 	free(by);
 	free(path);
 	return r;

@@ -9,8 +9,10 @@
  * cache is the daemon's per-user index (build_cache). Files:
  *   cmd-build.c        flags, the context, the result (tags, --iidfile)
  *   build-stages.c     stages, FROM, which stages the target needs
- *   build-steps.c      instructions that only change the config, and the
- *                      one path every step takes: cache lookup, derive
+ *   build-steps.c      instructions that only change the config
+ *   build-commit.c     the one path every step takes: cache lookup, derive
+ *   build-expand.c     variables in arguments
+ *   build.c            output: progress and errors
  *   build-run.c        RUN
  *   build-copy.c       COPY and ADD: sources, the layer's tar
  *   build-context.c    the context directory: .dockerignore, wildcards,
@@ -68,7 +70,8 @@ struct build {
 	const struct df_instr *instr;  /* the instruction being run, for errors */
 };
 
-/* cmd-build.c: progress output (nothing with -q). */
+/* build.c: progress output (nothing after build_set_quiet(true)). */
+void build_set_quiet(bool quiet);
 void build_say(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A build error: "lite: Dockerfile:LINE: INSTR: message" (the line of the
  * instruction being run, if any). Returns -1. */
@@ -78,25 +81,27 @@ int build_fail(const struct build *b, const char *fmt, ...) __attribute__((forma
 int build_stages_run(struct build *b, char **ret_id);
 void build_stages_free(struct build *b);
 
-/* build-steps.c */
-/* Run one instruction of the current stage. */
+/* build-steps.c: run one instruction of the current stage. */
 int build_steps_exec(struct build *b, const struct df_instr *in);
-/* The variable lookup for expansion: the stage's ENV, then its ARGs. */
-const char *build_steps_lookup(const char *name, void *build);
-/* Expand an instruction's arguments into words / one string. */
-int build_steps_words(struct build *b, const char *text, char ***ret);
-int build_steps_string(struct build *b, const char *text, char **ret);
+
+/* build-expand.c: the variable lookup (the stage's ENV, then its ARGs),
+ * and an instruction's arguments expanded into words / one string. */
+const char *build_expand_lookup(const char *name, void *build);
+int build_expand_words(struct build *b, const char *text, char ***ret);
+int build_expand_string(struct build *b, const char *text, char **ret);
+
+/* build-commit.c */
 /* The step's image: from the cache (key, unless --no-cache), else made by
  * image_derive with params (parent and config are added; a layer upload,
  * when given, is written by upload(fd, arg)). Moves the stage on. */
-int build_steps_commit(struct build *b, const char *created_by, const char *key_extra, json_t *params,
-		       int (*upload)(int fd, void *arg), void *arg);
+int build_commit_step(struct build *b, const char *created_by, const char *key_extra, json_t *params,
+		      int (*upload)(int fd, void *arg), void *arg);
 /* Only the cache: 0 and the stage moved on to the cached image, or -1. */
-int build_steps_commit_cached(struct build *b, const char *created_by, const char *key_extra);
+int build_commit_cached(struct build *b, const char *created_by, const char *key_extra);
 /* The cache key of a step on the current image (NULL with --no-cache). */
-char *build_steps_key(struct build *b, const char *created_by, const char *key_extra);
+char *build_commit_key(struct build *b, const char *created_by, const char *key_extra);
 /* image_inspect of ref: its id and its "config" (new references). */
-int build_steps_inspect(const char *ref, char **ret_id, json_t **ret_config);
+int build_commit_inspect(const char *ref, char **ret_id, json_t **ret_config);
 
 /* build-run.c */
 int build_run_exec(struct build *b, const struct df_instr *in);

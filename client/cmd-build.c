@@ -37,39 +37,6 @@ static const char build_usage[] =
 	"CONTEXT - reads a context tar (or a Dockerfile alone) from stdin. .dockerignore in the context\n"
 	"leaves files out. Build cache: lite builder prune.\n";
 
-static bool say_quiet;
-
-void
-build_say(const struct build *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)b;
-	if (say_quiet)
-		return;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-int
-build_fail(const struct build *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	if (b && b->instr)
-		fprintf(stderr, "lite: Dockerfile:%u: %s: ", b->instr->line, b->instr->keyword);
-	else
-		fputs("lite: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
 static int
 key_value(json_t *obj, const char *arg, const char *flag, bool from_env)
 {
@@ -337,7 +304,7 @@ cmd_build(int argc, char **argv)
 			r = read_stdin(&o, tmp, sizeof(tmp), &unpacked) < 0 ? 1 : 0;
 			context = unpacked ? tmp : NULL;
 		}
-		say_quiet = o.quiet;
+		build_set_quiet(o.quiet);
 		if (r == 0)
 			r = build(&o, context) < 0 ? 1 : 0;
 	}
