@@ -60,13 +60,15 @@ key_values(struct build *b, const struct df_instr *in, bool env)
 {
 	json_t *labels = json_object_get(b->cur->config, "Labels");
 	char **w = NULL;
+	bool kv_form;
 	int r = build_expand_words(b, in->args, &w);
 
 	if (r < 0)
 		return r;
 	if (!env && !json_is_object(labels))
 		json_object_set_new(b->cur->config, "Labels", labels = json_object());
-	if (w[0] && !strchr(w[0], '=')) {
+	kv_form = w[0] && strchr(w[0], '=');
+	if (w[0] && !kv_form) {
 		/* ENV KEY the value: the rest of the line, as written */
 		const char *rest = in->args + strcspn(in->args, " \t");
 		char *val = NULL;
@@ -80,7 +82,7 @@ key_values(struct build *b, const struct df_instr *in, bool env)
 			json_object_set_new(labels, w[0], json_string(val));
 		free(val);
 	}
-	for (char **p = w; r == 0 && *p && strchr(w[0], '='); p++) {
+	for (char **p = w; r == 0 && *p && kv_form; p++) {
 		char *eq = strchr(*p, '=');
 
 		if (!eq || eq == *p) {

@@ -138,20 +138,40 @@ parse_flags(int argc, char **argv, struct build_opts *o)
 
 /* A context tar on stdin, unpacked into a private temporary directory
  * (no absolute paths, no "..", no writes through symlinks; owned by us). */
+/* An entry name of a context tar, below dir: refused when absolute or
+ * when it climbs out with "..". */
+static char *
+below(const char *dir, const char *name)
+{
+	char *path = NULL;
+
+	if (!name || name[0] == '/' || !strcmp(name, "..") || !strncmp(name, "../", 3) || strstr(name, "/../") ||
+	    (strlen(name) >= 3 && !strcmp(name + strlen(name) - 3, "/..")))
+		return NULL;
+	return asprintf(&path, "%s/%s", dir, name) < 0 ? NULL : path;
+}
+
 static int
 unpack_context(struct archive *in, const char *dir)
 {
 	int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-		    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
+		    ARCHIVE_EXTRACT_SECURE_SYMLINKS;
 	struct archive_entry *e;
-	char *path = NULL;
 	int r;
 
 	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
-		if (asprintf(&path, "%s/%s", dir, archive_entry_pathname(e)) < 0)
+		char *path = below(dir, archive_entry_pathname(e)), *link = NULL;
+
+		if (!path || (archive_entry_hardlink(e) && !(link = below(dir, archive_entry_hardlink(e))))) {
+			client_errorf("context from stdin: bad entry %s", archive_entry_pathname(e));
+			free(path);
 			return -1;
+		}
 		archive_entry_set_pathname(e, path);
+		if (link)
+			archive_entry_set_hardlink(e, link);
 		free(path);
+		free(link);
 		if (archive_read_extract(in, e, flags) != ARCHIVE_OK) {
 			client_errorf("context from stdin: %s", archive_error_string(in));
 			return -1;
@@ -253,15 +273,17 @@ build(struct build_opts *o, const char *context)
 {
 	struct build b = { .o = o, .global_args = json_object(), .used_args = json_object() };
 	struct lite_err err = { 0 };
-	char *text = o->dockerfile_text ? o->dockerfile_text : read_dockerfile(context, o->dockerfile), *id = NULL;
-	int r = text ? 0 : -1;
+	char *text = NULL, *id = NULL;
+	int r = build_context_open(&b.ctx, context);
 
+	if (r == 0)
+		text = o->dockerfile_text ? o->dockerfile_text : read_dockerfile(context, o->dockerfile);
+	if (r == 0 && !text)
+		r = -1;
 	if (r == 0 && dockerfile_parse(text, &b.df, &err) < 0)
 		r = build_fail(NULL, "Dockerfile parse error %s", err.msg);
 	if (r == 0 && b.df.syntax && !o->quiet)
 		fprintf(stderr, "lite: note: # syntax=%s ignored: lite builds with its own frontend\n", b.df.syntax);
-	if (r == 0)
-		r = build_context_open(&b.ctx, context);
 	if (r == 0)
 		r = build_stages_run(&b, &id);
 	if (r == 0)
@@ -270,7 +292,7 @@ build(struct build_opts *o, const char *context)
 		build_say(&b, "Successfully built %.12s\n", id + strlen("sha256:"));
 	if (r == 0)
 		r = tag_all(o, id);
-	if (r == 0 && o->iidfile && fs_write_string(o->iidfile, id) < 0)
+	if (r == 0 && o->iidfile && fs_write_file_atomic(o->iidfile, id, strlen(id), 0644) < 0)
 		r = build_fail(NULL, "--iidfile: cannot write %s: %s", o->iidfile, strerror(errno));
 	if (r == 0 && o->quiet)
 		printf("%s\n", id);
