@@ -358,40 +358,39 @@ image_file(struct build *b, const char *path)
 	return text ? text : strdup("");
 }
 
-/* --chown=USER[:GROUP]: numbers, or names from the image. */
-static int
-owner(struct copy *cp, const char *spec)
+int
+build_copy_owner(struct build *b, const char *spec, long *ret_uid, long *ret_gid)
 {
 	char user[256], group[256], *end;
 	uid_t uid;
 	gid_t gid;
 
 	if (passwd_user_spec_split(spec, user, sizeof(user), group, sizeof(group)) < 0 || !*user)
-		return build_fail(cp->b, "--chown: bad value '%s' (USER[:GROUP])", spec);
-	cp->uid = strtol(user, &end, 10);
-	if (*end || cp->uid < 0) {
-		char *passwd = image_file(cp->b, "/etc/passwd");
+		return build_fail(b, "bad user '%s' (USER[:GROUP])", spec);
+	*ret_uid = strtol(user, &end, 10);
+	if (*end || *ret_uid < 0) {
+		char *passwd = image_file(b, "/etc/passwd");
 		int r = passwd_lookup(passwd, user, &uid, &gid);
 
 		free(passwd);
 		if (r < 0)
-			return build_fail(cp->b, "--chown: unable to find user %s: no matching entries in passwd file", user);
-		cp->uid = uid;
-		cp->gid = gid;
+			return build_fail(b, "unable to find user %s: no matching entries in passwd file", user);
+		*ret_uid = uid;
+		*ret_gid = gid;
 	} else {
-		cp->gid = cp->uid;
+		*ret_gid = *ret_uid;
 	}
 	if (!*group)
 		return 0;
-	cp->gid = strtol(group, &end, 10);
-	if (*end || cp->gid < 0) {
-		char *groups = image_file(cp->b, "/etc/group");
+	*ret_gid = strtol(group, &end, 10);
+	if (*end || *ret_gid < 0) {
+		char *groups = image_file(b, "/etc/group");
 		int r = passwd_group_lookup(groups, group, &gid);
 
 		free(groups);
 		if (r < 0)
-			return build_fail(cp->b, "--chown: unable to find group %s: no matching entries in group file", group);
-		cp->gid = gid;
+			return build_fail(b, "unable to find group %s: no matching entries in group file", group);
+		*ret_gid = gid;
 	}
 	return 0;
 }
@@ -499,7 +498,7 @@ build_copy_exec(struct build *b, const struct df_instr *in, bool add)
 	}
 	if ((v = dockerfile_flag(in, "chmod")) && ((cp.mode = strtol(v, &end, 8)) < 0 || *end || cp.mode > 07777))
 		goto bad_chmod;
-	if ((v = dockerfile_flag(in, "chown")) && owner(&cp, v) < 0)
+	if ((v = dockerfile_flag(in, "chown")) && build_copy_owner(b, v, &cp.uid, &cp.gid) < 0)
 		goto out;
 	if ((v = dockerfile_flag(in, "from")) &&
 	    (!(from_id = from_image(b, v)) || !(cp.from_ctr = reader_container(from_id))))

@@ -325,7 +325,9 @@ static int
 workdir(struct build *b, const struct df_instr *in)
 {
 	const char *cur = json_string_value(json_object_get(b->cur->config, "WorkingDir"));
-	char *v = NULL, *path = NULL, *by = NULL;
+	const char *user = json_string_value(json_object_get(b->cur->config, "User"));
+	char *v = NULL, *path = NULL, *by = NULL, *owner = NULL;
+	long uid = 0, gid = 0;
 	int r;
 
 	if (build_expand_string(b, in->args, &v) < 0)
@@ -342,8 +344,14 @@ workdir(struct build *b, const struct df_instr *in)
 		path[1] = '\0';
 	json_object_set_new(b->cur->config, "WorkingDir", json_string(path));
 	r = asprintf(&by, "/bin/sh -c #(nop) WORKDIR %s", path) < 0 ? -1 : 0;
+	/* made for the USER, as podman build and BuildKit make it */
+	if (r == 0 && user && *user && build_copy_owner(b, user, &uid, &gid) < 0)
+		r = -1;
+	if (r == 0 && asprintf(&owner, "%ld:%ld", uid, gid) < 0)
+		r = -1;
 	if (r == 0)
-		r = build_commit_step(b, by, NULL, json_pack("{s:s}", "mkdir", path), NULL, NULL);
+		r = build_commit_step(b, by, NULL, json_pack("{s:s,s:s}", "mkdir", path, "mkdir_owner", owner), NULL, NULL);
+	free(owner);
 	free(by);
 	free(path);
 	return r;

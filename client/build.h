@@ -109,6 +109,10 @@ int build_run_exec(struct build *b, const struct df_instr *in);
 /* build-copy.c */
 int build_copy_exec(struct build *b, const struct df_instr *in, bool add);
 
+/* USER[:GROUP] as ids: numbers, or names from the current image's
+ * /etc/passwd and /etc/group (COPY --chown, WORKDIR under USER). */
+int build_copy_owner(struct build *b, const char *spec, long *ret_uid, long *ret_gid);
+
 /* build-context.c */
 int build_context_open(struct build_ctx *ctx, const char *dir);
 void build_context_close(struct build_ctx *ctx);

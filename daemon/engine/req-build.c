@@ -35,9 +35,10 @@ static json_t *
 derive_spec(struct peer *p, json_t *params, struct lite_err *err)
 {
 	const char *parent = proto_get_str(params, "parent", ""), *ctr = proto_get_str(params, "container", "");
-	json_t *spec = json_pack("{s:O?,s:s,s:s,s:s,s:O?}", "config", json_object_get(params, "config"), "created_by",
+	json_t *spec = json_pack("{s:O?,s:s,s:s,s:s,s:O?,s:O?}", "config", json_object_get(params, "config"), "created_by",
 				 proto_get_str(params, "created_by", ""), "comment", proto_get_str(params, "comment", ""),
-				 "cache_key", proto_get_str(params, "cache_key", ""), "mkdir", json_object_get(params, "mkdir"));
+				 "cache_key", proto_get_str(params, "cache_key", ""), "mkdir", json_object_get(params, "mkdir"),
+				 "mkdir_owner", json_object_get(params, "mkdir_owner"));
 	char *id = NULL, idmap[48];
 	struct ctr *c = NULL;
 

@@ -26,6 +26,7 @@
 struct fill {
 	char **layers;        /* the parent's layer dirs, top first (may be NULL) */
 	json_t *done;         /* directories already written: a set */
+	long uid, gid;        /* owner of the directories it makes */
 	struct archive *out;
 };
 
@@ -98,6 +99,8 @@ put_dir(struct fill *f, const char *dir)
 	} else {
 		archive_entry_set_filetype(e, AE_IFDIR);
 		archive_entry_set_perm(e, 0755);
+		archive_entry_set_uid(e, f->uid);
+		archive_entry_set_gid(e, f->gid);
 		archive_entry_set_mtime(e, time(NULL), 0);
 	}
 	archive_entry_set_pathname(e, dir);
@@ -171,7 +174,7 @@ copy_entries(struct fill *f, const char *in_tar, struct lite_err *err)
 
 int
 image_derive_tar_fill(const char *data_root, const char *parent, const char *in_tar, const char *mkdir_path,
-		      const char *out_tar, bool *ret_empty, struct lite_err *err)
+		      const char *mkdir_owner, const char *out_tar, bool *ret_empty, struct lite_err *err)
 {
 	struct fill f = { .done = json_object() };
 	struct image *img = NULL;
@@ -180,6 +183,8 @@ image_derive_tar_fill(const char *data_root, const char *parent, const char *in_
 	int r = 0;
 
 	*ret_empty = false;
+	if (mkdir_owner && sscanf(mkdir_owner, "%ld:%ld", &f.uid, &f.gid) != 2)
+		f.uid = f.gid = 0;
 	if (parent && *parent && (image_load(data_root, parent, &img, err) < 0 ||
 				  image_layer_dirs(data_root, img, &f.layers, err) < 0))
 		r = -ENOENT;
@@ -193,6 +198,7 @@ image_derive_tar_fill(const char *data_root, const char *parent, const char *in_
 		r = lite_err_set(err, EIO, "create the layer: %s", archive_error_string(f.out));
 	if (r == 0 && !*ret_empty && mkdir_path)
 		r = parents(&f, path) < 0 || put_dir(&f, path) < 0 ? lite_err_set(err, EIO, "write the layer") : 0;
+	f.uid = f.gid = 0;   /* a COPY's missing parents: root's, as Docker makes them */
 	if (r == 0 && in_tar)
 		r = copy_entries(&f, in_tar, err);
 	if (r == 0 && !*ret_empty && archive_write_close(f.out) != ARCHIVE_OK)

@@ -11,6 +11,7 @@
  *   layer       a tar's path: the layer (COPY, ADD), made whole against the
  *               parent (image-derive-tar.c)
  *   mkdir       a directory to make if the parent lacks it (WORKDIR)
+ *   mkdir_owner "UID:GID" of the directories mkdir makes (the USER's)
  *   idmap       the container's id map (a user-namespaced RUN)
  *   config      the image's "config" object, whole
  *   created_by  the history entry's text; comment: its comment
@@ -73,7 +74,8 @@ layer_tar(const char *data_root, json_t *spec, const char *staging, char *tar, s
 	if (!ctr) {
 		if (image_derive_tar_fill(data_root, json_string_value(json_object_get(spec, "parent")),
 					  json_string_value(json_object_get(spec, "layer")),
-					  json_string_value(json_object_get(spec, "mkdir")), tar, ret_empty, err) < 0)
+					  json_string_value(json_object_get(spec, "mkdir")),
+					  json_string_value(json_object_get(spec, "mkdir_owner")), tar, ret_empty, err) < 0)
 			return -EIO;
 		if (*ret_empty)
 			return 0;

@@ -14,6 +14,7 @@ int image_derive(const char *data_root, json_t *spec, char **ret_id, struct lite
 int image_derive_prune(const char *data_root, bool all, json_t **ret, struct lite_err *err);
 /* image-derive-tar.c: out_tar = in_tar (may be NULL) plus an entry for
  * every parent directory, with the parent image's metadata; mkdir_path
- * (may be NULL): a directory to make, *ret_empty when the image has it. */
+ * (may be NULL): a directory to make, its new directories owned by
+ * mkdir_owner ("UID:GID", may be NULL), *ret_empty when the image has it. */
 int image_derive_tar_fill(const char *data_root, const char *parent, const char *in_tar, const char *mkdir_path,
-			  const char *out_tar, bool *ret_empty, struct lite_err *err);
+			  const char *mkdir_owner, const char *out_tar, bool *ret_empty, struct lite_err *err);
