@@ -60,7 +60,7 @@ cached(struct build *b, const char *key)
 	if (json_is_string(json_object_get(json_object_get(res, "result"), "id"))) {
 		free(b->cur->image);
 		b->cur->image = strdup(json_string_value(json_object_get(json_object_get(res, "result"), "id")));
-		build_say(b, " ---> Using cache (CACHED)\n ---> %.12s\n", b->cur->image + strlen("sha256:"));
+		build_say_image(b, b->cur->image, true);
 		r = 0;
 	}
 	json_decref(res);
@@ -93,7 +93,7 @@ derive(struct build *b, json_t *params, int (*upload)(int fd, void *arg), void *
 	free(b->cur->image);
 	b->cur->image = strdup(json_string_value(json_object_get(res, "id")) ?: "");
 	json_decref(res);
-	build_say(b, " ---> %.12s\n", b->cur->image + strlen("sha256:"));
+	build_say_image(b, b->cur->image, false);
 	return 0;
 }
 

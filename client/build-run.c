@@ -111,6 +111,7 @@ show_tail(const char *id)
 	struct conn c;
 	json_t *res = NULL;
 
+	build_say_break();
 	if (conn_open(&c) < 0)
 		return;
 	if (conn_call(&c, "logs", json_pack("{s:s,s:i}", "id", id, "tail", 10), &res) == 0)

@@ -119,12 +119,11 @@ mark_needed(struct build *b, size_t target)
 			const char *from = !strcmp(in->keyword, "COPY") ? dockerfile_flag(in, "from") : NULL;
 			char base[256];
 
+			/* the stage's own FROM may name an earlier stage too */
 			if (i == s->first && sscanf(in->args, "%255s", base) == 1)
 				from = base;
 			if (from && (dep = stage_named(b, from, si)))
 				dep->needed = true;
-			if (from == base)
-				from = NULL;
 		}
 		b->steps += (unsigned)(s->end - s->first);
 	}
@@ -188,7 +187,9 @@ from(struct build *b, struct build_stage *s)
 		if (json_object_get(b->o->build_args, *p))
 			json_object_set(s->args, *p, json_object_get(b->o->build_args, *p));
 	if (r == 0 && *s->image)
-		build_say(b, " ---> %.12s\n", s->image + strlen("sha256:"));
+		build_say_image(b, s->image, false);
+	else if (r == 0)
+		build_say_image(b, "scratch", false);
 	return r;
 }
 
@@ -228,12 +229,14 @@ run_stage(struct build *b, struct build_stage *s)
 	int r;
 
 	b->cur = s;
-	build_say(b, "Step %u/%u : %s\n", ++b->step, b->steps, b->df.v[s->first].text);
+	b->step++;
+	build_say_step(b, b->df.v[s->first].text);
 	r = from(b, s);
 	if (r == 0)
 		r = onbuild_triggers(b);
 	for (size_t i = s->first + 1; r == 0 && i < s->end; i++) {
-		build_say(b, "Step %u/%u : %s\n", ++b->step, b->steps, b->df.v[i].text);
+		b->step++;
+		build_say_step(b, b->df.v[i].text);
 		r = build_steps_exec(b, &b->df.v[i]);
 	}
 	s->built = r == 0;

@@ -70,9 +70,15 @@ struct build {
 	const struct df_instr *instr;  /* the instruction being run, for errors */
 };
 
-/* build.c: progress output (nothing after build_set_quiet(true)). */
+/* build.c: progress output (nothing after build_set_quiet(true));
+ * build_say prints only with --progress plain (and NULL b: always). */
 void build_set_quiet(bool quiet);
 void build_say(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A step starts (b->step is its number); its image is ready (cached). */
+void build_say_step(const struct build *b, const char *text);
+void build_say_image(const struct build *b, const char *id, bool cached);
+/* End a tty step's line early (before a failed RUN's output). */
+void build_say_break(void);
 /* A build error: "lite: Dockerfile:LINE: INSTR: message" (the line of the
  * instruction being run, if any). Returns -1. */
 int build_fail(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -289,7 +289,7 @@ build(struct build_opts *o, const char *context)
 	if (r == 0)
 		warn_unused_args(&b);
 	if (r == 0)
-		build_say(&b, "Successfully built %.12s\n", id + strlen("sha256:"));
+		build_say(NULL, "Successfully built %.12s\n", id + strlen("sha256:"));
 	if (r == 0)
 		r = tag_all(o, id);
 	if (r == 0 && o->iidfile && fs_write_file_atomic(o->iidfile, id, strlen(id), 0644) < 0)

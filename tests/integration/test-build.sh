@@ -123,6 +123,9 @@ is_rc 0 "a second build exits 0"
 is "$(printf '%s\n' "$OUT" | grep -c 'Using cache (CACHED)')" "$(($(printf '%s\n' "$OUT" | grep -c '^Step [0-9]*/[0-9]* : [^F]') + 1))" \
 	"the second build of an unchanged context: every step after FROM (and --label's) is CACHED"
 unlike "$OUT" 'Running in' "no RUN ran the second time"
+capture lite build --progress tty -t built:1 --build-arg GREETING=hi --label built-by=test "$CTX"
+like "$OUT" '^\[1/[0-9]+\] FROM \$BASE AS base' "--progress tty: one line per step"
+like "$OUT" '\[11/[0-9]+\] RUN echo .*  CACHED' "--progress tty: a cached step says CACHED on its line"
 is "$(lite images -q --no-trunc built:1 2>/dev/null | head -1 || true)$(cat "$T/iid" | head -c0)" \
 	"$(lite images -q --no-trunc built:1 2>/dev/null | head -1 || true)" "(images lists it)"
 echo B >"$CTX/a.txt"
