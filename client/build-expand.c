@@ -48,3 +48,23 @@ build_expand_string(struct build *b, const char *text, char **ret)
 	return 0;
 }
 
+
+void
+build_expand_declare(struct build *b, char **words, json_t *scope, json_t *fallback)
+{
+	for (char **p = words; *p; p++) {
+		char *eq = strchr(*p, '=');
+		json_t *given, *outer;
+
+		if (eq)
+			*eq = '\0';
+		given = json_object_get(b->o->build_args, *p);
+		outer = fallback ? json_object_get(fallback, *p) : NULL;
+		if (given)
+			json_object_set_new(b->used_args, *p, json_true());
+		json_object_set_new(scope, *p, given ? json_copy(given)
+					      : eq ? json_string(eq + 1)
+					      : json_is_string(outer) ? json_copy(outer)
+					      : json_null());
+	}
+}

@@ -43,17 +43,7 @@ global_arg(struct build *b, const struct df_instr *in)
 		lite_err_clear(&err);
 		return -1;
 	}
-	for (char **p = w; *p; p++) {
-		char *eq = strchr(*p, '=');
-		json_t *given;
-
-		if (eq)
-			*eq = '\0';
-		given = json_object_get(b->o->build_args, *p);
-		if (given)
-			json_object_set_new(b->used_args, *p, json_true());
-		json_object_set_new(b->global_args, *p, given ? json_copy(given) : eq ? json_string(eq + 1) : json_null());
-	}
+	build_expand_declare(b, w, b->global_args, NULL);
 	strv_free(w);
 	return 0;
 }

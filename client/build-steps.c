@@ -212,21 +212,8 @@ arg(struct build *b, const struct df_instr *in)
 	char **w = NULL;
 	int r = build_expand_words(b, in->args, &w);
 
-	for (char **p = w; r == 0 && *p; p++) {
-		char *eq = strchr(*p, '=');
-		json_t *given;
-
-		if (eq)
-			*eq = '\0';
-		given = json_object_get(b->o->build_args, *p);
-		if (given)
-			json_object_set_new(b->used_args, *p, json_true());
-		json_object_set_new(b->cur->args, *p,
-				    given ? json_copy(given)
-				    : eq ? json_string(eq + 1)
-				    : json_is_string(json_object_get(b->global_args, *p)) ? json_copy(json_object_get(b->global_args, *p))
-				    : json_null());
-	}
+	if (r == 0)
+		build_expand_declare(b, w, b->cur->args, b->global_args);
 	strv_free(w);
 	return r < 0 ? r : nop(b, in->text);
 }

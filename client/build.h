@@ -95,6 +95,9 @@ int build_steps_exec(struct build *b, const struct df_instr *in);
 const char *build_expand_lookup(const char *name, void *build);
 int build_expand_words(struct build *b, const char *text, char ***ret);
 int build_expand_string(struct build *b, const char *text, char **ret);
+/* ARG's words (NAME or NAME=DEFAULT) into scope: the --build-arg, else
+ * the default, else fallback's value (the global ARG), else null. */
+void build_expand_declare(struct build *b, char **words, json_t *scope, json_t *fallback);
 
 /* build-commit.c */
 /* The step's image: from the cache (key, unless --no-cache), else made by

@@ -5,28 +5,9 @@
 # answers another user's build.
 source "$(dirname "$0")/lib.sh"
 
-SOCK_GROUP=lb$$s
-TUSERS=()
-_build_user_cleanup() {
-	local u pid
-	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-		LITE_TIMEOUT=20 lite ps -aq 2>/dev/null | xargs -r timeout 30 "$LITE" rm -f >/dev/null 2>&1
-	fi
-	for u in "${TUSERS[@]}"; do
-		for pid in $(ps -o pid= -u "$u" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-		userdel "$u" 2>/dev/null
-	done
-	groupdel "$SOCK_GROUP" 2>/dev/null
-}
-trap '_bu_rc=$?; _build_user_cleanup; (exit $_bu_rc); _cleanup' EXIT
-groupadd "$SOCK_GROUP" || bail_out "groupadd $SOCK_GROUP"
-chgrp "$SOCK_GROUP" "$SOCK" && chmod 660 "$SOCK" || bail_out "cannot share the socket"
-chmod 711 "$T"
-user_add() {
-	useradd -M -N -s /bin/sh -G "$SOCK_GROUP" "$1" || bail_out "useradd $1"
-	TUSERS+=("$1")
-}
-ulite() { local u=$1; shift; timeout -k 5 120 setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$LITE" "$@" </dev/null; }
+source "$(dirname "$0")/lib-users.sh"
+sock_share || bail_out "cannot share the socket"
+LITE_TIMEOUT=120
 
 build_test_image
 UA=lb$$a; user_add "$UA"

@@ -148,6 +148,7 @@ is "$(lite run --rm stdin2 cat /app/run.txt)" "tar from run" "its image holds th
 
 # --- errors
 ps_before=$(lite ps -aq | wc -l)
+mounts_before=$(grep -c -- "$T" /proc/self/mountinfo)
 bad() { # NAME DOCKERFILE-TEXT PATTERN
 	mkdir -p "$T/bad-$1"
 	printf '%b' "$2" >"$T/bad-$1/Dockerfile"
@@ -173,6 +174,8 @@ is_rc 125 "a bad --network exits 125"
 capture lite build "$T/no-such-dir"
 like "$ERR" 'unable to prepare context' "a missing context is named"
 is "$(lite ps -aq | wc -l)" "$ps_before" "failed builds leave no container behind"
+is "$(grep -c -- "$T" /proc/self/mountinfo)" "$mounts_before" "failed builds leave no mount behind"
+is "$(ls "$T/lib/tmp" 2>/dev/null | wc -l)" 0 "failed builds leave no half-made layer in the store's tmp"
 
 # --- builder prune
 capture sh -c "'$LITE' builder prune -f"
@@ -195,6 +198,10 @@ if command -v podman >/dev/null; then
 		lite_files=$OUT
 		capture pm run --rm --net=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/built:pm sh -c "$listing"
 		is "$lite_files" "$OUT" "the same files, modes and owners as podman build's image"
+		lite save -o "$T/built.tar" built:cmp
+		pm load -i "$T/built.tar" >/dev/null 2>&1
+		is "$(pm run --rm --net=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/built:cmp cat /app/run.txt 2>/dev/null)" \
+			"hi from run" "lite save of a built image loads and runs in podman"
 		for f in .Config.Env .Config.WorkingDir .Config.ExposedPorts .Config.Volumes .Config.StopSignal .Config.Labels; do
 			l=$(lite image inspect built:cmp | "$PY" -c "import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(json.dumps(d['Config'].get('${f#.Config.}'), sort_keys=True))")
 			p=$(pm image inspect localhost/built:pm | "$PY" -c "import json,sys; d=json.load(sys.stdin)[0]; v=d['Config'].get('${f#.Config.}'); v.pop('io.buildah.version', None) if isinstance(v, dict) else None; print(json.dumps(v, sort_keys=True))")
