@@ -138,3 +138,6 @@ int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);
+/* lite build and lite builder prune (cmd-build.c, build.h) */
+int cmd_build(int argc, char **argv);
+int cmd_builder(int argc, char **argv);

@@ -46,6 +46,8 @@ static const struct cmd cmds[] = {
 	{ "update", cmd_update, "Change containers' resource limits" },
 	{ "diff", cmd_diff, "Show changes to a container's files" },
 	{ "cp", cmd_cp, "Copy files between a container and the host" },
+	{ "build", cmd_build, "Build an image from a Dockerfile" },
+	{ "builder", cmd_builder, "Manage the build cache (prune)" },
 };
 
 static void

@@ -34,6 +34,7 @@ static const char *type_names[PT_MAX] = {
 	[PT_STR] = "a string", [PT_INT] = "an integer", [PT_BOOL] = "a boolean",
 	[PT_STRV] = "an array of strings", [PT_SIZE] = "a size (integer or \"512m\")",
 	[PT_CPUS] = "a CPU count (number or \"0.5\")", [PT_SIGNAL] = "a signal (number or name)",
+	[PT_OBJ] = "an object",
 };
 
 const char *
@@ -150,6 +151,8 @@ type_matches(enum proto_type t, json_t *v)
 		return json_is_integer(v) || json_is_string(v);
 	case PT_CPUS:
 		return json_is_number(v) || json_is_string(v);
+	case PT_OBJ:
+		return json_is_object(v);
 	default:
 		return false;
 	}

@@ -19,7 +19,7 @@ enum proto_method {
 	PROTO_M_MAX
 };
 
-enum proto_type { PT_STR, PT_INT, PT_BOOL, PT_STRV, PT_SIZE, PT_CPUS, PT_SIGNAL, PT_MAX };
+enum proto_type { PT_STR, PT_INT, PT_BOOL, PT_STRV, PT_SIZE, PT_CPUS, PT_SIGNAL, PT_OBJ, PT_MAX };
 
 /* JSON-RPC error codes, and the engine's range. */
 enum {

@@ -148,18 +148,22 @@ export_lowerdirs(const char *data_root, const char *ctr_id, struct image *img, s
 {
 	char **dirs = NULL, upper[PATH_MAX];
 	char *s = NULL;
-	size_t len;
+	size_t len, first = 0;
 
 	if (image_layer_dirs(data_root, img, &dirs, err) < 0 ||
 	    image_path(upper, sizeof(upper), data_root, "containers/%s/upper", ctr_id) < 0)
 		return NULL;
+	/* a container created but never started has no upper dir yet: its
+	 * file system is its image's (lite build reads files so) */
+	if (access(upper, F_OK) < 0 && dirs[0])
+		snprintf(upper, sizeof(upper), "%s", dirs[first++]);
 	len = strlen("lowerdir=") + strlen(upper) + 1;
 	for (size_t i = 0; dirs[i]; i++)
 		len += strlen(dirs[i]) + 1;
 	s = malloc(len);
 	if (s) {
 		snprintf(s, len, "lowerdir=%s", upper);
-		for (size_t i = 0; dirs[i]; i++) {
+		for (size_t i = first; dirs[i]; i++) {
 			strcat(s, ":");
 			strcat(s, dirs[i]);
 		}
@@ -189,7 +193,11 @@ image_ctr_mount_readonly(const char *data_root, const char *ctr_id, char *mnt, s
 	r = image_path(mnt, len, data_root, "tmp/job-mnt-XXXXXX");
 	if (r < 0 || !mkdtemp(mnt))
 		return lite_err_sys(err, r < 0 ? r : errno, "create staging dir");
-	if (mount("overlay", mnt, "overlay", MS_RDONLY, opts) < 0) {
+	/* a never-started container of a one-layer image: that layer alone
+	 * (overlay needs two lower dirs without an upper one) */
+	if (!strchr(opts, ':') ? mount(opts + strlen("lowerdir="), mnt, NULL, MS_BIND, NULL) < 0 ||
+				     mount(NULL, mnt, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0
+			       : mount("overlay", mnt, "overlay", MS_RDONLY, opts) < 0) {
 		r = lite_err_sys(err, errno, "mount the container's file system");
 		rmdir(mnt);
 		return r;

@@ -11,6 +11,9 @@
  *   commit CTR_ID REF CHANGES_JSON COMMENT [IDMAP]
  *   export CTR_ID OUT [IDMAP]
  *   diff CTR_ID
+ *   derive SPEC_JSON               derive-layer TAR SPEC_JSON   (lite build's
+ *                                    steps: image-derive.c)
+ *   builder-prune 0|1(all)
  *   cp-out CTR_ID PID PATH OUT [IDMAP]   cp-in CTR_ID PID DEST NAME 0|1(dir)
  *                                    0|1(contents) SPOOL [IDMAP]   (PID 0: stopped)
  *   pull REF 0|1(insecure) AUTH_FILE|- [-|user:REGISTRY,...]
@@ -23,6 +26,7 @@
  * "progress JSON" lines before it. */
 #include "cp-tar.h"
 #include "image-ctr.h"
+#include "image-derive.h"
 #include "image-internal.h"
 #include "image-load.h"
 #include "image-pull.h"
@@ -108,6 +112,27 @@ op_pull(const char *root, char **a, json_t **ret, struct lite_err *err)
 	return r;
 }
 
+/* lite build's steps: derive SPEC_JSON, derive-layer TAR SPEC_JSON. */
+static int
+op_derive(const char *root, const char *tar, const char *spec_json, json_t **ret, struct lite_err *err)
+{
+	json_auto_t *spec = json_loads(spec_json, 0, NULL);
+	char *id = NULL;
+	int r;
+
+	if (!json_is_object(spec))
+		return lite_err_set(err, EINVAL, "lite-image: derive: bad spec");
+	if (tar)
+		json_object_set_new(spec, "layer", json_string(tar));
+	else
+		json_object_del(spec, "layer");
+	r = image_derive(root, spec, &id, err);
+	if (r == 0)
+		*ret = json_pack("{s:s}", "id", id);
+	free(id);
+	return r;
+}
+
 static int
 run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct lite_err *err)
 {
@@ -157,6 +182,12 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 		*ret = json_object();
 		return r;
 	}
+	if (!strcmp(op, "derive") && n == 1)
+		return op_derive(root, NULL, a[0], ret, err);
+	if (!strcmp(op, "derive-layer") && n == 2)
+		return op_derive(root, a[0], a[1], ret, err);
+	if (!strcmp(op, "builder-prune") && n == 1)
+		return image_derive_prune(root, !strcmp(a[0], "1"), ret, err);
 	return lite_err_set(err, EINVAL, "lite-image: unknown operation or wrong arguments: %s", op);
 }
 

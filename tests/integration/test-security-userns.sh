@@ -6,32 +6,8 @@
 # unchanged. Real host users (useradd, unique names, removed on exit).
 source "$(dirname "$0")/lib.sh"
 
-SOCK_GROUP=lt$$s
-TUSERS=()
-_userns_cleanup() {
-	local u
-	# the users' containers first (their processes run as the users' ranges)
-	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-		LITE_TIMEOUT=20 lite ps -aq 2>/dev/null | xargs -r timeout 30 "$LITE" rm -f >/dev/null 2>&1
-	fi
-	for u in "${TUSERS[@]}"; do
-		# the test's own unique user: its processes, one by one by pid
-		for pid in $(ps -o pid= -u "$u" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-		userdel "$u" 2>/dev/null
-	done
-	groupdel "$SOCK_GROUP" 2>/dev/null
-}
-trap '_un_rc=$?; _userns_cleanup; (exit $_un_rc); _cleanup' EXIT
-groupadd "$SOCK_GROUP" || bail_out "groupadd $SOCK_GROUP"
-sock_share() { chgrp "$SOCK_GROUP" "$SOCK" && chmod 660 "$SOCK"; }
-chmod 711 "$T"
+source "$(dirname "$0")/lib-users.sh"
 
-# user_add NAME : a real user of the socket group (Debian's useradd gives it
-# /etc/subuid and /etc/subgid entries)
-user_add() {
-	useradd -M -N -s /bin/sh -G "$SOCK_GROUP" "$1" || bail_out "useradd $1"
-	TUSERS+=("$1")
-}
 # user_add_nosub NAME : the same without subordinate ids (automatic range)
 user_add_nosub() {
 	local s
@@ -39,7 +15,6 @@ user_add_nosub() {
 	s=$(awk -F: -v u="$1" '$1 == u { print $2 "-" $2 + $3 - 1 }' /etc/subuid)
 	[ -z "$s" ] || usermod --del-subuids "$s" --del-subgids "$s" "$1" || bail_out "usermod $1"
 }
-ulite() { local u=$1; shift; timeout -k 5 "${LITE_TIMEOUT:-30}" setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$LITE" "$@" </dev/null; }
 subuid_start() { awk -F: -v u="$1" '$1 == u { print $2; exit }' /etc/subuid; }
 host_uid() { awk '/^Uid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 layers_du() { du -sk "$D/layers" | cut -f1; }

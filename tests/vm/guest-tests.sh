@@ -143,6 +143,19 @@ test_hardening() {
 	*) fail "capabilities, no_new_privs and seccomp as on v1" "got: $out" ;; esac
 }
 
+# lite build on pure v2 with systemd, by root and by alice (in her user
+# namespace): RUN, COPY, the result runs.
+test_build() {
+	local ctx=/tmp/build-ctx out
+	mkdir -p $ctx && echo copied >$ctx/f && chmod -R a+rX $ctx
+	printf 'FROM testimg\nCOPY f /f\nRUN echo "$(cat /f) ran" > /r\nCMD ["cat", "/r"]\n' >$ctx/Dockerfile
+	is "$(lite build -q -t vmbuilt $ctx >/dev/null && lite run --rm vmbuilt)" "copied ran" "root builds an image and runs it"
+	out=$(setpriv --reuid=alice --regid=alice --init-groups timeout 120 /usr/local/bin/lite build -q -t alice/built $ctx \
+		2>&1 </dev/null >/dev/null && setpriv --reuid=alice --regid=alice --init-groups timeout 60 \
+		/usr/local/bin/lite run --rm alice/built 2>&1 </dev/null)
+	is "$out" "copied ran" "alice builds an image (RUN in her user namespace) and runs it"
+}
+
 test_stop_start() {
 	systemctl stop containerd-lite.service containerd-lite.socket
 	ok "stop leaves no cgroup of the service" test ! -e "$svc_cg"
@@ -168,6 +181,7 @@ main() {
 	test_oom
 	test_non_root
 	test_hardening
+	test_build
 	test_stop_start
 	echo "1..$n"
 	diag "tests took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s in the VM"

@@ -1,0 +1,217 @@
+#!/bin/bash
+# lite build: every instruction, multi-stage builds with COPY --from,
+# .dockerignore, build args, USER, WORKDIR, VOLUME, HEALTHCHECK, ADD of a
+# tar, the cache (all CACHED the second time; a changed file rebuilds from
+# its step), the results run, and the errors a Dockerfile author makes; a
+# failed build leaves no container. Then the same Dockerfile through
+# podman build (runc), where podman can build here: same files, modes,
+# owners and config.
+source "$(dirname "$0")/lib.sh"
+
+CTX=$T/ctx
+mkdir -p "$CTX/dir/sub" "$CTX/skipme"
+echo A >"$CTX/a.txt"
+echo x >"$CTX/dir/sub/x"
+chmod 0751 "$CTX/dir/sub"
+echo secret >"$CTX/skipme/s"
+echo log >"$CTX/debug.log"
+echo keep >"$CTX/keep.log"
+printf 'skipme\n*.log\n!keep.log\n' >"$CTX/.dockerignore"
+mkdir -p "$T/tarsrc/t"
+echo in-tar >"$T/tarsrc/t/f"
+tar -C "$T/tarsrc" -czf "$CTX/pkg.tar.gz" t
+
+cat >"$CTX/Dockerfile" <<'EOF'
+# syntax=docker/dockerfile:1
+ARG BASE=testimg
+FROM $BASE AS base
+ARG GREETING=hello
+ENV APP=/app \
+    MODE="two words"
+WORKDIR /app
+COPY a.txt ./
+COPY dir/ /app/d/
+COPY --chown=1000:1000 --chmod=0640 a.txt /app/owned.txt
+COPY *.log /app/logs/
+ADD pkg.tar.gz /opt/
+COPY a.txt /tmp/a.txt
+RUN echo "$GREETING from run" > /app/run.txt && echo "built as $(id -u)"
+RUN ["sh", "-c", "echo exec-form > /app/exec.txt"]
+LABEL k=v "other key"="x y"
+EXPOSE 8080/tcp 53/udp
+VOLUME /data
+HEALTHCHECK --interval=5s --retries=2 CMD cat /app/run.txt
+STOPSIGNAL SIGINT
+SHELL ["/bin/sh", "-c"]
+ONBUILD RUN echo triggered > /app/onbuild.txt
+
+FROM testimg AS final
+COPY --from=base /app/run.txt /final/run.txt
+COPY --from=base /app/d /final/d
+USER 1000:1000
+WORKDIR rel
+ENTRYPOINT ["cat"]
+CMD ["/final/run.txt"]
+EOF
+
+# --- a full build
+capture lite build -t built:1 --build-arg GREETING=hi --label built-by=test --progress plain --iidfile "$T/iid" "$CTX"
+is_rc 0 "lite build exits 0"
+like "$OUT" 'Step 1/[0-9]+ : FROM \$BASE AS base' "progress names each step"
+like "$OUT" 'built as 0' "RUN's output streams back"
+like "$OUT" 'Successfully tagged built:1' "the image is tagged"
+like "$ERR" 'syntax=docker/dockerfile:1 ignored' "# syntax= is noted and ignored"
+like "$(cat "$T/iid")" '^sha256:[0-9a-f]{64}$' "--iidfile gets the image id"
+
+capture lite run --rm built:1
+is "$OUT" "hi from run" "the result runs its ENTRYPOINT + CMD; --build-arg reached RUN"
+capture lite run --rm --entrypoint sh built:1 -c 'id -u; pwd; cat /final/d/sub/x'
+is "$OUT" "1000
+/rel
+x" "USER, WORKDIR (relative, created) and COPY --from a stage's directory"
+capture lite image inspect built:1
+cfg=$(printf '%s' "$OUT" | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+d = d[0] if isinstance(d, list) else d
+c = d["Config"]
+print(c.get("User"), c.get("WorkingDir"), c.get("Entrypoint"), c.get("Cmd"), c.get("Labels", {}).get("built-by"))')
+is "$cfg" "1000:1000 /rel ['cat'] ['/final/run.txt'] test" "config: User, WorkingDir, Entrypoint, Cmd, --label"
+
+# --- the first stage, alone (--target), and what it holds
+capture lite build -q --target base -t built:base --build-arg GREETING=hi "$CTX"
+is_rc 0 "--target base builds"
+like "$OUT" '^sha256:[0-9a-f]{64}$' "-q prints only the image id"
+capture lite run --rm built:base sh -c '
+	cat /app/a.txt; echo "$APP|$MODE"; stat -c "%a %u:%g" /app/owned.txt /app/d/sub /tmp
+	ls /app/logs; ls /skipme 2>&1 | head -1; cat /opt/t/f /app/exec.txt'
+is "$OUT" "A
+/app|two words
+640 1000:1000
+751 0:0
+1777 0:0
+keep.log
+ls: /skipme: No such file or directory
+in-tar
+exec-form" "ENV, COPY --chown --chmod, modes kept, /tmp untouched, .dockerignore with !, ADD unpacks a tar"
+capture lite image inspect built:base
+cfg=$(printf '%s' "$OUT" | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+d = d[0] if isinstance(d, list) else d
+c = d["Config"]
+print(sorted(c.get("ExposedPorts", {})), sorted(c.get("Volumes", {})), c.get("StopSignal"),
+      c.get("Healthcheck", {}).get("Test"), c.get("Healthcheck", {}).get("Interval"), c.get("OnBuild"),
+      c.get("Labels"))')
+is "$cfg" "['53/udp', '8080/tcp'] ['/data'] SIGINT ['CMD-SHELL', 'cat /app/run.txt'] 5000000000 ['RUN echo triggered > /app/onbuild.txt'] {'k': 'v', 'other key': 'x y'}" \
+	"config: EXPOSE, VOLUME, STOPSIGNAL, HEALTHCHECK, ONBUILD, LABEL"
+capture lite history built:base
+like "$OUT" '#\(nop\) ENV APP=/app' "history: metadata steps read /bin/sh -c #(nop) ..."
+like "$OUT" '\|1 GREETING=hi /bin/sh -c echo' "history: RUN with its build args, as Docker writes it"
+
+# --- ONBUILD triggers run in a child build
+mkdir -p "$T/child"
+printf 'FROM built:base\nRUN cat /app/onbuild.txt\n' >"$T/child/Dockerfile"
+capture lite build --progress plain -t child "$T/child"
+is_rc 0 "a child of an image with ONBUILD builds"
+like "$OUT" 'Executing 1 build trigger' "the base image's trigger runs"
+is "$(lite run --rm child cat /app/onbuild.txt)" triggered "the trigger's RUN happened in the child"
+
+# --- the cache
+capture lite build --progress plain -t built:1 --build-arg GREETING=hi --label built-by=test "$CTX"
+is_rc 0 "a second build exits 0"
+is "$(printf '%s\n' "$OUT" | grep -c 'Using cache (CACHED)')" "$(($(printf '%s\n' "$OUT" | grep -c '^Step [0-9]*/[0-9]* : [^F]') + 1))" \
+	"the second build of an unchanged context: every step after FROM (and --label's) is CACHED"
+unlike "$OUT" 'Running in' "no RUN ran the second time"
+capture lite build --progress tty -t built:1 --build-arg GREETING=hi --label built-by=test "$CTX"
+like "$OUT" '^\[1/[0-9]+\] FROM \$BASE AS base' "--progress tty: one line per step"
+like "$OUT" '\[11/[0-9]+\] RUN echo .*  CACHED' "--progress tty: a cached step says CACHED on its line"
+is "$(lite images -q --no-trunc built:1 2>/dev/null | head -1 || true)$(cat "$T/iid" | head -c0)" \
+	"$(lite images -q --no-trunc built:1 2>/dev/null | head -1 || true)" "(images lists it)"
+echo B >"$CTX/a.txt"
+capture lite build --progress plain -t built:2 --build-arg GREETING=hi "$CTX"
+is_rc 0 "a build after a change exits 0"
+first_rebuilt=$(printf '%s\n' "$OUT" | awk '/^Step/ { step = $0 } /Using cache/ { cached[step] = 1 } /^ ---> [0-9a-f]+$/ && !(step in cached) && step !~ /FROM/ && !found { print step; found = 1 }')
+like "$first_rebuilt" 'COPY a.txt ./' "changing a copied file rebuilds from that step on"
+like "$OUT" 'Step [0-9]+/[0-9]+ : ENV APP.*
+ ---> Using cache' "steps before it stay cached"
+capture lite build --progress plain --no-cache -t built:3 --build-arg GREETING=hi "$CTX"
+unlike "$OUT" 'Using cache' "--no-cache ignores the cache"
+
+# --- stdin: a Dockerfile alone, a context tar
+capture sh -c "printf 'FROM testimg\nRUN echo from-stdin > /s\n' | '$LITE' build -q -t stdin1 -"
+is_rc 0 "a Dockerfile on stdin builds"
+is "$(lite run --rm stdin1 cat /s)" from-stdin "its image runs"
+capture sh -c "tar -C '$CTX' -c . | '$LITE' build -q --target base -t stdin2 --build-arg GREETING=tar -"
+is_rc 0 "a context tar on stdin builds"
+is "$(lite run --rm stdin2 cat /app/run.txt)" "tar from run" "its image holds the context's files"
+
+# --- errors
+ps_before=$(lite ps -aq | wc -l)
+mounts_before=$(grep -c -- "$T" /proc/self/mountinfo)
+bad() { # NAME DOCKERFILE-TEXT PATTERN
+	mkdir -p "$T/bad-$1"
+	printf '%b' "$2" >"$T/bad-$1/Dockerfile"
+	echo f >"$T/bad-$1/f"
+	capture lite build -q "$T/bad-$1"
+	isnt "$RC" 0 "$1: fails"
+	like "$ERR" "$3" "$1: says why"
+}
+bad parse 'FROM testimg\nRUNN x\n' 'line 2: unknown instruction: RUNN'
+bad run-fails 'FROM testimg\nRUN echo last words; exit 3\n' "Dockerfile:2: RUN: .*returned a non-zero code: 3"
+like "$OUT$ERR" 'last words' "a failed RUN shows its last lines"
+bad outside 'FROM testimg\nCOPY ../x /x\n' 'Dockerfile:2: COPY: forbidden path outside the build context'
+bad missing 'FROM testimg\nCOPY nope /x\n' 'file not found in build context or excluded by .dockerignore: nope'
+bad stage 'FROM testimg\nCOPY --from=nostage /x /y\n' '--from=nostage: no such stage or image'
+bad base 'FROM no-such-image-here:1\n' 'base image no-such-image-here:1 not found'
+bad url 'FROM testimg\nADD http://127.0.0.1:1/x /x\n' 'ADD from a URL is not supported'
+bad multi 'FROM testimg\nCOPY f f /x\n' 'the destination must be a directory and end with a /'
+bad heredoc 'FROM testimg\nRUN <<EOF\nx\nEOF\n' 'heredocs'
+capture lite build -q --target nope "$T/bad-parse"
+like "$ERR" 'target stage nope could not be found|unknown instruction' "an unknown --target is named"
+capture lite build --network bogus "$CTX"
+is_rc 125 "a bad --network exits 125"
+capture lite build "$T/no-such-dir"
+like "$ERR" 'unable to prepare context' "a missing context is named"
+is "$(lite ps -aq | wc -l)" "$ps_before" "failed builds leave no container behind"
+is "$(grep -c -- "$T" /proc/self/mountinfo)" "$mounts_before" "failed builds leave no mount behind"
+is "$(ls "$T/lib/tmp" 2>/dev/null | wc -l)" 0 "failed builds leave no half-made layer in the store's tmp"
+
+# --- builder prune
+capture sh -c "'$LITE' builder prune -f"
+is_rc 0 "builder prune -f exits 0"
+like "$OUT" 'Deleted build cache entries: [1-9]' "builder prune removes the caller's cache entries"
+is "$(lite run --rm built:1)" "hi from run" "tagged images survive builder prune"
+capture lite build --progress plain -t built:1 --build-arg GREETING=hi "$CTX"
+unlike "$OUT" 'Using cache' "after builder prune nothing is cached"
+
+# --- the same Dockerfile through podman build, compared
+if command -v podman >/dev/null; then
+	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
+	lite save -o "$T/testimg.tar" testimg >/dev/null 2>&1 && pm load -i "$T/testimg.tar" >/dev/null 2>&1
+	echo A >"$CTX/a.txt"
+	if pm build --network none --ulimit nofile=1024:1024 -t localhost/built:pm --build-arg BASE=localhost/testimg:latest \
+		--build-arg GREETING=hi --target base "$CTX" >"$T/pm-build.log" 2>&1; then
+		lite build -q -t built:cmp --target base --build-arg GREETING=hi "$CTX" >/dev/null
+		listing='cd / && find app opt tmp/a.txt -exec stat -c "%n %a %u:%g %F" {} + | sort'
+		capture lite run --rm built:cmp sh -c "$listing"
+		lite_files=$OUT
+		capture pm run --rm --net=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/built:pm sh -c "$listing"
+		is "$lite_files" "$OUT" "the same files, modes and owners as podman build's image"
+		lite save -o "$T/built.tar" built:cmp
+		pm load -i "$T/built.tar" >/dev/null 2>&1
+		is "$(pm run --rm --net=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/built:cmp cat /app/run.txt 2>/dev/null)" \
+			"hi from run" "lite save of a built image loads and runs in podman"
+		for f in .Config.Env .Config.WorkingDir .Config.ExposedPorts .Config.Volumes .Config.StopSignal .Config.Labels; do
+			l=$(lite image inspect built:cmp | "$PY" -c "import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(json.dumps(d['Config'].get('${f#.Config.}'), sort_keys=True))")
+			p=$(pm image inspect localhost/built:pm | "$PY" -c "import json,sys; d=json.load(sys.stdin)[0]; v=d['Config'].get('${f#.Config.}'); v.pop('io.buildah.version', None) if isinstance(v, dict) else None; print(json.dumps(v, sort_keys=True))")
+			is "$l" "$p" "config $f as podman build makes it"
+		done
+	else
+		skip "comparison with podman build" "podman build failed here: $(tail -n 2 "$T/pm-build.log" | tr '\n' ' ')"
+	fi
+else
+	skip "comparison with podman build" "podman not installed (scripts/install-deps.sh --test)"
+fi
+
+done_testing
