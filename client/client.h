@@ -138,3 +138,12 @@ int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);
+
+/* cmd-inspect.c: inspect of every kind, Docker-shaped. names as type
+ * ("container", "image", "volume", "network"; NULL: the first kind that
+ * has it), printed as a JSON array or through format. Returns the exit
+ * code. */
+int cmd_inspect_names(const char *type, char **names, int n, const char *format, bool size);
+/* "lite SUB inspect [-f FORMAT] NAME..." (argv[0] is "inspect"); SUB NULL
+ * is "lite inspect" with --type and -s. */
+int cmd_inspect_kind(const char *sub, int argc, char **argv);

@@ -307,23 +307,7 @@ print_json(json_t *v, size_t flags)
 static int
 image_inspect(int argc, char **argv)
 {
-	json_t *all = json_array(), *res;
-	int rc = 0;
-
-	if (want_help(argc, argv))
-		client_usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n\nShow images' configs as JSON.\n", 0);
-	if (argc < 2)
-		client_usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n", EXIT_ENGINE);
-	for (int i = 1; i < argc; i++) {
-		res = NULL;
-		if (client_call_once("image_inspect", json_pack("{s:s}", "image", argv[i]), &res) < 0)
-			rc = 1;
-		else
-			json_array_append_new(all, res);
-	}
-	print_json(all, JSON_INDENT(4));
-	json_decref(all);
-	return rc;
+	return cmd_inspect_kind("image", argc, argv);
 }
 
 int
