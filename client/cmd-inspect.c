@@ -150,7 +150,7 @@ cmd_inspect_names(const char *type, char **names, int n, const char *format, boo
 		goto out;
 	}
 	if (format && !(t = template_parse(format, 0, err, sizeof(err)))) {
-		fprintf(stderr, "template parsing error: %s\n", err);
+		fprintf(stderr, "Template parsing error: %s\n", err);
 		rc = 1;
 		goto out;
 	}

@@ -45,6 +45,23 @@ hint_for(const char *name)
 	return H_NONE;
 }
 
+/* Fields Docker leaves out of its JSON when empty (omitempty) but that a
+ * template still finds: pointers (nil) and strings (""). */
+static const char *const nil_fields[] = { "Health", "Healthcheck", "SizeRw", "SizeRootFs", "StopTimeout", "Init" };
+static const char *const empty_fields[] = { "StopSignal", "Domainname", "MacAddress" };
+
+static json_t *
+omitted_field(const char *name)
+{
+	for (size_t i = 0; i < sizeof(nil_fields) / sizeof(nil_fields[0]); i++)
+		if (strcmp(name, nil_fields[i]) == 0)
+			return json_null();
+	for (size_t i = 0; i < sizeof(empty_fields) / sizeof(empty_fields[0]); i++)
+		if (strcmp(name, empty_fields[i]) == 0)
+			return json_string("");
+	return NULL;
+}
+
 /* The values of these maps are slices ([]PortBinding). */
 static enum hint
 elem_hint(const char *map_name)
@@ -1050,6 +1067,11 @@ walk(struct exec *x, struct val v, char **fields, size_t n, const struct arg *a)
 			break;
 		}
 		next_j = val_hint(v) == H_MAP ? json_object_get(v.j, fields[i]) : get_field(v.j, fields[i]);
+		if (!next_j && val_hint(v) != H_MAP && (next_j = omitted_field(fields[i]))) {
+			drop(&v);
+			v = mk(next_j, fields[i]);
+			continue;
+		}
 		if (!next_j && val_hint(v) != H_MAP) {
 			if (x->t->flags & TEMPLATE_HEADER) {
 				drop(&v);

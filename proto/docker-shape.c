@@ -64,6 +64,47 @@ array_or_null(json_t *v)
 	return json_array_size(v) ? json_deep_copy(v) : json_null();
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A copy of a map's object with its keys in order: Go marshals and prints
+ * maps sorted (labels, networks, ports), so scripts may rely on it. Takes
+ * the reference to o. */
+static json_t *
+sorted(json_t *o)
+{
+	const char **keys, *k;
+	json_t *out, *v;
+	size_t n = 0;
+
+	if (!json_is_object(o) || json_object_size(o) < 2)
+		return o;
+	keys = calloc(json_object_size(o), sizeof(*keys));
+	out = json_object();
+	if (!keys || !out) {
+		free(keys);
+		json_decref(out);
+		return o;
+	}
+	json_object_foreach(o, k, v)
+		keys[n++] = k;
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		json_object_set(out, keys[i], json_object_get(o, keys[i]));
+	free(keys);
+	json_decref(o);
+	return out;
+}
+
+static json_t *
+labels_of(json_t *l)
+{
+	return json_is_object(l) ? sorted(json_deep_copy(l)) : json_object();
+}
+
 static json_t *
 int_of(json_t *v)
 {
@@ -190,9 +231,9 @@ ports(json_t *l, json_t **ret_ports, json_t **ret_bindings, json_t **ret_exposed
 			json_object_set_new(ps, k, json_null());
 		json_object_set_new(ex, k, json_object());
 	}
-	*ret_ports = ps;
-	*ret_bindings = pb;
-	*ret_exposed = ex;
+	*ret_ports = sorted(ps);
+	*ret_bindings = sorted(pb);
+	*ret_exposed = sorted(ex);
 }
 
 /* Mounts[], HostConfig.Binds (the -v specs), HostConfig.Tmpfs and
@@ -261,8 +302,7 @@ config(json_t *l, json_t *exposed, json_t *volumes)
 		json_object_set_new(o, "Healthcheck", h);
 	json_object_update_new(o, json_pack("{s:s, s:O, s:s, s:n, s:n, s:o}", "Image", sget(l, "image"), "Volumes", volumes,
 					    "WorkingDir", sget(c, "working_dir"), "Entrypoint", "OnBuild", "Labels",
-					    json_is_object(json_object_get(c, "labels")) ? json_deep_copy(json_object_get(c, "labels"))
-											 : json_object()));
+					    labels_of(json_object_get(c, "labels"))));
 	if (*sget(c, "stop_signal"))
 		json_object_set_new(o, "StopSignal", json_string(sget(c, "stop_signal")));
 	if (iget(c, "stop_timeout") >= 0 && json_is_integer(get(c, "stop_timeout")))
@@ -390,7 +430,7 @@ networks(json_t *l, json_t **ret_default)
 		if (strcmp(name, "bridge") == 0)
 			*ret_default = e;
 	}
-	return out;
+	return sorted(out);
 }
 
 static json_t *
@@ -509,7 +549,7 @@ docker_shape_volume(json_t *l)
 
 	return json_pack("{s:o, s:s, s:o, s:s, s:s, s:o, s:s}", "CreatedAt", time_of(json_object_get(l, "created")),
 			 "Driver", *sget(l, "driver") ? sget(l, "driver") : "local", "Labels",
-			 json_is_object(labels) ? json_deep_copy(labels) : json_object(), "Mountpoint", sget(l, "mountpoint"),
+			 labels_of(labels), "Mountpoint", sget(l, "mountpoint"),
 			 "Name", sget(l, "name"), "Options", copy_or_null(opts), "Scope", "local");
 }
 
@@ -539,6 +579,7 @@ docker_shape_network(json_t *l)
 							sget(c, "endpoint_id"), "MacAddress", sget(c, "mac_address"),
 							"IPv4Address", with_prefix(sget(c, "ipv4_address"), subnet),
 							"IPv6Address", ""));
+	ctrs = sorted(ctrs);
 	if (*subnet)
 		json_array_append_new(ipam_cfg, json_pack("{s:s, s:s}", "Subnet", subnet, "Gateway", sget(l, "gateway")));
 	opts = json_object();
@@ -550,5 +591,5 @@ docker_shape_network(json_t *l)
 			 "Scope", "local", "Driver", *driver ? driver : "bridge", "EnableIPv6", false, "IPAM", "Driver",
 			 "default", "Options", "Config", ipam_cfg, "Internal", bget(l, "internal"), "Attachable", false,
 			 "Ingress", false, "ConfigFrom", "Network", "", "ConfigOnly", false, "Containers", ctrs, "Options",
-			 opts, "Labels", json_is_object(labels) ? json_deep_copy(labels) : json_object());
+			 opts, "Labels", labels_of(labels));
 }

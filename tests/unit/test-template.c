@@ -95,6 +95,7 @@ test_print_forms(void **state)
 	expect("{{.HostConfig.RestartPolicy}}", "{no 0}");
 	expect("{{.Mounts}}", "[{volume /v /data true} {bind /h /b false}]");
 	expect("{{.Empty}}", "");
+	expect("{{.Config.Healthcheck}}|{{.Config.StopSignal}}|{{if .Config.Healthcheck}}x{{end}}", "<nil>||");
 }
 
 static void
