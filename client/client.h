@@ -147,3 +147,11 @@ int cmd_inspect_names(const char *type, char **names, int n, const char *format,
 /* "lite SUB inspect [-f FORMAT] NAME..." (argv[0] is "inspect"); SUB NULL
  * is "lite inspect" with --type and -s. */
 int cmd_inspect_kind(const char *sub, int argc, char **argv);
+
+/* cmd-format.c: --format of version, info, history and system df over
+ * the daemon's reply ("json", a template, "table ..." for the lists);
+ * return the exit code. */
+int cmd_format_version(json_t *version, const char *format);
+int cmd_format_info(json_t *info, const char *format);
+int cmd_format_history(json_t *history, const char *format);
+int cmd_format_df(json_t *df, const char *format);

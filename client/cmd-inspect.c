@@ -169,6 +169,7 @@ cmd_inspect_names(const char *type, char **names, int n, const char *format, boo
 			rc = 1;
 	}
 	rc = print_all(all, t) || rc;
+	fflush(stdout);
 	/* as docker: what was found first, then one line per missing name */
 	for (int i = 0; i < nmissing; i++)
 		fprintf(stderr, "Error: No such %s: %s\n", only ? only->title : "object", missing[i]);

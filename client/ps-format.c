@@ -126,6 +126,10 @@ static const struct { const char *kind, *field, *title; } titles[] = {
 	{ "network", "ID", "NETWORK ID" }, { "network", "Name", "NAME" }, { "network", "Driver", "DRIVER" },
 	{ "network", "Scope", "SCOPE" }, { "network", "IPv6", "IPV6" }, { "network", "Internal", "INTERNAL" },
 	{ "network", "CreatedAt", "CREATED" },
+	{ "history", "ID", "IMAGE" }, { "history", "CreatedSince", "CREATED" }, { "history", "CreatedAt", "CREATED AT" },
+	{ "history", "CreatedBy", "CREATED BY" }, { "history", "Size", "SIZE" }, { "history", "Comment", "COMMENT" },
+	{ "df", "Type", "TYPE" }, { "df", "TotalCount", "TOTAL" }, { "df", "Active", "ACTIVE" }, { "df", "Size", "SIZE" },
+	{ "df", "Reclaimable", "RECLAIMABLE" },
 };
 
 char *

@@ -25,7 +25,8 @@ bool ps_format_filter_match(const struct ps_filter *f, size_t n, json_t *row);
  * or NULL with Go's message in err (a bad template, an unknown field). */
 char *ps_format_render(const char *tmpl, json_t *obj, char *err, size_t errlen);
 /* The header a "table" template gets: each {{.Field}} as Docker's column
- * title for kind "container", "image", "volume" or "network" ("CONTAINER
+ * title for kind "container", "image", "volume", "network", "history" or
+ * "df" ("CONTAINER
  * ID", "IMAGE ID", "VOLUME NAME", ...; an unknown field in capitals). */
 char *ps_format_table_header(const char *kind, const char *tmpl);
 /* ps_format_table_header("container", tmpl) */
