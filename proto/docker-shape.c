@@ -151,11 +151,12 @@ iget(json_t *o, const char *path)
 static json_t *
 health(json_t *h)
 {
-	json_t *log = json_array(), *e;
+	json_t *log, *e;
 	size_t i;
 
 	if (!json_is_object(h))
 		return NULL;
+	log = json_array();
 	json_array_foreach(json_object_get(h, "log"), i, e)
 		json_array_append_new(log, json_pack("{s:o, s:o, s:I, s:s}", "Start", time_of(json_object_get(e, "start")),
 						     "End", time_of(json_object_get(e, "end")), "ExitCode",
