@@ -196,11 +196,16 @@ cmd_ps(int argc, char **argv)
 	int64_t now = time(NULL);
 	long long shown = 0;
 	bool as_json;
+	char err[512];
 	size_t i;
 	int rc = 0;
 
 	if (ps_parse(argc, argv, &o))
 		return 1;
+	if (o.format && ps_format_check(o.format, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
 	as_json = o.format && strcmp(o.format, "json") == 0;
 	if (client_call_once("ps", json_pack("{s:b, s:b}", "all", o.all, "size", o.size), &list) < 0)
 		return 1;

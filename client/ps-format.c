@@ -110,6 +110,20 @@ ps_format_render(const char *tmpl, json_t *obj, char *err, size_t errlen)
 	return template_render(tmpl, obj, TEMPLATE_ESCAPES, err, errlen);
 }
 
+int
+ps_format_check(const char *tmpl, char *err, size_t errlen)
+{
+	struct template *t;
+
+	if (strcmp(tmpl, "json") == 0)
+		return 0;
+	if (strncmp(tmpl, "table", 5) == 0)
+		tmpl += 5 + strspn(tmpl + 5, " ");
+	t = template_parse(tmpl, TEMPLATE_ESCAPES, err, errlen);
+	template_free(t);
+	return t ? 0 : -EINVAL;
+}
+
 /* Docker's column titles, per kind of list ("ID" differs). */
 static const struct { const char *kind, *field, *title; } titles[] = {
 	{ "container", "ID", "CONTAINER ID" }, { "container", "Names", "NAMES" }, { "container", "Image", "IMAGE" },

@@ -24,6 +24,9 @@ bool ps_format_filter_match(const struct ps_filter *f, size_t n, json_t *row);
  * as a tab and a newline (as docker's formatter). Returns a heap string,
  * or NULL with Go's message in err (a bad template, an unknown field). */
 char *ps_format_render(const char *tmpl, json_t *obj, char *err, size_t errlen);
+/* Parse a --format once before anything is asked of the daemon ("json",
+ * "table T" and T are accepted): -EINVAL with Go's message in err. */
+int ps_format_check(const char *tmpl, char *err, size_t errlen);
 /* The header a "table" template gets: each {{.Field}} as Docker's column
  * title for kind "container", "image", "volume", "network", "history" or
  * "df" ("CONTAINER

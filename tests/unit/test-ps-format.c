@@ -106,6 +106,14 @@ test_header(void **state)
 
 	assert_string_equal(h, "CONTAINER ID\tNAMES\tCREATED");
 	free(h);
+	assert_int_equal(ps_format_check("table {{.ID}}\\t{{.Names}}", NULL, 0), 0);
+	assert_int_equal(ps_format_check("json", NULL, 0), 0);
+	{
+		char err[128];
+
+		assert_int_equal(ps_format_check("{{.ID", err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, "template: :1: unclosed action");
+	}
 	h = ps_format_table_header("image", "{{.Repository}}:{{.Tag}}\t{{.ID}}\t{{.Whatever}}");
 	assert_string_equal(h, "REPOSITORY:TAG\tIMAGE ID\tWHATEVER");
 	free(h);
