@@ -296,13 +296,15 @@ config(json_t *l, json_t *exposed, json_t *volumes)
 		      "Domainname", "", "User", sget(c, "user"), "AttachStdin", false, "AttachStdout", false,
 		      "AttachStderr", false, "ExposedPorts", json_object_size(exposed) ? json_incref(exposed) : json_null(),
 		      "Tty", bget(c, "tty"), "OpenStdin", bget(c, "open_stdin"), "StdinOnce", false, "Env",
-		      copy_or_null(json_object_get(c, "env")), "Cmd", copy_or_null(json_object_get(l, "command")));
+		      copy_or_null(json_object_get(c, "env")), "Cmd",
+		      copy_or_null(json_object_get(c, "cmd") ?: json_object_get(l, "command")));
 	if (!o)
 		return NULL;
 	if ((h = healthcheck(json_object_get(c, "healthcheck"))))
 		json_object_set_new(o, "Healthcheck", h);
-	json_object_update_new(o, json_pack("{s:s, s:O, s:s, s:n, s:n, s:o}", "Image", sget(l, "image"), "Volumes", volumes,
-					    "WorkingDir", sget(c, "working_dir"), "Entrypoint", "OnBuild", "Labels",
+	json_object_update_new(o, json_pack("{s:s, s:O, s:s, s:o, s:n, s:o}", "Image", sget(l, "image"), "Volumes", volumes,
+					    "WorkingDir", sget(c, "working_dir"), "Entrypoint",
+					    copy_or_null(json_object_get(c, "entrypoint")), "OnBuild", "Labels",
 					    labels_of(json_object_get(c, "labels"))));
 	if (*sget(c, "stop_signal"))
 		json_object_set_new(o, "StopSignal", json_string(sget(c, "stop_signal")));

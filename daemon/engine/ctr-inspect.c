@@ -91,6 +91,29 @@ cap_list(uint64_t mask)
 	return a;
 }
 
+/* Docker's Config.Entrypoint and Config.Cmd: the command lite keeps is
+ * both joined; when it starts with the image's entrypoint, that part is
+ * the entrypoint (an --entrypoint that differs shows as the command). */
+static void
+split_entrypoint(struct ctr *c, json_t *entry, json_t *cfg)
+{
+	size_t n = json_array_size(entry), i;
+	json_t *e, *rest;
+
+	for (i = 0; i < n; i++)
+		if (!c->spec.cmd || !c->spec.cmd[i] ||
+		    strcmp(c->spec.cmd[i], json_string_value(json_array_get(entry, i)) ?: "") != 0)
+			return;
+	if (n == 0 || !cfg)
+		return;
+	rest = json_array();
+	for (char **a = c->spec.cmd + n; *a; a++)
+		json_array_append_new(rest, json_string(*a));
+	e = json_deep_copy(entry);
+	json_object_set_new(cfg, "entrypoint", e);
+	json_object_set_new(cfg, "cmd", rest);
+}
+
 /* The overlay's directories (Docker's GraphDriver.Data) and the files
  * bound over /etc. A missing image leaves lower_dir empty. */
 static void
@@ -112,6 +135,9 @@ inspect_paths(struct daemon *d, struct ctr *c, json_t *o)
 			strcat(strcat(lower, l == layers ? "" : ":"), *l);
 		strv_free(layers);
 	}
+	if (img)
+		split_entrypoint(c, json_object_get(json_object_get(img->config, "config"), "Entrypoint"),
+				 json_object_get(o, "config"));
 	image_free(img);
 	lite_err_clear(&err);
 	json_object_set_new(o, "graph_driver", json_pack("{s:s, s:s+, s:s+, s:s+}", "lower_dir", lower ?: "",

@@ -110,6 +110,14 @@ CREATED=$(lite inspect -f '{{.Created}}' "$C")
 ok "Created is within a minute of now" test $(( $(date -u +%s) - $(date -u -d "$CREATED" +%s) )) -lt 60
 ok "the upper dir exists" test -d "$(lite inspect -f '{{.GraphDriver.Data.UpperDir}}' "$C")"
 
+# --- an image's entrypoint: Config.Entrypoint and Config.Cmd apart
+ok "commit an image with an ENTRYPOINT" q lite commit -c 'ENTRYPOINT ["echo","hi"]' "$C" "tplimg$$:1"
+ok "create from it" q lite create --name "tpe$$" "tplimg$$:1" there
+is "$(lite inspect -f '{{.Config.Entrypoint}}|{{.Config.Cmd}}|{{.Path}}|{{.Args}}' "tpe$$")" \
+	"[echo hi]|[there]|echo|[hi there]" "Config.Entrypoint and Config.Cmd are Docker's split; Path and Args"
+is "$(lite inspect -f '{{.Config.Entrypoint}}' "tplimg$$:1")" "[echo hi]" "the image's Config.Entrypoint"
+ok "remove them" q sh -c "'$LITE' rm tpe$$ && '$LITE' rmi tplimg$$:1"
+
 # --- images, volumes, networks
 capture lite image inspect -f '{{.Id}}|{{.RepoTags}}|{{json .RepoTags}}|{{.Os}}/{{.Architecture}}' testimg
 is "$OUT" "$IMG_ID|[testimg:latest]|[\"testimg:latest\"]|linux/$ARCH" "image inspect: Id, RepoTags, Os, Architecture"

@@ -113,7 +113,15 @@ test_container(void **state)
 	expect(d, "Config.Tty", "true");
 	expect(d, "Config.Cmd", "[\"sh\",\"-c\",\"sleep 1\"]");
 	expect(d, "Config.Entrypoint", "null");
+	expect(d, "Config.Entrypoint", "null");
 	expect(d, "Config.Labels", "{\"a\":\"2\",\"z\":\"1\"}"); /* sorted, as Go */
+	json_object_set_new(json_object_get(l, "config"), "entrypoint", json_pack("[s]", "sh"));
+	json_object_set_new(json_object_get(l, "config"), "cmd", json_pack("[s,s]", "-c", "sleep 1"));
+	json_decref(d);
+	d = docker_shape_container(l);
+	expect(d, "Config.Entrypoint", "[\"sh\"]");
+	expect(d, "Config.Cmd", "[\"-c\",\"sleep 1\"]");
+	expect(d, "Path", "sh");
 	expect(d, "Config.ExposedPorts", "{\"53/udp\":{},\"80/tcp\":{}}");
 	expect(d, "Config.Volumes", "{\"/anon\":{}}");
 	expect(d, "Config.Healthcheck.Test", "[\"CMD-SHELL\",\"true\"]");
