@@ -209,11 +209,13 @@ cmd_inspect_kind(const char *sub, int argc, char **argv)
 		 "Usage: lite %s inspect [OPTIONS] NAME [NAME...]\n\nShow %ss as a JSON array shaped like docker's.\n\n"
 		 "Options:\n  -f, --format TMPL  one line per %s from a Go template\n  -h, --help         this help\n",
 		 sub ? sub : "", sub ? sub : "", sub ? sub : "");
+	bool ctr = !sub || strcmp(sub, "container") == 0;
+
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, sub ? "+f:h" : "+f:sh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ctr ? "+f:sh" : "+f:h", opts, NULL)) != -1) {
 		if (opt == 'f')
 			format = optarg;
-		else if (opt == 's' && !sub)
+		else if (opt == 's' && ctr)
 			size = true;
 		else if (opt == 't' && !sub)
 			type = optarg;
