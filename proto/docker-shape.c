@@ -148,6 +148,18 @@ iget(json_t *o, const char *path)
 
 /* ---------------------------------------------------------- containers */
 
+/* created (seconds) and created_nsec, when lite has it */
+static json_t *
+created_of(json_t *l)
+{
+	char buf[48];
+
+	if (!json_is_integer(json_object_get(l, "created_nsec")))
+		return time_of(json_object_get(l, "created"));
+	docker_shape_time(iget(l, "created"), (long)iget(l, "created_nsec"), buf, sizeof(buf));
+	return json_string(buf);
+}
+
 static json_t *
 health(json_t *h)
 {
@@ -476,7 +488,7 @@ docker_shape_container(json_t *l)
 	ports(l, &port_map, &bindings, &exposed);
 	mounts(l, &ms, &binds, &tmpfs, &volumes);
 	o = json_pack("{s:s, s:o, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:n}",
-		      "Id", sget(l, "id"), "Created", time_of(json_object_get(l, "created")), "Path",
+		      "Id", sget(l, "id"), "Created", created_of(l), "Path",
 		      json_string_value(json_array_get(cmd, 0)) ?: "", "Args", args, "State", state(l), "Image",
 		      sget(l, "image_id"), "ResolvConfPath", sget(l, "resolv_conf_path"), "HostnamePath",
 		      sget(l, "hostname_path"), "HostsPath", sget(l, "hosts_path"), "LogPath", sget(l, "log_path"), "Name",

@@ -182,6 +182,7 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 	json_t *o = inspect_core(d, c);
 
 	if (o) {
+		json_object_set_new(o, "created_nsec", json_integer(c->spec.created_nsec));
 		inspect_more(c, o);
 		inspect_paths(d, c, o);
 	}

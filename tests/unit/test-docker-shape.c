@@ -95,6 +95,10 @@ test_container(void **state)
 	expect(d, "Id", "abc");
 	expect(d, "Name", "/web");
 	expect(d, "Created", "2023-11-14T22:13:20Z");
+	json_object_set_new(l, "created_nsec", json_integer(120000000));
+	json_decref(d);
+	d = docker_shape_container(l);
+	expect(d, "Created", "2023-11-14T22:13:20.12Z");
 	expect(d, "Path", "sh");
 	expect(d, "Args", "[\"-c\",\"sleep 1\"]");
 	expect(d, "Image", "sha256:11");
