@@ -149,6 +149,8 @@ cmd_inspect_names(const char *type, char **names, int n, const char *format, boo
 		rc = 1;
 		goto out;
 	}
+	if (format && strcmp(format, "json") == 0) /* docker's shorthand */
+		format = "{{json .}}";
 	if (format && !(t = template_parse(format, 0, err, sizeof(err)))) {
 		fprintf(stderr, "Template parsing error: %s\n", err);
 		rc = 1;

@@ -144,6 +144,8 @@ capture lite inspect -f '{{.Nope}}' "$C"
 is "$RC/$ERR" "1/template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope" "an unknown field fails with Go's message"
 capture lite inspect -f '{{.Name' "$C"
 like "$RC $ERR" '^1 Template parsing error: template: :1: unclosed action$' "a bad template fails before any lookup"
+is "$(lite inspect --format json "$C" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["Name"])' 2>&1)" "/$C" \
+	"inspect --format json: one JSON object"
 capture lite inspect -s -f '{{.SizeRw}}' "$C"
 like "$RC $OUT" '^0 [0-9]+$' "inspect -s adds SizeRw"
 
