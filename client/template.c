@@ -1,9 +1,10 @@
 /* Go text/template over JSON data: the lexer and parser build a tree once,
- * the executor walks it against a jansson value. Only what Docker users
+ * the executor walks it against a jansson value; values and their print
+ * forms are template-value.c's, the functions template-funcs.c's. Only what Docker users
  * type in --format: no define/template/block, no method calls. Output and
  * error messages follow Go's (fmt %v printing, "template: :1:2: executing
  * ..." errors), so scripts written for docker behave the same. Pure. */
-#include "template.h"
+#include "template-internal.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -13,218 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------ values */
-
-/* What a JSON object or null stands for in Docker's Go types, by the name
- * of the field that holds it: most objects are structs, these are maps
- * (printed map[k:v], missing keys give "<no value>") and these nulls are
- * nil slices (printed []). */
-enum hint { H_NONE, H_MAP, H_SLICE };
-
-static const char *const map_fields[] = {
-	"Labels", "Networks", "Ports", "PortBindings", "ExposedPorts", "Volumes", "Data", "Options",
-	"Containers", "DriverOpts", "Sysctls", "StorageOpt", "Annotations", "Tmpfs",
-};
-static const char *const slice_fields[] = {
-	"Cmd", "Entrypoint", "Env", "Args", "Binds", "CapAdd", "CapDrop", "Aliases", "Links", "Dns",
-	"DnsOptions", "DnsSearch", "ExtraHosts", "Devices", "Mounts", "RepoTags", "RepoDigests", "Layers",
-	"Ulimits", "SecurityOpt", "OnBuild", "Shell", "Log", "DNSNames", "Test",
-};
-
-static enum hint
-hint_for(const char *name)
-{
-	if (!name)
-		return H_NONE;
-	for (size_t i = 0; i < sizeof(map_fields) / sizeof(map_fields[0]); i++)
-		if (strcmp(name, map_fields[i]) == 0)
-			return H_MAP;
-	for (size_t i = 0; i < sizeof(slice_fields) / sizeof(slice_fields[0]); i++)
-		if (strcmp(name, slice_fields[i]) == 0)
-			return H_SLICE;
-	return H_NONE;
-}
-
-/* Fields Docker leaves out of its JSON when empty (omitempty) but that a
- * template still finds: pointers (nil) and strings (""). */
-static const char *const nil_fields[] = { "Health", "Healthcheck", "SizeRw", "SizeRootFs", "StopTimeout", "Init" };
-static const char *const empty_fields[] = { "StopSignal", "Domainname", "MacAddress" };
-
-static json_t *
-omitted_field(const char *name)
-{
-	for (size_t i = 0; i < sizeof(nil_fields) / sizeof(nil_fields[0]); i++)
-		if (strcmp(name, nil_fields[i]) == 0)
-			return json_null();
-	for (size_t i = 0; i < sizeof(empty_fields) / sizeof(empty_fields[0]); i++)
-		if (strcmp(name, empty_fields[i]) == 0)
-			return json_string("");
-	return NULL;
-}
-
-/* The values of these maps are slices ([]PortBinding). */
-static enum hint
-elem_hint(const char *map_name)
-{
-	return map_name && (strcmp(map_name, "Ports") == 0 || strcmp(map_name, "PortBindings") == 0) ? H_SLICE
-												   : H_NONE;
-}
-
-struct val {
-	json_t *j;        /* owned; NULL: no value (a missing map key) */
-	const char *name; /* the field it came from, for hints (static or in the tree) */
-};
-
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->s = realloc(b->s, cap);
-		if (!b->s)
-			abort();
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static char *
-buf_take(struct buf *b)
-{
-	if (!b->s)
-		buf_add(b, "", 0);
-	return b->s;
-}
-
-/* float64 as Go's %v: shortest digits, exponent form below 1e-4 or from 1e21. */
-static void
-fmt_real(struct buf *b, double d)
-{
-	char e[40], out[64];
-	int prec, exp;
-
-	if (isnan(d) || isinf(d)) {
-		buf_str(b, isnan(d) ? "NaN" : d > 0 ? "+Inf" : "-Inf");
-		return;
-	}
-	for (prec = 0; prec < 17; prec++) {
-		snprintf(e, sizeof(e), "%.*e", prec, d);
-		if (strtod(e, NULL) == d)
-			break;
-	}
-	exp = atoi(strchr(e, 'e') + 1);
-	if (exp < -4 || exp >= 21) {
-		char *ep = strchr(e, 'e');
-
-		snprintf(out, sizeof(out), "%.*se%c%02d", (int)(ep - e), e, exp < 0 ? '-' : '+', abs(exp));
-	} else {
-		snprintf(out, sizeof(out), "%.*f", prec - exp > 0 ? prec - exp : 0, d);
-	}
-	buf_str(b, out);
-}
-
-static int
-cmp_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The keys of an object, sorted (Go prints and ranges maps in key order). */
-static const char **
-sorted_keys(json_t *o, size_t *ret_n)
-{
-	const char **keys = calloc(json_object_size(o) + 1, sizeof(*keys)), *k;
-	size_t n = 0;
-	json_t *v;
-
-	if (!keys)
-		abort();
-	json_object_foreach(o, k, v)
-		keys[n++] = k;
-	qsort(keys, n, sizeof(*keys), cmp_keys);
-	*ret_n = n;
-	return keys;
-}
-
-static void
-fmt_value(struct buf *b, json_t *v, enum hint h, const char *name)
-{
-	char num[32];
-	size_t i, n;
-	json_t *e;
-	const char *k;
-
-	switch (json_typeof(v)) {
-	case JSON_STRING: buf_add(b, json_string_value(v), json_string_length(v)); break;
-	case JSON_INTEGER:
-		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		buf_str(b, num);
-		break;
-	case JSON_REAL: fmt_real(b, json_real_value(v)); break;
-	case JSON_TRUE: buf_str(b, "true"); break;
-	case JSON_FALSE: buf_str(b, "false"); break;
-	case JSON_NULL: buf_str(b, h == H_SLICE ? "[]" : h == H_MAP ? "map[]" : "<nil>"); break;
-	case JSON_ARRAY:
-		buf_str(b, "[");
-		json_array_foreach(v, i, e) {
-			if (i)
-				buf_str(b, " ");
-			fmt_value(b, e, H_NONE, NULL);
-		}
-		buf_str(b, "]");
-		break;
-	case JSON_OBJECT:
-		if (h == H_MAP) {
-			const char **keys = sorted_keys(v, &n);
-
-			buf_str(b, "map[");
-			for (i = 0; i < n; i++) {
-				buf_str(b, i ? " " : "");
-				buf_str(b, keys[i]);
-				buf_str(b, ":");
-				fmt_value(b, json_object_get(v, keys[i]), elem_hint(name), NULL);
-			}
-			free(keys);
-			buf_str(b, "]");
-			break;
-		}
-		buf_str(b, "{");
-		i = 0;
-		json_object_foreach(v, k, e) {
-			buf_str(b, i++ ? " " : "");
-			fmt_value(b, e, hint_for(k), k);
-		}
-		buf_str(b, "}");
-		break;
-	}
-}
-
 char *
 template_format_value(json_t *v, const char *name)
 {
 	struct buf b = { 0 };
 
 	if (!v)
-		buf_str(&b, "<no value>");
+		template_value_buf_str(&b, "<no value>");
 	else
-		fmt_value(&b, v, hint_for(name), name);
-	return buf_take(&b);
+		template_value_fmt(&b, v, template_value_hint(name), name);
+	return template_value_buf_take(&b);
 }
 
 /* ------------------------------------------------------------ lexer */
@@ -393,11 +192,11 @@ lex_string(struct parser *p, size_t at)
 			char c = s[++i];
 
 			c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
-			buf_add(&b, &c, 1);
+			template_value_buf_add(&b, &c, 1);
 		} else if (q == '"' && s[i] == '\n') {
 			break;
 		} else {
-			buf_add(&b, s + i, 1);
+			template_value_buf_add(&b, s + i, 1);
 		}
 	}
 	if (s[i] != q) {
@@ -406,7 +205,7 @@ lex_string(struct parser *p, size_t at)
 		return i;
 	}
 	t = add_tok(p, T_STRING, at, NULL, 0);
-	t->s = buf_take(&b);
+	t->s = template_value_buf_take(&b);
 	return i + 1;
 }
 
@@ -570,19 +369,7 @@ lex(struct parser *p)
 
 /* ------------------------------------------------------------ parser */
 
-static const char *const funcs[] = {
-	"json", "index", "len", "join", "split", "lower", "upper", "title", "println", "print", "printf",
-	"eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not", "pad", "truncate",
-};
 
-static bool
-is_func(const char *name)
-{
-	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
-		if (strcmp(name, funcs[i]) == 0)
-			return true;
-	return false;
-}
 
 static struct tok *
 peek(struct parser *p)
@@ -644,7 +431,7 @@ parse_operand(struct parser *p, struct arg *a)
 			a->kind = A_BOOL, a->i = t->s[0] == 't';
 		} else if (strcmp(t->s, "nil") == 0) {
 			a->kind = A_NIL;
-		} else if (is_func(t->s)) {
+		} else if (template_funcs_exists(t->s)) {
 			a->kind = A_FUNC;
 			a->name = xstrndup(t->s, strlen(t->s));
 		} else {
@@ -965,90 +752,12 @@ xerr(struct exec *x, size_t pos, const char *context, const char *fmt, ...)
 	x->failed = true;
 }
 
-static struct val
-mk(json_t *j, const char *name)
-{
-	return (struct val){ .j = j, .name = name };
-}
 
-static struct val
-ref(struct val v)
-{
-	return mk(v.j ? json_incref(v.j) : NULL, v.name);
-}
 
-static void
-drop(struct val *v)
-{
-	json_decref(v->j);
-	v->j = NULL;
-}
 
-static enum hint
-val_hint(struct val v)
-{
-	return hint_for(v.name);
-}
 
-static bool
-truth(struct val v)
-{
-	if (!v.j)
-		return false;
-	switch (json_typeof(v.j)) {
-	case JSON_STRING: return json_string_length(v.j) > 0;
-	case JSON_INTEGER: return json_integer_value(v.j) != 0;
-	case JSON_REAL: return json_real_value(v.j) != 0;
-	case JSON_TRUE: return true;
-	case JSON_ARRAY: return json_array_size(v.j) > 0;
-	case JSON_OBJECT: return val_hint(v) != H_MAP || json_object_size(v.j) > 0; /* a struct is always true */
-	default: return false;
-	}
-}
 
-/* obj.name: Go's exact field name; lite's lower-case keys also match
- * (ExitCode finds exit_code) so templates over lite's own objects work. */
-static json_t *
-get_field(json_t *obj, const char *name)
-{
-	json_t *v = json_object_get(obj, name), *e;
-	const char *k;
 
-	if (v)
-		return v;
-	json_object_foreach(obj, k, e) {
-		const char *a = name, *b = k;
-
-		for (;; a++, b++) {
-			while (*a == '_')
-				a++;
-			while (*b == '_')
-				b++;
-			if (!*a || !*b || tolower((unsigned char)*a) != tolower((unsigned char)*b))
-				break;
-		}
-		if (!*a && !*b)
-			return e;
-	}
-	return NULL;
-}
-
-static char *
-upper_words(const char *name)
-{
-	struct buf b = { 0 };
-
-	for (const char *s = name; *s; s++) {
-		char c = (char)toupper((unsigned char)*s);
-
-		if (s > name && isupper((unsigned char)*s) && islower((unsigned char)s[-1]))
-			buf_str(&b, " ");
-		buf_add(&b, &c, 1);
-	}
-	return buf_take(&b);
-}
-
-static struct val take_string(char *s);
 
 /* Follow fields from v (consumed). */
 static struct val
@@ -1066,8 +775,8 @@ walk(struct exec *x, struct val v, char **fields, size_t n, const struct arg *a)
 			     json_is_array(v.j) ? "[]interface {}" : json_is_string(v.j) ? "string" : "int");
 			break;
 		}
-		next_j = val_hint(v) == H_MAP ? json_object_get(v.j, fields[i]) : get_field(v.j, fields[i]);
-		if (!next_j && val_hint(v) != H_MAP && (next_j = omitted_field(fields[i]))) {
+		next_j = val_hint(v) == H_MAP ? json_object_get(v.j, fields[i]) : template_value_field(v.j, fields[i]);
+		if (!next_j && val_hint(v) != H_MAP && (next_j = template_value_omitted(fields[i]))) {
 			drop(&v);
 			v = mk(next_j, fields[i]);
 			continue;
@@ -1075,7 +784,7 @@ walk(struct exec *x, struct val v, char **fields, size_t n, const struct arg *a)
 		if (!next_j && val_hint(v) != H_MAP) {
 			if (x->t->flags & TEMPLATE_HEADER) {
 				drop(&v);
-				return take_string(upper_words(fields[i]));
+				return template_value_take_string(template_value_upper_words(fields[i]));
 			}
 			xerr(x, a->pos, a->text, "can't evaluate field %s", fields[i]);
 			break;
@@ -1125,398 +834,6 @@ eval_arg(struct exec *x, const struct arg *a, struct val dot)
 	return mk(NULL, NULL);
 }
 
-/* ---- functions */
-
-static char *
-val_text(struct val v)
-{
-	struct buf b = { 0 };
-
-	if (!v.j)
-		buf_str(&b, "<no value>");
-	else
-		fmt_value(&b, v.j, val_hint(v), v.name);
-	return buf_take(&b);
-}
-
-static struct val
-take_string(char *s)
-{
-	struct val v = mk(json_string(s), NULL);
-
-	if (!v.j) /* not UTF-8: keep the bytes */
-		v.j = json_stringn_nocheck(s, strlen(s));
-	free(s);
-	return v;
-}
-
-static int
-compare(struct val a, struct val b, bool *ret_eq, int *ret_order)
-{
-	json_t *x = a.j, *y = b.j;
-
-	*ret_order = 0;
-	if (x && y && json_is_number(x) && json_is_number(y)) {
-		double dx = json_number_value(x), dy = json_number_value(y);
-
-		if (json_is_integer(x) && json_is_integer(y)) {
-			json_int_t ix = json_integer_value(x), iy = json_integer_value(y);
-
-			*ret_order = ix < iy ? -1 : ix > iy;
-		} else {
-			*ret_order = dx < dy ? -1 : dx > dy;
-		}
-		*ret_eq = *ret_order == 0;
-		return 0;
-	}
-	if (x && y && json_is_string(x) && json_is_string(y)) {
-		*ret_order = strcmp(json_string_value(x), json_string_value(y));
-		*ret_order = *ret_order < 0 ? -1 : *ret_order > 0;
-		*ret_eq = *ret_order == 0;
-		return 0;
-	}
-	if (x && y && json_is_boolean(x) && json_is_boolean(y)) {
-		*ret_eq = json_boolean_value(x) == json_boolean_value(y);
-		return 1; /* no order */
-	}
-	if ((!x || json_is_null(x)) && (!y || json_is_null(y))) {
-		*ret_eq = true;
-		return 1;
-	}
-	if ((x && (json_is_array(x) || json_is_object(x))) || (y && (json_is_array(y) || json_is_object(y))))
-		return -1;
-	*ret_eq = false;
-	return -2; /* different kinds */
-}
-
-static struct val
-fn_compare(struct exec *x, const struct cmd *c, const char *name, struct val *av, size_t n)
-{
-	bool eq = false;
-	int order, r;
-
-	if (n < 2) {
-		xerr(x, c->pos, c->text, "wrong number of args for %s: want at least 2 got %zu", name, n);
-		return mk(NULL, NULL);
-	}
-	if (strcmp(name, "eq") == 0) {
-		for (size_t i = 1; i < n && !eq; i++) {
-			bool e;
-
-			if (compare(av[0], av[i], &e, &order) == -1) {
-				xerr(x, c->pos, c->text, "error calling eq: non-comparable type");
-				return mk(NULL, NULL);
-			}
-			eq = e;
-		}
-		return mk(json_boolean(eq), NULL);
-	}
-	if (n != 2) {
-		xerr(x, c->pos, c->text, "wrong number of args for %s: want 2 got %zu", name, n);
-		return mk(NULL, NULL);
-	}
-	r = compare(av[0], av[1], &eq, &order);
-	if (strcmp(name, "ne") == 0 && r != -1)
-		return mk(json_boolean(!eq), NULL);
-	if (r != 0) {
-		xerr(x, c->pos, c->text, "error calling %s: %s", name,
-		     r == -2 ? "incompatible types for comparison" : "invalid type for comparison");
-		return mk(NULL, NULL);
-	}
-	if (strcmp(name, "lt") == 0)
-		return mk(json_boolean(order < 0), NULL);
-	if (strcmp(name, "le") == 0)
-		return mk(json_boolean(order <= 0), NULL);
-	if (strcmp(name, "gt") == 0)
-		return mk(json_boolean(order > 0), NULL);
-	return mk(json_boolean(order >= 0), NULL);
-}
-
-static struct val
-fn_index(struct exec *x, const struct cmd *c, struct val *av, size_t n)
-{
-	struct val v = ref(av[0]);
-
-	for (size_t i = 1; i < n && !x->failed; i++) {
-		json_t *k = av[i].j, *e = NULL;
-
-		if (v.j && json_is_array(v.j) && k && json_is_integer(k)) {
-			if (json_integer_value(k) < 0 || (size_t)json_integer_value(k) >= json_array_size(v.j)) {
-				xerr(x, c->pos, c->text, "error calling index: index out of range: %" JSON_INTEGER_FORMAT,
-				     json_integer_value(k));
-				break;
-			}
-			e = json_array_get(v.j, (size_t)json_integer_value(k));
-			drop(&v);
-			v = mk(json_incref(e), NULL);
-		} else if (v.j && json_is_object(v.j) && k && json_is_string(k)) {
-			const char *name = v.name;
-			json_t *first = json_object_iter_value(json_object_iter(v.j));
-
-			e = json_object_get(v.j, json_string_value(k));
-			/* a missing key gives the zero value of the map's elements */
-			if (!e)
-				e = !first || json_is_string(first) ? json_string("") : json_null();
-			else
-				json_incref(e);
-			drop(&v);
-			v = mk(e, elem_hint(name) == H_SLICE ? "Binds" : NULL); /* a nil []PortBinding prints [] */
-		} else if (v.j && json_is_null(v.j)) {
-			xerr(x, c->pos, c->text, "error calling index: index of untyped nil");
-			break;
-		} else {
-			xerr(x, c->pos, c->text, "error calling index: cannot index %s with %s",
-			     v.j && json_is_array(v.j) ? "slice" : v.j && json_is_object(v.j) ? "map" : "value",
-			     k && json_is_string(k) ? "string" : "this type");
-			break;
-		}
-	}
-	if (x->failed)
-		drop(&v);
-	return v;
-}
-
-static struct val
-fn_len(struct exec *x, const struct cmd *c, struct val v)
-{
-	json_t *j = v.j;
-
-	if (j && json_is_string(j))
-		return mk(json_integer((json_int_t)json_string_length(j)), NULL);
-	if (j && json_is_array(j))
-		return mk(json_integer((json_int_t)json_array_size(j)), NULL);
-	if (j && json_is_object(j))
-		return mk(json_integer((json_int_t)json_object_size(j)), NULL);
-	if (j && json_is_null(j) && val_hint(v) != H_NONE)
-		return mk(json_integer(0), NULL);
-	xerr(x, c->pos, c->text, "error calling len: len of %s", j && json_is_null(j) ? "nil pointer" : "type");
-	return mk(NULL, NULL);
-}
-
-static struct val
-fn_join(struct exec *x, const struct cmd *c, struct val a, struct val sep)
-{
-	struct buf b = { 0 };
-	size_t i;
-	json_t *e;
-
-	if (!sep.j || !json_is_string(sep.j) || (a.j && !json_is_array(a.j) && !json_is_null(a.j)) || !a.j) {
-		xerr(x, c->pos, c->text, "wrong type for value; expected []string");
-		return mk(NULL, NULL);
-	}
-	json_array_foreach(a.j, i, e) {
-		if (i)
-			buf_str(&b, json_string_value(sep.j));
-		fmt_value(&b, e, H_NONE, NULL);
-	}
-	return take_string(buf_take(&b));
-}
-
-static struct val
-fn_split(struct val s, struct val sep)
-{
-	const char *str = json_string_value(s.j), *d = json_string_value(sep.j), *p;
-	json_t *a = json_array();
-
-	if (!*d) { /* Go splits into UTF-8 characters; bytes are close enough here */
-		for (p = str; *p; p++)
-			json_array_append_new(a, json_stringn_nocheck(p, 1));
-		return mk(a, NULL);
-	}
-	while ((p = strstr(str, d))) {
-		json_array_append_new(a, json_stringn_nocheck(str, (size_t)(p - str)));
-		str = p + strlen(d);
-	}
-	json_array_append_new(a, json_string_nocheck(str));
-	return mk(a, NULL);
-}
-
-static struct val
-fn_case(const char *name, struct val s)
-{
-	char *t = strdup(json_string_value(s.j));
-	bool word_start = true;
-
-	if (!t)
-		abort();
-	for (char *p = t; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (name[0] == 'l')
-			*p = (char)tolower(ch);
-		else if (name[0] == 'u' || (word_start && isalpha(ch)))
-			*p = (char)toupper(ch);
-		word_start = !isalnum(ch) && ch != '_' && ch != '\'' && ch < 0x80;
-	}
-	return take_string(t);
-}
-
-/* Sprint: a space between operands when neither is a string. */
-static struct val
-fn_print(struct val *av, size_t n, bool ln)
-{
-	struct buf b = { 0 };
-
-	for (size_t i = 0; i < n; i++) {
-		bool str = av[i].j && json_is_string(av[i].j), prev = i && av[i - 1].j && json_is_string(av[i - 1].j);
-		char *t = val_text(av[i]);
-
-		if (i && (ln || (!str && !prev)))
-			buf_str(&b, " ");
-		buf_str(&b, t);
-		free(t);
-	}
-	if (ln)
-		buf_str(&b, "\n");
-	return take_string(buf_take(&b));
-}
-
-static void
-pad_to(struct buf *b, const char *s, int width, bool left)
-{
-	int len = (int)strlen(s);
-
-	if (left)
-		buf_str(b, s);
-	for (int i = len; i < width; i++)
-		buf_str(b, " ");
-	if (!left)
-		buf_str(b, s);
-}
-
-/* printf with %v %s %d %t %q %x %% and a width ("%-10s"). */
-static struct val
-fn_printf(struct exec *x, const struct cmd *c, struct val *av, size_t n)
-{
-	const char *f;
-	struct buf b = { 0 };
-	size_t ai = 1;
-
-	if (n < 1 || !av[0].j || !json_is_string(av[0].j)) {
-		xerr(x, c->pos, c->text, "wrong type for value; expected string");
-		return mk(NULL, NULL);
-	}
-	for (f = json_string_value(av[0].j); *f; f++) {
-		bool left = false;
-		int width = 0;
-		char verb, *t;
-
-		if (*f != '%') {
-			buf_add(&b, f, 1);
-			continue;
-		}
-		for (f++; *f == '-' || *f == '+' || *f == ' ' || *f == '0'; f++)
-			left = left || *f == '-';
-		for (; isdigit((unsigned char)*f); f++)
-			width = width * 10 + (*f - '0');
-		verb = *f;
-		if (!verb)
-			break;
-		if (verb == '%') {
-			buf_str(&b, "%");
-			continue;
-		}
-		if (ai >= n) {
-			buf_str(&b, "%!");
-			buf_add(&b, &verb, 1);
-			buf_str(&b, "(MISSING)");
-			continue;
-		}
-		if (verb == 'q' && av[ai].j && json_is_string(av[ai].j)) {
-			t = json_dumps(av[ai].j, JSON_ENCODE_ANY);
-		} else if (verb == 'x' && av[ai].j && json_is_integer(av[ai].j)) {
-			if (asprintf(&t, "%" JSON_INTEGER_FORMAT "x", json_integer_value(av[ai].j)) < 0)
-				abort();
-		} else {
-			t = val_text(av[ai]);
-		}
-		pad_to(&b, t, width, left);
-		free(t);
-		ai++;
-	}
-	if (ai < n)
-		buf_str(&b, "%!(EXTRA)");
-	return take_string(buf_take(&b));
-}
-
-static bool
-want_args(struct exec *x, const struct cmd *c, const char *name, size_t n, size_t want)
-{
-	if (n == want)
-		return true;
-	xerr(x, c->pos, c->text, "wrong number of args for %s: want %zu got %zu", name, want, n);
-	return false;
-}
-
-static bool
-want_strings(struct exec *x, const struct cmd *c, struct val *av, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!av[i].j || !json_is_string(av[i].j)) {
-			xerr(x, c->pos, c->text, "wrong type for value; expected string; got %s",
-			     !av[i].j ? "<no value>" : json_is_array(av[i].j) ? "[]string" : "other");
-			return false;
-		}
-	return true;
-}
-
-static struct val
-dispatch(struct exec *x, const struct cmd *c, const char *f, struct val *av, size_t n)
-{
-	if (strcmp(f, "json") == 0) {
-		if (!want_args(x, c, f, n, 1))
-			return mk(NULL, NULL);
-		return take_string(av[0].j ? json_dumps(av[0].j, JSON_COMPACT | JSON_ENCODE_ANY) : strdup("null"));
-	}
-	if (strcmp(f, "index") == 0)
-		return n ? fn_index(x, c, av, n) : (want_args(x, c, f, n, 1), mk(NULL, NULL));
-	if (strcmp(f, "len") == 0)
-		return want_args(x, c, f, n, 1) ? fn_len(x, c, av[0]) : mk(NULL, NULL);
-	if (strcmp(f, "join") == 0)
-		return want_args(x, c, f, n, 2) ? fn_join(x, c, av[0], av[1]) : mk(NULL, NULL);
-	if (strcmp(f, "split") == 0)
-		return want_args(x, c, f, n, 2) && want_strings(x, c, av, 2) ? fn_split(av[0], av[1]) : mk(NULL, NULL);
-	if (strcmp(f, "lower") == 0 || strcmp(f, "upper") == 0 || strcmp(f, "title") == 0)
-		return want_args(x, c, f, n, 1) && want_strings(x, c, av, 1) ? fn_case(f, av[0]) : mk(NULL, NULL);
-	if (strcmp(f, "print") == 0 || strcmp(f, "println") == 0)
-		return fn_print(av, n, f[5] == 'l');
-	if (strcmp(f, "printf") == 0)
-		return fn_printf(x, c, av, n);
-	if (strcmp(f, "not") == 0)
-		return want_args(x, c, f, n, 1) ? mk(json_boolean(!truth(av[0])), NULL) : mk(NULL, NULL);
-	if (strcmp(f, "and") == 0 || strcmp(f, "or") == 0) {
-		size_t i = 0;
-
-		if (n == 0)
-			return want_args(x, c, f, n, 1), mk(NULL, NULL);
-		for (; i + 1 < n; i++)
-			if (truth(av[i]) != (f[0] == 'a'))
-				break;
-		return ref(av[i]);
-	}
-	if (strcmp(f, "pad") == 0) {
-		struct buf b = { 0 };
-
-		if (!want_args(x, c, f, n, 3) || !want_strings(x, c, av, 1))
-			return mk(NULL, NULL);
-		pad_to(&b, "", (int)json_integer_value(av[1].j), false);
-		buf_str(&b, json_string_value(av[0].j));
-		pad_to(&b, "", (int)json_integer_value(av[2].j), false);
-		return take_string(buf_take(&b));
-	}
-	if (strcmp(f, "truncate") == 0) {
-		json_int_t len;
-		const char *s;
-
-		if (!want_args(x, c, f, n, 2) || !want_strings(x, c, av, 1))
-			return mk(NULL, NULL);
-		len = json_integer_value(av[1].j);
-		s = json_string_value(av[0].j);
-		return mk(json_stringn_nocheck(s, len >= 0 && (size_t)len < strlen(s) ? (size_t)len : strlen(s)), NULL);
-	}
-	return fn_compare(x, c, f, av, n);
-}
-
 static struct val
 call_func(struct exec *x, const struct cmd *c, struct val dot, struct val *final)
 {
@@ -1527,8 +844,14 @@ call_func(struct exec *x, const struct cmd *c, struct val dot, struct val *final
 		av[i - 1] = eval_arg(x, &c->args[i], dot);
 	if (final)
 		av[n - 1] = ref(*final);
-	if (!x->failed)
-		r = dispatch(x, c, c->args[0].name, av, n);
+	if (!x->failed) {
+		char msg[256];
+		bool failed = false;
+
+		r = template_funcs_call(c->args[0].name, av, n, msg, sizeof(msg), &failed);
+		if (failed)
+			xerr(x, c->pos, c->text, "%s", msg);
+	}
 	for (size_t i = 0; i < n; i++)
 		drop(&av[i]);
 	free(av);
@@ -1637,11 +960,11 @@ exec_range(struct exec *x, const struct node *n, struct val dot)
 				break;
 		}
 	} else if (v.j && json_is_object(v.j)) {
-		const char **keys = sorted_keys(v.j, &count);
+		const char **keys = template_value_sorted_keys(v.j, &count);
 
 		for (i = 0; i < count && !x->failed; i++) {
 			struct val k = mk(json_string(keys[i]), NULL);
-			const char *eh = elem_hint(v.name) == H_SLICE ? "Binds" : NULL;
+			const char *eh = template_value_elem_hint(v.name) == H_SLICE ? "Binds" : NULL;
 
 			range_one(x, n, k, mk(json_object_get(v.j, keys[i]), eh));
 			drop(&k);
@@ -1655,7 +978,7 @@ exec_range(struct exec *x, const struct node *n, struct val dot)
 			drop(&kv);
 		}
 	} else if (v.j && !json_is_null(v.j)) {
-		char *t = val_text(v);
+		char *t = template_value_text(v);
 
 		xerr(x, n->pipe->cmds[0].pos, n->pipe->cmds[0].text, "range can't iterate over %s", t);
 		free(t);
@@ -1672,7 +995,7 @@ exec_node(struct exec *x, const struct node *n, struct val dot)
 	struct val v;
 
 	switch (n->kind) {
-	case N_TEXT: buf_str(&x->out, n->text); return;
+	case N_TEXT: template_value_buf_str(&x->out, n->text); return;
 	case N_RANGE: exec_range(x, n, dot); return;
 	case N_ACTION:
 		v = eval_pipe(x, n->pipe, dot);
@@ -1683,9 +1006,9 @@ exec_node(struct exec *x, const struct node *n, struct val dot)
 			return;
 		}
 		{
-			char *t = val_text(v);
+			char *t = template_value_text(v);
 
-			buf_str(&x->out, t);
+			template_value_buf_str(&x->out, t);
 			free(t);
 		}
 		drop(&v);
@@ -1697,7 +1020,7 @@ exec_node(struct exec *x, const struct node *n, struct val dot)
 			return;
 		if (n->pipe->nvars)
 			push_var(x, n->pipe->vars[0], ref(v));
-		if (truth(v))
+		if (template_value_truth(v))
 			exec_list(x, n->body, n->kind == N_WITH ? v : dot);
 		else if (n->alt)
 			exec_list(x, n->alt, dot);
@@ -1731,7 +1054,7 @@ template_exec(const struct template *t, json_t *dot, char *err, size_t errlen)
 		free(x.out.s);
 		return NULL;
 	}
-	return buf_take(&x.out);
+	return template_value_buf_take(&x.out);
 }
 
 char *
