@@ -78,19 +78,26 @@ call_quiet(const char *method, json_t *params, json_t **ret)
 	return r;
 }
 
-/* inspect --size: the writable layer's bytes, from ps (inspect has none). */
+/* inspect --size: the writable layer's bytes, from ps (inspect has none),
+ * and with the image's, Docker's SizeRootFs. */
 static void
 add_size(json_t *lite)
 {
-	json_t *list = NULL, *c;
+	json_t *list = NULL, *img = NULL, *c;
+	json_int_t rw = 0;
 	size_t i;
 
 	if (call_quiet("ps", json_pack("{s:b, s:b}", "all", 1, "size", 1), &list) < 0)
 		return;
 	json_array_foreach(list, i, c)
 		if (json_equal(json_object_get(c, "id"), json_object_get(lite, "id")))
-			json_object_set(lite, "size_rw", json_object_get(c, "size_rw"));
+			rw = json_integer_value(json_object_get(c, "size_rw"));
 	json_decref(list);
+	json_object_set_new(lite, "size_rw", json_integer(rw));
+	if (call_quiet("image_inspect", json_pack("{s:s}", "image", json_string_value(json_object_get(lite, "image_id")) ?: ""),
+		       &img) == 0)
+		json_object_set_new(lite, "size_root_fs", json_integer(rw + json_integer_value(json_object_get(img, "Size"))));
+	json_decref(img);
 }
 
 /* One name as one kind: 0 with the Docker-shaped object, -ENOENT, -EIO. */

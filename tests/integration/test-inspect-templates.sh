@@ -146,8 +146,9 @@ capture lite inspect -f '{{.Name' "$C"
 like "$RC $ERR" '^1 Template parsing error: template: :1: unclosed action$' "a bad template fails before any lookup"
 is "$(lite inspect --format json "$C" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["Name"])' 2>&1)" "/$C" \
 	"inspect --format json: one JSON object"
-capture lite inspect -s -f '{{.SizeRw}}' "$C"
-like "$RC $OUT" '^0 [0-9]+$' "inspect -s adds SizeRw"
+capture lite inspect -s -f '{{.SizeRw}} {{.SizeRootFs}}' "$C"
+like "$RC $OUT" '^0 [0-9]+ [1-9][0-9]*$' "inspect -s adds SizeRw and SizeRootFs"
+is "$(lite inspect -f '{{.SizeRw}}' "$C")" "<nil>" "without -s SizeRw is nil, as docker's"
 
 # --- ps --format (bug 8)
 capture lite ps -a --format '{{json .}}'
