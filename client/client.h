@@ -141,3 +141,20 @@ int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extr
 /* lite build and lite builder prune (cmd-build.c, build.h) */
 int cmd_build(int argc, char **argv);
 int cmd_builder(int argc, char **argv);
+
+/* cmd-inspect.c: inspect of every kind, Docker-shaped. names as type
+ * ("container", "image", "volume", "network"; NULL: the first kind that
+ * has it), printed as a JSON array or through format. Returns the exit
+ * code. */
+int cmd_inspect_names(const char *type, char **names, int n, const char *format, bool size);
+/* "lite SUB inspect [-f FORMAT] NAME..." (argv[0] is "inspect"); SUB NULL
+ * is "lite inspect" with --type and -s. */
+int cmd_inspect_kind(const char *sub, int argc, char **argv);
+
+/* cmd-format.c: --format of version, info, history and system df over
+ * the daemon's reply ("json", a template, "table ..." for the lists);
+ * return the exit code. */
+int cmd_format_version(json_t *version, const char *format);
+int cmd_format_info(json_t *info, const char *format);
+int cmd_format_history(json_t *history, const char *format);
+int cmd_format_df(json_t *df, const char *format);

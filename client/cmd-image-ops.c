@@ -294,51 +294,36 @@ cmd_tag(int argc, char **argv)
 }
 
 static int
-print_json(json_t *v, size_t flags)
-{
-	char *s = json_dumps(v, flags);
-
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	return s ? 0 : 1;
-}
-
-static int
 image_inspect(int argc, char **argv)
 {
-	json_t *all = json_array(), *res;
-	int rc = 0;
-
-	if (want_help(argc, argv))
-		client_usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n\nShow images' configs as JSON.\n", 0);
-	if (argc < 2)
-		client_usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n", EXIT_ENGINE);
-	for (int i = 1; i < argc; i++) {
-		res = NULL;
-		if (client_call_once("image_inspect", json_pack("{s:s}", "image", argv[i]), &res) < 0)
-			rc = 1;
-		else
-			json_array_append_new(all, res);
-	}
-	print_json(all, JSON_INDENT(4));
-	json_decref(all);
-	return rc;
+	return cmd_inspect_kind("image", argc, argv);
 }
 
 int
 cmd_history(int argc, char **argv)
 {
 	json_t *res = NULL, *h;
+	const char *format = NULL;
 	struct table *t;
 	size_t i;
+	int rc;
 
 	if (want_help(argc, argv))
-		client_usage_exit("Usage: lite history IMAGE\n\nShow an image's history, newest first.\n", 0);
+		client_usage_exit("Usage: lite history [--format FORMAT] IMAGE\n\nShow an image's history, newest first.\n", 0);
+	if (argc == 4 && strcmp(argv[1], "--format") == 0) { /* a template over Docker's row keys */
+		format = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2)
-		client_usage_exit("Usage: lite history IMAGE\n", EXIT_ENGINE);
+		client_usage_exit("Usage: lite history [--format FORMAT] IMAGE\n", EXIT_ENGINE);
 	if (client_call_once("history", json_pack("{s:s}", "image", argv[1]), &res) < 0)
 		return 1;
+	if (format) {
+		rc = cmd_format_history(res, format);
+		json_decref(res);
+		return rc;
+	}
 	t = table_new(4);
 	table_add(t, (const char *[]){ "LAYER", "CREATED", "CREATED BY", "COMMENT" });
 	json_array_foreach(json_object_get(res, "history"), i, h) {
@@ -471,10 +456,11 @@ system_df(int argc, char **argv)
 		client_usage_exit("Usage: lite system df [--format json]\n\nShow the disk space images, layers and containers use.\n", 0);
 	if (client_call_once("system_df", NULL, &res) < 0)
 		return 1;
-	if (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")) {
-		print_json(res, JSON_COMPACT);
+	if (argc > 2 && !strcmp(argv[1], "--format")) { /* json, a template, table ... */
+		int rc = cmd_format_df(res, argv[2]);
+
 		json_decref(res);
-		return 0;
+		return rc;
 	}
 	im = json_object_get(res, "images");
 	ct = json_object_get(res, "containers");

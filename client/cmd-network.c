@@ -161,7 +161,7 @@ cmd_network(int argc, char **argv)
 	if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
 		return net_ls(argc, argv);
 	if (strcmp(sub, "inspect") == 0)
-		return per_name(argc, argv, "network_inspect", "id", true);
+		return cmd_inspect_kind("network", argc, argv);
 	if (strcmp(sub, "rm") == 0 || strcmp(sub, "remove") == 0)
 		return per_name(argc, argv, "network_rm", "id", false);
 	if (strcmp(sub, "connect") == 0)

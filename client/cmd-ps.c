@@ -1,4 +1,4 @@
-/* lite ps and lite inspect. */
+/* lite ps. */
 #include "client.h"
 
 #include <getopt.h>
@@ -156,10 +156,11 @@ static int
 print_formatted(const struct ps_opts *o, json_t *row, struct table *t)
 {
 	const char *tt = table_tmpl(o->format);
-	char err[160], *line = ps_format_render(tt ? tt : o->format, row, err, sizeof(err));
+	char err[512], *line = ps_format_render(tt ? tt : o->format, row, err, sizeof(err));
 
-	if (!line) {
-		client_errorf("invalid --format: %s", err);
+	if (!line) { /* Go's message, as docker prints it */
+		fflush(stdout);
+		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
 	if (tt)
@@ -195,11 +196,16 @@ cmd_ps(int argc, char **argv)
 	int64_t now = time(NULL);
 	long long shown = 0;
 	bool as_json;
+	char err[512];
 	size_t i;
 	int rc = 0;
 
 	if (ps_parse(argc, argv, &o))
 		return 1;
+	if (o.format && ps_format_check(o.format, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
 	as_json = o.format && strcmp(o.format, "json") == 0;
 	if (client_call_once("ps", json_pack("{s:b, s:b}", "all", o.all, "size", o.size), &list) < 0)
 		return 1;
@@ -224,65 +230,17 @@ cmd_ps(int argc, char **argv)
 			json_object_set_new(row, "ID", json_string(id));
 			rc = print_formatted(&o, row, t) < 0 ? 1 : rc;
 			json_decref(row);
+			if (rc) /* the same error for every row: once is enough */
+				break;
 		} else {
 			table_add(t, (const char *[]){ id, json_string_value(json_object_get(c, "image")), command,
 						       created, json_string_value(json_object_get(c, "status")),
 						       json_string_value(json_object_get(c, "name")), size });
 		}
 	}
-	if (!o.quiet && (!o.format || strncmp(o.format, "table", 5) == 0))
+	if (!rc && !o.quiet && (!o.format || strncmp(o.format, "table", 5) == 0))
 		table_print(t);
 	table_free(t);
 	json_decref(list);
-	return rc;
-}
-
-static const char inspect_usage[] =
-	"Usage: lite inspect [-f FORMAT] CONTAINER [CONTAINER...]\n\n"
-	"Show containers' full state as a JSON array.\n\n"
-	"Options:\n"
-	"  -f, --format TMPL  one line per container from a template: {{.State.Status}},\n"
-	"                     {{.State.ExitCode}} (Docker's names match our snake_case keys)\n"
-	"  -h, --help         this help\n";
-
-int
-cmd_inspect(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 },
-	};
-	json_t *all = json_array(), *one;
-	const char *format = NULL;
-	char *out, err[160];
-	int rc = 0, opt;
-
-	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1)
-		if (opt == 'f')
-			format = optarg;
-		else
-			client_usage_exit(inspect_usage, opt == 'h' ? 0 : 1);
-	if (optind >= argc)
-		client_usage_exit(inspect_usage, 1);
-	for (int i = optind; i < argc; i++) {
-		if (client_call_once("inspect", json_pack("{s:s}", "id", argv[i]), &one) < 0) {
-			rc = 1;
-			continue;
-		}
-		if (format && !(out = ps_format_render(format, one, err, sizeof(err)))) {
-			client_errorf("invalid --format: %s", err);
-			json_decref(one);
-			json_decref(all);
-			return 1;
-		} else if (format) {
-			printf("%s\n", out);
-			free(out);
-		}
-		json_array_append_new(all, one);
-	}
-	out = format ? NULL : json_dumps(all, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
-	if (out)
-		printf("%s\n", out);
-	free(out);
-	json_decref(all);
 	return rc;
 }

@@ -47,23 +47,7 @@ volume_ls(int argc, char **argv)
 static int
 volume_inspect(int argc, char **argv)
 {
-	json_t *all = json_array(), *v;
-	char *out;
-	int rc = 0;
-
-	if (argc < 2)
-		client_usage_exit(volume_usage, 1);
-	for (int i = 1; i < argc; i++) {
-		if (client_call_once("volume_inspect", json_pack("{s:s}", "name", argv[i]), &v) < 0)
-			rc = 1;
-		else
-			json_array_append_new(all, v);
-	}
-	out = json_dumps(all, JSON_INDENT(4));
-	printf("%s\n", out ? out : "[]");
-	free(out);
-	json_decref(all);
-	return rc;
+	return cmd_inspect_kind("volume", argc, argv);
 }
 
 static int

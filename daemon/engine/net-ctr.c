@@ -547,6 +547,7 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 							     "host_interface", nc->ep[i].host_if));
 	}
 	o = json_pack("{s:s, s:o, s:o}", "mode", nc->mode, "networks", nets, "ports", net_ports_to_json(&nc->ports));
+	json_object_set_new(o, "aliases", strv_to_json(nc->aliases));
 	if (nc->n_ep) {
 		net_cidr_ip_format(nc->ep[0].ip, ip);
 		json_object_set_new(o, "ip_address", json_string(ip));

@@ -112,7 +112,7 @@ is_rc 0 "commit"
 is "$(lite run --rm committed:v1)" committed "the committed image has the change and the new Cmd"
 is "$(lite run --rm committed:v1 sh -c 'echo $CM; test -e /bin/vi || echo vi-gone')" "1
 vi-gone" "ENV applied; deleted file stays deleted (whiteout)"
-is "$(lite image inspect committed:v1 | jget Layers)" 2 "commit adds one layer on top"
+is "$(lite image inspect -f '{{len .RootFS.Layers}}' committed:v1)" 2 "commit adds one layer on top"
 capture lite export -o "$T/export.tar" cm
 is_rc 0 "export"
 ok "export has the container's file" sh -c "tar xOf '$T/export.tar' hello | grep -q committed"
