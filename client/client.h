@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "client-opt.h"
 #include "proto.h"
 
 /* Exit codes follow Docker's: 125 when the engine itself failed. */

@@ -55,7 +55,7 @@ cmd_start(int argc, char **argv)
 	bool attach = false, interactive = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "aih", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "aih", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': attach = true; break;
 		case 'i': interactive = true; break;
@@ -86,7 +86,7 @@ cmd_restart(int argc, char **argv)
 	long long t = -1; /* the container's --stop-timeout, else 10 s */
 	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "t:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(restart_usage, 0);
 		if (c != 't' || parse_int_range(optarg, 0, 3600, &t) < 0) {
@@ -220,7 +220,7 @@ cmd_update(int argc, char **argv)
 	json_t *params = json_object();
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "m:h", opts, NULL)) != -1) {
 		const char *flag = NULL;
 
 		if (c == 'h')

@@ -119,7 +119,7 @@ cmd_save(int argc, char **argv)
 	const char *out = NULL, *format = "docker";
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "o:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(save_usage, 0);
 		else if (c == 'o')
@@ -152,7 +152,7 @@ cmd_export(int argc, char **argv)
 	const char *out = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "o:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(export_usage, 0);
 		else if (c == 'o')
@@ -200,7 +200,7 @@ cmd_load(int argc, char **argv)
 	struct conn c;
 	int ch, in, r;
 
-	while ((ch = getopt_long(argc, argv, "i:qh", opts, NULL)) != -1) {
+	while ((ch = client_opt_get(&argc, argv, "i:qh", opts, NULL)) != -1) {
 		if (ch == 'h')
 			client_usage_exit(load_usage, 0);
 		else if (ch == 'i')
@@ -255,7 +255,7 @@ cmd_rmi(int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "fh", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(rmi_usage, 0);
 		else if (c == 'f')
@@ -372,7 +372,7 @@ cmd_commit(int argc, char **argv)
 	const char *msg = "";
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:m:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "c:m:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(commit_usage, 0);
 		else if (c == 'c')
@@ -408,7 +408,7 @@ image_prune(int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "afh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "afh", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit("Usage: lite image prune [-a] [-f]\n\nRemove unused images and layers.\n\n"
 				   "Options:\n  -a, --all     also tagged images no container uses\n"

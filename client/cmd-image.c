@@ -87,7 +87,7 @@ cmd_images(int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "qh", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(images_usage, 0);
 		if (c == 'f' && strcmp(optarg, "json")) {

@@ -44,7 +44,7 @@ net_create(int argc, char **argv)
 	json_t *params = json_object(), *result = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': json_object_set_new(params, "subnet", json_string(optarg)); break;
 		case 'g': json_object_set_new(params, "gateway", json_string(optarg)); break;
@@ -128,7 +128,7 @@ net_connect(int argc, char **argv, bool connect)
 	json_t *params = json_object();
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+fh", opts, NULL)) != -1) {
 		if (c == 'i' && connect)
 			json_object_set_new(params, "ip", json_string(optarg));
 		else if (c == 'h')

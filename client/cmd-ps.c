@@ -92,7 +92,7 @@ ps_parse(int argc, char **argv, struct ps_opts *o)
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "aqf:n:lsh", opts, NULL)) != -1) {
+	while ((opt = client_opt_get(&argc, argv, "aqf:n:lsh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'a': o->all = true; break;
 		case 'q': o->quiet = true; break;
@@ -256,7 +256,7 @@ cmd_inspect(int argc, char **argv)
 	char *out, err[160];
 	int rc = 0, opt;
 
-	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1)
+	while ((opt = client_opt_get(&argc, argv, "f:h", opts, NULL)) != -1)
 		if (opt == 'f')
 			format = optarg;
 		else

@@ -236,7 +236,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = getopt_long(argc, argv, "+dite:m:u:w:v:l:p:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+dite:m:u:w:v:l:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
 		case 't': json_object_set_new(params, "tty", json_true()); break;

@@ -84,7 +84,7 @@ main(int argc, char **argv)
 
 	if (getenv("LITE_HOST") && *getenv("LITE_HOST"))
 		client_host = parse_host(getenv("LITE_HOST"));
-	while ((c = getopt_long(argc, argv, "+H:vh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+H:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H': client_host = parse_host(optarg); break;
 		case 'v': printf("lite version %s\n", LITE_VERSION); return 0;
