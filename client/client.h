@@ -139,3 +139,16 @@ int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);
+
+/* issue 12 (w3-cli): cmd-prune.c, the prune commands behind Docker's prompt */
+int cmd_prune_container(int argc, char **argv);
+int cmd_prune_network(int argc, char **argv);
+int cmd_prune_volume(int argc, char **argv);
+int cmd_prune_image(int argc, char **argv);
+int cmd_prune_system(int argc, char **argv);
+/* cmd-group.c: "lite container ls" and friends as the top-level verb they
+ * mirror: rewrites argc and argv to the verb's (argv[0] becomes "ps"), or calls the
+ * group's own handler and returns its exit code (>= 0); -1 when argv is
+ * not a group command it knows (main.c dispatches it as it is). */
+int cmd_group_resolve(int *argc, char ***argv);
+int cmd_container(int argc, char **argv);

@@ -121,23 +121,41 @@ cmd_images(int argc, char **argv)
 }
 
 static const char import_usage[] =
-	"Usage: lite import TARBALL|- NAME[:TAG]\n\n"
-	"Import a root file system tarball (plain, gzip, xz or zstd) as an image.\n";
+	"Usage: lite import [OPTIONS] TARBALL|- NAME[:TAG]\n\n"
+	"Import a root file system tarball (plain, gzip, xz or zstd) as an image.\n\n"
+	"Options:\n  -m, --message TEXT   accepted for Docker's sake (lite keeps no import message)\n"
+	"  -c, --change LINE    not supported by import: use 'lite commit --change'\n";
 
 int
 cmd_import(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "change", required_argument, NULL, 'c' }, { "message", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' }, { 0 },
+	};
 	json_t *result = NULL, *params;
 	struct conn c;
-	int in, r;
+	int in, r, ch;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		client_usage_exit(import_usage, 0);
-	if (argc != 3)
-		client_usage_exit(import_usage, 1);
+	while ((ch = client_opt_get(&argc, argv, "c:m:h", opts, NULL)) != -1) {
+		if (ch == 'h')
+			client_usage_exit(import_usage, 0);
+		if (ch == 'c') {
+			client_errorf("invalid --change \"%s\": lite import applies no changes; "
+				      "use 'lite commit --change' on a container of the image", optarg);
+			return EXIT_ENGINE;
+		}
+		if (ch != 'm')
+			client_usage_exit(import_usage, EXIT_ENGINE);
+	}
+	if (argc - optind != 2) {
+		client_errorf("\"lite import\" requires exactly 2 arguments: TARBALL|- NAME[:TAG]");
+		return EXIT_ENGINE;
+	}
+	argv += optind - 1; /* argv[1], argv[2]: the tarball and the name */
 	if (!valid_image_ref(argv[2])) {
 		client_errorf("invalid image name \"%s\": use lowercase NAME[:TAG]", argv[2]);
-		return 1;
+		return EXIT_ENGINE;
 	}
 	in = strcmp(argv[1], "-") == 0 ? STDIN_FILENO : open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (in < 0) {

@@ -75,6 +75,19 @@ static const char run_usage[] =
 	"      --pid host, --ipc host  share the host's PID / IPC namespace (root only)\n"
 	"  -h, --help              this help\n";
 
+/* run's help, or create's (the same options; issue 12 bug 12). */
+static void __attribute__((noreturn))
+usage_exit(const char *verb, FILE *f, int code)
+{
+	if (strcmp(verb, "create") == 0)
+		fprintf(f, "Usage: lite create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
+			   "Create a container without starting it ('lite start' runs it).\n\n%s",
+			strstr(run_usage, "Options:"));
+	else
+		fputs(run_usage, f);
+	exit(code);
+}
+
 static int
 bad_flag(const char *flag, const char *value, const char *expect)
 {
@@ -371,8 +384,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 				return bad_flag("--memory-reservation", optarg, "expected a size like 256m");
 			json_object_set_new(params, "memory_reservation", json_integer((json_int_t)u));
 			break;
-		case 'h': client_usage_exit(run_usage, 0);
-		default: fputs(run_usage, stderr); return EXIT_ENGINE;
+		case 'h': usage_exit(argv[0], stdout, 0);
+		default: usage_exit(argv[0], stderr, EXIT_ENGINE);
 		}
 	}
 	if (optind >= argc) {

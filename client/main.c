@@ -46,6 +46,7 @@ static const struct cmd cmds[] = {
 	{ "update", cmd_update, "Change containers' resource limits" },
 	{ "diff", cmd_diff, "Show changes to a container's files" },
 	{ "cp", cmd_cp, "Copy files between a container and the host" },
+	{ "container", cmd_container, "Manage containers (ls, run, rm, prune, ...)" },
 };
 
 static void
@@ -80,7 +81,7 @@ main(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' }, { "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
-	int c;
+	int c, r;
 
 	if (getenv("LITE_HOST") && *getenv("LITE_HOST"))
 		client_host = parse_host(getenv("LITE_HOST"));
@@ -96,14 +97,18 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ENGINE;
 	}
+	argv += optind;
+	argc -= optind;
+	optind = 0;
+	/* "container ls" and friends: run a group's own verb, or become "ps" */
+	if ((r = cmd_group_resolve(&argc, &argv)) >= 0)
+		return r;
+	optind = 0;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(argv[optind], cmds[i].name) == 0) {
-			argv += optind;
-			argc -= optind;
-			optind = 0; /* reset getopt for the subcommand */
+		if (strcmp(argv[0], cmds[i].name) == 0) {
 			return cmds[i].fn(argc, argv);
 		}
 	}
-	client_errorf("unknown command \"%s\"; see 'lite --help'", argv[optind]);
+	client_errorf("unknown command \"%s\"; see 'lite --help'", argv[0]);
 	return EXIT_ENGINE;
 }
