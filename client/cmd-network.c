@@ -85,7 +85,8 @@ net_match(const char *key, const char *value, void *ctx)
 {
 	struct net_ctx *c = ctx;
 	const char *name = json_string_value(json_object_get(c->n, "name")) ?: "";
-	bool builtin = json_is_true(json_object_get(c->n, "default")) || !strcmp(name, "host") || !strcmp(name, "none");
+	bool builtin = json_is_true(json_object_get(c->n, "default")) || !strcmp(name, "bridge") || !strcmp(name, "host") ||
+		       !strcmp(name, "none");
 	bool b = false;
 
 	if (!strcmp(key, "name"))
