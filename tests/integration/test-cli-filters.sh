@@ -35,6 +35,35 @@ like "$ERR" 'health=sick' "health= a bad value is an error"
 capture lite ps --no-trunc -q
 is "${#OUT}" 64 "--no-trunc: full ids"
 
+# --- images: REPOSITORY[:TAG], filters, formats
+lite tag testimg flimg:v1 >/dev/null
+lite tag testimg other/flimg:v2 >/dev/null
+capture lite images flimg --format '{{.Repository}}:{{.Tag}}'
+is "$OUT" flimg:v1 "images REPOSITORY"
+capture lite images flimg:v2 --format '{{.Repository}}:{{.Tag}}'
+is "$OUT" "" "images REPOSITORY:TAG (no such tag)"
+capture lite images --filter 'reference=*flimg*' --format '{{.Repository}}:{{.Tag}}'
+is "$(names)" "flimg:v1 other/flimg:v2 " "images --filter reference=GLOB"
+capture lite images --filter 'reference=flimg:*' --format '{{.Tag}}'
+is "$OUT" v1 "reference=NAME:GLOB"
+capture lite images --filter dangling=true -q
+is "$OUT" "" "dangling=true: none"
+capture lite images --filter dangling=false --format '{{.Repository}}'
+like "$OUT" testimg "dangling=false lists tagged images"
+capture lite images --filter before=testimg -q
+is "$OUT" "" "before=IMAGE (nothing older)"
+capture lite images --filter since=nosuch
+is_rc 125 "since= an unknown image is an error"
+capture lite images --no-trunc -q testimg
+like "$OUT" '^sha256:[0-9a-f]{64}$' "images --no-trunc: full ids"
+capture lite images --digests testimg
+like "$OUT" 'DIGEST' "images --digests: a DIGEST column"
+capture lite images -a testimg --format 'table {{.Repository}}\t{{.Tag}}'
+like "$OUT" $'^REPOSITORY +TAG\ntestimg +latest' "images -a, a table template"
+capture lite images --filter colour=red
+is_rc 125 "images: an unknown filter key is refused"
+lite rmi flimg:v1 other/flimg:v2 >/dev/null 2>&1
+
 lite rm -f fl-a fl-b fl-c >/dev/null 2>&1
 lite volume rm flvol >/dev/null 2>&1
 done_testing
