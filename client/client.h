@@ -78,6 +78,9 @@ void stream_terminal_size(unsigned short *rows, unsigned short *cols);
 void client_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* getopt_long with "--help" handled: prints usage and exits 0. */
 void client_usage_exit(const char *usage, int code) __attribute__((noreturn));
+/* A command with no options but -h/--help: any other is an error (exit
+ * 125); afterwards argv[1..argc) are the arguments, in order. */
+void client_no_options(int *argc, char ***argv, const char *usage);
 /* Append value to the array param key, creating it (a repeatable flag). */
 void client_append(json_t *params, const char *key, const char *value);
 

@@ -121,8 +121,7 @@ cmd_rename(int argc, char **argv)
 	static const char usage[] = "Usage: lite rename CONTAINER NEW_NAME\n\nRename a container.\n";
 	json_t *result = NULL;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		client_usage_exit(usage, 0);
+	client_no_options(&argc, &argv, usage);
 	if (argc != 3)
 		client_usage_exit(usage, 1);
 	if (!valid_name(argv[2])) {
@@ -139,11 +138,9 @@ cmd_rename(int argc, char **argv)
 static int
 simple_verb(int argc, char **argv, const char *method, const char *usage)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		client_usage_exit(usage, 0);
+	client_no_options(&argc, &argv, usage);
 	if (argc < 2)
 		client_usage_exit(usage, 1);
-	optind = 1;
 	return client_call_each_ctr(argc, argv, method, json_object(), false);
 }
 
@@ -248,8 +245,7 @@ cmd_diff(int argc, char **argv)
 	json_t *result = NULL, *e;
 	size_t i;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		client_usage_exit(usage, 0);
+	client_no_options(&argc, &argv, usage);
 	if (argc != 2)
 		client_usage_exit(usage, 1);
 	if (client_call_once("diff", json_pack("{s:s}", "id", argv[1]), &result) < 0)

@@ -30,14 +30,6 @@ argv_json(int argc, char **argv)
 	return a;
 }
 
-static bool
-want_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return true;
-	return false;
-}
 
 /* Copy what follows the reply (size bytes) to out; -1 if cut short. */
 static int
@@ -284,8 +276,7 @@ cmd_tag(int argc, char **argv)
 {
 	json_t *res = NULL;
 
-	if (want_help(argc, argv))
-		client_usage_exit("Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\nGive an image another name.\n", 0);
+	client_no_options(&argc, &argv, "Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\nGive an image another name.\n");
 	if (argc != 3)
 		client_usage_exit("Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n", EXIT_ENGINE);
 	if (client_call_once("tag", json_pack("{s:s,s:s}", "source", argv[1], "target", argv[2]), &res) < 0)
@@ -353,8 +344,7 @@ cmd_history(int argc, char **argv)
 	struct table *t;
 	size_t i;
 
-	if (want_help(argc, argv))
-		client_usage_exit("Usage: lite history IMAGE\n\nShow an image's history, newest first.\n", 0);
+	client_no_options(&argc, &argv, "Usage: lite history IMAGE\n\nShow an image's history, newest first.\n");
 	if (argc != 2)
 		client_usage_exit("Usage: lite history IMAGE\n", EXIT_ENGINE);
 	if (client_call_once("history", json_pack("{s:s}", "image", argv[1]), &res) < 0)
@@ -422,7 +412,8 @@ static const char image_usage[] =
 	"  ls        List images\n  inspect   Show images' configs as JSON\n  rm        Remove images\n"
 	"  prune     Remove unused images and layers\n  history   Show an image's history\n"
 	"  tag       Give an image another name\n  load      Load images from an archive\n"
-	"  save      Save images to an archive\n  import    Import a rootfs tarball\n";
+	"  save      Save images to an archive\n  import    Import a rootfs tarball\n"
+	"  pull      Pull an image from a registry\n  push      Push an image to a registry\n";
 
 int
 cmd_image(int argc, char **argv)
@@ -434,6 +425,8 @@ cmd_image(int argc, char **argv)
 		{ "import", cmd_import, NULL },
 	};
 
+	if (argc < 2)
+		client_errorf("\"lite image\" requires a command");
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		client_usage_exit(image_usage, argc < 2 ? EXIT_ENGINE : 0);
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {

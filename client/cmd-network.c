@@ -251,6 +251,7 @@ net_inspect(int argc, char **argv)
 static int
 per_name(int argc, char **argv, const char *method, const char *key, bool print)
 {
+	client_no_options(&argc, &argv, network_usage);
 	if (argc < 2) {
 		client_errorf("\"lite network %s\" requires at least 1 argument", argv[0]);
 		return EXIT_ENGINE;
@@ -314,8 +315,10 @@ cmd_network(int argc, char **argv)
 		return net_connect(argc, argv, true);
 	if (strcmp(sub, "disconnect") == 0)
 		return net_connect(argc, argv, false);
-	if (!*sub)
+	if (!*sub) {
+		client_errorf("\"lite network\" requires a command");
 		client_usage_exit(network_usage, EXIT_ENGINE);
+	}
 	client_errorf("unknown command \"network %s\"; see 'lite network --help'", sub);
 	return EXIT_ENGINE;
 }
@@ -326,8 +329,7 @@ cmd_port(int argc, char **argv)
 	json_t *result = NULL, *ports, *p;
 	size_t i;
 
-	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
-		client_usage_exit("Usage: lite port CONTAINER [PRIVATE_PORT[/PROTO]]\n\nList a container's published ports.\n", 0);
+	client_no_options(&argc, &argv, "Usage: lite port CONTAINER [PRIVATE_PORT[/PROTO]]\n\nList a container's published ports.\n");
 	if (argc < 2 || argc > 3) {
 		client_errorf("\"lite port\" requires 1 or 2 arguments: CONTAINER [PRIVATE_PORT[/PROTO]]");
 		return EXIT_ENGINE;

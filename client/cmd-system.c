@@ -25,8 +25,9 @@ cmd_version(int argc, char **argv)
 {
 	json_t *v = NULL;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		client_usage_exit("Usage: lite version\n\nShow client and engine versions.\n", 0);
+	client_no_options(&argc, &argv, "Usage: lite version\n\nShow client and engine versions.\n");
+	if (argc > 1)
+		return client_errorf("\"lite version\" accepts no arguments"), EXIT_ENGINE;
 	printf("Client:\n Version:     %s\n API version: %s\n\n", LITE_VERSION, LITE_API_VERSION);
 	if (client_call_once("version", NULL, &v) < 0)
 		return 1;
@@ -40,14 +41,28 @@ cmd_version(int argc, char **argv)
 int
 cmd_info(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	static const char usage[] = "Usage: lite info [-f json]\n\nShow engine and host information.\n";
+	const char *format = NULL;
 	json_t *info = NULL;
 	char *out;
+	int c;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		client_usage_exit("Usage: lite info [--format json]\n\nShow engine and host information.\n", 0);
+	while ((c = client_opt_get(&argc, argv, "f:h", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else
+			client_usage_exit(usage, c == 'h' ? 0 : EXIT_ENGINE);
+	}
+	if (optind < argc)
+		return client_errorf("\"lite info\" accepts no arguments"), EXIT_ENGINE;
+	if (format && strcmp(format, "json") && strcmp(format, "{{json .}}"))
+		return client_errorf("invalid --format \"%s\": only json is supported", format), EXIT_ENGINE;
 	if (client_call_once("info", NULL, &info) < 0)
 		return 1;
-	if (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")) {
+	if (format) {
 		out = json_dumps(info, JSON_COMPACT);
 		printf("%s\n", out);
 		free(out);

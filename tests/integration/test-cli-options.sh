@@ -60,6 +60,14 @@ like "$OUT" bridge "network ls --filter type=builtin"
 capture lite volume inspect --bogus lv1
 is_rc 125 "volume inspect: an unknown option is an error"
 
+for cmd in "rename --bogus a b" "pause --bogus a" "diff --bogus a" "tag --bogus a b" "history --bogus a" \
+	"network rm --bogus x" "port --bogus a" "version --bogus" "info --bogus"; do
+	capture lite $cmd
+	is_rc 125 "lite $cmd: an unknown option is an error"
+done
+capture lite info --format json
+like "$OUT" '^\{"version"' "info --format json"
+
 # --- bug 9: system df counts running containers
 for i in 1 2; do lite run -d --name dfr$i testimg sleep 300 >/dev/null; done
 lite run --name dfx testimg true >/dev/null
