@@ -58,5 +58,42 @@ ok "testimg is still there (pr-run uses it)" lite image inspect testimg
 capture lite system prune --bogus
 is_rc 125 "system prune: an unknown flag is an error"
 
+# --- a non-root caller prunes only its own (docs/SECURITY.md)
+SOCK_GROUP=lt$$p
+PUSER=lt$$q
+retry() { local i; for i in $(seq 20); do "$@" 2>/dev/null && return 0; sleep 0.3; done; "$@"; }
+_prune_cleanup() {
+	local pid
+	if id "$PUSER" >/dev/null 2>&1; then
+		for pid in $(ps -o pid= -u "$PUSER" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+		retry userdel "$PUSER"
+	fi
+	getent group "$SOCK_GROUP" >/dev/null && retry groupdel "$SOCK_GROUP"
+}
+trap '_pr_rc=$?; _prune_cleanup; (exit $_pr_rc); _cleanup' EXIT
+ulite() { timeout -k 5 30 setpriv --reuid="$PUSER" --regid="$(id -g "$PUSER")" --init-groups -- "$LITE" "$@" </dev/null; }
+if retry groupadd "$SOCK_GROUP" && retry useradd -M -N -s /bin/sh -G "$SOCK_GROUP" "$PUSER" &&
+	chgrp "$SOCK_GROUP" "$SOCK" && chmod 660 "$SOCK" && chmod 711 "$T"; then
+	lite run --name pr-root testimg true >/dev/null
+	lite volume create pv-root >/dev/null
+	lite network create pr-net2 >/dev/null
+	capture ulite container prune -f
+	is_rc 0 "non-root: container prune -f"
+	unlike "$OUT" "$(ifield pr-root id)" "...does not list root's container"
+	ok "...and root's stopped container stays" lite inspect pr-root
+	capture ulite volume prune -f -a
+	is_rc 0 "non-root: volume prune -f -a"
+	ok "non-root: volume prune -a leaves root's volume" lite volume inspect pv-root
+	capture ulite network prune -f
+	is_rc 0 "non-root: network prune -f"
+	like "$(lite network ls --format '{{.Name}}')" pr-net2 "...leaves root's network"
+	capture ulite system prune -f --volumes
+	is_rc 0 "non-root: system prune -f --volumes"
+	ok "...root's container and volume stay" sh -c "$LITE inspect pr-root >/dev/null && $LITE volume inspect pv-root >/dev/null"
+	lite rm pr-root >/dev/null 2>&1; lite volume rm pv-root >/dev/null 2>&1; lite network rm pr-net2 >/dev/null 2>&1
+else
+	skip "non-root prune" "cannot add a test user"
+fi
+
 lite rm -f pr-run >/dev/null 2>&1
 done_testing
