@@ -129,6 +129,8 @@ check_short(int *argc, char **argv, int *i, const char *shortopts, char *err, si
 			}
 			if (s[2] != ':' && !a[j + 1])
 				(*i)++;
+			if (a[j + 1] == '=') /* Docker's -p=80:80 is -p 80:80, where getopt would read "=80:80" */
+				memmove(&a[j + 1], &a[j + 2], strlen(&a[j + 2]) + 1);
 			return 0; /* the rest of the word, or the next word, is its value */
 		}
 		if (a[j + 1] == '=') {

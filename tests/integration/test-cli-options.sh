@@ -25,6 +25,8 @@ ok "--rm=true removed it" wait_for 10 sh -c "! $LITE ps -a -q --filter ancestor=
 capture lite run --rm=maybe testimg true
 is_rc 125 "--rm=maybe is refused"
 like "$ERR" 'invalid argument "maybe" for "--rm" flag' "...naming flag and value"
+capture lite run --rm -e=FOO=bar testimg sh -c 'echo $FOO'
+is "$OUT" bar "-e=FOO=bar: a short flag's value after = (Docker's reading)"
 capture lite run -d=1 --name cb1 testimg sleep 100
 is_rc 0 "-d=1 detaches"
 lite rm -f cb1 >/dev/null 2>&1

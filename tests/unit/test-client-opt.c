@@ -106,6 +106,9 @@ test_bool_values(void **state)
 	assert_int_equal(check((const char *[]){ "run", "--rm=yes", "img", NULL }, &n, j, err), -1);
 	assert_string_equal(err, "invalid argument \"yes\" for \"--rm\" flag: expected true or false");
 	assert_int_equal(check((const char *[]){ "run", "-d=", "img", NULL }, &n, j, err), -1);
+	/* a short flag's value after "=", as Docker reads it */
+	assert_int_equal(check((const char *[]){ "run", "-m=100m", "-dm=1g", "img", NULL }, &n, j, err), 0);
+	assert_string_equal(j, "run -m100m -dm1g img");
 	/* a flag with a value keeps "=" as its separator */
 	assert_int_equal(check((const char *[]){ "run", "--device=/dev/null", "img", NULL }, &n, j, err), 0);
 	assert_string_equal(j, "run --device=/dev/null img");
