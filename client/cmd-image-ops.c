@@ -486,34 +486,40 @@ df_verbose(void)
 	table_print(t);
 	table_free(t);
 	printf("\nContainers space usage:\n\n");
-	t = table_new(7);
-	table_add(t, (const char *[]){ "CONTAINER ID", "IMAGE", "COMMAND", "SIZE", "CREATED", "STATUS", "NAMES" });
+	t = table_new(8);
+	table_add(t, (const char *[]){ "CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS",
+				       "NAMES" });
 	json_array_foreach(ctrs, i, e) {
-		char sid[13], created[64], size[32], cmd[64] = "";
+		char sid[13], created[64], size[32], cmd[64] = "", nvol[16];
+		size_t nv = 0;
 		json_t *a;
 
 		json_array_foreach(json_object_get(e, "command"), j, a)
 			snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", j ? " " : "", json_string_value(a));
+		json_array_foreach(json_object_get(e, "mounts"), j, m)
+			nv += *(json_string_value(json_object_get(m, "volume")) ?: "") != '\0';
+		snprintf(nvol, sizeof(nvol), "%zu", nv);
 		snprintf(sid, sizeof(sid), "%.12s", json_string_value(json_object_get(e, "id")));
 		format_ago(now - json_integer_value(json_object_get(e, "created")), created, sizeof(created));
 		format_size((uint64_t)json_integer_value(json_object_get(e, "size_rw")), size, sizeof(size));
-		table_add(t, (const char *[]){ sid, json_string_value(json_object_get(e, "image")), cmd, size, created,
+		table_add(t, (const char *[]){ sid, json_string_value(json_object_get(e, "image")), cmd, nvol, size, created,
 					       json_string_value(json_object_get(e, "status")),
 					       json_string_value(json_object_get(e, "name")) });
 	}
 	table_print(t);
 	table_free(t);
 	printf("\nLocal Volumes space usage:\n\n");
-	t = table_new(2);
-	table_add(t, (const char *[]){ "VOLUME NAME", "LINKS" });
-	if (client_call_once("volume_ls", NULL, &vols) == 0)
+	t = table_new(3);
+	table_add(t, (const char *[]){ "VOLUME NAME", "LINKS", "SIZE" });
+	if (client_call_once("volume_ls", json_pack("{s:b}", "size", 1), &vols) == 0)
 		json_array_foreach(vols, i, e) {
 			const char *name = json_string_value(json_object_get(e, "ref")) ?: json_string_value(json_object_get(e, "name"));
-			char key[300], n[16];
+			char key[300], n[16], size[32];
 
 			snprintf(key, sizeof(key), "volume:%s", json_string_value(json_object_get(e, "name")) ?: "");
 			snprintf(n, sizeof(n), "%lld", json_integer_value(json_object_get(users, key)));
-			table_add(t, (const char *[]){ name, n });
+			format_size((uint64_t)json_integer_value(json_object_get(e, "size")), size, sizeof(size));
+			table_add(t, (const char *[]){ name, n, size });
 		}
 	table_print(t);
 	table_free(t);

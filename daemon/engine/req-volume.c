@@ -131,7 +131,16 @@ list_with_refs(struct peer *p)
 void
 req_volume_ls(struct peer *p, json_t *params)
 {
-	peer_reply(p, list_with_refs(p));
+	json_t *list = list_with_refs(p), *v;
+	size_t i;
+
+	if (proto_get_bool(params, "size", false)) /* system df -v: walks every volume */
+		json_array_foreach(list, i, v)
+			json_object_set_new(v, "size", json_integer((json_int_t)volume_size(
+							       p->d->cfg.data_root,
+							       (uid_t)json_integer_value(json_object_get(v, "owner_uid")),
+							       json_string_value(json_object_get(v, "name")))));
+	peer_reply(p, list);
 }
 
 void
