@@ -163,7 +163,12 @@ cmd_attach(int argc, char **argv)
 			}
 			so.detach_keys = optarg;
 			break;
-		case OPT_SIG_PROXY: so.sig_proxy = strcmp(optarg, "false") != 0; break;
+		case OPT_SIG_PROXY:
+			if (client_opt_parse_bool(optarg, &so.sig_proxy) < 0) {
+				client_errorf("invalid --sig-proxy \"%s\": expected true or false", optarg);
+				return EXIT_ENGINE;
+			}
+			break;
 		case 'h': client_usage_exit(attach_usage, 0);
 		default: client_usage_exit(attach_usage, 1);
 		}

@@ -259,9 +259,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			so->detach_keys = optarg;
 			break;
 		case OPT_SIG_PROXY:
-			if (strcmp(optarg, "true") && strcmp(optarg, "false"))
+			if (client_opt_parse_bool(optarg, &so->sig_proxy) < 0)
 				return bad_flag("--sig-proxy", optarg, "expected true or false");
-			so->sig_proxy = strcmp(optarg, "true") == 0;
 			break;
 		case OPT_INIT: json_object_set_new(params, "init", json_true()); break;
 		case 'u': json_object_set_new(params, "user", json_string(optarg)); break;
