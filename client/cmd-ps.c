@@ -217,8 +217,10 @@ cmd_ps(int argc, char **argv)
 	if (ps_parse(argc, argv, &o))
 		return 1;
 	as_json = o.format && strcmp(o.format, "json") == 0;
-	/* filters need the whole list: before=/since= may name a stopped container */
-	if (client_call_once("ps", json_pack("{s:b, s:b, s:b}", "all", o.all || o.fs.n, "size", o.size, "details",
+	/* before=/since= need the whole list: they may name a stopped container */
+	if (client_call_once("ps", json_pack("{s:b, s:b, s:b}", "all",
+					     o.all || filter_has(&o.fs, "before") || filter_has(&o.fs, "since"),
+					     "size", o.size, "details",
 					     ps_filter_needs_details(&o.fs)), &list) < 0)
 		return 1;
 	if (ps_filter_check(&o.fs, list, err, sizeof(err)) < 0) {
