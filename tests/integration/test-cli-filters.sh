@@ -62,7 +62,12 @@ capture lite images -a testimg --format 'table {{.Repository}}\t{{.Tag}}'
 like "$OUT" $'^REPOSITORY +TAG\ntestimg +latest' "images -a, a table template"
 capture lite images --filter colour=red
 is_rc 125 "images: an unknown filter key is refused"
-lite rmi flimg:v1 other/flimg:v2 >/dev/null 2>&1
+lite commit -c 'LABEL tier=gold' fl-c fllab:1 >/dev/null
+capture lite images --filter label=tier=gold --format '{{.Repository}}'
+is "$OUT" fllab "images --filter label=K=V"
+capture lite images --filter label=tier --filter 'reference=fl*' --format '{{.Repository}}'
+is "$OUT" fllab "label= and reference= together"
+lite rmi flimg:v1 other/flimg:v2 fllab:1 >/dev/null 2>&1
 
 lite rm -f fl-a fl-b fl-c >/dev/null 2>&1
 lite volume rm flvol >/dev/null 2>&1
