@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "filter.h"
 #include "format.h"
@@ -55,6 +56,15 @@ parse(int argc, char **argv, const char *usage, const char *const *keys, bool ha
 	if (optind < argc) {
 		client_errorf("\"prune\" accepts no arguments, got \"%s\"; see --help", argv[optind]);
 		return EXIT_ENGINE;
+	}
+	for (size_t i = 0; i < a->fs.n; i++) {
+		int64_t t;
+
+		if (!strcmp(a->fs.f[i].key, "until") && filter_time(a->fs.f[i].value, 0, &t) < 0) {
+			client_errorf("invalid --filter until=%s: expected UNIX seconds, a duration like 10m or "
+				      "2006-01-02T15:04:05Z", a->fs.f[i].value);
+			return EXIT_ENGINE;
+		}
 	}
 	return 0;
 }
@@ -109,12 +119,13 @@ static bool
 ctr_match(const char *key, const char *value, void *ctx)
 {
 	json_t *c = ctx;
-	long long until;
+	int64_t until;
 
 	if (!strcmp(key, "label"))
 		return filter_label(json_object_get(c, "labels"), value);
 	if (!strcmp(key, "until"))
-		return (until = atoll(value)) > 0 && json_integer_value(json_object_get(c, "created")) < until;
+		return filter_time(value, time(NULL), &until) == 0 &&
+		       json_integer_value(json_object_get(c, "created")) < until;
 	return false;
 }
 
@@ -209,7 +220,7 @@ cmd_prune_container(int argc, char **argv)
 {
 	static const char usage[] = "Usage: lite container prune [OPTIONS]\n\nRemove all stopped containers.\n\n"
 				    "Options:\n  -f, --force          do not prompt for confirmation\n"
-				    "      --filter K=V     label=K[=V], label!=K[=V], until=UNIX_TIME\n";
+				    "      --filter K=V     label=K[=V], label!=K[=V], until=TIME (UNIX seconds, 10m, RFC 3339)\n";
 	struct prune_args a = { 0 };
 	uint64_t bytes = 0;
 	int rc = parse(argc, argv, usage, ctr_keys, false, false, &a);
@@ -293,7 +304,7 @@ cmd_prune_system(int argc, char **argv)
 				    "  -a, --all        remove all unused images, not just dangling ones\n"
 				    "  -f, --force      do not prompt for confirmation\n"
 				    "      --volumes    prune anonymous volumes too\n"
-				    "      --filter K=V label=K[=V], label!=K[=V], until=UNIX_TIME (containers)\n";
+				    "      --filter K=V label=K[=V], label!=K[=V], until=TIME (containers)\n";
 	char warning[512];
 	struct prune_args a = { 0 };
 	uint64_t bytes = 0;

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "duration.h"
 
 static bool
 key_allowed(const char *const *keys, const char *key, bool negate)
@@ -121,6 +124,30 @@ filter_bool(const char *value, bool *ret)
 	if (!strcmp(value, "false") || !strcmp(value, "0"))
 		return *ret = false, 0;
 	return -1;
+}
+
+int
+filter_time(const char *value, int64_t now, int64_t *ret)
+{
+	struct tm tm = { 0 };
+	int64_t ns;
+	char *end;
+	long long v;
+
+	if (!*value)
+		return -1;
+	v = strtoll(value, &end, 10);
+	if (!*end && v >= 0)
+		return *ret = v, 0;
+	if (duration_parse(value, &ns) == 0)
+		return *ret = now - ns / 1000000000, 0;
+	end = strptime(value, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		end = strptime(value, "%Y-%m-%d", &tm);
+	if (!end || (*end && strcmp(end, "Z")))
+		return -1;
+	*ret = (int64_t)timegm(&tm);
+	return 0;
 }
 
 int

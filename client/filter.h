@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define FILTER_MAX 32
 
@@ -38,6 +39,10 @@ bool filter_label(json_t *labels, const char *spec);
 bool filter_glob(const char *pattern, const char *s);
 /* "true"/"1" or "false"/"0" (dangling=...); -1 for anything else. */
 int filter_bool(const char *value, bool *ret);
+/* Docker's until=/since= times: UNIX seconds, a duration before now
+ * ("10m", "1h30m") or RFC 3339 ("2024-01-02T15:04:05Z", a date alone too).
+ * -1 for anything else. */
+int filter_time(const char *value, int64_t now, int64_t *ret);
 /* "80", "80/udp" or "8000-8010[/tcp]" against port/proto. -1 when the
  * spec is not a port. */
 int filter_port(const char *spec, int port, const char *proto);

@@ -9,6 +9,12 @@ lite run -d --name pr-run testimg sleep 300 >/dev/null
 ok "pr-run runs" wait_for 10 is_running pr-run
 id=$(ifield pr-exit id)
 
+capture lite container prune -f --filter until=1h
+unlike "$OUT" "$id" "container prune --filter until=1h keeps a container made just now"
+capture lite container prune -f --filter until=sometime
+is_rc 125 "until= a bad time is refused"
+capture lite container prune -f --filter label=nosuch
+unlike "$OUT" "$id" "container prune --filter label= keeps an unlabelled container"
 out=$(echo n | timeout 30 "$LITE" container prune)
 like "$out" 'WARNING! This will remove all stopped containers\.' "container prune warns"
 like "$out" 'Are you sure you want to continue\? \[y/N\]' "...and asks"

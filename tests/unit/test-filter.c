@@ -97,6 +97,26 @@ test_glob_bool_port(void **state)
 	assert_int_equal(filter_port("0", 0, "tcp"), -1);
 }
 
+static void
+test_time(void **state)
+{
+	int64_t t;
+
+	assert_int_equal(filter_time("1700000000", 0, &t), 0);
+	assert_int_equal(t, 1700000000);
+	assert_int_equal(filter_time("10m", 1000, &t), 0);
+	assert_int_equal(t, 400);
+	assert_int_equal(filter_time("1h30m", 10000, &t), 0);
+	assert_int_equal(t, 10000 - 5400);
+	assert_int_equal(filter_time("2024-01-02T03:04:05Z", 0, &t), 0);
+	assert_int_equal(t, 1704164645);
+	assert_int_equal(filter_time("2024-01-02", 0, &t), 0);
+	assert_int_equal(t, 1704153600);
+	assert_int_equal(filter_time("yesterday", 0, &t), -1);
+	assert_int_equal(filter_time("", 0, &t), -1);
+	assert_int_equal(filter_time("2024-01-02T03:04:05+02:00", 0, &t), -1);
+}
+
 /* ps rows as the daemon sends them with "details", newest first. */
 static json_t *
 ps_rows(void)
@@ -180,6 +200,7 @@ main(void)
 		cmocka_unit_test(test_match_rule),
 		cmocka_unit_test(test_glob_bool_port),
 		cmocka_unit_test(test_ps_keys),
+		cmocka_unit_test(test_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
