@@ -221,7 +221,7 @@ cmd_inspect_kind(const char *sub, int argc, char **argv)
 	bool ctr = !sub || strcmp(sub, "container") == 0;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, ctr ? "+f:sh" : "+f:h", opts, NULL)) != -1) {
+	while ((opt = client_opt_get(&argc, argv, ctr ? "+f:sh" : "+f:h", opts, NULL)) != -1) {
 		if (opt == 'f')
 			format = optarg;
 		else if (opt == 's' && ctr)

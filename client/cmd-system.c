@@ -30,8 +30,7 @@ format_opt(int argc, char **argv, const char *usage)
 	const char *format = NULL;
 	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1)
+	while ((c = client_opt_get(&argc, argv, "f:h", opts, NULL)) != -1)
 		if (c == 'f')
 			format = optarg;
 		else
@@ -68,10 +67,22 @@ cmd_version(int argc, char **argv)
 int
 cmd_info(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	static const char usage[] = "Usage: lite info [-f json]\n\nShow engine and host information.\n";
+	const char *format = NULL;
 	json_t *info = NULL;
-	const char *format = format_opt(argc, argv, "Usage: lite info [-f FORMAT]\n\nShow engine and host information.\n");
-	int rc;
+	int c, rc;
 
+	while ((c = client_opt_get(&argc, argv, "f:h", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else
+			client_usage_exit(usage, c == 'h' ? 0 : EXIT_ENGINE);
+	}
+	if (optind < argc)
+		return client_errorf("\"lite info\" accepts no arguments"), EXIT_ENGINE;
 	if (client_call_once("info", NULL, &info) < 0)
 		return 1;
 	if (format) {

@@ -712,3 +712,15 @@ net_ctr_restore(struct daemon *d)
 		log_warnx("%s", err.msg);
 	lite_err_clear(&err);
 }
+
+int
+net_ctr_network_refs(struct daemon *d, const struct net_network *n)
+{
+	struct net_ctr *nc;
+	int refs = 0;
+
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
+		for (size_t i = 0; i < nc->n_ep; i++)
+			refs += strcmp(nc->ep[i].network_id, n->id) == 0;
+	return refs;
+}

@@ -217,7 +217,7 @@ is_rc 0 "volume rm works after the container is removed"
 ok "usedvol is gone" no_vol usedvol
 
 lite volume create prunable >/dev/null 2>&1
-capture lite volume prune -f
+capture lite volume prune -f -a
 is_rc 0 "volume prune -f"
 ok "prune removes an unused volume" no_vol prunable
 

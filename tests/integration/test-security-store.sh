@@ -169,7 +169,7 @@ capture lite volume inspect "_u$UIDA/data"
 is_rc 0 "...and A's is still there"
 capture ulite "$UB" volume rm data
 like "$RC $ERR" '^[1-9].*no such volume' "B: A's volume cannot be removed"
-capture ulite "$UB" volume prune
+capture ulite "$UB" volume prune -f -a
 ok "B's prune leaves A's volume" q lite volume inspect "_u$UIDA/data"
 ok "...and root's" q lite volume inspect vh
 # a volume made before owners existed: volumes/NAME, no owner_uid: root's
@@ -285,7 +285,7 @@ capture ulite "$UA" rmi -f "$AIMG_ID"
 isnt "$RC" 0 "A: rmi -f of the now untagged image refused (no owner recorded)"
 unlike "$ERR" "bsecret$$|${BID:0:12}" "...without B's container's name or id"
 # A's prune leaves root's unused images alone
-capture ulite "$UA" image prune -a
+capture ulite "$UA" image prune -a -f
 is_rc 0 "A: image prune -a"
 ok "root's unused evil:2 survives A's prune" q lite image inspect evil:2
 is "$(lite image inspect evil:1 | jget Id)" "$EVIL_ID" "root's evil:1 survives"
@@ -293,7 +293,7 @@ ok "rm -f the remaining containers" q lite rm -f bsecret$$ ua2 web$$ cm
 
 # root's prune reaches every owner's unused volumes, named as volume ls does
 ok "B: volume create pv" q ulite "$UB" volume create pv
-capture lite volume prune
+capture lite volume prune -f -a
 like "$OUT" "^_u$UIDB/pv$" "root's volume prune names B's volume _u$UIDB/pv"
 not_ok "...and removed it" q lite volume inspect "_u$UIDB/pv"
 
