@@ -711,3 +711,29 @@ net_ctr_restore(struct daemon *d)
 		log_warnx("%s", err.msg);
 	lite_err_clear(&err);
 }
+
+/* Issue 13: every running container's address stays leased to it (a lease
+ * file an earlier daemon got wrong is repaired), so IPAM never hands out
+ * an address a live container still uses. */
+void
+net_ctr_restore_leases(struct daemon *d)
+{
+	struct lite_err err = { 0 };
+	struct net_ctr *nc;
+	char dir[PATH_MAX];
+
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry) {
+		if (!is_running_id(d, nc->id, NULL) || !nc->attached)
+			continue;
+		for (size_t i = 0; i < nc->n_ep; i++) {
+			struct net_network *n = ep_network(d, &nc->ep[i]);
+			uint32_t ip;
+
+			if (!n || net_network_dir(d, n, dir, sizeof(dir)) < 0)
+				continue;
+			if (ipam_alloc(dir, &n->subnet, n->gateway, nc->id, nc->ep[i].ip, &ip, &err) < 0)
+				log_warnx("container %.12s: keep its address: %s", nc->id, err.msg);
+			lite_err_clear(&err);
+		}
+	}
+}

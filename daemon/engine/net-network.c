@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "crash-point.h"
 #include "ctr.h"
 #include "daemon.h"
 #include "fd-util.h"
@@ -104,6 +105,7 @@ save(struct daemon *d, const struct net_network *n)
 	net_network_dir(d, n, dir, sizeof(dir));
 	if (fs_mkdir_p(dir, 0700) < 0)
 		return -errno;
+	CRASH_POINT("network.create.after-dir");
 	net_cidr_format(&n->subnet, sub, sizeof(sub));
 	net_cidr_ip_format(n->gateway, gw);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:b}", "name", n->name, "id", n->id,
@@ -238,6 +240,7 @@ net_network_ensure(struct daemon *d, struct net_network *n, struct lite_err *err
 	r = net_link_bridge_ensure(n->bridge, n->gateway, n->subnet.prefix, err);
 	if (r < 0)
 		return r;
+	CRASH_POINT("network.ensure.after-bridge"); /* a network's bridge is made at its first use */
 	if (!n->ready) {
 		n->ready = true;
 		r = 1; /* the bridge is new to the nftables table */
@@ -321,6 +324,7 @@ net_network_create(struct daemon *d, const char *name, const char *subnet, const
 		free(n);
 		return r;
 	}
+	CRASH_POINT("network.create.after-state");
 	TAILQ_INSERT_TAIL(&d->net.networks, n, entry);
 	*ret = n;
 	return 0;
@@ -337,6 +341,7 @@ net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err
 	r = net_link_delete(n->bridge);
 	if (r < 0)
 		return lite_err_sys(err, -r, "delete bridge %s", n->bridge);
+	CRASH_POINT("network.rm.after-bridge");
 	net_network_dir(d, n, dir, sizeof(dir));
 	fs_rm_rf(dir);
 	TAILQ_REMOVE(&d->net.networks, n, entry);
