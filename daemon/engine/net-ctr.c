@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "crash-point.h"
 #include "ctr.h"
 #include "daemon.h"
 #include "fd-util.h"
@@ -331,6 +332,8 @@ ep_add(struct daemon *d, struct net_ctr *nc, struct net_network *n, uint32_t wan
 		if (strcmp(nc->ep[i].network_id, n->id) == 0)
 			return lite_err_set(err, EEXIST, "endpoint with name %s already exists in network %s", nc->id, n->name);
 	r = net_network_ensure(d, n, err);
+	if (r > 0)
+		CRASH_POINT("network.ensure.after-bridge"); /* a network's bridge is made at its first use */
 	if (r > 0)
 		r = net_ctr_rules_sync(d, err);
 	if (r < 0)

@@ -105,7 +105,6 @@ save(struct daemon *d, const struct net_network *n)
 	net_network_dir(d, n, dir, sizeof(dir));
 	if (fs_mkdir_p(dir, 0700) < 0)
 		return -errno;
-	CRASH_POINT("network.create.after-dir");
 	net_cidr_format(&n->subnet, sub, sizeof(sub));
 	net_cidr_ip_format(n->gateway, gw);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:b}", "name", n->name, "id", n->id,
@@ -240,7 +239,6 @@ net_network_ensure(struct daemon *d, struct net_network *n, struct lite_err *err
 	r = net_link_bridge_ensure(n->bridge, n->gateway, n->subnet.prefix, err);
 	if (r < 0)
 		return r;
-	CRASH_POINT("network.ensure.after-bridge"); /* a network's bridge is made at its first use */
 	if (!n->ready) {
 		n->ready = true;
 		r = 1; /* the bridge is new to the nftables table */
@@ -303,6 +301,7 @@ int
 net_network_create(struct daemon *d, const char *name, const char *subnet, const char *gateway,
 		   uid_t owner, struct net_network **ret, struct lite_err *err)
 {
+	char dir[PATH_MAX];
 	struct net_network *n;
 	int r;
 
@@ -318,6 +317,8 @@ net_network_create(struct daemon *d, const char *name, const char *subnet, const
 	n->owner = owner;
 	n->created = time(NULL);
 	r = parse_addresses(d, n, subnet, gateway, err);
+	if (r == 0 && net_network_dir(d, n, dir, sizeof(dir)) == 0 && fs_mkdir_p(dir, 0700) == 0)
+		CRASH_POINT("network.create.after-dir");
 	if (r == 0 && (r = save(d, n)) < 0)
 		r = lite_err_sys(err, -r, "save network %s", name);
 	if (r < 0) {

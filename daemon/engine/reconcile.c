@@ -193,6 +193,23 @@ undo_host_state(struct daemon *d, const char *id)
 	(void)fs_rm_rf(path);
 }
 
+/* The shim's children (init before its execve, exec's helpers) carry
+ * its command line too: they are the shim's business, never killed here. */
+static bool
+parent_is_shim(struct daemon *d, pid_t pid, const char *id)
+{
+	_cleanup_free_ char *status = NULL;
+	char path[64], pid_id[65];
+	const char *p;
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (fs_read_file(path, &status, &len) < 0 || !(p = strstr(status, "\nPPid:")))
+		return false;
+	shim_id(d, (pid_t)atoi(p + 6), pid_id);
+	return strcmp(pid_id, id) == 0;
+}
+
 /* Kill every shim of this exec root whose id want() accepts. */
 static void
 kill_shims(struct daemon *d, bool (*want)(struct daemon *d, const char *id, pid_t pid))
@@ -207,7 +224,7 @@ kill_shims(struct daemon *d, bool (*want)(struct daemon *d, const char *id, pid_
 		if (pid <= 1 || pid == getpid())
 			continue;
 		shim_id(d, pid, id);
-		if (id[0] && want(d, id, pid)) {
+		if (id[0] && !parent_is_shim(d, pid, id) && want(d, id, pid)) {
 			log_warnx("container %.12s: killed its orphan shim (pid %d): the daemon died while starting it", id,
 				  (int)pid);
 			kill_shim(d, pid, id);
