@@ -238,6 +238,7 @@ exec_shim(struct daemon *d, const char *xdir, const char *dir, int sync_fd)
 	snprintf(config, sizeof(config), "%s/config.json", xdir);
 	snprintf(logpath, sizeof(logpath), "%s/shim.log", dir);
 	setsid();
+	nofile_restore(d); /* the container inherits the limit the daemon was given */
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	log_fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 ||

@@ -217,6 +217,7 @@ job_spawn(struct image_job *j)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(127);
 		signal(SIGPIPE, SIG_DFL);
+		nofile_restore(d);
 		set_limits_env(&d->cfg.limits);
 		if (dup2(out[1], 1) < 0 || putenv(caller) != 0)
 			_exit(127);
