@@ -20,6 +20,10 @@ build_pkgs+=(libseccomp-dev) # the daemon compiles seccomp profiles (the shim lo
 test_pkgs+=(libcap2-bin) # security tests: setcap on test binaries
 test_pkgs+=(nftables) # network tests: nft list table inet lite
 test_pkgs+=(binutils) # tests/hardening: readelf, objdump (build-essential has it too)
+# Every other tool a test calls that a minbase Debian 12 (Essential and
+# Priority: required) lacks (audited for issue 13): curl (test-pull-token),
+# getfattr (test-security-store), file (mkrootfs-busybox.sh)
+test_pkgs+=(curl attr file)
 fuzz_pkgs=(clang libclang-rt-14-dev) # libFuzzer: -fsanitize=fuzzer
 
 die() { echo "install-deps: $*" >&2; exit 1; }
