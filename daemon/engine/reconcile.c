@@ -32,6 +32,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -159,16 +160,17 @@ kill_shim(struct daemon *d, pid_t pid, const char *id)
 static void
 delete_links(const char *id)
 {
+	/* if_nameindex, not /sys/class/net: sysfs shows the namespace of
+	 * whoever mounted it, not necessarily the daemon's */
+	struct if_nameindex *links = if_nameindex();
 	char prefix[16];
-	struct dirent *de;
-	DIR *dp = opendir("/sys/class/net");
 
 	snprintf(prefix, sizeof(prefix), "lv%.9s", id);
-	while (dp && (de = readdir(dp)))
-		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0 && net_link_delete(de->d_name) == 0)
-			log_info("removed the leftover link %s", de->d_name);
-	if (dp)
-		closedir(dp);
+	for (struct if_nameindex *l = links; l && l->if_index; l++)
+		if (strncmp(l->if_name, prefix, strlen(prefix)) == 0 && net_link_delete(l->if_name) == 0)
+			log_info("removed the leftover link %s", l->if_name);
+	if (links)
+		if_freenameindex(links);
 }
 
 static void

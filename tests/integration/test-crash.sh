@@ -46,6 +46,10 @@ lite run -d --name keeper -p 18400:80 testimg sleep 100000 >/dev/null
 ok "keeper runs" wait_for 10 is_running keeper
 KEEPER_PID=$(ifield keeper state.pid)
 KEEPER_IP=$(ifield keeper network_settings.ip_address)
+KEEPER_ID=$(ifield keeper id)
+# host_links : the veths (lv*) of the test's network namespace
+host_links() { in_ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep '^lv'; }
+like "$(host_links)" "^lv${KEEPER_ID:0:9}" "the check sees the keeper's host veth (the right namespace)"
 lite run --name base testimg sh -c 'mkdir /d; echo a > /d/a; echo b > /d/b; echo c > /d/c' >/dev/null
 lite commit base crashimg >/dev/null
 lite save -o "$T/crashimg.tar" crashimg >/dev/null
@@ -85,7 +89,7 @@ invariants() {
 		[[ $id =~ ^[0-9a-f]{64}$ ]] && ! grep -qxF "$id" <<<"$run" && bad="$bad; cgroup $d"
 	done
 	# host veths
-	for x in $(in_ns ls /sys/class/net | grep '^lv'); do
+	for x in $(host_links); do
 		grep -q "^${x:2:9}" <<<"$run" || bad="$bad; veth $x"
 	done
 	# leases: owners run, no address twice
