@@ -150,7 +150,8 @@ conn_send(struct conn *c, const char *method, json_t *params)
 static const char *
 lost_reply_check(const char *method)
 {
-	static const char *const image_ops[] = { "import", "load", "rmi", "tag", "image_prune", "commit", "pull", "push" };
+	static const char *const image_ops[] = { "import", "load", "rmi", "tag", "image_prune", "commit", "pull",
+						 "push" };
 	int m = method ? proto_method_lookup(method) : -1;
 
 	if (m < 0 || !proto_method_mutates((enum proto_method)m))
@@ -177,8 +178,8 @@ lost_reply(const struct conn *c, int n)
 		client_errorf("the daemon closed the connection before replying%s%s; the request may have completed: "
 			      "%s", n < 0 ? ": " : "", n < 0 ? strerror(-n) : "", check);
 	else
-		client_errorf("the daemon closed the connection before replying%s%s (is containerd-lite running? see its log)",
-			      n < 0 ? ": " : "", n < 0 ? strerror(-n) : "");
+		client_errorf("the daemon closed the connection before replying%s%s (is containerd-lite running? "
+			      "see its log)", n < 0 ? ": " : "", n < 0 ? strerror(-n) : "");
 }
 
 int

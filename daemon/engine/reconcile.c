@@ -425,7 +425,9 @@ remove_unknown_cgroups(struct daemon *d)
 		struct dirent *de;
 		DIR *dp;
 
-		if ((d->cgroups.mode == CGROUP_MODE_V2 && ctl > 0) || cgroup_values_dir(&d->cgroups, ctl, zero, dir, sizeof(dir)) < 0)
+		if (d->cgroups.mode == CGROUP_MODE_V2 && ctl > 0)
+			break; /* one hierarchy */
+		if (cgroup_values_dir(&d->cgroups, ctl, zero, dir, sizeof(dir)) < 0)
 			continue;
 		*strrchr(dir, '/') = '\0';
 		dp = opendir(dir);

@@ -39,7 +39,8 @@ refuse_emfile(struct daemon *d, int fd)
 	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (cfd >= 0) {
 		snprintf(err.message, sizeof(err.message),
-			 "too many connections: the daemon is out of file descriptors (%d open connections)", d->n_peers);
+			 "too many connections: the daemon is out of file descriptors (%d open connections)",
+			 d->n_peers);
 		line = proto_error_line(NULL, &err);
 		if (line)
 			(void)send(cfd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT);
