@@ -17,6 +17,7 @@ struct conn {
 	int passed_fd;  /* a socket the daemon handed us (SCM_RIGHTS), or -1 */
 	char *buf;      /* bytes read past the last reply line */
 	size_t len, cap;
+	const char *method; /* the last request's, for a lost reply's message */
 };
 
 struct cmd {

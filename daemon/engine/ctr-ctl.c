@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash-point.h"
 #include "daemon.h"
 #include "fs-util.h"
 #include "log.h"
@@ -51,9 +52,12 @@ ctr_ctl_create(struct daemon *d, struct ctr *c, struct lite_err *err)
 	if (r == 0)
 		r = fs_mkdir_p(dir, 0700);
 	if (r == 0)
+		CRASH_POINT("create.after-dir");
+	if (r == 0)
 		r = ctr_save(d, c);
 	if (r < 0)
 		return lite_err_sys(err, -r, "create container %s", c->spec.name);
+	CRASH_POINT("create.after-state");
 	log_info("created container %.12s (%s)", c->spec.id, c->spec.name);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash-point.h"
 #include "daemon.h"
 #include "fs-util.h"
 #include "log.h"
@@ -113,11 +114,14 @@ ctr_finish(struct daemon *d, struct ctr *c)
 	read_exit_record(d, c);
 	c->rt.status = CTR_EXITED;
 	net_ctr_detach(d, c);
+	CRASH_POINT("exit.after-network");
 	c->rt.paused = false;
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg ? err.msg : "remove cgroup");
 	lite_err_clear(&err);
+	CRASH_POINT("exit.after-cgroup");
 	ctr_save(d, c);
+	CRASH_POINT("exit.after-state");
 	log_info("container %.12s exited with %d%s", c->spec.id, c->rt.exit_code,
 		 c->rt.oom_killed ? " (OOM killed)" : "");
 

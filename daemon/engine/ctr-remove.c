@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crash-point.h"
 #include "daemon.h"
 #include "finished.h"
 #include "fs-util.h"
@@ -44,17 +45,21 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	c->removing = true;
 	ctr_health_stop(c); /* its timer must not fire on a freed container */
 	net_ctr_remove(d, c);
+	CRASH_POINT("rm.after-network");
 	if (c->rt.status == CTR_EXITED)
 		finished_record(&d->finished, c->spec.id, c->rt.exit_code, c->rt.oom_killed, c->rt.error);
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("remove %.12s: %s", c->spec.id, err.msg ? err.msg : "cgroup");
 	lite_err_clear(&err);
+	CRASH_POINT("rm.after-cgroup");
 	ctr_exec_dir(d, c, dir, sizeof(dir));
 	fs_rm_rf(dir);
+	CRASH_POINT("rm.after-unmount"); /* the run dir (rootfs mount point, socket) is gone */
 	ctr_dir(d, c, dir, sizeof(dir));
 	r = fs_rm_rf(dir);
 	if (r < 0)
 		log_warnx("remove %s: %s", dir, strerror(-r));
+	CRASH_POINT("rm.after-dir");
 	remove_anonymous_volumes(d, c);
 	TAILQ_REMOVE(&d->ctrs, c, entry);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -62,9 +63,17 @@ struct daemon {
 	int seccomp_jobs;           /* compile workers running (event loop only) */
 	struct peer_uid_count *peer_uids; /* open connections per uid (peer-limit.c) */
 	size_t n_peer_uids;
+	struct rlimit nofile_orig;  /* RLIMIT_NOFILE at start: shims and helpers get it back (server.c) */
+	int spare_fd;               /* kept free to answer a connection at EMFILE (server.c) */
 };
 
 /* server.c */
 int server_listen(struct daemon *d);
 void server_shutdown(struct daemon *d);
 void server_notify_ready(void);
+
+/* nofile.c */
+/* Raise the soft RLIMIT_NOFILE for max-connections (at start). */
+void nofile_raise(struct daemon *d);
+/* In a forked child before exec: the RLIMIT_NOFILE the daemon started with. */
+void nofile_restore(struct daemon *d);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,7 +197,7 @@ job_spawn(struct image_job *j)
 	char **args = calloc(n + 3, sizeof(char *));
 	char caller[40]; /* whose tags lite-image may touch (image-tags.h) */
 	int out[2];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	snprintf(caller, sizeof(caller), "LITE_CALLER_UID=%u", (unsigned)j->peer->cred.uid);
 
@@ -210,7 +211,13 @@ job_spawn(struct image_job *j)
 		args[i + 2] = j->argv[i];
 	pid = fork();
 	if (pid == 0) {
+		/* the helper dies with the daemon: a new daemon sweeps tmp/ and
+		 * must not find a helper still writing there (issue 13); the
+		 * daemon may have died before prctl, hence the getppid check */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
 		signal(SIGPIPE, SIG_DFL);
+		nofile_restore(d);
 		set_limits_env(&d->cfg.limits);
 		if (dup2(out[1], 1) < 0 || putenv(caller) != 0)
 			_exit(127);

@@ -21,6 +21,7 @@
 #include "image.h"
 #include "log.h"
 #include "net-ctr.h"
+#include "reconcile.h"
 #include "seccomp-cache.h"
 #include "str-util.h"
 
@@ -262,10 +263,13 @@ main(int argc, char **argv)
 	prepare_seccomp(&d);
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
+	reconcile_store(&d); /* before anything is loaded (issue 13) */
 	net_network_init(&d);
 	ctr_restore_all(&d);
+	reconcile_processes(&d);
 	ctr_sec_warm(&d);
 	net_ctr_restore(&d);
+	net_ctr_restore_leases(&d);
 	server_listen(&d);
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);

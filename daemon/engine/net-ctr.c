@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "crash-point.h"
 #include "ctr.h"
 #include "daemon.h"
 #include "fd-util.h"
@@ -331,6 +332,8 @@ ep_add(struct daemon *d, struct net_ctr *nc, struct net_network *n, uint32_t wan
 		if (strcmp(nc->ep[i].network_id, n->id) == 0)
 			return lite_err_set(err, EEXIST, "endpoint with name %s already exists in network %s", nc->id, n->name);
 	r = net_network_ensure(d, n, err);
+	if (r > 0)
+		CRASH_POINT("network.ensure.after-bridge"); /* a network's bridge is made at its first use */
 	if (r > 0)
 		r = net_ctr_rules_sync(d, err);
 	if (r < 0)
@@ -723,4 +726,30 @@ net_ctr_network_refs(struct daemon *d, const struct net_network *n)
 		for (size_t i = 0; i < nc->n_ep; i++)
 			refs += strcmp(nc->ep[i].network_id, n->id) == 0;
 	return refs;
+}
+
+/* Issue 13: every running container's address stays leased to it (a lease
+ * file an earlier daemon got wrong is repaired), so IPAM never hands out
+ * an address a live container still uses. */
+void
+net_ctr_restore_leases(struct daemon *d)
+{
+	struct lite_err err = { 0 };
+	struct net_ctr *nc;
+	char dir[PATH_MAX];
+
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry) {
+		if (!is_running_id(d, nc->id, NULL) || !nc->attached)
+			continue;
+		for (size_t i = 0; i < nc->n_ep; i++) {
+			struct net_network *n = ep_network(d, &nc->ep[i]);
+			uint32_t ip;
+
+			if (!n || net_network_dir(d, n, dir, sizeof(dir)) < 0)
+				continue;
+			if (ipam_alloc(dir, &n->subnet, n->gateway, nc->id, nc->ep[i].ip, &ip, &err) < 0)
+				log_warnx("container %.12s: keep its address: %s", nc->id, err.msg);
+			lite_err_clear(&err);
+		}
+	}
 }

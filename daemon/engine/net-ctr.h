@@ -84,5 +84,7 @@ int net_ctr_network_users(struct daemon *d, const struct net_network *n);
 int net_ctr_network_refs(struct daemon *d, const struct net_network *n);
 /* After ctr_restore_all: re-reserve ports, rebuild rules, reconcile leases. */
 void net_ctr_restore(struct daemon *d);
+/* After net_ctr_restore: each running container's leases claimed again. */
+void net_ctr_restore_leases(struct daemon *d);
 /* Rebuild the nftables table from networks and running containers. */
 int net_ctr_rules_sync(struct daemon *d, struct lite_err *err);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctr.h"
+#include "crash-point.h"
 #include "ctr-sec.h"
 #include "daemon.h"
 #include "image.h"
@@ -218,6 +219,8 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		error = -EIO;
 		msg = nerr.msg;
 	}
+	if (error == 0)
+		CRASH_POINT("run.after-veth");
 	if (error < 0) {
 		log_info("container %.12s failed to start: %s", c->spec.id, msg);
 		peer_reply_err(p, EIO, msg);
@@ -230,8 +233,10 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	c->rt.status = CTR_RUNNING;
 	c->rt.started_at = time(NULL);
 	ctr_save(d, c);
+	CRASH_POINT("run.after-state");
 	ctr_proc_monitor(d, c);
 	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : c->spec.open_stdin ? "attach stdin start\n" : "attach start\n");
+	CRASH_POINT("run.after-start");
 	if (fd < 0) {
 		peer_reply_err(p, fd, "connect to the container's shim");
 		goto out;
@@ -270,7 +275,11 @@ run(struct peer *p, const struct run_spec *rs)
 	r = build_spec(d, rs, p->cred.uid, c, &err);
 	userns_caller_from_peer(p, &c->spec.caller); /* issue 11 A2 */
 	if (r == 0)
+		CRASH_POINT("run.after-volumes");
+	if (r == 0)
 		r = net_ctr_prepare(d, c, &rs->net, p->cred.uid, &err);
+	if (r == 0)
+		CRASH_POINT("run.after-lease");
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		lite_err_clear(&err);

@@ -10,6 +10,7 @@
  * against the config's diff_ids. Layers are committed one by one (each
  * complete and content-addressed); the config and tags only when all are
  * in place, so a failed load leaves no image and no tag behind. */
+#include "crash-point.h"
 #include "image-load.h"
 #include "fd-util.h"
 #include "image-internal.h"
@@ -156,6 +157,8 @@ image_load_commit_config(const char *data_root, const char *bytes, size_t len, j
 	}
 	if (r == 0)
 		r = image_config_write(data_root, bytes, len, ret_id, &made, err);
+	if (r == 0)
+		HELPER_CRASH_POINT("after-config");
 	for (i = 0; r == 0 && tags && tags[i]; i++) {
 		char name[300];
 

@@ -24,6 +24,7 @@
  * max-layer-size and max-layer-entries; unset: no limit).
  * Prints one line: "ok JSON" or "err ERRNO MESSAGE"; pull prints
  * "progress JSON" lines before it. */
+#include "crash-point.h"
 #include "cp-tar.h"
 #include "image-ctr.h"
 #include "image-derive.h"
@@ -205,6 +206,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	image_unpack_set_limits(env_limit("LITE_MAX_LAYER_SIZE"), env_limit("LITE_MAX_LAYER_ENTRIES"));
+#if LITE_CRASH_POINTS
+	setenv("LITE_CRASH_OP", argv[2], 1); /* HELPER_CRASH_POINT's prefix */
+#endif
 	r = run_op(argv[1], argv[2], argc - 3, argv + 3, &out, &err);
 	if (r < 0) {
 		for (char *p = err.msg; p && *p; p++)

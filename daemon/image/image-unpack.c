@@ -12,6 +12,7 @@
  * extracting: an outer libarchive reader (format "raw", every filter) yields
  * the decompressed bytes; an inner reader (format tar, no filter) pulls them
  * through tar_pull(), which also feeds the hash. */
+#include "crash-point.h"
 #include "image.h"
 #include "image-internal.h"
 #include "image-unpack-internal.h"
@@ -172,6 +173,8 @@ unpack_all(struct unpack *u, const char *tar_path)
 		}
 		if (r < ARCHIVE_WARN)
 			return lite_err_set(u->err, EIO, "read archive: %s", archive_error_string(u->inner));
+		if (!first)
+			HELPER_CRASH_POINT("mid-layer"); /* an entry of the layer is written */
 		first = false;
 		r = check_limits(u, e);
 		if (r == 0)
@@ -258,6 +261,8 @@ commit_image(const char *data_root, const char *staging, const char *hex, uint64
 	if (r < 0)
 		return r;
 	r = layer_commit(data_root, staging, hex, size, &created, err);
+	if (r == 0)
+		HELPER_CRASH_POINT("after-layer");
 	if (r == 0)
 		r = image_config_write_one_layer(data_root, hex, created, &id, &made, err);
 	if (r == 0) {
