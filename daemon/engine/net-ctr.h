@@ -66,11 +66,17 @@ bool net_network_visible_to(const struct net_network *n, uid_t uid);
 /* Before the shim starts: mode, addresses, ports (reserved now, so a taken
  * port fails the run before anything exists). */
 int net_ctr_prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err);
-/* Write the /etc files; their paths and the network mode into the shim's config. */
+/* create: check and record the same, leasing and binding nothing until
+ * the first start; saved in net.json. */
+int net_ctr_define(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err);
+/* Lease again what an earlier start had (same IP while free, same host
+ * ports) unless leased; then write the /etc files; their paths and the
+ * network mode into the shim's config. */
 int net_ctr_shim_config(struct daemon *d, struct ctr *c, struct shim_config *cfg, struct lite_err *err);
 /* Between "ok PID" and "start": veths, addresses, routes, rules. */
 int net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err);
-/* The container exited: veths, ports, rules and leases go. */
+/* The container exited (or failed to start): ports, rules and leases go;
+ * the endpoints and port specs stay for the next start. */
 void net_ctr_detach(struct daemon *d, struct ctr *c);
 /* The container is removed: forget it. */
 void net_ctr_remove(struct daemon *d, struct ctr *c);

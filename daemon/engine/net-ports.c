@@ -18,8 +18,10 @@ void
 net_ports_init(struct net_ports *ps)
 {
 	ps->n = 0;
-	for (size_t i = 0; i < NET_PORTS_MAX; i++)
+	for (size_t i = 0; i < NET_PORTS_MAX; i++) {
 		ps->fd[i] = -1;
+		ps->dyn[i] = false;
+	}
 }
 
 static int
@@ -56,6 +58,7 @@ net_ports_reserve(struct net_ports *ps, const struct net_port *specs, size_t n, 
 		return lite_err_sys(err, E2BIG, "reserve ports");
 	for (size_t i = 0; i < n; i++) {
 		ps->p[ps->n] = specs[i];
+		ps->dyn[ps->n] = specs[i].host_port == 0;
 		r = bind_port(&ps->p[ps->n], &ps->fd[ps->n], err);
 		if (r < 0) {
 			net_ports_close(ps);
@@ -68,14 +71,35 @@ net_ports_reserve(struct net_ports *ps, const struct net_port *specs, size_t n, 
 }
 
 int
+net_ports_set(struct net_ports *ps, const struct net_port *specs, size_t n, struct lite_err *err)
+{
+	if (n > NET_PORTS_MAX)
+		return lite_err_sys(err, E2BIG, "record ports");
+	for (size_t i = 0; i < n; i++) {
+		ps->p[i] = specs[i];
+		ps->dyn[i] = specs[i].host_port == 0;
+		ps->fd[i] = -1;
+	}
+	ps->n = n;
+	return 0;
+}
+
+int
 net_ports_rebind(struct net_ports *ps, struct lite_err *err)
 {
 	for (size_t i = 0; i < ps->n; i++) {
 		if (ps->fd[i] >= 0)
 			continue;
 		int r = bind_port(&ps->p[i], &ps->fd[i], err);
-		if (r < 0)
+		if (r == -EADDRINUSE && ps->dyn[i]) {
+			lite_err_clear(err);
+			ps->p[i].host_port = 0;
+			r = bind_port(&ps->p[i], &ps->fd[i], err);
+		}
+		if (r < 0) {
+			net_ports_close(ps);
 			return r;
+		}
 	}
 	return 0;
 }
@@ -88,6 +112,18 @@ net_ports_close(struct net_ports *ps)
 			close(ps->fd[i]);
 		ps->fd[i] = -1;
 	}
+}
+
+/* net.json's form: the inspect form plus whether the host port was picked. */
+json_t *
+net_ports_state_json(const struct net_ports *ps)
+{
+	json_t *a = net_ports_to_json(ps), *e;
+	size_t i;
+
+	json_array_foreach(a, i, e)
+		json_object_set_new(e, "picked", json_boolean(ps->dyn[i]));
+	return a;
 }
 
 json_t *
@@ -122,6 +158,7 @@ net_ports_from_json(struct net_ports *ps, json_t *a)
 		p->ctr_port = (uint16_t)json_integer_value(json_object_get(e, "container_port"));
 		p->host_port = (uint16_t)json_integer_value(json_object_get(e, "host_port"));
 		p->proto = proto && strcmp(proto, "udp") == 0 ? NET_UDP : NET_TCP;
+		ps->dyn[ps->n] = json_is_true(json_object_get(e, "picked"));
 		ps->n++;
 	}
 }

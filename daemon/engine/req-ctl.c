@@ -12,6 +12,7 @@
 #include "ctr.h"
 #include "daemon.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "image-job.h"
 #include "run-spec.h"
 #include "valid.h"
@@ -42,6 +43,8 @@ create(struct peer *p, const struct run_spec *rs)
 	} else {
 		TAILQ_INSERT_TAIL(&p->d->ctrs, c, entry);
 		r = ctr_ctl_create(p->d, c, &err);
+		if (r == 0) /* checked and recorded now; leased at each start */
+			r = net_ctr_define(p->d, c, &rs->net, p->cred.uid, &err);
 		if (r < 0) {
 			peer_reply_err(p, r, err.msg);
 			ctr_remove(p->d, c);
