@@ -402,7 +402,10 @@ run_attached(struct conn *c, json_t *result, struct stream_opts *so)
 	if (r == -1 && so->tty)
 		return stream_exit_code("wait", id);
 	if (r < 0) {
-		client_errorf("lost the connection to the container's stream");
+		client_errorf("lost the connection to container %s before its exit status arrived; "
+			      "it may still be running (lite ps -a, lite logs %s)",
+			      json_string_value(json_object_get(result, "name")),
+			      json_string_value(json_object_get(result, "name")));
 		return EXIT_ENGINE;
 	}
 	return r;

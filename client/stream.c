@@ -224,6 +224,7 @@ stream_run(struct conn *c, const struct stream_opts *o)
 		dk.n = 0; /* only a person at a terminal detaches */
 	if (o->tty && o->interactive)
 		terminal_raw();
+	signal(SIGPIPE, SIG_IGN); /* writes to a gone peer fail with EPIPE instead */
 	watch_signals(o, &poll_mask);
 	code = o->tty && !o->framed ? -1 : conn_drain_frames(c);
 	if (o->tty && !o->framed && c->len) {
@@ -246,7 +247,7 @@ stream_run(struct conn *c, const struct stream_opts *o)
 				code = -2;
 				break;
 			}
-			if (q < 0)
+			if (q < 0) /* EPIPE: the container no longer reads; its output and exit still come */
 				stdin_fd = -1;
 		}
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))

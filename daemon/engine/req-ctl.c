@@ -4,6 +4,7 @@
 #include "req.h"
 
 #include <errno.h>
+#include <event2/event.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +71,18 @@ req_create(struct peer *p, json_t *params)
 	lite_err_clear(&err);
 }
 
+/* A stop, a kill -9 or an rm -f is under way: the exit is coming. */
+static bool
+going_down(const struct ctr *c)
+{
+	const struct waiter *w;
+
+	TAILQ_FOREACH(w, &c->waiters, entry)
+		if (w->kind == WAITER_STOP || w->kind == WAITER_RM)
+			return true;
+	return c->stop_timer && evtimer_pending(c->stop_timer, NULL);
+}
+
 void
 req_start(struct peer *p, json_t *params)
 {
@@ -81,6 +94,10 @@ req_start(struct peer *p, json_t *params)
 		return;
 	if (c->start_ev) {
 		conflict(p, c->spec.name, "is starting");
+		return;
+	}
+	if (ctr_is_running(c) && going_down(c)) {
+		conflict(p, c->spec.name, "is stopping: start it again once it has exited (lite wait)");
 		return;
 	}
 	if (ctr_is_running(c)) {
