@@ -212,6 +212,7 @@ static const struct { const char *field, *title; } titles[] = {
 	{ "ID", "CONTAINER ID" }, { "Names", "NAMES" }, { "Image", "IMAGE" }, { "Status", "STATUS" },
 	{ "State", "STATE" }, { "Command", "COMMAND" }, { "CreatedAt", "CREATED AT" },
 	{ "RunningFor", "CREATED" }, { "Size", "SIZE" }, { "Labels", "LABELS" },
+	{ "Ports", "PORTS" },
 };
 
 char *

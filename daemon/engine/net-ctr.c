@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "fd-util.h"
 #include "fs-util.h"
+#include "image.h"
 #include "log.h"
 #include "net-opts.h"
 #include "net-ports.h"
@@ -48,6 +49,7 @@ struct net_ctr {
 	char **aliases;    /* --network-alias: more names peers know it by */
 	bool attached;
 	bool leased;       /* addresses leased and host ports bound: from a start to the exit */
+	char **exposed;    /* "PORT/PROTO": the image's ExposedPorts and --expose */
 	TAILQ_ENTRY(net_ctr) entry;
 };
 
@@ -60,6 +62,7 @@ nc_free(struct net_ctr *nc)
 	strv_free(nc->dns);
 	strv_free(nc->add_host);
 	strv_free(nc->aliases);
+	strv_free(nc->exposed);
 	free(nc);
 }
 
@@ -86,6 +89,8 @@ nc_save(struct daemon *d, struct net_ctr *nc)
 		      "ports", net_ports_state_json(&nc->ports), "dns", strv_to_json(nc->dns),
 		      "add_host", strv_to_json(nc->add_host), "aliases", strv_to_json(nc->aliases),
 		      "attached", nc->attached, "leased", nc->leased);
+	if (o && nc->exposed)
+		json_object_set_new(o, "exposed", strv_to_json(nc->exposed));
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!text)
@@ -129,6 +134,7 @@ nc_load(struct daemon *d, const char *id)
 	nc->dns = strv_from_json(json_object_get(o, "dns"));
 	nc->add_host = strv_from_json(json_object_get(o, "add_host"));
 	nc->aliases = strv_from_json(json_object_get(o, "aliases"));
+	nc->exposed = strv_from_json(json_object_get(o, "exposed"));
 	nc->attached = json_is_true(json_object_get(o, "attached"));
 	/* before "leased" was recorded, an exit dropped the endpoints */
 	nc->leased = json_object_get(o, "leased") ? json_is_true(json_object_get(o, "leased")) : nc->n_ep > 0;
@@ -470,11 +476,31 @@ check_mode(struct daemon *d, struct net_ctr *nc, const struct net_opts *o, uid_t
 	return 0;
 }
 
+/* The exposed ports (image and --expose) into nc; with -P, a spec for
+ * each one -p left unpublished joins ports[*n]. */
+static int
+exposed_ports(struct daemon *d, struct ctr *c, struct net_ctr *nc, const struct net_opts *o, struct net_port *ports,
+	      size_t *n, struct lite_err *err)
+{
+	struct image *img = NULL;
+	int r = image_load(d->cfg.data_root, c->spec.image_id, &img, err);
+
+	if (r < 0)
+		return r;
+	r = net_opts_exposed(o, json_object_get(json_object_get(img->config, "config"), "ExposedPorts"), &nc->exposed, err);
+	image_free(img);
+	if (r == 0 && o->publish_all && strcmp(nc->mode, "host") != 0 && strcmp(nc->mode, "none") != 0)
+		r = net_opts_publish_exposed(nc->exposed, ports, n, NET_OPTS_MAX_PORTS, err);
+	return r;
+}
+
 /* lease: reserve the ports and lease the address now (run); else only
  * record them for the first start (create). */
 static int
 prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, bool lease, struct lite_err *err)
 {
+	struct net_port ports[NET_OPTS_MAX_PORTS];
+	size_t n_ports = o->n_ports;
 	const char *mode = o->mode && strcmp(o->mode, "default") ? o->mode : net_network_default_mode(d);
 	struct net_ctr *nc = calloc(1, sizeof(*nc));
 	struct net_network *n = NULL;
@@ -485,13 +511,16 @@ prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, bo
 	net_ports_init(&nc->ports);
 	snprintf(nc->id, sizeof(nc->id), "%s", c->spec.id);
 	snprintf(nc->mode, sizeof(nc->mode), "%s", mode);
+	memcpy(ports, o->ports, sizeof(ports));
 	r = check_mode(d, nc, o, uid, &n, err);
 	if (r == 0)
 		r = copy_lists(o, nc, err);
+	if (r == 0)
+		r = exposed_ports(d, c, nc, o, ports, &n_ports, err);
 	if (r == 0 && lease)
-		r = net_ports_reserve(&nc->ports, o->ports, o->n_ports, err);
+		r = net_ports_reserve(&nc->ports, ports, n_ports, err);
 	else if (r == 0)
-		r = net_ports_set(&nc->ports, o->ports, o->n_ports, err);
+		r = net_ports_set(&nc->ports, ports, n_ports, err);
 	if (r == 0 && n && lease)
 		r = ep_add(d, nc, n, o->ip_set ? o->ip : 0, err);
 	else if (r == 0 && n)
@@ -662,13 +691,36 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 							     "gateway", gw, "interface", nc->ep[i].ifname,
 							     "host_interface", nc->ep[i].host_if));
 	}
-	o = json_pack("{s:s, s:o, s:o}", "mode", nc->mode, "networks", nets, "ports", net_ports_to_json(&nc->ports));
+	o = json_pack("{s:s, s:o, s:o, s:o}", "mode", nc->mode, "networks", nets, "ports", net_ports_to_json(&nc->ports),
+		      "exposed_ports", strv_to_json(nc->exposed));
 	if (nc->n_ep && nc->leased) {
 		net_cidr_ip_format(nc->ep[0].ip, ip);
 		json_object_set_new(o, "ip_address", json_string(ip));
 		json_object_set(o, "gateway", json_object_get(json_object_iter_value(json_object_iter(nets)), "gateway"));
 	}
 	return o;
+}
+
+json_t *
+net_ctr_ps_ports(struct daemon *d, struct ctr *c)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+	json_t *a = nc && nc->leased ? net_ports_to_json(&nc->ports) : json_array();
+
+	for (char **s = nc ? nc->exposed : NULL; s && *s; s++) {
+		unsigned port = 0;
+		char proto[8] = "";
+		bool published = false;
+
+		if (sscanf(*s, "%u/%7s", &port, proto) != 2)
+			continue;
+		for (size_t i = 0; nc->leased && i < nc->ports.n; i++)
+			published = published || (nc->ports.p[i].ctr_port == port &&
+						   strcmp(net_port_proto_name(nc->ports.p[i].proto), proto) == 0);
+		if (!published)
+			json_array_append_new(a, json_pack("{s:i, s:s}", "container_port", (int)port, "protocol", proto));
+	}
+	return a;
 }
 
 int

@@ -81,6 +81,10 @@ void net_ctr_detach(struct daemon *d, struct ctr *c);
 /* The container is removed: forget it. */
 void net_ctr_remove(struct daemon *d, struct ctr *c);
 json_t *net_ctr_inspect(struct daemon *d, struct ctr *c);
+/* For ps: the published ports while it runs ({container_port, protocol,
+ * host_ip, host_port}), then the exposed ones not published
+ * ({container_port, protocol}). */
+json_t *net_ctr_ps_ports(struct daemon *d, struct ctr *c);
 /* want: the address to lease, 0 for any. */
 int net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t want, struct lite_err *err);
 int net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err);

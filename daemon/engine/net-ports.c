@@ -24,8 +24,31 @@ net_ports_init(struct net_ports *ps)
 	}
 }
 
+static int bind_one(struct net_port *p, int *ret_fd, struct lite_err *err);
+
+/* A port of a host range (-p 8000-8010:80): the one it had, else the
+ * first free one. */
 static int
 bind_port(struct net_port *p, int *ret_fd, struct lite_err *err)
+{
+	char ip[16];
+
+	if (!p->host_port_max)
+		return bind_one(p, ret_fd, err);
+	if (p->host_port >= p->host_port_min && p->host_port <= p->host_port_max && bind_one(p, ret_fd, NULL) == 0)
+		return 0;
+	for (unsigned port = p->host_port_min; port <= p->host_port_max; port++) {
+		p->host_port = (uint16_t)port;
+		if (bind_one(p, ret_fd, NULL) == 0)
+			return 0;
+	}
+	net_cidr_ip_format(p->host_ip, ip);
+	return lite_err_set(err, EADDRINUSE, "Bind for %s:%u-%u failed: every port of the range is already allocated", ip,
+			    p->host_port_min, p->host_port_max);
+}
+
+static int
+bind_one(struct net_port *p, int *ret_fd, struct lite_err *err)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(p->host_port),
 				  .sin_addr.s_addr = htonl(p->host_ip) };
@@ -121,8 +144,13 @@ net_ports_state_json(const struct net_ports *ps)
 	json_t *a = net_ports_to_json(ps), *e;
 	size_t i;
 
-	json_array_foreach(a, i, e)
+	json_array_foreach(a, i, e) {
 		json_object_set_new(e, "picked", json_boolean(ps->dyn[i]));
+		if (ps->p[i].host_port_max) {
+			json_object_set_new(e, "host_port_min", json_integer(ps->p[i].host_port_min));
+			json_object_set_new(e, "host_port_max", json_integer(ps->p[i].host_port_max));
+		}
+	}
 	return a;
 }
 
@@ -159,6 +187,8 @@ net_ports_from_json(struct net_ports *ps, json_t *a)
 		p->host_port = (uint16_t)json_integer_value(json_object_get(e, "host_port"));
 		p->proto = proto && strcmp(proto, "udp") == 0 ? NET_UDP : NET_TCP;
 		ps->dyn[ps->n] = json_is_true(json_object_get(e, "picked"));
+		p->host_port_min = (uint16_t)json_integer_value(json_object_get(e, "host_port_min"));
+		p->host_port_max = (uint16_t)json_integer_value(json_object_get(e, "host_port_max"));
 		ps->n++;
 	}
 }
