@@ -46,6 +46,9 @@ void conn_consume(struct conn *c, size_t n);
 /* Write complete frames in c->buf to stdout/stderr; returns the exit code
  * once the exit frame arrived (printing its error, if any), else -1. */
 int conn_drain_frames(struct conn *c);
+/* Container output to stdout or stderr; exits 141 (128 + SIGPIPE), quietly,
+ * when nobody reads it any more. */
+void conn_write_output(int fd, const void *buf, size_t len);
 
 /* How to run an attached stream (stream.c). */
 struct stream_opts {

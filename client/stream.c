@@ -205,7 +205,7 @@ read_output(struct conn *c, const struct stream_opts *o)
 		return -3;
 	if (!o->tty || o->framed)
 		return conn_drain_frames(c);
-	(void)fd_write_all(STDOUT_FILENO, c->buf, c->len);
+	conn_write_output(STDOUT_FILENO, c->buf, c->len);
 	c->len = 0;
 	return -1;
 }
@@ -228,7 +228,7 @@ stream_run(struct conn *c, const struct stream_opts *o)
 	watch_signals(o, &poll_mask);
 	code = o->tty && !o->framed ? -1 : conn_drain_frames(c);
 	if (o->tty && !o->framed && c->len) {
-		(void)fd_write_all(STDOUT_FILENO, c->buf, c->len);
+		conn_write_output(STDOUT_FILENO, c->buf, c->len);
 		c->len = 0;
 	}
 	while (code == -1) {

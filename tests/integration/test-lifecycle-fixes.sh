@@ -94,5 +94,9 @@ is "$RC" 3 "the container stops reading early: its exit code still arrives"
 is "$OUT" out "...and its output"
 capture sh -c "yes | '$LITE' exec -i p1 true"
 is "$RC" 0 "yes | lite exec -i true exits 0"
+# SIGPIPE ignored must not make a follower outlive its reader
+ok "lg prints lines" q lite run -d --name lg testimg sh -c 'while :; do echo line; sleep 0.1; done'
+capture bash -c "timeout 20 '$LITE' logs -f lg | head -1 >/dev/null; echo \${PIPESTATUS[0]}"
+is "$OUT" 141 "logs -f | head -1: ends quietly with 141 once head is gone (no hang)"
 
 done_testing
