@@ -48,6 +48,9 @@ void conn_consume(struct conn *c, size_t n);
 /* Write complete frames in c->buf to stdout/stderr; returns the exit code
  * once the exit frame arrived (printing its error, if any), else -1. */
 int conn_drain_frames(struct conn *c);
+/* Container output to stdout or stderr; exits 141 (128 + SIGPIPE), quietly,
+ * when nobody reads it any more. */
+void conn_write_output(int fd, const void *buf, size_t len);
 
 /* How to run an attached stream (stream.c). */
 struct stream_opts {
@@ -99,7 +102,7 @@ int cmd_version(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 
 /* cmd-run-net.c: lite run's network flags (values past cmd-run.c's own). */
-enum { RUN_OPT_NET = 300, RUN_OPT_IP, RUN_OPT_DNS, RUN_OPT_ADD_HOST, RUN_OPT_NET_ALIAS };
+enum { RUN_OPT_NET = 300, RUN_OPT_IP, RUN_OPT_DNS, RUN_OPT_ADD_HOST, RUN_OPT_NET_ALIAS, RUN_OPT_EXPOSE };
 /* Add one network flag to params: 0, or an exit code after an error. */
 int cmd_run_net_flag(int opt, const char *arg, json_t *params);
 /* cmd-run-sec.c: lite run's security flags. */

@@ -39,7 +39,10 @@ static const char run_usage[] =
 	"      --hostname NAME     container host name\n"
 	"      --net, --network NET  bridge (default), none, host (root only), or a network's name\n"
 	"      --ip IP             IPv4 address on a user-defined network\n"
-	"  -p, --publish SPEC      publish a port: [IP:][HOST:]CTR[/tcp|udp] (repeatable)\n"
+	"  -p, --publish SPEC      publish a port: [IP:][HOST:]CTR[/tcp|udp] (repeatable); ports\n"
+	"                          may be ranges: 8000-8010:80-90, or 8000-8010:80 (a free one of them)\n"
+	"  -P, --publish-all       publish every exposed port on a free host port\n"
+	"      --expose PORT       expose a port or a range: 80, 53/udp, 8000-8010 (repeatable)\n"
 	"      --dns IP            nameserver for /etc/resolv.conf (repeatable)\n"
 	"      --add-host NAME:IP  extra /etc/hosts entry (repeatable)\n"
 	"      --network-alias NAME  another name peers on user networks know it by\n"
@@ -210,6 +213,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "dns", required_argument, NULL, RUN_OPT_DNS }, { "add-host", required_argument, NULL, RUN_OPT_ADD_HOST },
 		{ "network-alias", required_argument, NULL, RUN_OPT_NET_ALIAS },
 		{ "net-alias", required_argument, NULL, RUN_OPT_NET_ALIAS },
+		{ "expose", required_argument, NULL, RUN_OPT_EXPOSE }, { "publish-all", no_argument, NULL, 'P' },
 		{ "tty", no_argument, NULL, 't' }, { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
 		{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY }, { "init", no_argument, NULL, OPT_INIT },
 		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
@@ -249,7 +253,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = client_opt_get(&argc, argv, "+dite:m:u:w:v:l:p:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+dite:m:u:w:v:l:p:hP", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
 		case 't': json_object_set_new(params, "tty", json_true()); break;
@@ -326,6 +330,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			break;
 		case OPT_HOST: json_object_set_new(params, "hostname", json_string(optarg)); break;
 		case 'p': case RUN_OPT_NET: case RUN_OPT_IP: case RUN_OPT_DNS: case RUN_OPT_ADD_HOST: case RUN_OPT_NET_ALIAS:
+		case RUN_OPT_EXPOSE: case 'P':
 			if ((n = cmd_run_net_flag(c, optarg, params)))
 				return (int)n;
 			break;
@@ -414,7 +419,10 @@ run_attached(struct conn *c, json_t *result, struct stream_opts *so)
 	if (r == -1 && so->tty)
 		return stream_exit_code("wait", id);
 	if (r < 0) {
-		client_errorf("lost the connection to the container's stream");
+		client_errorf("lost the connection to container %s before its exit status arrived; "
+			      "it may still be running (lite ps -a, lite logs %s)",
+			      json_string_value(json_object_get(result, "name")),
+			      json_string_value(json_object_get(result, "name")));
 		return EXIT_ENGINE;
 	}
 	return r;

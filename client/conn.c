@@ -3,6 +3,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -235,6 +236,16 @@ exit_frame(const char *payload, size_t len)
 	return o ? code : -1;
 }
 
+void
+conn_write_output(int fd, const void *buf, size_t len)
+{
+	/* SIGPIPE is ignored (main.c): a reader of our output that went away
+	 * (lite logs -f | head) ends us quietly, as the signal would have,
+	 * but through exit, so a raw terminal is restored */
+	if (fd_write_all(fd, buf, len) < 0 && errno == EPIPE)
+		exit(128 + SIGPIPE);
+}
+
 int
 conn_drain_frames(struct conn *c)
 {
@@ -253,7 +264,7 @@ conn_drain_frames(struct conn *c)
 			conn_consume(c, FRAME_HDR_LEN + len);
 			return code < 0 ? EXIT_ENGINE : code;
 		}
-		(void)fd_write_all(st == FRAME_STDERR ? 2 : 1, c->buf + FRAME_HDR_LEN, len);
+		conn_write_output(st == FRAME_STDERR ? 2 : 1, c->buf + FRAME_HDR_LEN, len);
 		conn_consume(c, FRAME_HDR_LEN + len);
 	}
 	return -1;

@@ -2,6 +2,7 @@
 #include "client.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ main(int argc, char **argv)
 	};
 	int c, r;
 
+	signal(SIGPIPE, SIG_IGN); /* a closed peer is an error to report (EPIPE), never a silent death */
 	if (getenv("LITE_HOST") && *getenv("LITE_HOST"))
 		client_host = parse_host(getenv("LITE_HOST"));
 	while ((c = client_opt_get(&argc, argv, "+H:vh", opts, NULL)) != -1) {

@@ -205,7 +205,7 @@ read_output(struct conn *c, const struct stream_opts *o)
 		return -3;
 	if (!o->tty || o->framed)
 		return conn_drain_frames(c);
-	(void)fd_write_all(STDOUT_FILENO, c->buf, c->len);
+	conn_write_output(STDOUT_FILENO, c->buf, c->len);
 	c->len = 0;
 	return -1;
 }
@@ -224,10 +224,11 @@ stream_run(struct conn *c, const struct stream_opts *o)
 		dk.n = 0; /* only a person at a terminal detaches */
 	if (o->tty && o->interactive)
 		terminal_raw();
+	signal(SIGPIPE, SIG_IGN); /* writes to a gone peer fail with EPIPE instead */
 	watch_signals(o, &poll_mask);
 	code = o->tty && !o->framed ? -1 : conn_drain_frames(c);
 	if (o->tty && !o->framed && c->len) {
-		(void)fd_write_all(STDOUT_FILENO, c->buf, c->len);
+		conn_write_output(STDOUT_FILENO, c->buf, c->len);
 		c->len = 0;
 	}
 	while (code == -1) {
@@ -246,7 +247,7 @@ stream_run(struct conn *c, const struct stream_opts *o)
 				code = -2;
 				break;
 			}
-			if (q < 0)
+			if (q < 0) /* EPIPE: the container no longer reads; its output and exit still come */
 				stdin_fd = -1;
 		}
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))

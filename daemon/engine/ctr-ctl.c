@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "fs-util.h"
 #include "log.h"
+#include "net-ctr.h"
 
 int
 ctr_ctl_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err)
@@ -86,6 +87,7 @@ ctr_ctl_start_failed(struct daemon *d, struct ctr *c, const char *msg)
 	free(c->rt.error);
 	c->rt.error = msg ? strdup(msg) : NULL;
 	(void)cgroup_destroy(&d->cgroups, c->spec.id, NULL);
+	net_ctr_detach(d, c); /* the leases and ports a start took */
 	ctr_save(d, c);
 }
 

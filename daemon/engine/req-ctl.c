@@ -4,6 +4,7 @@
 #include "req.h"
 
 #include <errno.h>
+#include <event2/event.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "ctr.h"
 #include "daemon.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "image-job.h"
 #include "run-spec.h"
 #include "valid.h"
@@ -42,6 +44,8 @@ create(struct peer *p, const struct run_spec *rs)
 	} else {
 		TAILQ_INSERT_TAIL(&p->d->ctrs, c, entry);
 		r = ctr_ctl_create(p->d, c, &err);
+		if (r == 0) /* checked and recorded now; leased at each start */
+			r = net_ctr_define(p->d, c, &rs->net, p->cred.uid, &err);
 		if (r < 0) {
 			peer_reply_err(p, r, err.msg);
 			ctr_remove(p->d, c);
@@ -67,6 +71,18 @@ req_create(struct peer *p, json_t *params)
 	lite_err_clear(&err);
 }
 
+/* A stop, a kill -9 or an rm -f is under way: the exit is coming. */
+static bool
+going_down(const struct ctr *c)
+{
+	const struct waiter *w;
+
+	TAILQ_FOREACH(w, &c->waiters, entry)
+		if (w->kind == WAITER_STOP || w->kind == WAITER_RM)
+			return true;
+	return c->stop_timer && evtimer_pending(c->stop_timer, NULL);
+}
+
 void
 req_start(struct peer *p, json_t *params)
 {
@@ -78,6 +94,10 @@ req_start(struct peer *p, json_t *params)
 		return;
 	if (c->start_ev) {
 		conflict(p, c->spec.name, "is starting");
+		return;
+	}
+	if (ctr_is_running(c) && going_down(c)) {
+		conflict(p, c->spec.name, "is stopping: start it again once it has exited (lite wait)");
 		return;
 	}
 	if (ctr_is_running(c)) {

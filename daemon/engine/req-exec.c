@@ -106,6 +106,11 @@ req_exec(struct peer *p, json_t *params)
 	c = running_target(p, params);
 	if (!c)
 		return;
+	if (c->rt.paused) { /* a frozen container would hold the exec until unpause */
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
+				 "container %s is paused, unpause the container before exec", c->spec.name);
+		return;
+	}
 	ctr_generate_id(exec_id);
 	line = exec_line(c, params, exec_id);
 	fd = line ? ctr_shim_connect(p->d, c, line) : -ENOMEM;

@@ -51,7 +51,9 @@ req_kill(struct peer *p, json_t *params)
 	r = ctr_proc_signal(p->d, c, sig);
 	if (r < 0)
 		peer_reply_err(p, r, "send signal");
-	else
+	else if (sig == SIGKILL) /* as Docker: answered once the exit is recorded */
+		ctr_add_waiter(c, WAITER_STOP, p);
+	else /* delivered: pidfd_send_signal queued it */
 		peer_reply(p, json_object());
 }
 

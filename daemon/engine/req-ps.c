@@ -75,6 +75,7 @@ req_ps(struct peer *p, json_t *params)
 		cmd = json_object_get(s, "command");
 		for (char **a = c->spec.cmd; a && *a; a++)
 			json_array_append_new(cmd, json_string(*a));
+		json_object_set_new(s, "ports", net_ctr_ps_ports(p->d, c));
 		if (proto_get_bool(params, "size", false))
 			json_object_set_new(s, "size_rw", json_integer((json_int_t)ctr_upper_size(p->d, c)));
 		if (proto_get_bool(params, "details", false))

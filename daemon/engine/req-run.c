@@ -54,13 +54,14 @@ build_cmd(const struct run_spec *rs, json_t *img_cfg)
 	return v;
 }
 
-/* Defaults (PATH, HOSTNAME, HOME) < the image's Env < -e, key by key. */
+/* Defaults (PATH, HOSTNAME) < the image's Env < -e, key by key. HOME
+ * (the user's from passwd, else "/") and TERM (with a TTY) are added by
+ * the shim when unset, as Docker's are (proc_setup_env). */
 static char **
 build_env(const struct run_spec *rs, json_t *img_cfg, const char *hostname)
 {
 	char host[128];
-	char *defaults[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", host,
-			     "HOME=/root", NULL };
+	char *defaults[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", host, NULL };
 	char **image_env = strv_from_json(json_object_get(img_cfg, "Env"));
 	json_t *image_user, *all, *user = strv_to_json(rs->env);
 	char **v;

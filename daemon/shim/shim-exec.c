@@ -80,7 +80,7 @@ exec_inside(const struct shim_config *cfg, const struct exec_spec *spec, int sla
 		proc_die(error_fd, errno, 126, "chdir to %s", spec->cwd);
 	proc_setup_resolve_user(spec->user, &u, error_fd);
 	proc_setup_privileges(cfg, &u, error_fd); /* as init's: caps, no_new_privs, seccomp */
-	proc_exec(spec->cmd, spec->env, error_fd);
+	proc_exec(spec->cmd, proc_setup_env(spec->env, &u, slave >= 0), error_fd);
 }
 
 static pid_t timeout_victim;

@@ -98,11 +98,15 @@ struct proc_user {
 	gid_t gid;
 	gid_t groups[64];
 	size_t n_groups;
+	char home[256];  /* passwd's home, else "/" (Docker's) */
 };
 /* Look "USER[:GROUP]" up in the current root's files; NULL or "" = root.
  * Split from the switch so that an unknown user fails during set-up. */
 void proc_setup_resolve_user(const char *user, struct proc_user *ret, int error_fd);
 void proc_setup_apply_user(const struct proc_user *u, int error_fd);
+/* env plus what Docker adds when it is not set: HOME (u->home) and, with
+ * a TTY, TERM=xterm. A new array (the process execs next); env on ENOMEM. */
+char **proc_setup_env(char **env, const struct proc_user *u, bool tty);
 /* The privilege drop, last before execve: no_new_privs, the bounding set
  * (c->caps), the user switch, effective = permitted = c->caps for uid 0
  * (none for others), inheritable and ambient empty, seccomp last (before
