@@ -257,6 +257,8 @@ layers_gc(const char *data_root, json_t *out, uint64_t *ret_bytes)
 		    image_path(meta, sizeof(meta), data_root, "layers/sha256/%s.json", de->d_name) == 0 &&
 		    fs_rm_rf(dir) == 0) {
 			(void)unlink(meta);
+			if (image_path(meta, sizeof(meta), data_root, "layers/sha256/%s.tarsplit", de->d_name) == 0)
+				(void)unlink(meta);
 			json_array_append_new(out, json_pack("{s:s+}", "Deleted", "layer sha256:", de->d_name));
 			*ret_bytes += size;
 		}

@@ -13,6 +13,7 @@
 #include "image-manifest.h"
 #include "image.h"
 #include "image-tar.h"
+#include "image-tarsplit.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
@@ -99,6 +100,25 @@ add_file(struct saver *s, const char *name, const char *path)
 	return r;
 }
 
+/* The layer's original tar, byte for byte, from its tar-split record; only
+ * if it hashes to the diff_id (so the config, and the id, stay as they
+ * are): 0. Otherwise out is emptied for the canonical tar: 1. */
+static int
+rebuild_original(struct saver *s, const char *diff_id, int dfd, int out, char hex[65], uint64_t *ret_size)
+{
+	char split[PATH_MAX];
+	int r;
+
+	r = image_path(split, sizeof(split), s->data_root, "layers/sha256/%s.tarsplit", diff_id + 7);
+	if (r == 0)
+		r = image_tarsplit_rebuild(split, dfd, out, hex, ret_size);
+	if (r == 0 && strcmp(hex, diff_id + 7))
+		r = -ESTALE;
+	if (r < 0 && (ftruncate(out, 0) < 0 || lseek(out, 0, SEEK_SET) < 0))
+		return lite_err_sys(s->err, errno, "layer %s", diff_id);
+	return r < 0 ? 1 : 0;
+}
+
 /* Tar one stored layer into the archive (once); returns its digest HEX. */
 static int
 save_layer(struct saver *s, const char *diff_id, const char **ret_hex, json_int_t *ret_size)
@@ -117,7 +137,9 @@ save_layer(struct saver *s, const char *diff_id, const char **ret_hex, json_int_
 		out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (out < 0)
 			return lite_err_sys(s->err, errno, "create '%s'", tmp);
-		r = image_tar_dir(dfd, out, true, hex, &size, s->err);
+		r = rebuild_original(s, diff_id, dfd, out, hex, &size);
+		if (r > 0)
+			r = image_tar_dir(dfd, out, true, hex, &size, s->err);
 		if (r < 0)
 			return lite_err_wrap(s->err, "layer %s", diff_id);
 		if (s->oci)
