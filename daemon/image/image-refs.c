@@ -175,7 +175,7 @@ rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bo
 	json_t *ctrs;
 	char name[300];
 	bool by_tag;
-	size_t i;
+	size_t i, n_tags = 0;
 	json_t *t;
 	int r;
 
@@ -183,16 +183,18 @@ rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bo
 	if (r < 0)
 		return r;
 	tags = tags_of(repos, id);
-	by_tag = image_path_ref_normalize(ref, name, sizeof(name)) == 0 && json_object_get(repos, name);
+	by_tag = !strchr(ref, '@') && image_repo_find(repos, ref, name, sizeof(name)) == 0;
 	ctrs = json_object_get(users, id);
 	if (by_tag && image_tags_check(repos, name, caller, err) < 0)
 		return -EPERM;
-	if (by_tag && json_array_size(tags) > 1) {
+	json_array_foreach(tags, i, t)
+		n_tags += !strchr(json_string_value(t), '@'); /* digests go with the last tag, as in Docker */
+	if (by_tag && n_tags > 1) {
 		json_object_del(repos, name);
 		json_array_append_new(out, json_pack("{s:s}", "Untagged", name));
 		return 0;
 	}
-	if (!by_tag && json_array_size(tags) > 1 && !force)
+	if (!by_tag && n_tags > 1 && !force)
 		return lite_err_set(err, EEXIST, "unable to delete %.19s (must be forced): image is referenced in "
 				    "multiple repositories", id);
 	if (!by_tag && check_all_tags(repos, tags, caller, err) < 0)

@@ -1,35 +1,38 @@
-/* Pure string helpers of the image store: image reference normalisation and
+/* Pure string helpers of the image store: image reference normalisation (to
+ * the familiar store key, common/image-ref.c) and
  * tar entry path sanitising. No system calls, so both are unit-tested (and
  * fuzzed) without root. */
 #include "image.h"
 
+#include "image-ref.h"
 #include "valid.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
 
-/* True if ref already names a tag: a ':' after the last '/'. */
-static bool
-ref_has_tag(const char *ref)
-{
-	const char *colon = strrchr(ref, ':');
-
-	return colon && !strchr(colon, '/');
-}
-
 int
 image_path_ref_normalize(const char *ref, char *buf, size_t len)
 {
+	if (!ref || strchr(ref, '@'))
+		return -EINVAL; /* a tag never holds a digest */
+	return image_ref_normalize(ref, buf, len);
+}
+
+int
+image_path_ref_legacy(const char *ref, char *buf, size_t len)
+{
+	const char *colon = ref ? strrchr(ref, ':') : NULL;
+	bool tagged = colon && !strchr(colon, '/');
 	size_t n;
 
 	if (!ref || !valid_image_ref(ref))
 		return -EINVAL;
 	n = strlen(ref);
-	if (n + (ref_has_tag(ref) ? 0 : strlen(":latest")) >= len)
+	if (n + (tagged ? 0 : strlen(":latest")) >= len)
 		return -ENAMETOOLONG;
 	memcpy(buf, ref, n + 1);
-	if (!ref_has_tag(ref))
+	if (!tagged)
 		strcat(buf, ":latest");
 	return 0;
 }

@@ -39,4 +39,36 @@ is "$(lite image inspect b5img:1 | jget Id)" "$ID1" "the committed image keeps i
 is "$(layers)" "$N1" "layers deduplicated by diff_id"
 lite rmi b5img:1 >/dev/null 2>&1
 
+# --- reference normalisation: every spelling of one name finds one image
+ok "tag with a fully qualified name" lite tag testimg docker.io/library/refimg:1
+like "$(lite images)" '^refimg +1 ' "stored and listed as the familiar name"
+for r in refimg:1 library/refimg:1 docker.io/refimg:1 docker.io/library/refimg:1 index.docker.io/library/refimg:1; do
+	is "$(lite image inspect "$r" 2>/dev/null | jget Id)" "$ID0" "'$r' finds the image"
+done
+capture lite run --rm docker.io/library/refimg:1 true
+is_rc 0 "run by the fully qualified name"
+ok "tag user/app" lite tag testimg docker.io/someone/app
+is "$(lite image inspect someone/app | jget Id)" "$ID0" "docker.io/someone/app is someone/app:latest"
+ok "tag host:5000/app" lite tag testimg localhost:5000/ns/app:v1
+is "$(lite image inspect localhost:5000/ns/app:v1 | jget Id)" "$ID0" "a registry host's name stays qualified"
+capture lite tag testimg 'Refimg:1'
+isnt "$RC" 0 "an uppercase repository is refused"
+capture lite tag testimg "refimg:$(printf 't%.0s' $(seq 129))"
+isnt "$RC" 0 "a tag of 129 characters is refused"
+capture lite image inspect 'refimg@sha256:0123'
+isnt "$RC" 0 "a malformed digest reference is refused"
+capture lite rmi docker.io/library/refimg:1
+like "$OUT" 'Untagged: refimg:1' "rmi by the qualified name untags the familiar one"
+# a store written before normalisation: a fully qualified key is still found
+python3 - "$D/repositories.json" "$ID0" <<'PY'
+import json, sys
+p, i = sys.argv[1], sys.argv[2]
+d = json.load(open(p)); d["docker.io/library/oldimg:latest"] = i
+json.dump(d, open(p, "w"))
+PY
+is "$(lite image inspect oldimg 2>/dev/null | jget Id)" "$ID0" "a legacy fully qualified key is found by its familiar name"
+capture lite rmi someone/app localhost:5000/ns/app:v1 docker.io/library/oldimg
+is_rc 0 "rmi of the three names (one a legacy key)"
+is "$(lite image inspect testimg | jget Id)" "$ID0" "the image stays under its last tag"
+
 done_testing

@@ -118,7 +118,10 @@ test_ref_normalize_table(void **state)
 		{ "busybox", 0, "busybox:latest" },
 		{ "busybox:latest", 0, "busybox:latest" },
 		{ "x:1.0", 0, "x:1.0" },
-		{ "library/debian:bookworm-slim", 0, "library/debian:bookworm-slim" },
+		{ "library/debian:bookworm-slim", 0, "debian:bookworm-slim" },
+		{ "docker.io/library/busybox", 0, "busybox:latest" },
+		{ "docker.io/user/app", 0, "user/app:latest" },
+		{ "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EINVAL, NULL },
 		{ "localhost:5000/x", 0, "localhost:5000/x:latest" },
 		{ "localhost:5000/x:v2", 0, "localhost:5000/x:v2" },
 		{ "my_app-2", 0, "my_app-2:latest" },
@@ -130,7 +133,7 @@ test_ref_normalize_table(void **state)
 		{ "x/", -EINVAL, NULL },
 		{ "-x", -EINVAL, NULL },
 		{ "a b", -EINVAL, NULL },
-		{ "x:t/y", 0, "x:t/y:latest" }, /* "x:t" is a registry host */
+		{ "x:t/y", -EINVAL, NULL }, /* "x:t" is a registry host with a bad port */
 		{ "x:-t", -EINVAL, NULL },
 	};
 
