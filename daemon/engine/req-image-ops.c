@@ -15,6 +15,7 @@
 #include "ctr.h"
 #include "daemon.h"
 #include "image.h"
+#include "image-ref.h"
 #include "strv.h"
 
 /* A NULL-terminated argv from literal strings and a JSON string array. */
@@ -326,6 +327,18 @@ pull_policy(struct peer *p, char *buf, size_t len)
 	return true;
 }
 
+/* Plain HTTP: --insecure, or a registry in "insecure-registries" (for
+ * every caller, as Docker's). */
+static bool
+pull_insecure(struct peer *p, json_t *params, const char *ref)
+{
+	struct image_ref r;
+
+	if (proto_get_bool(params, "insecure", false))
+		return true;
+	return image_ref_parse(ref, &r, NULL) == 0 && daemon_limits_insecure_ok(&p->d->cfg.limits, r.domain);
+}
+
 void
 req_pull(struct peer *p, json_t *params)
 {
@@ -360,7 +373,7 @@ req_pull(struct peer *p, json_t *params)
 		return;
 	}
 	j->progress = proto_get_bool(params, "progress", false);
-	image_job_start(j, job_argv((const char *[]){ "pull", ref, proto_get_bool(params, "insecure", false) ? "1" : "0",
+	image_job_start(j, job_argv((const char *[]){ "pull", ref, pull_insecure(p, params, ref) ? "1" : "0",
 						      user ? j->spool : "-", policy },
 				    5, NULL));
 }

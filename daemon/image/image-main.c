@@ -103,6 +103,7 @@ op_pull(const char *root, char **a, json_t **ret, struct lite_err *err)
 			return lite_err_sys(err, errno, "pull: read credentials");
 		user[n] = '\0';
 	}
+	image_pull_set_mirrors(getenv("LITE_REGISTRY_MIRRORS"));
 	r = image_pull(root, a[0], !strcmp(a[1], "1"), n > 0 ? user : NULL, listed, max_blob, stdout, ret, err);
 	explicit_bzero(user, sizeof(user));
 	return r;

@@ -18,6 +18,7 @@
 #include "image-manifest.h"
 
 #include "cleanup.h"
+#include "image-ref.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -35,6 +36,9 @@
 #include <unistd.h>
 
 #define DOC_MAX (4u << 20)
+
+/* image_pull_set_mirrors: one process, one pull */
+static const char *mirrors;
 #define PARALLEL 3L
 #define ACCEPT_MANIFESTS "Accept: " MT_OCI_MANIFEST ", " MT_OCI_INDEX ", " MT_DOCKER_MANIFEST ", " MT_DOCKER_LIST
 
@@ -50,6 +54,7 @@ struct pull {
 	/* a non-root caller's pull of a registry not in insecure-registries:
 	 * HTTPS only, and no connection to an internal address */
 	bool strict;
+	char top_hex[65];      /* the first manifest fetched: the repo digest */
 	char refused_addr[64]; /* the internal address it would have reached */
 	uint64_t max_blob;     /* max-layer-size; 0: none */
 };
@@ -378,6 +383,8 @@ resolve_manifest(struct pull *p, json_t **ret, char ret_hex[65], struct lite_err
 	int r;
 
 	r = fetch_manifest(p, p->ref.digest[0] ? p->ref.digest : p->ref.tag, &doc, ret_hex, err);
+	if (r == 0)
+		memcpy(p->top_hex, ret_hex, 65);
 	if (r < 0 || !image_manifest_is_index(doc, NULL)) {
 		*ret = doc;
 		return r;
@@ -659,17 +666,36 @@ plan(struct pull *p, const struct image_desc *d, json_t *layers, json_t *diff_id
 	return 0;
 }
 
+/* The familiar name with the repo digest: "busybox@sha256:HEX". */
+static int
+digest_ref(struct pull *p, char *buf, size_t len)
+{
+	struct image_ref r = { 0 };
+	int n;
+
+	snprintf(r.domain, sizeof(r.domain), "%s", p->ref.registry);
+	snprintf(r.path, sizeof(r.path), "%s", p->ref.repo);
+	n = snprintf(r.digest, sizeof(r.digest), "sha256:%s", p->top_hex);
+	if (!p->top_hex[0] || n < 0 || (size_t)n >= sizeof(r.digest))
+		return -EINVAL;
+	return image_ref_key(&r, buf, len);
+}
+
 /* Unpack (once, under each layer's lock) and commit config and tag. */
 static int
 store(struct pull *p, const char *cfg, size_t cfg_len, json_t *diff_ids, struct dl *dls, size_t n, char **ret_id,
       struct lite_err *err)
 {
-	char *tags[2] = { p->ref.local[0] ? p->ref.local : NULL, NULL };
+	char digest_key[600];
+	char *tags[3] = { p->ref.local[0] ? p->ref.local : NULL, NULL, NULL };
 	int *locks = calloc(n + 1, sizeof(int));
 	int r = locks ? 0 : lite_err_set(err, ENOMEM, "out of memory");
 
 	for (size_t i = 0; locks && i < n; i++)
 		locks[i] = -1;
+	/* "name@sha256:HEX" (Docker's RepoDigests): run NAME@DIGEST finds it */
+	if (digest_ref(p, digest_key, sizeof(digest_key)) == 0)
+		tags[tags[0] ? 1 : 0] = digest_key;
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		char diff[65];
 
@@ -739,6 +765,48 @@ pull_image(struct pull *p, json_t **ret, struct lite_err *err)
 	return r;
 }
 
+void
+image_pull_set_mirrors(const char *list)
+{
+	mirrors = list;
+}
+
+/* docker.io images: each of "registry-mirrors" in order, then docker.io.
+ * A mirror is the operator's choice (daemon.json), so any caller may use
+ * it over the scheme it names; a failing one is reported and skipped. */
+static int
+pull_mirrors(struct pull *p, json_t **ret)
+{
+	int r = -ENOENT;
+
+	for (const char *m = mirrors; m && *m && r < 0;) {
+		const char *end = strchrnul(m, ',');
+		struct pull q = *p;
+		struct lite_err e = { 0 };
+
+		q.strict = false;
+		q.token = NULL;
+		if (snprintf(q.base, sizeof(q.base), "%.*s/v2/%s", (int)(end - m), m, p->ref.repo) < (int)sizeof(q.base))
+			r = pull_image(&q, ret, &e);
+		if (r < 0 && p->progress) {
+			json_auto_t *msg = json_pack("{s:s,s:s+}", "id", "mirror", "status", "failed, next: ",
+						     e.msg ? e.msg : "?");
+			_cleanup_free_ char *line = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+
+			if (line) {
+				fprintf(p->progress, "progress %s\n", line);
+				fflush(p->progress);
+			}
+		}
+		if (r == 0)
+			memcpy(p->top_hex, q.top_hex, sizeof(p->top_hex));
+		free(q.token);
+		lite_err_clear(&e);
+		m = *end ? end + 1 : end;
+	}
+	return r;
+}
+
 int
 image_pull(const char *data_root, const char *ref, bool insecure, const char *user, const char *listed,
 	   uint64_t max_blob, FILE *progress_out, json_t **ret, struct lite_err *err)
@@ -760,7 +828,11 @@ image_pull(const char *data_root, const char *ref, bool insecure, const char *us
 		 p.ref.repo);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return lite_err_set(err, EIO, "cannot initialise libcurl");
-	r = pull_image(&p, ret, err);
+	r = -ENOENT;
+	if (!strcmp(p.ref.registry, PULL_DOCKER_HUB))
+		r = pull_mirrors(&p, ret);
+	if (r < 0)
+		r = pull_image(&p, ret, err);
 	free(p.token);
 	curl_global_cleanup();
 	if (r < 0)
