@@ -12,6 +12,7 @@
  * (image_layer_get, shared with load). Documents are size-capped; blobs may
  * not exceed their descriptor's size. A failed pull tags nothing. */
 #include "image-pull.h"
+#include "image-pull-internal.h"
 #include "fd-util.h"
 #include "image-internal.h"
 #include "image-load.h"
@@ -42,31 +43,7 @@ static const char *mirrors;
 #define PARALLEL 3L
 #define ACCEPT_MANIFESTS "Accept: " MT_OCI_MANIFEST ", " MT_OCI_INDEX ", " MT_DOCKER_MANIFEST ", " MT_DOCKER_LIST
 
-struct pull {
-	const char *data_root;
-	struct pull_ref ref;
-	char base[700]; /* scheme://host/v2/repo */
-	const char *user;
-	char *token; /* Bearer token, once obtained */
-	const char *realm; /* while asking the token server: for errors */
-	bool basic;  /* send user as Basic credentials */
-	FILE *progress;
-	/* a non-root caller's pull of a registry not in insecure-registries:
-	 * HTTPS only, and no connection to an internal address */
-	bool strict;
-	char top_hex[65];      /* the first manifest fetched: the repo digest */
-	char refused_addr[64]; /* the internal address it would have reached */
-	uint64_t max_blob;     /* max-layer-size; 0: none */
-};
 
-struct resp {
-	char *body;
-	size_t len;
-	bool too_big;
-	char challenge[1024]; /* WWW-Authenticate */
-	char digest[80];      /* Docker-Content-Digest */
-	char errbuf[CURL_ERROR_SIZE];
-};
 
 /* One layer blob being downloaded into tmp/pull-partial/HEX. */
 struct dl {
@@ -97,8 +74,8 @@ progress(struct pull *p, const char *hex, const char *status, uint64_t cur, uint
 	fflush(p->progress);
 }
 
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
+size_t
+image_pull_on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct resp *r = arg;
 	char *nb;
@@ -135,15 +112,16 @@ header_value(const char *line, size_t n, const char *name, char *out, size_t len
 	out[v] = '\0';
 }
 
-static size_t
-on_header(char *line, size_t size, size_t n, void *arg)
+size_t
+image_pull_on_header(char *line, size_t size, size_t n, void *arg)
 {
 	struct resp *r = arg;
 
 	if (!strncasecmp(line, "HTTP/", 5)) /* a new response (redirect, retry) */
-		r->challenge[0] = r->digest[0] = '\0';
+		r->challenge[0] = r->digest[0] = r->location[0] = '\0';
 	header_value(line, n, "www-authenticate", r->challenge, sizeof(r->challenge));
 	header_value(line, n, "docker-content-digest", r->digest, sizeof(r->digest));
+	header_value(line, n, "location", r->location, sizeof(r->location));
 	return size * n;
 }
 
@@ -168,8 +146,8 @@ strict_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 }
 
 /* Options every request shares; headers: Accept (may be NULL) and auth. */
-static struct curl_slist *
-easy_setup(struct pull *p, CURL *h, const char *url, const char *accept, char *errbuf)
+struct curl_slist *
+image_pull_easy_setup(struct pull *p, CURL *h, const char *url, const char *accept, char *errbuf)
 {
 	struct curl_slist *hdrs = NULL;
 	char auth[8192];
@@ -202,8 +180,8 @@ easy_setup(struct pull *p, CURL *h, const char *url, const char *accept, char *e
 	return hdrs;
 }
 
-static int
-curl_failed(struct pull *p, CURLcode c, const char *errbuf, struct lite_err *err)
+int
+image_pull_curl_failed(struct pull *p, CURLcode c, const char *errbuf, struct lite_err *err)
 {
 	const char *why = errbuf && *errbuf ? errbuf : curl_easy_strerror(c);
 
@@ -239,10 +217,10 @@ get_once(struct pull *p, const char *url, const char *accept, struct resp *r, st
 		return lite_err_set(err, ENOMEM, "out of memory");
 	free(r->body);
 	memset(r, 0, sizeof(*r));
-	hdrs = easy_setup(p, h, url, accept, r->errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	hdrs = image_pull_easy_setup(p, h, url, accept, r->errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, image_pull_on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, image_pull_on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	c = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -251,12 +229,12 @@ get_once(struct pull *p, const char *url, const char *accept, struct resp *r, st
 	if (r->too_big)
 		return lite_err_set(err, EFBIG, "registry '%s': response larger than %u bytes", p->ref.registry, DOC_MAX);
 	if (c != CURLE_OK)
-		return curl_failed(p, c, r->errbuf, err);
+		return image_pull_curl_failed(p, c, r->errbuf, err);
 	return status;
 }
 
-static int
-need_credentials(struct pull *p, struct lite_err *err)
+int
+image_pull_need_credentials(struct pull *p, struct lite_err *err)
 {
 	if (p->user)
 		return lite_err_set(err, EACCES, "registry '%s': authentication failed (check --user)", p->ref.registry);
@@ -265,8 +243,8 @@ need_credentials(struct pull *p, struct lite_err *err)
 }
 
 /* Answer a 401's challenge: Basic (use --user) or Bearer (get a token). */
-static int
-authenticate(struct pull *p, const char *challenge, struct lite_err *err)
+int
+image_pull_authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 {
 	struct pull_challenge c;
 	_cleanup_free_ char *url = NULL;
@@ -277,10 +255,10 @@ authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 	long st;
 
 	if (image_pull_auth_parse(challenge, &c) < 0)
-		return need_credentials(p, err);
+		return image_pull_need_credentials(p, err);
 	if (!strcasecmp(c.scheme, "Basic")) {
 		if (!p->user || p->basic)
-			return need_credentials(p, err);
+			return image_pull_need_credentials(p, err);
 		p->basic = true;
 		return 0;
 	}
@@ -288,12 +266,15 @@ authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 		return lite_err_set(err, EACCES, "registry '%s' rejected the token from %s (%s)", p->ref.registry, c.realm,
 				    c.error[0] ? c.error : "HTTP 401");
 	if (!c.realm[0])
-		return need_credentials(p, err);
-	snprintf(dflt, sizeof(dflt), "repository:%s:pull", p->ref.repo);
+		return image_pull_need_credentials(p, err);
+	snprintf(dflt, sizeof(dflt), "repository:%s:%s", p->ref.repo, p->actions ? p->actions : "pull");
 	svc = curl_easy_escape(NULL, c.service, 0);
 	scope = curl_easy_escape(NULL, c.scope[0] ? c.scope : dflt, 0);
-	if (svc && scope && asprintf(&url, "%s%sservice=%s&scope=%s", c.realm, strchr(c.realm, '?') ? "&" : "?",
-				     svc, scope) < 0)
+	/* login asks for no repository: a token for the account only */
+	if (!c.scope[0] && !p->ref.repo[0] && scope)
+		scope[0] = '\0';
+	if (svc && scope && asprintf(&url, "%s%sservice=%s%s%s", c.realm, strchr(c.realm, '?') ? "&" : "?",
+				     svc, *scope ? "&scope=" : "", scope) < 0)
 		url = NULL;
 	curl_free(svc);
 	curl_free(scope);
@@ -309,7 +290,7 @@ authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 	if (st < 0)
 		return (int)st;
 	if (st == 401 || st == 403)
-		return need_credentials(p, err);
+		return image_pull_need_credentials(p, err);
 	tok = json_string_value(json_object_get(doc, "token")) ?: json_string_value(json_object_get(doc, "access_token"));
 	if (!tok || !(p->token = strdup(tok)))
 		return lite_err_set(err, EACCES, "registry '%s': the token server (HTTP %ld) gave no token",
@@ -325,13 +306,13 @@ get_doc(struct pull *p, const char *url, const char *accept, struct resp *r, str
 	int e;
 
 	for (int i = 0; st == 401 && i < 2; i++) {
-		e = authenticate(p, r->challenge, err);
+		e = image_pull_authenticate(p, r->challenge, err);
 		if (e < 0)
 			return e;
 		st = get_once(p, url, accept, r, err);
 	}
 	if (st == 401)
-		return need_credentials(p, err);
+		return image_pull_need_credentials(p, err);
 	return st;
 }
 
@@ -524,7 +505,7 @@ dl_start(struct dl *d, CURLM *m, struct lite_err *err)
 	if (!d->h)
 		return lite_err_set(err, ENOMEM, "out of memory");
 	snprintf(url, sizeof(url), "%s/blobs/sha256:%s", d->p->base, d->hex);
-	d->hdrs = easy_setup(d->p, d->h, url, NULL, d->errbuf);
+	d->hdrs = image_pull_easy_setup(d->p, d->h, url, NULL, d->errbuf);
 	if (d->done > 0) {
 		snprintf(range, sizeof(range), "%llu-", (unsigned long long)d->done);
 		curl_easy_setopt(d->h, CURLOPT_RANGE, range);
@@ -547,9 +528,9 @@ dl_finish(struct dl *d, CURLcode c, struct lite_err *err)
 		return lite_err_set(err, EBADMSG, "layer %zu: blob sha256:%.12s... is larger than its %llu bytes",
 				    d->layer, d->hex, (unsigned long long)d->size);
 	if (c != CURLE_OK)
-		return curl_failed(d->p, c, d->errbuf, err);
+		return image_pull_curl_failed(d->p, c, d->errbuf, err);
 	if (d->status == 401 || d->status == 403)
-		return need_credentials(d->p, err);
+		return image_pull_need_credentials(d->p, err);
 	if (d->status != 200 && d->status != 206)
 		return lite_err_set(err, EIO, "layer %zu: GET blob sha256:%.12s...: HTTP %ld", d->layer, d->hex,
 				    d->status);
