@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "proto.h"
 
@@ -138,3 +139,21 @@ int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);
+
+/* Registries (issue 12): cmd-login.c, cmd-pull.c, cmd-push.c, run-pull.c */
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+/* "USER:PASSWORD" stored for registry (lite's config, then Docker's), or
+ * NULL; the caller frees (and should clear) it. */
+char *cmd_login_credentials(const char *registry);
+/* The same for the registry an image reference names. */
+char *cmd_login_credentials_for_ref(const char *ref);
+/* A pull or push request (params: "ref" and more, taken) with progress
+ * shown on out; the user's stored credentials added unless params has
+ * "user". 0, or -1 after printing the daemon's error. */
+int cmd_pull_call(const char *method, json_t *params, bool quiet, FILE *out, json_t **ret);
+int cmd_pull_image(const char *ref, const char *user, bool insecure, bool quiet, FILE *out, json_t **ret);
+/* run/create --pull missing|always|never: make sure the image is there;
+ * 0 or an exit code (125) after printing one line. */
+int run_pull_ensure(const char *image, const char *policy);

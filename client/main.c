@@ -46,6 +46,9 @@ static const struct cmd cmds[] = {
 	{ "update", cmd_update, "Change containers' resource limits" },
 	{ "diff", cmd_diff, "Show changes to a container's files" },
 	{ "cp", cmd_cp, "Copy files between a container and the host" },
+	{ "push", cmd_push, "Push an image to a registry" },
+	{ "login", cmd_login, "Log in to a registry (credentials kept for your user only)" },
+	{ "logout", cmd_logout, "Forget a registry's stored credentials" },
 };
 
 static void

@@ -377,3 +377,69 @@ req_pull(struct peer *p, json_t *params)
 						      user ? j->spool : "-", policy },
 				    5, NULL));
 }
+
+/* push and login: the same credential and policy handling as pull; the
+ * credentials live in a 0600 spool file lite-image removes once read. */
+static bool
+registry_job_ok(struct peer *p, const char *what, const char *name, const char *user)
+{
+	if (!*name || strlen(name) > 512 || strchr(name, '\n')) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s: invalid name", what);
+		return false;
+	}
+	if (user && (!strchr(user, ':') || strlen(user) > 1000 || strchr(user, '\n'))) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s: credentials must be USER:PASSWORD",
+				 what);
+		return false;
+	}
+	if (p->cred.uid != 0 && !p->d->cfg.limits.allow_nonroot_pull) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_PERMISSION,
+				 "%s: only root may reach registries here (allow-nonroot-pull is false)", what);
+		return false;
+	}
+	return true;
+}
+
+static void
+registry_job(struct peer *p, const char *op, const char *name, const char *user, bool insecure, bool progress)
+{
+	char policy[4096];
+	struct image_job *j;
+
+	if (!(j = job_or_reply(p, op)))
+		return;
+	if (!pull_policy(p, policy, sizeof(policy))) {
+		peer_reply_err(p, E2BIG, "insecure-registries is too long");
+		image_job_free(j);
+		return;
+	}
+	if (user && job_auth_file(j, user) < 0) {
+		peer_reply_err(p, errno, "cannot pass the credentials to lite-image");
+		image_job_free(j);
+		return;
+	}
+	j->progress = progress;
+	image_job_start(j, job_argv((const char *[]){ op, name, insecure ? "1" : "0", user ? j->spool : "-", policy },
+				    5, NULL));
+}
+
+void
+req_push(struct peer *p, json_t *params)
+{
+	const char *ref = proto_get_str(params, "ref", "");
+	const char *user = proto_get_str(params, "user", NULL);
+
+	if (registry_job_ok(p, "push", ref, user))
+		registry_job(p, "push", ref, user, pull_insecure(p, params, ref), proto_get_bool(params, "progress", false));
+}
+
+void
+req_login(struct peer *p, json_t *params)
+{
+	const char *reg = proto_get_str(params, "registry", "");
+	const char *user = proto_get_str(params, "user", NULL);
+	bool insecure = proto_get_bool(params, "insecure", false) || daemon_limits_insecure_ok(&p->d->cfg.limits, reg);
+
+	if (registry_job_ok(p, "login", reg, user))
+		registry_job(p, "login", reg, user, insecure, false);
+}
