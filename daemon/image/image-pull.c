@@ -269,7 +269,8 @@ image_pull_authenticate(struct pull *p, const char *challenge, struct lite_err *
 		return image_pull_need_credentials(p, err);
 	snprintf(dflt, sizeof(dflt), "repository:%s:%s", p->ref.repo, p->actions ? p->actions : "pull");
 	svc = curl_easy_escape(NULL, c.service, 0);
-	scope = curl_easy_escape(NULL, c.scope[0] ? c.scope : dflt, 0);
+	/* push asks for pull,push at once (a HEAD's challenge names only pull) */
+	scope = curl_easy_escape(NULL, c.scope[0] && !p->actions ? c.scope : dflt, 0);
 	/* login asks for no repository: a token for the account only */
 	if (!c.scope[0] && !p->ref.repo[0] && scope)
 		scope[0] = '\0';
