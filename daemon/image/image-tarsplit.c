@@ -27,7 +27,7 @@
 
 #define BLOCK 512
 #define META_MAX (1u << 20)  /* pax or GNU long-name data we parse */
-#define RAW_MAX (64u << 20)  /* raw bytes between two files */
+#define RAW_CHUNK (1u << 20) /* raw bytes kept before they are written */
 
 enum ts_state { TS_HDR, TS_META, TS_DATA, TS_RAW };
 
@@ -42,8 +42,8 @@ struct image_tarsplit {
 	char type;     /* of the META being collected */
 	char *meta;
 	size_t meta_len;
-	char *raw; /* pending raw bytes */
-	size_t raw_len, raw_cap;
+	char *raw; /* pending raw bytes, RAW_CHUNK */
+	size_t raw_len;
 	char *next_path; /* pax path / GNU long name for the next entry */
 	bool has_next_size;
 	uint64_t next_size;
@@ -60,33 +60,6 @@ image_tarsplit_new(FILE *out)
 }
 
 static void
-raw_add(struct image_tarsplit *ts, const void *buf, size_t len)
-{
-	if (ts->failed || len == 0)
-		return;
-	if (ts->raw_len + len > RAW_MAX) {
-		ts->failed = true;
-		return;
-	}
-	if (ts->raw_len + len > ts->raw_cap) {
-		size_t cap = ts->raw_cap ? ts->raw_cap : 4096;
-		char *n;
-
-		while (cap < ts->raw_len + len)
-			cap *= 2;
-		n = realloc(ts->raw, cap);
-		if (!n) {
-			ts->failed = true;
-			return;
-		}
-		ts->raw = n;
-		ts->raw_cap = cap;
-	}
-	memcpy(ts->raw + ts->raw_len, buf, len);
-	ts->raw_len += len;
-}
-
-static void
 raw_flush(struct image_tarsplit *ts)
 {
 	if (ts->failed || !ts->raw_len)
@@ -94,6 +67,27 @@ raw_flush(struct image_tarsplit *ts)
 	if (fprintf(ts->out, "H %zu\n", ts->raw_len) < 0 || fwrite(ts->raw, 1, ts->raw_len, ts->out) != ts->raw_len)
 		ts->failed = true;
 	ts->raw_len = 0;
+}
+
+/* Raw bytes go out in records of at most RAW_CHUNK (consecutive H records
+ * are fine), so memory stays bounded whatever the tar holds. */
+static void
+raw_add(struct image_tarsplit *ts, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	if (!ts->raw && !(ts->raw = malloc(RAW_CHUNK)))
+		ts->failed = true;
+	while (len && !ts->failed) {
+		size_t n = RAW_CHUNK - ts->raw_len < len ? RAW_CHUNK - ts->raw_len : len;
+
+		memcpy(ts->raw + ts->raw_len, p, n);
+		ts->raw_len += n;
+		p += n;
+		len -= n;
+		if (ts->raw_len == RAW_CHUNK)
+			raw_flush(ts);
+	}
 }
 
 /* An octal or base-256 numeric header field. */
