@@ -6,6 +6,8 @@
  * stores nothing (pull's own rule) and ends the command with 125. */
 #include "client.h"
 
+#include "image-ref.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +56,8 @@ int
 run_pull_ensure(const char *image, const char *policy)
 {
 	json_t *res = NULL;
+	struct image_ref ref;
+	const char *why = "";
 	int present = 0;
 
 	if (!policy)
@@ -68,8 +72,13 @@ run_pull_ensure(const char *image, const char *policy)
 			client_errorf("no such image: %s (and --pull=never: not pulled)", image);
 			return EXIT_ENGINE;
 		}
-		fprintf(stderr, "Unable to find image '%s' locally\n", image);
 	}
+	if (image_ref_parse(image, &ref, &why) < 0) {
+		client_errorf("invalid reference format \"%s\": %s", image, why);
+		return EXIT_ENGINE;
+	}
+	if (!present && strcmp(policy, "always"))
+		fprintf(stderr, "Unable to find image '%s' locally\n", image);
 	if (cmd_pull_image(image, NULL, false, false, stderr, &res) < 0)
 		return EXIT_ENGINE;
 	fprintf(stderr, "Digest: %s\n", json_string_value(json_object_get(res, "digest")) ?: "?");

@@ -253,9 +253,18 @@ image_ref_familiar_name(const struct image_ref *r, char *buf, size_t len)
 	int n;
 
 	if (!strcmp(r->domain, IMAGE_REF_DOCKER_HUB)) {
+		const char *slash = strchr(path, '/');
+		size_t first = slash ? (size_t)(slash - path) : 0;
+
 		if (!strncmp(path, "library/", 8) && !strchr(path + 8, '/'))
 			path += 8;
-		n = snprintf(buf, len, "%s", path);
+		/* a first component that reads as a host keeps docker.io/, so
+		 * the familiar name parses back to the same reference */
+		if (slash && path == r->path && (memchr(path, '.', first) || memchr(path, ':', first) ||
+						 (first == 9 && !memcmp(path, "localhost", 9))))
+			n = snprintf(buf, len, "%s/%s", r->domain, path);
+		else
+			n = snprintf(buf, len, "%s", path);
 	} else {
 		n = snprintf(buf, len, "%s/%s", r->domain, path);
 	}

@@ -95,6 +95,9 @@ capture lite tag testimg 'Refimg:1'
 isnt "$RC" 0 "an uppercase repository is refused"
 capture lite tag testimg "refimg:$(printf 't%.0s' $(seq 129))"
 isnt "$RC" 0 "a tag of 129 characters is refused"
+capture lite run --rm 'Refimg:1' true
+is "$RC" 125 "run of an uppercase name: 125"
+like "$ERR" '^lite: invalid reference format "Refimg:1": repository name must be lowercase$' "run: Docker's reason, one line"
 capture lite image inspect 'refimg@sha256:0123'
 isnt "$RC" 0 "a malformed digest reference is refused"
 capture lite rmi docker.io/library/refimg:1

@@ -42,6 +42,11 @@ test_ref_table(void **state)
 		{ "busybox@sha256:" D64, "busybox@sha256:" D64, "docker.io/library/busybox@sha256:" D64 },
 		{ "busybox:1@sha256:" D64, "busybox@sha256:" D64, "docker.io/library/busybox@sha256:" D64 },
 		{ "h:1/x@sha256:" D64, "h:1/x@sha256:" D64, "h:1/x@sha256:" D64 },
+		/* a docker.io path that reads as a host keeps its domain */
+		{ "docker.io/a.b/c", "docker.io/a.b/c:latest", "docker.io/a.b/c:latest" },
+		{ "docker.io/localhost/c", "docker.io/localhost/c:latest", "docker.io/localhost/c:latest" },
+		{ "localhost", "localhost:latest", "docker.io/library/localhost:latest" },
+		{ "a.b", "a.b:latest", "docker.io/library/a.b:latest" },
 		/* invalid */
 		{ "", NULL, NULL },
 		{ "BusyBox", NULL, NULL },
