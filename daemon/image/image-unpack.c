@@ -311,11 +311,14 @@ unpack_tarball(const char *staging, const char *tar_path, char hex[IMAGE_SHA256_
 	char root[PATH_MAX], split[PATH_MAX];
 	FILE *split_f;
 	bool ok;
-	int r;
+	int fd, r;
 
 	sha256_init(&u.sha);
 	snprintf(split, sizeof(split), "%s/tarsplit", staging);
-	split_f = fopen(split, "wxe");
+	fd = open(split, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	split_f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!split_f && fd >= 0)
+		close(fd);
 	if (split_f)
 		u.ts = image_tarsplit_new(split_f);
 	snprintf(root, sizeof(root), "%s/rootfs", staging);
