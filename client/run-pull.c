@@ -79,6 +79,7 @@ run_pull_ensure(const char *image, const char *policy)
 	}
 	if (!present && strcmp(policy, "always"))
 		fprintf(stderr, "Unable to find image '%s' locally\n", image);
+	fprintf(stderr, "%s: Pulling from %s\n", ref.digest[0] ? ref.digest : ref.tag[0] ? ref.tag : "latest", ref.path);
 	if (cmd_pull_image(image, NULL, false, false, stderr, &res) < 0)
 		return EXIT_ENGINE;
 	fprintf(stderr, "Digest: %s\n", json_string_value(json_object_get(res, "digest")) ?: "?");

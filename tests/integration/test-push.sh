@@ -52,6 +52,7 @@ capture lite run --rm "$R/lite/app:1" sh -c 'echo ran'
 is_rc 0 "run pulls a missing image (default --pull missing)"
 is "$OUT" ran "stdout is the container's only"
 like "$ERR" "Unable to find image '$R/lite/app:1' locally" "Docker's message on stderr"
+like "$ERR" '^1: Pulling from lite/app$' "then TAG: Pulling from REPO"
 like "$ERR" "Status: Downloaded newer image for $R/lite/app:1" "then the pull's status"
 capture lite run --rm "$R/lite/app:1" true
 unlike "$ERR" 'Unable to find' "a present image is not pulled again"
