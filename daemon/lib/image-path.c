@@ -5,8 +5,8 @@
 #include "image.h"
 
 #include "image-ref.h"
-#include "valid.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -19,6 +19,39 @@ image_path_ref_normalize(const char *ref, char *buf, size_t len)
 	return image_ref_normalize(ref, buf, len);
 }
 
+/* The name rule stores were written under before Docker's grammar:
+ * lowercase [a-z0-9._/:-], an alphanumeric first, no trailing '/'; a tag
+ * [A-Za-z0-9_][A-Za-z0-9_.-]* up to 128. Looser ("a..b" passed), so names
+ * it let in stay reachable. */
+static bool
+legacy_valid(const char *s)
+{
+	const char *colon, *p;
+	size_t len;
+
+	if (!s || !*s || strlen(s) > 255)
+		return false;
+	colon = strrchr(s, ':');
+	if (colon && strchr(colon, '/'))
+		colon = NULL; /* a registry port, not a tag */
+	len = colon ? (size_t)(colon - s) : strlen(s);
+	if (len == 0 || !isalnum((unsigned char)s[0]) || s[len - 1] == '/')
+		return false;
+	for (p = s; p < s + len; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || strchr("._-/:", *p)))
+			return false;
+	if (colon) {
+		const char *tag = colon + 1;
+
+		if (!*tag || strlen(tag) > 128 || !(isalnum((unsigned char)*tag) || *tag == '_'))
+			return false;
+		for (p = tag; *p; p++)
+			if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+				return false;
+	}
+	return true;
+}
+
 int
 image_path_ref_legacy(const char *ref, char *buf, size_t len)
 {
@@ -26,7 +59,7 @@ image_path_ref_legacy(const char *ref, char *buf, size_t len)
 	bool tagged = colon && !strchr(colon, '/');
 	size_t n;
 
-	if (!ref || !valid_image_ref(ref))
+	if (!ref || !legacy_valid(ref))
 		return -EINVAL;
 	n = strlen(ref);
 	if (n + (tagged ? 0 : strlen(":latest")) >= len)

@@ -106,10 +106,13 @@ like "$OUT" 'Untagged: refimg:1' "rmi by the qualified name untags the familiar 
 python3 - "$D/repositories.json" "$ID0" <<'PY'
 import json, sys
 p, i = sys.argv[1], sys.argv[2]
-d = json.load(open(p)); d["docker.io/library/oldimg:latest"] = i
+d = json.load(open(p)); d["docker.io/library/oldimg:latest"] = i; d["old..img:latest"] = i
 json.dump(d, open(p, "w"))
 PY
 is "$(lite image inspect oldimg 2>/dev/null | jget Id)" "$ID0" "a legacy fully qualified key is found by its familiar name"
+is "$(lite image inspect old..img 2>/dev/null | jget Id)" "$ID0" "a legacy name outside Docker's grammar is still found"
+capture lite rmi old..img
+like "$OUT" 'Untagged: old..img:latest' "and can be removed"
 capture lite rmi someone/app localhost:5000/ns/app:v1 docker.io/library/oldimg
 is_rc 0 "rmi of the three names (one a legacy key)"
 is "$(lite image inspect testimg | jget Id)" "$ID0" "the image stays under its last tag"

@@ -149,6 +149,23 @@ test_ref_normalize_table(void **state)
 }
 
 static void
+test_ref_legacy(void **state)
+{
+	char buf[300];
+
+	(void)state;
+	assert_int_equal(image_path_ref_legacy("a..b", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "a..b:latest");
+	assert_int_equal(image_path_ref_legacy("docker.io/library/x", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "docker.io/library/x:latest");
+	assert_int_equal(image_path_ref_legacy("x:t/y", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "x:t/y:latest");
+	assert_int_equal(image_path_ref_legacy("A", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(image_path_ref_legacy("a/", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(image_path_ref_normalize("a..b", buf, sizeof(buf)), -EINVAL);
+}
+
+static void
 test_ref_normalize_bounds(void **state)
 {
 	char buf[300], longref[300];
@@ -171,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_tar_path_long),
 		cmocka_unit_test(test_ref_normalize_table),
 		cmocka_unit_test(test_ref_normalize_bounds),
+		cmocka_unit_test(test_ref_legacy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
