@@ -755,7 +755,8 @@ image_pull_set_mirrors(const char *list)
 
 /* docker.io images: each of "registry-mirrors" in order, then docker.io.
  * A mirror is the operator's choice (daemon.json), so any caller may use
- * it over the scheme it names; a failing one is reported and skipped. */
+ * it over the scheme it names; a failing one is reported and skipped.
+ * Mirrors are asked anonymously. */
 static int
 pull_mirrors(struct pull *p, json_t **ret)
 {
@@ -768,6 +769,7 @@ pull_mirrors(struct pull *p, json_t **ret)
 
 		q.strict = false;
 		q.token = NULL;
+		q.user = NULL; /* Docker Hub credentials are Docker Hub's, never a mirror's */
 		if (snprintf(q.base, sizeof(q.base), "%.*s/v2/%s", (int)(end - m), m, p->ref.repo) < (int)sizeof(q.base))
 			r = pull_image(&q, ret, &e);
 		if (r < 0 && p->progress) {
