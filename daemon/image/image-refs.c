@@ -9,6 +9,7 @@
 #include "image.h"
 
 #include "cleanup.h"
+#include "image-ref.h"
 #include "fs-util.h"
 #include "valid.h"
 
@@ -112,8 +113,13 @@ image_refs_tag(const char *data_root, const char *source, const char *target, st
 	_cleanup_free_ char *id = NULL;
 	int lock = -1, r;
 
-	if (image_path_ref_normalize(target, name, sizeof(name)) < 0)
-		return lite_err_set(err, EINVAL, "invalid reference format \"%s\": use lowercase NAME[:TAG]", target);
+	if (image_path_ref_normalize(target, name, sizeof(name)) < 0) {
+		struct image_ref ref;
+		const char *why = "a tag cannot hold a digest";
+
+		(void)image_ref_parse(target, &ref, &why);
+		return lite_err_set(err, EINVAL, "invalid reference format \"%s\": %s", target, why);
+	}
 	r = image_store_lock(data_root, &lock, err);
 	if (r < 0)
 		return r;
