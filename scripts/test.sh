@@ -16,10 +16,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 testlog=build/meson-logs/testlog.json
 # The sanitizer pass's integration tests: the daemon's request paths
 # (basics, lifecycle, ctl), restarts and live restore (daemon), streaming
-# and --init (interactive, cp), images (images, pull), the network, run
-# flags and health checks. A few minutes; every test runs in build/ above.
+# and --init (interactive, cp), images (images, pull; tar-split and names,
+# push and login), the network, run flags and health checks. A few minutes; every test runs in build/ above.
 asan_tests=(test-basics test-lifecycle test-daemon test-interactive test-cp
-	test-images test-pull test-network test-runflags test-ctl test-health)
+	test-images test-pull test-network test-runflags test-ctl test-health
+	test-image-refs test-push)
 asan_logs=(build-asan/meson-logs/testlog-asan.json build-asan/meson-logs/testlog-asan-integration.json
 	build-fuzz/meson-logs/testlog-fuzz.json)
 
