@@ -17,7 +17,8 @@ testlog=build/meson-logs/testlog.json
 # The sanitizer pass's integration tests: the daemon's request paths
 # (basics, lifecycle, ctl), restarts and live restore (daemon), streaming
 # and --init (interactive, cp), images (images, pull; tar-split and names,
-# push and login), the network, run flags and health checks. A few minutes; every test runs in build/ above.
+# push and login), the network, run flags and health checks. A few
+# minutes; every test runs in build/ above.
 asan_tests=(test-basics test-lifecycle test-daemon test-interactive test-cp
 	test-images test-pull test-network test-runflags test-ctl test-health
 	test-image-refs test-push)
