@@ -327,16 +327,20 @@ pull_policy(struct peer *p, char *buf, size_t len)
 	return true;
 }
 
-/* Plain HTTP: --insecure, or a registry in "insecure-registries" (for
- * every caller, as Docker's). */
-static bool
-pull_insecure(struct peer *p, json_t *params, const char *ref)
+/* lite-image's insecure argument: "1" for --insecure (plain HTTP); "2" for
+ * a registry in "insecure-registries", for every caller as Docker's (HTTPS
+ * without certificate checks when it speaks TLS, else plain HTTP); "0". */
+static const char *
+pull_insecure(struct peer *p, json_t *params, const char *host_or_ref, bool is_host)
 {
 	struct image_ref r;
+	const char *host = host_or_ref;
 
 	if (proto_get_bool(params, "insecure", false))
-		return true;
-	return image_ref_parse(ref, &r, NULL) == 0 && daemon_limits_insecure_ok(&p->d->cfg.limits, r.domain);
+		return "1";
+	if (!is_host)
+		host = image_ref_parse(host_or_ref, &r, NULL) == 0 ? r.domain : NULL;
+	return host && daemon_limits_insecure_ok(&p->d->cfg.limits, host) ? "2" : "0";
 }
 
 void
@@ -373,7 +377,7 @@ req_pull(struct peer *p, json_t *params)
 		return;
 	}
 	j->progress = proto_get_bool(params, "progress", false);
-	image_job_start(j, job_argv((const char *[]){ "pull", ref, pull_insecure(p, params, ref) ? "1" : "0",
+	image_job_start(j, job_argv((const char *[]){ "pull", ref, pull_insecure(p, params, ref, false),
 						      user ? j->spool : "-", policy },
 				    5, NULL));
 }
@@ -401,7 +405,7 @@ registry_job_ok(struct peer *p, const char *what, const char *name, const char *
 }
 
 static void
-registry_job(struct peer *p, const char *op, const char *name, const char *user, bool insecure, bool progress)
+registry_job(struct peer *p, const char *op, const char *name, const char *user, const char *insecure, bool progress)
 {
 	char policy[4096];
 	struct image_job *j;
@@ -419,7 +423,7 @@ registry_job(struct peer *p, const char *op, const char *name, const char *user,
 		return;
 	}
 	j->progress = progress;
-	image_job_start(j, job_argv((const char *[]){ op, name, insecure ? "1" : "0", user ? j->spool : "-", policy },
+	image_job_start(j, job_argv((const char *[]){ op, name, insecure, user ? j->spool : "-", policy },
 				    5, NULL));
 }
 
@@ -430,7 +434,8 @@ req_push(struct peer *p, json_t *params)
 	const char *user = proto_get_str(params, "user", NULL);
 
 	if (registry_job_ok(p, "push", ref, user))
-		registry_job(p, "push", ref, user, pull_insecure(p, params, ref), proto_get_bool(params, "progress", false));
+		registry_job(p, "push", ref, user, pull_insecure(p, params, ref, false),
+			     proto_get_bool(params, "progress", false));
 }
 
 void
@@ -438,8 +443,7 @@ req_login(struct peer *p, json_t *params)
 {
 	const char *reg = proto_get_str(params, "registry", "");
 	const char *user = proto_get_str(params, "user", NULL);
-	bool insecure = proto_get_bool(params, "insecure", false) || daemon_limits_insecure_ok(&p->d->cfg.limits, reg);
 
 	if (registry_job_ok(p, "login", reg, user))
-		registry_job(p, "login", reg, user, insecure, false);
+		registry_job(p, "login", reg, user, pull_insecure(p, params, reg, true), false);
 }

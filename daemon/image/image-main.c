@@ -13,9 +13,11 @@
  *   diff CTR_ID
  *   cp-out CTR_ID PID PATH OUT [IDMAP]   cp-in CTR_ID PID DEST NAME 0|1(dir)
  *                                    0|1(contents) SPOOL [IDMAP]   (PID 0: stopped)
- *   pull REF 0|1(insecure) AUTH_FILE|- [-|user:REGISTRY,...]
- *   push REF 0|1(insecure) AUTH_FILE|- -|user:REGISTRY,...
- *   login REGISTRY 0|1(insecure) AUTH_FILE|- -|user:REGISTRY,...
+ *   pull REF 0|1|2 AUTH_FILE|- [-|user:REGISTRY,...]
+ *   push REF 0|1|2 AUTH_FILE|- -|user:REGISTRY,...
+ *   login REGISTRY 0|1|2 AUTH_FILE|- -|user:REGISTRY,...
+ *     (1: --insecure, plain HTTP; 2: an insecure-registries host, HTTPS
+ *     without certificate checks if it speaks TLS, else plain HTTP)
  *        (the file holds USER:PASSWORD; it is read and removed; the last
  *        argument: the caller is not root, and the registries it may reach
  *        over plain HTTP: see image_pull)
@@ -125,7 +127,8 @@ op_pull(const char *root, char **a, json_t **ret, struct lite_err *err)
 	if (r < 0)
 		return r;
 	image_pull_set_mirrors(getenv("LITE_REGISTRY_MIRRORS"));
-	r = image_pull(root, a[0], !strcmp(a[1], "1"), *user ? user : NULL, listed_of(a[3]), max_blob, stdout, ret,
+	image_pull_set_tls_fallback(!strcmp(a[1], "2"));
+	r = image_pull(root, a[0], strcmp(a[1], "0") != 0, *user ? user : NULL, listed_of(a[3]), max_blob, stdout, ret,
 		       err);
 	explicit_bzero(user, 1024);
 	return r;
@@ -141,11 +144,12 @@ op_push(const char *root, const char *op, char **a, json_t **ret, struct lite_er
 	r = read_credentials(op, a[2], user, err);
 	if (r < 0)
 		return r;
+	image_push_set_tls_fallback(!strcmp(a[1], "2"));
 	if (!strcmp(op, "login")) {
-		r = image_push_login(a[0], !strcmp(a[1], "1"), *user ? user : NULL, listed_of(a[3]), err);
+		r = image_push_login(a[0], strcmp(a[1], "0") != 0, *user ? user : NULL, listed_of(a[3]), err);
 		*ret = json_pack("{s:s}", "status", "Login Succeeded");
 	} else {
-		r = image_push(root, a[0], !strcmp(a[1], "1"), *user ? user : NULL, listed_of(a[3]), stdout, ret, err);
+		r = image_push(root, a[0], strcmp(a[1], "0") != 0, *user ? user : NULL, listed_of(a[3]), stdout, ret, err);
 	}
 	explicit_bzero(user, 1024);
 	return r;

@@ -15,6 +15,7 @@ struct pull {
 	char *token; /* Bearer token, once obtained */
 	const char *realm; /* while asking the token server: for errors */
 	bool basic;  /* send user as Basic credentials */
+	bool tls_noverify; /* an insecure-registries host speaking TLS: no certificate checks */
 	const char *actions; /* token scope actions: "pull" (NULL) or "pull,push" */
 	FILE *progress;
 	/* a non-root caller's pull of a registry not in insecure-registries:
@@ -47,3 +48,8 @@ int image_pull_need_credentials(struct pull *p, struct lite_err *err);
 /* curl callbacks filling a struct resp: headers, and a size-capped body. */
 size_t image_pull_on_header(char *line, size_t size, size_t n, void *arg);
 size_t image_pull_on_body(char *data, size_t size, size_t n, void *arg);
+/* Set p->base (scheme://host/v2[/repo]): plain HTTP when plain; for
+ * insecure (an "insecure-registries" host) HTTPS without certificate
+ * checks if the registry answers over TLS, else plain HTTP. Needs curl's
+ * global init. */
+void image_pull_set_base(struct pull *p, bool plain, bool insecure);

@@ -38,8 +38,9 @@
 
 #define DOC_MAX (4u << 20)
 
-/* image_pull_set_mirrors: one process, one pull */
+/* image_pull_set_mirrors, _set_tls_fallback: one process, one pull */
 static const char *mirrors;
+static bool tls_fallback;
 #define PARALLEL 3L
 #define ACCEPT_MANIFESTS "Accept: " MT_OCI_MANIFEST ", " MT_OCI_INDEX ", " MT_DOCKER_MANIFEST ", " MT_DOCKER_LIST
 
@@ -167,6 +168,10 @@ image_pull_easy_setup(struct pull *p, CURL *h, const char *url, const char *acce
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "lite/0.1");
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	if (p->tls_noverify) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	errbuf[0] = '\0';
 	if (accept)
 		hdrs = curl_slist_append(hdrs, accept);
@@ -748,9 +753,37 @@ pull_image(struct pull *p, json_t **ret, struct lite_err *err)
 }
 
 void
+image_pull_set_base(struct pull *p, bool plain, bool insecure)
+{
+	const char *host = image_pull_ref_api_host(&p->ref);
+	struct lite_err e = { 0 };
+	struct resp r = { 0 };
+	char url[400];
+
+	if (!plain && insecure) {
+		p->tls_noverify = true;
+		snprintf(url, sizeof(url), "https://%s/v2/", host);
+		if (get_once(p, url, NULL, &r, &e) < 0) { /* no TLS there: plain HTTP */
+			p->tls_noverify = false;
+			plain = true;
+		}
+		free(r.body);
+		lite_err_clear(&e);
+	}
+	snprintf(p->base, sizeof(p->base), "%s://%s/v2%s%s", plain ? "http" : "https", host, p->ref.repo[0] ? "/" : "",
+		 p->ref.repo);
+}
+
+void
 image_pull_set_mirrors(const char *list)
 {
 	mirrors = list;
+}
+
+void
+image_pull_set_tls_fallback(bool on)
+{
+	tls_fallback = on;
 }
 
 /* docker.io images: each of "registry-mirrors" in order, then docker.io.
@@ -770,6 +803,7 @@ pull_mirrors(struct pull *p, json_t **ret)
 		q.strict = false;
 		q.token = NULL;
 		q.user = NULL; /* Docker Hub credentials are Docker Hub's, never a mirror's */
+		q.tls_noverify = false;
 		if (snprintf(q.base, sizeof(q.base), "%.*s/v2/%s", (int)(end - m), m, p->ref.repo) < (int)sizeof(q.base))
 			r = pull_image(&q, ret, &e);
 		if (r < 0 && p->progress) {
@@ -802,16 +836,15 @@ image_pull(const char *data_root, const char *ref, bool insecure, const char *us
 	r = image_pull_ref_parse(ref, &p.ref, err);
 	if (r < 0)
 		return r;
-	plain = insecure || image_pull_ref_is_local(&p.ref);
+	plain = (insecure && !tls_fallback) || image_pull_ref_is_local(&p.ref);
 	p.strict = listed && !image_pull_ref_listed(listed, p.ref.registry);
 	if (p.strict && plain) /* refused before any connection */
 		return lite_err_set(err, EACCES,
 				    "pull %s: registry '%s' is plain HTTP (insecure) and not in the daemon's insecure-registries: only root may pull from it",
 				    ref, p.ref.registry);
-	snprintf(p.base, sizeof(p.base), "%s://%s/v2/%s", plain ? "http" : "https", image_pull_ref_api_host(&p.ref),
-		 p.ref.repo);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return lite_err_set(err, EIO, "cannot initialise libcurl");
+	image_pull_set_base(&p, plain, insecure && tls_fallback);
 	r = -ENOENT;
 	if (!strcmp(p.ref.registry, PULL_DOCKER_HUB))
 		r = pull_mirrors(&p, ret);

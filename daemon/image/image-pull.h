@@ -59,3 +59,7 @@ int image_pull(const char *data_root, const char *ref, bool insecure, const char
 /* "registry-mirrors" (comma-separated base URLs) for docker.io pulls,
  * tried in order before docker.io itself; NULL: none. */
 void image_pull_set_mirrors(const char *list);
+/* insecure then means an "insecure-registries" host: HTTPS without
+ * certificate checks when it speaks TLS, else plain HTTP (as Docker);
+ * off: insecure is plain HTTP (--insecure). Pull, push and login. */
+void image_pull_set_tls_fallback(bool on);

@@ -36,6 +36,15 @@
 #define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
 #define MT_OCI_LAYER_TAR "application/vnd.oci.image.layer.v1.tar"
 
+/* image_push_set_tls_fallback: as image_pull's, one process, one push */
+static bool tls_fallback;
+
+void
+image_push_set_tls_fallback(bool on)
+{
+	tls_fallback = on;
+}
+
 struct body {
 	const char *buf; /* or fd */
 	int fd;
@@ -331,17 +340,16 @@ push_image(struct pull *p, const char *ref, json_t **ret, struct lite_err *err)
 static int
 session(struct pull *p, bool insecure, const char *listed, const char *what, struct lite_err *err)
 {
-	bool plain = insecure || image_pull_ref_is_local(&p->ref);
+	bool plain = (insecure && !tls_fallback) || image_pull_ref_is_local(&p->ref);
 
 	p->strict = listed && !image_pull_ref_listed(listed, p->ref.registry);
 	if (p->strict && plain)
 		return lite_err_set(err, EACCES,
 				    "%s: registry '%s' is plain HTTP (insecure) and not in the daemon's insecure-registries: only root may use it",
 				    what, p->ref.registry);
-	snprintf(p->base, sizeof(p->base), "%s://%s/v2%s%s", plain ? "http" : "https", image_pull_ref_api_host(&p->ref),
-		 p->ref.repo[0] ? "/" : "", p->ref.repo);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return lite_err_set(err, EIO, "cannot initialise libcurl");
+	image_pull_set_base(p, plain, insecure && tls_fallback);
 	return 0;
 }
 

@@ -16,3 +16,5 @@ int image_push(const char *data_root, const char *ref, bool insecure, const char
  * registry accepts them. */
 int image_push_login(const char *registry, bool insecure, const char *user, const char *listed,
 		     struct lite_err *err);
+/* As image_pull_set_tls_fallback, for push and login. */
+void image_push_set_tls_fallback(bool on);

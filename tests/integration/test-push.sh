@@ -7,7 +7,7 @@
 # a failed pull stores nothing.
 source "$(dirname "$0")/lib.sh"
 source "$SRCDIR/tests/integration/lib-registry.sh"
-need_tools docker-registry htpasswd
+need_tools docker-registry htpasswd openssl curl
 export LITE_CONFIG=$T/cfg HOME=$T/home
 mkdir -p "$HOME"
 layers() { ls "$D/layers/sha256" | grep -c '^[0-9a-f]\{64\}$'; }
@@ -111,6 +111,47 @@ mkdir -p "$HOME/.docker"
 printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$A" "$(printf 'lite:s3cret' | base64)" >"$HOME/.docker/config.json"
 capture lite pull "$A/lite/auth:1"
 is_rc 0 "credentials from ~/.docker/config.json"
+
+# --- insecure-registries: a TLS registry with a self-signed certificate
+# on 127.0.0.2 (not "local", so HTTPS by default)
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.pem" -days 3650 -subj "/CN=reg" \
+	2>/dev/null || bail_out "openssl req failed"
+TPORT=$(free_port)
+mkdir -p "$T/reg-tls"
+printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.2:%s\n  tls:\n    certificate: %s\n    key: %s\n' \
+	"$T/reg-tls" "$TPORT" "$T/tls.pem" "$T/tls.key" >"$T/reg-tls.yml"
+docker-registry serve "$T/reg-tls.yml" >"$T/reg-tls.log" 2>&1 &
+REG_PIDS="$REG_PIDS $!"
+for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.2/$TPORT) 2>/dev/null && break; sleep 0.1; done
+S=127.0.0.2:$TPORT
+lite tag testimg "$S/lite/tls:1"
+capture lite push "$S/lite/tls:1"
+isnt "$RC" 0 "push to a self-signed TLS registry not listed: refused"
+like "$ERR" 'certificate' "the certificate is named"
+# and a plain-HTTP one on 127.0.0.3: listed, it is reached over HTTP
+HPORT=$(free_port)
+mkdir -p "$T/reg-h3"
+printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.3:%s\n' "$T/reg-h3" "$HPORT" >"$T/reg-h3.yml"
+docker-registry serve "$T/reg-h3.yml" >"$T/reg-h3.log" 2>&1 &
+REG_PIDS="$REG_PIDS $!"
+for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.3/$HPORT) 2>/dev/null && break; sleep 0.1; done
+H3=127.0.0.3:$HPORT
+stop_daemon
+printf '{"bridge":"none","insecure-registries":["%s","%s"]}\n' "$S" "$H3" >"$T/daemon.json"
+start_daemon || bail_out "daemon restart with insecure-registries failed"
+capture lite push "$S/lite/tls:1"
+is_rc 0 "listed in insecure-registries: push over TLS without certificate checks"
+ok "it went over TLS" curl -skf -o /dev/null "https://$S/v2/lite/tls/tags/list"
+lite rmi "$S/lite/tls:1" >/dev/null
+capture lite run --rm "$S/lite/tls:1" true
+is_rc 0 "and run pulls it back"
+is "$(lite image inspect "$S/lite/tls:1" | jget Id)" "$ID0" "the same image"
+lite tag testimg "$H3/lite/plain:1"
+capture lite push "$H3/lite/plain:1"
+is_rc 0 "a listed registry without TLS: plain HTTP"
+lite rmi "$H3/lite/plain:1" >/dev/null
+capture lite pull "$H3/lite/plain:1"
+is_rc 0 "pulled back over plain HTTP"
 
 # --- registry-mirrors: a docker.io image from a mirror
 stop_daemon
