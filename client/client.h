@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "client-opt.h"
 #include "proto.h"
@@ -179,3 +180,21 @@ int cmd_prune_system(int argc, char **argv);
  * not a group command it knows (main.c dispatches it as it is). */
 int cmd_group_resolve(int *argc, char ***argv);
 int cmd_container(int argc, char **argv);
+
+/* Registries (issue 12): cmd-login.c, cmd-pull.c, cmd-push.c, run-pull.c */
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+/* "USER:PASSWORD" stored for registry (lite's config, then Docker's), or
+ * NULL; the caller frees (and should clear) it. */
+char *cmd_login_credentials(const char *registry);
+/* The same for the registry an image reference names. */
+char *cmd_login_credentials_for_ref(const char *ref);
+/* A pull or push request (params: "ref" and more, taken) with progress
+ * shown on out; the user's stored credentials added unless params has
+ * "user". 0, or -1 after printing the daemon's error. */
+int cmd_pull_call(const char *method, json_t *params, bool quiet, FILE *out, json_t **ret);
+int cmd_pull_image(const char *ref, const char *user, bool insecure, bool quiet, FILE *out, json_t **ret);
+/* run/create --pull missing|always|never: make sure the image is there;
+ * 0 or an exit code (125) after printing one line. */
+int run_pull_ensure(const char *image, const char *policy);

@@ -70,6 +70,7 @@ static const char run_usage[] =
 	"                          durations like 500ms, 30s, 1m30s (defaults 30s, 30s, 0s)\n"
 	"      --health-retries N  failures in a row that make it unhealthy (default 3)\n"
 	"      --no-healthcheck    disable the image's health check\n"
+	"      --pull POLICY       pull the image first: missing (default), always, never\n"
 	"      --privileged        every capability, no seccomp, no masked paths, /sys writable (root only)\n"
 	"      --cap-add CAP       add a capability (NET_ADMIN, CAP_SYS_TIME, ALL; root only)\n"
 	"      --cap-drop CAP      drop a capability (or ALL)\n"
@@ -200,7 +201,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
 	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS,
 	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH,
-	       OPT_STOP_TIMEOUT, OPT_DEVICE, OPT_USERNS };
+	       OPT_STOP_TIMEOUT, OPT_DEVICE, OPT_USERNS, OPT_PULL };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -242,6 +243,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "cap-drop", required_argument, NULL, RUN_OPT_CAP_DROP },
 		{ "security-opt", required_argument, NULL, RUN_OPT_SECURITY_OPT },
 		{ "pid", required_argument, NULL, RUN_OPT_PID }, { "ipc", required_argument, NULL, RUN_OPT_IPC },
+		{ "pull", required_argument, NULL, OPT_PULL },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -388,6 +390,11 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 				return bad_flag("--memory-reservation", optarg, "expected a size like 256m");
 			json_object_set_new(params, "memory_reservation", json_integer((json_int_t)u));
 			break;
+		case OPT_PULL: /* the client's own (run-pull.c); taken out before the request */
+			if (strcmp(optarg, "missing") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+				return bad_flag("--pull", optarg, "use missing, always or never");
+			json_object_set_new(params, "pull", json_string(optarg));
+			break;
 		case 'h': usage_exit(argv[0], stdout, 0);
 		default: usage_exit(argv[0], stderr, EXIT_ENGINE);
 		}
@@ -397,6 +404,19 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		return EXIT_ENGINE;
 	}
 	return 0;
+}
+
+/* --pull (run-pull.c): the image present before the request; 0 or 125. */
+static int
+pull_first(json_t *params)
+{
+	json_t *pull = json_incref(json_object_get(params, "pull"));
+	int r;
+
+	json_object_del(params, "pull");
+	r = run_pull_ensure(json_string_value(json_object_get(params, "image")), json_string_value(pull));
+	json_decref(pull);
+	return r;
 }
 
 /* Stream an attached run; returns lite run's exit code. */
@@ -459,6 +479,10 @@ cmd_run(int argc, char **argv)
 	json_object_set_new(params, "attach", json_boolean(!detach));
 	if (!detach)
 		json_object_set_new(params, "pass_fd", json_true());
+	if ((r = pull_first(params))) {
+		json_decref(params);
+		return r;
+	}
 	if (conn_open(&c) < 0) {
 		json_decref(params);
 		return EXIT_ENGINE;
@@ -496,6 +520,10 @@ cmd_create(int argc, char **argv)
 		json_array_append_new(cmd, json_string(argv[i]));
 	json_object_set_new(params, "cmd", cmd);
 	json_object_set_new(params, "image", json_string(argv[optind]));
+	if ((r = pull_first(params))) {
+		json_decref(params);
+		return r;
+	}
 	if (client_call_once("create", params, &result) < 0)
 		return EXIT_ENGINE;
 	printf("%s\n", json_string_value(json_object_get(result, "id")));

@@ -50,6 +50,9 @@ static const struct cmd cmds[] = {
 	{ "build", cmd_build, "Build an image from a Dockerfile" },
 	{ "builder", cmd_builder, "Manage the build cache (prune)" },
 	{ "container", cmd_container, "Manage containers (ls, run, rm, prune, ...)" },
+	{ "push", cmd_push, "Push an image to a registry" },
+	{ "login", cmd_login, "Log in to a registry (credentials kept for your user only)" },
+	{ "logout", cmd_logout, "Forget a registry's stored credentials" },
 };
 
 static void

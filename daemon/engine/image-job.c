@@ -177,6 +177,25 @@ on_job_output(evutil_socket_t fd, short what, void *arg)
 	job_finish(j);
 }
 
+/* "registry-mirrors", comma-joined (no URL holds a ',': daemon-limits.c). */
+static void
+set_mirrors_env(char **m)
+{
+	char v[8192];
+	size_t at = 0;
+
+	unsetenv("LITE_REGISTRY_MIRRORS");
+	for (size_t i = 0; m && m[i]; i++) {
+		int n = snprintf(v + at, sizeof(v) - at, "%s%s", i ? "," : "", m[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(v) - at)
+			break; /* the mirrors that fit */
+		at += (size_t)n;
+	}
+	if (at)
+		setenv("LITE_REGISTRY_MIRRORS", v, 1);
+}
+
 /* In the child: the limits lite-image enforces itself (image-main.c). */
 static void
 set_limits_env(const struct daemon_limits *l)
@@ -187,6 +206,7 @@ set_limits_env(const struct daemon_limits *l)
 	setenv("LITE_MAX_LAYER_SIZE", v, 1);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)l->max_layer_entries);
 	setenv("LITE_MAX_LAYER_ENTRIES", v, 1);
+	set_mirrors_env(l->registry_mirrors);
 }
 
 static int

@@ -18,6 +18,7 @@
 #include "image.h"
 
 #include "cleanup.h"
+#include "image-ref.h"
 #include "fs-util.h"
 #include "strv.h"
 
@@ -162,7 +163,9 @@ image_load_commit_config(const char *data_root, const char *bytes, size_t len, j
 	for (i = 0; r == 0 && tags && tags[i]; i++) {
 		char name[300];
 
-		if (image_path_ref_normalize(tags[i], name, sizeof(name)) == 0)
+		/* a pull's "name@sha256:HEX" repo digest is a key too */
+		if ((strchr(tags[i], '@') ? image_ref_normalize(tags[i], name, sizeof(name))
+					  : image_path_ref_normalize(tags[i], name, sizeof(name))) == 0)
 			r = image_tag_set(data_root, name, *ret_id, err);
 	}
 	image_store_unlock(lock);
