@@ -285,6 +285,10 @@ run_spec_decode(json_t *params, struct run_spec *s, struct lite_err *err)
 		r = net_opts_decode(params, &s->net, err);
 	if (r == 0)
 		r = sec_opts_decode(params, &s->sec, err);
+	if (r == 0)
+		r = restart_policy_decode(params, &s->restart, NULL, err);
+	if (r == 0 && s->auto_remove && s->restart.name != RESTART_NO)
+		r = lite_err_set(err, EINVAL, "conflicting options: --restart and --rm");
 	if (r < 0)
 		run_spec_free(s);
 	return r;

@@ -17,6 +17,7 @@
 #include "lite-err.h"
 #include "mount-spec.h"
 #include "net-opts.h"
+#include "restart-policy.h"
 #include "sec-opts.h"
 #include "ulimit.h"
 
@@ -60,6 +61,7 @@ struct run_spec {
 	struct net_opts net;
 	struct health_opts health;
 	struct sec_opts sec;
+	struct restart_policy restart; /* --restart; {RESTART_NO} when absent */
 };
 
 /* Decode run's params (already checked against methods.def by

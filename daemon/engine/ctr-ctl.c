@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "events.h"
 #include "fs-util.h"
 #include "log.h"
 
@@ -28,6 +29,7 @@ ctr_ctl_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err)
 	c->rt.paused = pause;
 	ctr_save(d, c);
 	log_info("%s container %.12s", pause ? "paused" : "unpaused", c->spec.id);
+	events_ctr(d, c, pause ? "pause" : "unpause", NULL);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  * Safety: removes only the container's own directories (DATA_ROOT and
  * EXEC_ROOT joined with its validated 64-hex id) and its own cgroups. */
 #include "ctr.h"
+#include "events.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +57,7 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	if (r < 0)
 		log_warnx("remove %s: %s", dir, strerror(-r));
 	remove_anonymous_volumes(d, c);
+	events_ctr(d, c, "destroy", NULL);
 	TAILQ_REMOVE(&d->ctrs, c, entry);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
 	ctr_free(c);

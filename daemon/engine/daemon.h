@@ -21,6 +21,7 @@
 struct ctr;
 struct peer;
 struct peer_uid_count;
+struct events_state;
 
 TAILQ_HEAD(ctr_list, ctr);
 
@@ -62,6 +63,11 @@ struct daemon {
 	int seccomp_jobs;           /* compile workers running (event loop only) */
 	struct peer_uid_count *peer_uids; /* open connections per uid (peer-limit.c) */
 	size_t n_peer_uids;
+	struct events_state *events;      /* the events journal and subscribers (events.c) */
+	/* ctr-proc.c calls it when a container has exited and stays: the
+	 * restart policy (ctr-restart.c, set by main.c; a pointer, as
+	 * ctr-restart.c starts containers through ctr-proc.c) */
+	void (*ctr_exited)(struct daemon *d, struct ctr *c);
 };
 
 /* server.c */

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "ctr.h"
 #include "ctr-sec.h"
+#include "events.h"
 #include "fs-util.h"
 #include "image.h"
 #include "log.h"
@@ -263,6 +264,8 @@ main(int argc, char **argv)
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
 	net_network_init(&d);
+	events_init(&d);
+	d.ctr_exited = ctr_restart_on_exit;
 	ctr_restore_all(&d);
 	ctr_sec_warm(&d);
 	net_ctr_restore(&d);

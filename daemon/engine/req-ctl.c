@@ -11,6 +11,7 @@
 
 #include "ctr.h"
 #include "daemon.h"
+#include "events.h"
 #include "log.h"
 #include "image-job.h"
 #include "run-spec.h"
@@ -47,6 +48,7 @@ create(struct peer *p, const struct run_spec *rs)
 			ctr_remove(p->d, c);
 		} else {
 			peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
+			events_ctr(p->d, c, "create", NULL);
 		}
 	}
 	lite_err_clear(&err);
@@ -89,6 +91,9 @@ req_start(struct peer *p, json_t *params)
 		return;
 	}
 	ctr_ctl_prepare_start(p->d, c);
+	ctr_restart_user_start(p->d, c);
+	if (proto_get_bool(params, "restart", false))
+		events_ctr(p->d, c, "restart", NULL); /* lite restart: stop, then this start */
 	r = req_run_start(p, c, proto_get_bool(params, "attach", false), proto_get_bool(params, "pass_fd", false),
 			  &err);
 	if (r < 0) {
@@ -122,7 +127,11 @@ req_rename(struct peer *p, json_t *params)
 		return;
 	}
 	log_info("renamed container %.12s: %s -> %s", c->spec.id, c->spec.name, name);
-	snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
+	{
+		json_t *old = events_attrs("oldName", c->spec.name, NULL);
+		snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
+		events_ctr(p->d, c, "rename", old);
+	}
 	ctr_save(p->d, c);
 	peer_reply(p, json_object());
 }
@@ -173,6 +182,8 @@ req_update(struct peer *p, json_t *params)
 		return;
 	l = c->spec.limits;
 	r = cgroup_limits_decode(params, &l, &err);
+	if (r == 0)
+		r = ctr_restart_update(p->d, c, params, &err); /* --restart */
 	if (r == 0)
 		r = cgroup_limits_check(&l, sysconf(_SC_NPROCESSORS_ONLN), &err);
 	if (r == 0)

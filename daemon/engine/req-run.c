@@ -15,6 +15,7 @@
 #include "ctr.h"
 #include "ctr-sec.h"
 #include "daemon.h"
+#include "events.h"
 #include "image.h"
 #include "log.h"
 #include "net-ctr.h"
@@ -193,6 +194,7 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 	if (!rs->pids_limit_set)
 		c->spec.limits.pids_limit = d->cfg.default_pids_limit;
 	c->spec.created = time(NULL);
+	c->spec.restart = rs->restart;
 	set_process(rs, image_user, &c->spec);
 	/* last: it creates named volumes */
 	return run_flags_apply(d, rs, uid, &c->spec, err);
@@ -231,6 +233,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		goto out;
 	}
 	log_info("started container %.12s (%s)", c->spec.id, c->spec.name);
+	events_ctr(d, c, "start", NULL);
 	if (!rc->attach) {
 		close(fd);
 		peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
@@ -272,6 +275,7 @@ run(struct peer *p, const struct run_spec *rs)
 		return;
 	}
 	TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+	events_ctr(d, c, "create", NULL);
 	rc = calloc(1, sizeof(*rc));
 	r = rc ? ctr_shim_spawn(d, c, run_started, rc, &err) : lite_err_set(&err, ENOMEM, "out of memory");
 	if (r < 0) {
