@@ -29,6 +29,7 @@ static const char run_usage[] =
 	"      --stop-signal SIG   signal that lite stop sends first (default SIGTERM)\n"
 	"      --stop-timeout SECS seconds lite stop waits before SIGKILL (default 10)\n"
 	"      --rm                remove the container when it exits\n"
+	"      --restart POLICY    no, on-failure[:N], always or unless-stopped\n"
 	"      --name NAME         assign a name\n"
 	"  -e, --env KEY=VALUE     set an environment variable (repeatable)\n"
 	"  -m, --memory SIZE       memory limit (e.g. 100m, 1g)\n"
@@ -184,7 +185,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
 	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS,
 	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH,
-	       OPT_STOP_TIMEOUT, OPT_DEVICE, OPT_USERNS };
+	       OPT_STOP_TIMEOUT, OPT_DEVICE, OPT_USERNS, OPT_RESTART };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -225,6 +226,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "cap-drop", required_argument, NULL, RUN_OPT_CAP_DROP },
 		{ "security-opt", required_argument, NULL, RUN_OPT_SECURITY_OPT },
 		{ "pid", required_argument, NULL, RUN_OPT_PID }, { "ipc", required_argument, NULL, RUN_OPT_IPC },
+		{ "restart", required_argument, NULL, OPT_RESTART },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -341,6 +343,10 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "shm_size", json_integer((json_int_t)u));
 			break;
 		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
+		case OPT_RESTART:
+			if (cmd_run_restart_flag(optarg, params) < 0)
+				return EXIT_ENGINE;
+			break;
 		case OPT_USERNS: json_object_set_new(params, "userns", json_string(optarg)); break;
 		case OPT_STOP_TIMEOUT:
 			if (parse_int_range(optarg, 0, 3600, &n) < 0)

@@ -46,6 +46,7 @@ static const struct cmd cmds[] = {
 	{ "update", cmd_update, "Change containers' resource limits" },
 	{ "diff", cmd_diff, "Show changes to a container's files" },
 	{ "cp", cmd_cp, "Copy files between a container and the host" },
+	{ "events", cmd_events, "Stream engine events (containers, images, networks, volumes)" },
 };
 
 static void
