@@ -73,6 +73,8 @@ ctr_ctl_prepare_start(struct daemon *d, struct ctr *c)
 	c->rt.exit_code = 0;
 	c->rt.oom_killed = false;
 	c->rt.paused = false;
+	c->rt.health[0] = '\0'; /* checks begin at "starting" again */
+	c->rt.health_streak = 0;
 }
 
 void

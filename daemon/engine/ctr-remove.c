@@ -30,9 +30,11 @@ remove_anonymous_volumes(struct daemon *d, struct ctr *c)
 	if (!c->remove_volumes && !c->spec.auto_remove)
 		return;
 	json_array_foreach(c->spec.mounts, i, m)
-		if (json_is_true(json_object_get(m, "anonymous")))
-			(void)volume_remove(d->cfg.data_root, volume_mount_owner(m),
-					    json_string_value(json_object_get(m, "volume")), NULL);
+		if (json_is_true(json_object_get(m, "anonymous")) &&
+		    volume_remove(d->cfg.data_root, volume_mount_owner(m), json_string_value(json_object_get(m, "volume")),
+				  NULL) == 0)
+			events_emit(d, "volume", "destroy", json_string_value(json_object_get(m, "volume")),
+				    (int64_t)volume_mount_owner(m), events_attrs("driver", "local", NULL));
 }
 
 void

@@ -212,12 +212,32 @@ events_attrs(const char *k1, const char *v1, ...)
 	return o;
 }
 
+/* Docker's "volume mount" of each volume, as the container starts. */
+static void
+volume_mounts(struct daemon *d, const struct ctr *c)
+{
+	size_t i;
+	json_t *m;
+
+	json_array_foreach(c->spec.mounts, i, m) {
+		const char *vol = json_string_value(json_object_get(m, "volume"));
+		if (vol && *vol)
+			events_emit(d, "volume", "mount", vol, (int64_t)c->spec.owner_uid,
+				    events_attrs("container", c->spec.id, "destination",
+						 json_string_value(json_object_get(m, "target")), "driver", "local",
+						 "read/write", json_is_true(json_object_get(m, "readonly")) ? "false" : "true",
+						 NULL));
+	}
+}
+
 void
 events_ctr(struct daemon *d, const struct ctr *c, const char *action, json_t *attrs)
 {
 	json_t *o = json_object(), *v;
 	const char *k;
 
+	if (!strcmp(action, "start"))
+		volume_mounts(d, c);
 	/* labels first, so name and image (and the caller's attrs) win */
 	json_object_foreach(c->spec.labels, k, v)
 		if (json_is_string(v))
@@ -228,6 +248,23 @@ events_ctr(struct daemon *d, const struct ctr *c, const char *action, json_t *at
 		json_object_update(o, attrs);
 	json_decref(attrs);
 	events_emit(d, "container", action, c->spec.id, (int64_t)c->spec.owner_uid, o);
+}
+
+void
+events_exec(struct daemon *d, const struct ctr *c, const char *exec_id, json_t *cmd)
+{
+	char args[480], action[512];
+	size_t i, n = 0;
+	json_t *a;
+
+	args[0] = '\0';
+	json_array_foreach(cmd, i, a)
+		if (n < sizeof(args))
+			n += (size_t)snprintf(args + n, sizeof(args) - n, "%s%s", n ? " " : "", json_string_value(a));
+	snprintf(action, sizeof(action), "exec_create: %s", args);
+	events_ctr(d, c, action, events_attrs("execID", exec_id, NULL));
+	snprintf(action, sizeof(action), "exec_start: %s", args);
+	events_ctr(d, c, action, events_attrs("execID", exec_id, NULL));
 }
 
 static void

@@ -27,6 +27,8 @@ void events_emit(struct daemon *d, const char *type, const char *action, const c
 /* A container's event: name, image and labels added to attrs (stolen, may
  * be NULL), visible to the container's owner. */
 void events_ctr(struct daemon *d, const struct ctr *c, const char *action, json_t *attrs);
+/* exec_create and exec_start of an exec (Docker's "exec_create: CMD ARGS"). */
+void events_exec(struct daemon *d, const struct ctr *c, const char *exec_id, json_t *cmd);
 /* {"k": "v"} from pairs of strings, for the attrs of events_emit. */
 json_t *events_attrs(const char *k1, const char *v1, ...) __attribute__((sentinel));
 /* The events request: replay the ring from since (ns since the epoch; 0:

@@ -14,6 +14,7 @@
 
 #include "ctr.h"
 #include "daemon.h"
+#include "events.h"
 #include "mount-spec.h"
 #include "volume.h"
 
@@ -64,7 +65,10 @@ req_volume_create(struct peer *p, json_t *params)
 		volume_anonymous_name(gen);
 		name = gen;
 	}
+	bool fresh = !volume_exists(p->d->cfg.data_root, p->cred.uid, name);
 	r = volume_ensure(p->d->cfg.data_root, p->cred.uid, name, false, path, sizeof(path), &err);
+	if (r == 0 && fresh)
+		events_emit(p->d, "volume", "create", name, (int64_t)p->cred.uid, events_attrs("driver", "local", NULL));
 	if (r < 0)
 		peer_reply_err(p, r, err.msg);
 	else
@@ -140,6 +144,8 @@ req_volume_rm(struct peer *p, json_t *params)
 		return;
 	}
 	r = volume_remove(p->d->cfg.data_root, owner, name, &err);
+	if (r == 0)
+		events_emit(p->d, "volume", "destroy", name, (int64_t)owner, events_attrs("driver", "local", NULL));
 	peer_reply_status(p, r, &err);
 }
 
@@ -155,8 +161,10 @@ req_volume_prune(struct peer *p, json_t *params)
 		const char *name = json_string_value(json_object_get(v, "name"));
 		uid_t owner = (uid_t)json_integer_value(json_object_get(v, "owner_uid"));
 
-		if (!volume_user(p->d, owner, name) && volume_remove(p->d->cfg.data_root, owner, name, NULL) == 0)
+		if (!volume_user(p->d, owner, name) && volume_remove(p->d->cfg.data_root, owner, name, NULL) == 0) {
 			json_array_append(removed, json_object_get(v, "ref"));
+			events_emit(p->d, "volume", "destroy", name, (int64_t)owner, events_attrs("driver", "local", NULL));
+		}
 	}
 	json_decref(all);
 	peer_reply(p, json_pack("{s:o}", "removed", removed));
