@@ -233,9 +233,14 @@ volume_mounts(struct daemon *d, const struct ctr *c)
 void
 events_ctr(struct daemon *d, const struct ctr *c, const char *action, json_t *attrs)
 {
-	json_t *o = json_object(), *v;
+	json_t *o, *v;
 	const char *k;
 
+	if (!action) {
+		json_decref(attrs);
+		return; /* nothing to say (a one-line caller's "no event") */
+	}
+	o = json_object();
 	if (!strcmp(action, "start"))
 		volume_mounts(d, c);
 	/* labels first, so name and image (and the caller's attrs) win */

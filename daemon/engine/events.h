@@ -25,7 +25,7 @@ void events_init(struct daemon *d);
 void events_emit(struct daemon *d, const char *type, const char *action, const char *id, int64_t owner,
 		 json_t *attrs);
 /* A container's event: name, image and labels added to attrs (stolen, may
- * be NULL), visible to the container's owner. */
+ * be NULL), visible to the container's owner. action NULL: no event. */
 void events_ctr(struct daemon *d, const struct ctr *c, const char *action, json_t *attrs);
 /* exec_create and exec_start of an exec (Docker's "exec_create: CMD ARGS"). */
 void events_exec(struct daemon *d, const struct ctr *c, const char *exec_id, json_t *cmd);

@@ -233,6 +233,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		goto out;
 	}
 	log_info("started container %.12s (%s)", c->spec.id, c->spec.name);
+	events_ctr(d, c, rc->attach ? "attach" : NULL, NULL); /* Docker's order: attach, then start */
 	events_ctr(d, c, "start", NULL);
 	if (!rc->attach) {
 		close(fd);
@@ -240,7 +241,6 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		goto out;
 	}
 	p->on_proxy_end = ctr_proc_stream_end;
-	events_ctr(d, c, "attach", NULL);
 	if (peer_reply_stream(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name,
 					   "tty", c->spec.tty, "stream", 1),
 			      fd, rc->pass_fd, c->spec.tty, c->spec.id, NULL))
