@@ -95,6 +95,23 @@ printf '%s\n' "$OUT" >"$T/after.json"
 is "$(actions ev1 "$T/after.json")" "create start kill die stop destroy" "after kill -9 and restart: the same events"
 ok "journal file exists under the data root" test -s "$D/events/events.log"
 
+# --- health: status and failing streak survive kill -9 of the daemon
+t5=$(now)
+lite run -d --name ev-h --health-cmd 'exit 1' --health-interval 1s --health-retries 2 testimg sleep 300 >/dev/null
+hs() { ifield ev-h state.health.status; }
+hs_is() { [ "$(hs)" = "$1" ]; }
+ok "a failing check makes it unhealthy" wait_for 15 hs_is unhealthy
+stop_daemon KILL
+id=$(ls "$D/containers" | while read -r i; do grep -q '"name": *"ev-h"' "$D/containers/$i/state.json" && echo "$i"; done)
+saved=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ops"]["health_streak"])' "$D/containers/$id/state.json")
+start_daemon || bail_out "daemon restart failed"
+is "$(hs)" unhealthy "after kill -9 and restart: still unhealthy (not starting)"
+ok "the failing streak went on from $saved" test "$(ifield ev-h state.health.failing_streak)" -ge "$saved"
+ok "the streak was at least the retries" test "$saved" -ge 2
+capture lite events --since "$t5" --until "$(now)" --filter container=ev-h --filter event=health_status --format '{{.Action}}'
+is "$OUT" "health_status: unhealthy" "one health_status event: unhealthy (no new one after the restart)"
+lite rm -f ev-h >/dev/null
+
 # --- visibility: a user sees only their own containers' events
 groupadd "$SOCK_GROUP" || bail_out "groupadd"
 useradd -M -N -s /bin/sh -G "$SOCK_GROUP" "$UA" || bail_out "useradd"
