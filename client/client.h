@@ -137,8 +137,8 @@ int cmd_run_stream_attached(struct conn *c, json_t *result, struct stream_opts *
 int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
-/* cmd-events.c: --restart of run, create and update into params; -1
+/* run-restart.c: --restart of run, create and update into params; -1
  * after printing an error naming the flag. */
-int cmd_run_restart_flag(const char *arg, json_t *params);
+int run_restart_flag(const char *arg, json_t *params);
 int cmd_events(int argc, char **argv);
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);

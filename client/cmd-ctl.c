@@ -207,7 +207,7 @@ update_flag(int opt, const char *flag, const char *arg, json_t *params)
 		return json_object_set_new(params, "pids_limit", json_integer(n));
 	}
 	if (opt == 'R')
-		return cmd_run_restart_flag(arg, params);
+		return run_restart_flag(arg, params);
 	client_errorf("invalid --%s \"%s\"", flag, arg);
 	return -1;
 }

@@ -1,6 +1,5 @@
 /* lite events: the daemon's event stream (method "events"), printed as
- * docker events prints it, or through --format; and --restart's check for
- * run, create and update (restart-policy.c says what is valid). */
+ * docker events prints it, or through --format. */
 #include "client.h"
 
 #include <ctype.h>
@@ -11,9 +10,7 @@
 #include <time.h>
 
 #include "duration.h"
-#include "lite-err.h"
 #include "ps-format.h"
-#include "restart-policy.h"
 
 static const char events_usage[] =
 	"Usage: lite events [OPTIONS]\n\nStream the engine's events: containers, images, networks, volumes.\n\n"
@@ -26,21 +23,6 @@ static const char events_usage[] =
 	"  -h, --help            this help\n\n"
 	"T: a Unix time (1700000000[.5]), an RFC 3339 date (2026-11-30T22:00:00Z, 2026-11-30) or a\n"
 	"duration before now (10m, 1h30m).\n";
-
-int
-cmd_run_restart_flag(const char *arg, json_t *params)
-{
-	struct lite_err err = { 0 };
-	struct restart_policy p;
-
-	if (restart_policy_parse(arg, &p, &err) < 0) {
-		client_errorf("%s", err.msg);
-		lite_err_clear(&err);
-		return -1;
-	}
-	json_object_set_new(params, "restart", json_string(arg));
-	return 0;
-}
 
 /* "2026-11-30T22:00:00.5+01:00", "2026-11-30T22:00:00Z", "2026-11-30" */
 static int

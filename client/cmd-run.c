@@ -344,7 +344,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			break;
 		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
 		case OPT_RESTART:
-			if (cmd_run_restart_flag(optarg, params) < 0)
+			if (run_restart_flag(optarg, params) < 0)
 				return EXIT_ENGINE;
 			break;
 		case OPT_USERNS: json_object_set_new(params, "userns", json_string(optarg)); break;
