@@ -321,11 +321,17 @@ events_subscribe(struct peer *p, int64_t since, int64_t until, struct event_filt
 	peer_start_stream(p, s, sub_free);
 	peer_reply(p, json_pack("{s:b}", "stream", 1));
 	peer_set_write_cb(p, on_drained);
-	for (size_t i = 0; since > 0 && i < es->count; i++) {
+	peer_ref(p); /* a replay too big for the backlog closes p, and frees s */
+	for (size_t i = 0; since > 0 && i < es->count && !peer_is_closed(p); i++) {
 		const struct ring_entry *e = &es->ring[(es->head + i) % EVENTS_JOURNAL_MAX_EVENTS];
 		if (e->nano >= since)
 			sub_send(s, e);
 	}
+	if (peer_is_closed(p)) {
+		peer_unref(p);
+		return;
+	}
+	peer_unref(p);
 	now = now_nano(es);
 	if (until && until <= now) {
 		s->ended = true;
