@@ -401,7 +401,8 @@ ctr_state_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 		break;
 	case CTR_EXITED:
 		format_ago(now - c->rt.finished_at, ago, sizeof(ago));
-		snprintf(buf, len, "Exited (%d) %s", c->rt.exit_code, ago);
+		snprintf(buf, len, "%s (%d) %s", c->restart_timer && evtimer_pending(c->restart_timer, NULL) ? "Restarting" : "Exited",
+			 c->rt.exit_code, ago); /* Docker's "Restarting": the policy's back-off runs */
 		break;
 	default:
 		snprintf(buf, len, "Created");

@@ -120,6 +120,9 @@ like "$(lite exec rp-al2 echo alive 2>&1)" '^alive$' "the restarted container wo
 # --- rm -f of a restarting container: gone, not restarted
 lite run -d --name rp-rm --restart always testimg sh -c 'exit 1' >/dev/null
 ok "rp-rm restarts" wait_for 10 count_at_least rp-rm 1
+ps_restarting() { lite ps -a --filter name=rp-rm | grep -q 'Restarting (1)'; }
+ok "ps shows Restarting (1) during the back-off" wait_for 15 ps_restarting
+ok "inspect: state.restarting during the back-off" wait_for 15 sh -c "$LITE inspect rp-rm | grep -q '\"restarting\": *true'"
 ok "rm -f" lite rm -f rp-rm
 sleep 0.5
 ok "gone for good" is_gone rp-rm
