@@ -6,7 +6,8 @@
  * (besides cgroup*.c, the net-*.c helpers and common/), never one listed
  * after it, so the container code has no circle:
  *
- *   ctr-state.c    pure (de)serialisation of state.json (unit-tested)
+ *   ctr-state.c    pure (de)serialisation of state.json (unit-tested);
+ *                  ctr-state-ext.c its "ops" object (restart, health)
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
  *   volume.c  net-network.c  net-ctr.c  run-devices.c  run-flags.c  ctr-ctl.c
@@ -18,6 +19,9 @@
  *                  dirs, anonymous volumes) and drops it from the table
  *   ctr-proc.c  a shim's exit: finishes the container, answers its
  *                  waiters, removes it for --rm; signals and stop
+ *   ctr-restart.c  restart policies: a timer per exited container that
+ *                  starts it again (ctr-proc.c reaches it through
+ *                  d->ctr_exited, a pointer main.c sets)
  *   ctr-restore.c  start-up: loads the table, hands shims to the monitor
  *   ctr-inspect.c  the inspect object, from the table and the subsystems
  *   req-*.c        the request handlers, on top (main.c calls restore)
