@@ -87,6 +87,26 @@ capture lite events --since yesterday
 is "$RC" 125 "a bad --since fails with 125"
 like "$ERR" 'invalid --since "yesterday"' "naming --since"
 
+# --- image, container control and exec events
+t6=$(now)
+lite tag testimg ev-tag:1 >/dev/null
+lite run -d --name ev3 testimg sleep 300 >/dev/null
+lite pause ev3 >/dev/null; lite unpause ev3 >/dev/null
+lite rename ev3 ev3b >/dev/null
+lite exec ev3b true >/dev/null
+lite commit ev3b ev-commit:1 >/dev/null
+lite save -o "$T/save.tar" ev-tag:1 >/dev/null
+lite rmi ev-tag:1 ev-commit:1 >/dev/null
+lite rm -f ev3b >/dev/null
+capture lite events --since "$t6" --until "$(now)" --filter type=image --format '{{.Action}} {{.Actor.Attributes.name}}'
+like "$(printf '%s\n' "$OUT" | tr '\n' ',')" '^tag ev-tag:1,commit ev-commit:1,save ev-tag:1,untag ev-tag:1,untag ev-commit:1,(delete [^,]*,)*$' \
+	"image events: tag, commit, save, untag (and delete)"
+capture lite events --since "$t6" --until "$(now)" --filter container=ev3b --format '{{.Action}}'
+like "$(printf '%s\n' "$OUT" | tr '\n' ',')" '^rename,exec_create: true,exec_start: true,kill,die,destroy,$' \
+	"after the rename, by the new name: rename exec_create exec_start kill die destroy"
+capture lite events --since "$t6" --until "$(now)" --filter event=pause --filter event=unpause --filter event=rename --format '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.oldName}}'
+is "$(printf '%s\n' "$OUT" | tr '\n' ',')" 'pause ev3 <no value>,unpause ev3 <no value>,rename ev3b ev3,' "pause, unpause, rename with oldName"
+
 # --- --since across a daemon restart (the journal on disk)
 stop_daemon KILL
 start_daemon || bail_out "daemon restart failed"
