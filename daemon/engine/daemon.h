@@ -68,6 +68,9 @@ struct daemon {
 	 * restart policy (ctr-restart.c, set by main.c; a pointer, as
 	 * ctr-restart.c starts containers through ctr-proc.c) */
 	void (*ctr_exited)(struct daemon *d, struct ctr *c);
+	/* peer.c calls it when a proxied exec stream carries the exit (the
+	 * exec_die event, events.c; a pointer, as events.c writes to peers) */
+	void (*exec_exited)(struct daemon *d, const char *ctr_id, const char *exec_id, int exit_code);
 };
 
 /* server.c */

@@ -266,6 +266,7 @@ main(int argc, char **argv)
 	net_network_init(&d);
 	events_init(&d);
 	d.ctr_exited = ctr_restart_on_exit;
+	d.exec_exited = events_exec_die;
 	ctr_restore_all(&d);
 	ctr_sec_warm(&d);
 	net_ctr_restore(&d);

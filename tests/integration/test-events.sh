@@ -94,6 +94,13 @@ lite run -d --name ev3 testimg sleep 300 >/dev/null
 lite pause ev3 >/dev/null; lite unpause ev3 >/dev/null
 lite rename ev3 ev3b >/dev/null
 lite exec ev3b true >/dev/null
+# a proxied exec stream (no pass_fd, as socat or the Docker API): exec_die
+"$PY" -c '
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(json.dumps({"id": 1, "method": "exec", "params": {"id": "ev3b", "cmd": ["sh", "-c", "exit 4"]}}).encode() + b"\n")
+while s.recv(65536):
+    pass' "$SOCK"
 lite commit ev3b ev-commit:1 >/dev/null
 lite save -o "$T/save.tar" ev-tag:1 >/dev/null
 lite rmi ev-tag:1 ev-commit:1 >/dev/null
@@ -102,8 +109,10 @@ capture lite events --since "$t6" --until "$(now)" --filter type=image --format 
 like "$(printf '%s\n' "$OUT" | tr '\n' ',')" '^tag ev-tag:1,commit ev-commit:1,save ev-tag:1,untag ev-tag:1,untag ev-commit:1,(delete [^,]*,)*$' \
 	"image events: tag, commit, save, untag (and delete)"
 capture lite events --since "$t6" --until "$(now)" --filter container=ev3b --format '{{.Action}}'
-like "$(printf '%s\n' "$OUT" | tr '\n' ',')" '^rename,exec_create: true,exec_start: true,kill,die,destroy,$' \
-	"after the rename, by the new name: rename exec_create exec_start kill die destroy"
+like "$(printf '%s\n' "$OUT" | tr '\n' ',')" '^rename,exec_create: true,exec_start: true,exec_create: sh -c exit 4,exec_start: sh -c exit 4,exec_die,kill,die,destroy,$' \
+	"after the rename, by the new name: rename, exec_create/exec_start (and exec_die when proxied), kill die destroy"
+capture lite events --since "$t6" --until "$(now)" --filter event=exec_die --format '{{.Actor.Attributes.exitCode}}'
+is "$OUT" 4 "exec_die carries the exec's exitCode"
 capture lite events --since "$t6" --until "$(now)" --filter event=pause --filter event=unpause --filter event=rename --format '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.oldName}}'
 is "$(printf '%s\n' "$OUT" | tr '\n' ',')" 'pause ev3 <no value>,unpause ev3 <no value>,rename ev3b ev3,' "pause, unpause, rename with oldName"
 
