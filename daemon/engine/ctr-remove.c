@@ -59,8 +59,8 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	if (r < 0)
 		log_warnx("remove %s: %s", dir, strerror(-r));
 	remove_anonymous_volumes(d, c);
-	events_ctr(d, c, "destroy", NULL);
 	TAILQ_REMOVE(&d->ctrs, c, entry);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
+	events_ctr(d, c, "destroy", NULL);
 	ctr_free(c);
 }

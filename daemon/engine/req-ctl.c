@@ -108,6 +108,7 @@ req_rename(struct peer *p, json_t *params)
 {
 	const char *name = proto_get_str(params, "name", "");
 	struct ctr *c = req_target(p, params), *other;
+	json_t *old;
 
 	if (!c)
 		return;
@@ -126,13 +127,11 @@ req_rename(struct peer *p, json_t *params)
 				 "the container name \"%s\" is already in use by container %.12s", name, other->spec.id);
 		return;
 	}
+	old = events_attrs("oldName", c->spec.name, NULL);
 	log_info("renamed container %.12s: %s -> %s", c->spec.id, c->spec.name, name);
-	{
-		json_t *old = events_attrs("oldName", c->spec.name, NULL);
-		snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
-		events_ctr(p->d, c, "rename", old);
-	}
+	snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
 	ctr_save(p->d, c);
+	events_ctr(p->d, c, "rename", old);
 	peer_reply(p, json_object());
 }
 

@@ -276,8 +276,8 @@ run(struct peer *p, const struct run_spec *rs)
 		return;
 	}
 	TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
-	events_ctr(d, c, "create", NULL);
 	rc = calloc(1, sizeof(*rc));
+	events_ctr(d, c, "create", NULL);
 	r = rc ? ctr_shim_spawn(d, c, run_started, rc, &err) : lite_err_set(&err, ENOMEM, "out of memory");
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
