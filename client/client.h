@@ -140,5 +140,6 @@ int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* run-restart.c: --restart of run, create and update into params; -1
  * after printing an error naming the flag. */
 int run_restart_flag(const char *arg, json_t *params);
+enum { RUN_OPT_RESTART = 340 };
 int cmd_events(int argc, char **argv);
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);

@@ -58,10 +58,10 @@ struct run_spec {
 	size_t n_devices;
 	struct cgroup_limits limits; /* pids_limit defaults to CGROUP_LIMITS_DEFAULT_PIDS */
 	bool pids_limit_set;  /* --pids-limit given: the daemon's default-pids-limit does not apply */
+	struct restart_policy restart; /* --restart; {RESTART_NO} when absent */
 	struct net_opts net;
 	struct health_opts health;
 	struct sec_opts sec;
-	struct restart_policy restart; /* --restart; {RESTART_NO} when absent */
 };
 
 /* Decode run's params (already checked against methods.def by

@@ -194,8 +194,8 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 	if (!rs->pids_limit_set)
 		c->spec.limits.pids_limit = d->cfg.default_pids_limit;
 	c->spec.created = time(NULL);
-	c->spec.restart = rs->restart;
 	set_process(rs, image_user, &c->spec);
+	c->spec.restart = rs->restart;
 	/* last: it creates named volumes */
 	return run_flags_apply(d, rs, uid, &c->spec, err);
 }
