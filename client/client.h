@@ -146,6 +146,11 @@ int cmd_run_stream_attached(struct conn *c, json_t *result, struct stream_opts *
 int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
+/* run-restart.c: --restart of run, create and update into params; -1
+ * after printing an error naming the flag. */
+int run_restart_flag(const char *arg, json_t *params);
+enum { RUN_OPT_RESTART = 340 };
+int cmd_events(int argc, char **argv);
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);
 /* lite build and lite builder prune (cmd-build.c, build.h) */
 int cmd_build(int argc, char **argv);

@@ -29,6 +29,7 @@ static const char run_usage[] =
 	"      --stop-signal SIG   signal that lite stop sends first (default SIGTERM)\n"
 	"      --stop-timeout SECS seconds lite stop waits before SIGKILL (default 10)\n"
 	"      --rm                remove the container when it exits\n"
+	"      --restart POLICY    no, on-failure[:N], always or unless-stopped\n"
 	"      --name NAME         assign a name\n"
 	"  -e, --env KEY=VALUE     set an environment variable (repeatable)\n"
 	"  -m, --memory SIZE       memory limit (e.g. 100m, 1g)\n"
@@ -239,6 +240,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "health-start-period", required_argument, NULL, OPT_HEALTH_START },
 		{ "no-healthcheck", no_argument, NULL, OPT_NO_HEALTH },
 		{ "userns", required_argument, NULL, OPT_USERNS },
+		{ "restart", required_argument, NULL, RUN_OPT_RESTART },
 		{ "privileged", no_argument, NULL, RUN_OPT_PRIVILEGED }, { "cap-add", required_argument, NULL, RUN_OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, RUN_OPT_CAP_DROP },
 		{ "security-opt", required_argument, NULL, RUN_OPT_SECURITY_OPT },
@@ -360,6 +362,10 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "shm_size", json_integer((json_int_t)u));
 			break;
 		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
+		case RUN_OPT_RESTART:
+			if (run_restart_flag(optarg, params) < 0)
+				return EXIT_ENGINE;
+			break;
 		case OPT_USERNS: json_object_set_new(params, "userns", json_string(optarg)); break;
 		case OPT_STOP_TIMEOUT:
 			if (parse_int_range(optarg, 0, 3600, &n) < 0)

@@ -53,6 +53,7 @@ static const struct cmd cmds[] = {
 	{ "push", cmd_push, "Push an image to a registry" },
 	{ "login", cmd_login, "Log in to a registry (credentials kept for your user only)" },
 	{ "logout", cmd_logout, "Forget a registry's stored credentials" },
+	{ "events", cmd_events, "Stream engine events (containers, images, networks, volumes)" },
 };
 
 static void

@@ -17,6 +17,7 @@
 #include "lite-err.h"
 #include "mount-spec.h"
 #include "net-opts.h"
+#include "restart-policy.h"
 #include "sec-opts.h"
 #include "ulimit.h"
 
@@ -57,6 +58,7 @@ struct run_spec {
 	size_t n_devices;
 	struct cgroup_limits limits; /* pids_limit defaults to CGROUP_LIMITS_DEFAULT_PIDS */
 	bool pids_limit_set;  /* --pids-limit given: the daemon's default-pids-limit does not apply */
+	struct restart_policy restart; /* --restart; {RESTART_NO} when absent */
 	struct net_opts net;
 	struct health_opts health;
 	struct sec_opts sec;

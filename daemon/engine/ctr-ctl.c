@@ -16,6 +16,7 @@
 
 #include "crash-point.h"
 #include "daemon.h"
+#include "events.h"
 #include "fs-util.h"
 #include "log.h"
 #include "net-ctr.h"
@@ -30,6 +31,7 @@ ctr_ctl_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err)
 	c->rt.paused = pause;
 	ctr_save(d, c);
 	log_info("%s container %.12s", pause ? "paused" : "unpaused", c->spec.id);
+	events_ctr(d, c, pause ? "pause" : "unpause", NULL);
 	return 0;
 }
 
@@ -76,6 +78,8 @@ ctr_ctl_prepare_start(struct daemon *d, struct ctr *c)
 	c->rt.exit_code = 0;
 	c->rt.oom_killed = false;
 	c->rt.paused = false;
+	c->rt.health[0] = '\0'; /* checks begin at "starting" again */
+	c->rt.health_streak = 0;
 }
 
 void

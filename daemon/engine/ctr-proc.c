@@ -16,6 +16,7 @@
 
 #include "crash-point.h"
 #include "daemon.h"
+#include "events.h"
 #include "fs-util.h"
 #include "log.h"
 #include "net-ctr.h"
@@ -91,6 +92,30 @@ answer(struct ctr *c, struct waiter *w)
 	}
 }
 
+/* Events of an exit: oom first, then die with its exit code (Docker's). */
+static void
+ctr_proc_emit_exit(struct daemon *d, struct ctr *c)
+{
+	char code[16];
+
+	if (c->rt.oom_killed)
+		events_ctr(d, c, "oom", NULL);
+	snprintf(code, sizeof(code), "%d", c->rt.exit_code);
+	events_ctr(d, c, "die", events_attrs("exitCode", code, NULL));
+}
+
+/* One "stop" event per exit, however many stop requests wait for it. */
+static void
+ctr_proc_emit_stop(struct daemon *d, struct ctr *c)
+{
+	struct waiter *w;
+
+	TAILQ_FOREACH(w, &c->waiters, entry)
+		if (w->kind == WAITER_STOP)
+			return; /* a later one emits it */
+	events_ctr(d, c, "stop", NULL);
+}
+
 /* The container is finished: record, clean its cgroup, tell everyone. */
 static void
 ctr_finish(struct daemon *d, struct ctr *c)
@@ -124,6 +149,7 @@ ctr_finish(struct daemon *d, struct ctr *c)
 	CRASH_POINT("exit.after-state");
 	log_info("container %.12s exited with %d%s", c->spec.id, c->rt.exit_code,
 		 c->rt.oom_killed ? " (OOM killed)" : "");
+	ctr_proc_emit_exit(d, c);
 
 	/* wait and stop are answered now; rm and the end of an attached run
 	 * after a removal, so "run --rm" returns once the container is gone */
@@ -134,10 +160,14 @@ ctr_finish(struct daemon *d, struct ctr *c)
 			remove = remove || w->kind == WAITER_RM;
 			continue;
 		}
+		if (w->kind == WAITER_STOP)
+			ctr_proc_emit_stop(d, c);
 		answer(c, w);
 		peer_unref(w->peer);
 		free(w);
 	}
+	if (!remove && d->ctr_exited)
+		d->ctr_exited(d, c); /* the restart policy */
 	if (remove)
 		ctr_remove(d, c);
 	while ((w = TAILQ_FIRST(&later))) {
@@ -177,6 +207,15 @@ ctr_proc_monitor(struct daemon *d, struct ctr *c)
 	return 0;
 }
 
+static void
+ctr_proc_emit_kill(struct daemon *d, struct ctr *c, int sig)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", sig);
+	events_ctr(d, c, "kill", events_attrs("signal", num, NULL));
+}
+
 int
 ctr_proc_signal(struct daemon *d, struct ctr *c, int sig)
 {
@@ -194,7 +233,7 @@ ctr_proc_signal(struct daemon *d, struct ctr *c, int sig)
 		return r;
 	}
 	close(fd);
-	(void)d;
+	ctr_proc_emit_kill(d, c, sig);
 	return 0;
 }
 

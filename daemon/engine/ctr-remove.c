@@ -7,6 +7,7 @@
  * Safety: removes only the container's own directories (DATA_ROOT and
  * EXEC_ROOT joined with its validated 64-hex id) and its own cgroups. */
 #include "ctr.h"
+#include "events.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,9 +31,11 @@ remove_anonymous_volumes(struct daemon *d, struct ctr *c)
 	if (!c->remove_volumes && !c->spec.auto_remove)
 		return;
 	json_array_foreach(c->spec.mounts, i, m)
-		if (json_is_true(json_object_get(m, "anonymous")))
-			(void)volume_remove(d->cfg.data_root, volume_mount_owner(m),
-					    json_string_value(json_object_get(m, "volume")), NULL);
+		if (json_is_true(json_object_get(m, "anonymous")) &&
+		    volume_remove(d->cfg.data_root, volume_mount_owner(m), json_string_value(json_object_get(m, "volume")),
+				  NULL) == 0)
+			events_emit(d, "volume", "destroy", json_string_value(json_object_get(m, "volume")),
+				    (int64_t)volume_mount_owner(m), events_attrs("driver", "local", NULL));
 }
 
 void
@@ -63,5 +66,6 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	remove_anonymous_volumes(d, c);
 	TAILQ_REMOVE(&d->ctrs, c, entry);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
+	events_ctr(d, c, "destroy", NULL);
 	ctr_free(c);
 }

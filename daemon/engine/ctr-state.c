@@ -132,6 +132,7 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 		json_object_set_new(json_object_get(o, "run"), "userns",
 				    json_pack("{s:I, s:I, s:I}", "uid_base", (json_int_t)s->userns.uid_base, "gid_base",
 					      (json_int_t)s->userns.gid_base, "size", (json_int_t)s->userns.size));
+	ctr_state_ext_to_json(o, s, rt);
 	return o;
 }
 
@@ -351,6 +352,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 
 	memset(s, 0, sizeof(*s));
 	memset(rt, 0, sizeof(*rt));
+	ctr_state_ext_from_json(o, s, rt);
 	if (json_unpack(o, "{s:I, s:I, s?b, s?b, s:o, s:o}", "owner_uid", &owner, "created", &created,
 			"auto_remove", &auto_remove, "open_stdin", &open_stdin, "limits", &limits,
 			"runtime", &runtime) < 0 ||
@@ -404,7 +406,8 @@ ctr_state_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 		break;
 	case CTR_EXITED:
 		format_ago(now - c->rt.finished_at, ago, sizeof(ago));
-		snprintf(buf, len, "Exited (%d) %s", c->rt.exit_code, ago);
+		snprintf(buf, len, "%s (%d) %s", c->restart_timer && evtimer_pending(c->restart_timer, NULL) ? "Restarting" : "Exited",
+			 c->rt.exit_code, ago); /* Docker's "Restarting": the policy's back-off runs */
 		break;
 	default:
 		snprintf(buf, len, "Created");

@@ -44,6 +44,8 @@ ctr_free(struct ctr *c)
 		event_free(c->start_ev);
 	if (c->stop_timer)
 		event_free(c->stop_timer);
+	if (c->restart_timer)
+		event_free(c->restart_timer);
 	if (c->shim_pidfd >= 0)
 		close(c->shim_pidfd);
 	if (c->start_sync_fd >= 0)

@@ -6,7 +6,8 @@
  * (besides cgroup*.c, the net-*.c helpers and common/), never one listed
  * after it, so the container code has no circle:
  *
- *   ctr-state.c    pure (de)serialisation of state.json (unit-tested)
+ *   ctr-state.c    pure (de)serialisation of state.json (unit-tested);
+ *                  ctr-state-ext.c its "ops" object (restart, health)
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
  *   volume.c  net-network.c  net-ctr.c  run-devices.c  run-flags.c  ctr-ctl.c
@@ -18,6 +19,9 @@
  *                  dirs, anonymous volumes) and drops it from the table
  *   ctr-proc.c  a shim's exit: finishes the container, answers its
  *                  waiters, removes it for --rm; signals and stop
+ *   ctr-restart.c  restart policies: a timer per exited container that
+ *                  starts it again (ctr-proc.c reaches it through
+ *                  d->ctr_exited, a pointer main.c sets)
  *   ctr-restore.c  start-up: loads the table, hands shims to the monitor
  *   ctr-inspect.c  the inspect object, from the table and the subsystems
  *   req-*.c        the request handlers, on top (main.c calls restore)
@@ -33,6 +37,7 @@
 
 #include "cgroup.h"
 #include "lite-err.h"
+#include "restart-policy.h"
 #include "userns.h"
 
 struct daemon;
@@ -102,6 +107,7 @@ struct ctr_spec {
 	struct userns_caller caller; /* issue 11 A2: a non-root creator's credentials */
 	struct ctr_sec sec;
 	long created_nsec;      /* issue 12: the nanoseconds of created (Docker's Created); 0 in older states */
+	struct restart_policy restart; /* --restart (issue 13; ctr-state-ext.c) */
 };
 
 struct ctr_runtime {
@@ -115,6 +121,10 @@ struct ctr_runtime {
 	char *error;
 	bool paused;            /* frozen by pause (status stays running) */
 	char health[12];        /* "starting", "healthy", "unhealthy"; "" without a check (ctr-health.c) */
+	/* issue 13, kept by ctr-state-ext.c */
+	int health_streak;      /* failing streak of the health check */
+	int restart_count;      /* restarts by the policy since the last start by a user */
+	bool user_stopped;      /* stop/kill by a user: the policy leaves it stopped */
 };
 
 struct ctr {
@@ -132,6 +142,8 @@ struct ctr {
 	struct waiter_list waiters;
 	struct ctr_health *health;  /* the running health check (ctr-health.c) */
 	TAILQ_ENTRY(ctr) entry;
+	struct event *restart_timer; /* the policy's next start (ctr-restart.c) */
+	int64_t restart_delay_ms;    /* its last back-off; 0: none yet */
 };
 
 /* ctr.c: the table */
@@ -227,3 +239,25 @@ void ctr_health_start(struct daemon *d, struct ctr *c);
 void ctr_health_stop(struct ctr *c);
 /* state.health for inspect: {status, failing_streak, log}; NULL without a check. */
 json_t *ctr_health_json(const struct ctr *c);
+
+/* ctr-state-ext.c: state.json's "ops" object (issue 13): the restart
+ * policy, its count, a user's stop, the health status and streak. Pure. */
+void ctr_state_ext_to_json(json_t *state, const struct ctr_spec *s, const struct ctr_runtime *rt);
+void ctr_state_ext_from_json(json_t *state, struct ctr_spec *s, struct ctr_runtime *rt);
+/* inspect's "restart_policy": {"name","maximum_retry_count"}. */
+json_t *ctr_state_ext_policy_json(const struct restart_policy *p);
+
+/* ctr-restart.c: restart policies, driven by a timer on the loop. */
+/* The container exited (ctr-proc.c, through d->ctr_exited): start it
+ * again after the back-off when its policy says so. */
+void ctr_restart_on_exit(struct daemon *d, struct ctr *c);
+/* A user starts it (start, restart): the count and the stop flag reset. */
+void ctr_restart_user_start(struct daemon *d, struct ctr *c);
+/* At daemon start (ctr-restore.c): schedule what the policy brings back. */
+void ctr_restart_restore(struct daemon *d, struct ctr *c);
+/* A user stops or kills it: the policy leaves it stopped. */
+void ctr_restart_user_stop(struct daemon *d, struct ctr *c);
+/* update's params.restart, when given: checked and kept. */
+int ctr_restart_update(struct daemon *d, struct ctr *c, json_t *params, struct lite_err *err);
+/* Cancel a pending restart. */
+void ctr_restart_cancel(struct ctr *c);

@@ -22,6 +22,7 @@
 struct ctr;
 struct peer;
 struct peer_uid_count;
+struct events_state;
 
 TAILQ_HEAD(ctr_list, ctr);
 
@@ -65,6 +66,14 @@ struct daemon {
 	size_t n_peer_uids;
 	struct rlimit nofile_orig;  /* RLIMIT_NOFILE at start: shims and helpers get it back (server.c) */
 	int spare_fd;               /* kept free to answer a connection at EMFILE (server.c) */
+	struct events_state *events;      /* the events journal and subscribers (events.c) */
+	/* ctr-proc.c calls it when a container has exited and stays: the
+	 * restart policy (ctr-restart.c, set by main.c; a pointer, as
+	 * ctr-restart.c starts containers through ctr-proc.c) */
+	void (*ctr_exited)(struct daemon *d, struct ctr *c);
+	/* peer.c calls it when a proxied exec stream carries the exit (the
+	 * exec_die event, events.c; a pointer, as events.c writes to peers) */
+	void (*exec_exited)(struct daemon *d, const char *ctr_id, const char *exec_id, int exit_code);
 };
 
 /* server.c */

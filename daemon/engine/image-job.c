@@ -3,6 +3,7 @@
  * (load) or stream an output file afterwards (save, export): the file is
  * opened, unlinked and handed to libevent (sendfile), so the loop never
  * blocks and nothing is left behind when the client disconnects. */
+#include "image-events.h"
 #include "image-job.h"
 #include "req.h"
 
@@ -118,6 +119,8 @@ job_finish(struct image_job *j)
 	if (strncmp(j->reply, "ok ", 3) == 0) {
 		json_t *res = json_loads(j->reply + 3, 0, NULL);
 
+		if (res)
+			image_events_job(j->peer->d, j->argv ? j->argv[0] : NULL, j->argv, res); /* issue 13 */
 		if (!res)
 			peer_reply_err(j->peer, EIO, "lite-image returned a malformed result");
 		else if (j->done)

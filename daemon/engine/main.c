@@ -17,6 +17,7 @@
 #include "config.h"
 #include "ctr.h"
 #include "ctr-sec.h"
+#include "events.h"
 #include "fs-util.h"
 #include "image.h"
 #include "log.h"
@@ -265,6 +266,9 @@ main(int argc, char **argv)
 		fatalx("libevent initialisation failed");
 	reconcile_store(&d); /* before anything is loaded (issue 13) */
 	net_network_init(&d);
+	events_init(&d);
+	d.ctr_exited = ctr_restart_on_exit;
+	d.exec_exited = events_exec_die;
 	ctr_restore_all(&d);
 	reconcile_processes(&d);
 	ctr_sec_warm(&d);

@@ -8,6 +8,7 @@
  * undoes the earlier ones; detach is idempotent, so exit, rm and a daemon
  * restart may each run it. Host veths are named "lv" + container id + network
  * id, never a name a user chose. */
+#include "events.h"
 #include "net-ctr.h"
 
 #include <errno.h>
@@ -606,6 +607,18 @@ net_ctr_shim_config(struct daemon *d, struct ctr *c, struct shim_config *cfg, st
 	return 0;
 }
 
+/* Network events of a container's endpoints: its owner's (issue 13). */
+static void
+net_ctr_emit(struct daemon *d, struct ctr *c, const struct net_ep *ep, size_t n, const char *action)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct net_network *net = ep_network(d, &ep[i]);
+		if (net)
+			events_emit(d, "network", action, net->id, (int64_t)c->spec.owner_uid,
+				    events_attrs("container", c->spec.id, "name", net->name, "type", "bridge", NULL));
+	}
+}
+
 int
 net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 {
@@ -629,6 +642,7 @@ net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 		write_hosts(d, c, nc);
 		refresh_peers(d, nc);
 	}
+	net_ctr_emit(d, c, nc->ep, nc->n_ep, "connect");
 	return 0;
 }
 
@@ -642,6 +656,8 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 	if (!nc)
 		return;
 	user = on_user_network(d, nc);
+	if (nc->attached)
+		net_ctr_emit(d, c, nc->ep, nc->n_ep, "disconnect");
 	nc->attached = false;
 	for (size_t i = 0; i < nc->n_ep; i++)
 		ep_release(d, nc, &nc->ep[i], false);
@@ -749,6 +765,7 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t
 	nc_save(d, nc);
 	write_hosts(d, c, nc);
 	refresh_peers(d, nc);
+	net_ctr_emit(d, c, &nc->ep[nc->n_ep - 1], 1, "connect");
 	return 0;
 }
 
@@ -765,6 +782,7 @@ net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struc
 	if (!nc || i == nc->n_ep)
 		return lite_err_set(err, ENOENT, "container %s is not connected to network %s", c->spec.name, n->name);
 	ep = nc->ep[i];
+	net_ctr_emit(d, c, &ep, 1, "disconnect");
 	refresh_peers(d, nc);
 	ep_release(d, nc, &ep, true);
 	memmove(&nc->ep[i], &nc->ep[i + 1], (nc->n_ep - i - 1) * sizeof(ep));

@@ -12,6 +12,7 @@
 
 #include "ctr.h"
 #include "daemon.h"
+#include "events.h"
 #include "log.h"
 #include "net-ctr.h"
 #include "image-job.h"
@@ -51,6 +52,7 @@ create(struct peer *p, const struct run_spec *rs)
 			ctr_remove(p->d, c);
 		} else {
 			peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
+			events_ctr(p->d, c, "create", NULL);
 		}
 	}
 	lite_err_clear(&err);
@@ -109,6 +111,9 @@ req_start(struct peer *p, json_t *params)
 		return;
 	}
 	ctr_ctl_prepare_start(p->d, c);
+	ctr_restart_user_start(p->d, c);
+	if (proto_get_bool(params, "restart", false))
+		events_ctr(p->d, c, "restart", NULL); /* lite restart: stop, then this start */
 	r = req_run_start(p, c, proto_get_bool(params, "attach", false), proto_get_bool(params, "pass_fd", false),
 			  &err);
 	if (r < 0) {
@@ -123,6 +128,7 @@ req_rename(struct peer *p, json_t *params)
 {
 	const char *name = proto_get_str(params, "name", "");
 	struct ctr *c = req_target(p, params), *other;
+	json_t *old;
 
 	if (!c)
 		return;
@@ -141,9 +147,11 @@ req_rename(struct peer *p, json_t *params)
 				 "the container name \"%s\" is already in use by container %.12s", name, other->spec.id);
 		return;
 	}
+	old = events_attrs("oldName", c->spec.name, NULL);
 	log_info("renamed container %.12s: %s -> %s", c->spec.id, c->spec.name, name);
 	snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
 	ctr_save(p->d, c);
+	events_ctr(p->d, c, "rename", old);
 	peer_reply(p, json_object());
 }
 
@@ -193,6 +201,8 @@ req_update(struct peer *p, json_t *params)
 		return;
 	l = c->spec.limits;
 	r = cgroup_limits_decode(params, &l, &err);
+	if (r == 0)
+		r = ctr_restart_update(p->d, c, params, &err); /* --restart */
 	if (r == 0)
 		r = cgroup_limits_check(&l, sysconf(_SC_NPROCESSORS_ONLN), &err);
 	if (r == 0)

@@ -16,6 +16,7 @@
 #include "crash-point.h"
 #include "ctr-sec.h"
 #include "daemon.h"
+#include "events.h"
 #include "image.h"
 #include "log.h"
 #include "net-ctr.h"
@@ -202,6 +203,7 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 		c->spec.created_nsec = now.tv_nsec;
 	}
 	set_process(rs, image_user, &c->spec);
+	c->spec.restart = rs->restart;
 	/* last: it creates named volumes */
 	return run_flags_apply(d, rs, uid, &c->spec, err);
 }
@@ -243,6 +245,8 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		goto out;
 	}
 	log_info("started container %.12s (%s)", c->spec.id, c->spec.name);
+	events_ctr(d, c, rc->attach ? "attach" : NULL, NULL); /* Docker's order: attach, then start */
+	events_ctr(d, c, "start", NULL);
 	if (!rc->attach) {
 		close(fd);
 		peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
@@ -289,6 +293,7 @@ run(struct peer *p, const struct run_spec *rs)
 	}
 	TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
 	rc = calloc(1, sizeof(*rc));
+	events_ctr(d, c, "create", NULL);
 	r = rc ? ctr_shim_spawn(d, c, run_started, rc, &err) : lite_err_set(&err, ENOMEM, "out of memory");
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);

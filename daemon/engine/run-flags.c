@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 
 #include "daemon.h"
+#include "events.h"
 #include "run-devices.h"
 #include "run-spec.h"
 #include "shim-config.h"
@@ -43,9 +44,12 @@ add_volume(struct daemon *d, const struct mount_spec *m, uid_t uid, json_t *out,
 		volume_anonymous_name(name);
 	else
 		snprintf(name, sizeof(name), "%s", m->source);
+	bool fresh = !volume_exists(d->cfg.data_root, uid, name);
 	r = volume_ensure(d->cfg.data_root, uid, name, anonymous, path, sizeof(path), err);
 	if (r < 0)
 		return r;
+	if (fresh)
+		events_emit(d, "volume", "create", name, (int64_t)uid, events_attrs("driver", "local", NULL));
 	e = mount_json(m, path, name, anonymous);
 	if (!e || json_object_set_new(e, "volume_owner", json_integer((json_int_t)uid)) < 0) {
 		json_decref(e);
