@@ -177,7 +177,7 @@ cmd_events(int argc, char **argv)
 	int64_t ns;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((opt = client_opt_get(&argc, argv, "f:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_SINCE: case OPT_UNTIL:
 			if (parse_time(opt == OPT_SINCE ? "since" : "until", optarg, &ns) < 0) {

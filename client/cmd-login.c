@@ -206,7 +206,7 @@ cmd_login(int argc, char **argv)
 	json_t *cfg;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "u:p:h", opts, NULL)) != -1) {
+	while ((ch = client_opt_get(&argc, argv, "u:p:h", opts, NULL)) != -1) {
 		if (ch == 'h')
 			client_usage_exit(login_usage, 0);
 		else if (ch == 'u')

@@ -27,7 +27,7 @@ cmd_push(int argc, char **argv)
 	json_t *params, *res = NULL;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "u:qh", opts, NULL)) != -1) {
+	while ((ch = client_opt_get(&argc, argv, "u:qh", opts, NULL)) != -1) {
 		if (ch == 'h')
 			client_usage_exit(push_usage, 0);
 		else if (ch == 'k')
