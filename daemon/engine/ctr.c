@@ -160,8 +160,8 @@ ctr_exec_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int
-ctr_save(struct daemon *d, struct ctr *c)
+static int
+save(struct daemon *d, struct ctr *c, bool sync)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 16];
 	json_t *o = ctr_state_to_json(&c->spec, &c->rt);
@@ -176,10 +176,22 @@ ctr_save(struct daemon *d, struct ctr *c)
 		return -ENOMEM;
 	ctr_dir(d, c, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/state.json", dir);
-	r = fs_write_file_atomic(path, dump, strlen(dump), 0600);
+	r = sync ? fs_write_file_atomic(path, dump, strlen(dump), 0600) : fs_write_file_replace(path, dump, strlen(dump), 0600);
 	if (r < 0)
 		log_warnx("save state of %.12s: %s", c->spec.id, strerror(-r));
 	return r;
+}
+
+int
+ctr_save(struct daemon *d, struct ctr *c)
+{
+	return save(d, c, true);
+}
+
+int
+ctr_save_nosync(struct daemon *d, struct ctr *c)
+{
+	return save(d, c, false);
 }
 
 void

@@ -154,6 +154,10 @@ int ctr_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
 int ctr_exec_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
 /* Write state.json atomically; logs a failure. */
 int ctr_save(struct daemon *d, struct ctr *c);
+/* The same without fsync (fs_write_file_replace), for a state a power cut
+ * makes moot: "running" (restore finds the shim gone and marks it exited)
+ * and the exit of a --rm container (removed right after). */
+int ctr_save_nosync(struct daemon *d, struct ctr *c);
 /* p is answered when the container exits (see enum waiter_kind). */
 void ctr_add_waiter(struct ctr *c, enum waiter_kind kind, struct peer *p);
 /* Status running (paused included). */

@@ -223,7 +223,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	}
 	c->rt.status = CTR_RUNNING;
 	c->rt.started_at = time(NULL);
-	ctr_save(d, c);
+	ctr_save_nosync(d, c); /* on the start path: see ctr.h */
 	ctr_proc_monitor(d, c);
 	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : c->spec.open_stdin ? "attach stdin start\n" : "attach start\n");
 	if (fd < 0) {
