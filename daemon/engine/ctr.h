@@ -7,6 +7,7 @@
  * after it, so the container code has no circle:
  *
  *   ctr-state.c    pure (de)serialisation of state.json (unit-tested)
+ *   ctr-ps-json.c  pure: ps's reply text, written without a JSON tree
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
  *   volume.c  net-network.c  net-ctr.c  run-devices.c  run-flags.c  ctr-ctl.c
@@ -230,3 +231,16 @@ void ctr_health_start(struct daemon *d, struct ctr *c);
 void ctr_health_stop(struct ctr *c);
 /* state.health for inspect: {status, failing_streak, log}; NULL without a check. */
 json_t *ctr_health_json(const struct ctr *c);
+
+/* ctr-ps-json.c: ps's reply as JSON text, written directly (pure) */
+struct ctr_ps_json {
+	char *buf;
+	size_t len, cap, n;
+	bool failed;
+};
+/* hint: the expected number of containers (pre-sizes the buffer). */
+void ctr_ps_json_begin(struct ctr_ps_json *b, size_t hint);
+/* One summary object; size_rw < 0 leaves "size_rw" out. */
+void ctr_ps_json_add(struct ctr_ps_json *b, const struct ctr *c, int64_t now, int64_t size_rw);
+/* The array's text (free it) and its length; NULL when out of memory. */
+char *ctr_ps_json_end(struct ctr_ps_json *b, size_t *len);
