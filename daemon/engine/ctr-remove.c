@@ -56,7 +56,7 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	if (r < 0)
 		log_warnx("remove %s: %s", dir, strerror(-r));
 	remove_anonymous_volumes(d, c);
-	TAILQ_REMOVE(&d->ctrs, c, entry);
+	ctr_table_remove(d, c);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
 	ctr_free(c);
 }

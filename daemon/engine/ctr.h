@@ -132,6 +132,7 @@ struct ctr {
 	struct waiter_list waiters;
 	struct ctr_health *health;  /* the running health check (ctr-health.c) */
 	TAILQ_ENTRY(ctr) entry;
+	struct ctr *next_by_name, *next_by_id; /* hash chains of d->ctr_index (ctr.c) */
 };
 
 /* ctr.c: the table */
@@ -145,6 +146,12 @@ void ctr_free(struct ctr *c);
 int ctr_lookup(struct daemon *d, const char *ref, uid_t uid, struct ctr **ret, struct lite_err *err);
 /* Exact name, whoever owns it; NULL when none. */
 struct ctr *ctr_by_name(struct daemon *d, const char *name);
+/* The table: d->ctrs in creation order plus a hash index by name and full
+ * id, so lookups stay flat at thousands of containers. Every insertion,
+ * removal and rename goes through these. */
+void ctr_table_add(struct daemon *d, struct ctr *c);
+void ctr_table_remove(struct daemon *d, struct ctr *c);
+void ctr_table_rename(struct daemon *d, struct ctr *c, const char *name);
 /* Root sees every container, a user their own. */
 bool ctr_visible_to(const struct ctr *c, uid_t uid);
 /* Random 64-hex id and a free Docker-style name. */

@@ -24,6 +24,14 @@ struct peer_uid_count;
 
 TAILQ_HEAD(ctr_list, ctr);
 
+/* The container table's hash index by name and by full id (ctr.c):
+ * chained through struct ctr's next_by_name / next_by_id. */
+struct ctr_index {
+	struct ctr **by_name, **by_id;
+	size_t size;  /* buckets, a power of two (0: not yet allocated) */
+	size_t count; /* containers in the table */
+};
+
 /* Roots are kept well under PATH_MAX so every path built below them fits. */
 #define ROOT_PATH_MAX 2048
 
@@ -62,6 +70,7 @@ struct daemon {
 	int seccomp_jobs;           /* compile workers running (event loop only) */
 	struct peer_uid_count *peer_uids; /* open connections per uid (peer-limit.c) */
 	size_t n_peer_uids;
+	struct ctr_index ctr_index;       /* ctrs by name and id (ctr.c) */
 };
 
 /* server.c */

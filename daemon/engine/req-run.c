@@ -271,7 +271,7 @@ run(struct peer *p, const struct run_spec *rs)
 		ctr_free(c);
 		return;
 	}
-	TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+	ctr_table_add(d, c);
 	rc = calloc(1, sizeof(*rc));
 	r = rc ? ctr_shim_spawn(d, c, run_started, rc, &err) : lite_err_set(&err, ENOMEM, "out of memory");
 	if (r < 0) {
