@@ -7,6 +7,7 @@
 #include "ctr.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,7 +152,10 @@ ctr_table_remove(struct daemon *d, struct ctr *c)
 		unlink_from(x->by_id, x->size, c, 1);
 	}
 	TAILQ_REMOVE(&d->ctrs, c, entry);
-	x->count--;
+	/* the last one gone: give the heap that held them back (an idle
+	 * daemon after 1,000 containers kept 7 MB more otherwise) */
+	if (--x->count == 0)
+		(void)malloc_trim(0);
 }
 
 void
