@@ -4,7 +4,8 @@
 # in a user namespace; the container table's hash index finds containers
 # by name and full id past a table growth and after a rename; ps's JSON
 # text (ctr-ps-json.c) carries quotes and backslashes intact; lite cp
-# still loads libarchive (dlopen) although the client does not link it.
+# still loads libarchive (dlopen) although the client does not link it;
+# a stop right after run -d --init is not lost.
 source "$(dirname "$0")/lib.sh"
 
 # the host's view of PID's cgroups: every line names the container's id
@@ -59,4 +60,14 @@ echo hello >"$T/cp-in"
 ok "lite cp into a container" lite cp "$T/cp-in" sp-q:/cp-in
 is "$(lite exec sp-q cat /cp-in)" hello "the file arrived"
 ok "lite does not link libarchive" sh -c "! ldd '$LITE' | grep -q libarchive"
+# a stop right after run -d --init is not lost (lite-init starts with the
+# signals it forwards blocked): no container needs the SIGKILL escalation
+lost=0
+for i in 1 2 3 4 5 6 7 8; do
+	lite run -d --init --name "sp-stop$i" testimg sleep 300 >/dev/null
+	lite stop -t 4 "sp-stop$i" >/dev/null
+	escalated "sp-stop$i" && lost=$((lost + 1))
+	lite rm -f "sp-stop$i" >/dev/null 2>&1
+done
+is "$lost" 0 "SIGTERM right after run -d --init reaches the command"
 done_testing
