@@ -70,6 +70,11 @@ child_main(const struct shim_config *c, struct rootfs_fds *f, struct cgroup_join
 {
 	int devnull;
 
+	/* --init: a stop right after run -d must not be lost. PID 1 drops a
+	 * signal it has no handler for unless the signal is blocked, so from
+	 * here until lite-init can forward them they are (lite-init unblocks) */
+	if (c->init)
+		proc_block_init_signals();
 	/* first of all, so nothing is charged outside the container */
 	cgroup_join_report(sock, cg->v2_fd >= 0 || cgroup_join_self(cg));
 	cgroup_join_close(cg);
