@@ -34,7 +34,6 @@ floor() { unshare --fork --pid --mount --uts --ipc --net chroot "$ROOTFS" "$@"; 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 SEQ=0
-next_id() { SEQ=$((SEQ + 1)); echo "cmp-$$-$SEQ"; }
 
 # ------------------------------------------------------------ engines
 setup_lite() {
@@ -127,6 +126,8 @@ cleanup_engines() {
 		done >/dev/null 2>&1
 	done
 	[ -n "${CRUN_HOLDER:-}" ] && kill "$CRUN_HOLDER" 2>/dev/null
+	# crun and runc put a container's cgroup at each hierarchy's root, by id
+	for id in /sys/fs/cgroup/cmp-$$-* /sys/fs/cgroup/*/cmp-$$-*; do [ -d "$id" ] && rmdir "$id"; done 2>/dev/null
 	if [ -n "${PODMAN:-}" ]; then
 		$PODMAN rm -af -t 0 >/dev/null 2>&1
 		grep -o " $T/podman[^ ]*" /proc/mounts | sort -r | xargs -r umount -l 2>/dev/null
@@ -144,13 +145,15 @@ ACTIVE=()
 for e in $ENGINES; do
 	if "setup_$e" 2>>"$T/setup.err"; then ACTIVE+=("$e"); else SKIP[$e]=1; fi
 done
-# cmd ENGINE KIND: the command with a fresh container id where it needs one
-cmd() { local c=${2}; c=${c//@ID/$(next_id)}; echo "$c"; }
+# mkcmd TEMPLATE: CMD = the command with a fresh container id for @ID (no
+# subshell: the counter must advance)
+mkcmd() { SEQ=$((SEQ + 1)); CMD=${1//@ID/cmp-$$-$BASHPID-$SEQ}; }
 run_cmd() { eval "$1"; }
 
 # a first run of each (caches, image unpacking), and drop what fails
 for e in "${ACTIVE[@]}"; do
-	run_cmd "$(cmd "$e" "${CMD_NONE[$e]}")" >/dev/null 2>"$T/first-$e.err" ||
+	mkcmd "${CMD_NONE[$e]}"
+	run_cmd "$CMD" >/dev/null 2>"$T/first-$e.err" ||
 		{ echo "$e: first run failed: $(tail -n 2 "$T/first-$e.err")" >&2; SKIP[$e]=1; }
 done
 floor /bin/true || { echo "unshare+chroot failed" >&2; exit 1; }
@@ -166,7 +169,7 @@ paired() {
 	for i in $(seq "$N"); do
 		for e in $(act); do
 			[ -n "${cmds[$e]:-}" ] || continue
-			c=$(cmd "$e" "${cmds[$e]}")
+			mkcmd "${cmds[$e]}"; c=$CMD
 			f=$(time_ms floor /bin/true)
 			t=$(time_ms run_cmd "$c") || { echo "$e $kind run failed: $c" >&2; continue; }
 			echo "$f" >>"$T/floor-$kind.ms"
@@ -198,7 +201,7 @@ fill_row bridge start_cell BRIDGE
 # PAR at once: containers/s, median of REPS bursts
 burst() { # CMD-TEMPLATE
 	local t0 t1 i
-	for i in $(seq "$PAR"); do cmd x "$1"; done >"$T/burst.cmds"
+	for i in $(seq "$PAR"); do mkcmd "$1"; echo "$CMD"; done >"$T/burst.cmds"
 	t0=${EPOCHREALTIME/[.,]/}
 	xargs -P "$PAR" -I{} sh -c '{} >/dev/null 2>&1' <"$T/burst.cmds"
 	t1=${EPOCHREALTIME/[.,]/}
@@ -230,8 +233,8 @@ echo "# stdout throughput, $SIZE_MB MiB" >&2
 DD="$ROOTFS/bin/busybox dd if=/dev/zero bs=1M count=$SIZE_MB"
 ROW[dd,floor]="pipe $(thru "$DD"); tee FILE $(thru "$DD | tee $T/tee.out")"
 rm -f "$T/tee.out"
-dd_cell() { local e=$1; [ -n "${CMD_DD[$e]:-}" ] && thru "$(cmd "$e" "${CMD_DD[$e]}")" || echo "–"; }
-ddn_cell() { local e=$1; [ -n "${CMD_DD_NOLOG[$e]:-}" ] && thru "$(cmd "$e" "${CMD_DD_NOLOG[$e]}")" || echo "–"; }
+dd_cell() { local e=$1; [ -n "${CMD_DD[$e]:-}" ] || { echo "–"; return; }; mkcmd "${CMD_DD[$e]}"; thru "$CMD"; }
+ddn_cell() { local e=$1; [ -n "${CMD_DD_NOLOG[$e]:-}" ] || { echo "–"; return; }; mkcmd "${CMD_DD_NOLOG[$e]}"; thru "$CMD"; }
 fill_row dd dd_cell
 ROW[ddn,floor]="–"
 fill_row ddn ddn_cell
@@ -240,7 +243,7 @@ fill_row ddn ddn_cell
 echo "# ps with $PSN running" >&2
 ps_cell() {
 	local e=$1 i
-	for i in $(seq "$PSN"); do run_cmd "$(cmd "$e" "${CMD_BG[$e]}")" </dev/null >/dev/null 2>&1; done
+	for i in $(seq "$PSN"); do mkcmd "${CMD_BG[$e]}"; run_cmd "$CMD" </dev/null >/dev/null 2>&1; done
 	: >"$T/$e-ps.ms"
 	for i in $(seq "$N"); do time_ms run_cmd "${CMD_PS[$e]}" >>"$T/$e-ps.ms"; done
 	echo "$(median <"$T/$e-ps.ms") ms"
