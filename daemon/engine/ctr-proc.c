@@ -145,7 +145,10 @@ ctr_finish(struct daemon *d, struct ctr *c)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg ? err.msg : "remove cgroup");
 	lite_err_clear(&err);
 	CRASH_POINT("exit.after-cgroup");
-	ctr_save(d, c);
+	if (c->spec.auto_remove)
+		ctr_save_nosync(d, c); /* removed right after */
+	else
+		ctr_save(d, c);
 	CRASH_POINT("exit.after-state");
 	log_info("container %.12s exited with %d%s", c->spec.id, c->rt.exit_code,
 		 c->rt.oom_killed ? " (OOM killed)" : "");

@@ -64,7 +64,7 @@ ctr_remove(struct daemon *d, struct ctr *c)
 		log_warnx("remove %s: %s", dir, strerror(-r));
 	CRASH_POINT("rm.after-dir");
 	remove_anonymous_volumes(d, c);
-	TAILQ_REMOVE(&d->ctrs, c, entry);
+	ctr_table_remove(d, c);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
 	events_ctr(d, c, "destroy", NULL);
 	ctr_free(c);

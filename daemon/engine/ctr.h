@@ -8,6 +8,7 @@
  *
  *   ctr-state.c    pure (de)serialisation of state.json (unit-tested);
  *                  ctr-state-ext.c its "ops" object (restart, health)
+ *   ctr-ps-json.c  pure: ps's reply text, written without a JSON tree
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
  *   volume.c  net-network.c  net-ctr.c  run-devices.c  run-flags.c  ctr-ctl.c
@@ -144,6 +145,7 @@ struct ctr {
 	TAILQ_ENTRY(ctr) entry;
 	struct event *restart_timer; /* the policy's next start (ctr-restart.c) */
 	int64_t restart_delay_ms;    /* its last back-off; 0: none yet */
+	struct ctr *next_by_name, *next_by_id; /* hash chains of d->ctr_index (ctr.c) */
 };
 
 /* ctr.c: the table */
@@ -157,6 +159,12 @@ void ctr_free(struct ctr *c);
 int ctr_lookup(struct daemon *d, const char *ref, uid_t uid, struct ctr **ret, struct lite_err *err);
 /* Exact name, whoever owns it; NULL when none. */
 struct ctr *ctr_by_name(struct daemon *d, const char *name);
+/* The table: d->ctrs in creation order plus a hash index by name and full
+ * id, so lookups stay flat at thousands of containers. Every insertion,
+ * removal and rename goes through these. */
+void ctr_table_add(struct daemon *d, struct ctr *c);
+void ctr_table_remove(struct daemon *d, struct ctr *c);
+void ctr_table_rename(struct daemon *d, struct ctr *c, const char *name);
 /* Root sees every container, a user their own. */
 bool ctr_visible_to(const struct ctr *c, uid_t uid);
 /* Random 64-hex id and a free Docker-style name. */
@@ -167,6 +175,10 @@ int ctr_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
 int ctr_exec_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
 /* Write state.json atomically; logs a failure. */
 int ctr_save(struct daemon *d, struct ctr *c);
+/* The same without fsync (fs_write_file_replace), for a state a power cut
+ * makes moot: "running" (restore finds the shim gone and marks it exited)
+ * and the exit of a --rm container (removed right after). */
+int ctr_save_nosync(struct daemon *d, struct ctr *c);
 /* p is answered when the container exits (see enum waiter_kind). */
 void ctr_add_waiter(struct ctr *c, enum waiter_kind kind, struct peer *p);
 /* Status running (paused included). */
@@ -261,3 +273,16 @@ void ctr_restart_user_stop(struct daemon *d, struct ctr *c);
 int ctr_restart_update(struct daemon *d, struct ctr *c, json_t *params, struct lite_err *err);
 /* Cancel a pending restart. */
 void ctr_restart_cancel(struct ctr *c);
+/* ctr-ps-json.c: ps's reply as JSON text, written directly (pure) */
+struct ctr_ps_json {
+	char *buf;
+	size_t len, cap, n;
+	bool failed;
+};
+/* hint: the expected number of containers (pre-sizes the buffer). */
+void ctr_ps_json_begin(struct ctr_ps_json *b, size_t hint);
+/* One summary object; size_rw < 0 leaves "size_rw" out; extra's keys
+ * (may be NULL) are added as they are. */
+void ctr_ps_json_add(struct ctr_ps_json *b, const struct ctr *c, int64_t now, int64_t size_rw, json_t *extra);
+/* The array's text (free it) and its length; NULL when out of memory. */
+char *ctr_ps_json_end(struct ctr_ps_json *b, size_t *len);

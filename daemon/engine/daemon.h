@@ -26,6 +26,14 @@ struct events_state;
 
 TAILQ_HEAD(ctr_list, ctr);
 
+/* The container table's hash index by name and by full id (ctr.c):
+ * chained through struct ctr's next_by_name / next_by_id. */
+struct ctr_index {
+	struct ctr **by_name, **by_id;
+	size_t size;  /* buckets, a power of two (0: not yet allocated) */
+	size_t count; /* containers in the table */
+};
+
 /* Roots are kept well under PATH_MAX so every path built below them fits. */
 #define ROOT_PATH_MAX 2048
 
@@ -74,6 +82,7 @@ struct daemon {
 	/* peer.c calls it when a proxied exec stream carries the exit (the
 	 * exec_die event, events.c; a pointer, as events.c writes to peers) */
 	void (*exec_exited)(struct daemon *d, const char *ctr_id, const char *exec_id, int exit_code);
+	struct ctr_index ctr_index;       /* ctrs by name and id (ctr.c) */
 };
 
 /* server.c */

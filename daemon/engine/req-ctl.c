@@ -43,7 +43,7 @@ create(struct peer *p, const struct run_spec *rs)
 		peer_reply_err(p, r, err.msg);
 		ctr_free(c);
 	} else {
-		TAILQ_INSERT_TAIL(&p->d->ctrs, c, entry);
+		ctr_table_add(p->d, c);
 		r = ctr_ctl_create(p->d, c, &err);
 		if (r == 0) /* checked and recorded now; leased at each start */
 			r = net_ctr_define(p->d, c, &rs->net, p->cred.uid, &err);
@@ -149,7 +149,7 @@ req_rename(struct peer *p, json_t *params)
 	}
 	old = events_attrs("oldName", c->spec.name, NULL);
 	log_info("renamed container %.12s: %s -> %s", c->spec.id, c->spec.name, name);
-	snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
+	ctr_table_rename(p->d, c, name);
 	ctr_save(p->d, c);
 	events_ctr(p->d, c, "rename", old);
 	peer_reply(p, json_object());

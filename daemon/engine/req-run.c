@@ -235,7 +235,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	}
 	c->rt.status = CTR_RUNNING;
 	c->rt.started_at = time(NULL);
-	ctr_save(d, c);
+	ctr_save_nosync(d, c); /* on the start path: see ctr.h */
 	CRASH_POINT("run.after-state");
 	ctr_proc_monitor(d, c);
 	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : c->spec.open_stdin ? "attach stdin start\n" : "attach start\n");
@@ -291,7 +291,7 @@ run(struct peer *p, const struct run_spec *rs)
 		ctr_free(c);
 		return;
 	}
-	TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+	ctr_table_add(d, c);
 	rc = calloc(1, sizeof(*rc));
 	events_ctr(d, c, "create", NULL);
 	r = rc ? ctr_shim_spawn(d, c, run_started, rc, &err) : lite_err_set(&err, ENOMEM, "out of memory");

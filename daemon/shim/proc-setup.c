@@ -163,6 +163,7 @@ proc_setup_exec_init(int init_fd, char **cmd, char **env, int error_fd)
 		proc_die(error_fd, ENOMEM, 125, "--init");
 	argv[0] = "lite-init";
 	memcpy(argv + 1, cmd, n * sizeof(char *));
+	/* the signals lite-init forwards are blocked since spawn.c's child_main */
 	syscall(SYS_execveat, init_fd, "", argv, env, AT_EMPTY_PATH);
 	proc_die(error_fd, errno, 125, "--init: execute lite-init");
 }

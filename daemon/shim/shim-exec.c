@@ -116,10 +116,16 @@ static void __attribute__((noreturn))
 exec_supervise(const struct shim_config *cfg, int init_pidfd, int root_fd, const struct exec_spec *spec, int slave,
 	       int error_fd)
 {
+	struct cgroup_join cg;
+	bool joined;
 	int status;
 	pid_t b;
 
-	for (char **p = cfg->cgroup_procs; p && *p; p++)
+	/* v1: "0" to tasks skips the kernel's global cgroup lock (cgroup-join.c) */
+	cgroup_join_open(cfg, &cg);
+	joined = cgroup_join_self(&cg);
+	cgroup_join_close(&cg);
+	for (char **p = cfg->cgroup_procs; !joined && p && *p; p++)
 		if (fs_write_string(*p, "0") < 0)
 			proc_die(error_fd, errno, 126, "join cgroup %s", *p);
 	/* with a user namespace, join it too (one call, K8) and become its root */
