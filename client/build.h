@@ -70,6 +70,11 @@ struct build {
 	const struct df_instr *instr;  /* the instruction being run, for errors */
 };
 
+/* cmd-build.c: lite-build's two commands (build-main.c): "build ..." and
+ * "builder prune ..." (argv[0] is the command's name). */
+int cmd_build_main(int argc, char **argv);
+int cmd_build_prune(int argc, char **argv);
+
 /* build.c: progress output (nothing after build_set_quiet(true));
  * build_say prints only with --progress plain (and NULL b: always). */
 void build_set_quiet(bool quiet);

@@ -309,7 +309,7 @@ build(struct build_opts *o, const char *context)
 }
 
 int
-cmd_build(int argc, char **argv)
+cmd_build_main(int argc, char **argv)
 {
 	struct build_opts o = { .build_args = json_object(), .labels = json_object() };
 	char tmp[4096] = "";
@@ -347,7 +347,7 @@ static const char builder_usage[] =
 	"  -h, --help    this help\n";
 
 int
-cmd_builder(int argc, char **argv)
+cmd_build_prune(int argc, char **argv)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { "force", no_argument, NULL, 'f' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };

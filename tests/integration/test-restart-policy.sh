@@ -122,7 +122,7 @@ lite run -d --name rp-rm --restart always testimg sh -c 'exit 1' >/dev/null
 ok "rp-rm restarts" wait_for 10 count_at_least rp-rm 1
 ps_restarting() { lite ps -a --filter name=rp-rm | grep -q 'Restarting (1)'; }
 ok "ps shows Restarting (1) during the back-off" wait_for 15 ps_restarting
-ok "inspect: state.restarting during the back-off" wait_for 15 sh -c "$LITE inspect rp-rm | grep -q '\"restarting\": *true'"
+ok "inspect: State.Restarting during the back-off" wait_for 15 sh -c "$LITE inspect -f '{{.State.Restarting}}' rp-rm | grep -qx true"
 ok "rm -f" lite rm -f rp-rm
 sleep 0.5
 ok "gone for good" is_gone rp-rm

@@ -36,10 +36,10 @@ is "$(lite ps -a -q | wc -l)" 72 "70 created containers listed"
 ok "found by name" lite inspect sp-n1
 ok "the 70th by name" lite inspect sp-n70
 full=$(ifield sp-n33 id)
-is "$(lite inspect "$full" | jget name)" sp-n33 "found by full id"
-is "$(lite inspect "${full:0:12}" | jget name)" sp-n33 "found by id prefix"
+is "$(ifield "$full" name)" sp-n33 "found by full id"
+is "$(ifield "${full:0:12}" name)" sp-n33 "found by id prefix"
 ok "rename" lite rename sp-n33 sp-renamed
-is "$(lite inspect sp-renamed | jget id)" "$full" "found by its new name"
+is "$(ifield sp-renamed id)" "$full" "found by its new name"
 not_ok "not by its old name" lite inspect sp-n33
 ok "a new container may take the old name" lite create --name sp-n33 testimg true
 lite ps -a -q | xargs -r "$LITE" rm -f >/dev/null 2>&1
