@@ -1,5 +1,5 @@
 /* lite-build: the builder behind `lite build` and `lite builder prune`
- * (build-exec.c runs it with lite's arguments: argv[1] is "build" or
+ * (cmd-build-exec.c runs it with lite's arguments: argv[1] is "build" or
  * "builder"; the socket in LITE_HOST). See build.h. */
 #include "build.h"
 

@@ -152,7 +152,7 @@ int run_restart_flag(const char *arg, json_t *params);
 enum { RUN_OPT_RESTART = 340 };
 int cmd_events(int argc, char **argv);
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);
-/* lite build and lite builder prune: build-exec.c runs lite-build
+/* lite build and lite builder prune: cmd-build-exec.c runs lite-build
  * (build-main.c, cmd-build.c, build.h) */
 int cmd_build(int argc, char **argv);
 int cmd_builder(int argc, char **argv);
