@@ -5,6 +5,7 @@
  *   shim-io-attach.c  the attach socket: accept, command lines, commands
  *   shim-io-proc.c    a process's stdio: output to log and clients, stdin
  *   shim-io-client.c  a client's buffers and frames
+ *   shim-io-log.c     init's log: records, rotation
  * Buffers are fixed, allocated once per process and client. */
 #pragma once
 
@@ -156,3 +157,10 @@ bool shim_io_client_queue(struct shim *s, struct client *c, enum frame_stream st
 void shim_io_client_consume(struct proc *p, struct client *c, const uint8_t *b, size_t n);
 /* Attach the client to p's output, and to its stdin if wanted and free. */
 bool shim_io_client_attach(struct shim *s, struct client *c, struct proc *p, bool want_stdin);
+
+/* --- shim-io-log.c --- */
+
+/* Open init's log (none with log_off): 0 or -errno. */
+int shim_io_log_open(struct shim *s);
+/* A chunk of init's output as records, rotating as the caps say. */
+void shim_io_log_append(struct shim *s, enum frame_stream stream, const char *data, size_t len);

@@ -94,29 +94,6 @@ shim_io_proc_update_pause(struct shim *s, struct proc *p)
 }
 
 static void
-log_append(struct shim *s, enum frame_stream stream, const char *data, size_t len)
-{
-	uint8_t hdr[FRAME_HDR_LEN];
-	struct iovec iov[2] = { { hdr, sizeof(hdr) }, { (void *)data, len } };
-	char old[4096];
-	ssize_t n;
-
-	if (s->log_fd < 0)
-		return;
-	frame_header_encode(hdr, stream, (uint32_t)len);
-	n = writev(s->log_fd, iov, 2);
-	if (n > 0)
-		s->log_size += (size_t)n;
-	if (s->log_size < s->cfg->log_max)
-		return;
-	snprintf(old, sizeof(old), "%s.1", s->cfg->log_path);
-	rename(s->cfg->log_path, old);
-	close(s->log_fd);
-	s->log_fd = open(s->cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	s->log_size = 0;
-}
-
-static void
 replay_keep(struct proc *p, const char *data, size_t len)
 {
 	if (len >= REPLAY_CAP) {
@@ -155,7 +132,7 @@ shim_io_proc_on_output(struct shim *s, struct source *src, enum frame_stream str
 	if (p->exited) /* still draining: the grace period counts from the last byte */
 		clock_gettime(CLOCK_MONOTONIC, &p->exit_time);
 	if (p->is_init) {
-		log_append(s, stream, buf, (size_t)n);
+		shim_io_log_append(s, stream, buf, (size_t)n);
 		replay_keep(p, buf, (size_t)n);
 	}
 	for (int i = 0; i < MAX_CLIENTS; i++) {

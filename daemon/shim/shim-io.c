@@ -259,10 +259,8 @@ setup(struct shim *s, const struct shim_config *cfg, struct spawn_result *sp, in
 	s->cfg = cfg;
 	s->start_fd = sp->start_fd;
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
-	s->log_fd = open(cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (s->ep < 0 || s->log_fd < 0)
+	if (s->ep < 0 || shim_io_log_open(s) < 0)
 		return -1;
-	s->log_size = (size_t)lseek(s->log_fd, 0, SEEK_END);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
