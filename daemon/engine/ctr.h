@@ -31,6 +31,7 @@
 #include <sys/queue.h>
 #include <sys/types.h>
 
+#include "log-opts.h"
 #include "cgroup.h"
 #include "lite-err.h"
 #include "userns.h"
@@ -101,6 +102,7 @@ struct ctr_spec {
 	struct userns_range userns; /* issue 11 A1: kept, so the upper dir's owner stays right */
 	struct userns_caller caller; /* issue 11 A2: a non-root creator's credentials */
 	struct ctr_sec sec;
+	struct log_opts log;    /* issue 13: resolved at create; zero in older states (the defaults) */
 };
 
 struct ctr_runtime {
