@@ -88,6 +88,8 @@ int cmd_kill(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_images(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_version(int argc, char **argv);
@@ -102,6 +104,9 @@ enum { RUN_OPT_PRIVILEGED = 320, RUN_OPT_CAP_ADD, RUN_OPT_CAP_DROP, RUN_OPT_SECU
 /* Add one security flag to params (reads a seccomp profile file): 0, or
  * an exit code after an error. */
 int cmd_run_sec_flag(int opt, const char *arg, json_t *params);
+/* cmd-run-log.c: --log-driver, --log-opt; 0 or the exit code. */
+enum { RUN_OPT_LOG_DRIVER = 340, RUN_OPT_LOG_OPT };
+int cmd_run_log_flag(int opt, const char *arg, json_t *params);
 int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 int cmd_attach(int argc, char **argv);

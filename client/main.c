@@ -46,6 +46,8 @@ static const struct cmd cmds[] = {
 	{ "update", cmd_update, "Change containers' resource limits" },
 	{ "diff", cmd_diff, "Show changes to a container's files" },
 	{ "cp", cmd_cp, "Copy files between a container and the host" },
+	{ "stats", cmd_stats, "Show containers' resource use" },
+	{ "top", cmd_top, "Show a container's processes" },
 };
 
 static void

@@ -1,6 +1,6 @@
 /* Parsers for the files `lite stats` reads: memory.stat, cpu.stat,
- * blkio and io.stat, /proc/PID/net/dev, /proc/stat, /proc/PID/stat; and
- * Docker's CPU % formula. Pure. */
+ * blkio and io.stat, /proc/PID/net/dev, /proc/stat, /proc/PID/stat.
+ * Pure. (The CPU % formula is the client's, cmd-stats.c.) */
 #include "cgroup-stats.h"
 
 #include <errno.h>
@@ -107,12 +107,4 @@ cgroup_stats_pid_ticks(const char *text, uint64_t *ret)
 		return -EINVAL;
 	*ret = ut + st + (uint64_t)(cut > 0 ? cut : 0) + (uint64_t)(cst > 0 ? cst : 0);
 	return 0;
-}
-
-double
-cgroup_stats_cpu_percent(uint64_t cpu0, uint64_t cpu1, uint64_t sys0, uint64_t sys1, unsigned ncpu)
-{
-	if (cpu1 <= cpu0 || sys1 <= sys0)
-		return 0.0;
-	return (double)(cpu1 - cpu0) / (double)(sys1 - sys0) * ncpu * 100.0;
 }

@@ -21,6 +21,3 @@ void cgroup_stats_net_dev(const char *text, uint64_t *ret_rx, uint64_t *ret_tx);
 int cgroup_stats_proc_stat_ticks(const char *text, uint64_t *ret);
 /* utime + stime + cutime + cstime of a /proc/PID/stat text, in ticks. */
 int cgroup_stats_pid_ticks(const char *text, uint64_t *ret);
-/* Docker's CPU %: the container's share of the host's CPU time between two
- * samples, times the online CPUs; 0 without progress. */
-double cgroup_stats_cpu_percent(uint64_t cpu0, uint64_t cpu1, uint64_t sys0, uint64_t sys1, unsigned ncpu);
