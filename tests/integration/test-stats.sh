@@ -1,0 +1,3 @@
+#!/bin/bash
+# stats and top (issue 13).
+source "$(dirname "$0")/lib.sh"
