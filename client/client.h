@@ -16,6 +16,8 @@ struct conn {
 	int passed_fd;  /* a socket the daemon handed us (SCM_RIGHTS), or -1 */
 	char *buf;      /* bytes read past the last reply line */
 	size_t len, cap;
+	bool direct_pending; /* FRAME_DIRECT offered, not yet acknowledged */
+	bool shut_pending;   /* stdin ended meanwhile: shut down writing after the ack */
 };
 
 struct cmd {
@@ -56,6 +58,7 @@ struct stream_opts {
 	bool interactive;        /* send our stdin */
 	bool sig_proxy;          /* without a TTY, forward signals to the container */
 	const char *detach_keys; /* NULL: ctrl-p,ctrl-q; "": none */
+	bool direct;             /* run: offer the shim our stdout/stderr pipes (FRAME_DIRECT) */
 };
 
 /* Stream until the container side ends or the user detaches. Returns the

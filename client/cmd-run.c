@@ -420,7 +420,7 @@ int
 cmd_run(int argc, char **argv)
 {
 	json_t *params = json_object(), *result = NULL, *cmd = json_array();
-	struct stream_opts so = { .sig_proxy = true };
+	struct stream_opts so = { .sig_proxy = true, .direct = true }; /* a fresh shim: it knows FRAME_DIRECT */
 	bool detach = false;
 	unsigned short rows, cols;
 	struct conn c;

@@ -99,6 +99,63 @@ client_command(struct shim *s, struct client *c)
 	return true;
 }
 
+/* A whole FRAME_DIRECT frame from the client (issue 14): with its pipes,
+ * answer with ours and hold its output until the go-ahead; the go-ahead
+ * turns direct writing on. Anything else: frames, as before. */
+static void
+on_direct_frame(struct shim *s, struct client *c)
+{
+	struct proc *p = c->proc;
+
+	c->direct_frame = false;
+	if (c->direct == DIRECT_OFF && c->n_passed > 0 && p && !p->tty && c->out) {
+		int k = 0;
+
+		for (int st = 1; st < 3; st++)
+			if ((c->direct_mask & (1 << (st - 1))) && k < c->n_passed)
+				c->direct_fd[st] = c->passed_fd[k++];
+		for (; k < c->n_passed; k++)
+			close(c->passed_fd[k]);
+		c->n_passed = 0;
+		c->direct = DIRECT_PENDING;
+		(void)shim_io_client_queue(s, c, FRAME_DIRECT, "", 0);
+	} else if (c->direct == DIRECT_PENDING && c->n_passed == 0) {
+		c->direct = DIRECT_ON;
+	} else {
+		shim_io_client_direct_off(s, c);
+	}
+	if (p)
+		shim_io_proc_update_pause(s, p);
+}
+
+/* recv, keeping up to two passed fds (FRAME_DIRECT's pipes). */
+static ssize_t
+recv_fds(struct client *c, void *buf, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(2 * sizeof(int))];
+	} cm;
+	struct iovec iov = { buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof(cm) };
+	ssize_t n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
+
+	for (struct cmsghdr *h = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; h; h = CMSG_NXTHDR(&mh, h)) {
+		int *fds = (int *)CMSG_DATA(h);
+		size_t nfds = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < nfds; i++) {
+			if (c->n_passed < 2 && c->direct == DIRECT_OFF)
+				c->passed_fd[c->n_passed++] = fds[i];
+			else
+				close(fds[i]);
+		}
+	}
+	return n;
+}
+
 void
 shim_io_attach_on_readable(struct shim *s, struct client *c)
 {
@@ -106,12 +163,17 @@ shim_io_attach_on_readable(struct shim *s, struct client *c)
 	struct proc *p = c->proc;
 	size_t room = c->greeted ? (p && p->stdin_owner == c ? STDIN_CAP - p->stdin_len : STDIN_CAP)
 				 : sizeof(c->line) - 1 - c->line_len;
-	ssize_t n = read(c->fd, c->greeted ? (void *)buf : c->line + c->line_len, room ? room : 1);
+	ssize_t n = recv_fds(c, c->greeted ? (void *)buf : c->line + c->line_len, room ? room : 1);
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
 		c->read_eof = true;
+		if (c->direct == DIRECT_PENDING) { /* no go-ahead will come: frames */
+			shim_io_client_direct_off(s, c);
+			if (p)
+				shim_io_proc_update_pause(s, p);
+		}
 		if (!c->proc) {
 			shim_io_client_drop(s, c);
 			return;
@@ -149,6 +211,8 @@ shim_io_attach_on_readable(struct shim *s, struct client *c)
 		n = (ssize_t)rest;
 	}
 	shim_io_client_consume(p, c, buf, (size_t)n);
+	if (c->direct_frame)
+		on_direct_frame(s, c);
 	if (p && p->stdin_owner == c)
 		shim_io_proc_stdin_flush(s, p);
 }
@@ -172,6 +236,8 @@ shim_io_attach_on_accept(struct shim *s)
 	}
 	c->kind = SRC_CLIENT;
 	c->fd = fd;
+	c->direct_fd[0] = c->direct_fd[1] = c->direct_fd[2] = -1;
+	c->direct_src.fd = -1;
 	s->clients[slot] = c;
 	ep_set(s, fd, c, EPOLLIN, EPOLL_CTL_ADD);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 void
 shim_io_client_drop(struct shim *s, struct client *c)
@@ -20,6 +21,7 @@ shim_io_client_drop(struct shim *s, struct client *c)
 		if (!c->proc->tty)
 			source_close(s, &c->proc->in);
 	}
+	shim_io_client_direct_off(s, c);
 	epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	free(c->out);
@@ -107,9 +109,15 @@ shim_io_client_consume(struct proc *p, struct client *c, const uint8_t *b, size_
 				c->read_eof = true; /* garbage: stop listening to it */
 				return;
 			}
+			if (c->payload_stream == FRAME_DIRECT && c->payload_left == 0)
+				c->direct_frame = true; /* the go-ahead */
 			continue;
 		}
 		take = c->payload_left < n ? c->payload_left : n;
+		if (c->payload_stream == FRAME_DIRECT) { /* the request: one byte, its mask */
+			c->direct_mask = b[take - 1];
+			c->direct_frame = c->payload_left == take;
+		}
 		if (p && p->stdin_owner == c && c->payload_stream == FRAME_STDIN && p->stdin_len + take <= STDIN_CAP) {
 			memcpy(p->stdin_buf + p->stdin_len, b, take);
 			p->stdin_len += take;
@@ -118,6 +126,23 @@ shim_io_client_consume(struct proc *p, struct client *c, const uint8_t *b, size_
 		b += take;
 		n -= take;
 	}
+}
+
+void
+shim_io_client_direct_off(struct shim *s, struct client *c)
+{
+	if (c->direct_blocked && c->direct_src.fd >= 0)
+		epoll_ctl(s->ep, EPOLL_CTL_DEL, c->direct_src.fd, NULL);
+	c->direct_blocked = false;
+	for (int i = 1; i < 3; i++)
+		if (c->direct_fd[i] >= 0) {
+			close(c->direct_fd[i]);
+			c->direct_fd[i] = -1;
+		}
+	for (int i = 0; i < c->n_passed; i++)
+		close(c->passed_fd[i]);
+	c->n_passed = 0;
+	c->direct = DIRECT_OFF;
 }
 
 bool

@@ -3,11 +3,14 @@
  * container.log, rotated past log_max bytes into container.log.1 ...
  * container.log.N-1 (N = log_files; the oldest falls off). No file ever
  * exceeds log_max: a record that would is split. The daemon's `logs`
- * follows rotation by inode (req-logs.c). --log-driver none: no file. */
+ * follows rotation by inode (req-logs.c). --log-driver none: no file.
+ * The shim is the file's only writer and writes at explicit offsets
+ * (log_size), not O_APPEND: splice refuses append-mode files. */
 #include "shim-io-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -31,7 +34,7 @@ shim_io_log_open(struct shim *s)
 	s->log_fd = -1;
 	if (s->cfg->log_off)
 		return 0;
-	s->log_fd = open(s->cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	s->log_fd = open(s->cfg->log_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
 	if (s->log_fd < 0)
 		return -errno;
 	s->log_size = fstat(s->log_fd, &st) == 0 ? (size_t)st.st_size : 0;
@@ -56,7 +59,7 @@ rotate(struct shim *s)
 		nth_path(s, i, to, sizeof(to));
 		(void)rename(from, to);
 	}
-	fd = open(s->cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	fd = open(s->cfg->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return; /* keep appending to the renamed file rather than lose output */
 	close(s->log_fd);
@@ -73,7 +76,7 @@ write_record(struct shim *s, uint8_t stream, const char *data, size_t len, int64
 
 	log_record_header_encode(hdr, stream, (uint32_t)len, ns);
 	while (done < want) {
-		ssize_t n = writev(s->log_fd, iov, 2);
+		ssize_t n = pwritev(s->log_fd, iov, 2, (off_t)s->log_size);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -92,25 +95,110 @@ write_record(struct shim *s, uint8_t stream, const char *data, size_t len, int64
 		rotate(s);
 }
 
+/* The payload bytes a record may have in the current file, rotating first
+ * when there is no room; 0 when rotating failed. */
+static size_t
+room_for(struct shim *s, size_t max)
+{
+	if (s->log_size + LOG_RECORD_HDR_LEN >= max)
+		rotate(s);
+	return s->log_size + LOG_RECORD_HDR_LEN < max ? max - s->log_size - LOG_RECORD_HDR_LEN : 0;
+}
+
+static size_t
+cap(const struct shim *s)
+{
+	return s->cfg->log_max > 2 * LOG_RECORD_HDR_LEN ? s->cfg->log_max : 2 * LOG_RECORD_HDR_LEN;
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/* Read and drop len bytes of fd: its data must go, the log cannot take it. */
+static void
+discard(int fd, size_t len)
+{
+	char buf[4096];
+
+	while (len) {
+		ssize_t n = read(fd, buf, len < sizeof(buf) ? len : sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		len -= (size_t)n;
+	}
+}
+
+void
+shim_io_log_splice(struct shim *s, enum frame_stream stream, int fd, size_t len)
+{
+	size_t max = cap(s);
+	int64_t ns = now_ns();
+
+	if (s->log_fd < 0) {
+		discard(fd, len);
+		return;
+	}
+	while (len) {
+		size_t take = room_for(s, max), moved = 0;
+		uint8_t hdr[LOG_RECORD_HDR_LEN];
+
+		if (!take) {
+			discard(fd, len);
+			return;
+		}
+		if (take > len)
+			take = len;
+		log_record_header_encode(hdr, (uint8_t)stream, (uint32_t)take, ns);
+		if (pwrite(s->log_fd, hdr, sizeof(hdr), (off_t)s->log_size) != (ssize_t)sizeof(hdr)) {
+			discard(fd, len); /* disk full: drop this chunk, not the stream */
+			rotate(s);
+			return;
+		}
+		s->log_size += sizeof(hdr);
+		while (moved < take) {
+			loff_t off = (loff_t)s->log_size;
+			ssize_t n = splice(fd, NULL, s->log_fd, &off, take - moved, SPLICE_F_MOVE);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			moved += (size_t)n;
+			s->log_size += (size_t)n;
+		}
+		if (moved < take) { /* the record is short: drop the rest, start a new file */
+			discard(fd, len - moved);
+			rotate(s);
+			return;
+		}
+		len -= take;
+		if (s->log_size >= max)
+			rotate(s);
+	}
+}
+
 void
 shim_io_log_append(struct shim *s, enum frame_stream stream, const char *data, size_t len)
 {
-	size_t max = s->cfg->log_max > 2 * LOG_RECORD_HDR_LEN ? s->cfg->log_max : 2 * LOG_RECORD_HDR_LEN;
-	struct timespec now;
+	size_t max = cap(s);
 	int64_t ns;
 
 	if (s->log_fd < 0 || !len)
 		return;
-	clock_gettime(CLOCK_REALTIME, &now);
-	ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	ns = now_ns();
 	while (len) {
-		size_t room = s->log_size < max ? max - s->log_size : 0, take;
+		size_t take = room_for(s, max);
 
-		if (room <= LOG_RECORD_HDR_LEN) {
-			rotate(s);
-			room = max - s->log_size;
-		}
-		take = room - LOG_RECORD_HDR_LEN;
+		if (!take)
+			return;
 		if (take > len)
 			take = len;
 		write_record(s, (uint8_t)stream, data, take, ns);

@@ -6,11 +6,15 @@
 #include "shim-io-internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
+
+#include "log-record.h"
 
 #include "fd-util.h"
 
@@ -29,6 +33,11 @@ shim_io_proc_add(struct shim *s, const char *id, bool tty, struct spawn_result *
 	p->pid = sp->pid;
 	p->out.fd = p->err.fd = p->in.fd = p->exec_err.fd = -1;
 	p->tty_slave = -1;
+	/* bigger pipes: fewer wake-ups and larger chunks (pages are charged to
+	 * the writer, the container, and only while they hold data) */
+	(void)fcntl(sp->stdout_fd, F_SETPIPE_SZ, 1 << 20);
+	if (sp->stderr_fd >= 0)
+		(void)fcntl(sp->stderr_fd, F_SETPIPE_SZ, 1 << 20);
 	fd_set_nonblock(sp->stdout_fd, 1);
 	source_add(s, &p->out, SRC_OUT, p, sp->stdout_fd, EPOLLIN);
 	p->open_outputs = 1;
@@ -81,6 +90,8 @@ shim_io_proc_update_pause(struct shim *s, struct proc *p)
 		struct client *c = s->clients[i];
 		if (c && c->proc == p && c->out && CLIENT_OUT_CAP - c->out_len < CHUNK + FRAME_HDR_LEN)
 			room = false;
+		if (c && c->proc == p && (c->direct == DIRECT_PENDING || c->direct_blocked))
+			room = false; /* until its go-ahead, or until its pipe takes more */
 	}
 	if (room == !p->paused)
 		return;
@@ -111,6 +122,73 @@ replay_keep(struct proc *p, const char *data, size_t len)
 }
 
 void
+shim_io_proc_on_direct_writable(struct shim *s, struct source *src)
+{
+	struct client *c = (struct client *)((char *)src - offsetof(struct client, direct_src));
+
+	epoll_ctl(s->ep, EPOLL_CTL_DEL, src->fd, NULL);
+	c->direct_blocked = false;
+	if (c->proc)
+		shim_io_proc_update_pause(s, c->proc);
+}
+
+/* issue 14: the only client wants this stream in its own pipe. Without a
+ * log the data moves there with splice; with one, tee puts it there and
+ * splice moves it into the log: no copy through the shim either way.
+ * True when done here (moved, or waiting for the client's pipe); false:
+ * the framed path below (EOF, or that pipe gone: frames from now on). */
+static bool
+direct_output(struct shim *s, struct proc *p, struct source *src, enum frame_stream stream)
+{
+	struct client *d = NULL;
+	bool log = p->is_init && s->log_fd >= 0;
+	int avail = 0, fd;
+	ssize_t n;
+
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = s->clients[i];
+
+		if (!c || c->proc != p || !c->out)
+			continue;
+		if (d || c->direct != DIRECT_ON) { /* more than one reader: frames for all */
+			if (d)
+				shim_io_client_direct_off(s, d);
+			return false;
+		}
+		d = c;
+	}
+	if (!d || (fd = d->direct_fd[stream]) < 0)
+		return false;
+	if (log)
+		n = tee(src->fd, fd, LOG_RECORD_MAX_PAYLOAD, SPLICE_F_NONBLOCK);
+	else
+		n = splice(src->fd, NULL, fd, NULL, LOG_RECORD_MAX_PAYLOAD, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+	if (n == 0)
+		return false; /* EOF */
+	if (n < 0 && errno == EINTR)
+		return true;
+	if (n < 0 && errno == EAGAIN) {
+		if (ioctl(src->fd, FIONREAD, &avail) == 0 && avail == 0)
+			return true; /* nothing there after all */
+		/* the client's pipe is full: wait until it drains */
+		d->direct_blocked = true;
+		source_add(s, &d->direct_src, SRC_DIRECT, p, fd, EPOLLOUT);
+		shim_io_proc_update_pause(s, p);
+		return true;
+	}
+	if (n < 0) { /* EPIPE: its reader is gone; the client hears of it in frames */
+		close(fd);
+		d->direct_fd[stream] = -1;
+		return false;
+	}
+	if (p->exited)
+		clock_gettime(CLOCK_MONOTONIC, &p->exit_time);
+	if (log)
+		shim_io_log_splice(s, stream, src->fd, (size_t)n);
+	return true;
+}
+
+void
 shim_io_proc_on_output(struct shim *s, struct source *src, enum frame_stream stream)
 {
 	struct proc *p = src->proc;
@@ -119,6 +197,8 @@ shim_io_proc_on_output(struct shim *s, struct source *src, enum frame_stream str
 
 	if (p->paused)
 		return; /* an event from before the pause, in this same batch */
+	if (!p->tty && direct_output(s, p, src, stream))
+		return;
 	n = read(src->fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;

@@ -229,6 +229,9 @@ dispatch(struct shim *s, void *ptr, uint32_t events)
 	case SRC_EXEC_ERR:
 		on_exec_error(s, src->proc);
 		break;
+	case SRC_DIRECT:
+		shim_io_proc_on_direct_writable(s, src);
+		break;
 	case SRC_CLIENT: {
 		struct client *c = ptr;
 		struct proc *p = c->proc;
@@ -250,9 +253,18 @@ dispatch(struct shim *s, void *ptr, uint32_t events)
 	}
 }
 
+/* SIGPIPE: a client's pipe whose reader left (FRAME_DIRECT) gives EPIPE.
+ * A handler, not SIG_IGN, so that exec'd processes get the default back. */
+static void
+on_sigpipe(int sig)
+{
+	(void)sig;
+}
+
 static int
 setup(struct shim *s, const struct shim_config *cfg, struct spawn_result *sp, int listen_fd)
 {
+	struct sigaction sa = { .sa_handler = on_sigpipe };
 	sigset_t mask;
 
 	memset(s, 0, sizeof(*s));
@@ -261,6 +273,7 @@ setup(struct shim *s, const struct shim_config *cfg, struct spawn_result *sp, in
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (s->ep < 0 || shim_io_log_open(s) < 0)
 		return -1;
+	sigaction(SIGPIPE, &sa, NULL);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
