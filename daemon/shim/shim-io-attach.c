@@ -9,6 +9,7 @@
 #include "shim-io-internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -112,8 +113,12 @@ on_direct_frame(struct shim *s, struct client *c)
 		int k = 0;
 
 		for (int st = 1; st < 3; st++)
-			if ((c->direct_mask & (1 << (st - 1))) && k < c->n_passed)
+			if ((c->direct_mask & (1 << (st - 1))) && k < c->n_passed) {
 				c->direct_fd[st] = c->passed_fd[k++];
+				/* a larger pipe: fewer waits for its reader (only its
+				 * capacity changes; data and reader stay the user's) */
+				(void)fcntl(c->direct_fd[st], F_SETPIPE_SZ, 1 << 20);
+			}
 		for (; k < c->n_passed; k++)
 			close(c->passed_fd[k]);
 		c->n_passed = 0;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 
 #include "log-record.h"
@@ -132,16 +133,46 @@ shim_io_proc_on_direct_writable(struct shim *s, struct source *src)
 		shim_io_proc_update_pause(s, c->proc);
 }
 
-/* issue 14: the only client wants this stream in its own pipe. Without a
- * log the data moves there with splice; with one, tee puts it there and
- * splice moves it into the log: no copy through the shim either way.
- * True when done here (moved, or waiting for the client's pipe); false:
- * the framed path below (EOF, or that pipe gone: frames from now on). */
+/* Move what the container's pipe holds into the client's pipe, waiting
+ * in the kernel while that one is full (a user-space wake-up per page the
+ * reader frees would cost more than the copy saved), but never longer
+ * than DIRECT_SLICE_MS at a time: a reader that stops cannot hold the
+ * loop (exits, exec, stop). With a log, tee copies page references and
+ * splice moves the same bytes into the log. Returns the bytes moved, or
+ * -errno with nothing moved. */
+#define DIRECT_SLICE_MS 100
+static ssize_t
+direct_move(struct shim *s, int from, int to, enum frame_stream stream, bool log, size_t avail)
+{
+	struct itimerval slice = { .it_value = { 0, DIRECT_SLICE_MS * 1000 } }, off = { 0 };
+	size_t done = 0;
+	ssize_t n = 0;
+
+	fd_set_nonblock(from, 0); /* splice takes either side's O_NONBLOCK as SPLICE_F_NONBLOCK */
+	setitimer(ITIMER_REAL, &slice, NULL);
+	while (done < avail) {
+		n = log ? tee(from, to, avail - done, 0) : splice(from, NULL, to, NULL, avail - done, SPLICE_F_MOVE);
+		if (n <= 0)
+			break;
+		if (log)
+			shim_io_log_splice(s, stream, from, (size_t)n);
+		done += (size_t)n;
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	fd_set_nonblock(from, 1);
+	if (done)
+		return (ssize_t)done;
+	return n < 0 ? -errno : 0;
+}
+
+/* issue 14: the only client wants this stream in its own pipe: no copy
+ * through the shim (direct_move). True when done here (moved, or waiting
+ * for the client's pipe); false: the framed path below (EOF, or that pipe
+ * gone: frames from now on). */
 static bool
 direct_output(struct shim *s, struct proc *p, struct source *src, enum frame_stream stream)
 {
 	struct client *d = NULL;
-	bool log = p->is_init && s->log_fd >= 0;
 	int avail = 0, fd;
 	ssize_t n;
 
@@ -159,32 +190,26 @@ direct_output(struct shim *s, struct proc *p, struct source *src, enum frame_str
 	}
 	if (!d || (fd = d->direct_fd[stream]) < 0)
 		return false;
-	if (log)
-		n = tee(src->fd, fd, LOG_RECORD_MAX_PAYLOAD, SPLICE_F_NONBLOCK);
-	else
-		n = splice(src->fd, NULL, fd, NULL, LOG_RECORD_MAX_PAYLOAD, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
-	if (n == 0)
-		return false; /* EOF */
-	if (n < 0 && errno == EINTR)
-		return true;
-	if (n < 0 && errno == EAGAIN) {
-		if (ioctl(src->fd, FIONREAD, &avail) == 0 && avail == 0)
-			return true; /* nothing there after all */
-		/* the client's pipe is full: wait until it drains */
+	if (ioctl(src->fd, FIONREAD, &avail) < 0 || avail <= 0)
+		return false; /* EOF (or nothing): the read below tells */
+	if (avail > (int)LOG_RECORD_MAX_PAYLOAD)
+		avail = (int)LOG_RECORD_MAX_PAYLOAD;
+	n = direct_move(s, src->fd, fd, stream, p->is_init && s->log_fd >= 0, (size_t)avail);
+	if (n == -EINTR)
+		return true; /* its reader is slow: go round the loop, then on */
+	if (n == -EAGAIN) { /* a non-blocking pipe of the client's, full: wait */
 		d->direct_blocked = true;
 		source_add(s, &d->direct_src, SRC_DIRECT, p, fd, EPOLLOUT);
 		shim_io_proc_update_pause(s, p);
 		return true;
 	}
-	if (n < 0) { /* EPIPE: its reader is gone; the client hears of it in frames */
+	if (n <= 0) { /* EPIPE: its reader is gone; the client hears of it in frames */
 		close(fd);
 		d->direct_fd[stream] = -1;
 		return false;
 	}
 	if (p->exited)
 		clock_gettime(CLOCK_MONOTONIC, &p->exit_time);
-	if (log)
-		shim_io_log_splice(s, stream, src->fd, (size_t)n);
 	return true;
 }
 

@@ -253,8 +253,9 @@ dispatch(struct shim *s, void *ptr, uint32_t events)
 	}
 }
 
-/* SIGPIPE: a client's pipe whose reader left (FRAME_DIRECT) gives EPIPE.
- * A handler, not SIG_IGN, so that exec'd processes get the default back. */
+/* SIGPIPE: a client's pipe whose reader left (FRAME_DIRECT) gives EPIPE;
+ * SIGALRM: the end of a slice of direct output, EINTR. Handlers, not
+ * SIG_IGN, so that exec'd processes get the defaults back. */
 static void
 on_sigpipe(int sig)
 {
@@ -274,6 +275,7 @@ setup(struct shim *s, const struct shim_config *cfg, struct spawn_result *sp, in
 	if (s->ep < 0 || shim_io_log_open(s) < 0)
 		return -1;
 	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL); /* ends a slice of direct output (shim-io-proc.c); no SA_RESTART */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
