@@ -83,5 +83,22 @@ PY
 is "$(lite logs old 2>&1)" "$(printf 'old out\nold err')" "an old-format log reads back"
 like "$(lite logs -t old 2>/dev/null)" '^1970-01-01T00:00:00\.000000000Z old out' "-t on old records: time 0"
 
-lite rm -f cap tl rot fol nolog jf old >/dev/null 2>&1
+# --- issue 14: an attached run writes into the client's own pipes (FRAME_DIRECT)
+out=$(lite run --name d1 testimg sh -c 'i=0; while [ $i -lt 3000 ]; do echo $i; i=$((i+1)); done' | cat)
+is "$(echo "$out" | wc -l)" 3000 "direct: every line through the pipe"
+ok "direct: in order" sh -c "echo '$(echo "$out" | tail -n 1)' | grep -qx 2999"
+is "$(lite logs d1 | md5sum)" "$(echo "$out" | md5sum)" "direct with a log: the log holds the same bytes (tee + splice)"
+is "$(lite run --rm testimg sh -c 'echo out; echo err >&2' 2>&1 | sort | tr '\n' ' ')" "err out " \
+	"direct: stdout and stderr both arrive (2>&1 into one pipe)"
+lite run --rm testimg sh -c 'echo x; exit 3' | cat >/dev/null
+is "${PIPESTATUS[0]}" 3 "direct: the exit code still comes back"
+is "$(lite run --name d2 testimg head -c 20m /dev/zero | wc -c)" 20971520 "direct: 20 MiB, every byte"
+is "$(lite logs d2 | wc -c)" 20971520 "... and all of it in the log"
+is "$(lite run --rm testimg head -c 3m /dev/zero | (sleep 1; wc -c))" 3145728 "direct: a slow reader gets every byte"
+is "$(lite run --rm --log-driver none testimg head -c 5m /dev/zero | wc -c)" 5242880 "direct without a log: splice straight through"
+lite run --name d3 testimg sh -c 'yes | head -c 5m; echo done' | head -c 10 >/dev/null
+ok "direct: a reader that leaves does not stop the container" wait_for 10 is_exited d3
+is "$(lite logs --tail 1 d3)" done "... whose log goes on after it"
+
+lite rm -f cap tl rot fol nolog jf old d1 d2 d3 >/dev/null 2>&1
 done_testing
