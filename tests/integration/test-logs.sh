@@ -100,5 +100,27 @@ lite run --name d3 testimg sh -c 'yes | head -c 5m; echo done' | head -c 10 >/de
 ok "direct: a reader that leaves does not stop the container" wait_for 10 is_exited d3
 is "$(lite logs --tail 1 d3)" done "... whose log goes on after it"
 
-lite rm -f cap tl rot fol nolog jf old d1 d2 d3 >/dev/null 2>&1
+# --- daemon.json defaults; a bad value stops the daemon, naming the key
+stop_daemon
+cp "$T/daemon.json" "$T/daemon.json.orig"
+echo '{"bridge":"none","log-opts":{"max-size":"64k","max-file":"2"}}' >"$T/daemon.json"
+ok "the daemon starts with log-opts in daemon.json" start_daemon
+lite run --name dj testimg head -c 1m /dev/zero >/dev/null
+n=$(disk_bytes dj)
+ok "daemon.json max-size=64k max-file=2: at most 128 KiB on disk ($n)" test "$n" -le 131072
+is "$(ls "$(logdir dj)" | grep -c '^container\.log')" 2 "... in two files"
+lite run --name dj2 --log-opt max-file=1 testimg head -c 1m /dev/zero >/dev/null
+n=$(disk_bytes dj2)
+ok "--log-opt max-file=1 with daemon.json's max-size: one file, at most 64 KiB ($n)" test "$n" -le 65536
+stop_daemon
+echo '{"bridge":"none","log-opts":{"max-size":"tiny"}}' >"$T/bad.json"
+out=$("$CONTAINERD_LITE" -H "unix://$T/bad.sock" --data-root "$T/badroot" --exec-root "$T/badexec" \
+	--config-file "$T/bad.json" 2>&1 </dev/null)
+rc=$?
+isnt "$rc" 0 "a bad log-opts value stops the daemon"
+like "$out" 'log-opts max-size=tiny' "... naming the key and value"
+cp "$T/daemon.json.orig" "$T/daemon.json"
+ok "the daemon starts again" start_daemon
+
+lite rm -f cap tl rot fol nolog jf old d1 d2 d3 dj dj2 >/dev/null 2>&1
 done_testing

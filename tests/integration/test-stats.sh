@@ -36,6 +36,10 @@ is "$(lite stats --no-stream --format '{{.Name}}:{{.PIDs}}' st1)" "st1:2" "--for
 like "$(lite stats --no-stream --format 'table {{.Name}}\t{{.MemPerc}}' st1 | head -n 1)" '^NAME +MEM %' "--format table gets a header"
 is "$(lite stats --no-stream --no-trunc --format '{{.ID}}' st1)" "$(ifield st1 id)" "--no-trunc: the full id"
 
+# without --no-stream: a new sample each second until interrupted
+n=$(timeout 4 "$LITE" stats --format '{{.Name}}' st1 </dev/null | grep -c '^st1$')
+ok "streaming: a row each second ($n in 4 s)" test "$n" -ge 2
+
 # CPU % from two samples moves with a busy loop
 capture lite run -d --name busy testimg sh -c 'while :; do :; done'
 wait_for 10 is_running busy
