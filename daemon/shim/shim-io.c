@@ -253,11 +253,12 @@ dispatch(struct shim *s, void *ptr, uint32_t events)
 	}
 }
 
-/* SIGPIPE: a client's pipe whose reader left (FRAME_DIRECT) gives EPIPE;
- * SIGALRM: the end of a slice of direct output, EINTR. Handlers, not
- * SIG_IGN, so that exec'd processes get the defaults back. */
+/* SIGALRM ends a slice of direct output with EINTR (shim-io-proc.c); a
+ * handler, not SIG_IGN, so that exec'd processes get the default back.
+ * (SIGPIPE is ignored since main: a client's pipe whose reader left gives
+ * EPIPE.) */
 static void
-on_sigpipe(int sig)
+on_alarm(int sig)
 {
 	(void)sig;
 }
@@ -265,7 +266,7 @@ on_sigpipe(int sig)
 static int
 setup(struct shim *s, const struct shim_config *cfg, struct spawn_result *sp, int listen_fd)
 {
-	struct sigaction sa = { .sa_handler = on_sigpipe };
+	struct sigaction sa = { .sa_handler = on_alarm };
 	sigset_t mask;
 
 	memset(s, 0, sizeof(*s));
@@ -274,8 +275,7 @@ setup(struct shim *s, const struct shim_config *cfg, struct spawn_result *sp, in
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (s->ep < 0 || shim_io_log_open(s) < 0)
 		return -1;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGALRM, &sa, NULL); /* ends a slice of direct output (shim-io-proc.c); no SA_RESTART */
+	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: the slice's splice returns */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
