@@ -70,5 +70,26 @@ like "$(echo "$OUT" | head -n 1)" '^ *PID +COMMAND' "top st1 -o pid,comm: the op
 capture lite top stopped
 is_rc 1 "top of a stopped container fails"
 
+# non-root callers see only their own containers (the socket is reached
+# through its group, as in test-security-limits.sh)
+chmod 711 "$T"
+sock_gid=$(stat -c %g "$SOCK")
+UA=60321
+ulite() { local u=$1; shift; timeout -k 5 "${LITE_TIMEOUT:-30}" setpriv --reuid="$u" --regid="$sock_gid" \
+	--clear-groups "$LITE" "$@" </dev/null; }
+capture ulite "$UA" run -d --name ua1 testimg sleep 300
+if [ "$RC" = 0 ]; then
+	is "$(ulite "$UA" stats --no-stream --format '{{.Name}}' | sort | tr '\n' ' ')" "ua1 " "a user's stats: their own containers only"
+	like "$(lite stats --no-stream --format '{{.Name}}' | sort | tr '\n' ' ')" 'st1 .*ua1|ua1 .*st1' "root's stats: everyone's"
+	capture ulite "$UA" stats --no-stream st1
+	is_rc 1 "a user's stats of root's container: no such container"
+	capture ulite "$UA" top st1
+	is_rc 1 "a user's top of root's container: refused"
+	like "$(ulite "$UA" top ua1)" 'sleep 300' "a user's top of their own"
+	lite rm -f ua1 >/dev/null 2>&1
+else
+	skip "non-root stats" "a non-root run failed here: $ERR"
+fi
+
 lite rm -f st1 stopped >/dev/null 2>&1
 done_testing
