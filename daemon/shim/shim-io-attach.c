@@ -100,34 +100,39 @@ client_command(struct shim *s, struct client *c)
 	return true;
 }
 
-/* A whole FRAME_DIRECT frame from the client (issue 14): with its pipes,
- * answer with ours and hold its output until the go-ahead; the go-ahead
- * turns direct writing on. Anything else: frames, as before. */
+/* A whole FRAME_DIRECT frame from the client (issue 14). The request
+ * (with its pipes) is always answered with our DIRECT frame, after all
+ * output queued so far; accepted, the process's output is held until the
+ * go-ahead, which turns direct writing on. Refused (a terminal, no pipes):
+ * frames, as before. */
 static void
 on_direct_frame(struct shim *s, struct client *c)
 {
 	struct proc *p = c->proc;
 
 	c->direct_frame = false;
-	if (c->direct == DIRECT_OFF && c->n_passed > 0 && p && !p->tty && c->out) {
+	if (c->direct_request) {
 		int k = 0;
 
-		for (int st = 1; st < 3; st++)
-			if ((c->direct_mask & (1 << (st - 1))) && k < c->n_passed) {
-				c->direct_fd[st] = c->passed_fd[k++];
-				/* a larger pipe: fewer waits for its reader (only its
-				 * capacity changes; data and reader stay the user's) */
-				(void)fcntl(c->direct_fd[st], F_SETPIPE_SZ, 1 << 20);
-			}
+		c->direct_request = false;
+		if (c->direct == DIRECT_OFF && c->n_passed > 0 && p && !p->tty && c->out) {
+			for (int st = 1; st < 3; st++)
+				if ((c->direct_mask & (1 << (st - 1))) && k < c->n_passed) {
+					c->direct_fd[st] = c->passed_fd[k++];
+					/* a larger pipe: fewer waits for its reader (only
+					 * its capacity changes; data and reader stay the user's) */
+					(void)fcntl(c->direct_fd[st], F_SETPIPE_SZ, 1 << 20);
+				}
+			c->direct = DIRECT_PENDING;
+		}
 		for (; k < c->n_passed; k++)
 			close(c->passed_fd[k]);
 		c->n_passed = 0;
-		c->direct = DIRECT_PENDING;
-		(void)shim_io_client_queue(s, c, FRAME_DIRECT, "", 0);
-	} else if (c->direct == DIRECT_PENDING && c->n_passed == 0) {
+		c->direct_answer_due = true;
+		if (c->out)
+			(void)shim_io_client_flush(s, c);
+	} else if (c->direct == DIRECT_PENDING) {
 		c->direct = DIRECT_ON;
-	} else {
-		shim_io_client_direct_off(s, c);
 	}
 	if (p)
 		shim_io_proc_update_pause(s, p);

@@ -64,6 +64,8 @@ struct client {
 	struct source direct_src; /* SRC_DIRECT */
 	uint8_t direct_mask;      /* the DIRECT frame's payload byte */
 	bool direct_frame;        /* a whole DIRECT frame came in: shim_io_attach acts on it */
+	bool direct_request;      /* ... and it was the request (one byte), not the go-ahead */
+	bool direct_answer_due;   /* our DIRECT frame, queued as soon as out has room */
 };
 
 struct proc {
