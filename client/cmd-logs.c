@@ -21,7 +21,7 @@ static const char logs_usage[] =
 	"      --since T      only output written since T: RFC 3339 (2024-05-01T10:00:00Z),\n"
 	"                     a duration before now (10m, 1h30m) or unix seconds\n"
 	"      --until T      only output written before T (same forms)\n"
-	"      --details      start each line with the log's extra attributes (lite keeps none)\n"
+	"      --details      start each line with the labels and env named by --log-opt labels=,env=\n"
 	"  -h, --help         this help\n";
 
 static int

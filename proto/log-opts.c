@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
@@ -41,8 +42,17 @@ set_kv(struct log_opts *o, const char *key, const char *val, const char *flag, s
 		o->max_file = (int)n;
 		return 0;
 	}
-	return lite_err_set(err, EINVAL, "invalid %s \"%s\": unknown log option (supported: max-size, max-file)", flag,
-			    key);
+	if (strcmp(key, "labels") == 0 || strcmp(key, "env") == 0) {
+		char *dst = key[0] == 'l' ? o->labels : o->env;
+
+		if (strlen(val) >= sizeof(o->labels) || strpbrk(val, "= \t\n"))
+			return lite_err_set(err, EINVAL, "invalid %s %s=%s: expected comma-separated names", flag, key,
+					    val);
+		snprintf(dst, sizeof(o->labels), "%s", val);
+		return 0;
+	}
+	return lite_err_set(err, EINVAL,
+			    "invalid %s \"%s\": unknown log option (supported: max-size, max-file, labels, env)", flag, key);
 }
 
 int
@@ -61,7 +71,7 @@ log_opts_set(struct log_opts *o, const char *kv, const char *flag, struct lite_e
 static int
 check_none(const struct log_opts *o, const char *flag, struct lite_err *err)
 {
-	if (strcmp(o->driver, "none") == 0 && (o->max_size || o->max_file))
+	if (strcmp(o->driver, "none") == 0 && (o->max_size || o->max_file || o->labels[0] || o->env[0]))
 		return lite_err_set(err, EINVAL, "invalid %s: the none log driver takes no options", flag);
 	return 0;
 }
@@ -123,8 +133,65 @@ log_opts_resolve(struct log_opts *o, const struct log_opts *defaults)
 		o->max_file = 0;
 		return;
 	}
+	if (!o->labels[0] && defaults)
+		snprintf(o->labels, sizeof(o->labels), "%s", defaults->labels);
+	if (!o->env[0] && defaults)
+		snprintf(o->env, sizeof(o->env), "%s", defaults->env);
 	if (!o->max_size)
 		o->max_size = defaults && defaults->max_size ? defaults->max_size : LOG_OPTS_DEFAULT_MAX_SIZE;
 	if (!o->max_file)
 		o->max_file = defaults && defaults->max_file ? defaults->max_file : LOG_OPTS_DEFAULT_MAX_FILE;
+}
+
+/* name is one of the comma-separated list. */
+static bool
+listed(const char *list, const char *name, size_t len)
+{
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && strncmp(p, name, len) == 0)
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *
+log_opts_details(const struct log_opts *o, json_t *labels, char **env)
+{
+	char *items[64], *out;
+	size_t n = 0, len = 1;
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(labels, key, v)
+		if (n < 64 && json_is_string(v) && listed(o->labels, key, strlen(key)) &&
+		    asprintf(&items[n], "%s=%s", key, json_string_value(v)) >= 0)
+			n++;
+	for (char **e = env; e && *e && n < 64; e++) {
+		const char *eq = strchr(*e, '=');
+
+		if (eq && listed(o->env, *e, (size_t)(eq - *e)) && (items[n] = strdup(*e)))
+			n++;
+	}
+	qsort(items, n, sizeof(items[0]), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		len += strlen(items[i]) + 1;
+	out = calloc(1, len);
+	for (size_t i = 0; i < n; i++) {
+		if (out) {
+			if (i)
+				strcat(out, ",");
+			strcat(out, items[i]);
+		}
+		free(items[i]);
+	}
+	return out;
 }

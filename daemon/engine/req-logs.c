@@ -39,6 +39,7 @@ struct log_stream {
 	int n, cur;
 	off_t pos;                /* in fds[cur]: the first byte not yet rendered */
 	uint8_t *buf;             /* BUF_CAP */
+	char *details;            /* --details: the container's log attributes */
 	bool follow, shim_gone, until_passed;
 	int ino_fd, pidfd;
 	struct event *ino_ev, *pid_ev, *until_ev;
@@ -68,6 +69,7 @@ logs_free(struct peer *p)
 	if (ls->pidfd >= 0)
 		close(ls->pidfd);
 	free(ls->buf);
+	free(ls->details);
 	free(ls);
 	p->stream_state = NULL;
 }
@@ -339,7 +341,6 @@ stream_new(struct peer *p, json_t *params)
 	ls->r.since_ns = proto_get_int(params, "since", 0);
 	ls->r.until_ns = proto_get_int(params, "until", 0);
 	ls->r.timestamps = proto_get_bool(params, "timestamps", false);
-	ls->r.details = proto_get_bool(params, "details", false) ? "" : NULL;
 	ls->r.emit = emit_peer;
 	ls->r.ctx = p;
 	ls->follow = proto_get_bool(params, "follow", false);
@@ -362,6 +363,12 @@ req_logs(struct peer *p, json_t *params)
 		return;
 	}
 	ls = stream_new(p, params);
+	if (ls && proto_get_bool(params, "details", false) &&
+	    !(ls->r.details = ls->details = log_opts_details(&c->spec.log, c->spec.labels, c->spec.env))) {
+		p->stream_state = ls;
+		logs_free(p);
+		ls = NULL;
+	}
 	if (!ls) {
 		peer_reply_err(p, ENOMEM, NULL);
 		return;

@@ -44,6 +44,9 @@ is "$(lite logs --since 1h tl 2>/dev/null | wc -l)" 2 "--since 1h: everything"
 is "$(lite logs --since "$(( $(date +%s) + 3600 ))" tl 2>&1 | wc -l)" 0 "--since unix seconds in the future: nothing"
 is "$(lite logs --tail 1 tl 2>/dev/null)" second "--tail 1"
 is "$(lite logs --details tl 2>/dev/null | head -n 1)" " first" "--details: the (empty) attributes and a space"
+lite run --name det -l app=web -l tier=front -e MODE=prod --log-opt labels=tier,app --log-opt env=MODE \
+	testimg echo hi >/dev/null
+is "$(lite logs --details det)" "MODE=prod,app=web,tier=front hi" "--details: the labels and env named by --log-opt labels=,env="
 capture lite logs --since yesterday tl
 is_rc 1 "--since garbage fails"
 like "$ERR" 'invalid --since' "... naming the flag"
@@ -122,5 +125,5 @@ like "$out" 'log-opts max-size=tiny' "... naming the key and value"
 cp "$T/daemon.json.orig" "$T/daemon.json"
 ok "the daemon starts again" start_daemon
 
-lite rm -f cap tl rot fol nolog jf old d1 d2 d3 dj dj2 >/dev/null 2>&1
+lite rm -f cap tl rot fol nolog jf old d1 d2 d3 dj dj2 det >/dev/null 2>&1
 done_testing

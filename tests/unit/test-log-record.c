@@ -214,6 +214,25 @@ test_log_opts(void **state)
 	assert_true(o.max_size == LOG_OPTS_DEFAULT_MAX_SIZE);
 	assert_int_equal(o.max_file, LOG_OPTS_DEFAULT_MAX_FILE);
 
+	{
+		struct log_opts a = { 0 };
+		json_t *labels = json_pack("{s:s, s:s, s:s}", "b", "2", "a", "1", "z", "9");
+		char *env[] = { "X=1", "Y=2", "XY=3", NULL }, *det;
+
+		assert_int_equal(log_opts_set(&a, "labels=a,b", "--log-opt", &err), 0);
+		assert_int_equal(log_opts_set(&a, "env=XY,X", "--log-opt", &err), 0);
+		det = log_opts_details(&a, labels, env);
+		assert_string_equal(det, "X=1,XY=3,a=1,b=2");
+		free(det);
+		memset(&a, 0, sizeof(a));
+		det = log_opts_details(&a, labels, env);
+		assert_string_equal(det, "");
+		free(det);
+		json_decref(labels);
+		assert_int_equal(log_opts_set(&a, "labels=a=b", "--log-opt", &err), -EINVAL);
+		lite_err_clear(&err);
+	}
+
 	p = json_loads("{\"log-opts\":{\"max-size\":\"big\"}}", 0, NULL);
 	assert_int_equal(log_opts_from_config(p, &d, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "log-opts max-size=big"));
