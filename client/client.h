@@ -19,6 +19,8 @@ struct conn {
 	char *buf;      /* bytes read past the last reply line */
 	size_t len, cap;
 	const char *method; /* the last request's, for a lost reply's message */
+	bool direct_pending; /* FRAME_DIRECT offered, not yet acknowledged */
+	bool shut_pending;   /* stdin ended meanwhile: shut down writing after the ack */
 };
 
 struct cmd {
@@ -62,6 +64,7 @@ struct stream_opts {
 	bool interactive;        /* send our stdin */
 	bool sig_proxy;          /* without a TTY, forward signals to the container */
 	const char *detach_keys; /* NULL: ctrl-p,ctrl-q; "": none */
+	bool direct;             /* run: offer the shim our stdout/stderr pipes (FRAME_DIRECT) */
 };
 
 /* Stream until the container side ends or the user detaches. Returns the
@@ -97,6 +100,8 @@ int cmd_kill(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_images(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_version(int argc, char **argv);
@@ -111,6 +116,9 @@ enum { RUN_OPT_PRIVILEGED = 320, RUN_OPT_CAP_ADD, RUN_OPT_CAP_DROP, RUN_OPT_SECU
 /* Add one security flag to params (reads a seccomp profile file): 0, or
  * an exit code after an error. */
 int cmd_run_sec_flag(int opt, const char *arg, json_t *params);
+/* cmd-run-log.c: --log-driver, --log-opt; 0 or the exit code. */
+enum { RUN_OPT_LOG_DRIVER = 340, RUN_OPT_LOG_OPT };
+int cmd_run_log_flag(int opt, const char *arg, json_t *params);
 int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
@@ -149,7 +157,7 @@ int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* run-restart.c: --restart of run, create and update into params; -1
  * after printing an error naming the flag. */
 int run_restart_flag(const char *arg, json_t *params);
-enum { RUN_OPT_RESTART = 340 };
+enum { RUN_OPT_RESTART = 350 };
 int cmd_events(int argc, char **argv);
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);
 /* lite build and lite builder prune: cmd-build-exec.c runs lite-build

@@ -60,6 +60,9 @@ static const char run_usage[] =
 	"      --userns MODE       auto: a user namespace (always so for non-root users);\n"
 	"                          host: none (root only)\n"
 	"      --oom-score-adj N   OOM killer preference, -1000 to 1000\n"
+	"      --log-driver NAME   local (default; json-file is the same) or none (no log kept)\n"
+	"      --log-opt K=V       max-size=10m (bytes per log file), max-file=3 (files kept),\n"
+	"                          labels=K,K / env=K,K (shown by logs --details)\n"
 	"      --cpuset-cpus LIST  CPUs allowed, e.g. 0-1\n"
 	"      --cpuset-mems LIST  memory nodes allowed\n"
 	"      --memory-reservation SIZE  soft memory limit\n"
@@ -246,6 +249,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "security-opt", required_argument, NULL, RUN_OPT_SECURITY_OPT },
 		{ "pid", required_argument, NULL, RUN_OPT_PID }, { "ipc", required_argument, NULL, RUN_OPT_IPC },
 		{ "pull", required_argument, NULL, OPT_PULL },
+		{ "log-driver", required_argument, NULL, RUN_OPT_LOG_DRIVER },
+		{ "log-opt", required_argument, NULL, RUN_OPT_LOG_OPT },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -341,6 +346,10 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		case RUN_OPT_PRIVILEGED: case RUN_OPT_CAP_ADD: case RUN_OPT_CAP_DROP: case RUN_OPT_SECURITY_OPT:
 		case RUN_OPT_PID: case RUN_OPT_IPC:
 			if ((n = cmd_run_sec_flag(c, optarg, params)))
+				return (int)n;
+			break;
+		case RUN_OPT_LOG_DRIVER: case RUN_OPT_LOG_OPT:
+			if ((n = cmd_run_log_flag(c, optarg, params)))
 				return (int)n;
 			break;
 		case 'v': append_real_path(params, "volumes", optarg, 0); break;
@@ -458,7 +467,7 @@ int
 cmd_run(int argc, char **argv)
 {
 	json_t *params = json_object(), *result = NULL, *cmd = json_array();
-	struct stream_opts so = { .sig_proxy = true };
+	struct stream_opts so = { .sig_proxy = true, .direct = true }; /* a fresh shim: it knows FRAME_DIRECT */
 	bool detach = false;
 	unsigned short rows, cols;
 	struct conn c;

@@ -259,6 +259,17 @@ conn_drain_frames(struct conn *c)
 		}
 		if (c->len < FRAME_HDR_LEN + len)
 			return -1;
+		if (st == FRAME_DIRECT) { /* all before it is written: the shim may go on */
+			uint8_t ack[FRAME_HDR_LEN];
+
+			frame_header_encode(ack, FRAME_DIRECT, 0);
+			(void)fd_write_all(c->fd, ack, sizeof(ack));
+			conn_consume(c, FRAME_HDR_LEN + len);
+			c->direct_pending = false;
+			if (c->shut_pending)
+				shutdown(c->fd, SHUT_WR);
+			continue;
+		}
 		if (st == FRAME_EXIT) {
 			int code = exit_frame(c->buf + FRAME_HDR_LEN, len);
 			conn_consume(c, FRAME_HDR_LEN + len);

@@ -54,6 +54,8 @@ static const struct cmd cmds[] = {
 	{ "login", cmd_login, "Log in to a registry (credentials kept for your user only)" },
 	{ "logout", cmd_logout, "Forget a registry's stored credentials" },
 	{ "events", cmd_events, "Stream engine events (containers, images, networks, volumes)" },
+	{ "stats", cmd_stats, "Show containers' resource use" },
+	{ "top", cmd_top, "Show a container's processes" },
 };
 
 static void

@@ -289,6 +289,8 @@ run_spec_decode(json_t *params, struct run_spec *s, struct lite_err *err)
 		r = net_opts_decode(params, &s->net, err);
 	if (r == 0)
 		r = sec_opts_decode(params, &s->sec, err);
+	if (r == 0)
+		r = log_opts_decode(params, &s->log, err);
 	if (r < 0)
 		run_spec_free(s);
 	return r;

@@ -15,6 +15,7 @@
 #include "device-spec.h"
 #include "health-opts.h"
 #include "lite-err.h"
+#include "log-opts.h"
 #include "mount-spec.h"
 #include "net-opts.h"
 #include "restart-policy.h"
@@ -62,6 +63,7 @@ struct run_spec {
 	struct net_opts net;
 	struct health_opts health;
 	struct sec_opts sec;
+	struct log_opts log;  /* --log-driver, --log-opt; unset fields: the daemon's defaults */
 };
 
 /* Decode run's params (already checked against methods.def by

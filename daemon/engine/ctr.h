@@ -36,6 +36,7 @@
 #include <sys/queue.h>
 #include <sys/types.h>
 
+#include "log-opts.h"
 #include "cgroup.h"
 #include "lite-err.h"
 #include "restart-policy.h"
@@ -109,6 +110,7 @@ struct ctr_spec {
 	struct ctr_sec sec;
 	long created_nsec;      /* issue 12: the nanoseconds of created (Docker's Created); 0 in older states */
 	struct restart_policy restart; /* --restart (issue 13; ctr-state-ext.c) */
+	struct log_opts log;    /* issue 13: resolved at create; zero in older states (the defaults) */
 };
 
 struct ctr_runtime {

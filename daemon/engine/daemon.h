@@ -16,6 +16,7 @@
 #include "cgroup.h"
 #include "daemon-limits.h"
 #include "finished.h"
+#include "log-opts.h"
 #include "net.h"
 #include "subid.h"
 
@@ -50,6 +51,7 @@ struct daemon_config {
 	char seccomp_profile[PATH_MAX]; /* daemon.json "seccomp-profile": the default profile; "" = built in */
 	int64_t default_pids_limit;     /* daemon.json "default-pids-limit": run's --pids-limit when none (-1 = unlimited) */
 	struct daemon_limits limits;
+	struct log_opts log_defaults;   /* daemon.json "log-driver", "log-opts" (unset: local, 10m, 3) */
 };
 
 struct daemon {

@@ -128,6 +128,8 @@ load_config_file(struct daemon_config *cfg, bool required)
 	/* limits: connections, idle time, containers, sizes, registries */
 	if (daemon_limits_load(&cfg->limits, o, &lerr) < 0)
 		fatalx("config file %s: %s", cfg->config_file, lerr.msg);
+	if (log_opts_from_config(o, &cfg->log_defaults, &lerr) < 0)
+		fatalx("config file %s: %s", cfg->config_file, lerr.msg);
 	json_decref(o);
 }
 

@@ -227,6 +227,8 @@ run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct c
 	s->read_only = rs->read_only;
 	s->oom_score_set = rs->oom_score_set;
 	s->oom_score_adj = rs->oom_score_adj;
+	s->log = rs->log;
+	log_opts_resolve(&s->log, &d->cfg.log_defaults);
 	set_labels(rs, s);
 	if (!s->labels)
 		return lite_err_set(err, ENOMEM, "out of memory");
@@ -257,6 +259,18 @@ shim_mount_from(const struct ctr_spec *s, json_t *m, struct shim_mount *sm)
 	sm->caller_check = !sm->tmpfs && !volume[0] && s->owner_uid != 0;
 	sm->tree_fd = -1;
 	return sm->source && sm->target && sm->options ? 0 : -ENOMEM;
+}
+
+/* The log's caps; a state from before them gets the built-in defaults. */
+static void
+set_log_config(const struct ctr_spec *s, struct shim_config *cfg)
+{
+	struct log_opts lo = s->log;
+
+	log_opts_resolve(&lo, NULL);
+	cfg->log_off = strcmp(lo.driver, "none") == 0;
+	cfg->log_max = (size_t)lo.max_size;
+	cfg->log_files = lo.max_file;
 }
 
 int
@@ -290,5 +304,6 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 	cfg->oom_score_adj = s->oom_score_adj;
 	if (s->shm_size[0] && !(cfg->shm_size = strdup(s->shm_size)))
 		return -ENOMEM;
+	set_log_config(s, cfg);
 	return run_devices_shim_config(s, cfg);
 }
