@@ -83,7 +83,8 @@ derive(struct build *b, json_t *params, int (*upload)(int fd, void *arg), void *
 	r = conn_send(&c, "image_derive", params);
 	if (r == 0 && upload) {
 		r = upload(c.fd, arg);
-		shutdown(c.fd, SHUT_WR);
+		/* a failed upload: close both ways, without the reply */
+		shutdown(c.fd, r == 0 ? SHUT_WR : SHUT_RDWR);
 	}
 	if (r == 0)
 		r = conn_read_reply(&c, &res);

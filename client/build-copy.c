@@ -298,8 +298,17 @@ copy_upload(int fd, void *arg)
 		r = -1;
 	for (char **s = cp->srcs; r == 0 && *s; s++)
 		r = cp->from_ctr ? put_from_src(cp, *s) : put_context_src(cp, *s);
-	if (archive_write_close(cp->out) != ARCHIVE_OK)
+	if (r == 0 && archive_write_close(cp->out) != ARCHIVE_OK)
 		r = -1;
+	if (r < 0) {
+		/* no end-of-archive marker, and a block that is not one: the
+		 * daemon refuses the upload instead of making (and caching) a
+		 * step that did not copy what it says */
+		static const char poison[1024] = { [0 ... 1023] = 'x' };
+
+		archive_write_fail(cp->out);
+		(void)!write(fd, poison, sizeof(poison));
+	}
 	archive_write_free(cp->out);
 	if (r < 0)
 		client_errorf("could not send the files of the step");

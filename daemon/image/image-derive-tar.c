@@ -15,6 +15,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,30 @@ parents(struct fill *f, const char *path)
 	return r;
 }
 
+/* Does the builder's tar end with the end-of-archive marker (two zero
+ * blocks)? A builder that fails half-way (a missing --from source, killed)
+ * must not leave a layer that looks complete: it never writes the marker
+ * (and writes a non-zero block instead), and a tar that stops between two
+ * entries would read as a whole one. */
+static bool
+ends_cleanly(const char *in_tar)
+{
+	unsigned char tail[1024];
+	struct stat st;
+	bool ok = false;
+	int fd = open(in_tar, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(tail) && st.st_size % 512 == 0 &&
+	    pread(fd, tail, sizeof(tail), st.st_size - (off_t)sizeof(tail)) == (ssize_t)sizeof(tail)) {
+		ok = true;
+		for (size_t i = 0; i < sizeof(tail) && ok; i++)
+			ok = tail[i] == 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 static int
 copy_entries(struct fill *f, const char *in_tar, struct lite_err *err)
 {
@@ -133,6 +158,10 @@ copy_entries(struct fill *f, const char *in_tar, struct lite_err *err)
 	char path[PATH_MAX];
 	int r;
 
+	if (!ends_cleanly(in_tar)) {
+		archive_read_free(in);
+		return lite_err_set(err, EINVAL, "the step's files: the upload is incomplete");
+	}
 	archive_read_support_format_tar(in);
 	if (archive_read_open_filename(in, in_tar, 65536) != ARCHIVE_OK) {
 		r = lite_err_set(err, EINVAL, "the step's files: %s", archive_error_string(in));

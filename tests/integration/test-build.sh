@@ -185,6 +185,25 @@ is "$(lite run --rm built:1)" "hi from run" "tagged images survive builder prune
 capture lite build --progress plain -t built:1 --build-arg GREETING=hi "$CTX"
 unlike "$OUT" 'Using cache' "after builder prune nothing is cached"
 
+# --- review 15 regressions: each fails before its fix
+rv() { # NAME DOCKERFILE-TEXT [BUILD-ARGS...]: build $T/rv-NAME, output in OUT/ERR
+	local name=$1 text=$2
+	shift 2
+	mkdir -p "$T/rv-$name"
+	printf '%b' "$text" >"$T/rv-$name/Dockerfile"
+	capture lite build --progress plain "$@" "$T/rv-$name"
+}
+# was the step whose line matches the ERE cached in $OUT? yes / no
+step_cached() {
+	printf '%s\n' "$OUT" | awk -v re="$1" '/^Step / { s = ($0 ~ re) } s && /Using cache/ { c = 1 } END { print c ? "yes" : "no" }'
+}
+# 1: a failed COPY --from is neither cached nor left as an image
+rv copyfail 'FROM testimg AS a\nFROM testimg\nCOPY --from=a /nonexistent /x\nRUN ls /x\n'
+isnt "$RC" 0 "1: a COPY --from of a missing path fails"
+capture lite build --progress plain "$T/rv-copyfail"
+isnt "$RC" 0 "1: and fails again the second time"
+is "$(step_cached 'COPY --from=a')" no "1: the failed COPY was not cached"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
