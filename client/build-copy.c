@@ -473,17 +473,42 @@ destination(struct copy *cp, const char *dest, size_t n_words)
 	return 0;
 }
 
+/* The sources, blank-separated (for --from: what the key and the history
+ * name, since the image id alone does not say which files were copied). */
+static char *
+sources_text(struct copy *cp)
+{
+	size_t len = 1;
+	char *t;
+
+	for (char **s = cp->srcs; *s; s++)
+		len += strlen(*s) + 1;
+	if (!(t = calloc(1, len)))
+		return NULL;
+	for (char **s = cp->srcs; *s; s++) {
+		if (s != cp->srcs)
+			strcat(t, " ");
+		strcat(t, *s);
+	}
+	return t;
+}
+
 static int
 copy_key(struct copy *cp, const char *from_id, char **ret_extra)
 {
-	char hex[65] = "";
+	char hex[65] = "", *srcs = NULL;
+	int r;
 
 	if (!from_id && build_context_digest(cp->b, cp->srcs, hex) < 0)
 		return -1;
-	return asprintf(ret_extra, "src=%s%s owner=%ld:%ld mode=%ld", from_id ? from_id : "ctx:", hex, cp->uid, cp->gid,
-			cp->mode) < 0
-		       ? -1
-		       : 0;
+	if (from_id && !(srcs = sources_text(cp)))
+		return -1;
+	r = asprintf(ret_extra, "src=%s%s owner=%ld:%ld mode=%ld%s%s", from_id ? from_id : "ctx:", hex, cp->uid, cp->gid,
+		     cp->mode, srcs ? " paths=" : "", srcs ? srcs : "") < 0
+		    ? -1
+		    : 0;
+	free(srcs);
+	return r;
 }
 
 int
@@ -493,7 +518,7 @@ build_copy_exec(struct build *b, const struct df_instr *in, bool add)
 	static const char *const add_flags[] = { "chown", "chmod", NULL };
 	struct copy cp = { .b = b, .add = add, .uid = -1, .gid = -1, .mode = -1 };
 	const char *bad = dockerfile_unknown_flag(in, add ? add_flags : copy_flags), *v;
-	char **w = NULL, *from_id = NULL, *extra = NULL, *by = NULL, *end;
+	char **w = NULL, *from_id = NULL, *extra = NULL, *by = NULL, *srcs = NULL, *end;
 	size_t n;
 	int r = -1;
 
@@ -514,9 +539,11 @@ build_copy_exec(struct build *b, const struct df_instr *in, bool add)
 		goto out;
 	if (sources(&cp, w, n - 1) < 0 || destination(&cp, w[n - 1], n) < 0 || copy_key(&cp, from_id, &extra) < 0)
 		goto out;
-	if (asprintf(&by, "/bin/sh -c #(nop) %s %s:%.64s in %s", in->keyword,
+	if (cp.from_ctr && !(srcs = sources_text(&cp)))
+		goto out;
+	if (asprintf(&by, "/bin/sh -c #(nop) %s %s:%.64s%s%s in %s", in->keyword,
 		     cp.from_ctr ? "from" : strv_length(cp.srcs) > 1 ? "multi" : build_context_is_dir(b, cp.srcs[0]) ? "dir" : "file",
-		     strchr(extra, ':') ? strchr(extra, ':') + 1 : extra, cp.dest) < 0)
+		     strchr(extra, ':') ? strchr(extra, ':') + 1 : extra, srcs ? " " : "", srcs ? srcs : "", cp.dest) < 0)
 		goto out;
 	r = build_commit_step(b, by, extra, NULL, copy_upload, &cp);
 	goto out;
@@ -527,6 +554,7 @@ out:
 	free(from_id);
 	free(extra);
 	free(by);
+	free(srcs);
 	free(cp.dest);
 	strv_free(cp.srcs);
 	strv_free(w);

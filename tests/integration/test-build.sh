@@ -204,6 +204,26 @@ capture lite build --progress plain "$T/rv-copyfail"
 isnt "$RC" 0 "1: and fails again the second time"
 is "$(step_cached 'COPY --from=a')" no "1: the failed COPY was not cached"
 
+# 2: COPY --from's key names its source paths
+rv fromsrc 'FROM testimg AS a\nFROM testimg\nCOPY --from=a /etc/group /out\n'
+is_rc 0 "2: a COPY --from builds"
+rv fromsrc 'FROM testimg AS a\nFROM testimg\nCOPY --from=a /etc/passwd /out\nRUN grep -q root /out\n'
+is_rc 0 "2: a COPY --from of another path builds"
+is "$(step_cached 'COPY --from=a')" no "2: and is not answered by the other path's cache entry"
+
+# 3 (and 5): a changed build arg rebuilds the metadata steps that use it
+rv argmeta 'FROM testimg\nARG V=1\nENV APP_VERSION=$V\nLABEL v=$V\nEXPOSE 80$V\n' --build-arg V=1 -t rv-argmeta
+rv argmeta 'FROM testimg\nARG V=1\nENV APP_VERSION=$V\nLABEL v=$V\nEXPOSE 80$V\n' --build-arg V=2 -t rv-argmeta
+is_rc 0 "3: the build with another --build-arg value builds"
+is "$(step_cached '^Step [0-9/]+ : (ENV|LABEL|EXPOSE)')" no "3: ENV, LABEL, EXPOSE using it are not cached"
+is "$(lite image inspect -f '{{json .Config.Env}} {{json .Config.Labels}}' rv-argmeta | grep -o 'APP_VERSION=[0-9]*\|"v":"[0-9]*"' | tr '\n' ' ')" \
+	'APP_VERSION=2 "v":"2" ' "3: the image has the new value"
+capture lite history rv-argmeta
+like "$OUT" '#\(nop\) ENV APP_VERSION=2' "3: history has the expanded ENV"
+rv argmeta 'FROM testimg\nARG V=1\nENV APP_VERSION=$V\nLABEL v=$V\nEXPOSE 80$V\n' --build-arg V=x
+isnt "$RC" 0 "5: a bad EXPOSE port fails"
+like "$ERR" "invalid port '80x'" "5: and names the port (no use after free)"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
