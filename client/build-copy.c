@@ -326,6 +326,7 @@ reader_container(const char *image)
 						 "entrypoint", "network", "none"),
 			     &res) == 0)
 		id = strdup(json_string_value(json_object_get(res, "id")) ?: "");
+	build_signal_add_container(id);
 	json_decref(res);
 	return id;
 }
@@ -337,6 +338,7 @@ drop_container(char *id)
 
 	if (id && client_call_once("rm", json_pack("{s:s,s:b}", "id", id, "force", 1), &res) == 0)
 		json_decref(res);
+	build_signal_drop_container(id);
 	free(id);
 }
 

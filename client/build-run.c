@@ -88,6 +88,7 @@ run_container(struct build *b, json_t *params, char **ret_id)
 	r = conn_call(&c, "run", params, &res);
 	if (r == 0) {
 		*ret_id = strdup(json_string_value(json_object_get(res, "id")) ?: "");
+		build_signal_add_container(*ret_id);
 		build_say(b, " ---> Running in %.12s\n", *ret_id);
 		fflush(stdout);
 		r = attach ? cmd_run_stream_attached(&c, res, &so) : 0;
@@ -128,6 +129,7 @@ remove_container(const char *id)
 
 	if (id && *id && client_call_once("rm", json_pack("{s:s,s:b,s:b}", "id", id, "force", 1, "volumes", 1), &res) == 0)
 		json_decref(res);
+	build_signal_drop_container(id);
 }
 
 int

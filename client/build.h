@@ -136,3 +136,10 @@ int build_context_walk(struct build *b, const char *rel, int (*fn)(struct build 
 int build_context_digest(struct build *b, char **paths, char ret_hex[65]);
 /* Is rel (in the context) a directory? */
 bool build_context_is_dir(struct build *b, const char *rel);
+
+/* build-signal.c: on SIGINT, SIGTERM, SIGHUP remove the registered
+ * containers and temp directory, then exit 128+signal. */
+void build_signal_install(void);
+void build_signal_add_container(const char *id);
+void build_signal_drop_container(const char *id);
+void build_signal_set_dir(const char *path);

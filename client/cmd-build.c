@@ -205,7 +205,14 @@ read_stdin(struct build_opts *o, char *tmp, size_t len, bool *ret_dir)
 	*ret_dir = archive_read_open_memory(in, text, n) == ARCHIVE_OK;
 	if (*ret_dir) {
 		snprintf(tmp, len, "%s/lite-build-XXXXXX", getenv("TMPDIR") ?: "/tmp");
-		r = mkdtemp(tmp) ? unpack_context(in, tmp) : -1;
+		if (!mkdtemp(tmp)) {
+			client_errorf("cannot create a directory for the context from stdin (%s): %s", tmp, strerror(errno));
+			tmp[0] = '\0';
+			*ret_dir = false;
+		} else {
+			build_signal_set_dir(tmp);
+			r = unpack_context(in, tmp);
+		}
 	} else {
 		o->dockerfile_text = text;
 		text = NULL;
@@ -318,6 +325,7 @@ cmd_build(int argc, char **argv)
 	int r = parse_flags(argc, argv, &o);
 
 	if (r == 0) {
+		build_signal_install();
 		context = argv[optind];
 		if (!strcmp(context, "-") && o.dockerfile && !strcmp(o.dockerfile, "-")) {
 			client_errorf("the context and the Dockerfile cannot both come from stdin");
@@ -330,6 +338,7 @@ cmd_build(int argc, char **argv)
 		if (r == 0)
 			r = build(&o, context) < 0 ? 1 : 0;
 	}
+	build_signal_set_dir(NULL);
 	if (unpacked)
 		(void)fs_rm_rf(tmp);
 	json_decref(o.build_args);

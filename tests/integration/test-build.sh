@@ -224,6 +224,19 @@ rv argmeta 'FROM testimg\nARG V=1\nENV APP_VERSION=$V\nLABEL v=$V\nEXPOSE 80$V\n
 isnt "$RC" 0 "5: a bad EXPOSE port fails"
 like "$ERR" "invalid port '80x'" "5: and names the port (no use after free)"
 
+# 4: a killed build leaves no RUN container and no stdin context behind
+ps_before=$(lite ps -aq | wc -l)
+mkdir -p "$T/rv-kill" "$T/rv-kill-tmp"
+printf 'FROM testimg\nRUN echo started; sleep 60\n' >"$T/rv-kill/Dockerfile"
+tar -C "$T/rv-kill" -c . | TMPDIR=$T/rv-kill-tmp "$LITE" build --progress plain --no-cache - >"$T/rv-kill.out" 2>&1 &
+kpid=$!
+for _ in $(seq 300); do grep -q '^started' "$T/rv-kill.out" && break; sleep 0.1; done
+kill -TERM "$kpid"
+wait "$kpid"
+is "$?" 143 "4: a build killed with SIGTERM exits 143"
+is "$(lite ps -aq | wc -l)" "$ps_before" "4: and leaves no RUN container behind"
+is "$(ls "$T/rv-kill-tmp" | wc -l)" 0 "4: nor the stdin context's directory"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
