@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,19 +32,79 @@ struct fill {
 	struct archive *out;
 };
 
-/* path (relative) in the parent image: 1 and its stat, 0 when absent. */
-static int
-lookup(struct fill *f, const char *path, struct stat *st)
+static bool
+is_opaque(int fd)
 {
-	char full[PATH_MAX];
+	char v[2];
 
+	return fgetxattr(fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y';
+}
+
+/* path in one layer, a component at a time and never through a symlink
+ * (a layer's link points into the image, not the host): 1 and its stat
+ * (and a link's target), 0 when this layer does not have it (look lower),
+ * -1 when this layer hides it (a whiteout, a non-directory parent, absent
+ * below an opaque directory). */
+static int
+layer_lookup(const char *layer, const char *path, struct stat *st, char *target, size_t tlen)
+{
+	int dfd = open(layer, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+	bool opaque = false;
+	char comp[NAME_MAX + 1];
+
+	for (const char *p = path; dfd >= 0;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		int nfd;
+
+		if (n == 0 || n > NAME_MAX)
+			break;
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (fstatat(dfd, comp, st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = opaque ? -1 : 0;
+			break;
+		}
+		if (S_ISCHR(st->st_mode) && st->st_rdev == 0) {
+			r = -1;   /* a whiteout: removed in this layer */
+			break;
+		}
+		if (!slash) {
+			ssize_t k;
+
+			r = 1;
+			if (target && S_ISLNK(st->st_mode)) {
+				k = readlinkat(dfd, comp, target, tlen - 1);
+				target[k < 0 ? 0 : k] = '\0';
+			}
+			break;
+		}
+		if (!S_ISDIR(st->st_mode)) {
+			r = -1;   /* a file or link here hides the lower layers' path */
+			break;
+		}
+		nfd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dfd);
+		dfd = nfd;
+		if (dfd >= 0 && is_opaque(dfd))
+			opaque = true;
+		p = slash + 1;
+	}
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}
+
+/* path (relative) in the parent image: 1 and its stat (and a link's
+ * target, when target is given), 0 when absent. */
+static int
+lookup(struct fill *f, const char *path, struct stat *st, char *target, size_t tlen)
+{
 	for (char **l = f->layers; l && *l; l++) {
-		snprintf(full, sizeof(full), "%s/%s", *l, path);
-		if (lstat(full, st) < 0)
-			continue;
-		if (S_ISCHR(st->st_mode) && st->st_rdev == 0)
-			return 0;   /* a whiteout: removed in this layer */
-		return 1;
+		int r = layer_lookup(*l, path, st, target, tlen);
+
+		if (r != 0)
+			return r > 0;
 	}
 	return 0;
 }
@@ -59,17 +120,8 @@ resolve(struct fill *f, char *path, size_t len)
 
 		for (char *slash = strchr(path, '/'); slash && !changed; slash = strchr(slash + 1, '/')) {
 			snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - path), path);
-			if (lookup(f, prefix, &st) != 1 || !S_ISLNK(st.st_mode))
+			if (lookup(f, prefix, &st, target, sizeof(target)) != 1 || !S_ISLNK(st.st_mode) || !target[0])
 				continue;
-			for (char **l = f->layers; *l; l++) {
-				ssize_t n;
-
-				snprintf(full, sizeof(full), "%s/%s", *l, prefix);
-				if ((n = readlink(full, target, sizeof(target) - 1)) < 0)
-					continue;
-				target[n] = '\0';
-				break;
-			}
 			snprintf(rest, sizeof(rest), "%s", slash + 1);
 			if (target[0] == '/')
 				snprintf(full, sizeof(full), "%s/%s", target + 1, rest);
@@ -95,7 +147,7 @@ put_dir(struct fill *f, const char *dir)
 	struct stat st;
 	int r;
 
-	if (lookup(f, dir, &st) == 1 && S_ISDIR(st.st_mode)) {
+	if (lookup(f, dir, &st, NULL, 0) == 1 && S_ISDIR(st.st_mode)) {
 		archive_entry_copy_stat(e, &st);
 	} else {
 		archive_entry_set_filetype(e, AE_IFDIR);
@@ -219,7 +271,7 @@ image_derive_tar_fill(const char *data_root, const char *parent, const char *in_
 		r = -ENOENT;
 	if (r == 0 && mkdir_path && (image_path_tar_clean(mkdir_path, path, sizeof(path)) < 0 || resolve(&f, path, sizeof(path)) < 0))
 		r = lite_err_set(err, EINVAL, "bad directory %s", mkdir_path);
-	if (r == 0 && mkdir_path && lookup(&f, path, &st) == 1 && S_ISDIR(st.st_mode))
+	if (r == 0 && mkdir_path && lookup(&f, path, &st, NULL, 0) == 1 && S_ISDIR(st.st_mode))
 		*ret_empty = true;   /* WORKDIR of a directory the image has */
 	f.out = archive_write_new();
 	archive_write_set_format_pax_restricted(f.out);

@@ -237,6 +237,16 @@ is "$?" 143 "4: a build killed with SIGTERM exits 143"
 is "$(lite ps -aq | wc -l)" "$ps_before" "4: and leaves no RUN container behind"
 is "$(ls "$T/rv-kill-tmp" | wc -l)" 0 "4: nor the stdin context's directory"
 
+# 6: COPY's parent directories: never the host's through a lower layer's
+# symlink, and not what a whiteout or an opaque directory removed
+mkdir -p "$T/hostleak/sub"
+chmod 0712 "$T/hostleak/sub"
+chown 4321:4321 "$T/hostleak/sub"
+rv layers "FROM testimg\nRUN ln -s $T/hostleak /x && mkdir -p /w/sub /o/sub && chmod 0701 /w/sub /o/sub\nRUN rm /x && mkdir /x && rm -rf /w /o && mkdir /o\nCOPY Dockerfile /x/sub/f\nCOPY Dockerfile /w/sub/f\nCOPY Dockerfile /o/sub/f\n" -t rv-layers
+is_rc 0 "6: the build builds"
+is "$(lite run --rm rv-layers stat -c '%a %u' /x/sub /w/sub /o/sub | tr '\n' ' ')" "755 0 755 0 755 0 " \
+	"6: new parents get 0755 root, not a host directory's or a removed one's metadata"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
