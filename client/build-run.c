@@ -9,13 +9,31 @@
 #include "build.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "strv.h"
 
-/* "K=V" for every ARG in scope that has a value. */
+/* Does the image's Env set name? */
+static bool
+env_has(json_t *config, const char *name)
+{
+	json_t *e;
+	size_t i, n = strlen(name);
+
+	json_array_foreach(json_object_get(config, "Env"), i, e) {
+		const char *kv = json_string_value(e);
+
+		if (kv && !strncmp(kv, name, n) && kv[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+/* "K=V" for every ARG in scope that has a value, but for names ENV sets:
+ * an ENV overrides an ARG of the same name (Docker). */
 static json_t *
 arg_env(struct build *b)
 {
@@ -25,6 +43,8 @@ arg_env(struct build *b)
 	json_object_foreach(b->cur->args, k, v) {
 		char *kv = NULL;
 
+		if (env_has(b->cur->config, k))
+			continue;
 		if (json_is_string(v) && asprintf(&kv, "%s=%s", k, json_string_value(v)) >= 0)
 			json_array_append_new(env, json_string(kv));
 		free(kv);
