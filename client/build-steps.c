@@ -291,9 +291,12 @@ static int
 cmd_or_entrypoint(struct build *b, const struct df_instr *in, bool entrypoint)
 {
 	json_object_set_new(b->cur->config, entrypoint ? "Entrypoint" : "Cmd", command(b, in, in->args));
-	/* Docker: an ENTRYPOINT clears a CMD the base image set */
-	if (entrypoint)
+	/* Docker: an ENTRYPOINT clears a CMD the base image set, not one
+	 * this stage set */
+	if (entrypoint && !b->cur->cmd_set)
 		json_object_set_new(b->cur->config, "Cmd", json_null());
+	if (!entrypoint)
+		b->cur->cmd_set = true;
 	return nop(b, in->text, NULL);
 }
 

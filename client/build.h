@@ -55,6 +55,7 @@ struct build_stage {
 	json_t *config;           /* that image's "config" */
 	json_t *args;             /* ARGs in scope: name -> value (null: none) */
 	bool needed, built;
+	bool cmd_set;             /* a CMD of this stage (ENTRYPOINT keeps it) */
 };
 
 struct build {

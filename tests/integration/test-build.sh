@@ -247,6 +247,14 @@ is_rc 0 "6: the build builds"
 is "$(lite run --rm rv-layers stat -c '%a %u' /x/sub /w/sub /o/sub | tr '\n' ' ')" "755 0 755 0 755 0 " \
 	"6: new parents get 0755 root, not a host directory's or a removed one's metadata"
 
+# 7: RUN sees ENV's value over an ARG of the same name
+rv argenv 'FROM testimg\nARG X=argval\nENV X=envval\nRUN echo "X=$X" > /x\n' -t rv-argenv
+is "$(lite run --rm rv-argenv cat /x)" "X=envval" "7: ENV overrides ARG in RUN"
+
+# 8: ENTRYPOINT keeps a CMD the same stage set
+rv entrycmd 'FROM testimg\nCMD ["hello"]\nENTRYPOINT ["echo"]\n' -t rv-entrycmd
+is "$(lite run --rm rv-entrycmd)" "hello" "8: CMD before ENTRYPOINT in one stage stays"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
