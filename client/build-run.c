@@ -52,6 +52,25 @@ arg_env(struct build *b)
 	return env;
 }
 
+/* The proxy variables --build-arg gives and no ARG declared: in RUN's
+ * environment only (not in the history or the key, as Docker does). */
+static void
+proxy_env(struct build *b, json_t *env)
+{
+	json_t *v;
+	const char *k;
+
+	json_object_foreach(b->o->build_args, k, v) {
+		char *kv = NULL;
+
+		if (!build_stages_is_proxy(k) || json_object_get(b->cur->args, k) || env_has(b->cur->config, k))
+			continue;
+		if (json_is_string(v) && asprintf(&kv, "%s=%s", k, json_string_value(v)) >= 0)
+			json_array_append_new(env, json_string(kv));
+		free(kv);
+	}
+}
+
 /* Docker's created_by: the command as the shell runs it, after "|N K=V ...". */
 static char *
 created_by(json_t *cmd, json_t *env)
@@ -167,6 +186,7 @@ build_run_exec(struct build *b, const struct df_instr *in)
 	cmd = run_command(b, in);
 	env = arg_env(b);
 	by = created_by(cmd, env);
+	proxy_env(b, env);
 	params = json_pack("{s:s,s:o,s:[],s:o}", "image", b->cur->image, "cmd", cmd, "entrypoint", "env", env);
 	if (b->o->network)
 		json_object_set_new(params, "network", json_string(b->o->network));

@@ -21,6 +21,15 @@ static const char *const predefined[] = {
 	"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
 };
 
+bool
+build_stages_is_proxy(const char *name)
+{
+	for (const char *const *p = predefined; *p; p++)
+		if (!strcmp(*p, name))
+			return true;
+	return false;
+}
+
 static const char *
 global_lookup(const char *name, void *build)
 {
@@ -173,9 +182,6 @@ from(struct build *b, struct build_stage *s)
 	}
 	strv_free(w);
 	s->args = json_object();
-	for (const char *const *p = predefined; *p; p++)
-		if (json_object_get(b->o->build_args, *p))
-			json_object_set(s->args, *p, json_object_get(b->o->build_args, *p));
 	if (r == 0 && *s->image)
 		build_say_image(b, s->image, false);
 	else if (r == 0)

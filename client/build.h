@@ -87,6 +87,9 @@ int build_fail(const struct build *b, const char *fmt, ...) __attribute__((forma
 /* build-stages.c: run every stage the target needs; the final image id. */
 int build_stages_run(struct build *b, char **ret_id);
 void build_stages_free(struct build *b);
+/* HTTP_PROXY and the other proxy variables: --build-arg sets them for RUN
+ * without an ARG, and, undeclared, they stay out of history and keys. */
+bool build_stages_is_proxy(const char *name);
 
 /* build-steps.c: run one instruction of the current stage. */
 int build_steps_exec(struct build *b, const struct df_instr *in);

@@ -255,6 +255,15 @@ is "$(lite run --rm rv-argenv cat /x)" "X=envval" "7: ENV overrides ARG in RUN"
 rv entrycmd 'FROM testimg\nCMD ["hello"]\nENTRYPOINT ["echo"]\n' -t rv-entrycmd
 is "$(lite run --rm rv-entrycmd)" "hello" "8: CMD before ENTRYPOINT in one stage stays"
 
+# 9: proxy build args reach RUN, but not the history, the key or a warning
+rv proxy 'FROM testimg\nRUN echo "$HTTP_PROXY" > /p\n' -t rv-proxy --build-arg HTTP_PROXY=http://p1:3128
+is "$(lite run --rm rv-proxy cat /p)" "http://p1:3128" "9: RUN sees HTTP_PROXY"
+unlike "$ERR" 'not consumed' "9: no warning that it was not consumed"
+capture lite history rv-proxy
+unlike "$OUT" 'p1:3128' "9: not in the history"
+rv proxy 'FROM testimg\nRUN echo "$HTTP_PROXY" > /p\n' -t rv-proxy --build-arg HTTP_PROXY=http://p2:3128
+is "$(step_cached 'RUN echo')" yes "9: nor in the cache key"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
