@@ -148,6 +148,17 @@ test_expand_words(void **state)
 	assert_string_equal(w[2], "c d");
 	assert_string_equal(w[3], "");
 	strv_free(w);
+	/* review15 #10: a default word inside "..." keeps its blanks */
+	assert_int_equal(df_expand_words("\"${UNSET:-hello world}\" ${UNSET:-a b}", '\\', lookup, NULL, &w, &err), 0);
+	assert_int_equal(strv_length(w), 3);
+	assert_string_equal(w[0], "hello world");
+	assert_string_equal(w[1], "a");
+	assert_string_equal(w[2], "b");
+	strv_free(w);
+	assert_int_equal(df_expand_words("\"x${A:+it's $SP}\"", '\\', lookup, NULL, &w, &err), 0);
+	assert_int_equal(strv_length(w), 1);
+	assert_string_equal(w[0], "xit's x y");
+	strv_free(w);
 	assert_true(df_expand_words("\"open", '\\', lookup, NULL, &w, &err) < 0);
 	lite_err_clear(&err);
 	assert_true(df_expand_words("${A", '\\', lookup, NULL, &w, &err) < 0);
