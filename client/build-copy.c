@@ -154,14 +154,27 @@ put_archive(struct copy *cp, const char *rel, const char *dest)
 	}
 	do {
 		char *name = join(dest, archive_entry_pathname(e));
+		const char *hl = archive_entry_hardlink(e);
 		const void *buf;
 		size_t len;
 		la_int64_t off;
 
 		archive_entry_set_pathname(e, name);
 		free(name);
-		if (cp->uid >= 0 || cp->gid >= 0)
-			apply_owner_mode(cp, e);
+		if (hl) {
+			/* a hard link names its target: below dest too */
+			name = join(dest, hl);
+			archive_entry_set_hardlink(e, name);
+			free(name);
+		}
+		if (cp->uid >= 0 || cp->gid >= 0) {
+			archive_entry_set_uid(e, cp->uid >= 0 ? cp->uid : 0);
+			archive_entry_set_gid(e, cp->gid >= 0 ? cp->gid : 0);
+			archive_entry_set_uname(e, "");
+			archive_entry_set_gname(e, "");
+		}
+		if (cp->mode >= 0 && archive_entry_filetype(e) != AE_IFLNK)
+			archive_entry_set_perm(e, (mode_t)cp->mode);
 		r = archive_write_header(cp->out, e) == ARCHIVE_OK ? 0 : -1;
 		while (r == 0 && (r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK)
 			r = archive_write_data(cp->out, buf, len) < 0 ? -1 : 0;

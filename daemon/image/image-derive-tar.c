@@ -231,6 +231,17 @@ copy_entries(struct fill *f, const char *in_tar, struct lite_err *err)
 			break;
 		}
 		archive_entry_set_pathname(e, path);
+		if (archive_entry_hardlink(e)) {
+			/* a hard link's target went through the same links */
+			char target[PATH_MAX];
+
+			if (image_path_tar_clean(archive_entry_hardlink(e), target, sizeof(target)) < 0 ||
+			    resolve(f, target, sizeof(target)) < 0) {
+				r = lite_err_set(err, EINVAL, "the step's files: bad link %s", archive_entry_hardlink(e));
+				break;
+			}
+			archive_entry_set_hardlink(e, target);
+		}
 		if ((r = parents(f, path)) < 0 || archive_write_header(f->out, e) != ARCHIVE_OK) {
 			r = lite_err_set(err, EIO, "write the layer: %s", archive_error_string(f->out));
 			break;

@@ -264,6 +264,16 @@ unlike "$OUT" 'p1:3128' "9: not in the history"
 rv proxy 'FROM testimg\nRUN echo "$HTTP_PROXY" > /p\n' -t rv-proxy --build-arg HTTP_PROXY=http://p2:3128
 is "$(step_cached 'RUN echo')" yes "9: nor in the cache key"
 
+# 11: ADD of a tar with a hard link; --chmod alone applies to its entries
+mkdir -p "$T/rv-hl-src/t" "$T/rv-addtar"
+echo linked >"$T/rv-hl-src/t/f"
+ln "$T/rv-hl-src/t/f" "$T/rv-hl-src/t/g"
+tar -C "$T/rv-hl-src" -cf "$T/rv-addtar/hl.tar" t
+rv addtar 'FROM testimg\nADD hl.tar /opt/hl/\nADD --chmod=0600 hl.tar /opt/m/\n' -t rv-addtar
+is_rc 0 "11: ADD of a tar with a hard link builds"
+is "$(lite run --rm rv-addtar stat -c '%h %a' /opt/hl/t/g /opt/m/t/f | tr '\n' ' ')" "2 644 2 600 " \
+	"11: the link is kept below the destination, and --chmod applies"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
