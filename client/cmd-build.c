@@ -4,6 +4,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -315,6 +316,48 @@ build(struct build_opts *o, const char *context)
 	return r;
 }
 
+/* The stdin context's directories made writable for their owner (a tar
+ * with 0555 directories, unpacked by a user other than root, could not be
+ * removed otherwise). */
+static void
+make_writable(int dfd)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	struct stat st;
+
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int fd;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		(void)!fchmodat(dirfd(d), de->d_name, (st.st_mode & 07777) | 0700, 0);
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			make_writable(fd);
+	}
+	closedir(d);
+}
+
+static void
+remove_context(const char *dir)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		(void)!chmod(dir, (st.st_mode & 07777) | 0700);
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+			make_writable(fd);
+	}
+	(void)fs_rm_rf(dir);
+}
+
 int
 cmd_build(int argc, char **argv)
 {
@@ -340,7 +383,7 @@ cmd_build(int argc, char **argv)
 	}
 	build_signal_set_dir(NULL);
 	if (unpacked)
-		(void)fs_rm_rf(tmp);
+		remove_context(tmp);
 	json_decref(o.build_args);
 	json_decref(o.labels);
 	strv_free(o.tags);
