@@ -290,6 +290,9 @@ build(struct build_opts *o, const char *context)
 		r = -1;
 	if (r == 0 && dockerfile_parse(text, &b.df, &err) < 0)
 		r = build_fail(NULL, "Dockerfile parse error %s", err.msg);
+	if (r == 0 && b.df.empty_continuation && !o->quiet)
+		fprintf(stderr, "lite: warning: Dockerfile:%u: empty continuation line (skipped; a future Docker may "
+				"refuse it)\n", b.df.empty_continuation);
 	if (r == 0 && b.df.syntax && !o->quiet)
 		fprintf(stderr, "lite: note: # syntax=%s ignored: lite builds with its own frontend\n", b.df.syntax);
 	if (r == 0)

@@ -57,6 +57,25 @@ test_parse_basic(void **state)
 	dockerfile_free(&f);
 }
 
+/* review15 #13: a blank line inside a continuation does not end it */
+static void
+test_parse_empty_continuation(void **state)
+{
+	struct df_file f;
+	struct lite_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(dockerfile_parse("FROM x\nRUN a \\\n\n   \n  b\nCMD c\n", &f, &err), 0);
+	assert_int_equal(f.n, 3);
+	assert_string_equal(f.v[1].args, "a    b");
+	assert_int_equal(f.empty_continuation, 3);
+	assert_string_equal(f.v[2].keyword, "CMD");
+	dockerfile_free(&f);
+	assert_int_equal(dockerfile_parse("FROM x\n\nCMD c\n", &f, &err), 0);
+	assert_int_equal(f.empty_continuation, 0);
+	dockerfile_free(&f);
+}
+
 static void
 test_parse_escape_directive(void **state)
 {
@@ -216,6 +235,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_basic),
 		cmocka_unit_test(test_parse_escape_directive),
+		cmocka_unit_test(test_parse_empty_continuation),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_expand_words),
