@@ -31,6 +31,7 @@
 struct copy {
 	struct build *b;
 	char **srcs;          /* context paths, or paths in the --from image */
+	char **names;         /* context sources as named (a link: srcs has its target) */
 	char *dest;           /* absolute, as written (a trailing '/' kept) */
 	bool dest_dir;        /* dest ends in '/' (or must be a directory) */
 	bool add;
@@ -187,10 +188,10 @@ put_archive(struct copy *cp, const char *rel, const char *dest)
 }
 
 static int
-put_context_src(struct copy *cp, const char *rel)
+put_context_src(struct copy *cp, const char *rel, const char *named)
 {
 	struct tree_walk w = { .cp = cp, .top = rel, .dest = cp->dest };
-	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	const char *base = strrchr(named, '/') ? strrchr(named, '/') + 1 : named;
 	char *name;
 	int r;
 
@@ -309,8 +310,8 @@ copy_upload(int fd, void *arg)
 	archive_write_set_format_pax_restricted(cp->out);
 	if (archive_write_open_fd(cp->out, fd) != ARCHIVE_OK)
 		r = -1;
-	for (char **s = cp->srcs; r == 0 && *s; s++)
-		r = cp->from_ctr ? put_from_src(cp, *s) : put_context_src(cp, *s);
+	for (size_t i = 0; r == 0 && cp->srcs[i]; i++)
+		r = cp->from_ctr ? put_from_src(cp, cp->srcs[i]) : put_context_src(cp, cp->srcs[i], cp->names[i]);
 	if (r == 0 && archive_write_close(cp->out) != ARCHIVE_OK)
 		r = -1;
 	if (r < 0) {
@@ -443,6 +444,9 @@ static int
 sources(struct copy *cp, char **words, size_t n)
 {
 	cp->srcs = strv_new(NULL, NULL);
+	cp->names = strv_new(NULL, NULL);
+	if (!cp->srcs || !cp->names)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		char **m = NULL;
 		size_t k = strv_length(cp->srcs);
@@ -458,13 +462,29 @@ sources(struct copy *cp, char **words, size_t n)
 			return -1;
 		}
 		char **nv = realloc(cp->srcs, (k + strv_length(m) + 1) * sizeof(char *));
+		char **nn = nv ? realloc(cp->names, (k + strv_length(m) + 1) * sizeof(char *)) : NULL;
 
-		if (!nv)
+		if (nv)
+			cp->srcs = nv;
+		if (!nn)
 			return strv_free(m), -1;
-		cp->srcs = nv;
-		for (size_t j = 0; m[j]; j++)
-			nv[k++] = m[j];
-		nv[k] = NULL;
+		cp->names = nn;
+		for (size_t j = 0; m[j]; j++, k++) {
+			/* a symlink named as a source: its target is copied */
+			nv[k + 1] = nn[k + 1] = NULL;
+			nn[k] = m[j];
+			m[j] = NULL;
+			if (cp->from_ctr)
+				nv[k] = strdup(nn[k]);
+			else if (build_context_resolve(cp->b, nn[k], &nv[k]) < 0)
+				nv[k] = NULL;
+			if (!nv[k]) {
+				for (j++; m[j]; j++)
+					free(m[j]);
+				free(m);
+				return -1;
+			}
+		}
 		free(m);
 	}
 	return 0;
@@ -518,6 +538,17 @@ copy_key(struct copy *cp, const char *from_id, char **ret_extra)
 		return -1;
 	if (from_id && !(srcs = sources_text(cp)))
 		return -1;
+	for (size_t i = 0; !from_id && !srcs && cp->srcs[i]; i++)
+		if (strcmp(cp->srcs[i], cp->names[i])) {
+			char **saved = cp->srcs;
+
+			/* a link as a source: its name names the copy */
+			cp->srcs = cp->names;
+			srcs = sources_text(cp);
+			cp->srcs = saved;
+			if (!srcs)
+				return -1;
+		}
 	r = asprintf(ret_extra, "src=%s%s owner=%ld:%ld mode=%ld%s%s", from_id ? from_id : "ctx:", hex, cp->uid, cp->gid,
 		     cp->mode, srcs ? " paths=" : "", srcs ? srcs : "") < 0
 		    ? -1
@@ -572,6 +603,7 @@ out:
 	free(srcs);
 	free(cp.dest);
 	strv_free(cp.srcs);
+	strv_free(cp.names);
 	strv_free(w);
 	return r;
 }

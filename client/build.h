@@ -138,6 +138,9 @@ int build_context_match(struct build *b, const char *src, char ***ret);
 int build_context_walk(struct build *b, const char *rel, int (*fn)(struct build *, const char *, void *), void *arg);
 /* A digest of paths' contents and metadata (not mtimes), recursively. */
 int build_context_digest(struct build *b, char **paths, char ret_hex[65]);
+/* A source named rel: rel, or when it is a symlink, the context path it
+ * leads to (resolved inside the context). Errors: dangling. */
+int build_context_resolve(struct build *b, const char *rel, char **ret);
 /* Is rel (in the context) a directory? */
 bool build_context_is_dir(struct build *b, const char *rel);
 

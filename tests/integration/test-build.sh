@@ -274,6 +274,18 @@ is_rc 0 "11: ADD of a tar with a hard link builds"
 is "$(lite run --rm rv-addtar stat -c '%h %a' /opt/hl/t/g /opt/m/t/f | tr '\n' ' ')" "2 644 2 600 " \
 	"11: the link is kept below the destination, and --chmod applies"
 
+# 14: a symlink named as a COPY source copies what it points to
+mkdir -p "$T/rv-links/dir"
+echo real >"$T/rv-links/real.txt"
+echo indir >"$T/rv-links/dir/f"
+ln -s real.txt "$T/rv-links/link.txt"
+ln -s /real.txt "$T/rv-links/abs.txt"
+ln -s dir "$T/rv-links/dirlink"
+rv links 'FROM testimg\nCOPY link.txt abs.txt /l/\nCOPY dirlink /dl/\n' -t rv-links
+is_rc 0 "14: COPY of symlinked sources builds"
+is "$(lite run --rm rv-links sh -c 'stat -c %F /l/link.txt /l/abs.txt; cat /l/link.txt /l/abs.txt /dl/f' | tr '\n' ' ')" \
+	"regular file regular file real real indir " "14: the links' targets are copied, under the links' names"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
