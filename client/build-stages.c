@@ -118,9 +118,19 @@ mark_needed(struct build *b, size_t target)
 			const char *from = !strcmp(in->keyword, "COPY") ? dockerfile_flag(in, "from") : NULL;
 			char base[256];
 
-			/* the stage's own FROM may name an earlier stage too */
-			if (i == s->first && sscanf(in->args, "%255s", base) == 1)
-				from = base;
+			/* the stage's own FROM may name an earlier stage too,
+			 * also through a global ARG (expanded as from() does) */
+			if (i == s->first) {
+				struct lite_err err = { 0 };
+				char **w = NULL;
+
+				if (df_expand_words(in->args, b->df.escape, global_lookup, b, &w, &err) == 0 && w[0]) {
+					snprintf(base, sizeof(base), "%s", w[0]);
+					from = base;
+				}
+				strv_free(w);
+				lite_err_clear(&err);
+			}
 			if (from && (dep = stage_named(b, from, si)))
 				dep->needed = true;
 		}
@@ -129,8 +139,8 @@ mark_needed(struct build *b, size_t target)
 	return 0;
 }
 
-static int
-pull(struct build *b, const char *ref)
+int
+build_stages_pull(struct build *b, const char *ref)
 {
 	char *argv[] = { "pull", (char *)ref, NULL };
 
@@ -175,9 +185,9 @@ from(struct build *b, struct build_stage *s)
 	} else if (!strcmp(w[0], "scratch")) {
 		s->image = strdup("");
 		s->config = json_object();
-	} else if ((b->o->pull && pull(b, w[0]) < 0) ||
+	} else if ((b->o->pull && build_stages_pull(b, w[0]) < 0) ||
 		   (build_commit_inspect(w[0], &s->image, &s->config) < 0 &&
-		    (b->o->pull || pull(b, w[0]) < 0 || build_commit_inspect(w[0], &s->image, &s->config) < 0))) {
+		    (b->o->pull || build_stages_pull(b, w[0]) < 0 || build_commit_inspect(w[0], &s->image, &s->config) < 0))) {
 		r = build_fail(b, "base image %s not found and could not be pulled", w[0]);
 	}
 	strv_free(w);

@@ -286,6 +286,10 @@ is_rc 0 "14: COPY of symlinked sources builds"
 is "$(lite run --rm rv-links sh -c 'stat -c %F /l/link.txt /l/abs.txt; cat /l/link.txt /l/abs.txt /dl/f' | tr '\n' ' ')" \
 	"regular file regular file real real indir " "14: the links' targets are copied, under the links' names"
 
+# 15: FROM ${ARG} naming a stage builds that stage
+rv fromarg 'ARG S=first\nFROM testimg AS first\nRUN echo one > /one\nFROM ${S}\nRUN cat /one\n'
+is_rc 0 "15: FROM \${ARG} naming an earlier stage builds it first"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
