@@ -90,6 +90,8 @@ void build_stages_free(struct build *b);
 /* HTTP_PROXY and the other proxy variables: --build-arg sets them for RUN
  * without an ARG, and, undeclared, they stay out of history and keys. */
 bool build_stages_is_proxy(const char *name);
+/* Pull ref (progress as `lite pull` prints it, nothing with -q). */
+int build_stages_pull(struct build *b, const char *ref);
 
 /* build-steps.c: run one instruction of the current stage. */
 int build_steps_exec(struct build *b, const struct df_instr *in);

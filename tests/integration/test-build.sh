@@ -290,6 +290,19 @@ is "$(lite run --rm rv-links sh -c 'stat -c %F /l/link.txt /l/abs.txt; cat /l/li
 rv fromarg 'ARG S=first\nFROM testimg AS first\nRUN echo one > /one\nFROM ${S}\nRUN cat /one\n'
 is_rc 0 "15: FROM \${ARG} naming an earlier stage builds it first"
 
+# 16: COPY --from=IMAGE pulls a missing image
+if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
+	source "$SRCDIR/tests/integration/lib-registry.sh"
+	start_registry build
+	lite save -o "$T/rv-src.tar" testimg >/dev/null
+	push "docker-archive:$T/rv-src.tar" "127.0.0.1:$PORT/lite/rvsrc:1"
+	rv frompull "FROM testimg\nCOPY --from=127.0.0.1:$PORT/lite/rvsrc:1 /etc/group /g\n"
+	is_rc 0 "16: COPY --from of an image not in the store pulls it"
+	stop_registries
+else
+	skip "16: COPY --from pulls" "docker-registry or skopeo not installed"
+fi
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
