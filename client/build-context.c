@@ -49,11 +49,25 @@ read_text(int fd, char **ret)
 }
 
 int
+build_context_read(const struct build_ctx *ctx, const char *rel, char **ret)
+{
+	/* beneath the context: a symlink may lead elsewhere in it, not out */
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, ctx->dirfd, rel, &how, sizeof(how)), r;
+
+	if (fd < 0)
+		return -errno;
+	r = read_text(fd, ret);
+	close(fd);
+	return r;
+}
+
+int
 build_context_open(struct build_ctx *ctx, const char *dir)
 {
 	struct lite_err err = { 0 };
 	char *text = NULL;
-	int fd;
+	int r;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->dirfd = -1;
@@ -64,17 +78,16 @@ build_context_open(struct build_ctx *ctx, const char *dir)
 		client_errorf("unable to prepare context: path \"%s\" not found", dir);
 		return -1;
 	}
-	fd = openat(ctx->dirfd, ".dockerignore", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	r = build_context_read(ctx, ".dockerignore", &text);
+	if (r == -ENOENT)
 		return 0;
-	if (read_text(fd, &text) < 0 || dockerignore_parse(text, &ctx->ignore, &err) < 0) {
-		client_errorf("cannot read .dockerignore: %s", err.msg ? err.msg : strerror(errno));
+	if (r < 0 || dockerignore_parse(text, &ctx->ignore, &err) < 0) {
+		client_errorf("cannot read .dockerignore: %s",
+			      err.msg ? err.msg : r == -EXDEV ? "a symlink that leaves the build context" : strerror(-r));
 		lite_err_clear(&err);
-		close(fd);
 		free(text);
 		return -1;
 	}
-	close(fd);
 	free(text);
 	return 0;
 }

@@ -131,6 +131,9 @@ int build_copy_owner(struct build *b, const char *spec, long *ret_uid, long *ret
 /* build-context.c */
 int build_context_open(struct build_ctx *ctx, const char *dir);
 void build_context_close(struct build_ctx *ctx);
+/* A file of the context (the Dockerfile, .dockerignore), opened beneath
+ * it: 0, or -errno (-EXDEV: a symlink that leaves the context). */
+int build_context_read(const struct build_ctx *ctx, const char *rel, char **ret);
 /* The context paths (relative, cleaned) a COPY source names: the path
  * itself or, with wildcards, every match; excluded ones left out.
  * Errors: outside the context, no match. */

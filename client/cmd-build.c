@@ -225,9 +225,9 @@ read_stdin(struct build_opts *o, char *tmp, size_t len, bool *ret_dir)
 }
 
 static char *
-read_dockerfile(const char *context, const char *path)
+read_dockerfile(const struct build_ctx *ctx, const char *context, const char *path)
 {
-	char *text = NULL, *p = NULL;
+	char *text = NULL;
 	size_t len;
 
 	if (path && !strcmp(path, "-")) {
@@ -241,13 +241,20 @@ read_dockerfile(const char *context, const char *path)
 			fclose(mem);
 		return text;
 	}
-	if (!path && context && asprintf(&p, "%s/Dockerfile", context) >= 0 && access(p, F_OK) < 0) {
-		free(p);
-		p = asprintf(&p, "%s/dockerfile", context) >= 0 ? p : NULL;
+	if (!path && ctx->dirfd >= 0) {
+		/* the context's own Dockerfile: read beneath the context */
+		const char *name = "Dockerfile";
+		int r = build_context_read(ctx, name, &text);
+
+		if (r == -ENOENT)
+			r = build_context_read(ctx, name = "dockerfile", &text);
+		if (r < 0)
+			client_errorf("cannot read the Dockerfile %s/Dockerfile: %s", context,
+				      r == -EXDEV ? "a symlink that leaves the build context" : strerror(-r));
+		return r < 0 ? NULL : text;
 	}
-	if (fs_read_file(path ? path : p, &text, &len) < 0)
-		client_errorf("cannot read the Dockerfile %s: %s", path ? path : p ? p : "?", strerror(errno));
-	free(p);
+	if (!path || fs_read_file(path, &text, &len) < 0)
+		client_errorf("cannot read the Dockerfile %s: %s", path ? path : "?", strerror(path ? errno : ENOENT));
 	return text;
 }
 
@@ -285,7 +292,7 @@ build(struct build_opts *o, const char *context)
 	int r = build_context_open(&b.ctx, context);
 
 	if (r == 0)
-		text = o->dockerfile_text ? o->dockerfile_text : read_dockerfile(context, o->dockerfile);
+		text = o->dockerfile_text ? o->dockerfile_text : read_dockerfile(&b.ctx, context, o->dockerfile);
 	if (r == 0 && !text)
 		r = -1;
 	if (r == 0 && dockerfile_parse(text, &b.df, &err) < 0)

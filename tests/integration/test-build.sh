@@ -303,6 +303,19 @@ else
 	skip "16: COPY --from pulls" "docker-registry or skopeo not installed"
 fi
 
+# 17: the Dockerfile and .dockerignore are read beneath the context
+mkdir -p "$T/rv-outside" "$T/rv-dfl" "$T/rv-dil"
+printf 'FROM testimg\n' >"$T/rv-outside/Dockerfile"
+printf 'x\n' >"$T/rv-outside/ignore"
+ln -s "$T/rv-outside/Dockerfile" "$T/rv-dfl/Dockerfile"
+capture lite build -q "$T/rv-dfl"
+isnt "$RC" 0 "17: a Dockerfile symlink out of the context is refused"
+like "$ERR" 'leaves the build context' "17: and says so"
+cp "$T/rv-outside/Dockerfile" "$T/rv-dil/Dockerfile"
+ln -s "$T/rv-outside/ignore" "$T/rv-dil/.dockerignore"
+capture lite build -q "$T/rv-dil"
+like "$ERR" '.dockerignore: a symlink that leaves the build context' "17: so is a .dockerignore symlink out of it"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
