@@ -216,10 +216,17 @@ onbuild_triggers(struct build *b)
 		if (r < 0 || asprintf(&text, "FROM scratch\n%s\n", json_string_value(t) ?: "") < 0)
 			break;
 		build_say(b, "# Executing %zu build trigger%s\n", json_array_size(triggers), json_array_size(triggers) > 1 ? "s" : "");
-		if (dockerfile_parse(text, &f, &err) < 0 || f.n != 2)
+		b->instr = &b->df.v[b->cur->first];
+		if (dockerfile_parse(text, &f, &err) < 0 || f.n != 2) {
 			r = build_fail(b, "ONBUILD trigger '%s': %s", json_string_value(t), err.msg ? err.msg : "bad");
-		else
+		} else {
+			/* errors name the trigger and our FROM, not the
+			 * synthetic text's line */
+			b->trigger = json_string_value(t);
+			b->trigger_line = b->df.v[b->cur->first].line;
 			r = build_steps_exec(b, &f.v[1]);
+			b->trigger = NULL;
+		}
 		if (f.n)
 			dockerfile_free(&f);
 		lite_err_clear(&err);
@@ -270,10 +277,11 @@ labels(struct build *b)
 		text = t;
 	}
 	b->instr = NULL;
-	r = asprintf(&t, "/bin/sh -c #(nop) %s", text) < 0 ? -1 : build_commit_step(b, t, NULL, NULL, NULL, NULL);
+	if (asprintf(&t, "/bin/sh -c #(nop) %s", text) < 0)
+		t = NULL;
+	r = t ? build_commit_step(b, t, NULL, NULL, NULL, NULL) : -1;
 	free(text);
-	if (r >= 0)
-		free(t);
+	free(t);
 	return r;
 }
 

@@ -319,6 +319,21 @@ onbuild(struct build *b, const struct df_instr *in)
 	if (!*what || (k == 7 && !strncasecmp(what, "ONBUILD", 7)) || (k == 4 && !strncasecmp(what, "FROM", 4)) ||
 	    (k == 10 && !strncasecmp(what, "MAINTAINER", 10)))
 		return build_fail(b, "ONBUILD: %.*s is not allowed as a trigger", (int)k, what);
+	/* the trigger must parse now, not fail in a child build later */
+	struct lite_err err = { 0 };
+	struct df_file f;
+	char *text = NULL;
+	int r = asprintf(&text, "FROM scratch\n%s\n", what) < 0 ? -1 : dockerfile_parse(text, &f, &err);
+
+	free(text);
+	if (r == 0)
+		dockerfile_free(&f);
+	else
+		r = build_fail(b, "ONBUILD: %s", err.msg ? err.msg + (strncmp(err.msg, "line ", 5) ? 0 : strcspn(err.msg, ":") + 2)
+							  : "out of memory");
+	lite_err_clear(&err);
+	if (r < 0)
+		return r;
 	if (!json_is_array(triggers))
 		json_object_set_new(b->cur->config, "OnBuild", triggers = json_array());
 	json_array_append_new(triggers, json_string(what));

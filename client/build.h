@@ -69,6 +69,8 @@ struct build {
 	struct build_stage *cur;
 	unsigned step, steps;     /* for "Step N/M" */
 	const struct df_instr *instr;  /* the instruction being run, for errors */
+	const char *trigger;      /* the base image's ONBUILD trigger being run, or NULL */
+	unsigned trigger_line;    /* the FROM line that ran it */
 };
 
 /* build.c: progress output (nothing after build_set_quiet(true));

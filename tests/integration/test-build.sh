@@ -316,6 +316,15 @@ ln -s "$T/rv-outside/ignore" "$T/rv-dil/.dockerignore"
 capture lite build -q "$T/rv-dil"
 like "$ERR" '.dockerignore: a symlink that leaves the build context' "17: so is a .dockerignore symlink out of it"
 
+# 18: ONBUILD: a bad trigger is refused when written; a failing one is named
+rv onbuildbad 'FROM testimg\nONBUILD BOGUS x\n'
+isnt "$RC" 0 "18: ONBUILD with an unknown instruction fails"
+like "$ERR" 'Dockerfile:2: ONBUILD: .*unknown instruction: BOGUS' "18: when it is written, naming it"
+rv onbuildparent 'FROM testimg\nONBUILD RUN exit 3\n' -t rv-onbuild
+rv onbuildchild '# a comment\nFROM rv-onbuild\nRUN true\n'
+isnt "$RC" 0 "18: a failing trigger fails the child build"
+like "$ERR" "Dockerfile:2: FROM: ONBUILD trigger 'RUN exit 3': .*non-zero code: 3" "18: the error names the trigger and the FROM line"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }
