@@ -132,3 +132,18 @@ build_commit_step(struct build *b, const char *created_by, const char *key_extra
 	return r < 0 ? build_fail(b, "could not make the step's image") : 0;
 }
 
+int
+build_commit_pull(struct build *b, const char *ref)
+{
+	char *argv[] = { "pull", (char *)ref, NULL };
+
+	if (b->o->quiet) {
+		json_t *res = NULL;
+		int r = client_call_once("pull", json_pack("{s:s}", "ref", ref), &res);
+
+		json_decref(res);
+		return r;
+	}
+	optind = 0;
+	return cmd_pull(2, argv) == 0 ? 0 : -1;
+}

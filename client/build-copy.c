@@ -432,9 +432,9 @@ from_image(struct build *b, const char *from)
 		if ((!*end && idx == (long)i) || (b->stages[i].name && !strcasecmp(b->stages[i].name, from)))
 			return strdup(b->stages[i].image);
 	/* an image missing here is pulled, as FROM's is */
-	if ((b->o->pull && build_stages_pull(b, from) < 0) ||
+	if ((b->o->pull && build_commit_pull(b, from) < 0) ||
 	    (build_commit_inspect(from, &id, &cfg) < 0 &&
-	     (b->o->pull || build_stages_pull(b, from) < 0 || build_commit_inspect(from, &id, &cfg) < 0))) {
+	     (b->o->pull || build_commit_pull(b, from) < 0 || build_commit_inspect(from, &id, &cfg) < 0))) {
 		build_fail(b, "--from=%s: no such stage or image", from);
 		return NULL;
 	}

@@ -63,7 +63,7 @@ proxy_env(struct build *b, json_t *env)
 	json_object_foreach(b->o->build_args, k, v) {
 		char *kv = NULL;
 
-		if (!build_stages_is_proxy(k) || json_object_get(b->cur->args, k) || env_has(b->cur->config, k))
+		if (!build_expand_is_proxy(k) || json_object_get(b->cur->args, k) || env_has(b->cur->config, k))
 			continue;
 		if (json_is_string(v) && asprintf(&kv, "%s=%s", k, json_string_value(v)) >= 0)
 			json_array_append_new(env, json_string(kv));

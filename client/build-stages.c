@@ -15,21 +15,6 @@
 
 #include "strv.h"
 
-/* Proxy variables Docker lets --build-arg set without an ARG. */
-static const char *const predefined[] = {
-	"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
-	"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
-};
-
-bool
-build_stages_is_proxy(const char *name)
-{
-	for (const char *const *p = predefined; *p; p++)
-		if (!strcmp(*p, name))
-			return true;
-	return false;
-}
-
 static const char *
 global_lookup(const char *name, void *build)
 {
@@ -139,22 +124,6 @@ mark_needed(struct build *b, size_t target)
 	return 0;
 }
 
-int
-build_stages_pull(struct build *b, const char *ref)
-{
-	char *argv[] = { "pull", (char *)ref, NULL };
-
-	if (b->o->quiet) {
-		json_t *res = NULL;
-		int r = client_call_once("pull", json_pack("{s:s}", "ref", ref), &res);
-
-		json_decref(res);
-		return r;
-	}
-	optind = 0;
-	return cmd_pull(2, argv) == 0 ? 0 : -1;
-}
-
 /* The FROM line: the stage's first image and config. */
 static int
 from(struct build *b, struct build_stage *s)
@@ -185,9 +154,9 @@ from(struct build *b, struct build_stage *s)
 	} else if (!strcmp(w[0], "scratch")) {
 		s->image = strdup("");
 		s->config = json_object();
-	} else if ((b->o->pull && build_stages_pull(b, w[0]) < 0) ||
+	} else if ((b->o->pull && build_commit_pull(b, w[0]) < 0) ||
 		   (build_commit_inspect(w[0], &s->image, &s->config) < 0 &&
-		    (b->o->pull || build_stages_pull(b, w[0]) < 0 || build_commit_inspect(w[0], &s->image, &s->config) < 0))) {
+		    (b->o->pull || build_commit_pull(b, w[0]) < 0 || build_commit_inspect(w[0], &s->image, &s->config) < 0))) {
 		r = build_fail(b, "base image %s not found and could not be pulled", w[0]);
 	}
 	strv_free(w);

@@ -89,11 +89,7 @@ int build_fail(const struct build *b, const char *fmt, ...) __attribute__((forma
 /* build-stages.c: run every stage the target needs; the final image id. */
 int build_stages_run(struct build *b, char **ret_id);
 void build_stages_free(struct build *b);
-/* HTTP_PROXY and the other proxy variables: --build-arg sets them for RUN
- * without an ARG, and, undeclared, they stay out of history and keys. */
-bool build_stages_is_proxy(const char *name);
-/* Pull ref (progress as `lite pull` prints it, nothing with -q). */
-int build_stages_pull(struct build *b, const char *ref);
+
 
 /* build-steps.c: run one instruction of the current stage. */
 int build_steps_exec(struct build *b, const struct df_instr *in);
@@ -106,6 +102,9 @@ int build_expand_string(struct build *b, const char *text, char **ret);
 /* ARG's words (NAME or NAME=DEFAULT) into scope: the --build-arg, else
  * the default, else fallback's value (the global ARG), else null. */
 void build_expand_declare(struct build *b, char **words, json_t *scope, json_t *fallback);
+/* HTTP_PROXY and the other proxy variables: --build-arg sets them for RUN
+ * without an ARG, and, undeclared, they stay out of history and keys. */
+bool build_expand_is_proxy(const char *name);
 
 /* build-commit.c */
 /* The step's image: from the cache (key, unless --no-cache), else made by
@@ -119,6 +118,9 @@ int build_commit_cached(struct build *b, const char *created_by, const char *key
 char *build_commit_key(struct build *b, const char *created_by, const char *key_extra);
 /* image_inspect of ref: its id and its "config" (new references). */
 int build_commit_inspect(const char *ref, char **ret_id, json_t **ret_config);
+/* Pull ref (progress as `lite pull` prints it, nothing with -q): FROM and
+ * COPY --from of an image missing here. */
+int build_commit_pull(struct build *b, const char *ref);
 
 /* build-run.c */
 int build_run_exec(struct build *b, const struct df_instr *in);

@@ -279,7 +279,7 @@ warn_unused_args(struct build *b)
 	json_t *v;
 
 	json_object_foreach(b->o->build_args, k, v)
-		if (!json_object_get(b->used_args, k) && !json_object_get(b->global_args, k) && !build_stages_is_proxy(k))
+		if (!json_object_get(b->used_args, k) && !json_object_get(b->global_args, k) && !build_expand_is_proxy(k))
 			fprintf(stderr, "[Warning] One or more build-args [%s] were not consumed\n", k);
 }
 
