@@ -312,15 +312,15 @@ copy_upload(int fd, void *arg)
 		r = -1;
 	for (size_t i = 0; r == 0 && cp->srcs[i]; i++)
 		r = cp->from_ctr ? put_from_src(cp, cp->srcs[i]) : put_context_src(cp, cp->srcs[i], cp->names[i]);
-	if (r == 0 && archive_write_close(cp->out) != ARCHIVE_OK)
+	if (archive_write_close(cp->out) != ARCHIVE_OK)
 		r = -1;
 	if (r < 0) {
-		/* no end-of-archive marker, and a block that is not one: the
-		 * daemon refuses the upload instead of making (and caching) a
-		 * step that did not copy what it says */
+		/* after the end marker, a block that is not one: the daemon
+		 * refuses an upload that does not end with the marker, instead
+		 * of making (and caching) a step that did not copy what it
+		 * says (archive_write_fail would leak libarchive's buffer) */
 		static const char poison[1024] = { [0 ... 1023] = 'x' };
 
-		archive_write_fail(cp->out);
 		(void)!write(fd, poison, sizeof(poison));
 	}
 	archive_write_free(cp->out);
