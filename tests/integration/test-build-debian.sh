@@ -19,15 +19,20 @@ host_sources() {
 	return 0
 }
 
-if [ ! -s "$ROOTFS" ]; then
+# mmdebstrap picks its output format from the name: the temporary file must
+# end in .tar too (a name ending in .tmp.PID gets a directory).
+if [ ! -f "$ROOTFS" ] || [ ! -s "$ROOTFS" ]; then
 	if ! command -v mmdebstrap >/dev/null; then
 		skip "Debian rootfs" "mmdebstrap not installed (scripts/install-deps.sh --test)"
 		done_testing
 		exit 0
 	fi
 	mkdir -p "$CACHE"
-	mmdebstrap --variant=minbase --mode=root --quiet bookworm "$ROOTFS.tmp.$$" $(host_sources) >"$T/mmdebstrap.log" 2>&1 &&
-		mv "$ROOTFS.tmp.$$" "$ROOTFS" || { rm -f "$ROOTFS.tmp.$$"; bail_out "mmdebstrap failed: $(tail -n 3 "$T/mmdebstrap.log")"; }
+	rm -rf "$ROOTFS"
+	partial=$CACHE/.partial.$$.tar
+	mmdebstrap --variant=minbase --mode=root --quiet bookworm "$partial" $(host_sources) >"$T/mmdebstrap.log" 2>&1 &&
+		[ -f "$partial" ] && mv "$partial" "$ROOTFS" ||
+		{ rm -rf "$partial"; bail_out "mmdebstrap failed: $(tail -n 3 "$T/mmdebstrap.log")"; }
 fi
 ok "import the Debian rootfs" lite import "$ROOTFS" deb12:base
 
