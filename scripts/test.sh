@@ -126,8 +126,10 @@ for path in sys.argv[2:]:
             # the summary: CI keeps only the tail of the log.
             print(f"FAILED: {test.get('name')} ({result}, "
                   f"{test.get('duration', 0):.0f} s, {path})", file=sys.stderr)
-            for tail in (test.get("stdout") or "").splitlines()[-15:]:
-                print(f"    {tail}", file=sys.stderr)
+            lines = (test.get("stdout") or "").splitlines()
+            shown = [l for l in lines if l.startswith("not ok") or l.startswith("Bail out")][:10]
+            for l in shown + ["..."] + lines[-8:]:
+                print(f"    {l}", file=sys.stderr)
 out = f"{passed} passed, {failed} failed"
 if skipped:
     out += f", {skipped} skipped"
