@@ -80,7 +80,7 @@ if [ "${LITE_SKIP_ASAN:-0}" != 1 ]; then
 		meson test -C build-asan --print-errorlogs --num-processes 2 --logbase testlog-asan \
 			--suite unit --suite fuzz || rc=$?
 		step "sanitizer pass: ${asan_tests[*]}"
-		meson test -C build-asan --print-errorlogs --num-processes 1 --logbase testlog-asan-integration \
+		meson test -C build-asan --print-errorlogs --num-processes 2 --logbase testlog-asan-integration \
 			"${asan_tests[@]}" || rc=$?
 	else
 		echo "test: error: the sanitizer build (build-asan/) failed" >&2
