@@ -37,3 +37,20 @@ client_append(json_t *params, const char *key, const char *value)
 	}
 	json_array_append_new(a, json_string(value));
 }
+
+void
+client_no_options(int *argc, char ***argv, const char *usage)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	char **v = *argv;
+	int c;
+
+	optind = 0;
+	while ((c = client_opt_get(argc, v, "h", opts, NULL)) != -1)
+		client_usage_exit(usage, c == 'h' ? 0 : EXIT_ENGINE);
+	/* the arguments getopt moved after the options, as argv[1..] */
+	v[optind - 1] = v[0];
+	*argv = v + optind - 1;
+	*argc -= optind - 1;
+	optind = 1;
+}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "client-opt.h"
 #include "proto.h"
 
 /* Exit codes follow Docker's: 125 when the engine itself failed. */
@@ -77,6 +78,9 @@ void stream_terminal_size(unsigned short *rows, unsigned short *cols);
 void client_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* getopt_long with "--help" handled: prints usage and exits 0. */
 void client_usage_exit(const char *usage, int code) __attribute__((noreturn));
+/* A command with no options but -h/--help: any other is an error (exit
+ * 125); afterwards argv[1..argc) are the arguments, in order. */
+void client_no_options(int *argc, char ***argv, const char *usage);
 /* Append value to the array param key, creating it (a repeatable flag). */
 void client_append(json_t *params, const char *key, const char *value);
 
@@ -141,3 +145,33 @@ int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extr
 /* lite build and lite builder prune (cmd-build.c, build.h) */
 int cmd_build(int argc, char **argv);
 int cmd_builder(int argc, char **argv);
+
+/* cmd-inspect.c: inspect of every kind, Docker-shaped. names as type
+ * ("container", "image", "volume", "network"; NULL: the first kind that
+ * has it), printed as a JSON array or through format. Returns the exit
+ * code. */
+int cmd_inspect_names(const char *type, char **names, int n, const char *format, bool size);
+/* "lite SUB inspect [-f FORMAT] NAME..." (argv[0] is "inspect"); SUB NULL
+ * is "lite inspect" with --type and -s. */
+int cmd_inspect_kind(const char *sub, int argc, char **argv);
+
+/* cmd-format.c: --format of version, info, history and system df over
+ * the daemon's reply ("json", a template, "table ..." for the lists);
+ * return the exit code. */
+int cmd_format_version(json_t *version, const char *format);
+int cmd_format_info(json_t *info, const char *format);
+int cmd_format_history(json_t *history, const char *format);
+int cmd_format_df(json_t *df, const char *format);
+
+/* issue 12 (w3-cli): cmd-prune.c, the prune commands behind Docker's prompt */
+int cmd_prune_container(int argc, char **argv);
+int cmd_prune_network(int argc, char **argv);
+int cmd_prune_volume(int argc, char **argv);
+int cmd_prune_image(int argc, char **argv);
+int cmd_prune_system(int argc, char **argv);
+/* cmd-group.c: "lite container ls" and friends as the top-level verb they
+ * mirror: rewrites argc and argv to the verb's (argv[0] becomes "ps"), or calls the
+ * group's own handler and returns its exit code (>= 0); -1 when argv is
+ * not a group command it knows (main.c dispatches it as it is). */
+int cmd_group_resolve(int *argc, char ***argv);
+int cmd_container(int argc, char **argv);

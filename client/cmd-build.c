@@ -84,7 +84,7 @@ parse_flags(int argc, char **argv, struct build_opts *o)
 	int c;
 
 	o->progress = isatty(STDOUT_FILENO) ? BUILD_PROGRESS_TTY : BUILD_PROGRESS_PLAIN;
-	while ((c = getopt_long(argc, argv, "t:f:qh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "t:f:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (!valid_image_ref(optarg)) {
@@ -360,7 +360,7 @@ cmd_builder(int argc, char **argv)
 		client_usage_exit(builder_usage, argc < 2 || strcmp(argv[1], "--help") ? EXIT_ENGINE : 0);
 	argc--, argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "afh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "afh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;
 		case 'f': force = true; break;

@@ -172,7 +172,7 @@ cmd_cp(int argc, char **argv)
 	bool a, b;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
+	while ((ch = client_opt_get(&argc, argv, "+ah", opts, NULL)) != -1) {
 		if (ch == 'h')
 			client_usage_exit(cp_usage, 0);
 		else if (ch != 'a')

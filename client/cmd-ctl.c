@@ -55,7 +55,7 @@ cmd_start(int argc, char **argv)
 	bool attach = false, interactive = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "aih", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "aih", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': attach = true; break;
 		case 'i': interactive = true; break;
@@ -86,7 +86,7 @@ cmd_restart(int argc, char **argv)
 	long long t = -1; /* the container's --stop-timeout, else 10 s */
 	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "t:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(restart_usage, 0);
 		if (c != 't' || parse_int_range(optarg, 0, 3600, &t) < 0) {
@@ -121,8 +121,7 @@ cmd_rename(int argc, char **argv)
 	static const char usage[] = "Usage: lite rename CONTAINER NEW_NAME\n\nRename a container.\n";
 	json_t *result = NULL;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		client_usage_exit(usage, 0);
+	client_no_options(&argc, &argv, usage);
 	if (argc != 3)
 		client_usage_exit(usage, 1);
 	if (!valid_name(argv[2])) {
@@ -139,11 +138,9 @@ cmd_rename(int argc, char **argv)
 static int
 simple_verb(int argc, char **argv, const char *method, const char *usage)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		client_usage_exit(usage, 0);
+	client_no_options(&argc, &argv, usage);
 	if (argc < 2)
 		client_usage_exit(usage, 1);
-	optind = 1;
 	return client_call_each_ctr(argc, argv, method, json_object(), false);
 }
 
@@ -220,7 +217,7 @@ cmd_update(int argc, char **argv)
 	json_t *params = json_object();
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "m:h", opts, NULL)) != -1) {
 		const char *flag = NULL;
 
 		if (c == 'h')
@@ -248,8 +245,7 @@ cmd_diff(int argc, char **argv)
 	json_t *result = NULL, *e;
 	size_t i;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		client_usage_exit(usage, 0);
+	client_no_options(&argc, &argv, usage);
 	if (argc != 2)
 		client_usage_exit(usage, 1);
 	if (client_call_once("diff", json_pack("{s:s}", "id", argv[1]), &result) < 0)

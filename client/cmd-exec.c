@@ -39,7 +39,7 @@ parse_exec_flags(int argc, char **argv, json_t *params, struct stream_opts *so, 
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = getopt_long(argc, argv, "+dite:w:u:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+dite:w:u:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
 		case 'i': so->interactive = true; break;
@@ -153,7 +153,7 @@ cmd_attach(int argc, char **argv)
 	struct conn c;
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = client_opt_get(&argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_NO_STDIN: so.interactive = false; break;
 		case OPT_DETACH_KEYS:
@@ -163,7 +163,12 @@ cmd_attach(int argc, char **argv)
 			}
 			so.detach_keys = optarg;
 			break;
-		case OPT_SIG_PROXY: so.sig_proxy = strcmp(optarg, "false") != 0; break;
+		case OPT_SIG_PROXY:
+			if (client_opt_parse_bool(optarg, &so.sig_proxy) < 0) {
+				client_errorf("invalid --sig-proxy \"%s\": expected true or false", optarg);
+				return EXIT_ENGINE;
+			}
+			break;
 		case 'h': client_usage_exit(attach_usage, 0);
 		default: client_usage_exit(attach_usage, 1);
 		}

@@ -16,6 +16,7 @@
 
 #include "fd-util.h"
 #include "format.h"
+#include "out-format.h"
 #include "table.h"
 #include "valid.h"
 
@@ -29,14 +30,6 @@ argv_json(int argc, char **argv)
 	return a;
 }
 
-static bool
-want_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return true;
-	return false;
-}
 
 /* Copy what follows the reply (size bytes) to out; -1 if cut short. */
 static int
@@ -119,7 +112,7 @@ cmd_save(int argc, char **argv)
 	const char *out = NULL, *format = "docker";
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "o:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(save_usage, 0);
 		else if (c == 'o')
@@ -152,7 +145,7 @@ cmd_export(int argc, char **argv)
 	const char *out = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "o:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(export_usage, 0);
 		else if (c == 'o')
@@ -200,7 +193,7 @@ cmd_load(int argc, char **argv)
 	struct conn c;
 	int ch, in, r;
 
-	while ((ch = getopt_long(argc, argv, "i:qh", opts, NULL)) != -1) {
+	while ((ch = client_opt_get(&argc, argv, "i:qh", opts, NULL)) != -1) {
 		if (ch == 'h')
 			client_usage_exit(load_usage, 0);
 		else if (ch == 'i')
@@ -255,7 +248,7 @@ cmd_rmi(int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "fh", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(rmi_usage, 0);
 		else if (c == 'f')
@@ -283,8 +276,7 @@ cmd_tag(int argc, char **argv)
 {
 	json_t *res = NULL;
 
-	if (want_help(argc, argv))
-		client_usage_exit("Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\nGive an image another name.\n", 0);
+	client_no_options(&argc, &argv, "Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\nGive an image another name.\n");
 	if (argc != 3)
 		client_usage_exit("Usage: lite tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n", EXIT_ENGINE);
 	if (client_call_once("tag", json_pack("{s:s,s:s}", "source", argv[1], "target", argv[2]), &res) < 0)
@@ -294,51 +286,41 @@ cmd_tag(int argc, char **argv)
 }
 
 static int
-print_json(json_t *v, size_t flags)
-{
-	char *s = json_dumps(v, flags);
-
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	return s ? 0 : 1;
-}
-
-static int
 image_inspect(int argc, char **argv)
 {
-	json_t *all = json_array(), *res;
-	int rc = 0;
-
-	if (want_help(argc, argv))
-		client_usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n\nShow images' configs as JSON.\n", 0);
-	if (argc < 2)
-		client_usage_exit("Usage: lite image inspect IMAGE [IMAGE...]\n", EXIT_ENGINE);
-	for (int i = 1; i < argc; i++) {
-		res = NULL;
-		if (client_call_once("image_inspect", json_pack("{s:s}", "image", argv[i]), &res) < 0)
-			rc = 1;
-		else
-			json_array_append_new(all, res);
-	}
-	print_json(all, JSON_INDENT(4));
-	json_decref(all);
-	return rc;
+	return cmd_inspect_kind("image", argc, argv);
 }
 
 int
 cmd_history(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	static const char usage[] = "Usage: lite history [--format FORMAT] IMAGE\n\nShow an image's history, newest first.\n\n"
+				    "Options:\n  -f, --format F   json, a template over Docker's row keys, or table ...\n"
+				    "  -h, --help       this help\n";
 	json_t *res = NULL, *h;
+	const char *format = NULL;
 	struct table *t;
 	size_t i;
+	int rc, c;
 
-	if (want_help(argc, argv))
-		client_usage_exit("Usage: lite history IMAGE\n\nShow an image's history, newest first.\n", 0);
-	if (argc != 2)
-		client_usage_exit("Usage: lite history IMAGE\n", EXIT_ENGINE);
-	if (client_call_once("history", json_pack("{s:s}", "image", argv[1]), &res) < 0)
+	while ((c = client_opt_get(&argc, argv, "f:h", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else
+			client_usage_exit(usage, c == 'h' ? 0 : EXIT_ENGINE);
+	}
+	if (optind != argc - 1)
+		client_usage_exit(usage, EXIT_ENGINE);
+	if (client_call_once("history", json_pack("{s:s}", "image", argv[optind]), &res) < 0)
 		return 1;
+	if (format) {
+		rc = cmd_format_history(res, format);
+		json_decref(res);
+		return rc;
+	}
 	t = table_new(4);
 	table_add(t, (const char *[]){ "LAYER", "CREATED", "CREATED BY", "COMMENT" });
 	json_array_foreach(json_object_get(res, "history"), i, h) {
@@ -372,7 +354,7 @@ cmd_commit(int argc, char **argv)
 	const char *msg = "";
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:m:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "c:m:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(commit_usage, 0);
 		else if (c == 'c')
@@ -397,57 +379,26 @@ cmd_commit(int argc, char **argv)
 	return 0;
 }
 
-static int
-image_prune(int argc, char **argv)
-{
-	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { "force", no_argument, NULL, 'f' },
-					      { "help", no_argument, NULL, 'h' }, { 0 } };
-	json_t *res = NULL, *e;
-	bool all = false;
-	char size[32];
-	size_t i;
-	int c;
-
-	while ((c = getopt_long(argc, argv, "afh", opts, NULL)) != -1) {
-		if (c == 'h')
-			client_usage_exit("Usage: lite image prune [-a] [-f]\n\nRemove unused images and layers.\n\n"
-				   "Options:\n  -a, --all     also tagged images no container uses\n"
-				   "  -f, --force   do not ask (lite never asks)\n", 0);
-		else if (c == 'a')
-			all = true;
-		else if (c != 'f')
-			client_usage_exit("Usage: lite image prune [-a] [-f]\n", EXIT_ENGINE);
-	}
-	if (client_call_once("image_prune", json_pack("{s:b}", "all", all), &res) < 0)
-		return 1;
-	json_array_foreach(json_object_get(res, "deleted"), i, e) {
-		const char *k = json_object_iter_key(json_object_iter(e));
-
-		printf("%s: %s\n", k, json_string_value(json_object_iter_value(json_object_iter(e))));
-	}
-	format_size((uint64_t)json_integer_value(json_object_get(res, "space_reclaimed")), size, sizeof(size));
-	printf("Total reclaimed space: %s\n", size);
-	json_decref(res);
-	return 0;
-}
-
 static const char image_usage[] =
 	"Usage: lite image COMMAND\n\nManage images.\n\nCommands:\n"
 	"  ls        List images\n  inspect   Show images' configs as JSON\n  rm        Remove images\n"
 	"  prune     Remove unused images and layers\n  history   Show an image's history\n"
 	"  tag       Give an image another name\n  load      Load images from an archive\n"
-	"  save      Save images to an archive\n  import    Import a rootfs tarball\n";
+	"  save      Save images to an archive\n  import    Import a rootfs tarball\n"
+	"  pull      Pull an image from a registry\n  push      Push an image to a registry\n";
 
 int
 cmd_image(int argc, char **argv)
 {
 	static const struct cmd subs[] = {
 		{ "ls", cmd_images, NULL }, { "list", cmd_images, NULL }, { "inspect", image_inspect, NULL },
-		{ "rm", cmd_rmi, NULL }, { "prune", image_prune, NULL }, { "history", cmd_history, NULL },
+		{ "rm", cmd_rmi, NULL }, { "prune", cmd_prune_image, NULL }, { "history", cmd_history, NULL },
 		{ "tag", cmd_tag, NULL }, { "load", cmd_load, NULL }, { "save", cmd_save, NULL },
 		{ "import", cmd_import, NULL },
 	};
 
+	if (argc < 2)
+		client_errorf("\"lite image\" requires a command");
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		client_usage_exit(image_usage, argc < 2 ? EXIT_ENGINE : 0);
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
@@ -460,21 +411,134 @@ cmd_image(int argc, char **argv)
 	return EXIT_ENGINE;
 }
 
+/* system df -v: Docker's three tables, from images, ps -a -s and volume_ls. */
+static void
+df_verbose(void)
+{
+	json_t *imgs = NULL, *ctrs = NULL, *vols = NULL, *e, *users = json_object(), *m;
+	int64_t now = time(NULL);
+	struct table *t;
+	size_t i, j;
+
+	(void)client_call_once("ps", json_pack("{s:b, s:b, s:b}", "all", 1, "size", 1, "details", 1), &ctrs);
+	json_array_foreach(ctrs, i, e) {
+		const char *img = json_string_value(json_object_get(e, "image_id")) ?: "";
+
+		json_object_set_new(users, img, json_integer(json_integer_value(json_object_get(users, img)) + 1));
+		json_array_foreach(json_object_get(e, "mounts"), j, m) {
+			const char *v = json_string_value(json_object_get(m, "volume"));
+			char key[300];
+
+			snprintf(key, sizeof(key), "volume:%s", v ?: "");
+			if (v && *v)
+				json_object_set_new(users, key, json_integer(json_integer_value(json_object_get(users, key)) + 1));
+		}
+	}
+	printf("Images space usage:\n\n");
+	t = table_new(6);
+	table_add(t, (const char *[]){ "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "CONTAINERS" });
+	if (client_call_once("images", NULL, &imgs) == 0)
+		json_array_foreach(imgs, i, e) {
+			const char *id = json_string_value(json_object_get(e, "id")) ?: "";
+			json_t *tags = json_object_get(e, "repo_tags");
+			char sid[13], created[64], size[32], n[16], repo[256];
+			const char *tag = json_string_value(json_array_get(tags, 0)), *colon;
+
+			snprintf(sid, sizeof(sid), "%.12s", strchr(id, ':') ? strchr(id, ':') + 1 : id);
+			format_ago(now - json_integer_value(json_object_get(e, "created")), created, sizeof(created));
+			format_size((uint64_t)json_integer_value(json_object_get(e, "size")), size, sizeof(size));
+			snprintf(n, sizeof(n), "%lld", json_integer_value(json_object_get(users, id)));
+			snprintf(repo, sizeof(repo), "%s", tag ? tag : "<none>");
+			colon = strrchr(repo, ':');
+			if (colon && tag)
+				repo[colon - repo] = '\0';
+			table_add(t, (const char *[]){ repo, colon && tag ? tag + (colon - repo) + 1 : "<none>", sid, created,
+						       size, n });
+		}
+	table_print(t);
+	table_free(t);
+	printf("\nContainers space usage:\n\n");
+	t = table_new(8);
+	table_add(t, (const char *[]){ "CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS",
+				       "NAMES" });
+	json_array_foreach(ctrs, i, e) {
+		char sid[13], created[64], size[32], cmd[64] = "", nvol[16];
+		size_t nv = 0;
+		json_t *a;
+
+		json_array_foreach(json_object_get(e, "command"), j, a)
+			snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", j ? " " : "", json_string_value(a));
+		json_array_foreach(json_object_get(e, "mounts"), j, m)
+			nv += *(json_string_value(json_object_get(m, "volume")) ?: "") != '\0';
+		snprintf(nvol, sizeof(nvol), "%zu", nv);
+		snprintf(sid, sizeof(sid), "%.12s", json_string_value(json_object_get(e, "id")));
+		format_ago(now - json_integer_value(json_object_get(e, "created")), created, sizeof(created));
+		format_size((uint64_t)json_integer_value(json_object_get(e, "size_rw")), size, sizeof(size));
+		table_add(t, (const char *[]){ sid, json_string_value(json_object_get(e, "image")), cmd, nvol, size, created,
+					       json_string_value(json_object_get(e, "status")),
+					       json_string_value(json_object_get(e, "name")) });
+	}
+	table_print(t);
+	table_free(t);
+	printf("\nLocal Volumes space usage:\n\n");
+	t = table_new(3);
+	table_add(t, (const char *[]){ "VOLUME NAME", "LINKS", "SIZE" });
+	if (client_call_once("volume_ls", json_pack("{s:b}", "size", 1), &vols) == 0)
+		json_array_foreach(vols, i, e) {
+			const char *name = json_string_value(json_object_get(e, "ref")) ?: json_string_value(json_object_get(e, "name"));
+			char key[300], n[16], size[32];
+
+			snprintf(key, sizeof(key), "volume:%s", json_string_value(json_object_get(e, "name")) ?: "");
+			snprintf(n, sizeof(n), "%lld", json_integer_value(json_object_get(users, key)));
+			format_size((uint64_t)json_integer_value(json_object_get(e, "size")), size, sizeof(size));
+			table_add(t, (const char *[]){ name, n, size });
+		}
+	table_print(t);
+	table_free(t);
+	json_decref(imgs);
+	json_decref(ctrs);
+	json_decref(vols);
+	json_decref(users);
+}
+
 static int
 system_df(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'F' }, { "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	static const char usage[] = "Usage: lite system df [OPTIONS]\n\nShow the disk space images, layers and containers use.\n\n"
+				    "Options:\n  -v, --verbose     per image, container and volume\n"
+				    "      --format json the engine's numbers as JSON\n";
 	json_t *res = NULL, *im, *ct;
-	char s1[32], s2[32], s3[32], n1[32], n2[32], n3[32], a1[32];
+	char s1[32], s2[32], s3[32], n1[32], n2[32], n3[32], a1[32], a2[32];
+	const char *format = NULL;
+	bool verbose = false;
 	struct table *t;
+	int c;
 
-	if (want_help(argc, argv))
-		client_usage_exit("Usage: lite system df [--format json]\n\nShow the disk space images, layers and containers use.\n", 0);
+	while ((c = client_opt_get(&argc, argv, "vh", opts, NULL)) != -1) {
+		if (c == 'v')
+			verbose = true;
+		else if (c == 'F')
+			format = optarg;
+		else
+			client_usage_exit(usage, c == 'h' ? 0 : EXIT_ENGINE);
+	}
+	if (optind < argc)
+		return client_errorf("\"lite system df\" accepts no arguments"), EXIT_ENGINE;
+	if (verbose && !format) {
+		df_verbose();
+		return 0;
+	}
 	if (client_call_once("system_df", NULL, &res) < 0)
 		return 1;
-	if (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")) {
-		print_json(res, JSON_COMPACT);
+	if (format) {
+		int rc = cmd_format_df(res, format);
+
 		json_decref(res);
-		return 0;
+		return rc;
 	}
 	im = json_object_get(res, "images");
 	ct = json_object_get(res, "containers");
@@ -484,17 +548,22 @@ system_df(int argc, char **argv)
 	snprintf(n1, sizeof(n1), "%lld", json_integer_value(json_object_get(im, "total")));
 	snprintf(a1, sizeof(a1), "%lld", json_integer_value(json_object_get(im, "active")));
 	snprintf(n2, sizeof(n2), "%lld", json_integer_value(json_object_get(ct, "total")));
+	snprintf(a2, sizeof(a2), "%lld", json_integer_value(json_object_get(ct, "active")));
 	snprintf(n3, sizeof(n3), "%lld", json_integer_value(json_object_get(json_object_get(res, "layers"), "total")));
 	t = table_new(5);
 	table_add(t, (const char *[]){ "TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE" });
 	table_add(t, (const char *[]){ "Images", n1, a1, s1, s2 });
 	table_add(t, (const char *[]){ "Layers", n3, "", "", "" });
-	table_add(t, (const char *[]){ "Containers", n2, n2, s3, "0B" });
+	table_add(t, (const char *[]){ "Containers", n2, a2, s3, "" });
 	table_print(t);
 	table_free(t);
 	json_decref(res);
 	return 0;
 }
+
+static const char system_usage[] =
+	"Usage: lite system COMMAND\n\nCommands:\n  df      Show disk usage\n  info    Show engine information\n"
+	"  prune   Remove unused data\n  events  Show the engine's events\n";
 
 int
 cmd_system(int argc, char **argv)
@@ -503,8 +572,11 @@ cmd_system(int argc, char **argv)
 		optind = 0;
 		return system_df(argc - 1, argv + 1);
 	}
-	if (argc >= 2 && !strcmp(argv[1], "info"))
-		return cmd_info(argc - 1, argv + 1);
-	client_usage_exit("Usage: lite system COMMAND\n\nCommands:\n  df     Show disk usage\n  info   Show engine information\n",
-		   argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : EXIT_ENGINE);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		client_usage_exit(system_usage, 0);
+	if (argc < 2)
+		client_errorf("\"lite system\" requires a command: df, info, prune or events");
+	else
+		client_errorf("unknown command \"system %s\"; see 'lite system --help'", argv[1]);
+	client_usage_exit(system_usage, EXIT_ENGINE);
 }

@@ -26,7 +26,7 @@ cmd_stop(int argc, char **argv)
 	long long t = -1;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "t:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(stop_usage, 0);
 		if (c != 't' || parse_int_range(optarg, 0, 3600, &t) < 0) {
@@ -51,7 +51,7 @@ cmd_kill(int argc, char **argv)
 	static const struct option opts[] = { { "signal", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { 0 } };
 	int c, sig = 9;
 
-	while ((c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "s:h", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(kill_usage, 0);
 		if (c != 's' || parse_signal(optarg, &sig) < 0) {
@@ -76,7 +76,7 @@ cmd_rm(int argc, char **argv)
 	bool force = false, volumes = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "fvh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "fvh", opts, NULL)) != -1) {
 		if (c == 'h')
 			client_usage_exit(rm_usage, 0);
 		if (c == 'v')
@@ -99,7 +99,7 @@ cmd_wait(int argc, char **argv)
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((c = client_opt_get(&argc, argv, "h", opts, NULL)) != -1)
 		client_usage_exit(wait_usage, c == 'h' ? 0 : 1);
 	need_args(argc, wait_usage);
 	return client_call_each_ctr(argc, argv, "wait", json_object(), true);

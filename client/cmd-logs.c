@@ -27,7 +27,7 @@ cmd_logs(int argc, char **argv)
 	struct conn c;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "fn:h", opts, NULL)) != -1) {
+	while ((opt = client_opt_get(&argc, argv, "fn:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': json_object_set_new(params, "follow", json_true()); break;
 		case 'n':

@@ -6,16 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
+#include "out-format.h"
 #include "table.h"
 
 static const char network_usage[] =
 	"Usage: lite network COMMAND\n\nManage networks.\n\nCommands:\n"
 	"  create [--subnet CIDR] [--gateway IP] NAME   create a bridge network (root only)\n"
-	"  ls [-q]                                       list networks\n"
-	"  inspect NAME...                               show networks as JSON\n"
+	"  ls [-q] [--filter K=V] [--format F]           list networks\n"
+	"  inspect [-f FORMAT] NAME...                   show networks as JSON\n"
 	"  rm NAME...                                    remove networks (root only)\n"
 	"  connect [--ip IP] NETWORK CONTAINER           connect a running container\n"
-	"  disconnect NETWORK CONTAINER                  disconnect a container\n";
+	"  disconnect NETWORK CONTAINER                  disconnect a container\n"
+	"  prune [-f]                                    remove unused user-defined networks (root only)\n";
 
 static int
 simple_call(const char *method, json_t *params, bool print_json)
@@ -44,7 +47,7 @@ net_create(int argc, char **argv)
 	json_t *params = json_object(), *result = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': json_object_set_new(params, "subnet", json_string(optarg)); break;
 		case 'g': json_object_set_new(params, "gateway", json_string(optarg)); break;
@@ -70,43 +73,139 @@ net_create(int argc, char **argv)
 	return 0;
 }
 
+static const char *const net_keys[] = { "driver", "id", "label!", "name", "type", "dangling", NULL };
+
+struct net_ctx {
+	json_t *n;
+	json_t *users; /* {network name: containers}, for dangling */
+};
+
+static bool
+net_match(const char *key, const char *value, void *ctx)
+{
+	struct net_ctx *c = ctx;
+	const char *name = json_string_value(json_object_get(c->n, "name")) ?: "";
+	bool builtin = json_is_true(json_object_get(c->n, "default")) || !strcmp(name, "bridge") || !strcmp(name, "host") ||
+		       !strcmp(name, "none");
+	bool b = false;
+
+	if (!strcmp(key, "name"))
+		return strstr(name, value) != NULL;
+	if (!strcmp(key, "id"))
+		return !strncmp(json_string_value(json_object_get(c->n, "id")) ?: "", value, strlen(value));
+	if (!strcmp(key, "driver"))
+		return !strcmp(json_string_value(json_object_get(c->n, "driver")) ?: "", value);
+	if (!strcmp(key, "label"))
+		return filter_label(json_object_get(c->n, "labels"), value);
+	if (!strcmp(key, "type"))
+		return !strcmp(value, builtin ? "builtin" : "custom");
+	if (!strcmp(key, "dangling"))
+		return filter_bool(value, &b) == 0 && !builtin && b == !json_object_get(c->users, name);
+	return false;
+}
+
+/* Which networks the caller's containers have endpoints on. */
+static json_t *
+network_users(void)
+{
+	json_t *list = NULL, *c, *users = json_object(), *n;
+	const char *name;
+	size_t i;
+
+	if (client_call_once("ps", json_pack("{s:b, s:b}", "all", 1, "details", 1), &list) < 0)
+		return users;
+	json_array_foreach(list, i, c)
+		json_object_foreach(json_object_get(json_object_get(c, "network_settings"), "networks"), name, n)
+			json_object_set_new(users, name, json_true());
+	json_decref(list);
+	return users;
+}
+
 static int
 net_ls(int argc, char **argv)
 {
-	bool quiet = argc > 1 && (strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0);
-	json_t *list = NULL, *n;
-	struct table *t = table_new(4);
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' }, { "filter", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' }, { "no-trunc", no_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	static const char usage[] = "Usage: lite network ls [OPTIONS]\n\nList networks.\n\nOptions:\n"
+				    "  -q, --quiet        only ids\n"
+				    "  -f, --filter K=V   driver=, id=, label=, name=, type=builtin|custom, dangling=true|false\n"
+				    "      --format F     json, or a template: {{.ID}} {{.Name}} {{.Driver}} {{.Subnet}}\n"
+				    "      --no-trunc     full ids\n";
+	struct filter_set fs = { 0 };
+	struct out_format of;
+	const char *format = NULL;
+	json_t *list = NULL, *n, *users = NULL;
+	struct table *t;
+	bool quiet = false, no_trunc = false;
+	char err[512];
 	size_t i;
+	int c, rc = 0;
 
-	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
-		client_usage_exit("Usage: lite network ls [-q]\n", 0);
-	if (client_call_once("network_ls", json_object(), &list) < 0) {
-		table_free(t);
-		return EXIT_ENGINE;
+	while ((c = client_opt_get(&argc, argv, "qf:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q': quiet = true; break;
+		case 'T': no_trunc = true; break;
+		case 'F': format = optarg; break;
+		case 'f':
+			if (filter_add(&fs, optarg, net_keys, err, sizeof(err)) < 0)
+				return client_errorf("%s", err), EXIT_ENGINE;
+			break;
+		case 'h': client_usage_exit(usage, 0);
+		default: client_usage_exit(usage, EXIT_ENGINE);
+		}
 	}
+	if (optind < argc)
+		return client_errorf("\"lite network ls\" accepts no arguments"), EXIT_ENGINE;
+	if (client_call_once("network_ls", json_object(), &list) < 0)
+		return EXIT_ENGINE;
+	if (filter_has(&fs, "dangling"))
+		users = network_users();
+	if (format && !quiet)
+		out_format_init(&of, format);
+	t = table_new(4);
 	table_add(t, (const char *[]){ "NETWORK ID", "NAME", "DRIVER", "SUBNET" });
 	json_array_foreach(list, i, n) {
-		char id[13];
+		struct net_ctx ctx = { n, users };
+		char id[65];
 		const char *sub = json_string_value(json_object_get(n, "subnet"));
+		json_t *row;
 
-		snprintf(id, sizeof(id), "%.12s", json_string_value(json_object_get(n, "id")));
-		if (quiet)
+		if (!filter_match(&fs, net_match, &ctx))
+			continue;
+		snprintf(id, sizeof(id), "%.*s", no_trunc ? 64 : 12, json_string_value(json_object_get(n, "id")));
+		if (quiet) {
 			printf("%s\n", id);
-		else
+		} else if (format) {
+			row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id,
+					"Name", json_string_value(json_object_get(n, "name")) ?: "",
+					"Driver", json_string_value(json_object_get(n, "driver")) ?: "", "Scope", "local",
+					"Subnet", sub ? sub : "", "Labels", "");
+			rc = out_format_row(&of, row) < 0 ? 1 : rc;
+			json_decref(row);
+		} else {
 			table_add(t, (const char *[]){ id, json_string_value(json_object_get(n, "name")),
 						       json_string_value(json_object_get(n, "driver")), sub ? sub : "" });
+		}
 	}
-	if (!quiet)
+	if (format && !quiet)
+		out_format_end(&of);
+	else if (!quiet)
 		table_print(t);
 	table_free(t);
+	json_decref(users);
 	json_decref(list);
-	return 0;
+	return rc;
 }
 
+/* inspect [-f FORMAT] NAME... */
 /* One call per NAME argument with {key: NAME}; stops at the first error. */
 static int
 per_name(int argc, char **argv, const char *method, const char *key, bool print)
 {
+	client_no_options(&argc, &argv, network_usage);
 	if (argc < 2) {
 		client_errorf("\"lite network %s\" requires at least 1 argument", argv[0]);
 		return EXIT_ENGINE;
@@ -128,7 +227,7 @@ net_connect(int argc, char **argv, bool connect)
 	json_t *params = json_object();
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+fh", opts, NULL)) != -1) {
 		if (c == 'i' && connect)
 			json_object_set_new(params, "ip", json_string(optarg));
 		else if (c == 'h')
@@ -161,15 +260,19 @@ cmd_network(int argc, char **argv)
 	if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
 		return net_ls(argc, argv);
 	if (strcmp(sub, "inspect") == 0)
-		return per_name(argc, argv, "network_inspect", "id", true);
+		return cmd_inspect_kind("network", argc, argv);
+	if (strcmp(sub, "prune") == 0)
+		return cmd_prune_network(argc, argv);
 	if (strcmp(sub, "rm") == 0 || strcmp(sub, "remove") == 0)
 		return per_name(argc, argv, "network_rm", "id", false);
 	if (strcmp(sub, "connect") == 0)
 		return net_connect(argc, argv, true);
 	if (strcmp(sub, "disconnect") == 0)
 		return net_connect(argc, argv, false);
-	if (!*sub)
+	if (!*sub) {
+		client_errorf("\"lite network\" requires a command");
 		client_usage_exit(network_usage, EXIT_ENGINE);
+	}
 	client_errorf("unknown command \"network %s\"; see 'lite network --help'", sub);
 	return EXIT_ENGINE;
 }
@@ -180,8 +283,7 @@ cmd_port(int argc, char **argv)
 	json_t *result = NULL, *ports, *p;
 	size_t i;
 
-	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
-		client_usage_exit("Usage: lite port CONTAINER [PRIVATE_PORT[/PROTO]]\n\nList a container's published ports.\n", 0);
+	client_no_options(&argc, &argv, "Usage: lite port CONTAINER [PRIVATE_PORT[/PROTO]]\n\nList a container's published ports.\n");
 	if (argc < 2 || argc > 3) {
 		client_errorf("\"lite port\" requires 1 or 2 arguments: CONTAINER [PRIVATE_PORT[/PROTO]]");
 		return EXIT_ENGINE;

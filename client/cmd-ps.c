@@ -1,4 +1,4 @@
-/* lite ps and lite inspect. */
+/* lite ps. */
 #include "client.h"
 
 #include <getopt.h>
@@ -9,6 +9,7 @@
 
 #include "format.h"
 #include "parse.h"
+#include "ps-filter.h"
 #include "ps-format.h"
 #include "table.h"
 
@@ -20,14 +21,16 @@ static const char ps_usage[] =
 	"      --format json    one JSON object per line (Docker's keys)\n"
 	"      --format TMPL    a template: {{.ID}} {{.Names}} {{.Image}} {{.Status}} {{.State}}\n"
 	"                       {{.Command}} {{.CreatedAt}} {{.RunningFor}} {{.Size}}; \"table \" adds a header\n"
-	"  -f, --filter K=V     status=, name=, id=, ancestor=, label= (repeatable)\n"
+	"  -f, --filter K=V     id, name, label, status, ancestor, before, since, exited, health,\n"
+	"                       network, volume, publish, expose (repeatable: one key ORs, keys AND)\n"
+	"      --no-trunc       full ids and commands\n"
 	"  -n, --last N         the N newest containers (all states)\n"
 	"  -l, --latest         the newest container (all states)\n"
 	"  -s, --size           show the size of the writable layer\n"
 	"  -h, --help           this help\n";
 
 static void
-command_text(json_t *cmd, char *buf, size_t len)
+command_text(json_t *cmd, char *buf, size_t len, bool no_trunc)
 {
 	size_t i, off = 0;
 	json_t *a;
@@ -35,7 +38,7 @@ command_text(json_t *cmd, char *buf, size_t len)
 	buf[0] = '\0';
 	json_array_foreach(cmd, i, a)
 		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s", i ? " " : "", json_string_value(a));
-	if (strlen(buf) > 20)
+	if (!no_trunc && strlen(buf) > 20)
 		strcpy(buf + 19, "…");
 }
 
@@ -74,11 +77,10 @@ print_json_line(json_t *c, const char *command, const char *running_for)
 }
 
 struct ps_opts {
-	bool all, quiet, size;
+	bool all, quiet, size, no_trunc;
 	long long last;        /* -n; -1 none */
 	const char *format;    /* NULL: the table */
-	struct ps_filter filters[32];
-	size_t nfilters;
+	struct filter_set fs;
 };
 
 static int
@@ -88,11 +90,13 @@ ps_parse(int argc, char **argv, struct ps_opts *o)
 		{ "all", no_argument, NULL, 'a' }, { "quiet", no_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, 'F' }, { "filter", required_argument, NULL, 'f' },
 		{ "last", required_argument, NULL, 'n' }, { "latest", no_argument, NULL, 'l' },
-		{ "size", no_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { 0 },
+		{ "size", no_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' },
+		{ "no-trunc", no_argument, NULL, 'T' }, { 0 },
 	};
+	char err[512];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "aqf:n:lsh", opts, NULL)) != -1) {
+	while ((opt = client_opt_get(&argc, argv, "aqf:n:lsh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'a': o->all = true; break;
 		case 'q': o->quiet = true; break;
@@ -103,11 +107,11 @@ ps_parse(int argc, char **argv, struct ps_opts *o)
 			if (parse_int_range(optarg, 0, 1 << 30, &o->last) < 0)
 				return client_errorf("invalid --last \"%s\": expected a number", optarg), 1;
 			break;
+		case 'T': o->no_trunc = true; break;
 		case 'f':
-			if (o->nfilters >= 32 || ps_format_filter_parse(optarg, &o->filters[o->nfilters++]) < 0)
-				return client_errorf("invalid --filter \"%s\": expected status=, name=, id=, ancestor= or label=",
-					      optarg), 1;
-			if (o->filters[o->nfilters - 1].key == PS_F_STATUS)
+			if (filter_add(&o->fs, optarg, ps_filter_keys, err, sizeof(err)) < 0)
+				return client_errorf("%s", err), 1;
+			if (!strcmp(o->fs.f[o->fs.n - 1].key, "status") || !strcmp(o->fs.f[o->fs.n - 1].key, "exited"))
 				o->all = true;
 			break;
 		case 'h': client_usage_exit(ps_usage, 0);
@@ -116,6 +120,8 @@ ps_parse(int argc, char **argv, struct ps_opts *o)
 	}
 	if (o->last >= 0)
 		o->all = true;
+	if (optind < argc)
+		return client_errorf("\"lite ps\" accepts no arguments; see 'lite ps --help'"), 1;
 	return 0;
 }
 
@@ -156,10 +162,11 @@ static int
 print_formatted(const struct ps_opts *o, json_t *row, struct table *t)
 {
 	const char *tt = table_tmpl(o->format);
-	char err[160], *line = ps_format_render(tt ? tt : o->format, row, err, sizeof(err));
+	char err[512], *line = ps_format_render(tt ? tt : o->format, row, err, sizeof(err));
 
-	if (!line) {
-		client_errorf("invalid --format: %s", err);
+	if (!line) { /* Go's message, as docker prints it */
+		fflush(stdout);
+		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
 	if (tt)
@@ -186,6 +193,15 @@ table_for(const struct ps_opts *o)
 	return t;
 }
 
+/* What ps without -a lists (the daemon's rule, for a list fetched with all). */
+static bool
+running(json_t *c)
+{
+	const char *st = json_string_value(json_object_get(c, "state")) ?: "";
+
+	return !strcmp(st, "running") || !strcmp(st, "paused") || !strcmp(st, "restarting");
+}
+
 int
 cmd_ps(int argc, char **argv)
 {
@@ -195,24 +211,38 @@ cmd_ps(int argc, char **argv)
 	int64_t now = time(NULL);
 	long long shown = 0;
 	bool as_json;
+	char err[512];
 	size_t i;
 	int rc = 0;
 
 	if (ps_parse(argc, argv, &o))
 		return 1;
-	as_json = o.format && strcmp(o.format, "json") == 0;
-	if (client_call_once("ps", json_pack("{s:b, s:b}", "all", o.all, "size", o.size), &list) < 0)
+	if (o.format && ps_format_check(o.format, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
 		return 1;
+	}
+	as_json = o.format && strcmp(o.format, "json") == 0;
+	/* before=/since= need the whole list: they may name a stopped container */
+	if (client_call_once("ps", json_pack("{s:b, s:b, s:b}", "all",
+					     o.all || filter_has(&o.fs, "before") || filter_has(&o.fs, "since"),
+					     "size", o.size, "details",
+					     ps_filter_needs_details(&o.fs)), &list) < 0)
+		return 1;
+	if (ps_filter_check(&o.fs, list, err, sizeof(err)) < 0) {
+		client_errorf("%s", err);
+		json_decref(list);
+		return 1;
+	}
 	t = table_for(&o);
 	json_array_foreach(list, i, c) {
-		char id[13], command[256], created[64], size[32];
+		char id[65], command[4096], created[64], size[32];
 		json_t *row;
 
-		if (!ps_format_filter_match(o.filters, o.nfilters, c) || (o.last >= 0 && shown >= o.last))
+		if (!ps_filter_row(&o.fs, list, i) || (o.last >= 0 && shown >= o.last) || (!o.all && !running(c)))
 			continue;
 		shown++;
-		snprintf(id, sizeof(id), "%.12s", json_string_value(json_object_get(c, "id")));
-		command_text(json_object_get(c, "command"), command, sizeof(command));
+		snprintf(id, sizeof(id), "%.*s", o.no_trunc ? 64 : 12, json_string_value(json_object_get(c, "id")));
+		command_text(json_object_get(c, "command"), command, sizeof(command), o.no_trunc);
 		format_ago(now - json_integer_value(json_object_get(c, "created")), created, sizeof(created));
 		format_size((uint64_t)json_integer_value(json_object_get(c, "size_rw")), size, sizeof(size));
 		if (o.quiet) {
@@ -224,65 +254,17 @@ cmd_ps(int argc, char **argv)
 			json_object_set_new(row, "ID", json_string(id));
 			rc = print_formatted(&o, row, t) < 0 ? 1 : rc;
 			json_decref(row);
+			if (rc) /* the same error for every row: once is enough */
+				break;
 		} else {
 			table_add(t, (const char *[]){ id, json_string_value(json_object_get(c, "image")), command,
 						       created, json_string_value(json_object_get(c, "status")),
 						       json_string_value(json_object_get(c, "name")), size });
 		}
 	}
-	if (!o.quiet && (!o.format || strncmp(o.format, "table", 5) == 0))
+	if (!rc && !o.quiet && (!o.format || strncmp(o.format, "table", 5) == 0))
 		table_print(t);
 	table_free(t);
 	json_decref(list);
-	return rc;
-}
-
-static const char inspect_usage[] =
-	"Usage: lite inspect [-f FORMAT] CONTAINER [CONTAINER...]\n\n"
-	"Show containers' full state as a JSON array.\n\n"
-	"Options:\n"
-	"  -f, --format TMPL  one line per container from a template: {{.State.Status}},\n"
-	"                     {{.State.ExitCode}} (Docker's names match our snake_case keys)\n"
-	"  -h, --help         this help\n";
-
-int
-cmd_inspect(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 },
-	};
-	json_t *all = json_array(), *one;
-	const char *format = NULL;
-	char *out, err[160];
-	int rc = 0, opt;
-
-	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1)
-		if (opt == 'f')
-			format = optarg;
-		else
-			client_usage_exit(inspect_usage, opt == 'h' ? 0 : 1);
-	if (optind >= argc)
-		client_usage_exit(inspect_usage, 1);
-	for (int i = optind; i < argc; i++) {
-		if (client_call_once("inspect", json_pack("{s:s}", "id", argv[i]), &one) < 0) {
-			rc = 1;
-			continue;
-		}
-		if (format && !(out = ps_format_render(format, one, err, sizeof(err)))) {
-			client_errorf("invalid --format: %s", err);
-			json_decref(one);
-			json_decref(all);
-			return 1;
-		} else if (format) {
-			printf("%s\n", out);
-			free(out);
-		}
-		json_array_append_new(all, one);
-	}
-	out = format ? NULL : json_dumps(all, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
-	if (out)
-		printf("%s\n", out);
-	free(out);
-	json_decref(all);
 	return rc;
 }

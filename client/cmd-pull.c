@@ -106,7 +106,7 @@ cmd_pull(int argc, char **argv)
 	struct conn c;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "u:qh", opts, NULL)) != -1) {
+	while ((ch = client_opt_get(&argc, argv, "u:qh", opts, NULL)) != -1) {
 		if (ch == 'h')
 			client_usage_exit(pull_usage, 0);
 		else if (ch == 'k')

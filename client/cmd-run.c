@@ -75,6 +75,19 @@ static const char run_usage[] =
 	"      --pid host, --ipc host  share the host's PID / IPC namespace (root only)\n"
 	"  -h, --help              this help\n";
 
+/* run's help, or create's (the same options; issue 12 bug 12). */
+static void __attribute__((noreturn))
+usage_exit(const char *verb, FILE *f, int code)
+{
+	if (strcmp(verb, "create") == 0)
+		fprintf(f, "Usage: lite create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
+			   "Create a container without starting it ('lite start' runs it).\n\n%s",
+			strstr(run_usage, "Options:"));
+	else
+		fputs(run_usage, f);
+	exit(code);
+}
+
 static int
 bad_flag(const char *flag, const char *value, const char *expect)
 {
@@ -236,7 +249,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = getopt_long(argc, argv, "+dite:m:u:w:v:l:p:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+dite:m:u:w:v:l:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
 		case 't': json_object_set_new(params, "tty", json_true()); break;
@@ -246,9 +259,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			so->detach_keys = optarg;
 			break;
 		case OPT_SIG_PROXY:
-			if (strcmp(optarg, "true") && strcmp(optarg, "false"))
+			if (client_opt_parse_bool(optarg, &so->sig_proxy) < 0)
 				return bad_flag("--sig-proxy", optarg, "expected true or false");
-			so->sig_proxy = strcmp(optarg, "true") == 0;
 			break;
 		case OPT_INIT: json_object_set_new(params, "init", json_true()); break;
 		case 'u': json_object_set_new(params, "user", json_string(optarg)); break;
@@ -371,8 +383,8 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 				return bad_flag("--memory-reservation", optarg, "expected a size like 256m");
 			json_object_set_new(params, "memory_reservation", json_integer((json_int_t)u));
 			break;
-		case 'h': client_usage_exit(run_usage, 0);
-		default: fputs(run_usage, stderr); return EXIT_ENGINE;
+		case 'h': usage_exit(argv[0], stdout, 0);
+		default: usage_exit(argv[0], stderr, EXIT_ENGINE);
 		}
 	}
 	if (optind >= argc) {

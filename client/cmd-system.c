@@ -1,6 +1,7 @@
 /* lite version and lite info. */
 #include "client.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +21,39 @@ print_userns(json_t *u)
 		printf("User Namespaces: unavailable (%s)\n", json_string_value(json_object_get(u, "reason")) ?: "");
 }
 
+/* -f/--format (NULL without); -h prints usage; nothing else is accepted. */
+static const char *
+format_opt(int argc, char **argv, const char *usage)
+{
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
+					      { "help", no_argument, NULL, 'h' }, { 0 } };
+	const char *format = NULL;
+	int c;
+
+	while ((c = client_opt_get(&argc, argv, "f:h", opts, NULL)) != -1)
+		if (c == 'f')
+			format = optarg;
+		else
+			client_usage_exit(usage, c == 'h' ? 0 : 1);
+	if (optind < argc)
+		client_usage_exit(usage, 1);
+	return format;
+}
+
 int
 cmd_version(int argc, char **argv)
 {
 	json_t *v = NULL;
+	const char *format = format_opt(argc, argv, "Usage: lite version [-f FORMAT]\n\nShow client and engine versions.\n");
+	int rc;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		client_usage_exit("Usage: lite version\n\nShow client and engine versions.\n", 0);
+	if (format) {
+		if (client_call_once("version", NULL, &v) < 0)
+			return 1;
+		rc = cmd_format_version(v, format);
+		json_decref(v);
+		return rc;
+	}
 	printf("Client:\n Version:     %s\n API version: %s\n\n", LITE_VERSION, LITE_API_VERSION);
 	if (client_call_once("version", NULL, &v) < 0)
 		return 1;
@@ -40,19 +67,28 @@ cmd_version(int argc, char **argv)
 int
 cmd_info(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	static const char usage[] = "Usage: lite info [-f json]\n\nShow engine and host information.\n";
+	const char *format = NULL;
 	json_t *info = NULL;
-	char *out;
+	int c, rc;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		client_usage_exit("Usage: lite info [--format json]\n\nShow engine and host information.\n", 0);
+	while ((c = client_opt_get(&argc, argv, "f:h", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else
+			client_usage_exit(usage, c == 'h' ? 0 : EXIT_ENGINE);
+	}
+	if (optind < argc)
+		return client_errorf("\"lite info\" accepts no arguments"), EXIT_ENGINE;
 	if (client_call_once("info", NULL, &info) < 0)
 		return 1;
-	if (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")) {
-		out = json_dumps(info, JSON_COMPACT);
-		printf("%s\n", out);
-		free(out);
+	if (format) {
+		rc = cmd_format_info(info, format);
 		json_decref(info);
-		return 0;
+		return rc;
 	}
 	printf("Containers: %lld\n Running: %lld\nImages: %lld\n",
 	       json_integer_value(json_object_get(info, "containers")),

@@ -48,6 +48,7 @@ static const struct cmd cmds[] = {
 	{ "cp", cmd_cp, "Copy files between a container and the host" },
 	{ "build", cmd_build, "Build an image from a Dockerfile" },
 	{ "builder", cmd_builder, "Manage the build cache (prune)" },
+	{ "container", cmd_container, "Manage containers (ls, run, rm, prune, ...)" },
 };
 
 static void
@@ -82,11 +83,11 @@ main(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' }, { "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
-	int c;
+	int c, r;
 
 	if (getenv("LITE_HOST") && *getenv("LITE_HOST"))
 		client_host = parse_host(getenv("LITE_HOST"));
-	while ((c = getopt_long(argc, argv, "+H:vh", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+H:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H': client_host = parse_host(optarg); break;
 		case 'v': printf("lite version %s\n", LITE_VERSION); return 0;
@@ -98,14 +99,18 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ENGINE;
 	}
+	argv += optind;
+	argc -= optind;
+	optind = 0;
+	/* "container ls" and friends: run a group's own verb, or become "ps" */
+	if ((r = cmd_group_resolve(&argc, &argv)) >= 0)
+		return r;
+	optind = 0;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(argv[optind], cmds[i].name) == 0) {
-			argv += optind;
-			argc -= optind;
-			optind = 0; /* reset getopt for the subcommand */
+		if (strcmp(argv[0], cmds[i].name) == 0) {
 			return cmds[i].fn(argc, argv);
 		}
 	}
-	client_errorf("unknown command \"%s\"; see 'lite --help'", argv[optind]);
+	client_errorf("unknown command \"%s\"; see 'lite --help'", argv[0]);
 	return EXIT_ENGINE;
 }

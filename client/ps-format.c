@@ -1,7 +1,7 @@
-/* ps filters and Go-template-like formats. Only the subset people type:
- * {{.Field}} and dotted paths, with Docker's field names matched against
- * our snake_case keys; no pipelines, functions or conditionals. */
+/* ps filters, and the --format entry points of every list command: Go
+ * templates (template.c) and Docker's table headers. */
 #include "ps-format.h"
+#include "template.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -104,125 +104,64 @@ ps_format_filter_match(const struct ps_filter *f, size_t n, json_t *row)
 	return true;
 }
 
-/* a and b equal ignoring case and '_' (ExitCode == exit_code). */
-static bool
-key_eq(const char *a, size_t alen, const char *b)
+char *
+ps_format_render(const char *tmpl, json_t *obj, char *err, size_t errlen)
 {
-	size_t i = 0;
-
-	for (;; b++) {
-		while (i < alen && a[i] == '_')
-			i++;
-		while (*b == '_')
-			b++;
-		if (i == alen || !*b)
-			return i == alen && !*b;
-		if (tolower((unsigned char)a[i++]) != tolower((unsigned char)*b))
-			return false;
-	}
+	return template_render(tmpl, obj, TEMPLATE_ESCAPES, err, errlen);
 }
 
-/* Follow ".A.B" (path points after "{{", up to "}}"). */
-static json_t *
-lookup(json_t *obj, const char *path, size_t len)
+int
+ps_format_check(const char *tmpl, char *err, size_t errlen)
 {
-	size_t i = 0;
+	struct template *t;
 
-	while (i < len && path[i] == ' ')
-		i++;
-	while (len > i && path[len - 1] == ' ')
-		len--;
-	if (i < len && path[i] == '.' && len - i == 1)
-		return obj;
-	while (i < len && path[i] == '.') {
-		size_t start = ++i;
-		const char *key;
-		json_t *v, *next = NULL;
-
-		while (i < len && path[i] != '.')
-			i++;
-		json_object_foreach(obj, key, v)
-			if (key_eq(path + start, i - start, key))
-				next = v;
-		if (!next)
-			return NULL;
-		obj = next;
-	}
-	return i == len ? obj : NULL;
+	if (strcmp(tmpl, "json") == 0)
+		return 0;
+	if (strncmp(tmpl, "table", 5) == 0)
+		tmpl += 5 + strspn(tmpl + 5, " ");
+	t = template_parse(tmpl, TEMPLATE_ESCAPES, err, errlen);
+	template_free(t);
+	return t ? 0 : -EINVAL;
 }
 
-static void
-append(char **buf, size_t *len, const char *s, size_t n)
-{
-	char *nb = realloc(*buf, *len + n + 1);
-
-	if (!nb)
-		abort();
-	memcpy(nb + *len, s, n);
-	*len += n;
-	nb[*len] = '\0';
-	*buf = nb;
-}
-
-static void
-append_value(char **buf, size_t *len, json_t *v)
-{
-	char *dump;
-
-	if (!v) {
-		append(buf, len, "<no value>", 10);
-	} else if (json_is_string(v)) {
-		append(buf, len, json_string_value(v), strlen(json_string_value(v)));
-	} else {
-		dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		append(buf, len, dump ? dump : "", dump ? strlen(dump) : 0);
-		free(dump);
-	}
-}
+/* Docker's column titles, per kind of list ("ID" differs). */
+static const struct { const char *kind, *field, *title; } titles[] = {
+	{ "container", "ID", "CONTAINER ID" }, { "container", "Names", "NAMES" }, { "container", "Image", "IMAGE" },
+	{ "container", "Status", "STATUS" }, { "container", "State", "STATE" }, { "container", "Command", "COMMAND" },
+	{ "container", "CreatedAt", "CREATED AT" }, { "container", "RunningFor", "CREATED" },
+	{ "container", "Size", "SIZE" }, { "container", "Labels", "LABELS" }, { "container", "Ports", "PORTS" },
+	{ "container", "Mounts", "MOUNTS" }, { "container", "Networks", "NETWORKS" },
+	{ "container", "LocalVolumes", "LOCAL VOLUMES" },
+	{ "image", "ID", "IMAGE ID" }, { "image", "Repository", "REPOSITORY" }, { "image", "Tag", "TAG" },
+	{ "image", "Digest", "DIGEST" }, { "image", "CreatedSince", "CREATED" }, { "image", "CreatedAt", "CREATED AT" },
+	{ "image", "Size", "SIZE" }, { "image", "Containers", "CONTAINERS" },
+	{ "volume", "Name", "VOLUME NAME" }, { "volume", "Driver", "DRIVER" }, { "volume", "Mountpoint", "MOUNTPOINT" },
+	{ "volume", "Scope", "SCOPE" }, { "volume", "Labels", "LABELS" }, { "volume", "Size", "SIZE" },
+	{ "network", "ID", "NETWORK ID" }, { "network", "Name", "NAME" }, { "network", "Driver", "DRIVER" },
+	{ "network", "Scope", "SCOPE" }, { "network", "IPv6", "IPV6" }, { "network", "Internal", "INTERNAL" },
+	{ "network", "CreatedAt", "CREATED" },
+	{ "history", "ID", "IMAGE" }, { "history", "CreatedSince", "CREATED" }, { "history", "CreatedAt", "CREATED AT" },
+	{ "history", "CreatedBy", "CREATED BY" }, { "history", "Size", "SIZE" }, { "history", "Comment", "COMMENT" },
+	{ "df", "Type", "TYPE" }, { "df", "TotalCount", "TOTAL" }, { "df", "Active", "ACTIVE" }, { "df", "Size", "SIZE" },
+	{ "df", "Reclaimable", "RECLAIMABLE" },
+};
 
 char *
-ps_format_render(const char *t, json_t *obj, char *err, size_t errlen)
+ps_format_table_header(const char *kind, const char *tmpl)
 {
-	char *out = calloc(1, 1);
-	size_t len = 0;
+	json_t *o = json_object();
+	char err[256], *s;
 
-	while (out && *t) {
-		const char *end;
-
-		if (t[0] == '\\' && (t[1] == 't' || t[1] == 'n')) {
-			append(&out, &len, t[1] == 't' ? "\t" : "\n", 1);
-			t += 2;
-		} else if (strncmp(t, "{{", 2) == 0) {
-			end = strstr(t + 2, "}}");
-			if (!end || !strchr(" .", t[2 + strspn(t + 2, " ")])) {
-				snprintf(err, errlen, "template: unsupported or unclosed action near \"%.20s\"", t);
-				free(out);
-				return NULL;
-			}
-			append_value(&out, &len, lookup(obj, t + 2, (size_t)(end - t - 2)));
-			t = end + 2;
-		} else {
-			append(&out, &len, t++, 1);
-		}
-	}
-	return out;
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strcmp(titles[i].kind, kind) == 0)
+			json_object_set_new(o, titles[i].field, json_string(titles[i].title));
+	s = template_render(tmpl, o, TEMPLATE_ESCAPES | TEMPLATE_HEADER, err, sizeof(err));
+	json_decref(o);
+	return s;
 }
-
-static const struct { const char *field, *title; } titles[] = {
-	{ "ID", "CONTAINER ID" }, { "Names", "NAMES" }, { "Image", "IMAGE" }, { "Status", "STATUS" },
-	{ "State", "STATE" }, { "Command", "COMMAND" }, { "CreatedAt", "CREATED AT" },
-	{ "RunningFor", "CREATED" }, { "Size", "SIZE" }, { "Labels", "LABELS" },
-};
 
 char *
 ps_format_header(const char *tmpl)
 {
-	json_t *o = json_object();
-	char err[128], *s;
-
-	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
-		json_object_set_new(o, titles[i].field, json_string(titles[i].title));
-	s = ps_format_render(tmpl, o, err, sizeof(err));
-	json_decref(o);
-	return s;
+	return ps_format_table_header("container", tmpl);
 }

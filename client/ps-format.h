@@ -20,12 +20,17 @@ int ps_format_filter_parse(const char *spec, struct ps_filter *ret);
  * the same key are ORed, different keys ANDed (Docker's rule). */
 bool ps_format_filter_match(const struct ps_filter *f, size_t n, json_t *row);
 
-/* Render a Go-template-like string: "{{.A.B}}" looks up A then B in obj,
- * keys matched case-insensitively ignoring '_' (so .State.ExitCode finds
- * state.exit_code), strings as they are, other values as JSON, a missing
- * one as "<no value>"; "\t" and "\n" become a tab and a newline. Returns a
- * heap string, or NULL with an error message in err for a bad template. */
+/* Render a Go template (template.h) over obj, "\t" and "\n" in the text
+ * as a tab and a newline (as docker's formatter). Returns a heap string,
+ * or NULL with Go's message in err (a bad template, an unknown field). */
 char *ps_format_render(const char *tmpl, json_t *obj, char *err, size_t errlen);
+/* Parse a --format once before anything is asked of the daemon ("json",
+ * "table T" and T are accepted): -EINVAL with Go's message in err. */
+int ps_format_check(const char *tmpl, char *err, size_t errlen);
 /* The header a "table" template gets: each {{.Field}} as Docker's column
- * title ("CONTAINER ID", "NAMES", ...). */
+ * title for kind "container", "image", "volume", "network", "history" or
+ * "df" ("CONTAINER
+ * ID", "IMAGE ID", "VOLUME NAME", ...; an unknown field in capitals). */
+char *ps_format_table_header(const char *kind, const char *tmpl);
+/* ps_format_table_header("container", tmpl) */
 char *ps_format_header(const char *tmpl);

@@ -5,11 +5,16 @@
 #include "ctr.h"
 #include "ctr-sec.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "daemon.h"
+#include "image.h"
 #include "net-ctr.h"
+#include "parse.h"
 #include "strv.h"
 
 static json_t *
@@ -74,10 +79,113 @@ inspect_core(struct daemon *d, struct ctr *c)
 	return o;
 }
 
+/* Capability names of a mask. */
+static json_t *
+cap_list(uint64_t mask)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i <= CAPS_LAST; i++)
+		if (mask & (UINT64_C(1) << i))
+			json_array_append_new(a, json_string(caps_name(i)));
+	return a;
+}
+
+/* Docker's Config.Entrypoint and Config.Cmd: the command lite keeps is
+ * both joined; when it starts with the image's entrypoint, that part is
+ * the entrypoint (an --entrypoint that differs shows as the command). */
+static void
+split_entrypoint(struct ctr *c, json_t *entry, json_t *cfg)
+{
+	size_t n = json_array_size(entry), i;
+	json_t *e, *rest;
+
+	for (i = 0; i < n; i++)
+		if (!c->spec.cmd || !c->spec.cmd[i] ||
+		    strcmp(c->spec.cmd[i], json_string_value(json_array_get(entry, i)) ?: "") != 0)
+			return;
+	if (n == 0 || !cfg)
+		return;
+	rest = json_array();
+	for (char **a = c->spec.cmd + n; *a; a++)
+		json_array_append_new(rest, json_string(*a));
+	e = json_deep_copy(entry);
+	json_object_set_new(cfg, "entrypoint", e);
+	json_object_set_new(cfg, "cmd", rest);
+}
+
+/* The overlay's directories (Docker's GraphDriver.Data) and the files
+ * bound over /etc. A missing image leaves lower_dir empty. */
+static void
+inspect_paths(struct daemon *d, struct ctr *c, json_t *o)
+{
+	char dir[PATH_MAX], xdir[PATH_MAX], *lower = NULL, **layers = NULL;
+	struct lite_err err = { 0 };
+	struct image *img = NULL;
+	size_t len = 1;
+
+	ctr_dir(d, c, dir, sizeof(dir));
+	ctr_exec_dir(d, c, xdir, sizeof(xdir));
+	if (image_load(d->cfg.data_root, c->spec.image_id, &img, &err) == 0 &&
+	    image_layer_dirs(d->cfg.data_root, img, &layers, &err) == 0) {
+		for (char **l = layers; *l; l++)
+			len += strlen(*l) + 1;
+		lower = calloc(1, len);
+		for (char **l = layers; lower && *l; l++)
+			strcat(strcat(lower, l == layers ? "" : ":"), *l);
+		strv_free(layers);
+	}
+	if (img)
+		split_entrypoint(c, json_object_get(json_object_get(img->config, "config"), "Entrypoint"),
+				 json_object_get(o, "config"));
+	image_free(img);
+	lite_err_clear(&err);
+	json_object_set_new(o, "graph_driver", json_pack("{s:s, s:s+, s:s+, s:s+}", "lower_dir", lower ?: "",
+							  "upper_dir", dir, "/upper", "merged_dir", xdir, "/rootfs",
+							  "work_dir", dir, "/work"));
+	json_object_update_new(o, json_pack("{s:s+, s:s+, s:s+}", "hosts_path", dir, "/hosts", "hostname_path", dir,
+					    "/hostname", "resolv_conf_path", dir, "/resolv.conf"));
+	free(lower);
+}
+
+/* The run flags Docker's inspect shows that the core object lacked
+ * (issue 12): appended, so older readers see the same keys as before. */
+static void
+inspect_more(struct ctr *c, json_t *o)
+{
+	const struct cgroup_limits *l = &c->spec.limits;
+	json_t *cfg = json_object_get(o, "config"), *sec = json_object_get(cfg, "security");
+	uint64_t caps = c->spec.sec.caps;
+	char stop_signal[32];
+
+	snprintf(stop_signal, sizeof(stop_signal), "SIG%s", parse_signal_name(c->spec.stop_signal ?: SIGTERM) ?: "TERM");
+	json_object_update_new(cfg, json_pack("{s:s, s:i, s:b, s:o, s:I, s:I, s:s, s:s, s:I, s:i}",
+					      "stop_signal", stop_signal,
+					      "stop_timeout", c->spec.stop_timeout, "init", c->spec.init,
+					      "devices", c->spec.devices ? json_incref(c->spec.devices) : json_array(),
+					      "cpu_shares", (json_int_t)l->cpu_shares,
+					      "nano_cpus", (json_int_t)(l->millicpus * 1000000),
+					      "cpuset_cpus", l->cpuset_cpus, "cpuset_mems", l->cpuset_mems,
+					      "memory_reservation", (json_int_t)l->memory_reservation,
+					      "blkio_weight", (int)l->blkio_weight));
+	/* Docker's CapAdd/CapDrop: the difference from its default set */
+	if (sec && !c->spec.sec.privileged)
+		json_object_update_new(sec, json_pack("{s:o, s:o}", "cap_add", cap_list(caps & ~CAPS_DEFAULT), "cap_drop",
+						      cap_list(CAPS_DEFAULT & ~caps)));
+	else if (sec)
+		json_object_update_new(sec, json_pack("{s:[], s:[]}", "cap_add", "cap_drop"));
+}
+
 json_t *
 ctr_inspect_json(struct daemon *d, struct ctr *c)
 {
 	json_t *o = inspect_core(d, c);
+
+	if (o) {
+		json_object_set_new(o, "created_nsec", json_integer(c->spec.created_nsec));
+		inspect_more(c, o);
+		inspect_paths(d, c, o);
+	}
 
 	if (o)
 		json_object_set_new(o, "network_settings", net_ctr_inspect(d, c));

@@ -103,6 +103,8 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 {
 	json_t *o = state_core_json(s, rt);
 
+	if (o && s->created_nsec > 0)
+		json_object_set_new(o, "created_nsec", json_integer(s->created_nsec));
 	if (o)
 		json_object_set_new(o, "process", json_pack("{s:b, s:b, s:s, s:i, s:i, s:i, s:i}", "tty", s->tty,
 							     "init", s->init, "user", s->user,
@@ -373,6 +375,9 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	}
 	s->owner_uid = (uid_t)owner;
 	s->created = created;
+	s->created_nsec = (long)json_integer_value(json_object_get(o, "created_nsec"));
+	if (s->created_nsec < 0 || s->created_nsec > 999999999)
+		s->created_nsec = 0;
 	s->auto_remove = auto_remove;
 	s->open_stdin = open_stdin;
 	if (parse_run(json_object_get(o, "run"), s) < 0 || parse_sec(json_object_get(o, "sec"), &s->sec) < 0) {

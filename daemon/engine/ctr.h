@@ -101,6 +101,7 @@ struct ctr_spec {
 	struct userns_range userns; /* issue 11 A1: kept, so the upper dir's owner stays right */
 	struct userns_caller caller; /* issue 11 A2: a non-root creator's credentials */
 	struct ctr_sec sec;
+	long created_nsec;      /* issue 12: the nanoseconds of created (Docker's Created); 0 in older states */
 };
 
 struct ctr_runtime {

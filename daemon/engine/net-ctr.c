@@ -547,6 +547,7 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 							     "host_interface", nc->ep[i].host_if));
 	}
 	o = json_pack("{s:s, s:o, s:o}", "mode", nc->mode, "networks", nets, "ports", net_ports_to_json(&nc->ports));
+	json_object_set_new(o, "aliases", strv_to_json(nc->aliases));
 	if (nc->n_ep) {
 		net_cidr_ip_format(nc->ep[0].ip, ip);
 		json_object_set_new(o, "ip_address", json_string(ip));
@@ -710,4 +711,16 @@ net_ctr_restore(struct daemon *d)
 	if (net_ctr_rules_sync(d, &err) < 0)
 		log_warnx("%s", err.msg);
 	lite_err_clear(&err);
+}
+
+int
+net_ctr_network_refs(struct daemon *d, const struct net_network *n)
+{
+	struct net_ctr *nc;
+	int refs = 0;
+
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
+		for (size_t i = 0; i < nc->n_ep; i++)
+			refs += strcmp(nc->ep[i].network_id, n->id) == 0;
+	return refs;
 }

@@ -80,6 +80,8 @@ int net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint
 int net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err);
 /* How many running containers have an endpoint on n. */
 int net_ctr_network_users(struct daemon *d, const struct net_network *n);
+/* Containers, running or not, with an endpoint on n (network prune). */
+int net_ctr_network_refs(struct daemon *d, const struct net_network *n);
 /* After ctr_restore_all: re-reserve ports, rebuild rules, reconcile leases. */
 void net_ctr_restore(struct daemon *d);
 /* Rebuild the nftables table from networks and running containers. */

@@ -132,13 +132,38 @@ req_image_prune(struct peer *p, json_t *params)
 					    2, NULL));
 }
 
+/* lite-image sees the store, not which containers run: the counts come
+ * from the table, as the caller may see it (issue 12 bug 9: "active" was
+ * the total). */
+static void
+system_df_done(struct image_job *j, json_t *result)
+{
+	json_t *ct = json_object_get(result, "containers");
+	json_int_t total = 0, active = 0;
+	struct ctr *c;
+
+	TAILQ_FOREACH(c, &j->peer->d->ctrs, entry) {
+		if (!ctr_visible_to(c, j->peer->cred.uid) || c->removing)
+			continue;
+		total++;
+		active += ctr_is_running(c);
+	}
+	if (json_is_object(ct)) {
+		json_object_set_new(ct, "total", json_integer(total));
+		json_object_set_new(ct, "active", json_integer(active));
+	}
+	peer_reply(j->peer, json_incref(result));
+}
+
 void
 req_system_df(struct peer *p, json_t *params)
 {
 	struct image_job *j = job_or_reply(p, "system df");
 
-	if (j)
-		image_job_start(j, job_argv((const char *[]){ "df" }, 1, NULL));
+	if (!j)
+		return;
+	j->done = system_df_done;
+	image_job_start(j, job_argv((const char *[]){ "df" }, 1, NULL));
 }
 
 /* The container named by params.id, as the caller may see it; replies on error. */

@@ -164,3 +164,35 @@ req_network_disconnect(struct peer *p, json_t *params)
 {
 	connect_or_disconnect(p, params, false);
 }
+
+/* network prune: every user-defined network no container (running or not)
+ * has an endpoint on. Networks are root's (only root creates them), so
+ * another caller prunes nothing. */
+void
+req_network_prune(struct peer *p, json_t *params)
+{
+	json_t *removed = json_array();
+	struct lite_err err = { 0 };
+	struct net_network *n, *next;
+
+	for (n = p->cred.uid == 0 ? net_network_first(p->d) : NULL; n; n = next) {
+		char name[64];
+
+		next = net_network_next(n);
+		if (n->is_default || net_ctr_network_refs(p->d, n) > 0)
+			continue;
+		snprintf(name, sizeof(name), "%s", n->name);
+		if (net_network_remove(p->d, n, &err) < 0) {
+			log_warn("network prune: %s: %s", name, err.msg);
+			lite_err_clear(&err);
+			continue;
+		}
+		log_info("removed network %s", name);
+		json_array_append_new(removed, json_string(name));
+	}
+	if (json_array_size(removed) && net_ctr_rules_sync(p->d, &err) < 0) {
+		log_warn("network prune: %s", err.msg);
+		lite_err_clear(&err);
+	}
+	peer_reply(p, json_pack("{s:o}", "removed", removed));
+}

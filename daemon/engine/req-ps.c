@@ -8,6 +8,7 @@
 
 #include "ctr.h"
 #include "daemon.h"
+#include "net-ctr.h"
 
 static json_t *
 summary(struct ctr *c, int64_t now)
@@ -45,6 +46,18 @@ ctr_upper_size(struct daemon *d, const struct ctr *c)
 	return upper_bytes;
 }
 
+/* ps "details": what the client's --filter keys label, health, volume,
+ * network, publish and expose read (issue 12); asked only when filtering,
+ * as it costs a network lookup per container. */
+static void
+add_details(struct daemon *d, struct ctr *c, json_t *s)
+{
+	json_object_set_new(s, "labels", c->spec.labels ? json_incref(c->spec.labels) : json_object());
+	json_object_set_new(s, "health", json_string(c->rt.health));
+	json_object_set_new(s, "mounts", c->spec.mounts ? json_incref(c->spec.mounts) : json_array());
+	json_object_set_new(s, "network_settings", net_ctr_inspect(d, c));
+}
+
 void
 req_ps(struct peer *p, json_t *params)
 {
@@ -64,6 +77,8 @@ req_ps(struct peer *p, json_t *params)
 			json_array_append_new(cmd, json_string(*a));
 		if (proto_get_bool(params, "size", false))
 			json_object_set_new(s, "size_rw", json_integer((json_int_t)ctr_upper_size(p->d, c)));
+		if (proto_get_bool(params, "details", false))
+			add_details(p->d, c, s);
 		json_array_append_new(list, s);
 	}
 	peer_reply(p, list);

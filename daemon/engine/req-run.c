@@ -192,7 +192,13 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 	c->spec.limits = rs->limits;
 	if (!rs->pids_limit_set)
 		c->spec.limits.pids_limit = d->cfg.default_pids_limit;
-	c->spec.created = time(NULL);
+	{
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		c->spec.created = now.tv_sec;
+		c->spec.created_nsec = now.tv_nsec;
+	}
 	set_process(rs, image_user, &c->spec);
 	/* last: it creates named volumes */
 	return run_flags_apply(d, rs, uid, &c->spec, err);

@@ -52,19 +52,53 @@ volume_ref(struct peer *p, const char *ref, uid_t *owner)
 	return slash + 1;
 }
 
+/* ["k=v", "k"] as {"k":"v","k":""}; NULL with err for an empty key. */
+static json_t *
+labels_object(json_t *list, struct lite_err *err)
+{
+	json_t *o = json_object(), *e;
+	size_t i;
+
+	json_array_foreach(list, i, e) {
+		const char *kv = json_string_value(e) ?: "", *eq = strchr(kv, '=');
+		char key[256];
+
+		if (eq == kv || !*kv || (size_t)(eq ? eq - kv : (ptrdiff_t)strlen(kv)) >= sizeof(key)) {
+			json_decref(o);
+			lite_err_set(err, EINVAL, "invalid --label \"%s\": expected KEY=VALUE", kv);
+			return NULL;
+		}
+		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
+		json_object_set_new(o, key, json_string(eq ? eq + 1 : ""));
+	}
+	return o;
+}
+
 void
 req_volume_create(struct peer *p, json_t *params)
 {
 	const char *name = proto_get_str(params, "name", NULL);
+	json_auto_t *labels = NULL;
 	struct lite_err err = { 0 };
 	char gen[65], path[4096];
+	bool existed;
 	int r;
+
+	if (json_array_size(json_object_get(params, "labels")) &&
+	    !(labels = labels_object(json_object_get(params, "labels"), &err))) {
+		peer_reply_err(p, EINVAL, err.msg);
+		lite_err_clear(&err);
+		return;
+	}
 
 	if (!name) {
 		volume_anonymous_name(gen);
 		name = gen;
 	}
+	existed = volume_exists(p->d->cfg.data_root, p->cred.uid, name);
 	r = volume_ensure(p->d->cfg.data_root, p->cred.uid, name, false, path, sizeof(path), &err);
+	if (r == 0 && !existed && labels && (r = volume_set_labels(p->d->cfg.data_root, p->cred.uid, name, labels)) < 0)
+		lite_err_sys(&err, r, "record the labels of volume %s", name);
 	if (r < 0)
 		peer_reply_err(p, r, err.msg);
 	else
@@ -97,7 +131,16 @@ list_with_refs(struct peer *p)
 void
 req_volume_ls(struct peer *p, json_t *params)
 {
-	peer_reply(p, list_with_refs(p));
+	json_t *list = list_with_refs(p), *v;
+	size_t i;
+
+	if (proto_get_bool(params, "size", false)) /* system df -v: walks every volume */
+		json_array_foreach(list, i, v)
+			json_object_set_new(v, "size", json_integer((json_int_t)volume_size(
+							       p->d->cfg.data_root,
+							       (uid_t)json_integer_value(json_object_get(v, "owner_uid")),
+							       json_string_value(json_object_get(v, "name")))));
+	peer_reply(p, list);
 }
 
 void
@@ -143,11 +186,48 @@ req_volume_rm(struct peer *p, json_t *params)
 	peer_reply_status(p, r, &err);
 }
 
-/* Root prunes every unused volume, others their own. */
+/* label=K, label=K=V, label!=K, label!=K=V against v's labels. */
+static bool
+label_filter(json_t *labels, const char *spec, bool negate)
+{
+	const char *eq = strchr(spec, '=');
+	char key[256];
+	json_t *val;
+
+	snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - spec) : (int)strlen(spec), spec);
+	val = json_object_get(labels, key);
+	return negate != (val && (!eq || strcmp(json_string_value(val) ?: "", eq + 1) == 0));
+}
+
+/* Docker's volume prune: anonymous volumes only unless all; every
+ * label filter must hold (validated by the client: others are ignored). */
+static bool
+prune_wanted(json_t *v, bool all, json_t *filters)
+{
+	json_t *labels = json_object_get(v, "labels"), *f;
+	size_t i;
+
+	if (!all && !json_is_true(json_object_get(v, "anonymous")))
+		return false;
+	json_array_foreach(filters, i, f) {
+		const char *s = json_string_value(f) ?: "";
+
+		if (!strncmp(s, "label=", 6) && !label_filter(labels, s + 6, false))
+			return false;
+		if (!strncmp(s, "label!=", 7) && !label_filter(labels, s + 7, true))
+			return false;
+	}
+	return true;
+}
+
+/* Root prunes every unused volume, others their own: anonymous ones, or
+ * with "all" named ones too, as Docker (API 1.42 on). */
 void
 req_volume_prune(struct peer *p, json_t *params)
 {
+	bool all_volumes = proto_get_bool(params, "all", false);
 	json_t *all, *v, *removed = json_array();
+	uint64_t size, reclaimed = 0;
 	size_t i;
 
 	all = list_with_refs(p);
@@ -155,9 +235,16 @@ req_volume_prune(struct peer *p, json_t *params)
 		const char *name = json_string_value(json_object_get(v, "name"));
 		uid_t owner = (uid_t)json_integer_value(json_object_get(v, "owner_uid"));
 
-		if (!volume_user(p->d, owner, name) && volume_remove(p->d->cfg.data_root, owner, name, NULL) == 0)
+		if (!prune_wanted(v, all_volumes, json_object_get(params, "filters")))
+			continue;
+		if (volume_user(p->d, owner, name))
+			continue;
+		size = volume_size(p->d->cfg.data_root, owner, name);
+		if (volume_remove(p->d->cfg.data_root, owner, name, NULL) == 0) {
 			json_array_append(removed, json_object_get(v, "ref"));
+			reclaimed += size;
+		}
 	}
 	json_decref(all);
-	peer_reply(p, json_pack("{s:o}", "removed", removed));
+	peer_reply(p, json_pack("{s:o, s:I}", "removed", removed, "space_reclaimed", (json_int_t)reclaimed));
 }

@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -80,6 +81,51 @@ volume_ensure(const char *data_root, uid_t owner, const char *name, bool anonymo
 		return lite_err_sys(err, r, "create volume %s", name);
 	r = write_meta(dir, owner, name, anonymous);
 	return r < 0 ? lite_err_sys(err, r, "record volume %s", name) : 0;
+}
+
+static uint64_t du_bytes; /* nftw has no user pointer; the loop is single-threaded */
+
+static int
+du_add(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (flag == FTW_F)
+		du_bytes += (uint64_t)st->st_blocks * 512;
+	return 0;
+}
+
+uint64_t
+volume_size(const char *data_root, uid_t owner, const char *name)
+{
+	char dir[PATH_MAX];
+
+	if (volume_dir(data_root, owner, name, dir, sizeof(dir)) < 0)
+		return 0;
+	du_bytes = 0;
+	(void)nftw(dir, du_add, 16, FTW_PHYS | FTW_MOUNT);
+	return du_bytes;
+}
+
+int
+volume_set_labels(const char *data_root, uid_t owner, const char *name, json_t *labels)
+{
+	char dir[PATH_MAX], meta[PATH_MAX + 16], *text;
+	json_t *o;
+	int r;
+
+	if (volume_dir(data_root, owner, name, dir, sizeof(dir)) < 0)
+		return -ENAMETOOLONG;
+	snprintf(meta, sizeof(meta), "%s/volume.json", dir);
+	o = json_load_file(meta, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return -EIO;
+	}
+	json_object_set(o, "labels", labels);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	r = text ? fs_write_file_atomic(meta, text, strlen(text), 0644) : -ENOMEM;
+	free(text);
+	return r;
 }
 
 json_t *

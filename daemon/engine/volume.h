@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lite-err.h"
@@ -22,6 +23,10 @@ int volume_ensure(const char *data_root, uid_t owner, const char *name, bool ano
 bool volume_exists(const char *data_root, uid_t owner, const char *name);
 /* {"name","mountpoint","created","anonymous","owner_uid","driver"} or NULL. */
 json_t *volume_info(const char *data_root, uid_t owner, const char *name);
+/* Bytes NAME's files take on disk (what removing it frees). */
+uint64_t volume_size(const char *data_root, uid_t owner, const char *name);
+/* Record labels ({"k":"v"}) in NAME's volume.json. 0 or -errno. */
+int volume_set_labels(const char *data_root, uid_t owner, const char *name, json_t *labels);
 /* Array of volume_info objects, by name then owner: every volume for
  * viewer 0, else only the viewer's own. */
 json_t *volume_list(const char *data_root, uid_t viewer);

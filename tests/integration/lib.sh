@@ -147,8 +147,20 @@ for k in [k for k in sys.argv[1].split(".") if k]:
 print(d if isinstance(d, str) else json.dumps(d))' "$1"
 }
 
-# ifield NAME PATH : a field of `lite inspect NAME`
-ifield() { lite inspect "$1" 2>/dev/null | jget "$2" 2>/dev/null; }
+# rfield METHOD PARAM VALUE PATH : a field of a protocol reply's result
+# (lite's own objects, PROTOCOL.md), e.g. rfield volume_inspect name v1 owner_uid
+rfield() {
+	"$PY" -c 'import json, sys; print(json.dumps({"id": 1, "method": sys.argv[1], "params": {sys.argv[2]: sys.argv[3]}}))' \
+		"$1" "$2" "$3" | rawreq 10 | "$PY" -c '
+import json, sys
+r = json.load(sys.stdin)
+if "result" not in r:
+    sys.exit(1)
+print(json.dumps(r["result"]))' 2>/dev/null | jget "$4" 2>/dev/null
+}
+# ifield NAME PATH : a field of the daemon's inspect reply for container
+# NAME (lite's snake_case keys; `lite inspect` prints Docker's shape)
+ifield() { rfield inspect id "$1" "$2"; }
 
 # ps_state NAME : State from `lite ps -a --format json` ("" if absent)
 ps_state() {
@@ -167,7 +179,7 @@ for l in sys.stdin:
 
 is_running() { [ "$(ifield "$1" state.status)" = running ]; }
 is_exited() { [ "$(ifield "$1" state.status)" = exited ]; }
-is_gone() { ! lite inspect "$1" >/dev/null 2>&1; }
+is_gone() { ! lite inspect --type container "$1" >/dev/null 2>&1; }
 pid_alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 pid_dead() { ! pid_alive "$1"; }
 

@@ -33,8 +33,9 @@ like "$(printf '%s\n' "$OUT" | head -1)" '^NAMES +STATE$' "table format prints a
 like "$OUT" 'f-exit +exited' "table format aligns columns"
 capture lite ps -a --format '{{.Command}}|{{.RunningFor}}|{{.CreatedAt}}'
 like "$OUT" '^sleep 300\|(Less than a second|[0-9]+ seconds?) ago\|20[0-9-]+ ' "format: Command, RunningFor, CreatedAt"
-capture lite ps --format '{{json .}}'
-is "$RC" 1 "an unsupported template exits 1"
+capture lite ps --format '{{nosuchfunc .}}'
+is "$RC" 1 "an unknown template function exits 1"
+like "$ERR" 'function "nosuchfunc" not defined' "...naming it"
 
 capture lite ps -l --format '{{.Names}}'
 is "$OUT" f-new "-l shows the newest container"
@@ -48,7 +49,7 @@ like "$OUT" 'f-exit 100(\.0)?kB' "-s shows the writable layer's size"
 capture lite inspect --format '{{.State.Status}} {{.State.ExitCode}}' f-exit
 is "$OUT" "exited 2" "inspect --format with Docker's names"
 capture lite inspect -f '{{.Name}}/{{.state.running}}' f-run f-exit
-is "$OUT" "f-run/true
-f-exit/false" "inspect -f: one line per container"
+is "$OUT" "/f-run/true
+/f-exit/false" "inspect -f: one line per container (Name has docker's leading /)"
 
 done_testing

@@ -393,7 +393,7 @@ for i in 1 2 3 4 5; do
 	fi
 done
 is "$good" 5 "5 concurrent execs: each exit code and output correct"
-[ "$good" = 5 ] || diag "ex1: $(lite inspect ex1 | jget state)"
+[ "$good" = 5 ] || diag "ex1: $(ifield ex1 state)"
 ok "the 6th exec still runs meanwhile" pid_alive "$X6"
 wait "$X6"
 rc=$?

@@ -56,7 +56,7 @@ in_ns ip link del lt-a
 capture lite network create --subnet 10.70.1.5/24 bad
 like "$ERR" 'it should be 10\.70\.1\.0/24' "host bits in --subnet: clear error"
 like "$(lite network ls)" 'n1 +bridge +10\.70\.1\.0/24' "network ls"
-is "$(lite network inspect n1 | jget subnet)" 10.70.1.0/24 "network inspect"
+is "$(lite network inspect n1 | jget IPAM.Config.0.Subnet)" 10.70.1.0/24 "network inspect"
 
 ok "a1 on n1" q lite run -d --name a1 --net n1 testimg sleep 1000
 ok "a2 on n1 with --ip and --network-alias" q lite run -d --name a2 --net n1 --ip 10.70.1.50 --network-alias db --network-alias cache testimg sleep 1000

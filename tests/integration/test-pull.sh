@@ -75,7 +75,7 @@ is "$(lite run --rm "$A/lite/auth:1")" "hello from zstd" "the image from the pro
 unlike "$(ps -eo args)" 's3cret' "the password is on no command line"
 
 # --- a tampered blob: digest mismatch, store unchanged
-lite rmi -f "$ID" "$A/lite/auth:1" >/dev/null 2>&1; lite image prune -a >/dev/null
+lite rmi -f "$ID" "$A/lite/auth:1" >/dev/null 2>&1; lite image prune -a -f >/dev/null
 before=$(store_state)
 blob=$(find "$T/reg-open/docker/registry/v2/blobs" -name data | while read -r f; do
 	head -c2 "$f" | od -An -tx1 | grep -q '28 b5' && echo "$f"; done | head -n1)

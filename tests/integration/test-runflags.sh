@@ -196,8 +196,8 @@ capture lite volume create myvol
 is_rc 0 "volume create myvol"
 is "$OUT" myvol "volume create prints the name"
 ok "volume ls lists myvol" has_vol myvol
-is "$(lite volume inspect myvol 2>&1 | jget name 2>&1)" myvol "volume inspect shows name"
-like "$(lite volume inspect myvol 2>&1 | jget mountpoint 2>&1)" "^$T/" "volume inspect mountpoint is in the data root"
+is "$(lite volume inspect myvol 2>&1 | jget Name 2>&1)" myvol "volume inspect shows name"
+like "$(lite volume inspect myvol 2>&1 | jget Mountpoint 2>&1)" "^$T/" "volume inspect mountpoint is in the data root"
 capture lite volume rm myvol
 is_rc 0 "volume rm myvol"
 ok "myvol is gone" no_vol myvol
@@ -217,7 +217,7 @@ is_rc 0 "volume rm works after the container is removed"
 ok "usedvol is gone" no_vol usedvol
 
 lite volume create prunable >/dev/null 2>&1
-capture lite volume prune -f
+capture lite volume prune -f -a
 is_rc 0 "volume prune -f"
 ok "prune removes an unused volume" no_vol prunable
 

@@ -144,7 +144,7 @@ capture ulite "$UA" run --rm -v data:/d testimg sh -c 'echo from-A > /d/a'
 is_rc 0 "A writes into its volume data"
 capture ulite "$UB" volume inspect data
 isnt "$RC" 0 "B: A's volume data is not found"
-like "$ERR" 'no such volume' "...as \"no such volume\""
+like "$ERR" '[Nn]o such volume' "...as \"No such volume\""
 capture ulite "$UB" run --rm -v data:/d testimg sh -c 'ls -A /d; echo from-B > /d/b'
 is_rc 0 "B: -v data:/d gives B a volume data of its own"
 unlike "$OUT" 'a' "...which does not hold A's file"
@@ -157,10 +157,10 @@ capture lite volume ls -q
 like "$OUT" "^_u$UIDA/data$" "root lists A's volume as _u$UIDA/data"
 like "$OUT" "^_u$UIDB/data$" "...and B's as _u$UIDB/data"
 like "$OUT" '^vh$' "...and its own by name"
-is "$(lite volume inspect "_u$UIDA/data" | jget owner_uid)" "$UIDA" "volume.json records A as the owner"
-is "$(lite volume inspect vh | jget owner_uid)" 0 "root's volume is root's"
+is "$(rfield volume_inspect name "_u$UIDA/data" owner_uid)" "$UIDA" "volume.json records A as the owner"
+is "$(rfield volume_inspect name vh owner_uid)" 0 "root's volume is root's"
 capture ulite "$UA" volume inspect vh
-like "$RC $ERR" '^[1-9].*no such volume' "A: root's volume vh is not found"
+like "$RC $ERR" '^[1-9].*[Nn]o such volume' "A: root's volume vh is not found"
 capture ulite "$UA" run --rm -v vh:/v testimg ls /v
 unlike "$OUT" '^h$' "A: -v vh:/v is not root's volume"
 capture ulite "$UB" volume rm data
@@ -169,13 +169,13 @@ capture lite volume inspect "_u$UIDA/data"
 is_rc 0 "...and A's is still there"
 capture ulite "$UB" volume rm data
 like "$RC $ERR" '^[1-9].*no such volume' "B: A's volume cannot be removed"
-capture ulite "$UB" volume prune
+capture ulite "$UB" volume prune -f -a
 ok "B's prune leaves A's volume" q lite volume inspect "_u$UIDA/data"
 ok "...and root's" q lite volume inspect vh
 # a volume made before owners existed: volumes/NAME, no owner_uid: root's
 mkdir -p "$D/volumes/old1/_data"
 echo '{"name":"old1","created":1,"anonymous":false}' >"$D/volumes/old1/volume.json"
-is "$(lite volume inspect old1 | jget owner_uid)" 0 "an old volume is root's"
+is "$(rfield volume_inspect name old1 owner_uid)" 0 "an old volume is root's"
 capture ulite "$UA" volume inspect old1
 isnt "$RC" 0 "...and not found by A"
 # in use by root's container (--volumes-from): the message names no container
@@ -204,7 +204,7 @@ capture ulite "$UA" rename ua2 web$$
 isnt "$RC" 0 "A: rename to root's name refused"
 unlike "$ERR" "${RID:0:12}" "...without root's container id"
 capture ulite "$UA" inspect web$$
-like "$RC $ERR" '^[1-9].*(not found|no such)' "A: root's container is not found"
+like "$RC $ERR" '^[1-9].*(not found|[Nn]o such)' "A: root's container is not found"
 capture lite run --name ua2 testimg true
 like "$ERR" "already in use by container $(ifield ua2 id | cut -c1-12)" "root still sees the id"
 
@@ -285,7 +285,7 @@ capture ulite "$UA" rmi -f "$AIMG_ID"
 isnt "$RC" 0 "A: rmi -f of the now untagged image refused (no owner recorded)"
 unlike "$ERR" "bsecret$$|${BID:0:12}" "...without B's container's name or id"
 # A's prune leaves root's unused images alone
-capture ulite "$UA" image prune -a
+capture ulite "$UA" image prune -a -f
 is_rc 0 "A: image prune -a"
 ok "root's unused evil:2 survives A's prune" q lite image inspect evil:2
 is "$(lite image inspect evil:1 | jget Id)" "$EVIL_ID" "root's evil:1 survives"
@@ -293,7 +293,7 @@ ok "rm -f the remaining containers" q lite rm -f bsecret$$ ua2 web$$ cm
 
 # root's prune reaches every owner's unused volumes, named as volume ls does
 ok "B: volume create pv" q ulite "$UB" volume create pv
-capture lite volume prune
+capture lite volume prune -f -a
 like "$OUT" "^_u$UIDB/pv$" "root's volume prune names B's volume _u$UIDB/pv"
 not_ok "...and removed it" q lite volume inspect "_u$UIDB/pv"
 

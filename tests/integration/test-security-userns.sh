@@ -29,7 +29,7 @@ BA=$(subuid_start "$UA")
 diag "user $UA: subuid base $BA"
 
 capture lite info --format json
-is "$(jget userns.supported <<<"$OUT")" true "info: user namespaces supported here"
+is "$(jget Lite.userns.supported <<<"$OUT")" true "info: user namespaces supported here"
 
 # --- root: unchanged by default, opt in with --userns=auto
 capture lite run --rm testimg cat /proc/self/uid_map

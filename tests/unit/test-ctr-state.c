@@ -42,6 +42,7 @@ fill(struct ctr_spec *s, struct ctr_runtime *rt, enum ctr_status st, char *error
 	s->userns = (struct userns_range){ .on = true, .uid_base = 100000, .gid_base = 300000, .size = 65536 };
 	s->caller = (struct userns_caller){ .uid = 1001, .gid = 100, .groups = { 100, 27, 4294967293U }, .n_groups = 3 };
 	s->created = 1700000000123LL;
+	s->created_nsec = 123456789;
 	s->auto_remove = true;
 	s->open_stdin = true;
 	s->sec = (struct ctr_sec){ .privileged = true, .caps = UINT64_C(0x1ffffffffff), .no_new_privs = false,
@@ -111,6 +112,7 @@ round_trip(const struct ctr_spec *s, const struct ctr_runtime *rt)
 		    s2.userns.gid_base == s->userns.gid_base && s2.userns.size == s->userns.size);
 	assert_memory_equal(&s2.caller, &s->caller, sizeof(s->caller));
 	assert_int_equal(s2.created, s->created);
+	assert_int_equal(s2.created_nsec, s->created_nsec);
 	assert_int_equal(s2.auto_remove, s->auto_remove);
 	assert_int_equal(s2.open_stdin, s->open_stdin);
 	assert_int_equal(s2.sec.privileged, s->sec.privileged);

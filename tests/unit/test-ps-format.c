@@ -88,12 +88,14 @@ test_render(void **state)
 	expect_render("{{.State.Status}} {{.State.ExitCode}}", o, "exited 3");
 	expect_render("{{ .State.OOMKilled }}", o, "false");
 	expect_render("{{.state.exit_code}}", o, "3");
-	expect_render("{{.Command}}", o, "[\"sh\"]");
-	expect_render("{{.Nope}}", o, "<no value>");
+	expect_render("{{.Command}}", o, "[sh]");
+	expect_render("{{json .Command}}", o, "[\"sh\"]");
+	assert_null(ps_format_render("{{.Nope}}", o, err, sizeof(err))); /* bug 8: Go fails */
+	assert_string_equal(err, "template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope");
 	expect_render("a\\tb\\nc", o, "a\tb\nc");
 	expect_render("plain", o, "plain");
 	assert_null(ps_format_render("{{.Name", o, err, sizeof(err)));
-	assert_null(ps_format_render("{{json .}}", o, err, sizeof(err)));
+	expect_render("{{json .State}}", o, "{\"status\":\"exited\",\"exit_code\":3,\"oom_killed\":false}");
 	json_decref(o);
 }
 
@@ -103,6 +105,17 @@ test_header(void **state)
 	char *h = ps_format_header("{{.ID}}\\t{{.Names}}\\t{{.RunningFor}}");
 
 	assert_string_equal(h, "CONTAINER ID\tNAMES\tCREATED");
+	free(h);
+	assert_int_equal(ps_format_check("table {{.ID}}\\t{{.Names}}", NULL, 0), 0);
+	assert_int_equal(ps_format_check("json", NULL, 0), 0);
+	{
+		char err[128];
+
+		assert_int_equal(ps_format_check("{{.ID", err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, "template: :1: unclosed action");
+	}
+	h = ps_format_table_header("image", "{{.Repository}}:{{.Tag}}\t{{.ID}}\t{{.Whatever}}");
+	assert_string_equal(h, "REPOSITORY:TAG\tIMAGE ID\tWHATEVER");
 	free(h);
 }
 

@@ -58,7 +58,7 @@ test_import() {
 test_limits() {
 	local id pid cg
 	id=$(lite run -d --name lim -m 100m --cpus 0.5 --pids-limit 50 testimg sleep 600)
-	pid=$(field lim state.pid)
+	pid=$(field lim State.Pid)
 	cg=/sys/fs/cgroup$(cgroup_of "$pid")
 	is "$cg" "$svc_cg/lite/$id" "container cgroup is below the service's delegated subtree"
 	is "$(cat "$cg/memory.max")/$(cat "$cg/cpu.max")/$(cat "$cg/pids.max")" "104857600/50000 100000/50" \
@@ -93,7 +93,7 @@ test_restart() {
 	after=$(main_pid)
 	if [ "$after" != "$before" ] && [ "$after" != 0 ]; then pass "systemctl restart gave a new daemon"; else
 		fail "systemctl restart gave a new daemon" "before $before after $after" "$(systemctl status containerd-lite --no-pager 2>&1 | tail -5)"; fi
-	is "$(field lim state.status)" running "container still running after the restart"
+	is "$(field lim State.Status)" running "container still running after the restart"
 	ok "its shim survived (KillMode=process)" kill -0 "$shim"
 	is "$(cgroup_of "$after")" /system.slice/containerd-lite.service/supervisor "new daemon in the supervisor leaf again"
 	lite rm -f lim >/dev/null
@@ -103,10 +103,10 @@ test_oom() {
 	local rc
 	lite run --name oom1 -m 100m testimg lite-test-helper memhog 200 >/dev/null 2>&1
 	rc=$?
-	is "$rc/$(field oom1 state.oom_killed)" "137/true" "OOM kill of the main process: exit 137, oom_killed"
+	is "$rc/$(field oom1 State.OOMKilled)" "137/true" "OOM kill of the main process: exit 137, oom_killed"
 	out=$(lite run --name oom2 -m 100m testimg sh -c 'lite-test-helper memhog 200; echo survived' 2>/dev/null)
 	rc=$?
-	is "$rc/$out/$(field oom2 state.oom_killed)" "0/survived/true" \
+	is "$rc/$out/$(field oom2 State.OOMKilled)" "0/survived/true" \
 		"OOM kill of a child while the main process survives: oom_killed (memory.events)"
 	lite rm -f oom1 oom2 >/dev/null
 }
