@@ -3,6 +3,7 @@
  * done, 304 for a start of a running container or a stop of a stopped
  * one, 404 "No such container: X", 409 conflicts. */
 #include "docker-api.h"
+#include "docker-shape.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,47 +127,16 @@ api_containers_list(struct api *a)
 	return 0;
 }
 
-static json_t *
-inspect_shape(json_t *i)
-{
-	json_t *st = json_object_get(i, "state"), *cfg = json_object_get(i, "config"), *cmd = json_object_get(i, "command");
-	const char *status = json_string_value(json_object_get(st, "status")) ?: "created";
-	char name[300];
-
-	snprintf(name, sizeof(name), "/%s", json_string_value(json_object_get(i, "name")) ?: "");
-	return json_pack("{s:O,s:O,s:O,s:o,s:{s:s,s:b,s:b,s:b,s:O,s:b,s:O,s:O,s:O,s:O,s:O},s:O,s:s,s:i,"
-			 "s:{s:O,s:O,s:O,s:O,s:O,s:b},s:{s:s},s:{s:s},s:[]}",
-			 "Id", json_object_get(i, "id"), "Created", json_object_get(i, "created"), "Path",
-			 json_array_get(cmd, 0) ?: json_string(""), "Args", json_array_size(cmd) > 1 ? json_array() : json_array(),
-			 "State", "Status", status, "Running", !strcmp(status, "running"), "Paused", !strcmp(status, "paused"),
-			 "Restarting", 0, "OOMKilled", json_object_get(st, "oom_killed") ?: json_false(), "Dead", 0, "Pid",
-			 json_object_get(st, "pid") ?: json_integer(0), "ExitCode", json_object_get(st, "exit_code") ?: json_integer(0),
-			 "Error", json_object_get(st, "error") ?: json_string(""), "StartedAt",
-			 json_object_get(st, "started_at") ?: json_string(""), "FinishedAt",
-			 json_object_get(st, "finished_at") ?: json_string(""), "Image", json_object_get(i, "image_id"), "Name",
-			 name, "RestartCount", 0, "Config", "Hostname", json_object_get(cfg, "hostname") ?: json_string(""),
-			 "Env", json_object_get(cfg, "env") ?: json_array(), "Cmd", cmd ?: json_array(), "Image",
-			 json_object_get(i, "image") ?: json_string(""), "WorkingDir",
-			 json_object_get(cfg, "working_dir") ?: json_string(""), "OpenStdin",
-			 json_is_true(json_object_get(cfg, "open_stdin")), "HostConfig", "NetworkMode", "default",
-			 "NetworkSettings", "IPAddress", "", "Mounts");
-}
-
 int
 api_container_inspect(struct api *a)
 {
 	struct docker_err err;
-	json_t *res = NULL, *shaped;
+	json_t *res = NULL;
 
 	if (docker_lite_call("inspect", json_pack("{s:s}", "id", a->arg), &res, &err) < 0)
 		return fail(a, &err);
-	shaped = inspect_shape(res);
-	/* Args: the command's arguments after Path */
-	json_t *cmd = json_object_get(res, "command"), *args = json_object_get(shaped, "Args");
-	for (size_t k = 1; k < json_array_size(cmd); k++)
-		json_array_append(args, json_array_get(cmd, k));
+	http_send_json(a->c, 200, docker_shape_container(res));
 	json_decref(res);
-	http_send_json(a->c, 200, shaped);
 	return 0;
 }
 
