@@ -17,6 +17,7 @@ struct lexer {
 	df_lookup_fn lookup;
 	void *userdata;
 	bool keep_blanks;
+	bool quoted;      /* inside "...": a ${VAR:-word} word keeps its blanks */
 	char *word;       /* the word being built */
 	size_t len, cap;
 	bool in_word;     /* a word has started (even an empty "" one) */
@@ -122,23 +123,33 @@ variable(struct lexer *lx)
 	return val ? put(lx, val, strlen(val)) : 0;
 }
 
+/* One step inside "...": escapes of " $ and the escape, variables,
+ * everything else as it is (blanks and ' too). */
+static int
+quoted_step(struct lexer *lx)
+{
+	if (*lx->p == lx->escape && (lx->p[1] == '"' || lx->p[1] == '$' || lx->p[1] == lx->escape)) {
+		lx->p += 2;
+		return put(lx, lx->p - 1, 1);
+	}
+	if (*lx->p == '$')
+		return variable(lx);
+	return put(lx, lx->p++, 1);
+}
+
 static int
 double_quoted(struct lexer *lx)
 {
-	lx->in_word = true;
-	for (lx->p++; *lx->p && *lx->p != '"';) {
-		int r;
+	bool was = lx->quoted;
+	int r = 0;
 
-		if (*lx->p == lx->escape && (lx->p[1] == '"' || lx->p[1] == '$' || lx->p[1] == lx->escape)) {
-			r = put(lx, lx->p + 1, 1);
-			lx->p += 2;
-		} else if (*lx->p == '$')
-			r = variable(lx);
-		else
-			r = put(lx, lx->p++, 1);
-		if (r < 0)
-			return r;
-	}
+	lx->in_word = true;
+	lx->quoted = true;
+	for (lx->p++; *lx->p && *lx->p != '"' && r == 0;)
+		r = quoted_step(lx);
+	lx->quoted = was;
+	if (r < 0)
+		return r;
 	if (*lx->p != '"')
 		return lite_err_set(lx->err, EINVAL, "unmatched \" in the arguments");
 	lx->p++;
@@ -193,7 +204,7 @@ expand_text(struct lexer *lx, const char *text, size_t n)
 		return lite_err_set(lx->err, ENOMEM, "out of memory");
 	lx->in_word = true;
 	for (lx->p = copy; *lx->p && r == 0;)
-		r = step(lx);
+		r = lx->quoted ? quoted_step(lx) : step(lx);
 	lx->p = saved;
 	free(copy);
 	return r;

@@ -200,9 +200,13 @@ dockerfile_parse(const char *text, struct df_file *ret, struct lite_err *err)
 			line[strlen(line) - 1] = '\0';
 		if (!logical && line[0] == '#' && directive(ret, line, &directives_done))
 			continue;
-		if (*trim(line) == '#' || (!logical && !*trim(line))) {
+		if (*trim(line) == '#' || !*trim(line)) {
+			/* a comment or a blank line, also between continued
+			 * lines (Docker skips a blank one there, with a warning) */
+			if (logical && !*trim(line) && !ret->empty_continuation)
+				ret->empty_continuation = lineno + 1;
 			directives_done = true;
-			continue;   /* a comment, also between continued lines */
+			continue;
 		}
 		directives_done = true;
 		if (!logical)

@@ -23,6 +23,9 @@ struct df_file {
 	size_t n;
 	char escape;    /* '\\' or '`' (# escape=) */
 	char *syntax;   /* # syntax= (ignored, kept for a note), or NULL */
+	unsigned empty_continuation;  /* the first blank line inside a
+				       * continuation (skipped, as Docker
+				       * does, with a warning), or 0 */
 };
 
 /* Parse a whole Dockerfile. Errors name the line: "line 3: unknown

@@ -83,7 +83,8 @@ derive(struct build *b, json_t *params, int (*upload)(int fd, void *arg), void *
 	r = conn_send(&c, "image_derive", params);
 	if (r == 0 && upload) {
 		r = upload(c.fd, arg);
-		shutdown(c.fd, SHUT_WR);
+		/* a failed upload: close both ways, without the reply */
+		shutdown(c.fd, r == 0 ? SHUT_WR : SHUT_RDWR);
 	}
 	if (r == 0)
 		r = conn_read_reply(&c, &res);
@@ -131,3 +132,18 @@ build_commit_step(struct build *b, const char *created_by, const char *key_extra
 	return r < 0 ? build_fail(b, "could not make the step's image") : 0;
 }
 
+int
+build_commit_pull(struct build *b, const char *ref)
+{
+	char *argv[] = { "pull", (char *)ref, NULL };
+
+	if (b->o->quiet) {
+		json_t *res = NULL;
+		int r = client_call_once("pull", json_pack("{s:s}", "ref", ref), &res);
+
+		json_decref(res);
+		return r;
+	}
+	optind = 0;
+	return cmd_pull(2, argv) == 0 ? 0 : -1;
+}

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
@@ -48,11 +49,25 @@ read_text(int fd, char **ret)
 }
 
 int
+build_context_read(const struct build_ctx *ctx, const char *rel, char **ret)
+{
+	/* beneath the context: a symlink may lead elsewhere in it, not out */
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, ctx->dirfd, rel, &how, sizeof(how)), r;
+
+	if (fd < 0)
+		return -errno;
+	r = read_text(fd, ret);
+	close(fd);
+	return r;
+}
+
+int
 build_context_open(struct build_ctx *ctx, const char *dir)
 {
 	struct lite_err err = { 0 };
 	char *text = NULL;
-	int fd;
+	int r;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->dirfd = -1;
@@ -63,17 +78,16 @@ build_context_open(struct build_ctx *ctx, const char *dir)
 		client_errorf("unable to prepare context: path \"%s\" not found", dir);
 		return -1;
 	}
-	fd = openat(ctx->dirfd, ".dockerignore", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	r = build_context_read(ctx, ".dockerignore", &text);
+	if (r == -ENOENT)
 		return 0;
-	if (read_text(fd, &text) < 0 || dockerignore_parse(text, &ctx->ignore, &err) < 0) {
-		client_errorf("cannot read .dockerignore: %s", err.msg ? err.msg : strerror(errno));
+	if (r < 0 || dockerignore_parse(text, &ctx->ignore, &err) < 0) {
+		client_errorf("cannot read .dockerignore: %s",
+			      err.msg ? err.msg : r == -EXDEV ? "a symlink that leaves the build context" : strerror(-r));
 		lite_err_clear(&err);
-		close(fd);
 		free(text);
 		return -1;
 	}
-	close(fd);
 	free(text);
 	return 0;
 }
@@ -252,6 +266,42 @@ build_context_match(struct build *b, const char *src, char ***ret)
 	*ret = strv_new(s, NULL);
 	free(s);
 	return 0;
+}
+
+int
+build_context_resolve(struct build *b, const char *rel, char **ret)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	char proc[64], root[PATH_MAX], target[PATH_MAX];
+	struct stat st;
+	ssize_t n, m;
+	size_t len;
+	int fd;
+
+	if (fstatat(b->ctx.dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+		return (*ret = strdup(rel)) ? 0 : -1;
+	/* a link named as a source: what it points to, inside the context
+	 * (an absolute target is taken from the context's root, as Docker
+	 * does) */
+	fd = (int)syscall(SYS_openat2, b->ctx.dirfd, rel, &how, sizeof(how));
+	if (fd < 0)
+		return build_fail(b, "%s: a symlink to a path not found in the build context", rel);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, target, sizeof(target) - 1);
+	close(fd);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", b->ctx.dirfd);
+	m = readlink(proc, root, sizeof(root) - 1);
+	if (n < 0 || m < 0)
+		return build_fail(b, "cannot resolve %s: %s", rel, strerror(errno));
+	target[n] = root[m] = '\0';
+	len = strlen(root);
+	if (!strcmp(target, root))
+		*ret = strdup(".");
+	else if (!strncmp(target, root, len) && target[len] == '/')
+		*ret = strdup(target + len + 1);
+	else
+		return build_fail(b, "%s: a symlink that leaves the build context", rel);
+	return *ret ? 0 : -1;
 }
 
 static int

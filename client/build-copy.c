@@ -31,6 +31,7 @@
 struct copy {
 	struct build *b;
 	char **srcs;          /* context paths, or paths in the --from image */
+	char **names;         /* context sources as named (a link: srcs has its target) */
 	char *dest;           /* absolute, as written (a trailing '/' kept) */
 	bool dest_dir;        /* dest ends in '/' (or must be a directory) */
 	bool add;
@@ -154,14 +155,27 @@ put_archive(struct copy *cp, const char *rel, const char *dest)
 	}
 	do {
 		char *name = join(dest, archive_entry_pathname(e));
+		const char *hl = archive_entry_hardlink(e);
 		const void *buf;
 		size_t len;
 		la_int64_t off;
 
 		archive_entry_set_pathname(e, name);
 		free(name);
-		if (cp->uid >= 0 || cp->gid >= 0)
-			apply_owner_mode(cp, e);
+		if (hl) {
+			/* a hard link names its target: below dest too */
+			name = join(dest, hl);
+			archive_entry_set_hardlink(e, name);
+			free(name);
+		}
+		if (cp->uid >= 0 || cp->gid >= 0) {
+			archive_entry_set_uid(e, cp->uid >= 0 ? cp->uid : 0);
+			archive_entry_set_gid(e, cp->gid >= 0 ? cp->gid : 0);
+			archive_entry_set_uname(e, "");
+			archive_entry_set_gname(e, "");
+		}
+		if (cp->mode >= 0 && archive_entry_filetype(e) != AE_IFLNK)
+			archive_entry_set_perm(e, (mode_t)cp->mode);
 		r = archive_write_header(cp->out, e) == ARCHIVE_OK ? 0 : -1;
 		while (r == 0 && (r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK)
 			r = archive_write_data(cp->out, buf, len) < 0 ? -1 : 0;
@@ -174,10 +188,10 @@ put_archive(struct copy *cp, const char *rel, const char *dest)
 }
 
 static int
-put_context_src(struct copy *cp, const char *rel)
+put_context_src(struct copy *cp, const char *rel, const char *named)
 {
 	struct tree_walk w = { .cp = cp, .top = rel, .dest = cp->dest };
-	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	const char *base = strrchr(named, '/') ? strrchr(named, '/') + 1 : named;
 	char *name;
 	int r;
 
@@ -296,10 +310,19 @@ copy_upload(int fd, void *arg)
 	archive_write_set_format_pax_restricted(cp->out);
 	if (archive_write_open_fd(cp->out, fd) != ARCHIVE_OK)
 		r = -1;
-	for (char **s = cp->srcs; r == 0 && *s; s++)
-		r = cp->from_ctr ? put_from_src(cp, *s) : put_context_src(cp, *s);
+	for (size_t i = 0; r == 0 && cp->srcs[i]; i++)
+		r = cp->from_ctr ? put_from_src(cp, cp->srcs[i]) : put_context_src(cp, cp->srcs[i], cp->names[i]);
 	if (archive_write_close(cp->out) != ARCHIVE_OK)
 		r = -1;
+	if (r < 0) {
+		/* after the end marker, a block that is not one: the daemon
+		 * refuses an upload that does not end with the marker, instead
+		 * of making (and caching) a step that did not copy what it
+		 * says (archive_write_fail would leak libarchive's buffer) */
+		static const char poison[1024] = { [0 ... 1023] = 'x' };
+
+		(void)!write(fd, poison, sizeof(poison));
+	}
 	archive_write_free(cp->out);
 	if (r < 0)
 		client_errorf("could not send the files of the step");
@@ -317,6 +340,7 @@ reader_container(const char *image)
 						 "entrypoint", "network", "none"),
 			     &res) == 0)
 		id = strdup(json_string_value(json_object_get(res, "id")) ?: "");
+	build_signal_add_container(id);
 	json_decref(res);
 	return id;
 }
@@ -328,6 +352,7 @@ drop_container(char *id)
 
 	if (id && client_call_once("rm", json_pack("{s:s,s:b}", "id", id, "force", 1), &res) == 0)
 		json_decref(res);
+	build_signal_drop_container(id);
 	free(id);
 }
 
@@ -406,7 +431,10 @@ from_image(struct build *b, const char *from)
 	for (size_t i = 0; i < b->n_stages && &b->stages[i] != b->cur; i++)
 		if ((!*end && idx == (long)i) || (b->stages[i].name && !strcasecmp(b->stages[i].name, from)))
 			return strdup(b->stages[i].image);
-	if (build_commit_inspect(from, &id, &cfg) < 0) {
+	/* an image missing here is pulled, as FROM's is */
+	if ((b->o->pull && build_commit_pull(b, from) < 0) ||
+	    (build_commit_inspect(from, &id, &cfg) < 0 &&
+	     (b->o->pull || build_commit_pull(b, from) < 0 || build_commit_inspect(from, &id, &cfg) < 0))) {
 		build_fail(b, "--from=%s: no such stage or image", from);
 		return NULL;
 	}
@@ -419,6 +447,9 @@ static int
 sources(struct copy *cp, char **words, size_t n)
 {
 	cp->srcs = strv_new(NULL, NULL);
+	cp->names = strv_new(NULL, NULL);
+	if (!cp->srcs || !cp->names)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		char **m = NULL;
 		size_t k = strv_length(cp->srcs);
@@ -434,13 +465,29 @@ sources(struct copy *cp, char **words, size_t n)
 			return -1;
 		}
 		char **nv = realloc(cp->srcs, (k + strv_length(m) + 1) * sizeof(char *));
+		char **nn = nv ? realloc(cp->names, (k + strv_length(m) + 1) * sizeof(char *)) : NULL;
 
-		if (!nv)
+		if (nv)
+			cp->srcs = nv;
+		if (!nn)
 			return strv_free(m), -1;
-		cp->srcs = nv;
-		for (size_t j = 0; m[j]; j++)
-			nv[k++] = m[j];
-		nv[k] = NULL;
+		cp->names = nn;
+		for (size_t j = 0; m[j]; j++, k++) {
+			/* a symlink named as a source: its target is copied */
+			nv[k + 1] = nn[k + 1] = NULL;
+			nn[k] = m[j];
+			m[j] = NULL;
+			if (cp->from_ctr)
+				nv[k] = strdup(nn[k]);
+			else if (build_context_resolve(cp->b, nn[k], &nv[k]) < 0)
+				nv[k] = NULL;
+			if (!nv[k]) {
+				for (j++; m[j]; j++)
+					free(m[j]);
+				free(m);
+				return -1;
+			}
+		}
 		free(m);
 	}
 	return 0;
@@ -464,17 +511,53 @@ destination(struct copy *cp, const char *dest, size_t n_words)
 	return 0;
 }
 
+/* The sources, blank-separated (for --from: what the key and the history
+ * name, since the image id alone does not say which files were copied). */
+static char *
+sources_text(struct copy *cp)
+{
+	size_t len = 1;
+	char *t;
+
+	for (char **s = cp->srcs; *s; s++)
+		len += strlen(*s) + 1;
+	if (!(t = calloc(1, len)))
+		return NULL;
+	for (char **s = cp->srcs; *s; s++) {
+		if (s != cp->srcs)
+			strcat(t, " ");
+		strcat(t, *s);
+	}
+	return t;
+}
+
 static int
 copy_key(struct copy *cp, const char *from_id, char **ret_extra)
 {
-	char hex[65] = "";
+	char hex[65] = "", *srcs = NULL;
+	int r;
 
 	if (!from_id && build_context_digest(cp->b, cp->srcs, hex) < 0)
 		return -1;
-	return asprintf(ret_extra, "src=%s%s owner=%ld:%ld mode=%ld", from_id ? from_id : "ctx:", hex, cp->uid, cp->gid,
-			cp->mode) < 0
-		       ? -1
-		       : 0;
+	if (from_id && !(srcs = sources_text(cp)))
+		return -1;
+	for (size_t i = 0; !from_id && !srcs && cp->srcs[i]; i++)
+		if (strcmp(cp->srcs[i], cp->names[i])) {
+			char **saved = cp->srcs;
+
+			/* a link as a source: its name names the copy */
+			cp->srcs = cp->names;
+			srcs = sources_text(cp);
+			cp->srcs = saved;
+			if (!srcs)
+				return -1;
+		}
+	r = asprintf(ret_extra, "src=%s%s owner=%ld:%ld mode=%ld%s%s", from_id ? from_id : "ctx:", hex, cp->uid, cp->gid,
+		     cp->mode, srcs ? " paths=" : "", srcs ? srcs : "") < 0
+		    ? -1
+		    : 0;
+	free(srcs);
+	return r;
 }
 
 int
@@ -484,7 +567,7 @@ build_copy_exec(struct build *b, const struct df_instr *in, bool add)
 	static const char *const add_flags[] = { "chown", "chmod", NULL };
 	struct copy cp = { .b = b, .add = add, .uid = -1, .gid = -1, .mode = -1 };
 	const char *bad = dockerfile_unknown_flag(in, add ? add_flags : copy_flags), *v;
-	char **w = NULL, *from_id = NULL, *extra = NULL, *by = NULL, *end;
+	char **w = NULL, *from_id = NULL, *extra = NULL, *by = NULL, *srcs = NULL, *end;
 	size_t n;
 	int r = -1;
 
@@ -505,9 +588,11 @@ build_copy_exec(struct build *b, const struct df_instr *in, bool add)
 		goto out;
 	if (sources(&cp, w, n - 1) < 0 || destination(&cp, w[n - 1], n) < 0 || copy_key(&cp, from_id, &extra) < 0)
 		goto out;
-	if (asprintf(&by, "/bin/sh -c #(nop) %s %s:%.64s in %s", in->keyword,
+	if (cp.from_ctr && !(srcs = sources_text(&cp)))
+		goto out;
+	if (asprintf(&by, "/bin/sh -c #(nop) %s %s:%.64s%s%s in %s", in->keyword,
 		     cp.from_ctr ? "from" : strv_length(cp.srcs) > 1 ? "multi" : build_context_is_dir(b, cp.srcs[0]) ? "dir" : "file",
-		     strchr(extra, ':') ? strchr(extra, ':') + 1 : extra, cp.dest) < 0)
+		     strchr(extra, ':') ? strchr(extra, ':') + 1 : extra, srcs ? " " : "", srcs ? srcs : "", cp.dest) < 0)
 		goto out;
 	r = build_commit_step(b, by, extra, NULL, copy_upload, &cp);
 	goto out;
@@ -518,8 +603,10 @@ out:
 	free(from_id);
 	free(extra);
 	free(by);
+	free(srcs);
 	free(cp.dest);
 	strv_free(cp.srcs);
+	strv_free(cp.names);
 	strv_free(w);
 	return r;
 }

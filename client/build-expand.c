@@ -68,3 +68,18 @@ build_expand_declare(struct build *b, char **words, json_t *scope, json_t *fallb
 					      : json_null());
 	}
 }
+
+/* Proxy variables Docker lets --build-arg set without an ARG. */
+static const char *const predefined[] = {
+	"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+	"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
+};
+
+bool
+build_expand_is_proxy(const char *name)
+{
+	for (const char *const *p = predefined; *p; p++)
+		if (!strcmp(*p, name))
+			return true;
+	return false;
+}

@@ -9,13 +9,31 @@
 #include "build.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "strv.h"
 
-/* "K=V" for every ARG in scope that has a value. */
+/* Does the image's Env set name? */
+static bool
+env_has(json_t *config, const char *name)
+{
+	json_t *e;
+	size_t i, n = strlen(name);
+
+	json_array_foreach(json_object_get(config, "Env"), i, e) {
+		const char *kv = json_string_value(e);
+
+		if (kv && !strncmp(kv, name, n) && kv[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+/* "K=V" for every ARG in scope that has a value, but for names ENV sets:
+ * an ENV overrides an ARG of the same name (Docker). */
 static json_t *
 arg_env(struct build *b)
 {
@@ -25,11 +43,32 @@ arg_env(struct build *b)
 	json_object_foreach(b->cur->args, k, v) {
 		char *kv = NULL;
 
+		if (env_has(b->cur->config, k))
+			continue;
 		if (json_is_string(v) && asprintf(&kv, "%s=%s", k, json_string_value(v)) >= 0)
 			json_array_append_new(env, json_string(kv));
 		free(kv);
 	}
 	return env;
+}
+
+/* The proxy variables --build-arg gives and no ARG declared: in RUN's
+ * environment only (not in the history or the key, as Docker does). */
+static void
+proxy_env(struct build *b, json_t *env)
+{
+	json_t *v;
+	const char *k;
+
+	json_object_foreach(b->o->build_args, k, v) {
+		char *kv = NULL;
+
+		if (!build_expand_is_proxy(k) || json_object_get(b->cur->args, k) || env_has(b->cur->config, k))
+			continue;
+		if (json_is_string(v) && asprintf(&kv, "%s=%s", k, json_string_value(v)) >= 0)
+			json_array_append_new(env, json_string(kv));
+		free(kv);
+	}
 }
 
 /* Docker's created_by: the command as the shell runs it, after "|N K=V ...". */
@@ -88,6 +127,7 @@ run_container(struct build *b, json_t *params, char **ret_id)
 	r = conn_call(&c, "run", params, &res);
 	if (r == 0) {
 		*ret_id = strdup(json_string_value(json_object_get(res, "id")) ?: "");
+		build_signal_add_container(*ret_id);
 		build_say(b, " ---> Running in %.12s\n", *ret_id);
 		fflush(stdout);
 		r = attach ? cmd_run_stream_attached(&c, res, &so) : 0;
@@ -128,6 +168,7 @@ remove_container(const char *id)
 
 	if (id && *id && client_call_once("rm", json_pack("{s:s,s:b,s:b}", "id", id, "force", 1, "volumes", 1), &res) == 0)
 		json_decref(res);
+	build_signal_drop_container(id);
 }
 
 int
@@ -145,6 +186,7 @@ build_run_exec(struct build *b, const struct df_instr *in)
 	cmd = run_command(b, in);
 	env = arg_env(b);
 	by = created_by(cmd, env);
+	proxy_env(b, env);
 	params = json_pack("{s:s,s:o,s:[],s:o}", "image", b->cur->image, "cmd", cmd, "entrypoint", "env", env);
 	if (b->o->network)
 		json_object_set_new(params, "network", json_string(b->o->network));

@@ -15,12 +15,6 @@
 
 #include "strv.h"
 
-/* Proxy variables Docker lets --build-arg set without an ARG. */
-static const char *const predefined[] = {
-	"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
-	"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
-};
-
 static const char *
 global_lookup(const char *name, void *build)
 {
@@ -109,31 +103,25 @@ mark_needed(struct build *b, size_t target)
 			const char *from = !strcmp(in->keyword, "COPY") ? dockerfile_flag(in, "from") : NULL;
 			char base[256];
 
-			/* the stage's own FROM may name an earlier stage too */
-			if (i == s->first && sscanf(in->args, "%255s", base) == 1)
-				from = base;
+			/* the stage's own FROM may name an earlier stage too,
+			 * also through a global ARG (expanded as from() does) */
+			if (i == s->first) {
+				struct lite_err err = { 0 };
+				char **w = NULL;
+
+				if (df_expand_words(in->args, b->df.escape, global_lookup, b, &w, &err) == 0 && w[0]) {
+					snprintf(base, sizeof(base), "%s", w[0]);
+					from = base;
+				}
+				strv_free(w);
+				lite_err_clear(&err);
+			}
 			if (from && (dep = stage_named(b, from, si)))
 				dep->needed = true;
 		}
 		b->steps += (unsigned)(s->end - s->first);
 	}
 	return 0;
-}
-
-static int
-pull(struct build *b, const char *ref)
-{
-	char *argv[] = { "pull", (char *)ref, NULL };
-
-	if (b->o->quiet) {
-		json_t *res = NULL;
-		int r = client_call_once("pull", json_pack("{s:s}", "ref", ref), &res);
-
-		json_decref(res);
-		return r;
-	}
-	optind = 0;
-	return cmd_pull(2, argv) == 0 ? 0 : -1;
 }
 
 /* The FROM line: the stage's first image and config. */
@@ -166,16 +154,13 @@ from(struct build *b, struct build_stage *s)
 	} else if (!strcmp(w[0], "scratch")) {
 		s->image = strdup("");
 		s->config = json_object();
-	} else if ((b->o->pull && pull(b, w[0]) < 0) ||
+	} else if ((b->o->pull && build_commit_pull(b, w[0]) < 0) ||
 		   (build_commit_inspect(w[0], &s->image, &s->config) < 0 &&
-		    (b->o->pull || pull(b, w[0]) < 0 || build_commit_inspect(w[0], &s->image, &s->config) < 0))) {
+		    (b->o->pull || build_commit_pull(b, w[0]) < 0 || build_commit_inspect(w[0], &s->image, &s->config) < 0))) {
 		r = build_fail(b, "base image %s not found and could not be pulled", w[0]);
 	}
 	strv_free(w);
 	s->args = json_object();
-	for (const char *const *p = predefined; *p; p++)
-		if (json_object_get(b->o->build_args, *p))
-			json_object_set(s->args, *p, json_object_get(b->o->build_args, *p));
 	if (r == 0 && *s->image)
 		build_say_image(b, s->image, false);
 	else if (r == 0)
@@ -200,10 +185,17 @@ onbuild_triggers(struct build *b)
 		if (r < 0 || asprintf(&text, "FROM scratch\n%s\n", json_string_value(t) ?: "") < 0)
 			break;
 		build_say(b, "# Executing %zu build trigger%s\n", json_array_size(triggers), json_array_size(triggers) > 1 ? "s" : "");
-		if (dockerfile_parse(text, &f, &err) < 0 || f.n != 2)
+		b->instr = &b->df.v[b->cur->first];
+		if (dockerfile_parse(text, &f, &err) < 0 || f.n != 2) {
 			r = build_fail(b, "ONBUILD trigger '%s': %s", json_string_value(t), err.msg ? err.msg : "bad");
-		else
+		} else {
+			/* errors name the trigger and our FROM, not the
+			 * synthetic text's line */
+			b->trigger = json_string_value(t);
+			b->trigger_line = b->df.v[b->cur->first].line;
 			r = build_steps_exec(b, &f.v[1]);
+			b->trigger = NULL;
+		}
 		if (f.n)
 			dockerfile_free(&f);
 		lite_err_clear(&err);
@@ -254,10 +246,11 @@ labels(struct build *b)
 		text = t;
 	}
 	b->instr = NULL;
-	r = asprintf(&t, "/bin/sh -c #(nop) %s", text) < 0 ? -1 : build_commit_step(b, t, NULL, NULL, NULL, NULL);
+	if (asprintf(&t, "/bin/sh -c #(nop) %s", text) < 0)
+		t = NULL;
+	r = t ? build_commit_step(b, t, NULL, NULL, NULL, NULL) : -1;
 	free(text);
-	if (r >= 0)
-		free(t);
+	free(t);
 	return r;
 }
 

@@ -20,14 +20,41 @@
 
 /* A metadata-only step: the config changed, no layer. */
 static int
-nop(struct build *b, const char *what)
+nop(struct build *b, const char *what, const char *extra)
 {
 	char *by = NULL;
 	int r;
 
 	if (asprintf(&by, "/bin/sh -c #(nop) %s", what) < 0)
 		return -1;
-	r = build_commit_step(b, by, NULL, NULL, NULL, NULL);
+	r = build_commit_step(b, by, extra, NULL, NULL, NULL);
+	free(by);
+	return r;
+}
+
+/* A metadata-only step, its history text from the expanded words (so a
+ * changed build arg changes the key, and the history reads "ENV A=2", as
+ * Docker's does); extra: in the key only. */
+static int
+nop_words(struct build *b, const char *keyword, char **words, const char *extra)
+{
+	size_t len = strlen(keyword) + 1;
+	char *text, *by = NULL;
+	int r;
+
+	for (char **p = words; p && *p; p++)
+		len += strlen(*p) + 1;
+	if (!(text = calloc(1, len)))
+		return -1;
+	strcat(text, keyword);
+	for (char **p = words; p && *p; p++)
+		strcat(strcat(text, " "), *p);
+	if (asprintf(&by, "/bin/sh -c #(nop) %s", text) < 0)
+		by = NULL;
+	free(text);
+	if (!by)
+		return -1;
+	r = build_commit_step(b, by, extra, NULL, NULL, NULL);
 	free(by);
 	return r;
 }
@@ -71,7 +98,7 @@ key_values(struct build *b, const struct df_instr *in, bool env)
 	if (w[0] && !kv_form) {
 		/* ENV KEY the value: the rest of the line, as written */
 		const char *rest = in->args + strcspn(in->args, " \t");
-		char *val = NULL;
+		char *val = NULL, *kv = NULL;
 
 		rest += strspn(rest, " \t");
 		if (!w[1] || build_expand_string(b, rest, &val) < 0)
@@ -80,6 +107,11 @@ key_values(struct build *b, const struct df_instr *in, bool env)
 			env_set(b->cur->config, w[0], val);
 		else
 			json_object_set_new(labels, w[0], json_string(val));
+		if (r == 0 && asprintf(&kv, "%s=%s", w[0], val) >= 0) {
+			strv_free(w);
+			w = strv_new(kv, NULL);
+		}
+		free(kv);
 		free(val);
 	}
 	for (char **p = w; r == 0 && *p && kv_form; p++) {
@@ -94,9 +126,12 @@ key_values(struct build *b, const struct df_instr *in, bool env)
 			env_set(b->cur->config, *p, eq + 1);
 		else
 			json_object_set_new(labels, *p, json_string(eq + 1));
+		*eq = '=';
 	}
+	if (r == 0)
+		r = nop_words(b, in->keyword, w, NULL);
 	strv_free(w);
-	return r < 0 ? r : nop(b, in->text);
+	return r;
 }
 
 /* CMD and ENTRYPOINT (and HEALTHCHECK's CMD): the exec form as written, the
@@ -154,7 +189,7 @@ healthcheck(struct build *b, const struct df_instr *in)
 		json_object_set_new(hc, "Retries", json_integer(retries));
 	}
 	json_object_set_new(b->cur->config, "Healthcheck", hc);
-	return nop(b, in->text);
+	return nop(b, in->text, NULL);
 }
 
 /* EXPOSE 80 443/udp 8000-8002 and VOLUME /a /b (or ["/a"]). */
@@ -164,6 +199,7 @@ set_of_keys(struct build *b, const struct df_instr *in, const char *field)
 	json_t *set = json_object_get(b->cur->config, field);
 	char **w = NULL;
 	bool ports = !strcmp(field, "ExposedPorts");
+	int r;
 
 	if (in->json)
 		w = strv_copy(in->json);
@@ -194,11 +230,13 @@ set_of_keys(struct build *b, const struct df_instr *in, const char *field)
 		}
 		continue;
 bad:
+		r = build_fail(b, "EXPOSE: invalid port '%s' (PORT[-PORT][/tcp|udp])", *p);
 		strv_free(w);
-		return build_fail(b, "EXPOSE: invalid port '%s' (PORT[-PORT][/tcp|udp])", *p);
+		return r;
 	}
+	r = nop_words(b, in->keyword, w, NULL);
 	strv_free(w);
-	return nop(b, in->text);
+	return r;
 }
 
 static int
@@ -209,13 +247,29 @@ workdir(struct build *b, const struct df_instr *in);
 static int
 arg(struct build *b, const struct df_instr *in)
 {
-	char **w = NULL;
+	char **w = NULL, *extra = NULL;
 	int r = build_expand_words(b, in->args, &w);
 
-	if (r == 0)
-		build_expand_declare(b, w, b->cur->args, b->global_args);
+	if (r < 0)
+		return r;
+	build_expand_declare(b, w, b->cur->args, b->global_args);
+	/* the key holds the values the ARGs resolved to: a changed
+	 * --build-arg rebuilds from here */
+	for (char **p = w; *p; p++) {
+		json_t *v = json_object_get(b->cur->args, *p);
+		char *t = NULL;
+
+		if (asprintf(&t, "%s%s%s=%s", extra ? extra : "", extra ? "\n" : "", *p,
+			     json_is_string(v) ? json_string_value(v) : "(none)") < 0)
+			t = NULL;
+		free(extra);
+		if (!(extra = t))
+			break;
+	}
+	r = nop(b, in->text, extra);
+	free(extra);
 	strv_free(w);
-	return r < 0 ? r : nop(b, in->text);
+	return r;
 }
 
 static int
@@ -226,18 +280,24 @@ simple_field(struct build *b, const struct df_instr *in, const char *field)
 	if (build_expand_string(b, in->args, &v) < 0)
 		return -1;
 	json_object_set_new(b->cur->config, field, json_string(v));
+	char *words[] = { v, NULL };
+	int r = nop_words(b, in->keyword, words, NULL);
+
 	free(v);
-	return nop(b, in->text);
+	return r;
 }
 
 static int
 cmd_or_entrypoint(struct build *b, const struct df_instr *in, bool entrypoint)
 {
 	json_object_set_new(b->cur->config, entrypoint ? "Entrypoint" : "Cmd", command(b, in, in->args));
-	/* Docker: an ENTRYPOINT clears a CMD the base image set */
-	if (entrypoint)
+	/* Docker: an ENTRYPOINT clears a CMD the base image set, not one
+	 * this stage set */
+	if (entrypoint && !b->cur->cmd_set)
 		json_object_set_new(b->cur->config, "Cmd", json_null());
-	return nop(b, in->text);
+	if (!entrypoint)
+		b->cur->cmd_set = true;
+	return nop(b, in->text, NULL);
 }
 
 static int
@@ -246,7 +306,7 @@ shell(struct build *b, const struct df_instr *in)
 	if (!in->json || !in->json[0])
 		return build_fail(b, "SHELL must be written in the exec form: SHELL [\"executable\", \"parameters\"]");
 	json_object_set_new(b->cur->config, "Shell", strv_to_json(in->json));
-	return nop(b, in->text);
+	return nop(b, in->text, NULL);
 }
 
 static int
@@ -259,10 +319,25 @@ onbuild(struct build *b, const struct df_instr *in)
 	if (!*what || (k == 7 && !strncasecmp(what, "ONBUILD", 7)) || (k == 4 && !strncasecmp(what, "FROM", 4)) ||
 	    (k == 10 && !strncasecmp(what, "MAINTAINER", 10)))
 		return build_fail(b, "ONBUILD: %.*s is not allowed as a trigger", (int)k, what);
+	/* the trigger must parse now, not fail in a child build later */
+	struct lite_err err = { 0 };
+	struct df_file f;
+	char *text = NULL;
+	int r = asprintf(&text, "FROM scratch\n%s\n", what) < 0 ? -1 : dockerfile_parse(text, &f, &err);
+
+	free(text);
+	if (r == 0)
+		dockerfile_free(&f);
+	else
+		r = build_fail(b, "ONBUILD: %s", err.msg ? err.msg + (strncmp(err.msg, "line ", 5) ? 0 : strcspn(err.msg, ":") + 2)
+							  : "out of memory");
+	lite_err_clear(&err);
+	if (r < 0)
+		return r;
 	if (!json_is_array(triggers))
 		json_object_set_new(b->cur->config, "OnBuild", triggers = json_array());
 	json_array_append_new(triggers, json_string(what));
-	return nop(b, in->text);
+	return nop(b, in->text, NULL);
 }
 
 int
@@ -301,7 +376,7 @@ build_steps_exec(struct build *b, const struct df_instr *in)
 	if (!strcmp(k, "SHELL"))
 		return shell(b, in);
 	if (!strcmp(k, "MAINTAINER"))
-		return nop(b, in->text);
+		return nop(b, in->text, NULL);
 	return build_fail(b, "%s is not allowed here", k);
 }
 

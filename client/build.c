@@ -80,7 +80,9 @@ build_fail(const struct build *b, const char *fmt, ...)
 	va_list ap;
 
 	build_say_break();
-	if (b && b->instr)
+	if (b && b->trigger)
+		fprintf(stderr, "lite: Dockerfile:%u: FROM: ONBUILD trigger '%s': ", b->trigger_line, b->trigger);
+	else if (b && b->instr)
 		fprintf(stderr, "lite: Dockerfile:%u: %s: ", b->instr->line, b->instr->keyword);
 	else
 		fputs("lite: ", stderr);

@@ -55,6 +55,7 @@ struct build_stage {
 	json_t *config;           /* that image's "config" */
 	json_t *args;             /* ARGs in scope: name -> value (null: none) */
 	bool needed, built;
+	bool cmd_set;             /* a CMD of this stage (ENTRYPOINT keeps it) */
 };
 
 struct build {
@@ -68,7 +69,14 @@ struct build {
 	struct build_stage *cur;
 	unsigned step, steps;     /* for "Step N/M" */
 	const struct df_instr *instr;  /* the instruction being run, for errors */
+	const char *trigger;      /* the base image's ONBUILD trigger being run, or NULL */
+	unsigned trigger_line;    /* the FROM line that ran it */
 };
+
+/* cmd-build.c: lite-build's two commands (build-main.c): "build ..." and
+ * "builder prune ..." (argv[0] is the command's name). */
+int cmd_build_main(int argc, char **argv);
+int cmd_build_prune(int argc, char **argv);
 
 /* build.c: progress output (nothing after build_set_quiet(true));
  * build_say prints only with --progress plain (and NULL b: always). */
@@ -87,6 +95,7 @@ int build_fail(const struct build *b, const char *fmt, ...) __attribute__((forma
 int build_stages_run(struct build *b, char **ret_id);
 void build_stages_free(struct build *b);
 
+
 /* build-steps.c: run one instruction of the current stage. */
 int build_steps_exec(struct build *b, const struct df_instr *in);
 
@@ -98,6 +107,9 @@ int build_expand_string(struct build *b, const char *text, char **ret);
 /* ARG's words (NAME or NAME=DEFAULT) into scope: the --build-arg, else
  * the default, else fallback's value (the global ARG), else null. */
 void build_expand_declare(struct build *b, char **words, json_t *scope, json_t *fallback);
+/* HTTP_PROXY and the other proxy variables: --build-arg sets them for RUN
+ * without an ARG, and, undeclared, they stay out of history and keys. */
+bool build_expand_is_proxy(const char *name);
 
 /* build-commit.c */
 /* The step's image: from the cache (key, unless --no-cache), else made by
@@ -111,6 +123,9 @@ int build_commit_cached(struct build *b, const char *created_by, const char *key
 char *build_commit_key(struct build *b, const char *created_by, const char *key_extra);
 /* image_inspect of ref: its id and its "config" (new references). */
 int build_commit_inspect(const char *ref, char **ret_id, json_t **ret_config);
+/* Pull ref (progress as `lite pull` prints it, nothing with -q): FROM and
+ * COPY --from of an image missing here. */
+int build_commit_pull(struct build *b, const char *ref);
 
 /* build-run.c */
 int build_run_exec(struct build *b, const struct df_instr *in);
@@ -125,6 +140,9 @@ int build_copy_owner(struct build *b, const char *spec, long *ret_uid, long *ret
 /* build-context.c */
 int build_context_open(struct build_ctx *ctx, const char *dir);
 void build_context_close(struct build_ctx *ctx);
+/* A file of the context (the Dockerfile, .dockerignore), opened beneath
+ * it: 0, or -errno (-EXDEV: a symlink that leaves the context). */
+int build_context_read(const struct build_ctx *ctx, const char *rel, char **ret);
 /* The context paths (relative, cleaned) a COPY source names: the path
  * itself or, with wildcards, every match; excluded ones left out.
  * Errors: outside the context, no match. */
@@ -134,5 +152,15 @@ int build_context_match(struct build *b, const char *src, char ***ret);
 int build_context_walk(struct build *b, const char *rel, int (*fn)(struct build *, const char *, void *), void *arg);
 /* A digest of paths' contents and metadata (not mtimes), recursively. */
 int build_context_digest(struct build *b, char **paths, char ret_hex[65]);
+/* A source named rel: rel, or when it is a symlink, the context path it
+ * leads to (resolved inside the context). Errors: dangling. */
+int build_context_resolve(struct build *b, const char *rel, char **ret);
 /* Is rel (in the context) a directory? */
 bool build_context_is_dir(struct build *b, const char *rel);
+
+/* build-signal.c: on SIGINT, SIGTERM, SIGHUP remove the registered
+ * containers and temp directory, then exit 128+signal. */
+void build_signal_install(void);
+void build_signal_add_container(const char *id);
+void build_signal_drop_container(const char *id);
+void build_signal_set_dir(const char *path);

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "client-opt.h"
 #include "proto.h"
@@ -17,6 +18,9 @@ struct conn {
 	int passed_fd;  /* a socket the daemon handed us (SCM_RIGHTS), or -1 */
 	char *buf;      /* bytes read past the last reply line */
 	size_t len, cap;
+	const char *method; /* the last request's, for a lost reply's message */
+	bool direct_pending; /* FRAME_DIRECT offered, not yet acknowledged */
+	bool shut_pending;   /* stdin ended meanwhile: shut down writing after the ack */
 };
 
 struct cmd {
@@ -47,6 +51,9 @@ void conn_consume(struct conn *c, size_t n);
 /* Write complete frames in c->buf to stdout/stderr; returns the exit code
  * once the exit frame arrived (printing its error, if any), else -1. */
 int conn_drain_frames(struct conn *c);
+/* Container output to stdout or stderr; exits 141 (128 + SIGPIPE), quietly,
+ * when nobody reads it any more. */
+void conn_write_output(int fd, const void *buf, size_t len);
 
 /* How to run an attached stream (stream.c). */
 struct stream_opts {
@@ -57,6 +64,7 @@ struct stream_opts {
 	bool interactive;        /* send our stdin */
 	bool sig_proxy;          /* without a TTY, forward signals to the container */
 	const char *detach_keys; /* NULL: ctrl-p,ctrl-q; "": none */
+	bool direct;             /* run: offer the shim our stdout/stderr pipes (FRAME_DIRECT) */
 };
 
 /* Stream until the container side ends or the user detaches. Returns the
@@ -92,13 +100,15 @@ int cmd_kill(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_images(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 
 /* cmd-run-net.c: lite run's network flags (values past cmd-run.c's own). */
-enum { RUN_OPT_NET = 300, RUN_OPT_IP, RUN_OPT_DNS, RUN_OPT_ADD_HOST, RUN_OPT_NET_ALIAS };
+enum { RUN_OPT_NET = 300, RUN_OPT_IP, RUN_OPT_DNS, RUN_OPT_ADD_HOST, RUN_OPT_NET_ALIAS, RUN_OPT_EXPOSE };
 /* Add one network flag to params: 0, or an exit code after an error. */
 int cmd_run_net_flag(int opt, const char *arg, json_t *params);
 /* cmd-run-sec.c: lite run's security flags. */
@@ -106,6 +116,9 @@ enum { RUN_OPT_PRIVILEGED = 320, RUN_OPT_CAP_ADD, RUN_OPT_CAP_DROP, RUN_OPT_SECU
 /* Add one security flag to params (reads a seccomp profile file): 0, or
  * an exit code after an error. */
 int cmd_run_sec_flag(int opt, const char *arg, json_t *params);
+/* cmd-run-log.c: --log-driver, --log-opt; 0 or the exit code. */
+enum { RUN_OPT_LOG_DRIVER = 340, RUN_OPT_LOG_OPT };
+int cmd_run_log_flag(int opt, const char *arg, json_t *params);
 int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
@@ -141,8 +154,14 @@ int cmd_run_stream_attached(struct conn *c, json_t *result, struct stream_opts *
 int cmd_run_parse_memory(const char *arg, uint64_t *ret);
 /* method on every container named in argv[optind..]; prints each name
  * (or, with print_exit, its exit code); 1 if any failed. Takes extra. */
+/* run-restart.c: --restart of run, create and update into params; -1
+ * after printing an error naming the flag. */
+int run_restart_flag(const char *arg, json_t *params);
+enum { RUN_OPT_RESTART = 350 };
+int cmd_events(int argc, char **argv);
 int client_call_each_ctr(int argc, char **argv, const char *method, json_t *extra, bool print_exit);
-/* lite build and lite builder prune (cmd-build.c, build.h) */
+/* lite build and lite builder prune: cmd-build-exec.c runs lite-build
+ * (build-main.c, cmd-build.c, build.h) */
 int cmd_build(int argc, char **argv);
 int cmd_builder(int argc, char **argv);
 
@@ -175,3 +194,21 @@ int cmd_prune_system(int argc, char **argv);
  * not a group command it knows (main.c dispatches it as it is). */
 int cmd_group_resolve(int *argc, char ***argv);
 int cmd_container(int argc, char **argv);
+
+/* Registries (issue 12): cmd-login.c, cmd-pull.c, cmd-push.c, run-pull.c */
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+/* "USER:PASSWORD" stored for registry (lite's config, then Docker's), or
+ * NULL; the caller frees (and should clear) it. */
+char *cmd_login_credentials(const char *registry);
+/* The same for the registry an image reference names. */
+char *cmd_login_credentials_for_ref(const char *ref);
+/* A pull or push request (params: "ref" and more, taken) with progress
+ * shown on out; the user's stored credentials added unless params has
+ * "user". 0, or -1 after printing the daemon's error. */
+int cmd_pull_call(const char *method, json_t *params, bool quiet, FILE *out, json_t **ret);
+int cmd_pull_image(const char *ref, const char *user, bool insecure, bool quiet, FILE *out, json_t **ret);
+/* run/create --pull missing|always|never: make sure the image is there;
+ * 0 or an exit code (125) after printing one line. */
+int run_pull_ensure(const char *image, const char *policy);

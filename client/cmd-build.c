@@ -4,6 +4,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -205,7 +206,14 @@ read_stdin(struct build_opts *o, char *tmp, size_t len, bool *ret_dir)
 	*ret_dir = archive_read_open_memory(in, text, n) == ARCHIVE_OK;
 	if (*ret_dir) {
 		snprintf(tmp, len, "%s/lite-build-XXXXXX", getenv("TMPDIR") ?: "/tmp");
-		r = mkdtemp(tmp) ? unpack_context(in, tmp) : -1;
+		if (!mkdtemp(tmp)) {
+			client_errorf("cannot create a directory for the context from stdin (%s): %s", tmp, strerror(errno));
+			tmp[0] = '\0';
+			*ret_dir = false;
+		} else {
+			build_signal_set_dir(tmp);
+			r = unpack_context(in, tmp);
+		}
 	} else {
 		o->dockerfile_text = text;
 		text = NULL;
@@ -217,9 +225,9 @@ read_stdin(struct build_opts *o, char *tmp, size_t len, bool *ret_dir)
 }
 
 static char *
-read_dockerfile(const char *context, const char *path)
+read_dockerfile(const struct build_ctx *ctx, const char *context, const char *path)
 {
-	char *text = NULL, *p = NULL;
+	char *text = NULL;
 	size_t len;
 
 	if (path && !strcmp(path, "-")) {
@@ -233,13 +241,20 @@ read_dockerfile(const char *context, const char *path)
 			fclose(mem);
 		return text;
 	}
-	if (!path && context && asprintf(&p, "%s/Dockerfile", context) >= 0 && access(p, F_OK) < 0) {
-		free(p);
-		p = asprintf(&p, "%s/dockerfile", context) >= 0 ? p : NULL;
+	if (!path && ctx->dirfd >= 0) {
+		/* the context's own Dockerfile: read beneath the context */
+		const char *name = "Dockerfile";
+		int r = build_context_read(ctx, name, &text);
+
+		if (r == -ENOENT)
+			r = build_context_read(ctx, name = "dockerfile", &text);
+		if (r < 0)
+			client_errorf("cannot read the Dockerfile %s/Dockerfile: %s", context,
+				      r == -EXDEV ? "a symlink that leaves the build context" : strerror(-r));
+		return r < 0 ? NULL : text;
 	}
-	if (fs_read_file(path ? path : p, &text, &len) < 0)
-		client_errorf("cannot read the Dockerfile %s: %s", path ? path : p ? p : "?", strerror(errno));
-	free(p);
+	if (!path || fs_read_file(path, &text, &len) < 0)
+		client_errorf("cannot read the Dockerfile %s: %s", path ? path : "?", strerror(path ? errno : ENOENT));
 	return text;
 }
 
@@ -264,7 +279,7 @@ warn_unused_args(struct build *b)
 	json_t *v;
 
 	json_object_foreach(b->o->build_args, k, v)
-		if (!json_object_get(b->used_args, k) && !json_object_get(b->global_args, k))
+		if (!json_object_get(b->used_args, k) && !json_object_get(b->global_args, k) && !build_expand_is_proxy(k))
 			fprintf(stderr, "[Warning] One or more build-args [%s] were not consumed\n", k);
 }
 
@@ -277,11 +292,14 @@ build(struct build_opts *o, const char *context)
 	int r = build_context_open(&b.ctx, context);
 
 	if (r == 0)
-		text = o->dockerfile_text ? o->dockerfile_text : read_dockerfile(context, o->dockerfile);
+		text = o->dockerfile_text ? o->dockerfile_text : read_dockerfile(&b.ctx, context, o->dockerfile);
 	if (r == 0 && !text)
 		r = -1;
 	if (r == 0 && dockerfile_parse(text, &b.df, &err) < 0)
 		r = build_fail(NULL, "Dockerfile parse error %s", err.msg);
+	if (r == 0 && b.df.empty_continuation && !o->quiet)
+		fprintf(stderr, "lite: warning: Dockerfile:%u: empty continuation line (skipped; a future Docker may "
+				"refuse it)\n", b.df.empty_continuation);
 	if (r == 0 && b.df.syntax && !o->quiet)
 		fprintf(stderr, "lite: note: # syntax=%s ignored: lite builds with its own frontend\n", b.df.syntax);
 	if (r == 0)
@@ -308,8 +326,50 @@ build(struct build_opts *o, const char *context)
 	return r;
 }
 
+/* The stdin context's directories made writable for their owner (a tar
+ * with 0555 directories, unpacked by a user other than root, could not be
+ * removed otherwise). */
+static void
+make_writable(int dfd)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	struct stat st;
+
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int fd;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		(void)!fchmodat(dirfd(d), de->d_name, (st.st_mode & 07777) | 0700, 0);
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			make_writable(fd);
+	}
+	closedir(d);
+}
+
+static void
+remove_context(const char *dir)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		(void)!chmod(dir, (st.st_mode & 07777) | 0700);
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+			make_writable(fd);
+	}
+	(void)fs_rm_rf(dir);
+}
+
 int
-cmd_build(int argc, char **argv)
+cmd_build_main(int argc, char **argv)
 {
 	struct build_opts o = { .build_args = json_object(), .labels = json_object() };
 	char tmp[4096] = "";
@@ -318,6 +378,7 @@ cmd_build(int argc, char **argv)
 	int r = parse_flags(argc, argv, &o);
 
 	if (r == 0) {
+		build_signal_install();
 		context = argv[optind];
 		if (!strcmp(context, "-") && o.dockerfile && !strcmp(o.dockerfile, "-")) {
 			client_errorf("the context and the Dockerfile cannot both come from stdin");
@@ -330,8 +391,9 @@ cmd_build(int argc, char **argv)
 		if (r == 0)
 			r = build(&o, context) < 0 ? 1 : 0;
 	}
+	build_signal_set_dir(NULL);
 	if (unpacked)
-		(void)fs_rm_rf(tmp);
+		remove_context(tmp);
 	json_decref(o.build_args);
 	json_decref(o.labels);
 	strv_free(o.tags);
@@ -347,7 +409,7 @@ static const char builder_usage[] =
 	"  -h, --help    this help\n";
 
 int
-cmd_builder(int argc, char **argv)
+cmd_build_prune(int argc, char **argv)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { "force", no_argument, NULL, 'f' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };

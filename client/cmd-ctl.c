@@ -105,7 +105,7 @@ cmd_restart(int argc, char **argv)
 		if (t >= 0)
 			json_object_set_new(stop, "timeout", json_integer(t));
 		if (client_call_once("stop", stop, &result) < 0 ||
-		    (json_decref(result), client_call_once("start", json_pack("{s:s}", "id", argv[i]), &result)) < 0) {
+		    (json_decref(result), client_call_once("start", json_pack("{s:s, s:b}", "id", argv[i], "restart", 1), &result)) < 0) {
 			rc = 1;
 			continue;
 		}
@@ -167,6 +167,7 @@ static const char update_usage[] =
 	"      --cpus N            CPU quota (e.g. 0.5)\n"
 	"      --cpu-shares N      relative CPU weight (2-262144)\n"
 	"      --pids-limit N      maximum number of processes (-1: unlimited)\n"
+	"      --restart POLICY    no, on-failure[:N], always or unless-stopped\n"
 	"  -h, --help              this help\n";
 
 /* One flag into params; -1 after printing an error naming it (flag). */
@@ -202,6 +203,8 @@ update_flag(int opt, const char *flag, const char *arg, json_t *params)
 			break;
 		return json_object_set_new(params, "pids_limit", json_integer(n));
 	}
+	if (opt == 'R')
+		return run_restart_flag(arg, params);
 	client_errorf("invalid --%s \"%s\"", flag, arg);
 	return -1;
 }
@@ -212,7 +215,8 @@ cmd_update(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "memory", required_argument, NULL, 'm' }, { "memory-swap", required_argument, NULL, 's' },
 		{ "cpus", required_argument, NULL, 'c' }, { "cpu-shares", required_argument, NULL, 'S' },
-		{ "pids-limit", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' }, { 0 },
+		{ "pids-limit", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
+		{ "restart", required_argument, NULL, 'R' }, { 0 },
 	};
 	json_t *params = json_object();
 	int c;

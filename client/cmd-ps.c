@@ -11,6 +11,7 @@
 #include "parse.h"
 #include "ps-filter.h"
 #include "ps-format.h"
+#include "ps-ports.h"
 #include "table.h"
 
 static const char ps_usage[] =
@@ -20,7 +21,7 @@ static const char ps_usage[] =
 	"  -q, --quiet          only print short ids\n"
 	"      --format json    one JSON object per line (Docker's keys)\n"
 	"      --format TMPL    a template: {{.ID}} {{.Names}} {{.Image}} {{.Status}} {{.State}}\n"
-	"                       {{.Command}} {{.CreatedAt}} {{.RunningFor}} {{.Size}}; \"table \" adds a header\n"
+	"                       {{.Command}} {{.CreatedAt}} {{.RunningFor}} {{.Size}} {{.Ports}}; \"table \" adds a header\n"
 	"  -f, --filter K=V     id, name, label, status, ancestor, before, since, exited, health,\n"
 	"                       network, volume, publish, expose (repeatable: one key ORs, keys AND)\n"
 	"      --no-trunc       full ids and commands\n"
@@ -62,6 +63,12 @@ docker_row(json_t *c, const char *command, const char *running_for)
 		      "OOMKilled", json_is_true(json_object_get(c, "oom_killed")), "Size", size);
 	if (o && json_object_get(c, "labels"))
 		json_object_set(o, "Labels", json_object_get(c, "labels"));
+	if (o) {
+		char ports[1024];
+
+		ps_ports_format(json_object_get(c, "ports"), ports, sizeof(ports));
+		json_object_set_new(o, "Ports", json_string(ports));
+	}
 	return o;
 }
 
@@ -181,11 +188,12 @@ static struct table *
 table_for(const struct ps_opts *o)
 {
 	const char *tt = table_tmpl(o->format);
-	struct table *t = table_new(tt ? tmpl_columns(tt) : o->size ? 7 : 6);
+	struct table *t = table_new(tt ? tmpl_columns(tt) : o->size ? 8 : 7);
 	char *hdr;
 
 	if (!o->format)
-		table_add(t, (const char *[]){ "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES", "SIZE" });
+		table_add(t, (const char *[]){ "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES",
+					       "SIZE" });
 	else if (tt && (hdr = ps_format_header(tt))) {
 		add_tab_row(t, hdr);
 		free(hdr);
@@ -235,7 +243,7 @@ cmd_ps(int argc, char **argv)
 	}
 	t = table_for(&o);
 	json_array_foreach(list, i, c) {
-		char id[65], command[4096], created[64], size[32];
+		char id[65], command[4096], created[64], size[32], ports[1024];
 		json_t *row;
 
 		if (!ps_filter_row(&o.fs, list, i) || (o.last >= 0 && shown >= o.last) || (!o.all && !running(c)))
@@ -257,8 +265,9 @@ cmd_ps(int argc, char **argv)
 			if (rc) /* the same error for every row: once is enough */
 				break;
 		} else {
+			ps_ports_format(json_object_get(c, "ports"), ports, sizeof(ports));
 			table_add(t, (const char *[]){ id, json_string_value(json_object_get(c, "image")), command,
-						       created, json_string_value(json_object_get(c, "status")),
+						       created, json_string_value(json_object_get(c, "status")), ports,
 						       json_string_value(json_object_get(c, "name")), size });
 		}
 	}

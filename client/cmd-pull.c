@@ -19,6 +19,7 @@ struct layer_line {
 };
 
 struct pull_view {
+	FILE *out;
 	bool tty;
 	size_t n;
 	struct layer_line l[PULL_LAYERS_MAX];
@@ -29,6 +30,7 @@ static const char pull_usage[] =
 	"Pull an image from a registry (OCI distribution API; Docker Hub by default).\n\nOptions:\n"
 	"      --insecure        plain HTTP (always so for localhost and 127.0.0.1)\n"
 	"  -u, --user USER:PASS  credentials for Basic or token authentication\n"
+	"                        (default: those of 'lite login' for the registry)\n"
 	"  -q, --quiet           print only the image id\n";
 
 static void
@@ -50,21 +52,21 @@ show(struct pull_view *v, json_t *ev)
 		v->l[k].status[0] = '\0';
 		v->n++;
 		if (v->tty)
-			putchar('\n');
+			fputc('\n', v->out);
 	}
 	if (!v->tty) {
 		if (strcmp(v->l[k].status, st))
-			printf("%s: %s\n", id, st);
+			fprintf(v->out, "%s: %s\n", id, st);
 	} else {
 		format_size(cur, a, sizeof(a));
 		format_size(total, b, sizeof(b));
-		printf("\033[%zuA\r\033[2K%s: %s", v->n - k, id, st);
-		if (!strcmp(st, "Downloading"))
-			printf(" %s/%s", a, b);
-		printf("\033[%zuB\r", v->n - k);
+		fprintf(v->out, "\033[%zuA\r\033[2K%s: %s", v->n - k, id, st);
+		if (!strcmp(st, "Downloading") || !strcmp(st, "Pushing"))
+			fprintf(v->out, " %s/%s", a, b);
+		fprintf(v->out, "\033[%zuB\r", v->n - k);
 	}
 	snprintf(v->l[k].status, sizeof(v->l[k].status), "%s", st);
-	fflush(stdout);
+	fflush(v->out);
 }
 
 /* Progress notifications until the reply line. */
@@ -93,18 +95,62 @@ await_reply(struct conn *c, struct pull_view *v, bool quiet, json_t **ret)
 }
 
 int
+cmd_pull_call(const char *method, json_t *params, bool quiet, FILE *out, json_t **ret)
+{
+	struct pull_view *v = calloc(1, sizeof(*v));
+	const char *ref = json_string_value(json_object_get(params, "ref"));
+	char *found = NULL;
+	struct conn c;
+	int r;
+
+	if (!v) {
+		json_decref(params);
+		return -1;
+	}
+	v->out = out;
+	v->tty = isatty(fileno(out));
+	json_object_set_new(params, "progress", json_boolean(!quiet));
+	/* the user's stored credentials (lite login), unless given */
+	if (!json_object_get(params, "user") && ref && (found = cmd_login_credentials_for_ref(ref)))
+		json_object_set_new(params, "user", json_string(found));
+	if (found) {
+		memset(found, 0, strlen(found));
+		free(found);
+	}
+	if (conn_open(&c) < 0) {
+		json_decref(params);
+		free(v);
+		return -1;
+	}
+	r = conn_send(&c, method, params);
+	if (r == 0)
+		r = await_reply(&c, v, quiet, ret);
+	conn_close(&c);
+	free(v);
+	return r < 0 ? -1 : 0;
+}
+
+int
+cmd_pull_image(const char *ref, const char *user, bool insecure, bool quiet, FILE *out, json_t **ret)
+{
+	json_t *params = json_pack("{s:s,s:b}", "ref", ref, "insecure", insecure);
+
+	if (user)
+		json_object_set_new(params, "user", json_string(user));
+	return cmd_pull_call("pull", params, quiet, out, ret);
+}
+
+int
 cmd_pull(int argc, char **argv)
 {
 	static const struct option opts[] = { { "insecure", no_argument, NULL, 'k' },
 					      { "user", required_argument, NULL, 'u' },
 					      { "quiet", no_argument, NULL, 'q' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
-	struct pull_view *v = calloc(1, sizeof(*v));
 	const char *user = NULL;
 	bool insecure = false, quiet = false;
-	json_t *params, *res = NULL, *tags;
-	struct conn c;
-	int ch, r;
+	json_t *res = NULL, *tags;
+	int ch;
 
 	while ((ch = client_opt_get(&argc, argv, "u:qh", opts, NULL)) != -1) {
 		if (ch == 'h')
@@ -118,23 +164,9 @@ cmd_pull(int argc, char **argv)
 		else
 			client_usage_exit(pull_usage, EXIT_ENGINE);
 	}
-	if (optind != argc - 1 || !v)
+	if (optind != argc - 1)
 		client_usage_exit(pull_usage, EXIT_ENGINE);
-	v->tty = isatty(STDOUT_FILENO);
-	params = json_pack("{s:s,s:b,s:b}", "ref", argv[optind], "insecure", insecure, "progress", !quiet);
-	if (user)
-		json_object_set_new(params, "user", json_string(user));
-	if (conn_open(&c) < 0) {
-		json_decref(params);
-		free(v);
-		return EXIT_ENGINE;
-	}
-	r = conn_send(&c, "pull", params);
-	if (r == 0)
-		r = await_reply(&c, v, quiet, &res);
-	conn_close(&c);
-	free(v);
-	if (r < 0)
+	if (cmd_pull_image(argv[optind], user, insecure, quiet, stdout, &res) < 0)
 		return EXIT_ENGINE;
 	tags = json_object_get(res, "tags");
 	if (quiet) {

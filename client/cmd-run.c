@@ -29,6 +29,7 @@ static const char run_usage[] =
 	"      --stop-signal SIG   signal that lite stop sends first (default SIGTERM)\n"
 	"      --stop-timeout SECS seconds lite stop waits before SIGKILL (default 10)\n"
 	"      --rm                remove the container when it exits\n"
+	"      --restart POLICY    no, on-failure[:N], always or unless-stopped\n"
 	"      --name NAME         assign a name\n"
 	"  -e, --env KEY=VALUE     set an environment variable (repeatable)\n"
 	"  -m, --memory SIZE       memory limit (e.g. 100m, 1g)\n"
@@ -39,7 +40,10 @@ static const char run_usage[] =
 	"      --hostname NAME     container host name\n"
 	"      --net, --network NET  bridge (default), none, host (root only), or a network's name\n"
 	"      --ip IP             IPv4 address on a user-defined network\n"
-	"  -p, --publish SPEC      publish a port: [IP:][HOST:]CTR[/tcp|udp] (repeatable)\n"
+	"  -p, --publish SPEC      publish a port: [IP:][HOST:]CTR[/tcp|udp] (repeatable); ports\n"
+	"                          may be ranges: 8000-8010:80-90, or 8000-8010:80 (a free one of them)\n"
+	"  -P, --publish-all       publish every exposed port on a free host port\n"
+	"      --expose PORT       expose a port or a range: 80, 53/udp, 8000-8010 (repeatable)\n"
 	"      --dns IP            nameserver for /etc/resolv.conf (repeatable)\n"
 	"      --add-host NAME:IP  extra /etc/hosts entry (repeatable)\n"
 	"      --network-alias NAME  another name peers on user networks know it by\n"
@@ -56,6 +60,9 @@ static const char run_usage[] =
 	"      --userns MODE       auto: a user namespace (always so for non-root users);\n"
 	"                          host: none (root only)\n"
 	"      --oom-score-adj N   OOM killer preference, -1000 to 1000\n"
+	"      --log-driver NAME   local (default; json-file is the same) or none (no log kept)\n"
+	"      --log-opt K=V       max-size=10m (bytes per log file), max-file=3 (files kept),\n"
+	"                          labels=K,K / env=K,K (shown by logs --details)\n"
 	"      --cpuset-cpus LIST  CPUs allowed, e.g. 0-1\n"
 	"      --cpuset-mems LIST  memory nodes allowed\n"
 	"      --memory-reservation SIZE  soft memory limit\n"
@@ -67,6 +74,7 @@ static const char run_usage[] =
 	"                          durations like 500ms, 30s, 1m30s (defaults 30s, 30s, 0s)\n"
 	"      --health-retries N  failures in a row that make it unhealthy (default 3)\n"
 	"      --no-healthcheck    disable the image's health check\n"
+	"      --pull POLICY       pull the image first: missing (default), always, never\n"
 	"      --privileged        every capability, no seccomp, no masked paths, /sys writable (root only)\n"
 	"      --cap-add CAP       add a capability (NET_ADMIN, CAP_SYS_TIME, ALL; root only)\n"
 	"      --cap-drop CAP      drop a capability (or ALL)\n"
@@ -197,7 +205,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	       OPT_ENTRYPOINT, OPT_ULIMIT, OPT_SHM, OPT_READ_ONLY, OPT_OOM, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
 	       OPT_MEM_RES, OPT_BLKIO_WEIGHT, OPT_DEVICE_READ_BPS,
 	       OPT_HEALTH_CMD, OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START, OPT_NO_HEALTH,
-	       OPT_STOP_TIMEOUT, OPT_DEVICE, OPT_USERNS };
+	       OPT_STOP_TIMEOUT, OPT_DEVICE, OPT_USERNS, OPT_PULL };
 	static const struct option opts[] = {
 		{ "detach", no_argument, NULL, 'd' }, { "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, OPT_RM }, { "name", required_argument, NULL, OPT_NAME },
@@ -210,6 +218,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "dns", required_argument, NULL, RUN_OPT_DNS }, { "add-host", required_argument, NULL, RUN_OPT_ADD_HOST },
 		{ "network-alias", required_argument, NULL, RUN_OPT_NET_ALIAS },
 		{ "net-alias", required_argument, NULL, RUN_OPT_NET_ALIAS },
+		{ "expose", required_argument, NULL, RUN_OPT_EXPOSE }, { "publish-all", no_argument, NULL, 'P' },
 		{ "tty", no_argument, NULL, 't' }, { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
 		{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY }, { "init", no_argument, NULL, OPT_INIT },
 		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
@@ -234,10 +243,14 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		{ "health-start-period", required_argument, NULL, OPT_HEALTH_START },
 		{ "no-healthcheck", no_argument, NULL, OPT_NO_HEALTH },
 		{ "userns", required_argument, NULL, OPT_USERNS },
+		{ "restart", required_argument, NULL, RUN_OPT_RESTART },
 		{ "privileged", no_argument, NULL, RUN_OPT_PRIVILEGED }, { "cap-add", required_argument, NULL, RUN_OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, RUN_OPT_CAP_DROP },
 		{ "security-opt", required_argument, NULL, RUN_OPT_SECURITY_OPT },
 		{ "pid", required_argument, NULL, RUN_OPT_PID }, { "ipc", required_argument, NULL, RUN_OPT_IPC },
+		{ "pull", required_argument, NULL, OPT_PULL },
+		{ "log-driver", required_argument, NULL, RUN_OPT_LOG_DRIVER },
+		{ "log-opt", required_argument, NULL, RUN_OPT_LOG_OPT },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	unsigned char keys[16];
@@ -249,7 +262,7 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	int c;
 
 	json_object_set_new(params, "env", env);
-	while ((c = client_opt_get(&argc, argv, "+dite:m:u:w:v:l:p:h", opts, NULL)) != -1) {
+	while ((c = client_opt_get(&argc, argv, "+dite:m:u:w:v:l:p:hP", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *detach = true; break;
 		case 't': json_object_set_new(params, "tty", json_true()); break;
@@ -326,12 +339,17 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			break;
 		case OPT_HOST: json_object_set_new(params, "hostname", json_string(optarg)); break;
 		case 'p': case RUN_OPT_NET: case RUN_OPT_IP: case RUN_OPT_DNS: case RUN_OPT_ADD_HOST: case RUN_OPT_NET_ALIAS:
+		case RUN_OPT_EXPOSE: case 'P':
 			if ((n = cmd_run_net_flag(c, optarg, params)))
 				return (int)n;
 			break;
 		case RUN_OPT_PRIVILEGED: case RUN_OPT_CAP_ADD: case RUN_OPT_CAP_DROP: case RUN_OPT_SECURITY_OPT:
 		case RUN_OPT_PID: case RUN_OPT_IPC:
 			if ((n = cmd_run_sec_flag(c, optarg, params)))
+				return (int)n;
+			break;
+		case RUN_OPT_LOG_DRIVER: case RUN_OPT_LOG_OPT:
+			if ((n = cmd_run_log_flag(c, optarg, params)))
 				return (int)n;
 			break;
 		case 'v': append_real_path(params, "volumes", optarg, 0); break;
@@ -353,6 +371,10 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 			json_object_set_new(params, "shm_size", json_integer((json_int_t)u));
 			break;
 		case OPT_READ_ONLY: json_object_set_new(params, "read_only", json_true()); break;
+		case RUN_OPT_RESTART:
+			if (run_restart_flag(optarg, params) < 0)
+				return EXIT_ENGINE;
+			break;
 		case OPT_USERNS: json_object_set_new(params, "userns", json_string(optarg)); break;
 		case OPT_STOP_TIMEOUT:
 			if (parse_int_range(optarg, 0, 3600, &n) < 0)
@@ -383,6 +405,11 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 				return bad_flag("--memory-reservation", optarg, "expected a size like 256m");
 			json_object_set_new(params, "memory_reservation", json_integer((json_int_t)u));
 			break;
+		case OPT_PULL: /* the client's own (run-pull.c); taken out before the request */
+			if (strcmp(optarg, "missing") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+				return bad_flag("--pull", optarg, "use missing, always or never");
+			json_object_set_new(params, "pull", json_string(optarg));
+			break;
 		case 'h': usage_exit(argv[0], stdout, 0);
 		default: usage_exit(argv[0], stderr, EXIT_ENGINE);
 		}
@@ -392,6 +419,19 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 		return EXIT_ENGINE;
 	}
 	return 0;
+}
+
+/* --pull (run-pull.c): the image present before the request; 0 or 125. */
+static int
+pull_first(json_t *params)
+{
+	json_t *pull = json_incref(json_object_get(params, "pull"));
+	int r;
+
+	json_object_del(params, "pull");
+	r = run_pull_ensure(json_string_value(json_object_get(params, "image")), json_string_value(pull));
+	json_decref(pull);
+	return r;
 }
 
 /* Stream an attached run; returns lite run's exit code. */
@@ -414,7 +454,10 @@ run_attached(struct conn *c, json_t *result, struct stream_opts *so)
 	if (r == -1 && so->tty)
 		return stream_exit_code("wait", id);
 	if (r < 0) {
-		client_errorf("lost the connection to the container's stream");
+		client_errorf("lost the connection to container %s before its exit status arrived; "
+			      "it may still be running (lite ps -a, lite logs %s)",
+			      json_string_value(json_object_get(result, "name")),
+			      json_string_value(json_object_get(result, "name")));
 		return EXIT_ENGINE;
 	}
 	return r;
@@ -424,7 +467,7 @@ int
 cmd_run(int argc, char **argv)
 {
 	json_t *params = json_object(), *result = NULL, *cmd = json_array();
-	struct stream_opts so = { .sig_proxy = true };
+	struct stream_opts so = { .sig_proxy = true, .direct = true }; /* a fresh shim: it knows FRAME_DIRECT */
 	bool detach = false;
 	unsigned short rows, cols;
 	struct conn c;
@@ -451,6 +494,10 @@ cmd_run(int argc, char **argv)
 	json_object_set_new(params, "attach", json_boolean(!detach));
 	if (!detach)
 		json_object_set_new(params, "pass_fd", json_true());
+	if ((r = pull_first(params))) {
+		json_decref(params);
+		return r;
+	}
 	if (conn_open(&c) < 0) {
 		json_decref(params);
 		return EXIT_ENGINE;
@@ -488,6 +535,10 @@ cmd_create(int argc, char **argv)
 		json_array_append_new(cmd, json_string(argv[i]));
 	json_object_set_new(params, "cmd", cmd);
 	json_object_set_new(params, "image", json_string(argv[optind]));
+	if ((r = pull_first(params))) {
+		json_decref(params);
+		return r;
+	}
 	if (client_call_once("create", params, &result) < 0)
 		return EXIT_ENGINE;
 	printf("%s\n", json_string_value(json_object_get(result, "id")));

@@ -3,6 +3,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 
 #include "fd-util.h"
 #include "frame.h"
+#include "proto.h"
 
 const char *client_host = "/run/lite.sock";
 
@@ -130,6 +132,7 @@ conn_send(struct conn *c, const char *method, json_t *params)
 	int r = 0;
 
 	json_decref(req);
+	c->method = method;
 	if (!line || send_all(c->fd, line) < 0 || send_all(c->fd, "\n") < 0) {
 		json_t *ignored = NULL;
 
@@ -143,6 +146,43 @@ conn_send(struct conn *c, const char *method, json_t *params)
 	return r;
 }
 
+/* What to look at when a request that changes state lost its reply (the
+ * daemon died or was killed after reading it): it may have completed. */
+static const char *
+lost_reply_check(const char *method)
+{
+	static const char *const image_ops[] = { "import", "load", "rmi", "tag", "image_prune", "commit", "pull",
+						 "push" };
+	int m = method ? proto_method_lookup(method) : -1;
+
+	if (m < 0 || !proto_method_mutates((enum proto_method)m))
+		return NULL;
+	for (size_t i = 0; i < sizeof(image_ops) / sizeof(image_ops[0]); i++)
+		if (strcmp(method, image_ops[i]) == 0)
+			return "check `lite images`";
+	if (strncmp(method, "volume_", 7) == 0)
+		return "check `lite volume ls`";
+	if (strncmp(method, "network_", 8) == 0)
+		return "check `lite network ls`";
+	if (strcmp(method, "exec") == 0 || strcmp(method, "cp_to") == 0)
+		return "look in the container";
+	return "check `lite ps -a`";
+}
+
+/* The connection ended before a reply line. */
+static void
+lost_reply(const struct conn *c, int n)
+{
+	const char *check = lost_reply_check(c->method);
+
+	if (check)
+		client_errorf("the daemon closed the connection before replying%s%s; the request may have completed: "
+			      "%s", n < 0 ? ": " : "", n < 0 ? strerror(-n) : "", check);
+	else
+		client_errorf("the daemon closed the connection before replying%s%s (is containerd-lite running? "
+			      "see its log)", n < 0 ? ": " : "", n < 0 ? strerror(-n) : "");
+}
+
 int
 conn_read_reply(struct conn *c, json_t **ret_result)
 {
@@ -154,8 +194,7 @@ conn_read_reply(struct conn *c, json_t **ret_result)
 	while (!(nl = memchr(c->buf ? c->buf : "", '\n', c->len))) {
 		int n = conn_fill(c);
 		if (n <= 0) {
-			client_errorf("the daemon closed the connection without a reply%s%s",
-			       n < 0 ? ": " : "", n < 0 ? strerror(-n) : "");
+			lost_reply(c, n);
 			return -1;
 		}
 	}
@@ -197,6 +236,16 @@ exit_frame(const char *payload, size_t len)
 	return o ? code : -1;
 }
 
+void
+conn_write_output(int fd, const void *buf, size_t len)
+{
+	/* SIGPIPE is ignored (main.c): a reader of our output that went away
+	 * (lite logs -f | head) ends us quietly, as the signal would have,
+	 * but through exit, so a raw terminal is restored */
+	if (fd_write_all(fd, buf, len) < 0 && errno == EPIPE)
+		exit(128 + SIGPIPE);
+}
+
 int
 conn_drain_frames(struct conn *c)
 {
@@ -210,12 +259,23 @@ conn_drain_frames(struct conn *c)
 		}
 		if (c->len < FRAME_HDR_LEN + len)
 			return -1;
+		if (st == FRAME_DIRECT) { /* all before it is written: the shim may go on */
+			uint8_t ack[FRAME_HDR_LEN];
+
+			frame_header_encode(ack, FRAME_DIRECT, 0);
+			(void)fd_write_all(c->fd, ack, sizeof(ack));
+			conn_consume(c, FRAME_HDR_LEN + len);
+			c->direct_pending = false;
+			if (c->shut_pending)
+				shutdown(c->fd, SHUT_WR);
+			continue;
+		}
 		if (st == FRAME_EXIT) {
 			int code = exit_frame(c->buf + FRAME_HDR_LEN, len);
 			conn_consume(c, FRAME_HDR_LEN + len);
 			return code < 0 ? EXIT_ENGINE : code;
 		}
-		(void)fd_write_all(st == FRAME_STDERR ? 2 : 1, c->buf + FRAME_HDR_LEN, len);
+		conn_write_output(st == FRAME_STDERR ? 2 : 1, c->buf + FRAME_HDR_LEN, len);
 		conn_consume(c, FRAME_HDR_LEN + len);
 	}
 	return -1;

@@ -2,6 +2,7 @@
 #include "client.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,12 @@ static const struct cmd cmds[] = {
 	{ "build", cmd_build, "Build an image from a Dockerfile" },
 	{ "builder", cmd_builder, "Manage the build cache (prune)" },
 	{ "container", cmd_container, "Manage containers (ls, run, rm, prune, ...)" },
+	{ "push", cmd_push, "Push an image to a registry" },
+	{ "login", cmd_login, "Log in to a registry (credentials kept for your user only)" },
+	{ "logout", cmd_logout, "Forget a registry's stored credentials" },
+	{ "events", cmd_events, "Stream engine events (containers, images, networks, volumes)" },
+	{ "stats", cmd_stats, "Show containers' resource use" },
+	{ "top", cmd_top, "Show a container's processes" },
 };
 
 static void
@@ -85,6 +92,7 @@ main(int argc, char **argv)
 	};
 	int c, r;
 
+	signal(SIGPIPE, SIG_IGN); /* a closed peer is an error to report (EPIPE), never a silent death */
 	if (getenv("LITE_HOST") && *getenv("LITE_HOST"))
 		client_host = parse_host(getenv("LITE_HOST"));
 	while ((c = client_opt_get(&argc, argv, "+H:vh", opts, NULL)) != -1) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -186,7 +187,9 @@ read_input(struct conn *c, const struct stream_opts *o, struct detacher *dk, int
 	if (n <= 0) {
 		/* EOF reaches the container's stdin; a terminal has no EOF to
 		 * pass on, and the daemon takes a TTY client's EOF as goodbye */
-		if (!o->tty || o->framed)
+		if (c->direct_pending) /* the shim still waits for our FRAME_DIRECT ack */
+			c->shut_pending = true;
+		else if (!o->tty || o->framed)
 			shutdown(c->fd, SHUT_WR);
 		*stdin_fd = -1;
 		return 0;
@@ -205,7 +208,7 @@ read_output(struct conn *c, const struct stream_opts *o)
 		return -3;
 	if (!o->tty || o->framed)
 		return conn_drain_frames(c);
-	(void)fd_write_all(STDOUT_FILENO, c->buf, c->len);
+	conn_write_output(STDOUT_FILENO, c->buf, c->len);
 	c->len = 0;
 	return -1;
 }
@@ -224,10 +227,11 @@ stream_run(struct conn *c, const struct stream_opts *o)
 		dk.n = 0; /* only a person at a terminal detaches */
 	if (o->tty && o->interactive)
 		terminal_raw();
+	signal(SIGPIPE, SIG_IGN); /* writes to a gone peer fail with EPIPE instead */
 	watch_signals(o, &poll_mask);
 	code = o->tty && !o->framed ? -1 : conn_drain_frames(c);
 	if (o->tty && !o->framed && c->len) {
-		(void)fd_write_all(STDOUT_FILENO, c->buf, c->len);
+		conn_write_output(STDOUT_FILENO, c->buf, c->len);
 		c->len = 0;
 	}
 	while (code == -1) {
@@ -246,7 +250,7 @@ stream_run(struct conn *c, const struct stream_opts *o)
 				code = -2;
 				break;
 			}
-			if (q < 0)
+			if (q < 0) /* EPIPE: the container no longer reads; its output and exit still come */
 				stdin_fd = -1;
 		}
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
@@ -260,6 +264,41 @@ stream_run(struct conn *c, const struct stream_opts *o)
 	return code;
 }
 
+/* issue 14: the shim may write our output into our own pipes (splice, no
+ * copy through us): offer stdout and stderr where they are pipes. The
+ * shim answers with a FRAME_DIRECT frame once everything before it is in
+ * frames; conn_drain_frames acknowledges it when it gets there. */
+static void
+offer_direct(struct conn *shim)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(2 * sizeof(int))];
+	} cm;
+	uint8_t msg[FRAME_HDR_LEN + 1];
+	struct iovec iov = { msg, sizeof(msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm };
+	int fds[2], n = 0;
+	struct stat st;
+
+	msg[FRAME_HDR_LEN] = 0;
+	for (int fd = 1; fd <= 2; fd++)
+		if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+			fds[n++] = fd;
+			msg[FRAME_HDR_LEN] |= (uint8_t)(1 << (fd - 1));
+		}
+	if (!n)
+		return;
+	frame_header_encode(msg, FRAME_DIRECT, 1);
+	mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+	memset(&cm, 0, sizeof(cm));
+	cm.h.cmsg_level = SOL_SOCKET;
+	cm.h.cmsg_type = SCM_RIGHTS;
+	cm.h.cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(&cm.h), fds, n * sizeof(int));
+	shim->direct_pending = sendmsg(shim->fd, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(msg);
+}
+
 int
 stream_reply(struct conn *c, json_t *result, struct stream_opts *o)
 {
@@ -271,6 +310,8 @@ stream_reply(struct conn *c, json_t *result, struct stream_opts *o)
 	c->passed_fd = -1;
 	/* straight to the shim: frames both ways, the exit frame included */
 	o->framed = true;
+	if (o->direct && !o->tty)
+		offer_direct(&shim);
 	r = stream_run(&shim, o);
 	conn_close(&shim);
 	return r;

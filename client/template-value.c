@@ -11,7 +11,7 @@
 
 /* Docker's fields (by name) that hold maps, and those that hold slices. */
 static const char *const map_fields[] = {
-	"Labels", "Networks", "Ports", "PortBindings", "ExposedPorts", "Volumes", "Data", "Options",
+	"Labels", "Networks", "Ports", "PortBindings", "ExposedPorts", "Volumes", "Data", "Options", "Attributes",
 	"Containers", "DriverOpts", "Sysctls", "StorageOpt", "Annotations", "Tmpfs",
 };
 static const char *const slice_fields[] = {

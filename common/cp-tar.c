@@ -28,6 +28,121 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#ifdef CP_TAR_DLOPEN
+/* The client (lite) loads libarchive when cp needs it, not at every start:
+ * linked, it and what it pulls in (libxml2, ICU, libstdc++ ...) cost every
+ * `lite run` a few ms of dynamic linking. lite-image links it as usual. */
+#include <dlfcn.h>
+
+#define CP_TAR_SONAME "libarchive.so.13"
+#define CP_TAR_FNS(X) \
+	X(archive_entry_free) \
+	X(archive_entry_gid) \
+	X(archive_entry_hardlink) \
+	X(archive_entry_mode) \
+	X(archive_entry_mtime) \
+	X(archive_entry_mtime_nsec) \
+	X(archive_entry_new) \
+	X(archive_entry_pathname) \
+	X(archive_entry_rdevmajor) \
+	X(archive_entry_rdevminor) \
+	X(archive_entry_set_gid) \
+	X(archive_entry_set_mode) \
+	X(archive_entry_set_mtime) \
+	X(archive_entry_set_pathname) \
+	X(archive_entry_set_rdevmajor) \
+	X(archive_entry_set_rdevminor) \
+	X(archive_entry_set_size) \
+	X(archive_entry_set_symlink) \
+	X(archive_entry_set_uid) \
+	X(archive_entry_symlink) \
+	X(archive_entry_uid) \
+	X(archive_error_string) \
+	X(archive_read_data_block) \
+	X(archive_read_free) \
+	X(archive_read_new) \
+	X(archive_read_next_header) \
+	X(archive_read_open) \
+	X(archive_read_support_format_gnutar) \
+	X(archive_read_support_format_tar) \
+	X(archive_set_error) \
+	X(archive_write_close) \
+	X(archive_write_data) \
+	X(archive_write_free) \
+	X(archive_write_header) \
+	X(archive_write_new) \
+	X(archive_write_open) \
+	X(archive_write_set_bytes_in_last_block) \
+	X(archive_write_set_format_pax)
+
+#define CP_TAR_PTR(f) static __typeof__(f) *dl_##f;
+	CP_TAR_FNS(CP_TAR_PTR) /* the pointers, filled by load_archive */
+
+static int
+load_archive(struct lite_err *err)
+{
+	static void *lib;
+	void *l;
+
+	if (lib)
+		return 0;
+	l = dlopen(CP_TAR_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!l)
+		return lite_err_set(err, ENOENT, "cp needs %s: %s", CP_TAR_SONAME, dlerror());
+#define CP_TAR_SYM(f) \
+	if (!(dl_##f = (__typeof__(f) *)dlsym(l, #f))) \
+		return lite_err_set(err, ENOENT, "%s has no %s", CP_TAR_SONAME, #f);
+	CP_TAR_FNS(CP_TAR_SYM)
+	lib = l;
+	return 0;
+}
+
+#define archive_entry_free (*dl_archive_entry_free)
+#define archive_entry_gid (*dl_archive_entry_gid)
+#define archive_entry_hardlink (*dl_archive_entry_hardlink)
+#define archive_entry_mode (*dl_archive_entry_mode)
+#define archive_entry_mtime (*dl_archive_entry_mtime)
+#define archive_entry_mtime_nsec (*dl_archive_entry_mtime_nsec)
+#define archive_entry_new (*dl_archive_entry_new)
+#define archive_entry_pathname (*dl_archive_entry_pathname)
+#define archive_entry_rdevmajor (*dl_archive_entry_rdevmajor)
+#define archive_entry_rdevminor (*dl_archive_entry_rdevminor)
+#define archive_entry_set_gid (*dl_archive_entry_set_gid)
+#define archive_entry_set_mode (*dl_archive_entry_set_mode)
+#define archive_entry_set_mtime (*dl_archive_entry_set_mtime)
+#define archive_entry_set_pathname (*dl_archive_entry_set_pathname)
+#define archive_entry_set_rdevmajor (*dl_archive_entry_set_rdevmajor)
+#define archive_entry_set_rdevminor (*dl_archive_entry_set_rdevminor)
+#define archive_entry_set_size (*dl_archive_entry_set_size)
+#define archive_entry_set_symlink (*dl_archive_entry_set_symlink)
+#define archive_entry_set_uid (*dl_archive_entry_set_uid)
+#define archive_entry_symlink (*dl_archive_entry_symlink)
+#define archive_entry_uid (*dl_archive_entry_uid)
+#define archive_error_string (*dl_archive_error_string)
+#define archive_read_data_block (*dl_archive_read_data_block)
+#define archive_read_free (*dl_archive_read_free)
+#define archive_read_new (*dl_archive_read_new)
+#define archive_read_next_header (*dl_archive_read_next_header)
+#define archive_read_open (*dl_archive_read_open)
+#define archive_read_support_format_gnutar (*dl_archive_read_support_format_gnutar)
+#define archive_read_support_format_tar (*dl_archive_read_support_format_tar)
+#define archive_set_error (*dl_archive_set_error)
+#define archive_write_close (*dl_archive_write_close)
+#define archive_write_data (*dl_archive_write_data)
+#define archive_write_free (*dl_archive_write_free)
+#define archive_write_header (*dl_archive_write_header)
+#define archive_write_new (*dl_archive_write_new)
+#define archive_write_open (*dl_archive_write_open)
+#define archive_write_set_bytes_in_last_block (*dl_archive_write_set_bytes_in_last_block)
+#define archive_write_set_format_pax (*dl_archive_write_set_format_pax)
+#else
+static int
+load_archive(struct lite_err *err)
+{
+	return 0;
+}
+#endif
+
 struct cpw {
 	struct archive *a;
 	int out_fd;
@@ -199,6 +314,8 @@ cp_tar_write(int rootfd, const char *path, uint64_t resolve, const char *name, i
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return lite_err_sys(err, fd < 0 ? -fd : errno, "'%s'", path);
 	*ret_is_dir = S_ISDIR(st.st_mode);
+	if (load_archive(err) < 0)
+		return -ENOENT;
 	w.a = archive_write_new();
 	if (!w.a)
 		return lite_err_set(err, ENOMEM, "out of memory");
@@ -427,6 +544,8 @@ cp_tar_extract(int rootfd, int in_fd, const void *pre, size_t pre_len, const cha
 
 	if (!x)
 		return lite_err_set(err, ENOMEM, "out of memory");
+	if (load_archive(err) < 0)
+		return -ENOENT;
 	*x = (struct cpx){ .rootfd = rootfd, .in_fd = in_fd, .pre = pre, .pre_len = pre_len, .owners = owners,
 			   .err = err };
 

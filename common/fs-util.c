@@ -202,3 +202,25 @@ fs_dir_is_empty(int dirfd)
 	closedir(d);
 	return empty;
 }
+
+int
+fs_write_file_replace(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	n = fd_write_all(fd, data, len);
+	if (n < 0 || rename(tmp, path) < 0) {
+		int r = n < 0 ? (int)n : -errno;
+
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}

@@ -59,7 +59,7 @@ for_each_line(const char *text, bool (*match)(char **f, size_t n, void *arg), vo
 	return false;
 }
 
-struct pw_query { const char *user; uid_t uid; gid_t gid; };
+struct pw_query { const char *user; uid_t uid; gid_t gid; char *home_buf; size_t home_len; };
 
 static bool
 pw_match(char **f, size_t n, void *arg)
@@ -72,7 +72,19 @@ pw_match(char **f, size_t n, void *arg)
 		return false;
 	q->uid = (uid_t)strtoul(f[2], NULL, 10);
 	q->gid = (gid_t)strtoul(f[3], NULL, 10);
+	if (q->home_buf) /* f[] points into the caller's line buffer: copy now */
+		snprintf(q->home_buf, q->home_len, "%s", n >= 6 && *f[5] ? f[5] : "/");
 	return true;
+}
+
+int
+passwd_home(const char *passwd, const char *user, char *buf, size_t len)
+{
+	struct pw_query q = { .user = user, .home_buf = buf, .home_len = len };
+
+	if (!user || !*user || !len)
+		return -EINVAL;
+	return for_each_line(passwd, pw_match, &q) ? 0 : -ENOENT;
 }
 
 int

@@ -8,6 +8,9 @@
 
 /* "name" or "uid" -> uid, primary gid (gid 0 for an unlisted numeric uid). */
 int passwd_lookup(const char *passwd, const char *user, uid_t *ret_uid, gid_t *ret_gid);
+/* The home directory of "name" or "uid" into buf; -ENOENT when no entry
+ * (Docker then uses "/"). */
+int passwd_home(const char *passwd, const char *user, char *buf, size_t len);
 /* "name" or "gid" -> gid. */
 int passwd_group_lookup(const char *group, const char *name, gid_t *ret_gid);
 /* Supplementary groups listing user_name as a member; returns how many

@@ -2,6 +2,7 @@
  * image references, full ids, environment entries. Pure predicates, unit-
  * tested. */
 #include "valid.h"
+#include "image-ref.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -26,34 +27,9 @@ valid_name(const char *s)
 bool
 valid_image_ref(const char *s)
 {
-	const char *colon, *p;
-	size_t len;
+	struct image_ref r;
 
-	if (!s || !*s || strlen(s) > 255)
-		return false;
-	colon = strrchr(s, ':');
-	if (colon && strchr(colon, '/'))
-		colon = NULL; /* a registry port, not a tag */
-	len = colon ? (size_t)(colon - s) : strlen(s);
-	if (len == 0)
-		return false;
-	for (p = s; p < s + len; p++) {
-		char c = *p;
-		if (!(islower((unsigned char)c) || isdigit((unsigned char)c) ||
-		      c == '.' || c == '_' || c == '-' || c == '/' || c == ':'))
-			return false;
-	}
-	if (!isalnum((unsigned char)s[0]) || s[len - 1] == '/')
-		return false;
-	if (colon) {
-		const char *tag = colon + 1;
-		if (!*tag || strlen(tag) > 128 || !(isalnum((unsigned char)*tag) || *tag == '_'))
-			return false;
-		for (p = tag; *p; p++)
-			if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
-				return false;
-	}
-	return true;
+	return s && !strchr(s, '@') && image_ref_parse(s, &r, NULL) == 0;
 }
 
 bool

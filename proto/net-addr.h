@@ -41,11 +41,20 @@ struct net_port {
 	uint16_t host_port; /* 0: pick a free one */
 	uint16_t ctr_port;
 	enum net_proto proto;
+	/* -p 8000-8010:80: any free host port of min..max (0: no range) */
+	uint16_t host_port_min, host_port_max;
 };
 
 /* Docker's -p forms: CTR, HOST:CTR, IP:HOST:CTR, IP::CTR, each with an
  * optional /tcp or /udp. On error, a one-line reason in err. */
 int net_port_parse(const char *spec, struct net_port *ret, struct lite_err *err);
 const char *net_port_proto_name(enum net_proto p);
+/* -p with ranges too: IP:H1-H2:C1-C2/PROTO (equal lengths: pairwise),
+ * H1-H2:C (one free port of the range), C1-C2 (each picks a port). At most
+ * max specs into ret; *ret_n says how many. A one-line reason on error. */
+int net_port_parse_range(const char *spec, struct net_port *ret, size_t max, size_t *ret_n, struct lite_err *err);
+/* --expose PORT[-END][/PROTO]: ctr_port and proto of each port, at most
+ * max into ret. */
+int net_port_parse_expose(const char *spec, struct net_port *ret, size_t max, size_t *ret_n, struct lite_err *err);
 /* "0.0.0.0:8080->80/tcp" */
 void net_port_format(const struct net_port *p, char *buf, size_t len);

@@ -274,6 +274,10 @@ run_spec_decode(json_t *params, struct run_spec *s, struct lite_err *err)
 	if (r == 0)
 		r = decode_devices(params, s, err);
 	if (r == 0)
+		r = restart_policy_decode(params, &s->restart, NULL, err);
+	if (r == 0 && s->auto_remove && s->restart.name != RESTART_NO)
+		r = lite_err_set(err, EINVAL, "conflicting options: --restart and --rm");
+	if (r == 0)
 		r = decode_labels(params, s, err);
 	if (r == 0)
 		r = decode_ulimits(params, s, err);
@@ -285,6 +289,8 @@ run_spec_decode(json_t *params, struct run_spec *s, struct lite_err *err)
 		r = net_opts_decode(params, &s->net, err);
 	if (r == 0)
 		r = sec_opts_decode(params, &s->sec, err);
+	if (r == 0)
+		r = log_opts_decode(params, &s->log, err);
 	if (r < 0)
 		run_spec_free(s);
 	return r;

@@ -15,8 +15,10 @@
 #include "device-spec.h"
 #include "health-opts.h"
 #include "lite-err.h"
+#include "log-opts.h"
 #include "mount-spec.h"
 #include "net-opts.h"
+#include "restart-policy.h"
 #include "sec-opts.h"
 #include "ulimit.h"
 
@@ -57,9 +59,11 @@ struct run_spec {
 	size_t n_devices;
 	struct cgroup_limits limits; /* pids_limit defaults to CGROUP_LIMITS_DEFAULT_PIDS */
 	bool pids_limit_set;  /* --pids-limit given: the daemon's default-pids-limit does not apply */
+	struct restart_policy restart; /* --restart; {RESTART_NO} when absent */
 	struct net_opts net;
 	struct health_opts health;
 	struct sec_opts sec;
+	struct log_opts log;  /* --log-driver, --log-opt; unset fields: the daemon's defaults */
 };
 
 /* Decode run's params (already checked against methods.def by

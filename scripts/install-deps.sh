@@ -22,6 +22,10 @@ test_pkgs+=(nftables) # network tests: nft list table inet lite
 test_pkgs+=(binutils) # tests/hardening: readelf, objdump (build-essential has it too)
 build_pkgs+=(scdoc) # man pages (docs/man)
 test_pkgs+=(man-db zsh) # test-completion: man -l renders each page; the zsh completion loads
+# Every other tool a test calls that a minbase Debian 12 (Essential and
+# Priority: required) lacks (audited for issue 13): curl (test-pull-token),
+# getfattr (test-security-store), file (mkrootfs-busybox.sh)
+test_pkgs+=(curl attr file)
 fuzz_pkgs=(clang libclang-rt-14-dev) # libFuzzer: -fsanitize=fuzzer
 
 die() { echo "install-deps: $*" >&2; exit 1; }

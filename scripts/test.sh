@@ -16,10 +16,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 testlog=build/meson-logs/testlog.json
 # The sanitizer pass's integration tests: the daemon's request paths
 # (basics, lifecycle, ctl), restarts and live restore (daemon), streaming
-# and --init (interactive, cp), images (images, pull), the network, run
-# flags and health checks. A few minutes; every test runs in build/ above.
+# and --init (interactive, cp), images (images, pull; tar-split and names,
+# push and login), the network, run flags and health checks. A few
+# minutes; every test runs in build/ above.
+# build-asan/ is also the crash-point build (-Dcrash_points=true, never
+# installed): test-crash runs only there (in build/ it skips), so release
+# binaries stay free of checkpoints (docs/OPERATIONS.md).
 asan_tests=(test-basics test-lifecycle test-daemon test-interactive test-cp
-	test-images test-pull test-network test-runflags test-ctl test-health)
+	test-images test-pull test-network test-runflags test-ctl test-health
+	test-crash test-conn-limits test-image-refs test-push)
 asan_logs=(build-asan/meson-logs/testlog-asan.json build-asan/meson-logs/testlog-asan-integration.json
 	build-fuzz/meson-logs/testlog-fuzz.json)
 
@@ -69,7 +74,7 @@ fi
 # failed test.
 build_failed=0
 if [ "${LITE_SKIP_ASAN:-0}" != 1 ]; then
-	if configure build-asan -Db_sanitize=address,undefined -Db_lundef=false &&
+	if configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dcrash_points=true &&
 		step "building build-asan/ (ASan+UBSan)" && ninja -C build-asan; then
 		step "sanitizer pass: unit and fuzz suites"
 		meson test -C build-asan --print-errorlogs --num-processes 2 --logbase testlog-asan \

@@ -166,9 +166,28 @@ simple(struct api *a, const char *method, json_t *params, const char *skip_state
 	return 0;
 }
 
+/* Gone, but its exit is known (an --rm container that already ran: an
+ * attach started it, and it was removed before this start arrived). */
+static bool
+already_finished(const char *id)
+{
+	struct docker_err err;
+	json_t *res = NULL;
+	bool known = strlen(id) == 64 && docker_lite_call("wait", json_pack("{s:s}", "id", id), &res, &err) == 0;
+
+	json_decref(res);
+	return known;
+}
+
 int
 api_container_start(struct api *a)
 {
+	struct docker_err err;
+	char *st = state_of(a->arg, &err);
+
+	if (!st && err.status == 404 && already_finished(a->arg))
+		return http_send(a->c, 304, NULL, NULL, 0), 0;
+	free(st);
 	return simple(a, "start", json_pack("{s:s}", "id", a->arg), "running");
 }
 
@@ -262,7 +281,7 @@ api_container_wait(struct api *a)
 	struct docker_err err;
 	json_t *res = NULL;
 
-	if (cond && !strcmp(cond, "next-exit"))
+	if (cond && (!strcmp(cond, "next-exit") || !strcmp(cond, "removed")))
 		wait_started(a);
 	if (docker_lite_call("wait", json_pack("{s:s}", "id", a->arg), &res, &err) < 0)
 		return fail(a, &err);

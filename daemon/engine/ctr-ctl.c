@@ -14,9 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash-point.h"
 #include "daemon.h"
+#include "events.h"
 #include "fs-util.h"
 #include "log.h"
+#include "net-ctr.h"
 
 int
 ctr_ctl_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err)
@@ -28,6 +31,7 @@ ctr_ctl_pause(struct daemon *d, struct ctr *c, bool pause, struct lite_err *err)
 	c->rt.paused = pause;
 	ctr_save(d, c);
 	log_info("%s container %.12s", pause ? "paused" : "unpaused", c->spec.id);
+	events_ctr(d, c, pause ? "pause" : "unpause", NULL);
 	return 0;
 }
 
@@ -51,9 +55,12 @@ ctr_ctl_create(struct daemon *d, struct ctr *c, struct lite_err *err)
 	if (r == 0)
 		r = fs_mkdir_p(dir, 0700);
 	if (r == 0)
+		CRASH_POINT("create.after-dir");
+	if (r == 0)
 		r = ctr_save(d, c);
 	if (r < 0)
 		return lite_err_sys(err, -r, "create container %s", c->spec.name);
+	CRASH_POINT("create.after-state");
 	log_info("created container %.12s (%s)", c->spec.id, c->spec.name);
 	return 0;
 }
@@ -71,6 +78,8 @@ ctr_ctl_prepare_start(struct daemon *d, struct ctr *c)
 	c->rt.exit_code = 0;
 	c->rt.oom_killed = false;
 	c->rt.paused = false;
+	c->rt.health[0] = '\0'; /* checks begin at "starting" again */
+	c->rt.health_streak = 0;
 }
 
 void
@@ -82,6 +91,7 @@ ctr_ctl_start_failed(struct daemon *d, struct ctr *c, const char *msg)
 	free(c->rt.error);
 	c->rt.error = msg ? strdup(msg) : NULL;
 	(void)cgroup_destroy(&d->cgroups, c->spec.id, NULL);
+	net_ctr_detach(d, c); /* the leases and ports a start took */
 	ctr_save(d, c);
 }
 

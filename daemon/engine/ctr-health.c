@@ -8,8 +8,11 @@
  * Status: "starting" until the first success (failures inside the start
  * period do not count), "healthy" after a success, "unhealthy" once the
  * failing streak reaches the retries. The last 5 results are kept, each
- * with at most 4 KiB of output. The status lives in memory: after a daemon
- * restart a running container's checks resume from "starting". */
+ * with at most 4 KiB of output. The status and the failing streak are
+ * saved in state.json when they change (issue 13), so after a daemon
+ * restart a running container's checks resume where they were; a start
+ * begins at "starting" again (ctr_ctl_prepare_start clears them). The
+ * check log lives in memory. */
 #include "ctr.h"
 
 #include <errno.h>
@@ -25,6 +28,7 @@
 
 #include "daemon.h"
 #include "duration.h"
+#include "events.h"
 #include "frame.h"
 #include "health-opts.h"
 #include "log.h"
@@ -42,7 +46,6 @@ struct ctr_health {
 	struct event *timer;      /* the next check, or the running check's deadline */
 	struct bufferevent *bev;  /* the running check's stream, NULL between checks */
 	int64_t start_ms;
-	int failing_streak;
 	json_t *log;
 	char out[HEALTH_OUTPUT_MAX];
 	size_t out_len;
@@ -78,6 +81,15 @@ iso_time(int64_t ms)
 
 static void schedule(struct ctr_health *h, int64_t ns);
 
+static void
+ctr_health_emit(struct daemon *d, struct ctr *c)
+{
+	char action[32];
+
+	snprintf(action, sizeof(action), "health_status: %s", c->rt.health);
+	events_ctr(d, c, action, NULL);
+}
+
 /* One check is over: log it, update the status, schedule the next. */
 static void
 check_done(struct ctr_health *h, int exit_code, const char *msg)
@@ -85,8 +97,11 @@ check_done(struct ctr_health *h, int exit_code, const char *msg)
 	struct ctr *c = h->c;
 	bool in_start = now_ms() < c->rt.started_at * 1000 + hc_int(c, "start_period") / NS_PER_MS;
 	int64_t retries = hc_int(c, "retries");
+	int old_streak = c->rt.health_streak;
+	char old[sizeof(c->rt.health)];
 	json_t *e;
 
+	memcpy(old, c->rt.health, sizeof(old));
 	if (h->bev) {
 		bufferevent_free(h->bev);
 		h->bev = NULL;
@@ -98,12 +113,16 @@ check_done(struct ctr_health *h, int exit_code, const char *msg)
 	while (json_array_size(h->log) > HEALTH_LOG_MAX)
 		json_array_remove(h->log, 0);
 	if (exit_code == 0) {
-		h->failing_streak = 0;
+		c->rt.health_streak = 0;
 		snprintf(c->rt.health, sizeof(c->rt.health), "healthy");
 	} else if (!in_start || strcmp(c->rt.health, "starting")) {
-		if (++h->failing_streak >= (retries > 0 ? retries : 3))
+		if (++c->rt.health_streak >= (retries > 0 ? retries : 3))
 			snprintf(c->rt.health, sizeof(c->rt.health), "unhealthy");
 	}
+	if (strcmp(old, c->rt.health) || old_streak != c->rt.health_streak)
+		ctr_save(h->d, c); /* survives a daemon restart */
+	if (strcmp(old, c->rt.health))
+		ctr_health_emit(h->d, c);
 	log_debug("container %.12s: health check exited %d: %s", c->spec.id, exit_code, c->rt.health);
 	schedule(h, hc_int(c, "interval"));
 }
@@ -254,7 +273,8 @@ ctr_health_start(struct daemon *d, struct ctr *c)
 	h->d = d;
 	h->c = c;
 	c->health = h;
-	snprintf(c->rt.health, sizeof(c->rt.health), "starting");
+	if (!c->rt.health[0]) /* else restored from state.json */
+		snprintf(c->rt.health, sizeof(c->rt.health), "starting");
 	schedule(h, hc_int(c, "interval"));
 }
 
@@ -281,7 +301,7 @@ ctr_health_json(const struct ctr *c)
 	if (!c->spec.healthcheck)
 		return NULL;
 	return json_pack("{s:s, s:i, s:o}", "status", c->rt.health[0] ? c->rt.health : "none", "failing_streak",
-			 h ? h->failing_streak : 0, "log", h ? json_incref(h->log) : json_array());
+			 c->rt.health_streak, "log", h ? json_incref(h->log) : json_array());
 }
 
 /* The image's Healthcheck (Docker/OCI config) in our form, or NULL. */

@@ -189,5 +189,11 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 
 	if (o)
 		json_object_set_new(o, "network_settings", net_ctr_inspect(d, c));
+	if (o) /* issue 13: Docker's HostConfig.RestartPolicy, RestartCount, State.Restarting */
+		json_object_update_new(o, json_pack("{s:o, s:i}", "restart_policy", ctr_state_ext_policy_json(&c->spec.restart),
+						    "restart_count", c->rt.restart_count));
+	if (o)
+		json_object_set_new(json_object_get(o, "state"), "restarting",
+				    json_boolean(c->restart_timer && evtimer_pending(c->restart_timer, NULL)));
 	return o;
 }

@@ -14,7 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash-point.h"
 #include "daemon.h"
+#include "events.h"
 #include "fs-util.h"
 #include "log.h"
 #include "net-ctr.h"
@@ -90,6 +92,30 @@ answer(struct ctr *c, struct waiter *w)
 	}
 }
 
+/* Events of an exit: oom first, then die with its exit code (Docker's). */
+static void
+ctr_proc_emit_exit(struct daemon *d, struct ctr *c)
+{
+	char code[16];
+
+	if (c->rt.oom_killed)
+		events_ctr(d, c, "oom", NULL);
+	snprintf(code, sizeof(code), "%d", c->rt.exit_code);
+	events_ctr(d, c, "die", events_attrs("exitCode", code, NULL));
+}
+
+/* One "stop" event per exit, however many stop requests wait for it. */
+static void
+ctr_proc_emit_stop(struct daemon *d, struct ctr *c)
+{
+	struct waiter *w;
+
+	TAILQ_FOREACH(w, &c->waiters, entry)
+		if (w->kind == WAITER_STOP)
+			return; /* a later one emits it */
+	events_ctr(d, c, "stop", NULL);
+}
+
 /* The container is finished: record, clean its cgroup, tell everyone. */
 static void
 ctr_finish(struct daemon *d, struct ctr *c)
@@ -113,13 +139,20 @@ ctr_finish(struct daemon *d, struct ctr *c)
 	read_exit_record(d, c);
 	c->rt.status = CTR_EXITED;
 	net_ctr_detach(d, c);
+	CRASH_POINT("exit.after-network");
 	c->rt.paused = false;
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg ? err.msg : "remove cgroup");
 	lite_err_clear(&err);
-	ctr_save(d, c);
+	CRASH_POINT("exit.after-cgroup");
+	if (c->spec.auto_remove)
+		ctr_save_nosync(d, c); /* removed right after */
+	else
+		ctr_save(d, c);
+	CRASH_POINT("exit.after-state");
 	log_info("container %.12s exited with %d%s", c->spec.id, c->rt.exit_code,
 		 c->rt.oom_killed ? " (OOM killed)" : "");
+	ctr_proc_emit_exit(d, c);
 
 	/* wait and stop are answered now; rm and the end of an attached run
 	 * after a removal, so "run --rm" returns once the container is gone */
@@ -130,10 +163,14 @@ ctr_finish(struct daemon *d, struct ctr *c)
 			remove = remove || w->kind == WAITER_RM;
 			continue;
 		}
+		if (w->kind == WAITER_STOP)
+			ctr_proc_emit_stop(d, c);
 		answer(c, w);
 		peer_unref(w->peer);
 		free(w);
 	}
+	if (!remove && d->ctr_exited)
+		d->ctr_exited(d, c); /* the restart policy */
 	if (remove)
 		ctr_remove(d, c);
 	while ((w = TAILQ_FIRST(&later))) {
@@ -173,6 +210,15 @@ ctr_proc_monitor(struct daemon *d, struct ctr *c)
 	return 0;
 }
 
+static void
+ctr_proc_emit_kill(struct daemon *d, struct ctr *c, int sig)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", sig);
+	events_ctr(d, c, "kill", events_attrs("signal", num, NULL));
+}
+
 int
 ctr_proc_signal(struct daemon *d, struct ctr *c, int sig)
 {
@@ -190,7 +236,7 @@ ctr_proc_signal(struct daemon *d, struct ctr *c, int sig)
 		return r;
 	}
 	close(fd);
-	(void)d;
+	ctr_proc_emit_kill(d, c, sig);
 	return 0;
 }
 

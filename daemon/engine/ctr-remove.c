@@ -7,11 +7,13 @@
  * Safety: removes only the container's own directories (DATA_ROOT and
  * EXEC_ROOT joined with its validated 64-hex id) and its own cgroups. */
 #include "ctr.h"
+#include "events.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "crash-point.h"
 #include "daemon.h"
 #include "finished.h"
 #include "fs-util.h"
@@ -29,9 +31,11 @@ remove_anonymous_volumes(struct daemon *d, struct ctr *c)
 	if (!c->remove_volumes && !c->spec.auto_remove)
 		return;
 	json_array_foreach(c->spec.mounts, i, m)
-		if (json_is_true(json_object_get(m, "anonymous")))
-			(void)volume_remove(d->cfg.data_root, volume_mount_owner(m),
-					    json_string_value(json_object_get(m, "volume")), NULL);
+		if (json_is_true(json_object_get(m, "anonymous")) &&
+		    volume_remove(d->cfg.data_root, volume_mount_owner(m), json_string_value(json_object_get(m, "volume")),
+				  NULL) == 0)
+			events_emit(d, "volume", "destroy", json_string_value(json_object_get(m, "volume")),
+				    (int64_t)volume_mount_owner(m), events_attrs("driver", "local", NULL));
 }
 
 void
@@ -44,19 +48,24 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	c->removing = true;
 	ctr_health_stop(c); /* its timer must not fire on a freed container */
 	net_ctr_remove(d, c);
+	CRASH_POINT("rm.after-network");
 	if (c->rt.status == CTR_EXITED)
 		finished_record(&d->finished, c->spec.id, c->rt.exit_code, c->rt.oom_killed, c->rt.error);
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("remove %.12s: %s", c->spec.id, err.msg ? err.msg : "cgroup");
 	lite_err_clear(&err);
+	CRASH_POINT("rm.after-cgroup");
 	ctr_exec_dir(d, c, dir, sizeof(dir));
 	fs_rm_rf(dir);
+	CRASH_POINT("rm.after-unmount"); /* the run dir (rootfs mount point, socket) is gone */
 	ctr_dir(d, c, dir, sizeof(dir));
 	r = fs_rm_rf(dir);
 	if (r < 0)
 		log_warnx("remove %s: %s", dir, strerror(-r));
+	CRASH_POINT("rm.after-dir");
 	remove_anonymous_volumes(d, c);
-	TAILQ_REMOVE(&d->ctrs, c, entry);
+	ctr_table_remove(d, c);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
+	events_ctr(d, c, "destroy", NULL);
 	ctr_free(c);
 }

@@ -52,9 +52,10 @@ ctr_restore_all(struct daemon *d)
 
 		if (!valid_full_id(de->d_name) || !(c = ctr_load(d, de->d_name)))
 			continue;
-		TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+		ctr_table_add(d, c);
 		if (c->rt.status == CTR_CREATED && c->rt.shim_pid <= 0)
 			continue; /* created without a shim (lite create) */
+		ctr_restart_restore(d, c); /* issue 13: what the restart policy brings back */
 		if (c->rt.status == CTR_RUNNING || c->rt.status == CTR_CREATED)
 			(void)ctr_proc_monitor(d, c); /* finds it dead or live */
 		else if (c->spec.auto_remove)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "crash-point.h"
 #include "ctr-sec.h"
 #include "daemon.h"
 #include "fd-util.h"
@@ -196,7 +197,8 @@ write_shim_config(struct daemon *d, struct ctr *c, const char *dir, const char *
 	if (!dump)
 		return lite_err_set(err, ENOMEM, "build shim config");
 	snprintf(path, sizeof(path), "%s/config.json", xdir);
-	r = fs_write_file_atomic(path, dump, strlen(dump), 0600);
+	/* the exec root is volatile: no fsync on the start path */
+	r = fs_write_file_replace(path, dump, strlen(dump), 0600);
 	return r < 0 ? lite_err_sys(err, r, "write %s", path) : 0;
 }
 
@@ -237,6 +239,7 @@ exec_shim(struct daemon *d, const char *xdir, const char *dir, int sync_fd)
 	snprintf(config, sizeof(config), "%s/config.json", xdir);
 	snprintf(logpath, sizeof(logpath), "%s/shim.log", dir);
 	setsid();
+	nofile_restore(d); /* the container inherits the limit the daemon was given */
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	log_fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 ||
@@ -269,6 +272,7 @@ on_shim_report(evutil_socket_t fd, short what, void *arg)
 	line[strcspn(line, "\n")] = '\0';
 	if (sscanf(line, "ok %ld", &pid) == 1 && pid > 0) {
 		c->rt.init_pid = (pid_t)pid;
+		CRASH_POINT("run.after-mount"); /* init is set up: overlay and mounts in its namespace */
 		sc->done(c, 0, NULL, sc->arg);
 	} else if (sscanf(line, "err %d", &code) == 1 && strchr(line + 4, ' ')) {
 		sc->done(c, -EIO, strchr(line + 4, ' ') + 1, sc->arg);
@@ -290,12 +294,16 @@ ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, 
 	r = make_dirs(d, c, dir, xdir, err);
 	if (r < 0)
 		return r;
+	CRASH_POINT("run.after-dirs");
 	r = cgroup_create(&d->cgroups, c->spec.id, &c->spec.limits, err);
 	if (r < 0)
 		return r;
+	CRASH_POINT("run.after-cgroup");
 	r = write_shim_config(d, c, dir, xdir, err);
+	CRASH_POINT("run.after-config");
 	if (r < 0 || (r = ctr_save(d, c)) < 0)
 		return r < 0 && err->msg ? r : lite_err_sys(err, r, "save container state");
+	CRASH_POINT("run.after-created-state");
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return lite_err_sys(err, errno, "create sync pipe");
 	sc = calloc(1, sizeof(*sc));
@@ -314,6 +322,7 @@ ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, 
 	c->start_sync_fd = sync[0];
 	c->start_ev = event_new(d->base, sync[0], EV_READ, on_shim_report, sc);
 	event_add(c->start_ev, NULL);
+	CRASH_POINT("run.after-shim");
 	return 0;
 }
 

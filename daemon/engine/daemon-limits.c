@@ -33,6 +33,8 @@ daemon_limits_free(struct daemon_limits *l)
 {
 	strv_free(l->insecure_registries);
 	l->insecure_registries = NULL;
+	strv_free(l->registry_mirrors);
+	l->registry_mirrors = NULL;
 }
 
 /* A count: a JSON integer from 1 to max. */
@@ -107,6 +109,39 @@ load_registries(struct daemon_limits *l, json_t *o, struct lite_err *err)
 	return 0;
 }
 
+/* "registry-mirrors": URLs tried in order for docker.io images; kept
+ * without a trailing '/', and with no ',' (lite-image gets them joined). */
+static int
+load_mirrors(struct daemon_limits *l, json_t *o, struct lite_err *err)
+{
+	json_t *v = json_object_get(o, "registry-mirrors"), *e;
+	size_t i;
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return lite_err_set(err, EINVAL, "registry-mirrors: want an array of URLs like \"https://mirror.example.com\"");
+	json_array_foreach(v, i, e) {
+		const char *u = json_string_value(e);
+
+		if (!u || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8)) || strpbrk(u, " ,\n\t") ||
+		    strlen(u) > 500 || !u[strncmp(u, "http://", 7) ? 8 : 7])
+			return lite_err_set(err, EINVAL, "registry-mirrors: '%.100s' is not an http:// or https:// URL",
+					    u ? u : "(not a string)");
+	}
+	strv_free(l->registry_mirrors);
+	l->registry_mirrors = strv_from_json(v);
+	if (!l->registry_mirrors)
+		return lite_err_set(err, ENOMEM, "registry-mirrors: out of memory");
+	for (i = 0; l->registry_mirrors[i]; i++) {
+		size_t n = strlen(l->registry_mirrors[i]);
+
+		while (n > 8 && l->registry_mirrors[i][n - 1] == '/')
+			l->registry_mirrors[i][--n] = '\0';
+	}
+	return 0;
+}
+
 int
 daemon_limits_load(struct daemon_limits *l, json_t *o, struct lite_err *err)
 {
@@ -118,7 +153,8 @@ daemon_limits_load(struct daemon_limits *l, json_t *o, struct lite_err *err)
 	    load_size(o, "max-upload-size", &l->max_upload_size, err) < 0 ||
 	    load_size(o, "max-layer-size", &l->max_layer_size, err) < 0 ||
 	    load_size(o, "max-layer-entries", &l->max_layer_entries, err) < 0 ||
-	    load_timeout(o, &l->request_timeout_ms, err) < 0 || load_registries(l, o, err) < 0)
+	    load_timeout(o, &l->request_timeout_ms, err) < 0 || load_registries(l, o, err) < 0 ||
+	    load_mirrors(l, o, err) < 0)
 		return -EINVAL;
 	if (pull && !json_is_boolean(pull))
 		return lite_err_set(err, EINVAL, "allow-nonroot-pull: want true or false");

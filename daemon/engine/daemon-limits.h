@@ -22,6 +22,7 @@ struct daemon_limits {
 	uint64_t max_layer_entries;  /* "max-layer-entries": files of one layer */
 	bool allow_nonroot_pull;     /* "allow-nonroot-pull" */
 	char **insecure_registries;  /* "insecure-registries": HOST[:PORT] over plain HTTP */
+	char **registry_mirrors;     /* "registry-mirrors": http(s)://HOST[:PORT][/PATH] for docker.io, in order */
 };
 
 /* The defaults: 64 connections a user, 1024 in all, 30 s to send a

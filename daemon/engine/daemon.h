@@ -10,19 +10,30 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
 #include "daemon-limits.h"
 #include "finished.h"
+#include "log-opts.h"
 #include "net.h"
 #include "subid.h"
 
 struct ctr;
 struct peer;
 struct peer_uid_count;
+struct events_state;
 
 TAILQ_HEAD(ctr_list, ctr);
+
+/* The container table's hash index by name and by full id (ctr.c):
+ * chained through struct ctr's next_by_name / next_by_id. */
+struct ctr_index {
+	struct ctr **by_name, **by_id;
+	size_t size;  /* buckets, a power of two (0: not yet allocated) */
+	size_t count; /* containers in the table */
+};
 
 /* Roots are kept well under PATH_MAX so every path built below them fits. */
 #define ROOT_PATH_MAX 2048
@@ -43,6 +54,7 @@ struct daemon_config {
 	char docker_api[4][108];          /* "docker-api" / --docker-api socket paths (issue 16) */
 	size_t n_docker_api;
 	bool docker_api_set;              /* given (an empty list turns it off) */
+	struct log_opts log_defaults;   /* daemon.json "log-driver", "log-opts" (unset: local, 10m, 3) */
 };
 
 #define DOCKER_API_MAX_SOCKETS 4
@@ -77,6 +89,17 @@ struct daemon {
 	int seccomp_jobs;           /* compile workers running (event loop only) */
 	struct peer_uid_count *peer_uids; /* open connections per uid (peer-limit.c) */
 	size_t n_peer_uids;
+	struct rlimit nofile_orig;  /* RLIMIT_NOFILE at start: shims and helpers get it back (server.c) */
+	int spare_fd;               /* kept free to answer a connection at EMFILE (server.c) */
+	struct events_state *events;      /* the events journal and subscribers (events.c) */
+	/* ctr-proc.c calls it when a container has exited and stays: the
+	 * restart policy (ctr-restart.c, set by main.c; a pointer, as
+	 * ctr-restart.c starts containers through ctr-proc.c) */
+	void (*ctr_exited)(struct daemon *d, struct ctr *c);
+	/* peer.c calls it when a proxied exec stream carries the exit (the
+	 * exec_die event, events.c; a pointer, as events.c writes to peers) */
+	void (*exec_exited)(struct daemon *d, const char *ctr_id, const char *exec_id, int exit_code);
+	struct ctr_index ctr_index;       /* ctrs by name and id (ctr.c) */
 	struct docker_api_state docker;
 };
 
@@ -84,3 +107,9 @@ struct daemon {
 int server_listen(struct daemon *d);
 void server_shutdown(struct daemon *d);
 void server_notify_ready(void);
+
+/* nofile.c */
+/* Raise the soft RLIMIT_NOFILE for max-connections (at start). */
+void nofile_raise(struct daemon *d);
+/* In a forked child before exec: the RLIMIT_NOFILE the daemon started with. */
+void nofile_restore(struct daemon *d);

@@ -3,6 +3,7 @@
  * (load) or stream an output file afterwards (save, export): the file is
  * opened, unlinked and handed to libevent (sendfile), so the loop never
  * blocks and nothing is left behind when the client disconnects. */
+#include "image-events.h"
 #include "image-job.h"
 #include "req.h"
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,6 +119,8 @@ job_finish(struct image_job *j)
 	if (strncmp(j->reply, "ok ", 3) == 0) {
 		json_t *res = json_loads(j->reply + 3, 0, NULL);
 
+		if (res)
+			image_events_job(j->peer->d, j->argv ? j->argv[0] : NULL, j->argv, res); /* issue 13 */
 		if (!res)
 			peer_reply_err(j->peer, EIO, "lite-image returned a malformed result");
 		else if (j->done)
@@ -176,6 +180,25 @@ on_job_output(evutil_socket_t fd, short what, void *arg)
 	job_finish(j);
 }
 
+/* "registry-mirrors", comma-joined (no URL holds a ',': daemon-limits.c). */
+static void
+set_mirrors_env(char **m)
+{
+	char v[8192];
+	size_t at = 0;
+
+	unsetenv("LITE_REGISTRY_MIRRORS");
+	for (size_t i = 0; m && m[i]; i++) {
+		int n = snprintf(v + at, sizeof(v) - at, "%s%s", i ? "," : "", m[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(v) - at)
+			break; /* the mirrors that fit */
+		at += (size_t)n;
+	}
+	if (at)
+		setenv("LITE_REGISTRY_MIRRORS", v, 1);
+}
+
 /* In the child: the limits lite-image enforces itself (image-main.c). */
 static void
 set_limits_env(const struct daemon_limits *l)
@@ -186,6 +209,7 @@ set_limits_env(const struct daemon_limits *l)
 	setenv("LITE_MAX_LAYER_SIZE", v, 1);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)l->max_layer_entries);
 	setenv("LITE_MAX_LAYER_ENTRIES", v, 1);
+	set_mirrors_env(l->registry_mirrors);
 }
 
 static int
@@ -196,7 +220,7 @@ job_spawn(struct image_job *j)
 	char **args = calloc(n + 3, sizeof(char *));
 	char caller[40]; /* whose tags lite-image may touch (image-tags.h) */
 	int out[2];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	snprintf(caller, sizeof(caller), "LITE_CALLER_UID=%u", (unsigned)j->peer->cred.uid);
 
@@ -210,7 +234,13 @@ job_spawn(struct image_job *j)
 		args[i + 2] = j->argv[i];
 	pid = fork();
 	if (pid == 0) {
+		/* the helper dies with the daemon: a new daemon sweeps tmp/ and
+		 * must not find a helper still writing there (issue 13); the
+		 * daemon may have died before prctl, hence the getppid check */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
 		signal(SIGPIPE, SIG_DFL);
+		nofile_restore(d);
 		set_limits_env(&d->cfg.limits);
 		if (dup2(out[1], 1) < 0 || putenv(caller) != 0)
 			_exit(127);

@@ -18,10 +18,12 @@
 #include "config.h"
 #include "ctr.h"
 #include "ctr-sec.h"
+#include "events.h"
 #include "fs-util.h"
 #include "image.h"
 #include "log.h"
 #include "net-ctr.h"
+#include "reconcile.h"
 #include "seccomp-cache.h"
 #include "str-util.h"
 
@@ -165,6 +167,8 @@ load_config_file(struct daemon_config *cfg, bool required)
 	load_security_keys(cfg, o);
 	/* limits: connections, idle time, containers, sizes, registries */
 	if (daemon_limits_load(&cfg->limits, o, &lerr) < 0)
+		fatalx("config file %s: %s", cfg->config_file, lerr.msg);
+	if (log_opts_from_config(o, &cfg->log_defaults, &lerr) < 0)
 		fatalx("config file %s: %s", cfg->config_file, lerr.msg);
 	json_decref(o);
 }
@@ -312,10 +316,16 @@ main(int argc, char **argv)
 	prepare_seccomp(&d);
 	if (!(d.base = event_base_new()))
 		fatalx("libevent initialisation failed");
+	reconcile_store(&d); /* before anything is loaded (issue 13) */
 	net_network_init(&d);
+	events_init(&d);
+	d.ctr_exited = ctr_restart_on_exit;
+	d.exec_exited = events_exec_die;
 	ctr_restore_all(&d);
+	reconcile_processes(&d);
 	ctr_sec_warm(&d);
 	net_ctr_restore(&d);
+	net_ctr_restore_leases(&d);
 	server_listen(&d);
 	docker_api_listen(&d);
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);

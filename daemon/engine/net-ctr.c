@@ -8,6 +8,7 @@
  * undoes the earlier ones; detach is idempotent, so exit, rm and a daemon
  * restart may each run it. Host veths are named "lv" + container id + network
  * id, never a name a user chose. */
+#include "events.h"
 #include "net-ctr.h"
 
 #include <errno.h>
@@ -19,10 +20,12 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "crash-point.h"
 #include "ctr.h"
 #include "daemon.h"
 #include "fd-util.h"
 #include "fs-util.h"
+#include "image.h"
 #include "log.h"
 #include "net-opts.h"
 #include "net-ports.h"
@@ -33,7 +36,8 @@ struct net_ep {
 	char network_id[65];
 	char ifname[16];   /* inside: eth0, eth1, ... */
 	char host_if[16];  /* on the bridge */
-	uint32_t ip;
+	uint32_t ip;       /* leased, or (not leased) the one to ask for again */
+	bool fixed;        /* --ip: this address or none */
 };
 
 struct net_ctr {
@@ -46,6 +50,8 @@ struct net_ctr {
 	char **add_host;
 	char **aliases;    /* --network-alias: more names peers know it by */
 	bool attached;
+	bool leased;       /* addresses leased and host ports bound: from a start to the exit */
+	char **exposed;    /* "PORT/PROTO": the image's ExposedPorts and --expose */
 	TAILQ_ENTRY(net_ctr) entry;
 };
 
@@ -58,6 +64,7 @@ nc_free(struct net_ctr *nc)
 	strv_free(nc->dns);
 	strv_free(nc->add_host);
 	strv_free(nc->aliases);
+	strv_free(nc->exposed);
 	free(nc);
 }
 
@@ -76,13 +83,16 @@ nc_save(struct daemon *d, struct net_ctr *nc)
 
 	for (size_t i = 0; i < nc->n_ep; i++) {
 		net_cidr_ip_format(nc->ep[i].ip, ip);
-		json_array_append_new(eps, json_pack("{s:s, s:s, s:s, s:s}", "network", nc->ep[i].network_id,
-						     "ifname", nc->ep[i].ifname, "host_if", nc->ep[i].host_if, "ip", ip));
+		json_array_append_new(eps, json_pack("{s:s, s:s, s:s, s:s, s:b}", "network", nc->ep[i].network_id,
+						     "ifname", nc->ep[i].ifname, "host_if", nc->ep[i].host_if, "ip", ip,
+						     "fixed", nc->ep[i].fixed));
 	}
-	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b}", "mode", nc->mode, "endpoints", eps,
-		      "ports", net_ports_to_json(&nc->ports), "dns", strv_to_json(nc->dns),
+	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "mode", nc->mode, "endpoints", eps,
+		      "ports", net_ports_state_json(&nc->ports), "dns", strv_to_json(nc->dns),
 		      "add_host", strv_to_json(nc->add_host), "aliases", strv_to_json(nc->aliases),
-		      "attached", nc->attached);
+		      "attached", nc->attached, "leased", nc->leased);
+	if (o && nc->exposed)
+		json_object_set_new(o, "exposed", strv_to_json(nc->exposed));
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!text)
@@ -119,13 +129,17 @@ nc_load(struct daemon *d, const char *id)
 		snprintf(ep->network_id, sizeof(ep->network_id), "%s", net);
 		snprintf(ep->ifname, sizeof(ep->ifname), "%s", ifn);
 		snprintf(ep->host_if, sizeof(ep->host_if), "%s", hif);
+		ep->fixed = json_is_true(json_object_get(e, "fixed"));
 		nc->n_ep++;
 	}
 	net_ports_from_json(&nc->ports, json_object_get(o, "ports"));
 	nc->dns = strv_from_json(json_object_get(o, "dns"));
 	nc->add_host = strv_from_json(json_object_get(o, "add_host"));
 	nc->aliases = strv_from_json(json_object_get(o, "aliases"));
+	nc->exposed = strv_from_json(json_object_get(o, "exposed"));
 	nc->attached = json_is_true(json_object_get(o, "attached"));
+	/* before "leased" was recorded, an exit dropped the endpoints */
+	nc->leased = json_object_get(o, "leased") ? json_is_true(json_object_get(o, "leased")) : nc->n_ep > 0;
 	json_decref(o);
 	TAILQ_INSERT_TAIL(&d->net.ctrs, nc, entry);
 	return nc;
@@ -159,6 +173,25 @@ is_running_id(struct daemon *d, const char *id, struct ctr **ret)
 			if (ret)
 				*ret = c;
 			return ctr_is_running(c) || c->rt.status == CTR_CREATED;
+		}
+	}
+	return false;
+}
+
+/* An attached container (from net_ctr_attach to the exit, whatever its
+ * status says meanwhile: a start marks it running only after attach). */
+static bool
+attached_ctr(struct daemon *d, const struct net_ctr *nc, struct ctr **ret)
+{
+	struct ctr *c;
+
+	if (!nc->attached)
+		return false;
+	TAILQ_FOREACH(c, &d->ctrs, entry) {
+		if (strcmp(c->spec.id, nc->id) == 0) {
+			if (ret)
+				*ret = c;
+			return true;
 		}
 	}
 	return false;
@@ -203,7 +236,7 @@ collect_peers(struct daemon *d, struct net_ctr *nc, struct net_host_entry *out, 
 		if (!net || net->is_default)
 			continue; /* like Docker: no names on the default bridge */
 		TAILQ_FOREACH(o, &d->net.ctrs, entry) {
-			if (o == nc || !o->attached || !is_running_id(d, o->id, &c))
+			if (o == nc || !attached_ctr(d, o, &c))
 				continue;
 			for (size_t j = 0; j < o->n_ep && n < max; j++) {
 				if (strcmp(o->ep[j].network_id, net->id) != 0)
@@ -284,7 +317,7 @@ refresh_peers(struct daemon *d, struct net_ctr *nc)
 		for (size_t i = 0; i < o->n_ep; i++)
 			for (size_t j = 0; j < nc->n_ep; j++)
 				shares = shares || strcmp(o->ep[i].network_id, nc->ep[j].network_id) == 0;
-		if (o != nc && shares && o->attached && is_running_id(d, o->id, &c))
+		if (o != nc && shares && attached_ctr(d, o, &c))
 			write_hosts(d, c, o);
 	}
 }
@@ -317,24 +350,20 @@ ep_release(struct daemon *d, struct net_ctr *nc, struct net_ep *ep, bool delete_
 		ipam_release(dir, nc->id);
 }
 
-/* Lease an address on n and name the endpoint's interfaces. */
+/* Name the endpoint on n and its interfaces; no lease yet. want: the
+ * address to ask for (0: any); fixed: that one or none (--ip). */
 static int
-ep_add(struct daemon *d, struct net_ctr *nc, struct net_network *n, uint32_t want, struct lite_err *err)
+ep_define(struct net_ctr *nc, struct net_network *n, uint32_t want, bool fixed, struct lite_err *err)
 {
 	struct net_ep *ep = &nc->ep[nc->n_ep];
-	char dir[PATH_MAX], ifn[16];
-	int r, k;
+	char ifn[16];
+	int k;
 
 	if (nc->n_ep == NET_MAX_ENDPOINTS)
 		return lite_err_set(err, E2BIG, "too many networks (at most %d)", NET_MAX_ENDPOINTS);
 	for (size_t i = 0; i < nc->n_ep; i++)
 		if (strcmp(nc->ep[i].network_id, n->id) == 0)
 			return lite_err_set(err, EEXIST, "endpoint with name %s already exists in network %s", nc->id, n->name);
-	r = net_network_ensure(d, n, err);
-	if (r > 0)
-		r = net_ctr_rules_sync(d, err);
-	if (r < 0)
-		return r;
 	for (k = 0; k < NET_MAX_ENDPOINTS; k++) {
 		bool used = false;
 		snprintf(ifn, sizeof(ifn), "eth%d", k);
@@ -350,12 +379,53 @@ ep_add(struct daemon *d, struct net_ctr *nc, struct net_network *n, uint32_t wan
 	memcpy(ep->host_if + 2, nc->id, 9);
 	memcpy(ep->host_if + 11, n->id, 4);
 	ep->host_if[15] = '\0';
-	net_network_dir(d, n, dir, sizeof(dir));
-	r = ipam_alloc(dir, &n->subnet, n->gateway, nc->id, want, &ep->ip, err);
-	if (r < 0)
-		return lite_err_wrap(err, "network %s", n->name);
+	ep->ip = want;
+	ep->fixed = fixed;
 	nc->n_ep++;
 	return 0;
+}
+
+/* Make the endpoint's bridge and lease its address: the one it had while
+ * that is free (a restart keeps its IP), else any unless fixed. */
+static int
+ep_lease(struct daemon *d, struct net_ctr *nc, struct net_ep *ep, struct lite_err *err)
+{
+	struct net_network *n = ep_network(d, ep);
+	char dir[PATH_MAX];
+	uint32_t ip;
+	int r;
+
+	if (!n)
+		return lite_err_set(err, ENOENT, "network %.12s not found (removed since the container was created)",
+				    ep->network_id);
+	r = net_network_ensure(d, n, err);
+	if (r > 0)
+		CRASH_POINT("network.ensure.after-bridge"); /* a network's bridge is made at its first use */
+	if (r > 0)
+		r = net_ctr_rules_sync(d, err);
+	if (r < 0)
+		return r;
+	net_network_dir(d, n, dir, sizeof(dir));
+	r = ipam_alloc(dir, &n->subnet, n->gateway, nc->id, ep->ip, &ip, err);
+	if (r < 0 && ep->ip && !ep->fixed) {
+		lite_err_clear(err);
+		r = ipam_alloc(dir, &n->subnet, n->gateway, nc->id, 0, &ip, err);
+	}
+	if (r < 0)
+		return lite_err_wrap(err, "network %s", n->name);
+	ep->ip = ip;
+	return 0;
+}
+
+/* Define and lease an endpoint on n. */
+static int
+ep_add(struct daemon *d, struct net_ctr *nc, struct net_network *n, uint32_t want, struct lite_err *err)
+{
+	int r = ep_define(nc, n, want, want != 0, err);
+
+	if (r == 0 && (r = ep_lease(d, nc, &nc->ep[nc->n_ep - 1], err)) < 0)
+		nc->n_ep--;
+	return r;
 }
 
 static int
@@ -410,9 +480,31 @@ check_mode(struct daemon *d, struct net_ctr *nc, const struct net_opts *o, uid_t
 	return 0;
 }
 
-int
-net_ctr_prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err)
+/* The exposed ports (image and --expose) into nc; with -P, a spec for
+ * each one -p left unpublished joins ports[*n]. */
+static int
+exposed_ports(struct daemon *d, struct ctr *c, struct net_ctr *nc, const struct net_opts *o, struct net_port *ports,
+	      size_t *n, struct lite_err *err)
 {
+	struct image *img = NULL;
+	int r = image_load(d->cfg.data_root, c->spec.image_id, &img, err);
+
+	if (r < 0)
+		return r;
+	r = net_opts_exposed(o, json_object_get(json_object_get(img->config, "config"), "ExposedPorts"), &nc->exposed, err);
+	image_free(img);
+	if (r == 0 && o->publish_all && strcmp(nc->mode, "host") != 0 && strcmp(nc->mode, "none") != 0)
+		r = net_opts_publish_exposed(nc->exposed, ports, n, NET_OPTS_MAX_PORTS, err);
+	return r;
+}
+
+/* lease: reserve the ports and lease the address now (run); else only
+ * record them for the first start (create). */
+static int
+prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, bool lease, struct lite_err *err)
+{
+	struct net_port ports[NET_OPTS_MAX_PORTS];
+	size_t n_ports = o->n_ports;
 	const char *mode = o->mode && strcmp(o->mode, "default") ? o->mode : net_network_default_mode(d);
 	struct net_ctr *nc = calloc(1, sizeof(*nc));
 	struct net_network *n = NULL;
@@ -423,18 +515,68 @@ net_ctr_prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t
 	net_ports_init(&nc->ports);
 	snprintf(nc->id, sizeof(nc->id), "%s", c->spec.id);
 	snprintf(nc->mode, sizeof(nc->mode), "%s", mode);
+	memcpy(ports, o->ports, sizeof(ports));
 	r = check_mode(d, nc, o, uid, &n, err);
 	if (r == 0)
 		r = copy_lists(o, nc, err);
 	if (r == 0)
-		r = net_ports_reserve(&nc->ports, o->ports, o->n_ports, err);
-	if (r == 0 && n)
+		r = exposed_ports(d, c, nc, o, ports, &n_ports, err);
+	if (r == 0 && lease)
+		r = net_ports_reserve(&nc->ports, ports, n_ports, err);
+	else if (r == 0)
+		r = net_ports_set(&nc->ports, ports, n_ports, err);
+	if (r == 0 && n && lease)
 		r = ep_add(d, nc, n, o->ip_set ? o->ip : 0, err);
+	else if (r == 0 && n)
+		r = ep_define(nc, n, o->ip_set ? o->ip : 0, o->ip_set, err);
+	if (r == 0 && !lease)
+		r = nc_save(d, nc) < 0 ? lite_err_set(err, EIO, "save the container's network state") : 0;
 	if (r < 0) {
+		if (lease)
+			for (size_t i = 0; i < nc->n_ep; i++)
+				ep_release(d, nc, &nc->ep[i], false);
 		nc_free(nc);
 		return r;
 	}
+	nc->leased = lease;
 	TAILQ_INSERT_TAIL(&d->net.ctrs, nc, entry);
+	return 0;
+}
+
+int
+net_ctr_prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err)
+{
+	return prepare(d, c, o, uid, true, err);
+}
+
+int
+net_ctr_define(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err)
+{
+	return prepare(d, c, o, uid, false, err);
+}
+
+/* A start after create or an exit: lease the addresses and bind the host
+ * ports again (undone by net_ctr_detach). */
+static int
+lease_again(struct daemon *d, struct net_ctr *nc, struct lite_err *err)
+{
+	int r = 0;
+
+	if (strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0) {
+		nc->leased = true;
+		return 0;
+	}
+	for (size_t i = 0; i < nc->n_ep && r == 0; i++)
+		r = ep_lease(d, nc, &nc->ep[i], err);
+	if (r == 0)
+		r = net_ports_rebind(&nc->ports, err);
+	if (r < 0) {
+		for (size_t i = 0; i < nc->n_ep; i++)
+			ep_release(d, nc, &nc->ep[i], false);
+		net_ports_close(&nc->ports);
+		return r;
+	}
+	nc->leased = true;
 	return 0;
 }
 
@@ -447,6 +589,9 @@ net_ctr_shim_config(struct daemon *d, struct ctr *c, struct shim_config *cfg, st
 
 	if (!nc)
 		return 0; /* made before networking existed: its own empty netns */
+	r = nc->leased ? 0 : lease_again(d, nc, err);
+	if (r < 0)
+		return r;
 	r = write_etc(d, c, nc);
 	if (r == 0)
 		r = nc_save(d, nc);
@@ -460,6 +605,18 @@ net_ctr_shim_config(struct daemon *d, struct ctr *c, struct shim_config *cfg, st
 		return lite_err_set(err, ENOMEM, "out of memory");
 	cfg->net_host = strcmp(nc->mode, "host") == 0;
 	return 0;
+}
+
+/* Network events of a container's endpoints: its owner's (issue 13). */
+static void
+net_ctr_emit(struct daemon *d, struct ctr *c, const struct net_ep *ep, size_t n, const char *action)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct net_network *net = ep_network(d, &ep[i]);
+		if (net)
+			events_emit(d, "network", action, net->id, (int64_t)c->spec.owner_uid,
+				    events_attrs("container", c->spec.id, "name", net->name, "type", "bridge", NULL));
+	}
 }
 
 int
@@ -485,6 +642,7 @@ net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 		write_hosts(d, c, nc);
 		refresh_peers(d, nc);
 	}
+	net_ctr_emit(d, c, nc->ep, nc->n_ep, "connect");
 	return 0;
 }
 
@@ -498,16 +656,18 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 	if (!nc)
 		return;
 	user = on_user_network(d, nc);
+	if (nc->attached)
+		net_ctr_emit(d, c, nc->ep, nc->n_ep, "disconnect");
 	nc->attached = false;
 	for (size_t i = 0; i < nc->n_ep; i++)
 		ep_release(d, nc, &nc->ep[i], false);
 	net_ports_close(&nc->ports);
+	nc->leased = false; /* the endpoints and ports stay: the next start gets them again */
 	if (ports && net_ctr_rules_sync(d, &err) < 0)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg);
 	lite_err_clear(&err);
 	if (user)
 		refresh_peers(d, nc);
-	nc->n_ep = 0;
 	if (!c->removing && !c->spec.auto_remove)
 		nc_save(d, nc); /* else the state goes with the container's dir */
 }
@@ -519,7 +679,7 @@ net_ctr_remove(struct daemon *d, struct ctr *c)
 
 	if (!nc)
 		return;
-	if (nc->attached || nc->n_ep)
+	if (nc->attached || nc->leased)
 		net_ctr_detach(d, c);
 	TAILQ_REMOVE(&d->net.ctrs, nc, entry);
 	nc_free(nc);
@@ -539,21 +699,48 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 
 		if (!n)
 			continue;
-		net_cidr_ip_format(nc->ep[i].ip, ip);
+		/* not running: no address (as Docker's "IPAddress": "") */
+		if (nc->leased)
+			net_cidr_ip_format(nc->ep[i].ip, ip);
+		else
+			ip[0] = '\0';
 		net_cidr_ip_format(n->gateway, gw);
 		json_object_set_new(nets, n->name, json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "network_id", n->id,
 							     "ip_address", ip, "prefix_len", n->subnet.prefix,
 							     "gateway", gw, "interface", nc->ep[i].ifname,
 							     "host_interface", nc->ep[i].host_if));
 	}
-	o = json_pack("{s:s, s:o, s:o}", "mode", nc->mode, "networks", nets, "ports", net_ports_to_json(&nc->ports));
+	o = json_pack("{s:s, s:o, s:o, s:o}", "mode", nc->mode, "networks", nets, "ports", net_ports_to_json(&nc->ports),
+		      "exposed_ports", strv_to_json(nc->exposed));
 	json_object_set_new(o, "aliases", strv_to_json(nc->aliases));
-	if (nc->n_ep) {
+	if (nc->n_ep && nc->leased) {
 		net_cidr_ip_format(nc->ep[0].ip, ip);
 		json_object_set_new(o, "ip_address", json_string(ip));
 		json_object_set(o, "gateway", json_object_get(json_object_iter_value(json_object_iter(nets)), "gateway"));
 	}
 	return o;
+}
+
+json_t *
+net_ctr_ps_ports(struct daemon *d, struct ctr *c)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+	json_t *a = nc && nc->leased ? net_ports_to_json(&nc->ports) : json_array();
+
+	for (char **s = nc ? nc->exposed : NULL; s && *s; s++) {
+		unsigned port = 0;
+		char proto[8] = "";
+		bool published = false;
+
+		if (sscanf(*s, "%u/%7s", &port, proto) != 2)
+			continue;
+		for (size_t i = 0; nc->leased && i < nc->ports.n; i++)
+			published = published || (nc->ports.p[i].ctr_port == port &&
+						   strcmp(net_port_proto_name(nc->ports.p[i].proto), proto) == 0);
+		if (!published)
+			json_array_append_new(a, json_pack("{s:i, s:s}", "container_port", (int)port, "protocol", proto));
+	}
+	return a;
 }
 
 int
@@ -578,6 +765,7 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t
 	nc_save(d, nc);
 	write_hosts(d, c, nc);
 	refresh_peers(d, nc);
+	net_ctr_emit(d, c, &nc->ep[nc->n_ep - 1], 1, "connect");
 	return 0;
 }
 
@@ -594,6 +782,7 @@ net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struc
 	if (!nc || i == nc->n_ep)
 		return lite_err_set(err, ENOENT, "container %s is not connected to network %s", c->spec.name, n->name);
 	ep = nc->ep[i];
+	net_ctr_emit(d, c, &ep, 1, "disconnect");
 	refresh_peers(d, nc);
 	ep_release(d, nc, &ep, true);
 	memmove(&nc->ep[i], &nc->ep[i + 1], (nc->n_ep - i - 1) * sizeof(ep));
@@ -646,7 +835,7 @@ net_ctr_rules_sync(struct daemon *d, struct lite_err *err)
 		return 0;
 	}
 	TAILQ_FOREACH(nc, &d->net.ctrs, entry) {
-		if (!nc->attached || !nc->n_ep || !is_running_id(d, nc->id, NULL))
+		if (!nc->n_ep || !nc->leased || !attached_ctr(d, nc, NULL))
 			continue;
 		for (size_t i = 0; i < nc->ports.n && nm < 1024; i++)
 			maps[nm++] = (struct net_nft_map){ nc->ports.p[i], nc->ep[0].ip };
@@ -670,7 +859,7 @@ lease_owner_alive(const char *owner, void *arg)
 		return false;
 	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
 		if (strcmp(nc->id, owner) == 0)
-			return nc->n_ep > 0;
+			return nc->leased && nc->n_ep > 0;
 	return false;
 }
 
@@ -687,7 +876,7 @@ net_ctr_restore(struct daemon *d)
 
 		if (!nc)
 			continue;
-		if (!ctr_is_running(c) && (nc->attached || nc->n_ep)) {
+		if (!ctr_is_running(c) && (nc->attached || nc->leased)) {
 			net_ctr_detach(d, c); /* exited while we were away */
 			continue;
 		}
@@ -723,4 +912,30 @@ net_ctr_network_refs(struct daemon *d, const struct net_network *n)
 		for (size_t i = 0; i < nc->n_ep; i++)
 			refs += strcmp(nc->ep[i].network_id, n->id) == 0;
 	return refs;
+}
+
+/* Issue 13: every running container's address stays leased to it (a lease
+ * file an earlier daemon got wrong is repaired), so IPAM never hands out
+ * an address a live container still uses. */
+void
+net_ctr_restore_leases(struct daemon *d)
+{
+	struct lite_err err = { 0 };
+	struct net_ctr *nc;
+	char dir[PATH_MAX];
+
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry) {
+		if (!is_running_id(d, nc->id, NULL) || !nc->attached)
+			continue;
+		for (size_t i = 0; i < nc->n_ep; i++) {
+			struct net_network *n = ep_network(d, &nc->ep[i]);
+			uint32_t ip;
+
+			if (!n || net_network_dir(d, n, dir, sizeof(dir)) < 0)
+				continue;
+			if (ipam_alloc(dir, &n->subnet, n->gateway, nc->id, nc->ep[i].ip, &ip, &err) < 0)
+				log_warnx("container %.12s: keep its address: %s", nc->id, err.msg);
+			lite_err_clear(&err);
+		}
+	}
 }

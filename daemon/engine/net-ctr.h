@@ -66,15 +66,25 @@ bool net_network_visible_to(const struct net_network *n, uid_t uid);
 /* Before the shim starts: mode, addresses, ports (reserved now, so a taken
  * port fails the run before anything exists). */
 int net_ctr_prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err);
-/* Write the /etc files; their paths and the network mode into the shim's config. */
+/* create: check and record the same, leasing and binding nothing until
+ * the first start; saved in net.json. */
+int net_ctr_define(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, struct lite_err *err);
+/* Lease again what an earlier start had (same IP while free, same host
+ * ports) unless leased; then write the /etc files; their paths and the
+ * network mode into the shim's config. */
 int net_ctr_shim_config(struct daemon *d, struct ctr *c, struct shim_config *cfg, struct lite_err *err);
 /* Between "ok PID" and "start": veths, addresses, routes, rules. */
 int net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err);
-/* The container exited: veths, ports, rules and leases go. */
+/* The container exited (or failed to start): ports, rules and leases go;
+ * the endpoints and port specs stay for the next start. */
 void net_ctr_detach(struct daemon *d, struct ctr *c);
 /* The container is removed: forget it. */
 void net_ctr_remove(struct daemon *d, struct ctr *c);
 json_t *net_ctr_inspect(struct daemon *d, struct ctr *c);
+/* For ps: the published ports while it runs ({container_port, protocol,
+ * host_ip, host_port}), then the exposed ones not published
+ * ({container_port, protocol}). */
+json_t *net_ctr_ps_ports(struct daemon *d, struct ctr *c);
 /* want: the address to lease, 0 for any. */
 int net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t want, struct lite_err *err);
 int net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err);
@@ -84,5 +94,7 @@ int net_ctr_network_users(struct daemon *d, const struct net_network *n);
 int net_ctr_network_refs(struct daemon *d, const struct net_network *n);
 /* After ctr_restore_all: re-reserve ports, rebuild rules, reconcile leases. */
 void net_ctr_restore(struct daemon *d);
+/* After net_ctr_restore: each running container's leases claimed again. */
+void net_ctr_restore_leases(struct daemon *d);
 /* Rebuild the nftables table from networks and running containers. */
 int net_ctr_rules_sync(struct daemon *d, struct lite_err *err);

@@ -313,8 +313,11 @@ net_link_delete_in(pid_t pid, const char *ctr_if)
 }
 
 static int
-veth_create(const char *host_if, const char *bridge, pid_t pid, const char *ctr_if)
+veth_create(const char *host_if, const char *bridge, pid_t pid, const char *ctr_if, uint32_t ip)
 {
+	/* Docker's MAC, 02:42 and the address: the same IP after a restart
+	 * keeps its MAC, so neighbours' ARP caches stay right */
+	uint8_t mac[6] = { 0x02, 0x42, (uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8), (uint8_t)ip };
 	char buf[NL_BUF], path[64];
 	_cleanup_close_ int nsfd = -1;
 	struct nlmsghdr *nlh;
@@ -345,6 +348,7 @@ veth_create(const char *host_if, const char *bridge, pid_t pid, const char *ctr_
 	memset(pifm, 0, sizeof(*pifm));
 	nlh->nlmsg_len += MNL_ALIGN(sizeof(*pifm));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ctr_if);
+	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(mac), mac);
 	mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)mtu);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)nsfd);
 	mnl_attr_nest_end(nlh, peer);
@@ -359,7 +363,7 @@ net_link_veth_attach(const char *host_if, const char *bridge, pid_t pid, const c
 {
 	struct ns_call call = { .fn = ns_config, .ctr_if = ctr_if, .ip = ip, .prefix = prefix,
 				.gateway = gateway, .default_route = default_route };
-	int r = veth_create(host_if, bridge, pid, ctr_if);
+	int r = veth_create(host_if, bridge, pid, ctr_if, ip);
 
 	if (r < 0)
 		return lite_err_sys(err, -r, "create veth pair %s on %s", host_if, bridge);

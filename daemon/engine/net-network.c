@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "crash-point.h"
 #include "ctr.h"
 #include "daemon.h"
 #include "fd-util.h"
@@ -300,6 +301,7 @@ int
 net_network_create(struct daemon *d, const char *name, const char *subnet, const char *gateway,
 		   uid_t owner, struct net_network **ret, struct lite_err *err)
 {
+	char dir[PATH_MAX];
 	struct net_network *n;
 	int r;
 
@@ -315,12 +317,15 @@ net_network_create(struct daemon *d, const char *name, const char *subnet, const
 	n->owner = owner;
 	n->created = time(NULL);
 	r = parse_addresses(d, n, subnet, gateway, err);
+	if (r == 0 && net_network_dir(d, n, dir, sizeof(dir)) == 0 && fs_mkdir_p(dir, 0700) == 0)
+		CRASH_POINT("network.create.after-dir");
 	if (r == 0 && (r = save(d, n)) < 0)
 		r = lite_err_sys(err, -r, "save network %s", name);
 	if (r < 0) {
 		free(n);
 		return r;
 	}
+	CRASH_POINT("network.create.after-state");
 	TAILQ_INSERT_TAIL(&d->net.networks, n, entry);
 	*ret = n;
 	return 0;
@@ -337,6 +342,7 @@ net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err
 	r = net_link_delete(n->bridge);
 	if (r < 0)
 		return lite_err_sys(err, -r, "delete bridge %s", n->bridge);
+	CRASH_POINT("network.rm.after-bridge");
 	net_network_dir(d, n, dir, sizeof(dir));
 	fs_rm_rf(dir);
 	TAILQ_REMOVE(&d->net.networks, n, entry);

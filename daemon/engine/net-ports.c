@@ -18,12 +18,37 @@ void
 net_ports_init(struct net_ports *ps)
 {
 	ps->n = 0;
-	for (size_t i = 0; i < NET_PORTS_MAX; i++)
+	for (size_t i = 0; i < NET_PORTS_MAX; i++) {
 		ps->fd[i] = -1;
+		ps->dyn[i] = false;
+	}
+}
+
+static int bind_one(struct net_port *p, int *ret_fd, struct lite_err *err);
+
+/* A port of a host range (-p 8000-8010:80): the one it had, else the
+ * first free one. */
+static int
+bind_port(struct net_port *p, int *ret_fd, struct lite_err *err)
+{
+	char ip[16];
+
+	if (!p->host_port_max)
+		return bind_one(p, ret_fd, err);
+	if (p->host_port >= p->host_port_min && p->host_port <= p->host_port_max && bind_one(p, ret_fd, NULL) == 0)
+		return 0;
+	for (unsigned port = p->host_port_min; port <= p->host_port_max; port++) {
+		p->host_port = (uint16_t)port;
+		if (bind_one(p, ret_fd, NULL) == 0)
+			return 0;
+	}
+	net_cidr_ip_format(p->host_ip, ip);
+	return lite_err_set(err, EADDRINUSE, "Bind for %s:%u-%u failed: every port of the range is already allocated", ip,
+			    p->host_port_min, p->host_port_max);
 }
 
 static int
-bind_port(struct net_port *p, int *ret_fd, struct lite_err *err)
+bind_one(struct net_port *p, int *ret_fd, struct lite_err *err)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(p->host_port),
 				  .sin_addr.s_addr = htonl(p->host_ip) };
@@ -56,6 +81,7 @@ net_ports_reserve(struct net_ports *ps, const struct net_port *specs, size_t n, 
 		return lite_err_sys(err, E2BIG, "reserve ports");
 	for (size_t i = 0; i < n; i++) {
 		ps->p[ps->n] = specs[i];
+		ps->dyn[ps->n] = specs[i].host_port == 0;
 		r = bind_port(&ps->p[ps->n], &ps->fd[ps->n], err);
 		if (r < 0) {
 			net_ports_close(ps);
@@ -68,14 +94,35 @@ net_ports_reserve(struct net_ports *ps, const struct net_port *specs, size_t n, 
 }
 
 int
+net_ports_set(struct net_ports *ps, const struct net_port *specs, size_t n, struct lite_err *err)
+{
+	if (n > NET_PORTS_MAX)
+		return lite_err_sys(err, E2BIG, "record ports");
+	for (size_t i = 0; i < n; i++) {
+		ps->p[i] = specs[i];
+		ps->dyn[i] = specs[i].host_port == 0;
+		ps->fd[i] = -1;
+	}
+	ps->n = n;
+	return 0;
+}
+
+int
 net_ports_rebind(struct net_ports *ps, struct lite_err *err)
 {
 	for (size_t i = 0; i < ps->n; i++) {
 		if (ps->fd[i] >= 0)
 			continue;
 		int r = bind_port(&ps->p[i], &ps->fd[i], err);
-		if (r < 0)
+		if (r == -EADDRINUSE && ps->dyn[i]) {
+			lite_err_clear(err);
+			ps->p[i].host_port = 0;
+			r = bind_port(&ps->p[i], &ps->fd[i], err);
+		}
+		if (r < 0) {
+			net_ports_close(ps);
 			return r;
+		}
 	}
 	return 0;
 }
@@ -88,6 +135,23 @@ net_ports_close(struct net_ports *ps)
 			close(ps->fd[i]);
 		ps->fd[i] = -1;
 	}
+}
+
+/* net.json's form: the inspect form plus whether the host port was picked. */
+json_t *
+net_ports_state_json(const struct net_ports *ps)
+{
+	json_t *a = net_ports_to_json(ps), *e;
+	size_t i;
+
+	json_array_foreach(a, i, e) {
+		json_object_set_new(e, "picked", json_boolean(ps->dyn[i]));
+		if (ps->p[i].host_port_max) {
+			json_object_set_new(e, "host_port_min", json_integer(ps->p[i].host_port_min));
+			json_object_set_new(e, "host_port_max", json_integer(ps->p[i].host_port_max));
+		}
+	}
+	return a;
 }
 
 json_t *
@@ -122,6 +186,9 @@ net_ports_from_json(struct net_ports *ps, json_t *a)
 		p->ctr_port = (uint16_t)json_integer_value(json_object_get(e, "container_port"));
 		p->host_port = (uint16_t)json_integer_value(json_object_get(e, "host_port"));
 		p->proto = proto && strcmp(proto, "udp") == 0 ? NET_UDP : NET_TCP;
+		ps->dyn[ps->n] = json_is_true(json_object_get(e, "picked"));
+		p->host_port_min = (uint16_t)json_integer_value(json_object_get(e, "host_port_min"));
+		p->host_port_max = (uint16_t)json_integer_value(json_object_get(e, "host_port_max"));
 		ps->n++;
 	}
 }

@@ -14,15 +14,21 @@
 struct net_ports {
 	struct net_port p[NET_PORTS_MAX];
 	int fd[NET_PORTS_MAX];
+	bool dyn[NET_PORTS_MAX]; /* the host port was picked by us: another may replace it */
 	size_t n;
 };
 
 void net_ports_init(struct net_ports *ps);
 /* Bind the n decoded -p specs (proto/net-opts.c); all or nothing. */
 int net_ports_reserve(struct net_ports *ps, const struct net_port *specs, size_t n, struct lite_err *err);
-/* Bind the recorded ports again (after a daemon restart). */
+/* Record the specs without binding (create: the first start binds). */
+int net_ports_set(struct net_ports *ps, const struct net_port *specs, size_t n, struct lite_err *err);
+/* Bind the recorded ports again (a daemon restart, a start after an
+ * exit); a picked port that was taken meanwhile is picked anew. */
 int net_ports_rebind(struct net_ports *ps, struct lite_err *err);
 /* Release the host ports; the specs stay for inspect. */
 void net_ports_close(struct net_ports *ps);
 json_t *net_ports_to_json(const struct net_ports *ps);
+/* For net.json: also whether each host port was picked (net_ports_from_json reads it). */
+json_t *net_ports_state_json(const struct net_ports *ps);
 void net_ports_from_json(struct net_ports *ps, json_t *a);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "daemon.h"
 #include "fd-util.h"
 #include "finished.h"
@@ -203,6 +204,23 @@ peer_reply(struct peer *p, json_t *result)
 		return;
 	}
 	send_line(p, proto_result_line(p->req_id, result));
+	request_done(p);
+}
+
+void
+peer_reply_text(struct peer *p, const char *json, size_t len)
+{
+	_cleanup_free_ char *id = p->req_id ? json_dumps(p->req_id, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
+
+	audit_outcome(p, NULL);
+	if (p->mode != PEER_MODE_CLOSED) {
+		peer_write(p, head, sizeof(head) - 1);
+		peer_write(p, id ? id : "null", strlen(id ? id : "null"));
+		peer_write(p, ",\"result\":", 10);
+		peer_write(p, json, len);
+		peer_write(p, "}\n", 2);
+	}
 	request_done(p);
 }
 
@@ -475,6 +493,8 @@ note_exit(struct peer *p, const char *payload, size_t len)
 				(int)json_integer_value(json_object_get(o, "exit_code")),
 				json_is_true(json_object_get(o, "oom_killed")),
 				json_string_value(json_object_get(o, "error")));
+	if (o && p->proxy_exec_id[0] && p->d->exec_exited)
+		p->d->exec_exited(p->d, p->stream_ctr, p->proxy_exec_id, (int)json_integer_value(json_object_get(o, "exit_code")));
 	json_decref(o);
 }
 

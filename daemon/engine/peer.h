@@ -96,6 +96,9 @@ void peer_reply_error(struct peer *p, int code, const char *kind, const char *fm
 void peer_reply_status(struct peer *p, int r, struct lite_err *err);
 /* Reply with a lite_err's message, choosing the kind from its code. */
 void peer_reply_err(struct peer *p, int code, const char *msg);
+/* Reply with a result already encoded as JSON text (len bytes, valid JSON,
+ * no newline), e.g. ps's (ctr-ps-json.c): no tree to build and dump. */
+void peer_reply_text(struct peer *p, const char *json, size_t len);
 
 /* Reply with a stream on shim_fd (a connected shim attach socket): when
  * the client asked for pass_fd and nothing else is queued, the reply line

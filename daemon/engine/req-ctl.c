@@ -4,6 +4,7 @@
 #include "req.h"
 
 #include <errno.h>
+#include <event2/event.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 
 #include "ctr.h"
 #include "daemon.h"
+#include "events.h"
 #include "log.h"
+#include "net-ctr.h"
 #include "image-job.h"
 #include "run-spec.h"
 #include "valid.h"
@@ -40,13 +43,16 @@ create(struct peer *p, const struct run_spec *rs)
 		peer_reply_err(p, r, err.msg);
 		ctr_free(c);
 	} else {
-		TAILQ_INSERT_TAIL(&p->d->ctrs, c, entry);
+		ctr_table_add(p->d, c);
 		r = ctr_ctl_create(p->d, c, &err);
+		if (r == 0) /* checked and recorded now; leased at each start */
+			r = net_ctr_define(p->d, c, &rs->net, p->cred.uid, &err);
 		if (r < 0) {
 			peer_reply_err(p, r, err.msg);
 			ctr_remove(p->d, c);
 		} else {
 			peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
+			events_ctr(p->d, c, "create", NULL);
 		}
 	}
 	lite_err_clear(&err);
@@ -67,6 +73,18 @@ req_create(struct peer *p, json_t *params)
 	lite_err_clear(&err);
 }
 
+/* A stop, a kill -9 or an rm -f is under way: the exit is coming. */
+static bool
+going_down(const struct ctr *c)
+{
+	const struct waiter *w;
+
+	TAILQ_FOREACH(w, &c->waiters, entry)
+		if (w->kind == WAITER_STOP || w->kind == WAITER_RM)
+			return true;
+	return c->stop_timer && evtimer_pending(c->stop_timer, NULL);
+}
+
 void
 req_start(struct peer *p, json_t *params)
 {
@@ -80,6 +98,10 @@ req_start(struct peer *p, json_t *params)
 		conflict(p, c->spec.name, "is starting");
 		return;
 	}
+	if (ctr_is_running(c) && going_down(c)) {
+		conflict(p, c->spec.name, "is stopping: start it again once it has exited (lite wait)");
+		return;
+	}
 	if (ctr_is_running(c)) {
 		if (c->rt.paused)
 			conflict(p, c->spec.name, "is paused: unpause it instead");
@@ -89,6 +111,9 @@ req_start(struct peer *p, json_t *params)
 		return;
 	}
 	ctr_ctl_prepare_start(p->d, c);
+	ctr_restart_user_start(p->d, c);
+	if (proto_get_bool(params, "restart", false))
+		events_ctr(p->d, c, "restart", NULL); /* lite restart: stop, then this start */
 	r = req_run_start(p, c, proto_get_bool(params, "attach", false), proto_get_bool(params, "pass_fd", false),
 			  &err);
 	if (r < 0) {
@@ -103,6 +128,7 @@ req_rename(struct peer *p, json_t *params)
 {
 	const char *name = proto_get_str(params, "name", "");
 	struct ctr *c = req_target(p, params), *other;
+	json_t *old;
 
 	if (!c)
 		return;
@@ -121,9 +147,11 @@ req_rename(struct peer *p, json_t *params)
 				 "the container name \"%s\" is already in use by container %.12s", name, other->spec.id);
 		return;
 	}
+	old = events_attrs("oldName", c->spec.name, NULL);
 	log_info("renamed container %.12s: %s -> %s", c->spec.id, c->spec.name, name);
-	snprintf(c->spec.name, sizeof(c->spec.name), "%s", name);
+	ctr_table_rename(p->d, c, name);
 	ctr_save(p->d, c);
+	events_ctr(p->d, c, "rename", old);
 	peer_reply(p, json_object());
 }
 
@@ -173,6 +201,8 @@ req_update(struct peer *p, json_t *params)
 		return;
 	l = c->spec.limits;
 	r = cgroup_limits_decode(params, &l, &err);
+	if (r == 0)
+		r = ctr_restart_update(p->d, c, params, &err); /* --restart */
 	if (r == 0)
 		r = cgroup_limits_check(&l, sysconf(_SC_NPROCESSORS_ONLN), &err);
 	if (r == 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ctr.h"
+#include "events.h"
 #include "daemon.h"
 #include "finished.h"
 #include "log.h"
@@ -46,6 +47,7 @@ req_attach(struct peer *p, json_t *params)
 		return;
 	}
 	p->on_proxy_end = ctr_proc_stream_end;
+	events_ctr(p->d, c, "attach", NULL);
 	if (peer_reply_stream(p, json_pack("{s:s, s:s, s:b, s:b}", "id", c->spec.id, "name", c->spec.name,
 					   "tty", c->spec.tty, "stream", 1),
 			      fd, proto_get_bool(params, "pass_fd", false), c->spec.tty, c->spec.id, NULL))
@@ -106,6 +108,11 @@ req_exec(struct peer *p, json_t *params)
 	c = running_target(p, params);
 	if (!c)
 		return;
+	if (c->rt.paused) { /* a frozen container would hold the exec until unpause */
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
+				 "container %s is paused, unpause the container before exec", c->spec.name);
+		return;
+	}
 	ctr_generate_id(exec_id);
 	line = exec_line(c, params, exec_id);
 	fd = line ? ctr_shim_connect(p->d, c, line) : -ENOMEM;
@@ -115,6 +122,7 @@ req_exec(struct peer *p, json_t *params)
 		return;
 	}
 	log_debug("exec %.12s in container %.12s", exec_id, c->spec.id);
+	events_exec(p->d, c, exec_id, json_object_get(params, "cmd"));
 	if (proto_get_bool(params, "detach", false)) {
 		close(fd);
 		peer_reply(p, json_pack("{s:s}", "exec_id", exec_id));

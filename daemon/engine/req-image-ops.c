@@ -15,6 +15,7 @@
 #include "ctr.h"
 #include "daemon.h"
 #include "image.h"
+#include "image-ref.h"
 #include "strv.h"
 
 /* A NULL-terminated argv from literal strings and a JSON string array. */
@@ -351,6 +352,22 @@ pull_policy(struct peer *p, char *buf, size_t len)
 	return true;
 }
 
+/* lite-image's insecure argument: "1" for --insecure (plain HTTP); "2" for
+ * a registry in "insecure-registries", for every caller as Docker's (HTTPS
+ * without certificate checks when it speaks TLS, else plain HTTP); "0". */
+static const char *
+pull_insecure(struct peer *p, json_t *params, const char *host_or_ref, bool is_host)
+{
+	struct image_ref r;
+	const char *host = host_or_ref;
+
+	if (proto_get_bool(params, "insecure", false))
+		return "1";
+	if (!is_host)
+		host = image_ref_parse(host_or_ref, &r, NULL) == 0 ? r.domain : NULL;
+	return host && daemon_limits_insecure_ok(&p->d->cfg.limits, host) ? "2" : "0";
+}
+
 void
 req_pull(struct peer *p, json_t *params)
 {
@@ -385,7 +402,73 @@ req_pull(struct peer *p, json_t *params)
 		return;
 	}
 	j->progress = proto_get_bool(params, "progress", false);
-	image_job_start(j, job_argv((const char *[]){ "pull", ref, proto_get_bool(params, "insecure", false) ? "1" : "0",
+	image_job_start(j, job_argv((const char *[]){ "pull", ref, pull_insecure(p, params, ref, false),
 						      user ? j->spool : "-", policy },
 				    5, NULL));
+}
+
+/* push and login: the same credential and policy handling as pull; the
+ * credentials live in a 0600 spool file lite-image removes once read. */
+static bool
+registry_job_ok(struct peer *p, const char *what, const char *name, const char *user)
+{
+	if (!*name || strlen(name) > 512 || strchr(name, '\n')) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s: invalid name", what);
+		return false;
+	}
+	if (user && (!strchr(user, ':') || strlen(user) > 1000 || strchr(user, '\n'))) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s: credentials must be USER:PASSWORD",
+				 what);
+		return false;
+	}
+	if (p->cred.uid != 0 && !p->d->cfg.limits.allow_nonroot_pull) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_PERMISSION,
+				 "%s: only root may reach registries here (allow-nonroot-pull is false)", what);
+		return false;
+	}
+	return true;
+}
+
+static void
+registry_job(struct peer *p, const char *op, const char *name, const char *user, const char *insecure, bool progress)
+{
+	char policy[4096];
+	struct image_job *j;
+
+	if (!(j = job_or_reply(p, op)))
+		return;
+	if (!pull_policy(p, policy, sizeof(policy))) {
+		peer_reply_err(p, E2BIG, "insecure-registries is too long");
+		image_job_free(j);
+		return;
+	}
+	if (user && job_auth_file(j, user) < 0) {
+		peer_reply_err(p, errno, "cannot pass the credentials to lite-image");
+		image_job_free(j);
+		return;
+	}
+	j->progress = progress;
+	image_job_start(j, job_argv((const char *[]){ op, name, insecure, user ? j->spool : "-", policy },
+				    5, NULL));
+}
+
+void
+req_push(struct peer *p, json_t *params)
+{
+	const char *ref = proto_get_str(params, "ref", "");
+	const char *user = proto_get_str(params, "user", NULL);
+
+	if (registry_job_ok(p, "push", ref, user))
+		registry_job(p, "push", ref, user, pull_insecure(p, params, ref, false),
+			     proto_get_bool(params, "progress", false));
+}
+
+void
+req_login(struct peer *p, json_t *params)
+{
+	const char *reg = proto_get_str(params, "registry", "");
+	const char *user = proto_get_str(params, "user", NULL);
+
+	if (registry_job_ok(p, "login", reg, user))
+		registry_job(p, "login", reg, user, pull_insecure(p, params, reg, true), false);
 }

@@ -17,6 +17,7 @@ req_stop(struct peer *p, json_t *params)
 
 	if (!c)
 		return;
+	ctr_restart_user_stop(p->d, c);
 	/* -t wins; else the container's --stop-timeout; else Docker's 10 s */
 	timeout = proto_get_int(params, "timeout", c->spec.stop_timeout >= 0 ? c->spec.stop_timeout : 10);
 	if (timeout < 0 || timeout > 3600) {
@@ -48,10 +49,13 @@ req_kill(struct peer *p, json_t *params)
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s is not running", c->spec.name);
 		return;
 	}
+	ctr_restart_user_stop(p->d, c);
 	r = ctr_proc_signal(p->d, c, sig);
 	if (r < 0)
 		peer_reply_err(p, r, "send signal");
-	else
+	else if (sig == SIGKILL) /* as Docker: answered once the exit is recorded */
+		ctr_add_waiter(c, WAITER_STOP, p);
+	else /* delivered: pidfd_send_signal queued it */
 		peer_reply(p, json_object());
 }
 

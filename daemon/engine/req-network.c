@@ -8,6 +8,7 @@
 #include "ctr.h"
 #include "daemon.h"
 #include "log.h"
+#include "events.h"
 #include "net-ctr.h"
 #include "net-opts.h"
 
@@ -49,6 +50,7 @@ req_network_create(struct peer *p, json_t *params)
 		return;
 	}
 	log_info("created network %s (%s)", n->name, n->bridge);
+	events_emit(p->d, "network", "create", n->id, EVENTS_EVERYONE, events_attrs("name", n->name, "type", "bridge", NULL));
 	peer_reply(p, json_pack("{s:s, s:s}", "id", n->id, "name", n->name));
 }
 
@@ -85,7 +87,7 @@ req_network_rm(struct peer *p, json_t *params)
 	const char *ref = proto_get_str(params, "id", "");
 	struct lite_err err = { 0 };
 	struct net_network *n;
-	char name[64];
+	char name[64], nid[65];
 	int r;
 
 	if (p->cred.uid != 0) {
@@ -103,6 +105,7 @@ req_network_rm(struct peer *p, json_t *params)
 		return;
 	}
 	snprintf(name, sizeof(name), "%s", n->name);
+	snprintf(nid, sizeof(nid), "%s", n->id);
 	r = net_network_remove(p->d, n, &err);
 	if (r == 0)
 		r = net_ctr_rules_sync(p->d, &err);
@@ -112,6 +115,7 @@ req_network_rm(struct peer *p, json_t *params)
 		return;
 	}
 	log_info("removed network %s", name);
+	events_emit(p->d, "network", "destroy", nid, EVENTS_EVERYONE, events_attrs("name", name, "type", "bridge", NULL));
 	peer_reply(p, json_object());
 }
 

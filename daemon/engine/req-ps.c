@@ -6,23 +6,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cleanup.h"
 #include "ctr.h"
 #include "daemon.h"
 #include "net-ctr.h"
-
-static json_t *
-summary(struct ctr *c, int64_t now)
-{
-	char status[96];
-
-	ctr_state_status_text(c, now, status, sizeof(status));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:s, s:s, s:i, s:b, s:i}",
-			 "id", c->spec.id, "name", c->spec.name, "image", c->spec.image,
-			 "image_id", c->spec.image_id, "command", json_pack("[]"),
-			 "created", (json_int_t)c->spec.created, "state", ctr_state_name(c),
-			 "status", status, "exit_code", c->rt.exit_code, "oom_killed", c->rt.oom_killed,
-			 "owner_uid", (int)c->spec.owner_uid);
-}
 
 static uint64_t upper_bytes; /* nftw has no user pointer; the loop is single-threaded */
 
@@ -61,27 +48,32 @@ add_details(struct daemon *d, struct ctr *c, json_t *s)
 void
 req_ps(struct peer *p, json_t *params)
 {
-	bool all = proto_get_bool(params, "all", false);
-	json_t *list = json_array();
+	bool all = proto_get_bool(params, "all", false), size = proto_get_bool(params, "size", false);
+	bool details = proto_get_bool(params, "details", false);
+	json_t *extra;
 	int64_t now = time(NULL);
+	_cleanup_free_ char *text = NULL;
+	struct ctr_ps_json out;
 	struct ctr *c;
+	size_t len;
 
+	/* written as text straight away: see ctr-ps-json.c */
+	ctr_ps_json_begin(&out, 0);
 	TAILQ_FOREACH_REVERSE(c, &p->d->ctrs, ctr_list, entry) {
-		json_t *s, *cmd;
-
 		if (!ctr_visible_to(c, p->cred.uid) || c->removing || (!all && !ctr_is_running(c)))
 			continue;
-		s = summary(c, now);
-		cmd = json_object_get(s, "command");
-		for (char **a = c->spec.cmd; a && *a; a++)
-			json_array_append_new(cmd, json_string(*a));
-		if (proto_get_bool(params, "size", false))
-			json_object_set_new(s, "size_rw", json_integer((json_int_t)ctr_upper_size(p->d, c)));
-		if (proto_get_bool(params, "details", false))
-			add_details(p->d, c, s);
-		json_array_append_new(list, s);
+		/* ports always; details for the client's filters (issue 12) */
+		extra = json_pack("{s:o}", "ports", net_ctr_ps_ports(p->d, c));
+		if (details)
+			add_details(p->d, c, extra);
+		ctr_ps_json_add(&out, c, now, size ? (int64_t)ctr_upper_size(p->d, c) : -1, extra);
+		json_decref(extra);
 	}
-	peer_reply(p, list);
+	text = ctr_ps_json_end(&out, &len);
+	if (!text)
+		peer_reply_error(p, PROTO_E_INTERNAL, PROTO_KIND_INTERNAL, "out of memory");
+	else
+		peer_reply_text(p, text, len);
 }
 
 void

@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "ctr.h"
+#include "crash-point.h"
 #include "ctr-sec.h"
 #include "daemon.h"
+#include "events.h"
 #include "image.h"
 #include "log.h"
 #include "net-ctr.h"
@@ -53,13 +55,14 @@ build_cmd(const struct run_spec *rs, json_t *img_cfg)
 	return v;
 }
 
-/* Defaults (PATH, HOSTNAME, HOME) < the image's Env < -e, key by key. */
+/* Defaults (PATH, HOSTNAME) < the image's Env < -e, key by key. HOME
+ * (the user's from passwd, else "/") and TERM (with a TTY) are added by
+ * the shim when unset, as Docker's are (proc_setup_env). */
 static char **
 build_env(const struct run_spec *rs, json_t *img_cfg, const char *hostname)
 {
 	char host[128];
-	char *defaults[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", host,
-			     "HOME=/root", NULL };
+	char *defaults[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", host, NULL };
 	char **image_env = strv_from_json(json_object_get(img_cfg, "Env"));
 	json_t *image_user, *all, *user = strv_to_json(rs->env);
 	char **v;
@@ -200,6 +203,7 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 		c->spec.created_nsec = now.tv_nsec;
 	}
 	set_process(rs, image_user, &c->spec);
+	c->spec.restart = rs->restart;
 	/* last: it creates named volumes */
 	return run_flags_apply(d, rs, uid, &c->spec, err);
 }
@@ -218,6 +222,8 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 		error = -EIO;
 		msg = nerr.msg;
 	}
+	if (error == 0)
+		CRASH_POINT("run.after-veth");
 	if (error < 0) {
 		log_info("container %.12s failed to start: %s", c->spec.id, msg);
 		peer_reply_err(p, EIO, msg);
@@ -229,14 +235,18 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	}
 	c->rt.status = CTR_RUNNING;
 	c->rt.started_at = time(NULL);
-	ctr_save(d, c);
+	ctr_save_nosync(d, c); /* on the start path: see ctr.h */
+	CRASH_POINT("run.after-state");
 	ctr_proc_monitor(d, c);
 	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : c->spec.open_stdin ? "attach stdin start\n" : "attach start\n");
+	CRASH_POINT("run.after-start");
 	if (fd < 0) {
 		peer_reply_err(p, fd, "connect to the container's shim");
 		goto out;
 	}
 	log_info("started container %.12s (%s)", c->spec.id, c->spec.name);
+	events_ctr(d, c, rc->attach ? "attach" : NULL, NULL); /* Docker's order: attach, then start */
+	events_ctr(d, c, "start", NULL);
 	if (!rc->attach) {
 		close(fd);
 		peer_reply(p, json_pack("{s:s, s:s}", "id", c->spec.id, "name", c->spec.name));
@@ -270,15 +280,20 @@ run(struct peer *p, const struct run_spec *rs)
 	r = build_spec(d, rs, p->cred.uid, c, &err);
 	userns_caller_from_peer(p, &c->spec.caller); /* issue 11 A2 */
 	if (r == 0)
+		CRASH_POINT("run.after-volumes");
+	if (r == 0)
 		r = net_ctr_prepare(d, c, &rs->net, p->cred.uid, &err);
+	if (r == 0)
+		CRASH_POINT("run.after-lease");
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		lite_err_clear(&err);
 		ctr_free(c);
 		return;
 	}
-	TAILQ_INSERT_TAIL(&d->ctrs, c, entry);
+	ctr_table_add(d, c);
 	rc = calloc(1, sizeof(*rc));
+	events_ctr(d, c, "create", NULL);
 	r = rc ? ctr_shim_spawn(d, c, run_started, rc, &err) : lite_err_set(&err, ENOMEM, "out of memory");
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);

@@ -14,6 +14,7 @@
 
 #include "ctr.h"
 #include "daemon.h"
+#include "events.h"
 #include "mount-spec.h"
 #include "volume.h"
 
@@ -99,6 +100,8 @@ req_volume_create(struct peer *p, json_t *params)
 	r = volume_ensure(p->d->cfg.data_root, p->cred.uid, name, false, path, sizeof(path), &err);
 	if (r == 0 && !existed && labels && (r = volume_set_labels(p->d->cfg.data_root, p->cred.uid, name, labels)) < 0)
 		lite_err_sys(&err, r, "record the labels of volume %s", name);
+	if (r == 0 && !existed)
+		events_emit(p->d, "volume", "create", name, (int64_t)p->cred.uid, events_attrs("driver", "local", NULL));
 	if (r < 0)
 		peer_reply_err(p, r, err.msg);
 	else
@@ -183,6 +186,8 @@ req_volume_rm(struct peer *p, json_t *params)
 		return;
 	}
 	r = volume_remove(p->d->cfg.data_root, owner, name, &err);
+	if (r == 0)
+		events_emit(p->d, "volume", "destroy", name, (int64_t)owner, events_attrs("driver", "local", NULL));
 	peer_reply_status(p, r, &err);
 }
 
@@ -242,6 +247,7 @@ req_volume_prune(struct peer *p, json_t *params)
 		size = volume_size(p->d->cfg.data_root, owner, name);
 		if (volume_remove(p->d->cfg.data_root, owner, name, NULL) == 0) {
 			json_array_append(removed, json_object_get(v, "ref"));
+			events_emit(p->d, "volume", "destroy", name, (int64_t)owner, events_attrs("driver", "local", NULL));
 			reclaimed += size;
 		}
 	}

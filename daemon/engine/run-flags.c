@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 
 #include "daemon.h"
+#include "events.h"
 #include "run-devices.h"
 #include "run-spec.h"
 #include "shim-config.h"
@@ -43,9 +44,12 @@ add_volume(struct daemon *d, const struct mount_spec *m, uid_t uid, json_t *out,
 		volume_anonymous_name(name);
 	else
 		snprintf(name, sizeof(name), "%s", m->source);
+	bool fresh = !volume_exists(d->cfg.data_root, uid, name);
 	r = volume_ensure(d->cfg.data_root, uid, name, anonymous, path, sizeof(path), err);
 	if (r < 0)
 		return r;
+	if (fresh)
+		events_emit(d, "volume", "create", name, (int64_t)uid, events_attrs("driver", "local", NULL));
 	e = mount_json(m, path, name, anonymous);
 	if (!e || json_object_set_new(e, "volume_owner", json_integer((json_int_t)uid)) < 0) {
 		json_decref(e);
@@ -223,6 +227,8 @@ run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct c
 	s->read_only = rs->read_only;
 	s->oom_score_set = rs->oom_score_set;
 	s->oom_score_adj = rs->oom_score_adj;
+	s->log = rs->log;
+	log_opts_resolve(&s->log, &d->cfg.log_defaults);
 	set_labels(rs, s);
 	if (!s->labels)
 		return lite_err_set(err, ENOMEM, "out of memory");
@@ -253,6 +259,18 @@ shim_mount_from(const struct ctr_spec *s, json_t *m, struct shim_mount *sm)
 	sm->caller_check = !sm->tmpfs && !volume[0] && s->owner_uid != 0;
 	sm->tree_fd = -1;
 	return sm->source && sm->target && sm->options ? 0 : -ENOMEM;
+}
+
+/* The log's caps; a state from before them gets the built-in defaults. */
+static void
+set_log_config(const struct ctr_spec *s, struct shim_config *cfg)
+{
+	struct log_opts lo = s->log;
+
+	log_opts_resolve(&lo, NULL);
+	cfg->log_off = strcmp(lo.driver, "none") == 0;
+	cfg->log_max = (size_t)lo.max_size;
+	cfg->log_files = lo.max_file;
 }
 
 int
@@ -286,5 +304,6 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 	cfg->oom_score_adj = s->oom_score_adj;
 	if (s->shm_size[0] && !(cfg->shm_size = strdup(s->shm_size)))
 		return -ENOMEM;
+	set_log_config(s, cfg);
 	return run_devices_shim_config(s, cfg);
 }

@@ -18,9 +18,38 @@
 #include "fd-util.h"
 #include "log.h"
 #include "peer.h"
+#include "proto.h"
 #include "req.h"
 
 #define SD_LISTEN_FDS_START 3
+
+/* Out of file descriptors: the spare one is given up to accept the
+ * waiting connection, tell it why and close it, then taken back. Without
+ * it the connection would stay queued, the listening socket readable, and
+ * the loop spinning; the client would hang. */
+static void
+refuse_emfile(struct daemon *d, int fd)
+{
+	struct proto_error err = { .code = PROTO_E_ENGINE, .kind = PROTO_KIND_TOO_MANY_CONNECTIONS };
+	char *line;
+	int cfd;
+
+	if (d->spare_fd < 0)
+		return;
+	close(d->spare_fd);
+	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (cfd >= 0) {
+		snprintf(err.message, sizeof(err.message),
+			 "too many connections: the daemon is out of file descriptors (%d open connections)",
+			 d->n_peers);
+		line = proto_error_line(NULL, &err);
+		if (line)
+			(void)send(cfd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT);
+		free(line);
+		close(cfd);
+	}
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
 
 static void
 on_accept(evutil_socket_t fd, short what, void *arg)
@@ -29,6 +58,11 @@ on_accept(evutil_socket_t fd, short what, void *arg)
 
 	for (int i = 0; i < 32; i++) {
 		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (cfd < 0 && (errno == EMFILE || errno == ENFILE)) {
+			log_warnx("refusing a connection: out of file descriptors");
+			refuse_emfile(d, fd);
+			continue;
+		}
 		if (cfd < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_warn("accept");
@@ -117,6 +151,8 @@ own_socket(struct daemon *d)
 int
 server_listen(struct daemon *d)
 {
+	nofile_raise(d);
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	d->listen_fd = systemd_sockets(d);
 	d->listen_from_systemd = d->listen_fd >= 0;
 	if (d->listen_fd < 0)

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "crash-point.h"
 #include "ctr.h"
 #include "fs-util.h"
 #include "mount-spec.h"
@@ -79,6 +80,7 @@ volume_ensure(const char *data_root, uid_t owner, const char *name, bool anonymo
 		r = fs_mkdir_p(ret_path, 0755);
 	if (r < 0)
 		return lite_err_sys(err, r, "create volume %s", name);
+	CRASH_POINT("volume.create.after-dir");
 	r = write_meta(dir, owner, name, anonymous);
 	return r < 0 ? lite_err_sys(err, r, "record volume %s", name) : 0;
 }

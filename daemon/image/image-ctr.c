@@ -94,6 +94,19 @@ new_config(struct image *img, const char *diff_hex, char **changes, const char *
 	return cfg;
 }
 
+static const char *const etc_files[] = { "etc/hosts", "etc/hostname", "etc/resolv.conf", NULL };
+
+bool
+image_ctr_is_etc_file(const char *path)
+{
+	while (*path == '/')
+		path++;
+	for (size_t i = 0; etc_files[i]; i++)
+		if (strcmp(path, etc_files[i]) == 0)
+			return true;
+	return false;
+}
+
 int
 image_ctr_commit(const char *data_root, const char *ctr_id, const char *ref, char **changes, const char *comment,
 	     char **ret_id, struct lite_err *err)
@@ -124,6 +137,7 @@ image_ctr_commit(const char *data_root, const char *ctr_id, const char *ref, cha
 	}
 	snprintf(tar, sizeof(tar), "%s/layer.tar", staging);
 	out = open(tar, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	image_tar_set_skip(image_ctr_is_etc_file);
 	r = out < 0 ? lite_err_sys(err, errno, "create '%s'", tar) : image_tar_dir(upper, out, true, hex, NULL, err);
 	if (r == 0)
 		r = image_layer_get(data_root, tar, hex, &lock, err);
@@ -232,8 +246,10 @@ image_ctr_export(const char *data_root, const char *ctr_id, const char *out_path
 	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out < 0)
 		r = lite_err_sys(err, errno, "export: open");
-	else
+	else {
+		image_tar_set_skip(image_ctr_is_etc_file);
 		r = image_tar_dir(mfd, out, false, hex, NULL, err);
+	}
 	close(TAKE_FD(mfd));
 	image_ctr_umount_readonly(mnt);
 	return r < 0 ? lite_err_wrap(err, "export") : 0;

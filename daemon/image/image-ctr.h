@@ -20,6 +20,10 @@ int image_ctr_load_image(const char *data_root, const char *ctr_id, struct image
 int image_ctr_mount_readonly(const char *data_root, const char *ctr_id, char *mnt, size_t len, struct lite_err *err);
 void image_ctr_umount_readonly(const char *mnt);
 int image_ctr_open_upper(const char *data_root, const char *ctr_id, int *ret_fd, struct lite_err *err);
+/* "etc/hosts" etc.: bound over the container's /etc by the shim (their
+ * upper entries are mount points), so never in a diff, commit or export
+ * (as Docker's). Whether a path relative to the root is one of them. */
+bool image_ctr_is_etc_file(const char *path);
 
 /* image-diff.c: the container's changes from its upper dir, as
  * {"changes":[{"kind":"A|C|D","path":"/..."}]}. */

@@ -15,11 +15,13 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,19 +32,79 @@ struct fill {
 	struct archive *out;
 };
 
-/* path (relative) in the parent image: 1 and its stat, 0 when absent. */
-static int
-lookup(struct fill *f, const char *path, struct stat *st)
+static bool
+is_opaque(int fd)
 {
-	char full[PATH_MAX];
+	char v[2];
 
+	return fgetxattr(fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y';
+}
+
+/* path in one layer, a component at a time and never through a symlink
+ * (a layer's link points into the image, not the host): 1 and its stat
+ * (and a link's target), 0 when this layer does not have it (look lower),
+ * -1 when this layer hides it (a whiteout, a non-directory parent, absent
+ * below an opaque directory). */
+static int
+layer_lookup(const char *layer, const char *path, struct stat *st, char *target, size_t tlen)
+{
+	int dfd = open(layer, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+	bool opaque = false;
+	char comp[NAME_MAX + 1];
+
+	for (const char *p = path; dfd >= 0;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		int nfd;
+
+		if (n == 0 || n > NAME_MAX)
+			break;
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (fstatat(dfd, comp, st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = opaque ? -1 : 0;
+			break;
+		}
+		if (S_ISCHR(st->st_mode) && st->st_rdev == 0) {
+			r = -1;   /* a whiteout: removed in this layer */
+			break;
+		}
+		if (!slash) {
+			ssize_t k;
+
+			r = 1;
+			if (target && S_ISLNK(st->st_mode)) {
+				k = readlinkat(dfd, comp, target, tlen - 1);
+				target[k < 0 ? 0 : k] = '\0';
+			}
+			break;
+		}
+		if (!S_ISDIR(st->st_mode)) {
+			r = -1;   /* a file or link here hides the lower layers' path */
+			break;
+		}
+		nfd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dfd);
+		dfd = nfd;
+		if (dfd >= 0 && is_opaque(dfd))
+			opaque = true;
+		p = slash + 1;
+	}
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}
+
+/* path (relative) in the parent image: 1 and its stat (and a link's
+ * target, when target is given), 0 when absent. */
+static int
+lookup(struct fill *f, const char *path, struct stat *st, char *target, size_t tlen)
+{
 	for (char **l = f->layers; l && *l; l++) {
-		snprintf(full, sizeof(full), "%s/%s", *l, path);
-		if (lstat(full, st) < 0)
-			continue;
-		if (S_ISCHR(st->st_mode) && st->st_rdev == 0)
-			return 0;   /* a whiteout: removed in this layer */
-		return 1;
+		int r = layer_lookup(*l, path, st, target, tlen);
+
+		if (r != 0)
+			return r > 0;
 	}
 	return 0;
 }
@@ -58,17 +120,8 @@ resolve(struct fill *f, char *path, size_t len)
 
 		for (char *slash = strchr(path, '/'); slash && !changed; slash = strchr(slash + 1, '/')) {
 			snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - path), path);
-			if (lookup(f, prefix, &st) != 1 || !S_ISLNK(st.st_mode))
+			if (lookup(f, prefix, &st, target, sizeof(target)) != 1 || !S_ISLNK(st.st_mode) || !target[0])
 				continue;
-			for (char **l = f->layers; *l; l++) {
-				ssize_t n;
-
-				snprintf(full, sizeof(full), "%s/%s", *l, prefix);
-				if ((n = readlink(full, target, sizeof(target) - 1)) < 0)
-					continue;
-				target[n] = '\0';
-				break;
-			}
 			snprintf(rest, sizeof(rest), "%s", slash + 1);
 			if (target[0] == '/')
 				snprintf(full, sizeof(full), "%s/%s", target + 1, rest);
@@ -94,7 +147,7 @@ put_dir(struct fill *f, const char *dir)
 	struct stat st;
 	int r;
 
-	if (lookup(f, dir, &st) == 1 && S_ISDIR(st.st_mode)) {
+	if (lookup(f, dir, &st, NULL, 0) == 1 && S_ISDIR(st.st_mode)) {
 		archive_entry_copy_stat(e, &st);
 	} else {
 		archive_entry_set_filetype(e, AE_IFDIR);
@@ -125,6 +178,30 @@ parents(struct fill *f, const char *path)
 	return r;
 }
 
+/* Does the builder's tar end with the end-of-archive marker (two zero
+ * blocks)? A builder that fails half-way (a missing --from source, killed)
+ * must not leave a layer that looks complete: it never writes the marker
+ * (and writes a non-zero block instead), and a tar that stops between two
+ * entries would read as a whole one. */
+static bool
+ends_cleanly(const char *in_tar)
+{
+	unsigned char tail[1024];
+	struct stat st;
+	bool ok = false;
+	int fd = open(in_tar, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(tail) && st.st_size % 512 == 0 &&
+	    pread(fd, tail, sizeof(tail), st.st_size - (off_t)sizeof(tail)) == (ssize_t)sizeof(tail)) {
+		ok = true;
+		for (size_t i = 0; i < sizeof(tail) && ok; i++)
+			ok = tail[i] == 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 static int
 copy_entries(struct fill *f, const char *in_tar, struct lite_err *err)
 {
@@ -133,6 +210,10 @@ copy_entries(struct fill *f, const char *in_tar, struct lite_err *err)
 	char path[PATH_MAX];
 	int r;
 
+	if (!ends_cleanly(in_tar)) {
+		archive_read_free(in);
+		return lite_err_set(err, EINVAL, "the step's files: the upload is incomplete");
+	}
 	archive_read_support_format_tar(in);
 	if (archive_read_open_filename(in, in_tar, 65536) != ARCHIVE_OK) {
 		r = lite_err_set(err, EINVAL, "the step's files: %s", archive_error_string(in));
@@ -150,6 +231,17 @@ copy_entries(struct fill *f, const char *in_tar, struct lite_err *err)
 			break;
 		}
 		archive_entry_set_pathname(e, path);
+		if (archive_entry_hardlink(e)) {
+			/* a hard link's target went through the same links */
+			char target[PATH_MAX];
+
+			if (image_path_tar_clean(archive_entry_hardlink(e), target, sizeof(target)) < 0 ||
+			    resolve(f, target, sizeof(target)) < 0) {
+				r = lite_err_set(err, EINVAL, "the step's files: bad link %s", archive_entry_hardlink(e));
+				break;
+			}
+			archive_entry_set_hardlink(e, target);
+		}
 		if ((r = parents(f, path)) < 0 || archive_write_header(f->out, e) != ARCHIVE_OK) {
 			r = lite_err_set(err, EIO, "write the layer: %s", archive_error_string(f->out));
 			break;
@@ -190,7 +282,7 @@ image_derive_tar_fill(const char *data_root, const char *parent, const char *in_
 		r = -ENOENT;
 	if (r == 0 && mkdir_path && (image_path_tar_clean(mkdir_path, path, sizeof(path)) < 0 || resolve(&f, path, sizeof(path)) < 0))
 		r = lite_err_set(err, EINVAL, "bad directory %s", mkdir_path);
-	if (r == 0 && mkdir_path && lookup(&f, path, &st) == 1 && S_ISDIR(st.st_mode))
+	if (r == 0 && mkdir_path && lookup(&f, path, &st, NULL, 0) == 1 && S_ISDIR(st.st_mode))
 		*ret_empty = true;   /* WORKDIR of a directory the image has */
 	f.out = archive_write_new();
 	archive_write_set_format_pax_restricted(f.out);

@@ -90,6 +90,19 @@ hidden_by_opaque(struct diff *df, int fd, const char *path)
 
 static int walk(struct diff *df, int dfd, const char *path, bool added, int depth);
 
+/* Walk below path; a "C /etc" that only held the shim's mount points
+ * (image_ctr_is_etc_file) is no change: it goes. */
+static int
+walk_etc(struct diff *df, int fd, const char *path, bool added, int depth)
+{
+	size_t before = json_array_size(df->changes);
+	int r = walk(df, fd, path, added, depth + 1);
+
+	if (r == 0 && !added && strcmp(path, "/etc") == 0 && json_array_size(df->changes) == before)
+		json_array_remove(df->changes, before - 1);
+	return r;
+}
+
 static int
 one(struct diff *df, int dfd, const char *name, const char *parent, bool added, int depth)
 {
@@ -100,6 +113,8 @@ one(struct diff *df, int dfd, const char *name, const char *parent, bool added, 
 
 	if (snprintf(path, sizeof(path), "%s/%s", parent, name) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
+	if (image_ctr_is_etc_file(path))
+		return 0;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
@@ -115,7 +130,7 @@ one(struct diff *df, int dfd, const char *name, const char *parent, bool added, 
 		return -errno;
 	if (!is_added && is_opaque(fd))
 		hidden_by_opaque(df, fd, path);
-	return walk(df, fd, path, is_added, depth + 1);
+	return walk_etc(df, fd, path, is_added, depth);
 }
 
 static int

@@ -7,6 +7,7 @@
  * of the same layer never both unpack it (the second waits, then finds it),
  * and a layer a load is about to reference is never collected. Lock files
  * are never removed: removing them would race with a new locker. */
+#include "crash-point.h"
 #include "image-internal.h"
 
 #include "cleanup.h"
@@ -121,6 +122,7 @@ image_layer_get(const char *data_root, const char *tar_path, const char *hex, in
 			close(fd);
 			return r;
 		}
+		HELPER_CRASH_POINT("after-layer");
 		image_layer_hold(fd);
 	}
 	*ret_lock_fd = fd;

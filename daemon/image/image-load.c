@@ -10,6 +10,7 @@
  * against the config's diff_ids. Layers are committed one by one (each
  * complete and content-addressed); the config and tags only when all are
  * in place, so a failed load leaves no image and no tag behind. */
+#include "crash-point.h"
 #include "image-load.h"
 #include "fd-util.h"
 #include "image-internal.h"
@@ -17,6 +18,7 @@
 #include "image.h"
 
 #include "cleanup.h"
+#include "image-ref.h"
 #include "fs-util.h"
 #include "strv.h"
 
@@ -156,10 +158,14 @@ image_load_commit_config(const char *data_root, const char *bytes, size_t len, j
 	}
 	if (r == 0)
 		r = image_config_write(data_root, bytes, len, ret_id, &made, err);
+	if (r == 0)
+		HELPER_CRASH_POINT("after-config");
 	for (i = 0; r == 0 && tags && tags[i]; i++) {
 		char name[300];
 
-		if (image_path_ref_normalize(tags[i], name, sizeof(name)) == 0)
+		/* a pull's "name@sha256:HEX" repo digest is a key too */
+		if ((strchr(tags[i], '@') ? image_ref_normalize(tags[i], name, sizeof(name))
+					  : image_path_ref_normalize(tags[i], name, sizeof(name))) == 0)
 			r = image_tag_set(data_root, name, *ret_id, err);
 	}
 	image_store_unlock(lock);

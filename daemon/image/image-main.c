@@ -16,7 +16,11 @@
  *   builder-prune 0|1(all)
  *   cp-out CTR_ID PID PATH OUT [IDMAP]   cp-in CTR_ID PID DEST NAME 0|1(dir)
  *                                    0|1(contents) SPOOL [IDMAP]   (PID 0: stopped)
- *   pull REF 0|1(insecure) AUTH_FILE|- [-|user:REGISTRY,...]
+ *   pull REF 0|1|2 AUTH_FILE|- [-|user:REGISTRY,...]
+ *   push REF 0|1|2 AUTH_FILE|- -|user:REGISTRY,...
+ *   login REGISTRY 0|1|2 AUTH_FILE|- -|user:REGISTRY,...
+ *     (1: --insecure, plain HTTP; 2: an insecure-registries host, HTTPS
+ *     without certificate checks if it speaks TLS, else plain HTTP)
  *        (the file holds USER:PASSWORD; it is read and removed; the last
  *        argument: the caller is not root, and the registries it may reach
  *        over plain HTTP: see image_pull)
@@ -24,12 +28,14 @@
  * max-layer-size and max-layer-entries; unset: no limit).
  * Prints one line: "ok JSON" or "err ERRNO MESSAGE"; pull prints
  * "progress JSON" lines before it. */
+#include "crash-point.h"
 #include "cp-tar.h"
 #include "image-ctr.h"
 #include "image-derive.h"
 #include "image-internal.h"
 #include "image-load.h"
 #include "image-pull.h"
+#include "image-push.h"
 #include "image-refs.h"
 #include "image-save.h"
 #include "image-tar.h"
@@ -84,31 +90,73 @@ env_limit(const char *name)
 	return v ? strtoull(v, NULL, 10) : 0;
 }
 
-/* Credentials come in a file (0600, made by the daemon), never in argv. */
+/* Credentials come in a file (0600, made by the daemon, removed here once
+ * read), never in argv: path or "-" for none. */
+static int
+read_credentials(const char *what, const char *path, char user[1024], struct lite_err *err)
+{
+	ssize_t n = 0;
+	int fd;
+
+	user[0] = '\0';
+	if (!strcmp(path, "-"))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return lite_err_sys(err, errno, "%s: read credentials", what);
+	n = read(fd, user, 1023);
+	close(fd);
+	unlink(path);
+	if (n < 0)
+		return lite_err_sys(err, errno, "%s: read credentials", what);
+	user[n] = '\0';
+	return 0;
+}
+
+/* "-" (root) or "user:LIST", the registries a non-root caller may reach
+ * over plain HTTP (insecure-registries). */
+static const char *
+listed_of(const char *policy)
+{
+	return policy && !strncmp(policy, "user:", 5) ? policy + 5 : NULL;
+}
+
 static int
 op_pull(const char *root, char **a, json_t **ret, struct lite_err *err)
 {
-	/* a[3]: "-" (root) or "user:LIST", the registries a non-root caller
-	 * may reach over plain HTTP (insecure-registries) */
-	const char *listed = a[3] && !strncmp(a[3], "user:", 5) ? a[3] + 5 : NULL;
 	uint64_t max_blob = env_limit("LITE_MAX_LAYER_SIZE");
-	char user[1024] = "";
-	ssize_t n = 0;
-	int fd, r;
+	char user[1024];
+	int r;
 
-	if (strcmp(a[2], "-")) {
-		fd = open(a[2], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0)
-			return lite_err_sys(err, errno, "pull: read credentials");
-		n = read(fd, user, sizeof(user) - 1);
-		close(fd);
-		unlink(a[2]);
-		if (n < 0)
-			return lite_err_sys(err, errno, "pull: read credentials");
-		user[n] = '\0';
+	r = read_credentials("pull", a[2], user, err);
+	if (r < 0)
+		return r;
+	image_pull_set_mirrors(getenv("LITE_REGISTRY_MIRRORS"));
+	image_pull_set_tls_fallback(!strcmp(a[1], "2"));
+	r = image_pull(root, a[0], strcmp(a[1], "0") != 0, *user ? user : NULL, listed_of(a[3]), max_blob, stdout, ret,
+		       err);
+	explicit_bzero(user, 1024);
+	return r;
+}
+
+/* push REF 0|1 AUTH_FILE|- POLICY; login REGISTRY 0|1 AUTH_FILE|- POLICY */
+static int
+op_push(const char *root, const char *op, char **a, json_t **ret, struct lite_err *err)
+{
+	char user[1024];
+	int r;
+
+	r = read_credentials(op, a[2], user, err);
+	if (r < 0)
+		return r;
+	image_push_set_tls_fallback(!strcmp(a[1], "2"));
+	if (!strcmp(op, "login")) {
+		r = image_push_login(a[0], strcmp(a[1], "0") != 0, *user ? user : NULL, listed_of(a[3]), err);
+		*ret = json_pack("{s:s}", "status", "Login Succeeded");
+	} else {
+		r = image_push(root, a[0], strcmp(a[1], "0") != 0, *user ? user : NULL, listed_of(a[3]), stdout, ret, err);
 	}
-	r = image_pull(root, a[0], !strcmp(a[1], "1"), n > 0 ? user : NULL, listed, max_blob, stdout, ret, err);
-	explicit_bzero(user, sizeof(user));
+	explicit_bzero(user, 1024);
 	return r;
 }
 
@@ -170,6 +218,8 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 	}
 	if (!strcmp(op, "pull") && (n == 3 || n == 4))
 		return op_pull(root, a, ret, err);
+	if ((!strcmp(op, "push") || !strcmp(op, "login")) && n == 4)
+		return op_push(root, op, a, ret, err);
 	if (!strcmp(op, "diff") && n == 1)
 		return image_diff(root, a[0], ret, err);
 	/* cp's last argument (issue 11): the container's id map, or "-" */
@@ -205,6 +255,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	image_unpack_set_limits(env_limit("LITE_MAX_LAYER_SIZE"), env_limit("LITE_MAX_LAYER_ENTRIES"));
+#if LITE_CRASH_POINTS
+	setenv("LITE_CRASH_OP", argv[2], 1); /* HELPER_CRASH_POINT's prefix */
+#endif
 	r = run_op(argv[1], argv[2], argc - 3, argv + 3, &out, &err);
 	if (r < 0) {
 		for (char *p = err.msg; p && *p; p++)

@@ -12,12 +12,14 @@
  * (image_layer_get, shared with load). Documents are size-capped; blobs may
  * not exceed their descriptor's size. A failed pull tags nothing. */
 #include "image-pull.h"
+#include "image-pull-internal.h"
 #include "fd-util.h"
 #include "image-internal.h"
 #include "image-load.h"
 #include "image-manifest.h"
 
 #include "cleanup.h"
+#include "image-ref.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -35,33 +37,14 @@
 #include <unistd.h>
 
 #define DOC_MAX (4u << 20)
+
+/* image_pull_set_mirrors, _set_tls_fallback: one process, one pull */
+static const char *mirrors;
+static bool tls_fallback;
 #define PARALLEL 3L
 #define ACCEPT_MANIFESTS "Accept: " MT_OCI_MANIFEST ", " MT_OCI_INDEX ", " MT_DOCKER_MANIFEST ", " MT_DOCKER_LIST
 
-struct pull {
-	const char *data_root;
-	struct pull_ref ref;
-	char base[700]; /* scheme://host/v2/repo */
-	const char *user;
-	char *token; /* Bearer token, once obtained */
-	const char *realm; /* while asking the token server: for errors */
-	bool basic;  /* send user as Basic credentials */
-	FILE *progress;
-	/* a non-root caller's pull of a registry not in insecure-registries:
-	 * HTTPS only, and no connection to an internal address */
-	bool strict;
-	char refused_addr[64]; /* the internal address it would have reached */
-	uint64_t max_blob;     /* max-layer-size; 0: none */
-};
 
-struct resp {
-	char *body;
-	size_t len;
-	bool too_big;
-	char challenge[1024]; /* WWW-Authenticate */
-	char digest[80];      /* Docker-Content-Digest */
-	char errbuf[CURL_ERROR_SIZE];
-};
 
 /* One layer blob being downloaded into tmp/pull-partial/HEX. */
 struct dl {
@@ -92,8 +75,8 @@ progress(struct pull *p, const char *hex, const char *status, uint64_t cur, uint
 	fflush(p->progress);
 }
 
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
+size_t
+image_pull_on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct resp *r = arg;
 	char *nb;
@@ -130,15 +113,16 @@ header_value(const char *line, size_t n, const char *name, char *out, size_t len
 	out[v] = '\0';
 }
 
-static size_t
-on_header(char *line, size_t size, size_t n, void *arg)
+size_t
+image_pull_on_header(char *line, size_t size, size_t n, void *arg)
 {
 	struct resp *r = arg;
 
 	if (!strncasecmp(line, "HTTP/", 5)) /* a new response (redirect, retry) */
-		r->challenge[0] = r->digest[0] = '\0';
+		r->challenge[0] = r->digest[0] = r->location[0] = '\0';
 	header_value(line, n, "www-authenticate", r->challenge, sizeof(r->challenge));
 	header_value(line, n, "docker-content-digest", r->digest, sizeof(r->digest));
+	header_value(line, n, "location", r->location, sizeof(r->location));
 	return size * n;
 }
 
@@ -163,8 +147,8 @@ strict_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 }
 
 /* Options every request shares; headers: Accept (may be NULL) and auth. */
-static struct curl_slist *
-easy_setup(struct pull *p, CURL *h, const char *url, const char *accept, char *errbuf)
+struct curl_slist *
+image_pull_easy_setup(struct pull *p, CURL *h, const char *url, const char *accept, char *errbuf)
 {
 	struct curl_slist *hdrs = NULL;
 	char auth[8192];
@@ -184,6 +168,10 @@ easy_setup(struct pull *p, CURL *h, const char *url, const char *accept, char *e
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "lite/0.1");
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	if (p->tls_noverify) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	errbuf[0] = '\0';
 	if (accept)
 		hdrs = curl_slist_append(hdrs, accept);
@@ -197,8 +185,8 @@ easy_setup(struct pull *p, CURL *h, const char *url, const char *accept, char *e
 	return hdrs;
 }
 
-static int
-curl_failed(struct pull *p, CURLcode c, const char *errbuf, struct lite_err *err)
+int
+image_pull_curl_failed(struct pull *p, CURLcode c, const char *errbuf, struct lite_err *err)
 {
 	const char *why = errbuf && *errbuf ? errbuf : curl_easy_strerror(c);
 
@@ -234,10 +222,10 @@ get_once(struct pull *p, const char *url, const char *accept, struct resp *r, st
 		return lite_err_set(err, ENOMEM, "out of memory");
 	free(r->body);
 	memset(r, 0, sizeof(*r));
-	hdrs = easy_setup(p, h, url, accept, r->errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	hdrs = image_pull_easy_setup(p, h, url, accept, r->errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, image_pull_on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, image_pull_on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	c = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -246,12 +234,12 @@ get_once(struct pull *p, const char *url, const char *accept, struct resp *r, st
 	if (r->too_big)
 		return lite_err_set(err, EFBIG, "registry '%s': response larger than %u bytes", p->ref.registry, DOC_MAX);
 	if (c != CURLE_OK)
-		return curl_failed(p, c, r->errbuf, err);
+		return image_pull_curl_failed(p, c, r->errbuf, err);
 	return status;
 }
 
-static int
-need_credentials(struct pull *p, struct lite_err *err)
+int
+image_pull_need_credentials(struct pull *p, struct lite_err *err)
 {
 	if (p->user)
 		return lite_err_set(err, EACCES, "registry '%s': authentication failed (check --user)", p->ref.registry);
@@ -260,8 +248,8 @@ need_credentials(struct pull *p, struct lite_err *err)
 }
 
 /* Answer a 401's challenge: Basic (use --user) or Bearer (get a token). */
-static int
-authenticate(struct pull *p, const char *challenge, struct lite_err *err)
+int
+image_pull_authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 {
 	struct pull_challenge c;
 	_cleanup_free_ char *url = NULL;
@@ -272,10 +260,10 @@ authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 	long st;
 
 	if (image_pull_auth_parse(challenge, &c) < 0)
-		return need_credentials(p, err);
+		return image_pull_need_credentials(p, err);
 	if (!strcasecmp(c.scheme, "Basic")) {
 		if (!p->user || p->basic)
-			return need_credentials(p, err);
+			return image_pull_need_credentials(p, err);
 		p->basic = true;
 		return 0;
 	}
@@ -283,12 +271,16 @@ authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 		return lite_err_set(err, EACCES, "registry '%s' rejected the token from %s (%s)", p->ref.registry, c.realm,
 				    c.error[0] ? c.error : "HTTP 401");
 	if (!c.realm[0])
-		return need_credentials(p, err);
-	snprintf(dflt, sizeof(dflt), "repository:%s:pull", p->ref.repo);
+		return image_pull_need_credentials(p, err);
+	snprintf(dflt, sizeof(dflt), "repository:%s:%s", p->ref.repo, p->actions ? p->actions : "pull");
 	svc = curl_easy_escape(NULL, c.service, 0);
-	scope = curl_easy_escape(NULL, c.scope[0] ? c.scope : dflt, 0);
-	if (svc && scope && asprintf(&url, "%s%sservice=%s&scope=%s", c.realm, strchr(c.realm, '?') ? "&" : "?",
-				     svc, scope) < 0)
+	/* push asks for pull,push at once (a HEAD's challenge names only pull) */
+	scope = curl_easy_escape(NULL, c.scope[0] && !p->actions ? c.scope : dflt, 0);
+	/* login asks for no repository: a token for the account only */
+	if (!c.scope[0] && !p->ref.repo[0] && scope)
+		scope[0] = '\0';
+	if (svc && scope && asprintf(&url, "%s%sservice=%s%s%s", c.realm, strchr(c.realm, '?') ? "&" : "?",
+				     svc, *scope ? "&scope=" : "", scope) < 0)
 		url = NULL;
 	curl_free(svc);
 	curl_free(scope);
@@ -304,7 +296,7 @@ authenticate(struct pull *p, const char *challenge, struct lite_err *err)
 	if (st < 0)
 		return (int)st;
 	if (st == 401 || st == 403)
-		return need_credentials(p, err);
+		return image_pull_need_credentials(p, err);
 	tok = json_string_value(json_object_get(doc, "token")) ?: json_string_value(json_object_get(doc, "access_token"));
 	if (!tok || !(p->token = strdup(tok)))
 		return lite_err_set(err, EACCES, "registry '%s': the token server (HTTP %ld) gave no token",
@@ -320,13 +312,13 @@ get_doc(struct pull *p, const char *url, const char *accept, struct resp *r, str
 	int e;
 
 	for (int i = 0; st == 401 && i < 2; i++) {
-		e = authenticate(p, r->challenge, err);
+		e = image_pull_authenticate(p, r->challenge, err);
 		if (e < 0)
 			return e;
 		st = get_once(p, url, accept, r, err);
 	}
 	if (st == 401)
-		return need_credentials(p, err);
+		return image_pull_need_credentials(p, err);
 	return st;
 }
 
@@ -378,6 +370,8 @@ resolve_manifest(struct pull *p, json_t **ret, char ret_hex[65], struct lite_err
 	int r;
 
 	r = fetch_manifest(p, p->ref.digest[0] ? p->ref.digest : p->ref.tag, &doc, ret_hex, err);
+	if (r == 0)
+		memcpy(p->top_hex, ret_hex, 65);
 	if (r < 0 || !image_manifest_is_index(doc, NULL)) {
 		*ret = doc;
 		return r;
@@ -517,7 +511,7 @@ dl_start(struct dl *d, CURLM *m, struct lite_err *err)
 	if (!d->h)
 		return lite_err_set(err, ENOMEM, "out of memory");
 	snprintf(url, sizeof(url), "%s/blobs/sha256:%s", d->p->base, d->hex);
-	d->hdrs = easy_setup(d->p, d->h, url, NULL, d->errbuf);
+	d->hdrs = image_pull_easy_setup(d->p, d->h, url, NULL, d->errbuf);
 	if (d->done > 0) {
 		snprintf(range, sizeof(range), "%llu-", (unsigned long long)d->done);
 		curl_easy_setopt(d->h, CURLOPT_RANGE, range);
@@ -540,9 +534,9 @@ dl_finish(struct dl *d, CURLcode c, struct lite_err *err)
 		return lite_err_set(err, EBADMSG, "layer %zu: blob sha256:%.12s... is larger than its %llu bytes",
 				    d->layer, d->hex, (unsigned long long)d->size);
 	if (c != CURLE_OK)
-		return curl_failed(d->p, c, d->errbuf, err);
+		return image_pull_curl_failed(d->p, c, d->errbuf, err);
 	if (d->status == 401 || d->status == 403)
-		return need_credentials(d->p, err);
+		return image_pull_need_credentials(d->p, err);
 	if (d->status != 200 && d->status != 206)
 		return lite_err_set(err, EIO, "layer %zu: GET blob sha256:%.12s...: HTTP %ld", d->layer, d->hex,
 				    d->status);
@@ -659,17 +653,36 @@ plan(struct pull *p, const struct image_desc *d, json_t *layers, json_t *diff_id
 	return 0;
 }
 
+/* The familiar name with the repo digest: "busybox@sha256:HEX". */
+static int
+digest_ref(struct pull *p, char *buf, size_t len)
+{
+	struct image_ref r = { 0 };
+	int n;
+
+	snprintf(r.domain, sizeof(r.domain), "%s", p->ref.registry);
+	snprintf(r.path, sizeof(r.path), "%s", p->ref.repo);
+	n = snprintf(r.digest, sizeof(r.digest), "sha256:%s", p->top_hex);
+	if (!p->top_hex[0] || n < 0 || (size_t)n >= sizeof(r.digest))
+		return -EINVAL;
+	return image_ref_key(&r, buf, len);
+}
+
 /* Unpack (once, under each layer's lock) and commit config and tag. */
 static int
 store(struct pull *p, const char *cfg, size_t cfg_len, json_t *diff_ids, struct dl *dls, size_t n, char **ret_id,
       struct lite_err *err)
 {
-	char *tags[2] = { p->ref.local[0] ? p->ref.local : NULL, NULL };
+	char digest_key[600];
+	char *tags[3] = { p->ref.local[0] ? p->ref.local : NULL, NULL, NULL };
 	int *locks = calloc(n + 1, sizeof(int));
 	int r = locks ? 0 : lite_err_set(err, ENOMEM, "out of memory");
 
 	for (size_t i = 0; locks && i < n; i++)
 		locks[i] = -1;
+	/* "name@sha256:HEX" (Docker's RepoDigests): run NAME@DIGEST finds it */
+	if (digest_ref(p, digest_key, sizeof(digest_key)) == 0)
+		tags[tags[0] ? 1 : 0] = digest_key;
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		char diff[65];
 
@@ -739,6 +752,79 @@ pull_image(struct pull *p, json_t **ret, struct lite_err *err)
 	return r;
 }
 
+void
+image_pull_set_base(struct pull *p, bool plain, bool insecure)
+{
+	const char *host = image_pull_ref_api_host(&p->ref);
+	struct lite_err e = { 0 };
+	struct resp r = { 0 };
+	char url[400];
+
+	if (!plain && insecure) {
+		p->tls_noverify = true;
+		snprintf(url, sizeof(url), "https://%s/v2/", host);
+		if (get_once(p, url, NULL, &r, &e) < 0) { /* no TLS there: plain HTTP */
+			p->tls_noverify = false;
+			plain = true;
+		}
+		free(r.body);
+		lite_err_clear(&e);
+	}
+	snprintf(p->base, sizeof(p->base), "%s://%s/v2%s%s", plain ? "http" : "https", host, p->ref.repo[0] ? "/" : "",
+		 p->ref.repo);
+}
+
+void
+image_pull_set_mirrors(const char *list)
+{
+	mirrors = list;
+}
+
+void
+image_pull_set_tls_fallback(bool on)
+{
+	tls_fallback = on;
+}
+
+/* docker.io images: each of "registry-mirrors" in order, then docker.io.
+ * A mirror is the operator's choice (daemon.json), so any caller may use
+ * it over the scheme it names; a failing one is reported and skipped.
+ * Mirrors are asked anonymously. */
+static int
+pull_mirrors(struct pull *p, json_t **ret)
+{
+	int r = -ENOENT;
+
+	for (const char *m = mirrors; m && *m && r < 0;) {
+		const char *end = strchrnul(m, ',');
+		struct pull q = *p;
+		struct lite_err e = { 0 };
+
+		q.strict = false;
+		q.token = NULL;
+		q.user = NULL; /* Docker Hub credentials are Docker Hub's, never a mirror's */
+		q.tls_noverify = false;
+		if (snprintf(q.base, sizeof(q.base), "%.*s/v2/%s", (int)(end - m), m, p->ref.repo) < (int)sizeof(q.base))
+			r = pull_image(&q, ret, &e);
+		if (r < 0 && p->progress) {
+			json_auto_t *msg = json_pack("{s:s,s:s+}", "id", "mirror", "status", "failed, next: ",
+						     e.msg ? e.msg : "?");
+			_cleanup_free_ char *line = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+
+			if (line) {
+				fprintf(p->progress, "progress %s\n", line);
+				fflush(p->progress);
+			}
+		}
+		if (r == 0)
+			memcpy(p->top_hex, q.top_hex, sizeof(p->top_hex));
+		free(q.token);
+		lite_err_clear(&e);
+		m = *end ? end + 1 : end;
+	}
+	return r;
+}
+
 int
 image_pull(const char *data_root, const char *ref, bool insecure, const char *user, const char *listed,
 	   uint64_t max_blob, FILE *progress_out, json_t **ret, struct lite_err *err)
@@ -750,17 +836,20 @@ image_pull(const char *data_root, const char *ref, bool insecure, const char *us
 	r = image_pull_ref_parse(ref, &p.ref, err);
 	if (r < 0)
 		return r;
-	plain = insecure || image_pull_ref_is_local(&p.ref);
+	plain = (insecure && !tls_fallback) || image_pull_ref_is_local(&p.ref);
 	p.strict = listed && !image_pull_ref_listed(listed, p.ref.registry);
 	if (p.strict && plain) /* refused before any connection */
 		return lite_err_set(err, EACCES,
 				    "pull %s: registry '%s' is plain HTTP (insecure) and not in the daemon's insecure-registries: only root may pull from it",
 				    ref, p.ref.registry);
-	snprintf(p.base, sizeof(p.base), "%s://%s/v2/%s", plain ? "http" : "https", image_pull_ref_api_host(&p.ref),
-		 p.ref.repo);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return lite_err_set(err, EIO, "cannot initialise libcurl");
-	r = pull_image(&p, ret, err);
+	image_pull_set_base(&p, plain, insecure && tls_fallback);
+	r = -ENOENT;
+	if (!strcmp(p.ref.registry, PULL_DOCKER_HUB))
+		r = pull_mirrors(&p, ret);
+	if (r < 0)
+		r = pull_image(&p, ret, err);
 	free(p.token);
 	curl_global_cleanup();
 	if (r < 0)

@@ -56,3 +56,10 @@ int image_pull_auth_parse(const char *value, struct pull_challenge *ret);
  * *ret: {"id","tags","digest","downloaded","existing"}. */
 int image_pull(const char *data_root, const char *ref, bool insecure, const char *user, const char *listed,
 	       uint64_t max_blob, FILE *progress, json_t **ret, struct lite_err *err);
+/* "registry-mirrors" (comma-separated base URLs) for docker.io pulls,
+ * tried in order before docker.io itself; NULL: none. */
+void image_pull_set_mirrors(const char *list);
+/* insecure then means an "insecure-registries" host: HTTPS without
+ * certificate checks when it speaks TLS, else plain HTTP (as Docker);
+ * off: insecure is plain HTTP (--insecure). Pull, push and login. */
+void image_pull_set_tls_fallback(bool on);

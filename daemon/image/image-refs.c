@@ -9,6 +9,7 @@
 #include "image.h"
 
 #include "cleanup.h"
+#include "image-ref.h"
 #include "fs-util.h"
 #include "valid.h"
 
@@ -112,8 +113,13 @@ image_refs_tag(const char *data_root, const char *source, const char *target, st
 	_cleanup_free_ char *id = NULL;
 	int lock = -1, r;
 
-	if (image_path_ref_normalize(target, name, sizeof(name)) < 0)
-		return lite_err_set(err, EINVAL, "invalid reference format \"%s\": use lowercase NAME[:TAG]", target);
+	if (image_path_ref_normalize(target, name, sizeof(name)) < 0) {
+		struct image_ref ref;
+		const char *why = "a tag cannot hold a digest";
+
+		(void)image_ref_parse(target, &ref, &why);
+		return lite_err_set(err, EINVAL, "invalid reference format \"%s\": %s", target, why);
+	}
 	r = image_store_lock(data_root, &lock, err);
 	if (r < 0)
 		return r;
@@ -175,7 +181,7 @@ rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bo
 	json_t *ctrs;
 	char name[300];
 	bool by_tag;
-	size_t i;
+	size_t i, n_tags = 0;
 	json_t *t;
 	int r;
 
@@ -183,16 +189,18 @@ rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bo
 	if (r < 0)
 		return r;
 	tags = tags_of(repos, id);
-	by_tag = image_path_ref_normalize(ref, name, sizeof(name)) == 0 && json_object_get(repos, name);
+	by_tag = !strchr(ref, '@') && image_repo_find(repos, ref, name, sizeof(name)) == 0;
 	ctrs = json_object_get(users, id);
 	if (by_tag && image_tags_check(repos, name, caller, err) < 0)
 		return -EPERM;
-	if (by_tag && json_array_size(tags) > 1) {
+	json_array_foreach(tags, i, t)
+		n_tags += !strchr(json_string_value(t), '@'); /* digests go with the last tag, as in Docker */
+	if (by_tag && n_tags > 1) {
 		json_object_del(repos, name);
 		json_array_append_new(out, json_pack("{s:s}", "Untagged", name));
 		return 0;
 	}
-	if (!by_tag && json_array_size(tags) > 1 && !force)
+	if (!by_tag && n_tags > 1 && !force)
 		return lite_err_set(err, EEXIST, "unable to delete %.19s (must be forced): image is referenced in "
 				    "multiple repositories", id);
 	if (!by_tag && check_all_tags(repos, tags, caller, err) < 0)
@@ -257,6 +265,8 @@ layers_gc(const char *data_root, json_t *out, uint64_t *ret_bytes)
 		    image_path(meta, sizeof(meta), data_root, "layers/sha256/%s.json", de->d_name) == 0 &&
 		    fs_rm_rf(dir) == 0) {
 			(void)unlink(meta);
+			if (image_path(meta, sizeof(meta), data_root, "layers/sha256/%s.tarsplit", de->d_name) == 0)
+				(void)unlink(meta);
 			json_array_append_new(out, json_pack("{s:s+}", "Deleted", "layer sha256:", de->d_name));
 			*ret_bytes += size;
 		}

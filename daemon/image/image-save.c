@@ -13,6 +13,7 @@
 #include "image-manifest.h"
 #include "image.h"
 #include "image-tar.h"
+#include "image-tarsplit.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
@@ -99,27 +100,61 @@ add_file(struct saver *s, const char *name, const char *path)
 	return r;
 }
 
+/* The layer's original tar, byte for byte, from its tar-split record; only
+ * if it hashes to the diff_id (so the config, and the id, stay as they
+ * are): 0. Otherwise out is emptied for the canonical tar: 1. */
+static int
+rebuild_original(const char *data_root, const char *diff_id, int dfd, int out, char hex[65], uint64_t *ret_size,
+		 struct lite_err *err)
+{
+	char split[PATH_MAX];
+	int r;
+
+	r = image_path(split, sizeof(split), data_root, "layers/sha256/%s.tarsplit", diff_id + 7);
+	if (r == 0)
+		r = image_tarsplit_rebuild(split, dfd, out, hex, ret_size);
+	if (r == 0 && strcmp(hex, diff_id + 7))
+		r = -ESTALE;
+	if (r < 0 && (ftruncate(out, 0) < 0 || lseek(out, 0, SEEK_SET) < 0))
+		return lite_err_sys(err, errno, "layer %s", diff_id);
+	return r < 0 ? 1 : 0;
+}
+
+int
+image_save_layer_tar(const char *data_root, const char *diff_id, int out, char ret_hex[65], uint64_t *ret_size,
+		     struct lite_err *err)
+{
+	char dir[PATH_MAX];
+	_cleanup_close_ int dfd = -1;
+	int r;
+
+	if (image_path(dir, sizeof(dir), data_root, "layers/sha256/%s", diff_id + 7) < 0 ||
+	    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return lite_err_sys(err, errno, "open layer %s", diff_id);
+	r = rebuild_original(data_root, diff_id, dfd, out, ret_hex, ret_size, err);
+	if (r > 0)
+		r = image_tar_dir(dfd, out, true, ret_hex, ret_size, err);
+	return r < 0 ? lite_err_wrap(err, "layer %s", diff_id) : 0;
+}
+
 /* Tar one stored layer into the archive (once); returns its digest HEX. */
 static int
 save_layer(struct saver *s, const char *diff_id, const char **ret_hex, json_int_t *ret_size)
 {
 	json_t *done = json_object_get(s->layers_done, diff_id);
-	char dir[PATH_MAX], tmp[PATH_MAX], hex[65], name[128];
-	_cleanup_close_ int dfd = -1, out = -1;
+	char tmp[PATH_MAX], hex[65], name[128];
+	_cleanup_close_ int out = -1;
 	uint64_t size;
 	int r;
 
 	if (!done) {
-		if (image_path(dir, sizeof(dir), s->data_root, "layers/sha256/%s", diff_id + 7) < 0 ||
-		    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-			return lite_err_sys(s->err, errno, "open layer %s", diff_id);
 		snprintf(tmp, sizeof(tmp), "%s/layer.tar", s->staging);
 		out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (out < 0)
 			return lite_err_sys(s->err, errno, "create '%s'", tmp);
-		r = image_tar_dir(dfd, out, true, hex, &size, s->err);
+		r = image_save_layer_tar(s->data_root, diff_id, out, hex, &size, s->err);
 		if (r < 0)
-			return lite_err_wrap(s->err, "layer %s", diff_id);
+			return r;
 		if (s->oci)
 			snprintf(name, sizeof(name), "blobs/sha256/%s", hex);
 		else

@@ -126,6 +126,14 @@ image_tar_set_idmap(const char *spec)
 	return idmap_parse(spec, &idmap);
 }
 
+static bool (*skip_path)(const char *path);
+
+void
+image_tar_set_skip(bool (*skip)(const char *path))
+{
+	skip_path = skip;
+}
+
 static struct archive_entry *
 entry_new(const char *path, const struct stat *st)
 {
@@ -205,6 +213,8 @@ write_one(struct tarw *t, int dfd, const char *name, char *path, size_t plen)
 	size_t base = strlen(path);
 	int r = 0;
 
+	if (skip_path && skip_path(path))
+		return 0;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return lite_err_sys(t->err, errno, "stat '%s'", path);
 	if (S_ISSOCK(st.st_mode))

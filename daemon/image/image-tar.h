@@ -14,3 +14,6 @@ int image_tar_dir(int dirfd, int out_fd, bool whiteouts, char ret_hex[65], uint6
  * carry host ids of its range ("UID:GID:SIZE") as the container's ids;
  * "-" or NULL: none. -EINVAL if malformed. */
 int image_tar_set_idmap(const char *spec);
+/* Paths (relative, "etc/hosts") for which skip returns true are left out
+ * of every later image_tar_dir of this process; NULL: none. */
+void image_tar_set_skip(bool (*skip)(const char *path));

@@ -30,6 +30,7 @@ struct unpack {
 	struct dir_time *dirs;
 	size_t n_dirs, cap_dirs;
 	char name[MSG_NAME_MAX]; /* current entry, printable, for messages */
+	struct image_tarsplit *ts; /* records the tar minus file contents, or NULL */
 	struct lite_err *err;
 };
 

@@ -12,9 +12,11 @@
  * extracting: an outer libarchive reader (format "raw", every filter) yields
  * the decompressed bytes; an inner reader (format tar, no filter) pulls them
  * through tar_pull(), which also feeds the hash. */
+#include "crash-point.h"
 #include "image.h"
 #include "image-internal.h"
 #include "image-unpack-internal.h"
+#include "image-tarsplit.h"
 
 #include "cleanup.h"
 #include "fs-util.h"
@@ -60,6 +62,8 @@ tar_pull(struct archive *a, void *ud, const void **ret_buf)
 		}
 	} while (len == 0);
 	sha256_update(&u->sha, len, buf);
+	if (u->ts)
+		image_tarsplit_feed(u->ts, buf, len);
 	u->n_read += len;
 	*ret_buf = buf;
 	return (la_ssize_t)len;
@@ -172,6 +176,8 @@ unpack_all(struct unpack *u, const char *tar_path)
 		}
 		if (r < ARCHIVE_WARN)
 			return lite_err_set(u->err, EIO, "read archive: %s", archive_error_string(u->inner));
+		if (!first)
+			HELPER_CRASH_POINT("mid-layer"); /* an entry of the layer is written */
 		first = false;
 		r = check_limits(u, e);
 		if (r == 0)
@@ -212,6 +218,21 @@ staging_make(const char *data_root, char *staging, size_t len, struct lite_err *
 	return 0;
 }
 
+/* The tar-split record goes next to the layer (before it, so a visible
+ * layer has one); a layer stored before tar-split existed gets it now. */
+static void
+move_tarsplit(const char *data_root, const char *staging, const char *hex)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+	struct stat st;
+
+	if (snprintf(src, sizeof(src), "%s/tarsplit", staging) >= (int)sizeof(src) ||
+	    image_path(dst, sizeof(dst), data_root, "layers/sha256/%s.tarsplit", hex) < 0)
+		return;
+	if (lstat(src, &st) == 0 && lstat(dst, &st) < 0)
+		(void)rename(src, dst);
+}
+
 /* Move the unpacked layer into place unless an identical one is there. On
  * return *ret_created holds the layer's first-unpack time. Caller holds the
  * store lock; rename() failing with EEXIST/ENOTEMPTY still means "shared",
@@ -228,6 +249,7 @@ layer_commit(const char *data_root, const char *staging, const char *hex, uint64
 	r = image_path(dst, sizeof(dst), data_root, "layers/sha256/%s", hex);
 	if (r < 0 || snprintf(src, sizeof(src), "%s/rootfs", staging) >= (int)sizeof(src))
 		return lite_err_sys(err, ENAMETOOLONG, "layer path");
+	move_tarsplit(data_root, staging, hex);
 	if (lstat(dst, &st) == 0) {
 		if (image_layer_meta_read(data_root, hex, &old_size, ret_created) < 0)
 			*ret_created = (int64_t)st.st_mtime;
@@ -259,6 +281,8 @@ commit_image(const char *data_root, const char *staging, const char *hex, uint64
 		return r;
 	r = layer_commit(data_root, staging, hex, size, &created, err);
 	if (r == 0)
+		HELPER_CRASH_POINT("after-layer");
+	if (r == 0)
 		r = image_config_write_one_layer(data_root, hex, created, &id, &made, err);
 	if (r == 0) {
 		r = image_tag_set(data_root, ref, id, err);
@@ -289,10 +313,19 @@ unpack_tarball(const char *staging, const char *tar_path, char hex[IMAGE_SHA256_
 	       uint64_t *ret_size, struct lite_err *err)
 {
 	struct unpack u = { .tar_fd = -1, .rootfd = -1, .err = err };
-	char root[PATH_MAX];
-	int r;
+	char root[PATH_MAX], split[PATH_MAX];
+	FILE *split_f;
+	bool ok;
+	int fd, r;
 
 	sha256_init(&u.sha);
+	snprintf(split, sizeof(split), "%s/tarsplit", staging);
+	fd = open(split, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	split_f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!split_f && fd >= 0)
+		close(fd);
+	if (split_f)
+		u.ts = image_tarsplit_new(split_f);
 	snprintf(root, sizeof(root), "%s/rootfs", staging);
 	u.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (u.rootfd < 0)
@@ -305,6 +338,12 @@ unpack_tarball(const char *staging, const char *tar_path, char hex[IMAGE_SHA256_
 		digest_hex(&u.sha, hex);
 		*ret_size = u.size;
 	}
+	/* no usable record: save falls back to the canonical tar */
+	ok = image_tarsplit_finish(u.ts);
+	if (split_f && fclose(split_f) != 0)
+		ok = false;
+	if (!ok || r < 0)
+		(void)unlink(split);
 	if (u.rootfd >= 0)
 		close(u.rootfd);
 	unpack_done(&u);

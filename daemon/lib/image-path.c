@@ -1,35 +1,71 @@
-/* Pure string helpers of the image store: image reference normalisation and
+/* Pure string helpers of the image store: image reference normalisation (to
+ * the familiar store key, common/image-ref.c) and
  * tar entry path sanitising. No system calls, so both are unit-tested (and
  * fuzzed) without root. */
 #include "image.h"
 
-#include "valid.h"
+#include "image-ref.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
 
-/* True if ref already names a tag: a ':' after the last '/'. */
-static bool
-ref_has_tag(const char *ref)
-{
-	const char *colon = strrchr(ref, ':');
-
-	return colon && !strchr(colon, '/');
-}
-
 int
 image_path_ref_normalize(const char *ref, char *buf, size_t len)
 {
+	if (!ref || strchr(ref, '@'))
+		return -EINVAL; /* a tag never holds a digest */
+	return image_ref_normalize(ref, buf, len);
+}
+
+/* The name rule stores were written under before Docker's grammar:
+ * lowercase [a-z0-9._/:-], an alphanumeric first, no trailing '/'; a tag
+ * [A-Za-z0-9_][A-Za-z0-9_.-]* up to 128. Looser ("a..b" passed), so names
+ * it let in stay reachable. */
+static bool
+legacy_valid(const char *s)
+{
+	const char *colon, *p;
+	size_t len;
+
+	if (!s || !*s || strlen(s) > 255)
+		return false;
+	colon = strrchr(s, ':');
+	if (colon && strchr(colon, '/'))
+		colon = NULL; /* a registry port, not a tag */
+	len = colon ? (size_t)(colon - s) : strlen(s);
+	if (len == 0 || !isalnum((unsigned char)s[0]) || s[len - 1] == '/')
+		return false;
+	for (p = s; p < s + len; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || strchr("._-/:", *p)))
+			return false;
+	if (colon) {
+		const char *tag = colon + 1;
+
+		if (!*tag || strlen(tag) > 128 || !(isalnum((unsigned char)*tag) || *tag == '_'))
+			return false;
+		for (p = tag; *p; p++)
+			if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+				return false;
+	}
+	return true;
+}
+
+int
+image_path_ref_legacy(const char *ref, char *buf, size_t len)
+{
+	const char *colon = ref ? strrchr(ref, ':') : NULL;
+	bool tagged = colon && !strchr(colon, '/');
 	size_t n;
 
-	if (!ref || !valid_image_ref(ref))
+	if (!ref || !legacy_valid(ref))
 		return -EINVAL;
 	n = strlen(ref);
-	if (n + (ref_has_tag(ref) ? 0 : strlen(":latest")) >= len)
+	if (n + (tagged ? 0 : strlen(":latest")) >= len)
 		return -ENAMETOOLONG;
 	memcpy(buf, ref, n + 1);
-	if (!ref_has_tag(ref))
+	if (!tagged)
 		strcat(buf, ":latest");
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "image.h"
 #include "image-internal.h"
 #include "image-tags.h"
+#include "image-ref.h"
 #include "strv.h"
 
 #include "cleanup.h"
@@ -485,6 +486,39 @@ resolve_prefix(const char *data_root, const char *ref, const char *prefix, char 
 	return 0;
 }
 
+/* ref's store key (common/image-ref.h): the familiar name with a tag, or
+ * with a digest ("busybox@sha256:HEX", recorded by pull). */
+static int
+repo_key(const char *ref, char *buf, size_t len)
+{
+	struct image_ref r;
+
+	if (image_ref_parse(ref, &r, NULL) < 0)
+		return image_path_ref_legacy(ref, buf, len);
+	return image_ref_key(&r, buf, len);
+}
+
+int
+image_repo_find(json_t *repos, const char *ref, char *ret_key, size_t len)
+{
+	struct image_ref r;
+	char alt[600];
+	bool parsed = image_ref_parse(ref, &r, NULL) == 0;
+
+	if (parsed && image_ref_key(&r, alt, sizeof(alt)) == 0 && json_object_get(repos, alt))
+		goto found;
+	if (parsed && image_ref_full(&r, alt, sizeof(alt)) == 0 && json_object_get(repos, alt))
+		goto found;
+	if (image_path_ref_legacy(ref, alt, sizeof(alt)) == 0 && json_object_get(repos, alt))
+		goto found;
+	return -ENOENT;
+found:
+	if (strlen(alt) >= len)
+		return -ENAMETOOLONG;
+	memcpy(ret_key, alt, strlen(alt) + 1);
+	return 0;
+}
+
 /* Name first, then id prefix, as docker does; caller < 0: any tag's owner. */
 static int
 resolve(const char *data_root, const char *ref, long caller, char **ret_id, struct lite_err *err)
@@ -502,11 +536,11 @@ resolve(const char *data_root, const char *ref, long caller, char **ret_id, stru
 		*ret_id = strdup(ref);
 		return *ret_id ? 0 : lite_err_set(err, ENOMEM, "resolve: out of memory");
 	}
-	if (image_path_ref_normalize(ref, name, sizeof(name)) == 0) {
+	if (repo_key(ref, name, sizeof(name)) == 0) {
 		r = image_repos_read(data_root, &repos, err);
 		if (r < 0)
 			return r;
-		json_t *v = json_object_get(repos, name);
+		json_t *v = image_repo_find(repos, ref, name, sizeof(name)) == 0 ? json_object_get(repos, name) : NULL;
 		uid_t owner = image_tags_owner(v);
 
 		target = image_tags_id(v);
@@ -660,7 +694,7 @@ list_one(const char *hex, void *ud)
 	struct image *img = NULL;
 	struct lite_err e = { 0 };
 	char id[ID_PREFIX_LEN + IMAGE_SHA256_HEX_LEN + 1];
-	json_t *tags, *item;
+	json_t *tags, *digests, *item;
 	const char *key;
 	json_t *v;
 
@@ -670,12 +704,13 @@ list_one(const char *hex, void *ud)
 		return 0; /* vanished or corrupt: not listable */
 	}
 	tags = json_array();
+	digests = json_array();
 	json_object_foreach(c->repos, key, v)
 		if (!strcmp(image_tags_id(v) ?: "", id))
-			json_array_append_new(tags, json_string(key));
-	item = json_pack("{s:s,s:o,s:I,s:I,s:I}", "id", id, "repo_tags", tags,
+			json_array_append_new(strchr(key, '@') ? digests : tags, json_string(key));
+	item = json_pack("{s:s,s:o,s:I,s:I,s:I,s:o}", "id", id, "repo_tags", tags,
 			 "created", (json_int_t)img->created, "size", (json_int_t)img->size,
-			 "layers", (json_int_t)img->n_layers);
+			 "layers", (json_int_t)img->n_layers, "repo_digests", digests);
 	image_free(img);
 	if (!item || json_array_append_new(c->out, item) < 0)
 		return -ENOMEM;

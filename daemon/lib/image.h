@@ -47,6 +47,11 @@ int image_resolve(const char *data_root, const char *ref, char **ret_image_id, s
 int image_resolve_for(const char *data_root, const char *ref, uid_t caller, char **ret_image_id,
 		      struct lite_err *err);
 
+/* The key of repositories.json (repos) that ref names: its familiar store
+ * key, else (stores written before normalisation) the fully qualified or
+ * the literal spelling. -ENOENT if none is present. */
+int image_repo_find(json_t *repos, const char *ref, char *ret_key, size_t len);
+
 int image_load(const char *data_root, const char *image_id, struct image **ret, struct lite_err *err);
 void image_free(struct image *img);
 
@@ -54,12 +59,18 @@ void image_free(struct image *img);
  * order overlayfs wants in lowerdir), NULL-terminated. */
 int image_layer_dirs(const char *data_root, const struct image *img, char ***ret_dirs, struct lite_err *err);
 
-/* JSON array of {"id","repo_tags":[...],"created","size","layers"}. */
+/* JSON array of {"id","repo_tags":[...],"created","size","layers",
+ * "repo_digests":[...]} (repo_digests: the "name@sha256:HEX" keys pull records). */
 int image_list(const char *data_root, json_t **ret, struct lite_err *err);
 
 /* Pure helpers (image-path.c), unit-tested: */
-/* Normalise "name" -> "name:latest"; result in buf. -EINVAL if invalid. */
+/* A tag's store key, Docker's familiar form: "name" -> "name:latest",
+ * "docker.io/library/busybox" -> "busybox:latest" (common/image-ref.h).
+ * -EINVAL if invalid or a digest reference. */
 int image_path_ref_normalize(const char *ref, char *buf, size_t len);
+/* The key stores before reference normalisation used: the name as given
+ * plus ":latest" if untagged (lookups fall back to it). */
+int image_path_ref_legacy(const char *ref, char *buf, size_t len);
 /* Sanitise a tar entry path: strip "./" and leading "/", reject ".." and
  * empty components. Writes the clean relative path into buf. */
 int image_path_tar_clean(const char *entry, char *buf, size_t len);

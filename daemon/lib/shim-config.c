@@ -131,6 +131,10 @@ shim_config_to_json(const struct shim_config *c)
 		json_decref(o);
 		return NULL;
 	}
+	if (o && json_object_update_new(o, json_pack("{s:i, s:b}", "log_files", c->log_files, "log_off", c->log_off)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && json_object_update_new(o, hardening_to_json(c)) < 0) {
 		json_decref(o);
 		return NULL;
@@ -248,6 +252,8 @@ paths_from_json(json_t *o, struct shim_config *c)
 	c->oom_file = dup_str(o, "oom_file");
 	c->log_path = dup_str(o, "log_path");
 	c->log_max = (size_t)json_integer_value(json_object_get(o, "log_max"));
+	c->log_files = (int)json_integer_value(json_object_get(o, "log_files"));
+	c->log_off = json_is_true(json_object_get(o, "log_off"));
 	c->exit_path = dup_str(o, "exit_path");
 	c->attach_path = dup_str(o, "attach_path");
 	c->etc_files = etc_files_from_json(json_object_get(o, "etc_files"));
@@ -354,6 +360,8 @@ shim_config_from_json(json_t *o, struct shim_config *c, char *errbuf, size_t err
 	}
 	if (!c->log_max)
 		c->log_max = SHIM_CONFIG_LOG_MAX;
+	if (c->log_files <= 0)
+		c->log_files = 2;
 	return 0;
 }
 

@@ -94,6 +94,11 @@ struct shim_config {
 	bool cgroupns;           /* a cgroup namespace, the hierarchies below mounted read-only */
 	char **cgroup_mounts;    /* "cgroup2", or v1 hierarchy names ("memory", "cpu,cpuacct") */
 	bool pid_host, ipc_host; /* share the host's PID / IPC namespace (root's --pid/--ipc host) */
+	/* issue 13: log files kept (container.log, .1, ... .N-1), each at
+	 * most log_max bytes; 0 (an older config): 2. log_off: --log-driver
+	 * none, no log file at all. JSON "log_files", "log_off". */
+	int log_files;
+	bool log_off;
 };
 
 #define SHIM_CONFIG_LOG_MAX (64u << 20) /* log_max when the config has none */

@@ -35,6 +35,7 @@ run_child(char **cmd, const int *forwarded, size_t n_forwarded)
 {
 	for (size_t i = 0; i < n_forwarded; i++)
 		signal(forwarded[i], SIG_DFL);
+	proc_unblock_init_signals();
 	if (isatty(0)) {
 		signal(SIGTTOU, SIG_IGN); /* we are not yet the foreground */
 		(void)setpgid(0, 0);
@@ -65,9 +66,8 @@ reap_until(pid_t child)
 int
 main(int argc, char **argv)
 {
-	static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
-					 SIGWINCH, SIGCONT, SIGALRM };
-	const size_t n = sizeof(forwarded) / sizeof(forwarded[0]);
+	const int *forwarded;
+	const size_t n = proc_init_signals(&forwarded);
 	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
 	pid_t child;
 
@@ -87,5 +87,8 @@ main(int argc, char **argv)
 	if (child == 0)
 		run_child(argv + 1, forwarded, n);
 	init_child = child;
+	/* blocked since the shim exec'd us (proc_setup_exec_init): what came
+	 * meanwhile is delivered now, and forwarded */
+	proc_unblock_init_signals();
 	reap_until(child);
 }

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -79,12 +80,18 @@ proc_setup_resolve_user(const char *user, struct proc_user *ret, int error_fd)
 	char name[256], group[256], *passwd = NULL, *groups = NULL;
 
 	memset(ret, 0, sizeof(*ret));
-	if (!user || !*user)
+	(void)fs_read_file("/etc/passwd", &passwd, NULL);
+	if (!user || !*user) {
+		if (passwd_home(passwd ? passwd : "", "0", ret->home, sizeof(ret->home)) < 0)
+			snprintf(ret->home, sizeof(ret->home), "/");
+		free(passwd);
 		return;
+	}
 	ret->set = true;
 	if (passwd_user_spec_split(user, name, sizeof(name), group, sizeof(group)) < 0)
 		proc_die(error_fd, 0, 125, "invalid user \"%s\": expected USER[:GROUP]", user);
-	(void)fs_read_file("/etc/passwd", &passwd, NULL);
+	if (passwd_home(passwd ? passwd : "", name, ret->home, sizeof(ret->home)) < 0)
+		snprintf(ret->home, sizeof(ret->home), "/"); /* Docker's for a user with no entry */
 	(void)fs_read_file("/etc/group", &groups, NULL);
 	if (passwd_lookup(passwd ? passwd : "", name, &ret->uid, &ret->gid) < 0)
 		proc_die(error_fd, 0, 125, "unable to find user %s: no matching entries in passwd file", name);
@@ -93,6 +100,35 @@ proc_setup_resolve_user(const char *user, struct proc_user *ret, int error_fd)
 	ret->n_groups = passwd_group_members(groups, name, ret->groups, sizeof(ret->groups) / sizeof(ret->groups[0]));
 	free(passwd);
 	free(groups);
+}
+
+static bool
+env_has(char **env, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (char **e = env; e && *e; e++)
+		if (strncmp(*e, key, n) == 0 && (*e)[n] == '=')
+			return true;
+	return false;
+}
+
+char **
+proc_setup_env(char **env, const struct proc_user *u, bool tty)
+{
+	size_t n = strv_length(env), k;
+	char **v = calloc(n + 3, sizeof(char *));
+
+	if (!v)
+		return env;
+	memcpy(v, env, n * sizeof(char *));
+	k = n;
+	if (!env_has(env, "HOME") && asprintf(&v[k], "HOME=%s", u->home[0] ? u->home : "/") >= 0)
+		k++;
+	if (tty && !env_has(env, "TERM"))
+		v[k++] = "TERM=xterm";
+	v[k] = NULL;
+	return v;
 }
 
 void
@@ -127,6 +163,7 @@ proc_setup_exec_init(int init_fd, char **cmd, char **env, int error_fd)
 		proc_die(error_fd, ENOMEM, 125, "--init");
 	argv[0] = "lite-init";
 	memcpy(argv + 1, cmd, n * sizeof(char *));
+	/* the signals lite-init forwards are blocked since spawn.c's child_main */
 	syscall(SYS_execveat, init_fd, "", argv, env, AT_EMPTY_PATH);
 	proc_die(error_fd, errno, 125, "--init: execute lite-init");
 }

@@ -7,6 +7,7 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,4 +68,35 @@ proc_exec(char **cmd, char **env, int error_fd)
 	if (errno == EACCES || errno == EPERM || errno == ENOEXEC || errno == EISDIR)
 		proc_die(error_fd, 0, 126, "exec: \"%s\": permission denied", cmd[0]);
 	proc_die(error_fd, errno, 126, "exec \"%s\"", cmd[0]);
+}
+
+static const int init_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM };
+
+size_t
+proc_init_signals(const int **ret)
+{
+	*ret = init_signals;
+	return sizeof(init_signals) / sizeof(init_signals[0]);
+}
+
+void
+proc_block_init_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(init_signals) / sizeof(init_signals[0]); i++)
+		sigaddset(&set, init_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+void
+proc_unblock_init_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(init_signals) / sizeof(init_signals[0]); i++)
+		sigaddset(&set, init_signals[i]);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }

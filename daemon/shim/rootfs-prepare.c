@@ -138,7 +138,7 @@ write_map(pid_t pid, const char *file, unsigned base, unsigned size)
  * (a process in a user namespace could neither join the cgroups nor lower
  * its OOM score nor raise a hard rlimit). */
 static int
-set_up_pid(const struct shim_config *c, pid_t pid, char *errbuf, size_t errlen)
+set_up_pid(const struct shim_config *c, pid_t pid, bool in_cgroups, char *errbuf, size_t errlen)
 {
 	char path[64], val[16];
 	int r;
@@ -147,7 +147,7 @@ set_up_pid(const struct shim_config *c, pid_t pid, char *errbuf, size_t errlen)
 			       (r = write_map(pid, "gid_map", c->userns.gid_base, c->userns.size)) < 0))
 		return ERR("write the user namespace's id maps: %s", strerror(-r));
 	snprintf(val, sizeof(val), "%d", (int)pid);
-	for (char **p = c->cgroup_procs; p && *p; p++)
+	for (char **p = c->cgroup_procs; !in_cgroups && p && *p; p++) /* else cgroup-join.c did it */
 		if ((r = fs_write_string(*p, val)) < 0)
 			return ERR("join cgroup %s: %s", *p, strerror(-r));
 	for (size_t i = 0; i < c->n_rlimits; i++) {
@@ -350,12 +350,12 @@ send_fds(int sock, const int *fds, size_t n)
 
 /* Steps 4-7 of §3, run by the shim once the child exists. */
 int
-rootfs_prepare_child(const struct shim_config *c, pid_t pid, int sock, char *errbuf, size_t errlen)
+rootfs_prepare_child(const struct shim_config *c, pid_t pid, int sock, bool in_cgroups, char *errbuf, size_t errlen)
 {
 	char path[PATH_MAX + 32];
 	int userns_fd = -1, fds[2] = { -1, -1 }, r = -1;
 
-	if (set_up_pid(c, pid, errbuf, errlen) < 0)
+	if (set_up_pid(c, pid, in_cgroups, errbuf, errlen) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	if (c->userns.size && (userns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)

@@ -255,6 +255,6 @@ rootfs_setup_and_exec(const struct shim_config *c, struct rootfs_fds *f, int soc
 	/* STEPS 10-16 */
 	proc_setup_privileges(c, &user, error_fd); /* hardening: the last step before execve */
 	if (c->init)
-		proc_setup_exec_init(f->init_fd, c->cmd, c->env, error_fd);
-	proc_exec(c->cmd, c->env, error_fd);
+		proc_setup_exec_init(f->init_fd, c->cmd, proc_setup_env(c->env, &user, c->tty), error_fd);
+	proc_exec(c->cmd, proc_setup_env(c->env, &user, c->tty), error_fd);
 }

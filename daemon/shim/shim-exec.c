@@ -80,7 +80,7 @@ exec_inside(const struct shim_config *cfg, const struct exec_spec *spec, int sla
 		proc_die(error_fd, errno, 126, "chdir to %s", spec->cwd);
 	proc_setup_resolve_user(spec->user, &u, error_fd);
 	proc_setup_privileges(cfg, &u, error_fd); /* as init's: caps, no_new_privs, seccomp */
-	proc_exec(spec->cmd, spec->env, error_fd);
+	proc_exec(spec->cmd, proc_setup_env(spec->env, &u, slave >= 0), error_fd);
 }
 
 static pid_t timeout_victim;
@@ -107,14 +107,25 @@ arm_timeout(pid_t b, unsigned ms)
 	(void)setitimer(ITIMER_REAL, &it, NULL);
 }
 
-/* Process A: join, fork B, relay B's status as our own. */
+/* Process A: join, fork B, relay B's status as our own. root_fd is
+ * init's root (/proc/PID/root, opened before setns): setns(CLONE_NEWNS)
+ * puts A at the mount namespace's root, which is not the container's when
+ * the shim itself runs under another root (a chrooted daemon, systemd's
+ * RootDirectory=); A enters it explicitly, as nsenter --root does. */
 static void __attribute__((noreturn))
-exec_supervise(const struct shim_config *cfg, int init_pidfd, const struct exec_spec *spec, int slave, int error_fd)
+exec_supervise(const struct shim_config *cfg, int init_pidfd, int root_fd, const struct exec_spec *spec, int slave,
+	       int error_fd)
 {
+	struct cgroup_join cg;
+	bool joined;
 	int status;
 	pid_t b;
 
-	for (char **p = cfg->cgroup_procs; p && *p; p++)
+	/* v1: "0" to tasks skips the kernel's global cgroup lock (cgroup-join.c) */
+	cgroup_join_open(cfg, &cg);
+	joined = cgroup_join_self(&cg);
+	cgroup_join_close(&cg);
+	for (char **p = cfg->cgroup_procs; !joined && p && *p; p++)
 		if (fs_write_string(*p, "0") < 0)
 			proc_die(error_fd, errno, 126, "join cgroup %s", *p);
 	/* with a user namespace, join it too (one call, K8) and become its root */
@@ -123,6 +134,9 @@ exec_supervise(const struct shim_config *cfg, int init_pidfd, const struct exec_
 		proc_die(error_fd, errno, 126, "join the container's namespaces");
 	if (cfg->userns.size && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0))
 		proc_die(error_fd, errno, 126, "become root of the container's user namespace");
+	if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		proc_die(error_fd, errno, 126, "enter the container's root");
+	close(root_fd);
 	b = fork();
 	if (b < 0)
 		proc_die(error_fd, errno, 126, "fork into the container");
@@ -150,25 +164,31 @@ int
 shim_exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec_spec *spec,
 	   struct spawn_result *ret, char *errbuf, size_t errlen)
 {
-	int in[2], out[2], err[2], errp[2] = { -1, -1 }, slave = -1, master = -1, pts, init_pidfd;
+	int in[2], out[2], err[2], errp[2] = { -1, -1 }, slave = -1, master = -1, pts, init_pidfd, root_fd;
 	char root[64];
 	pid_t a;
 
 	init_pidfd = (int)syscall(SYS_pidfd_open, init_pid, 0);
-	if (init_pidfd < 0) {
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)init_pid);
+	/* after the pidfd: a root opened then is init's, not a reused pid's */
+	root_fd = init_pidfd < 0 ? -1 : open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0) {
 		snprintf(errbuf, errlen, "the container is not running");
+		if (init_pidfd >= 0)
+			close(init_pidfd);
 		return -1;
 	}
-	snprintf(root, sizeof(root), "/proc/%d/root", (int)init_pid);
 	if (spec->tty && (master = pty_open_ctr(cfg, root, spec->rows, spec->cols, &slave, &pts)) < 0) {
 		snprintf(errbuf, errlen, "open a terminal in the container: %s", strerror(-master));
 		close(init_pidfd);
+		close(root_fd);
 		return -1;
 	}
 	if (pipe_pair(in, spec->open_stdin && !spec->tty) < 0 || pipe_pair(out, !spec->tty) < 0 ||
 	    pipe_pair(err, !spec->tty) < 0 || pipe2(errp, O_CLOEXEC) < 0 || (a = fork()) < 0) {
 		snprintf(errbuf, errlen, "start exec: %s", strerror(errno));
 		close(init_pidfd);
+		close(root_fd);
 		return -1; /* a failing exec is rare; its few fds are reclaimed at exit */
 	}
 	if (a == 0) {
@@ -180,10 +200,11 @@ shim_exec_spawn(const struct shim_config *cfg, pid_t init_pid, const struct exec
 			_exit(126);
 		/* A lives as long as B: it must not hold the shim's other fds
 		 * (another exec's stdin pipe would never see EOF) */
-		proc_close_fds_except((int[]){ errp[1], slave, init_pidfd }, 3);
-		exec_supervise(cfg, init_pidfd, spec, slave, errp[1]);
+		proc_close_fds_except((int[]){ errp[1], slave, init_pidfd, root_fd }, 4);
+		exec_supervise(cfg, init_pidfd, root_fd, spec, slave, errp[1]);
 	}
 	close(init_pidfd);
+	close(root_fd);
 	close(errp[1]);
 	if (slave >= 0)
 		close(slave);

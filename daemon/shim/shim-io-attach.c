@@ -9,6 +9,7 @@
 #include "shim-io-internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,6 +100,72 @@ client_command(struct shim *s, struct client *c)
 	return true;
 }
 
+/* A whole FRAME_DIRECT frame from the client (issue 14). The request
+ * (with its pipes) is always answered with our DIRECT frame, after all
+ * output queued so far; accepted, the process's output is held until the
+ * go-ahead, which turns direct writing on. Refused (a terminal, no pipes):
+ * frames, as before. */
+static void
+on_direct_frame(struct shim *s, struct client *c)
+{
+	struct proc *p = c->proc;
+
+	c->direct_frame = false;
+	if (c->direct_request) {
+		int k = 0;
+
+		c->direct_request = false;
+		if (c->direct == DIRECT_OFF && c->n_passed > 0 && p && !p->tty && c->out) {
+			for (int st = 1; st < 3; st++)
+				if ((c->direct_mask & (1 << (st - 1))) && k < c->n_passed) {
+					c->direct_fd[st] = c->passed_fd[k++];
+					/* a larger pipe: fewer waits for its reader (only
+					 * its capacity changes; data and reader stay the user's) */
+					(void)fcntl(c->direct_fd[st], F_SETPIPE_SZ, 1 << 20);
+				}
+			c->direct = DIRECT_PENDING;
+		}
+		for (; k < c->n_passed; k++)
+			close(c->passed_fd[k]);
+		c->n_passed = 0;
+		c->direct_answer_due = true;
+		if (c->out)
+			(void)shim_io_client_flush(s, c);
+	} else if (c->direct == DIRECT_PENDING) {
+		c->direct = DIRECT_ON;
+	}
+	if (p)
+		shim_io_proc_update_pause(s, p);
+}
+
+/* recv, keeping up to two passed fds (FRAME_DIRECT's pipes). */
+static ssize_t
+recv_fds(struct client *c, void *buf, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(2 * sizeof(int))];
+	} cm;
+	struct iovec iov = { buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof(cm) };
+	ssize_t n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
+
+	for (struct cmsghdr *h = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; h; h = CMSG_NXTHDR(&mh, h)) {
+		int *fds = (int *)CMSG_DATA(h);
+		size_t nfds = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < nfds; i++) {
+			if (c->n_passed < 2 && c->direct == DIRECT_OFF)
+				c->passed_fd[c->n_passed++] = fds[i];
+			else
+				close(fds[i]);
+		}
+	}
+	return n;
+}
+
 void
 shim_io_attach_on_readable(struct shim *s, struct client *c)
 {
@@ -106,12 +173,17 @@ shim_io_attach_on_readable(struct shim *s, struct client *c)
 	struct proc *p = c->proc;
 	size_t room = c->greeted ? (p && p->stdin_owner == c ? STDIN_CAP - p->stdin_len : STDIN_CAP)
 				 : sizeof(c->line) - 1 - c->line_len;
-	ssize_t n = read(c->fd, c->greeted ? (void *)buf : c->line + c->line_len, room ? room : 1);
+	ssize_t n = recv_fds(c, c->greeted ? (void *)buf : c->line + c->line_len, room ? room : 1);
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
 		c->read_eof = true;
+		if (c->direct == DIRECT_PENDING) { /* no go-ahead will come: frames */
+			shim_io_client_direct_off(s, c);
+			if (p)
+				shim_io_proc_update_pause(s, p);
+		}
 		if (!c->proc) {
 			shim_io_client_drop(s, c);
 			return;
@@ -149,6 +221,8 @@ shim_io_attach_on_readable(struct shim *s, struct client *c)
 		n = (ssize_t)rest;
 	}
 	shim_io_client_consume(p, c, buf, (size_t)n);
+	if (c->direct_frame)
+		on_direct_frame(s, c);
 	if (p && p->stdin_owner == c)
 		shim_io_proc_stdin_flush(s, p);
 }
@@ -172,6 +246,8 @@ shim_io_attach_on_accept(struct shim *s)
 	}
 	c->kind = SRC_CLIENT;
 	c->fd = fd;
+	c->direct_fd[0] = c->direct_fd[1] = c->direct_fd[2] = -1;
+	c->direct_src.fd = -1;
 	s->clients[slot] = c;
 	ep_set(s, fd, c, EPOLLIN, EPOLL_CTL_ADD);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 void
 shim_io_client_drop(struct shim *s, struct client *c)
@@ -20,6 +21,7 @@ shim_io_client_drop(struct shim *s, struct client *c)
 		if (!c->proc->tty)
 			source_close(s, &c->proc->in);
 	}
+	shim_io_client_direct_off(s, c);
 	epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	free(c->out);
@@ -54,10 +56,22 @@ shim_io_client_update_events(struct shim *s, struct client *c)
 	ep_set(s, c->fd, c, ev, EPOLL_CTL_MOD);
 }
 
+/* Our answer to a FRAME_DIRECT request, after everything queued before. */
+static void
+answer_direct(struct client *c)
+{
+	if (!c->direct_answer_due || !c->out || CLIENT_OUT_CAP - c->out_len < FRAME_HDR_LEN)
+		return;
+	frame_header_encode((uint8_t *)c->out + c->out_len, FRAME_DIRECT, 0);
+	c->out_len += FRAME_HDR_LEN;
+	c->direct_answer_due = false;
+}
+
 /* Write what the socket takes now; false if the client is gone. */
 bool
 shim_io_client_flush(struct shim *s, struct client *c)
 {
+	answer_direct(c);
 	while (c->out_len) {
 		ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
@@ -69,6 +83,7 @@ shim_io_client_flush(struct shim *s, struct client *c)
 		memmove(c->out, c->out + n, c->out_len - (size_t)n);
 		c->out_len -= (size_t)n;
 	}
+	answer_direct(c);
 	shim_io_client_update_events(s, c);
 	return true;
 }
@@ -107,9 +122,15 @@ shim_io_client_consume(struct proc *p, struct client *c, const uint8_t *b, size_
 				c->read_eof = true; /* garbage: stop listening to it */
 				return;
 			}
+			if (c->payload_stream == FRAME_DIRECT && c->payload_left == 0)
+				c->direct_frame = true; /* the go-ahead */
 			continue;
 		}
 		take = c->payload_left < n ? c->payload_left : n;
+		if (c->payload_stream == FRAME_DIRECT) { /* the request: one byte, its mask */
+			c->direct_mask = b[take - 1];
+			c->direct_frame = c->direct_request = c->payload_left == take;
+		}
 		if (p && p->stdin_owner == c && c->payload_stream == FRAME_STDIN && p->stdin_len + take <= STDIN_CAP) {
 			memcpy(p->stdin_buf + p->stdin_len, b, take);
 			p->stdin_len += take;
@@ -118,6 +139,23 @@ shim_io_client_consume(struct proc *p, struct client *c, const uint8_t *b, size_
 		b += take;
 		n -= take;
 	}
+}
+
+void
+shim_io_client_direct_off(struct shim *s, struct client *c)
+{
+	if (c->direct_blocked && c->direct_src.fd >= 0)
+		epoll_ctl(s->ep, EPOLL_CTL_DEL, c->direct_src.fd, NULL);
+	c->direct_blocked = false;
+	for (int i = 1; i < 3; i++)
+		if (c->direct_fd[i] >= 0) {
+			close(c->direct_fd[i]);
+			c->direct_fd[i] = -1;
+		}
+	for (int i = 0; i < c->n_passed; i++)
+		close(c->passed_fd[i]);
+	c->n_passed = 0;
+	c->direct = DIRECT_OFF;
 }
 
 bool

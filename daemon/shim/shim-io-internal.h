@@ -5,6 +5,7 @@
  *   shim-io-attach.c  the attach socket: accept, command lines, commands
  *   shim-io-proc.c    a process's stdio: output to log and clients, stdin
  *   shim-io-client.c  a client's buffers and frames
+ *   shim-io-log.c     init's log: records, rotation
  * Buffers are fixed, allocated once per process and client. */
 #pragma once
 
@@ -26,7 +27,7 @@
 #define STDIN_CAP CHUNK
 #define REPLAY_CAP 4096
 
-enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_OUT, SRC_ERR, SRC_IN, SRC_EXEC_ERR, SRC_CLIENT };
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_OUT, SRC_ERR, SRC_IN, SRC_EXEC_ERR, SRC_CLIENT, SRC_DIRECT };
 
 struct proc;
 
@@ -52,6 +53,19 @@ struct client {
 	size_t hdr_len;
 	uint32_t payload_left;
 	enum frame_stream payload_stream;
+	/* issue 14, FRAME_DIRECT: the client's own pipes for stdout and stderr
+	 * ([1], [2]; -1: framed), which the shim fills with splice/tee once the
+	 * client confirmed it wrote every frame before (PENDING -> ON) */
+	enum { DIRECT_OFF, DIRECT_PENDING, DIRECT_ON } direct;
+	int direct_fd[3];
+	int passed_fd[2];         /* SCM_RIGHTS received, until the DIRECT frame is parsed */
+	int n_passed;
+	bool direct_blocked;      /* its pipe is full: direct_src waits for EPOLLOUT */
+	struct source direct_src; /* SRC_DIRECT */
+	uint8_t direct_mask;      /* the DIRECT frame's payload byte */
+	bool direct_frame;        /* a whole DIRECT frame came in: shim_io_attach acts on it */
+	bool direct_request;      /* ... and it was the request (one byte), not the go-ahead */
+	bool direct_answer_due;   /* our DIRECT frame, queued as soon as out has room */
 };
 
 struct proc {
@@ -136,6 +150,8 @@ void shim_io_proc_update_pause(struct shim *s, struct proc *p);
 void shim_io_proc_on_output(struct shim *s, struct source *src, enum frame_stream stream);
 /* Write buffered stdin to the process; ends its stdin on its owner's EOF. */
 void shim_io_proc_stdin_flush(struct shim *s, struct proc *p);
+/* A client's full pipe (SRC_DIRECT) takes data again: resume. */
+void shim_io_proc_on_direct_writable(struct shim *s, struct source *src);
 /* Let init execve, once; with a TTY, open its terminal first. */
 void shim_io_proc_start_init(struct shim *s);
 
@@ -156,3 +172,16 @@ bool shim_io_client_queue(struct shim *s, struct client *c, enum frame_stream st
 void shim_io_client_consume(struct proc *p, struct client *c, const uint8_t *b, size_t n);
 /* Attach the client to p's output, and to its stdin if wanted and free. */
 bool shim_io_client_attach(struct shim *s, struct client *c, struct proc *p, bool want_stdin);
+/* Stop writing to the client's pipes: close them, frames from now on. */
+void shim_io_client_direct_off(struct shim *s, struct client *c);
+
+/* --- shim-io-log.c --- */
+
+/* Open init's log (none with log_off): 0 or -errno. */
+int shim_io_log_open(struct shim *s);
+/* A chunk of init's output as records, rotating as the caps say. */
+void shim_io_log_append(struct shim *s, enum frame_stream stream, const char *data, size_t len);
+/* The same for len bytes still in the pipe fd, moved with splice (issue
+ * 14: they were tee'd to a client's pipe); they are consumed whatever
+ * happens to the log. */
+void shim_io_log_splice(struct shim *s, enum frame_stream stream, int fd, size_t len);

@@ -6,11 +6,16 @@
 #include "shim-io-internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/time.h>
 #include <sys/uio.h>
+
+#include "log-record.h"
 
 #include "fd-util.h"
 
@@ -29,6 +34,11 @@ shim_io_proc_add(struct shim *s, const char *id, bool tty, struct spawn_result *
 	p->pid = sp->pid;
 	p->out.fd = p->err.fd = p->in.fd = p->exec_err.fd = -1;
 	p->tty_slave = -1;
+	/* bigger pipes: fewer wake-ups and larger chunks (pages are charged to
+	 * the writer, the container, and only while they hold data) */
+	(void)fcntl(sp->stdout_fd, F_SETPIPE_SZ, 1 << 20);
+	if (sp->stderr_fd >= 0)
+		(void)fcntl(sp->stderr_fd, F_SETPIPE_SZ, 1 << 20);
 	fd_set_nonblock(sp->stdout_fd, 1);
 	source_add(s, &p->out, SRC_OUT, p, sp->stdout_fd, EPOLLIN);
 	p->open_outputs = 1;
@@ -81,6 +91,8 @@ shim_io_proc_update_pause(struct shim *s, struct proc *p)
 		struct client *c = s->clients[i];
 		if (c && c->proc == p && c->out && CLIENT_OUT_CAP - c->out_len < CHUNK + FRAME_HDR_LEN)
 			room = false;
+		if (c && c->proc == p && (c->direct == DIRECT_PENDING || c->direct_blocked))
+			room = false; /* until its go-ahead, or until its pipe takes more */
 	}
 	if (room == !p->paused)
 		return;
@@ -91,29 +103,6 @@ shim_io_proc_update_pause(struct shim *s, struct proc *p)
 		ep_set(s, p->out.fd, &p->out, EPOLLIN, room ? EPOLL_CTL_ADD : EPOLL_CTL_DEL);
 	if (p->err.fd >= 0)
 		ep_set(s, p->err.fd, &p->err, EPOLLIN, room ? EPOLL_CTL_ADD : EPOLL_CTL_DEL);
-}
-
-static void
-log_append(struct shim *s, enum frame_stream stream, const char *data, size_t len)
-{
-	uint8_t hdr[FRAME_HDR_LEN];
-	struct iovec iov[2] = { { hdr, sizeof(hdr) }, { (void *)data, len } };
-	char old[4096];
-	ssize_t n;
-
-	if (s->log_fd < 0)
-		return;
-	frame_header_encode(hdr, stream, (uint32_t)len);
-	n = writev(s->log_fd, iov, 2);
-	if (n > 0)
-		s->log_size += (size_t)n;
-	if (s->log_size < s->cfg->log_max)
-		return;
-	snprintf(old, sizeof(old), "%s.1", s->cfg->log_path);
-	rename(s->cfg->log_path, old);
-	close(s->log_fd);
-	s->log_fd = open(s->cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	s->log_size = 0;
 }
 
 static void
@@ -134,6 +123,97 @@ replay_keep(struct proc *p, const char *data, size_t len)
 }
 
 void
+shim_io_proc_on_direct_writable(struct shim *s, struct source *src)
+{
+	struct client *c = (struct client *)((char *)src - offsetof(struct client, direct_src));
+
+	epoll_ctl(s->ep, EPOLL_CTL_DEL, src->fd, NULL);
+	c->direct_blocked = false;
+	if (c->proc)
+		shim_io_proc_update_pause(s, c->proc);
+}
+
+/* Move what the container's pipe holds into the client's pipe, waiting
+ * in the kernel while that one is full (a user-space wake-up per page the
+ * reader frees would cost more than the copy saved), but never longer
+ * than DIRECT_SLICE_MS at a time: a reader that stops cannot hold the
+ * loop (exits, exec, stop). With a log, tee copies page references and
+ * splice moves the same bytes into the log. Returns the bytes moved, or
+ * -errno with nothing moved. */
+#define DIRECT_SLICE_MS 100
+static ssize_t
+direct_move(struct shim *s, int from, int to, enum frame_stream stream, bool log, size_t avail)
+{
+	struct itimerval slice = { .it_value = { 0, DIRECT_SLICE_MS * 1000 } }, off = { 0 };
+	size_t done = 0;
+	ssize_t n = 0;
+
+	fd_set_nonblock(from, 0); /* splice takes either side's O_NONBLOCK as SPLICE_F_NONBLOCK */
+	setitimer(ITIMER_REAL, &slice, NULL);
+	while (done < avail) {
+		n = log ? tee(from, to, avail - done, 0) : splice(from, NULL, to, NULL, avail - done, SPLICE_F_MOVE);
+		if (n <= 0)
+			break;
+		if (log)
+			shim_io_log_splice(s, stream, from, (size_t)n);
+		done += (size_t)n;
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	fd_set_nonblock(from, 1);
+	if (done)
+		return (ssize_t)done;
+	return n < 0 ? -errno : 0;
+}
+
+/* issue 14: the only client wants this stream in its own pipe: no copy
+ * through the shim (direct_move). True when done here (moved, or waiting
+ * for the client's pipe); false: the framed path below (EOF, or that pipe
+ * gone: frames from now on). */
+static bool
+direct_output(struct shim *s, struct proc *p, struct source *src, enum frame_stream stream)
+{
+	struct client *d = NULL;
+	int avail = 0, fd;
+	ssize_t n;
+
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = s->clients[i];
+
+		if (!c || c->proc != p || !c->out)
+			continue;
+		if (d || c->direct != DIRECT_ON) { /* more than one reader: frames for all */
+			if (d)
+				shim_io_client_direct_off(s, d);
+			return false;
+		}
+		d = c;
+	}
+	if (!d || (fd = d->direct_fd[stream]) < 0)
+		return false;
+	if (ioctl(src->fd, FIONREAD, &avail) < 0 || avail <= 0)
+		return false; /* EOF (or nothing): the read below tells */
+	if (avail > (int)LOG_RECORD_MAX_PAYLOAD)
+		avail = (int)LOG_RECORD_MAX_PAYLOAD;
+	n = direct_move(s, src->fd, fd, stream, p->is_init && s->log_fd >= 0, (size_t)avail);
+	if (n == -EINTR)
+		return true; /* its reader is slow: go round the loop, then on */
+	if (n == -EAGAIN) { /* a non-blocking pipe of the client's, full: wait */
+		d->direct_blocked = true;
+		source_add(s, &d->direct_src, SRC_DIRECT, p, fd, EPOLLOUT);
+		shim_io_proc_update_pause(s, p);
+		return true;
+	}
+	if (n <= 0) { /* EPIPE: its reader is gone; the client hears of it in frames */
+		close(fd);
+		d->direct_fd[stream] = -1;
+		return false;
+	}
+	if (p->exited)
+		clock_gettime(CLOCK_MONOTONIC, &p->exit_time);
+	return true;
+}
+
+void
 shim_io_proc_on_output(struct shim *s, struct source *src, enum frame_stream stream)
 {
 	struct proc *p = src->proc;
@@ -142,6 +222,8 @@ shim_io_proc_on_output(struct shim *s, struct source *src, enum frame_stream str
 
 	if (p->paused)
 		return; /* an event from before the pause, in this same batch */
+	if (!p->tty && direct_output(s, p, src, stream))
+		return;
 	n = read(src->fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
@@ -155,7 +237,7 @@ shim_io_proc_on_output(struct shim *s, struct source *src, enum frame_stream str
 	if (p->exited) /* still draining: the grace period counts from the last byte */
 		clock_gettime(CLOCK_MONOTONIC, &p->exit_time);
 	if (p->is_init) {
-		log_append(s, stream, buf, (size_t)n);
+		shim_io_log_append(s, stream, buf, (size_t)n);
 		replay_keep(p, buf, (size_t)n);
 	}
 	for (int i = 0; i < MAX_CLIENTS; i++) {

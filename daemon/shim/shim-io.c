@@ -229,6 +229,9 @@ dispatch(struct shim *s, void *ptr, uint32_t events)
 	case SRC_EXEC_ERR:
 		on_exec_error(s, src->proc);
 		break;
+	case SRC_DIRECT:
+		shim_io_proc_on_direct_writable(s, src);
+		break;
 	case SRC_CLIENT: {
 		struct client *c = ptr;
 		struct proc *p = c->proc;
@@ -250,19 +253,29 @@ dispatch(struct shim *s, void *ptr, uint32_t events)
 	}
 }
 
+/* SIGALRM ends a slice of direct output with EINTR (shim-io-proc.c); a
+ * handler, not SIG_IGN, so that exec'd processes get the default back.
+ * (SIGPIPE is ignored since main: a client's pipe whose reader left gives
+ * EPIPE.) */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
 static int
 setup(struct shim *s, const struct shim_config *cfg, struct spawn_result *sp, int listen_fd)
 {
+	struct sigaction sa = { .sa_handler = on_alarm };
 	sigset_t mask;
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	s->start_fd = sp->start_fd;
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
-	s->log_fd = open(cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (s->ep < 0 || s->log_fd < 0)
+	if (s->ep < 0 || shim_io_log_open(s) < 0)
 		return -1;
-	s->log_size = (size_t)lseek(s->log_fd, 0, SEEK_END);
+	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: the slice's splice returns */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);

@@ -135,6 +135,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	report(true, (long)sp.pid, NULL);
+	shim_trim_text(); /* start-up's code pages out of VmRSS: shim-trim.c */
 	r = shim_io_run(&c, &sp, listen_fd);
 	unlink(c.attach_path);
 	shim_config_free(&c);

@@ -35,6 +35,29 @@ struct start_msg {
  * start_msg. On failure errbuf holds a one-line reason. */
 int spawn_container(const struct shim_config *c, struct spawn_result *ret, char *errbuf, size_t errlen);
 
+/* shim-trim.c: drop the program's read-only pages (text, rodata) from our
+ * page tables once start-up is done; they fault back in from the page cache. */
+void shim_trim_text(void);
+
+/* cgroup-join.c: init joins its cgroups without the global lock (v1:
+ * "0" to each tasks file from the child; v2: CLONE_INTO_CGROUP). */
+#define CGROUP_JOIN_MAX 16
+struct cgroup_join {
+	bool fast;                    /* v1: the child writes tasks_fds */
+	size_t n_tasks;
+	int tasks_fds[CGROUP_JOIN_MAX];
+	int v2_fd;                    /* v2: the cgroup's dir for clone3, or -1 */
+};
+/* Before clone3, in the shim; on anything unexpected neither way is set
+ * up and the shim writes the pid as before. */
+void cgroup_join_open(const struct shim_config *c, struct cgroup_join *j);
+/* In the child: true when it is in every hierarchy now. */
+bool cgroup_join_self(struct cgroup_join *j);
+void cgroup_join_close(struct cgroup_join *j);
+/* The child's word to the shim on the set-up socket, and the shim's wait. */
+void cgroup_join_report(int sock, bool joined);
+int cgroup_join_wait(int sock, bool *joined);
+
 /* rootfs-prepare.c: the shim's half of the root file system (plan §3). */
 #define ROOTFS_ETC_FILES 8
 #define ROOTFS_DEV_NODES 6
@@ -53,7 +76,8 @@ void rootfs_prepare_sources_close(struct rootfs_fds *f);
 const char *rootfs_prepare_dev_name(size_t i);
 /* After clone3, in the shim: maps, cgroups, limits, the overlay; sends the
  * child its overlay and mount point over sock. */
-int rootfs_prepare_child(const struct shim_config *c, pid_t pid, int sock, char *errbuf, size_t errlen);
+int rootfs_prepare_child(const struct shim_config *c, pid_t pid, int sock, bool in_cgroups, char *errbuf,
+			 size_t errlen);
 /* In the child: wait for those two fds. */
 int rootfs_prepare_receive(int sock, struct rootfs_fds *f);
 
@@ -98,11 +122,15 @@ struct proc_user {
 	gid_t gid;
 	gid_t groups[64];
 	size_t n_groups;
+	char home[256];  /* passwd's home, else "/" (Docker's) */
 };
 /* Look "USER[:GROUP]" up in the current root's files; NULL or "" = root.
  * Split from the switch so that an unknown user fails during set-up. */
 void proc_setup_resolve_user(const char *user, struct proc_user *ret, int error_fd);
 void proc_setup_apply_user(const struct proc_user *u, int error_fd);
+/* env plus what Docker adds when it is not set: HOME (u->home) and, with
+ * a TTY, TERM=xterm. A new array (the process execs next); env on ENOMEM. */
+char **proc_setup_env(char **env, const struct proc_user *u, bool tty);
 /* The privilege drop, last before execve: no_new_privs, the bounding set
  * (c->caps), the user switch, effective = permitted = c->caps for uid 0
  * (none for others), inheritable and ambient empty, seccomp last (before

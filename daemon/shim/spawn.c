@@ -24,16 +24,27 @@
 
 #define PIPE_BYTES (1 << 20) /* large pipes: fewer wake-ups when streaming */
 
+/* cgroup_fd >= 0: born in that (v2) cgroup; if the kernel refuses,
+ * *cgroup_fd becomes -1 and the child is cloned where the shim is. */
 static pid_t
-clone3_with_pidfd(uint64_t flags, int *ret_pidfd)
+clone3_with_pidfd(uint64_t flags, int *cgroup_fd, int *ret_pidfd)
 {
 	struct clone_args args = {
-		.flags = flags | CLONE_PIDFD,
+		.flags = flags | CLONE_PIDFD | (*cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
 		.exit_signal = SIGCHLD,
+		.cgroup = *cgroup_fd >= 0 ? (uint64_t)*cgroup_fd : 0,
 	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && *cgroup_fd >= 0) {
+		close(*cgroup_fd);
+		*cgroup_fd = -1;
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		args.cgroup = 0;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	}
+	return pid;
 }
 
 static int
@@ -54,10 +65,20 @@ close_pair(int fds[2])
 }
 
 static void __attribute__((noreturn))
-child_main(const struct shim_config *c, struct rootfs_fds *f, int sock, int in[2], int out[2], int err[2], int start[2],
-	   int errp[2])
+child_main(const struct shim_config *c, struct rootfs_fds *f, struct cgroup_join *cg, int sock, int in[2], int out[2],
+	   int err[2], int start[2], int errp[2])
 {
-	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int devnull;
+
+	/* --init: a stop right after run -d must not be lost. PID 1 drops a
+	 * signal it has no handler for unless the signal is blocked, so from
+	 * here until lite-init can forward them they are (lite-init unblocks) */
+	if (c->init)
+		proc_block_init_signals();
+	/* first of all, so nothing is charged outside the container */
+	cgroup_join_report(sock, cg->v2_fd >= 0 || cgroup_join_self(cg));
+	cgroup_join_close(cg);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	/* with a TTY, stdio becomes the terminal once the shim starts us */
 	if (dup2(in[0] >= 0 ? in[0] : devnull, 0) < 0 || dup2(out[1] >= 0 ? out[1] : devnull, 1) < 0 ||
@@ -88,6 +109,8 @@ spawn_container(const struct shim_config *c, struct spawn_result *ret, char *err
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	int start[2] = { -1, -1 }, errp[2] = { -1, -1 }, sock[2] = { -1, -1 };
 	struct rootfs_fds f;
+	struct cgroup_join cg;
+	bool in_cgroups = false;
 	int pidfd = -1;
 	pid_t pid;
 
@@ -99,17 +122,20 @@ spawn_container(const struct shim_config *c, struct spawn_result *ret, char *err
 		snprintf(errbuf, errlen, "create pipes: %s", strerror(errno));
 		goto fail;
 	}
+	cgroup_join_open(c, &cg);
 	pid = clone3_with_pidfd(CLONE_NEWNS | CLONE_NEWUTS | (c->pid_host ? 0 : CLONE_NEWPID) |
 				(c->ipc_host ? 0 : CLONE_NEWIPC) | (c->net_host ? 0 : CLONE_NEWNET) |
-				(c->userns.size ? CLONE_NEWUSER : 0), &pidfd);
+				(c->userns.size ? CLONE_NEWUSER : 0), &cg.v2_fd, &pidfd);
 	if (pid < 0) {
 		snprintf(errbuf, errlen, "clone new namespaces: %s", strerror(errno));
+		cgroup_join_close(&cg);
 		goto fail;
 	}
 	if (pid == 0) {
 		close(sock[0]);
-		child_main(c, &f, sock[1], in, out, err, start, errp);
+		child_main(c, &f, &cg, sock[1], in, out, err, start, errp);
 	}
+	cgroup_join_close(&cg);
 	close(sock[1]);
 	sock[1] = -1;
 	rootfs_prepare_sources_close(&f);
@@ -118,7 +144,12 @@ spawn_container(const struct shim_config *c, struct spawn_result *ret, char *err
 			close(c->mounts[i].tree_fd); /* the child's copy is the one used */
 			c->mounts[i].tree_fd = -1;
 		}
-	if (rootfs_prepare_child(c, pid, sock[0], errbuf, errlen) < 0) {
+	if (cgroup_join_wait(sock[0], &in_cgroups) < 0) {
+		snprintf(errbuf, errlen, "the container's init died at once");
+		kill_child(pid, pidfd);
+		goto fail;
+	}
+	if (rootfs_prepare_child(c, pid, sock[0], in_cgroups, errbuf, errlen) < 0) {
 		kill_child(pid, pidfd);
 		goto fail;
 	}

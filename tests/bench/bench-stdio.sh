@@ -3,7 +3,9 @@
 # the same pipe without the engine; (b) `lite exec NAME true` latency
 # against `nsenter` into the same container. See README.md. Needs root.
 #
-#   SIZE=1G N=25 tests/bench/bench-stdio.sh
+#   SIZE=1G N=25 R=5 tests/bench/bench-stdio.sh
+# (c) is issue 14's logging comparison: dd bs=1M with logging against
+# `dd | tee FILE`, and with --log-driver none against the plain pipe.
 LIB_NO_TAP=1
 LIB_NO_IMAGE=1
 source "$(cd "$(dirname "$0")/.." && pwd)/integration/lib.sh"
@@ -49,6 +51,43 @@ t0=$(us_now)
 "$LITE" run --rm busybox head -c 0 /dev/zero </dev/null | wc -c >/dev/null
 t1=$(us_now)
 awk -v us=$((t1 - t0)) -v s="$lsec" -v n="$lb" 'BEGIN { f = us / 1e6; if (s > f) printf "of which fixed cost (run --rm, 0 bytes):      %.2f s; stream alone: %.0f MB/s\n", f, n / 1e6 / (s - f) }'
+
+# ---------------------------------------------------------------- (c) dd bs=1M, paired
+
+# issue 14: busybox dd bs=1M through stdout, R rounds of A B C D (paired):
+# A lite with logging (the default local driver), B dd | tee FILE | wc -c,
+# C lite --log-driver none, D the plain pipe dd | wc -c. Medians and the
+# targets A/B >= 0.9, C/D >= 0.9.
+R=${R:-5}
+COUNT=$((BYTES / 1048576))
+dd_lite() { timeout 600 "$LITE" run --rm busybox dd if=/dev/zero bs=1M count="$COUNT" 2>/dev/null; }
+dd_lite_none() { timeout 600 "$LITE" run --rm --log-driver none busybox dd if=/dev/zero bs=1M count="$COUNT" 2>/dev/null; }
+dd_tee() { busybox dd if=/dev/zero bs=1M count="$COUNT" 2>/dev/null | tee "$T/tee.out"; }
+dd_pipe() { busybox dd if=/dev/zero bs=1M count="$COUNT" 2>/dev/null; }
+none_ok=1
+[ "$("$LITE" run --rm --log-driver none busybox true 2>&1)" = "" ] || none_ok=0
+: >"$T/dd.A"; : >"$T/dd.B"; : >"$T/dd.C"; : >"$T/dd.D"
+for i in $(seq "$R"); do
+	read -r _ m _ < <(pipe_mbs dd_lite); echo "$m" >>"$T/dd.A"
+	read -r _ m _ < <(pipe_mbs dd_tee); echo "$m" >>"$T/dd.B"
+	rm -f "$T/tee.out"
+	if [ "$none_ok" = 1 ]; then read -r _ m _ < <(pipe_mbs dd_lite_none); echo "$m" >>"$T/dd.C"; fi
+	read -r _ m _ < <(pipe_mbs dd_pipe); echo "$m" >>"$T/dd.D"
+done
+mA=$(median <"$T/dd.A"); mB=$(median <"$T/dd.B"); mD=$(median <"$T/dd.D")
+echo
+echo "(c) busybox dd bs=1M count=$COUNT through stdout | wc -c, $R paired rounds, median MB/s"
+echo "lite run --rm busybox dd (logging on):      $mA   [$(tr '\n' ' ' <"$T/dd.A")]"
+echo "dd | tee FILE | wc -c:                      $mB   [$(tr '\n' ' ' <"$T/dd.B")]"
+awk -v a="$mA" -v b="$mB" 'BEGIN { printf "logging on / tee FILE:                      %.2f (target >= 0.90)\n", a / b }'
+if [ "$none_ok" = 1 ]; then
+	mC=$(median <"$T/dd.C")
+	echo "lite run --rm --log-driver none busybox dd: $mC   [$(tr '\n' ' ' <"$T/dd.C")]"
+	echo "dd | wc -c (plain pipe):                    $mD   [$(tr '\n' ' ' <"$T/dd.D")]"
+	awk -v a="$mC" -v b="$mD" 'BEGIN { printf "--log-driver none / plain pipe:             %.2f (target >= 0.90)\n", a / b }'
+else
+	echo "dd | wc -c (plain pipe):                    $mD; --log-driver none: not supported by this build"
+fi
 
 # ---------------------------------------------------------------- (b) exec latency
 

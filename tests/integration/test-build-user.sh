@@ -38,6 +38,18 @@ unlike "$OUT" 'Using cache' "one user's cache never answers another user's build
 capture lite build --progress plain -t root/app "$CTX"
 unlike "$OUT" 'Using cache' "nor root's"
 
+# review15 #12: a stdin context with a 0555 directory leaves no temp dir
+mkdir -p "$T/ro-ctx/ro" "$T/ro-tmp"
+echo f >"$T/ro-ctx/ro/f"
+printf 'FROM testimg\nCOPY ro /ro\n' >"$T/ro-ctx/Dockerfile"
+chmod 0555 "$T/ro-ctx/ro"
+chown "$UA" "$T/ro-tmp"
+capture sh -c "tar -C '$T/ro-ctx' -c . | TMPDIR='$T/ro-tmp' timeout 60 setpriv --reuid='$UA' --regid='$(id -g "$UA")' --init-groups -- '$LITE' build -q -"
+is_rc 0 "a user builds a stdin context with a 0555 directory"
+is "$(ls -A "$T/ro-tmp" | wc -l)" 0 "its temporary context directory is removed"
+capture sh -c "printf 'FROM testimg\n' | TMPDIR=/nonexistent-dir timeout 60 '$LITE' build -q -; tar -C '$T/ro-ctx' -c . | TMPDIR=/nonexistent-dir timeout 60 '$LITE' build -q -"
+like "$ERR" 'cannot create a directory for the context from stdin' "a temp dir that cannot be made is named"
+
 capture ulite "$UA" builder prune -f
 like "$OUT" 'Deleted build cache entries: [1-9]' "a user prunes its own cache"
 capture ulite "$UB" build --progress plain -t ub/app "$CTX"

@@ -185,6 +185,146 @@ is "$(lite run --rm built:1)" "hi from run" "tagged images survive builder prune
 capture lite build --progress plain -t built:1 --build-arg GREETING=hi "$CTX"
 unlike "$OUT" 'Using cache' "after builder prune nothing is cached"
 
+# --- review 15 regressions: each fails before its fix
+rv() { # NAME DOCKERFILE-TEXT [BUILD-ARGS...]: build $T/rv-NAME, output in OUT/ERR
+	local name=$1 text=$2
+	shift 2
+	mkdir -p "$T/rv-$name"
+	printf '%b' "$text" >"$T/rv-$name/Dockerfile"
+	capture lite build --progress plain "$@" "$T/rv-$name"
+}
+# was the step whose line matches the ERE cached in $OUT? yes / no
+step_cached() {
+	printf '%s\n' "$OUT" | awk -v re="$1" '/^Step / { s = ($0 ~ re) } s && /Using cache/ { c = 1 } END { print c ? "yes" : "no" }'
+}
+# 1: a failed COPY --from is neither cached nor left as an image
+rv copyfail 'FROM testimg AS a\nFROM testimg\nCOPY --from=a /nonexistent /x\nRUN ls /x\n'
+isnt "$RC" 0 "1: a COPY --from of a missing path fails"
+capture lite build --progress plain "$T/rv-copyfail"
+isnt "$RC" 0 "1: and fails again the second time"
+is "$(step_cached 'COPY --from=a')" no "1: the failed COPY was not cached"
+
+# 2: COPY --from's key names its source paths
+rv fromsrc 'FROM testimg AS a\nFROM testimg\nCOPY --from=a /etc/group /out\n'
+is_rc 0 "2: a COPY --from builds"
+rv fromsrc 'FROM testimg AS a\nFROM testimg\nCOPY --from=a /etc/passwd /out\nRUN grep -q root /out\n'
+is_rc 0 "2: a COPY --from of another path builds"
+is "$(step_cached 'COPY --from=a')" no "2: and is not answered by the other path's cache entry"
+
+# 3 (and 5): a changed build arg rebuilds the metadata steps that use it
+rv argmeta 'FROM testimg\nARG V=1\nENV APP_VERSION=$V\nLABEL v=$V\nEXPOSE 80$V\n' --build-arg V=1 -t rv-argmeta
+rv argmeta 'FROM testimg\nARG V=1\nENV APP_VERSION=$V\nLABEL v=$V\nEXPOSE 80$V\n' --build-arg V=2 -t rv-argmeta
+is_rc 0 "3: the build with another --build-arg value builds"
+is "$(step_cached '^Step [0-9/]+ : (ENV|LABEL|EXPOSE)')" no "3: ENV, LABEL, EXPOSE using it are not cached"
+is "$(lite image inspect -f '{{json .Config.Env}} {{json .Config.Labels}}' rv-argmeta | grep -o 'APP_VERSION=[0-9]*\|"v":"[0-9]*"' | tr '\n' ' ')" \
+	'APP_VERSION=2 "v":"2" ' "3: the image has the new value"
+capture lite history rv-argmeta
+like "$OUT" '#\(nop\) ENV APP_VERSION=2' "3: history has the expanded ENV"
+rv argmeta 'FROM testimg\nARG V=1\nENV APP_VERSION=$V\nLABEL v=$V\nEXPOSE 80$V\n' --build-arg V=x
+isnt "$RC" 0 "5: a bad EXPOSE port fails"
+like "$ERR" "invalid port '80x'" "5: and names the port (no use after free)"
+
+# 4: a killed build leaves no RUN container and no stdin context behind
+ps_before=$(lite ps -aq | wc -l)
+mkdir -p "$T/rv-kill" "$T/rv-kill-tmp"
+printf 'FROM testimg\nRUN echo started; sleep 60\n' >"$T/rv-kill/Dockerfile"
+tar -C "$T/rv-kill" -c . | TMPDIR=$T/rv-kill-tmp "$LITE" build --progress plain --no-cache - >"$T/rv-kill.out" 2>&1 &
+kpid=$!
+for _ in $(seq 300); do grep -q '^started' "$T/rv-kill.out" && break; sleep 0.1; done
+kill -TERM "$kpid"
+wait "$kpid"
+is "$?" 143 "4: a build killed with SIGTERM exits 143"
+is "$(lite ps -aq | wc -l)" "$ps_before" "4: and leaves no RUN container behind"
+is "$(ls "$T/rv-kill-tmp" | wc -l)" 0 "4: nor the stdin context's directory"
+
+# 6: COPY's parent directories: never the host's through a lower layer's
+# symlink, and not what a whiteout or an opaque directory removed
+mkdir -p "$T/hostleak/sub"
+chmod 0712 "$T/hostleak/sub"
+chown 4321:4321 "$T/hostleak/sub"
+rv layers "FROM testimg\nRUN ln -s $T/hostleak /x && mkdir -p /w/sub /o/sub && chmod 0701 /w/sub /o/sub\nRUN rm /x && mkdir /x && rm -rf /w /o && mkdir /o\nCOPY Dockerfile /x/sub/f\nCOPY Dockerfile /w/sub/f\nCOPY Dockerfile /o/sub/f\n" -t rv-layers
+is_rc 0 "6: the build builds"
+is "$(lite run --rm rv-layers stat -c '%a %u' /x/sub /w/sub /o/sub | tr '\n' ' ')" "755 0 755 0 755 0 " \
+	"6: new parents get 0755 root, not a host directory's or a removed one's metadata"
+
+# 7: RUN sees ENV's value over an ARG of the same name
+rv argenv 'FROM testimg\nARG X=argval\nENV X=envval\nRUN echo "X=$X" > /x\n' -t rv-argenv
+is "$(lite run --rm rv-argenv cat /x)" "X=envval" "7: ENV overrides ARG in RUN"
+
+# 8: ENTRYPOINT keeps a CMD the same stage set
+rv entrycmd 'FROM testimg\nCMD ["hello"]\nENTRYPOINT ["echo"]\n' -t rv-entrycmd
+is "$(lite run --rm rv-entrycmd)" "hello" "8: CMD before ENTRYPOINT in one stage stays"
+
+# 9: proxy build args reach RUN, but not the history, the key or a warning
+rv proxy 'FROM testimg\nRUN echo "$HTTP_PROXY" > /p\n' -t rv-proxy --build-arg HTTP_PROXY=http://p1:3128
+is "$(lite run --rm rv-proxy cat /p)" "http://p1:3128" "9: RUN sees HTTP_PROXY"
+unlike "$ERR" 'not consumed' "9: no warning that it was not consumed"
+capture lite history rv-proxy
+unlike "$OUT" 'p1:3128' "9: not in the history"
+rv proxy 'FROM testimg\nRUN echo "$HTTP_PROXY" > /p\n' -t rv-proxy --build-arg HTTP_PROXY=http://p2:3128
+is "$(step_cached 'RUN echo')" yes "9: nor in the cache key"
+
+# 11: ADD of a tar with a hard link; --chmod alone applies to its entries
+mkdir -p "$T/rv-hl-src/t" "$T/rv-addtar"
+echo linked >"$T/rv-hl-src/t/f"
+ln "$T/rv-hl-src/t/f" "$T/rv-hl-src/t/g"
+tar -C "$T/rv-hl-src" -cf "$T/rv-addtar/hl.tar" t
+rv addtar 'FROM testimg\nADD hl.tar /opt/hl/\nADD --chmod=0600 hl.tar /opt/m/\n' -t rv-addtar
+is_rc 0 "11: ADD of a tar with a hard link builds"
+is "$(lite run --rm rv-addtar stat -c '%h %a' /opt/hl/t/g /opt/m/t/f | tr '\n' ' ')" "2 644 2 600 " \
+	"11: the link is kept below the destination, and --chmod applies"
+
+# 14: a symlink named as a COPY source copies what it points to
+mkdir -p "$T/rv-links/dir"
+echo real >"$T/rv-links/real.txt"
+echo indir >"$T/rv-links/dir/f"
+ln -s real.txt "$T/rv-links/link.txt"
+ln -s /real.txt "$T/rv-links/abs.txt"
+ln -s dir "$T/rv-links/dirlink"
+rv links 'FROM testimg\nCOPY link.txt abs.txt /l/\nCOPY dirlink /dl/\n' -t rv-links
+is_rc 0 "14: COPY of symlinked sources builds"
+is "$(lite run --rm rv-links sh -c 'stat -c %F /l/link.txt /l/abs.txt; cat /l/link.txt /l/abs.txt /dl/f' | tr '\n' ' ')" \
+	"regular file regular file real real indir " "14: the links' targets are copied, under the links' names"
+
+# 15: FROM ${ARG} naming a stage builds that stage
+rv fromarg 'ARG S=first\nFROM testimg AS first\nRUN echo one > /one\nFROM ${S}\nRUN cat /one\n'
+is_rc 0 "15: FROM \${ARG} naming an earlier stage builds it first"
+
+# 16: COPY --from=IMAGE pulls a missing image
+if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
+	source "$SRCDIR/tests/integration/lib-registry.sh"
+	start_registry build
+	lite save -o "$T/rv-src.tar" testimg >/dev/null
+	push "docker-archive:$T/rv-src.tar" "127.0.0.1:$PORT/lite/rvsrc:1"
+	rv frompull "FROM testimg\nCOPY --from=127.0.0.1:$PORT/lite/rvsrc:1 /etc/group /g\n"
+	is_rc 0 "16: COPY --from of an image not in the store pulls it"
+	stop_registries
+else
+	skip "16: COPY --from pulls" "docker-registry or skopeo not installed"
+fi
+
+# 17: the Dockerfile and .dockerignore are read beneath the context
+mkdir -p "$T/rv-outside" "$T/rv-dfl" "$T/rv-dil"
+printf 'FROM testimg\n' >"$T/rv-outside/Dockerfile"
+printf 'x\n' >"$T/rv-outside/ignore"
+ln -s "$T/rv-outside/Dockerfile" "$T/rv-dfl/Dockerfile"
+capture lite build -q "$T/rv-dfl"
+isnt "$RC" 0 "17: a Dockerfile symlink out of the context is refused"
+like "$ERR" 'leaves the build context' "17: and says so"
+cp "$T/rv-outside/Dockerfile" "$T/rv-dil/Dockerfile"
+ln -s "$T/rv-outside/ignore" "$T/rv-dil/.dockerignore"
+capture lite build -q "$T/rv-dil"
+like "$ERR" '.dockerignore: a symlink that leaves the build context' "17: so is a .dockerignore symlink out of it"
+
+# 18: ONBUILD: a bad trigger is refused when written; a failing one is named
+rv onbuildbad 'FROM testimg\nONBUILD BOGUS x\n'
+isnt "$RC" 0 "18: ONBUILD with an unknown instruction fails"
+like "$ERR" 'Dockerfile:2: ONBUILD: .*unknown instruction: BOGUS' "18: when it is written, naming it"
+rv onbuildparent 'FROM testimg\nONBUILD RUN exit 3\n' -t rv-onbuild
+rv onbuildchild '# a comment\nFROM rv-onbuild\nRUN true\n'
+isnt "$RC" 0 "18: a failing trigger fails the child build"
+like "$ERR" "Dockerfile:2: FROM: ONBUILD trigger 'RUN exit 3': .*non-zero code: 3" "18: the error names the trigger and the FROM line"
+
 # --- the same Dockerfile through podman build, compared
 if command -v podman >/dev/null; then
 	pm() { timeout 300 podman --root "$T/pm-root" --runroot "$T/pm-run" --cgroup-manager=cgroupfs --runtime runc "$@"; }

@@ -68,7 +68,7 @@ for cmd in "rename --bogus a b" "pause --bogus a" "diff --bogus a" "tag --bogus 
 	is_rc 125 "lite $cmd: an unknown option is an error"
 done
 capture lite info --format json
-like "$OUT" '^\{"version"' "info --format json"
+like "$OUT" '^\{"Containers"' "info --format json (Docker's shape)"
 
 # --- bug 9: system df counts running containers
 for i in 1 2; do lite run -d --name dfr$i testimg sleep 300 >/dev/null; done
@@ -84,8 +84,8 @@ like "$OUT" 'lv1' "system df -v lists the volume"
 # --- groups
 capture lite container ls --format '{{.Names}}'
 is "$(printf '%s\n' "$OUT" | sort | tr '\n' ' ')" "dfr1 dfr2 " "container ls is ps"
-capture lite container inspect --format '{{.name}}' dfx
-is "$OUT" dfx "container inspect"
+capture lite container inspect --format '{{.Name}}' dfx
+is "$OUT" /dfx "container inspect (Docker's Name, with its /)"
 capture lite container rm -f dfr1 dfr2 dfx dfc
 is_rc 0 "container rm"
 capture lite image ls -q

@@ -11,7 +11,7 @@ ok "l1 reaches running" wait_for 10 is_running l1
 
 capture lite ps
 is_rc 0 "ps exits 0"
-like "$(printf '%s\n' "$OUT" | head -n 1)" '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +NAMES' "ps prints the table header"
+like "$(printf '%s\n' "$OUT" | head -n 1)" '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES' "ps prints the table header"
 like "$OUT" "^${ID1:0:12} +testimg .* l1\$" "ps lists l1 with its short id and image"
 
 capture lite ps -q

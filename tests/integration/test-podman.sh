@@ -19,6 +19,9 @@ for fmt in docker oci; do
 	capture pm load -i "$T/l-$fmt.tar"
 	is_rc 0 "podman load accepts lite's $fmt archive"
 	like "$OUT" 'Loaded image' "podman load reports the image ($fmt)"
+	# issue 12 bug 5: the config goes byte for byte, so podman sees lite's id
+	is "sha256:$(pm image inspect --format '{{.Id}}' localhost/testimg:latest 2>/dev/null)" \
+		"$(lite image inspect testimg | jget Id)" "podman's image id is lite's ($fmt)"
 done
 capture pm run --rm --net=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/testimg:latest sh -c 'echo from-podman'
 if [ "$RC" = 0 ]; then
@@ -40,6 +43,16 @@ for fmt in docker-archive oci-archive; do
 	[ -n "$ref" ] || ref=$(printf '%s\n' "$OUT" | sed -n 's/^Loaded image ID: //p' | head -n1)
 	is "$(lite run --rm "$ref")" made-by-podman "lite runs podman's image with its Cmd ($fmt)"
 	is "$(lite run --rm "$ref" sh -c 'echo $PM')" 1 "podman image's Env is honoured ($fmt)"
+	pmid=sha256:$(pm image inspect --format '{{.Id}}' localhost/pmimg:1 2>/dev/null)
+	is "$(lite image inspect "$ref" | jget Id)" "$pmid" "lite keeps podman's image id ($fmt)"
+	# and back: lite's save rebuilds podman's layer tars byte for byte
+	rm -f "$T/back.tar"
+	lite save -o "$T/back.tar" "$ref" >/dev/null 2>&1
+	pm rmi -f localhost/pmimg:1 >/dev/null 2>&1
+	capture pm load -i "$T/back.tar"
+	is_rc 0 "podman loads lite's save of its image ($fmt)"
+	is "sha256:$(pm image inspect --format '{{.Id}}' "$ref" 2>/dev/null || pm image inspect --format '{{.Id}}' "localhost/$ref")" \
+		"$pmid" "podman -> lite -> podman keeps the image id ($fmt)"
 	lite rmi -f "$ref" >/dev/null 2>&1
 done
 done_testing

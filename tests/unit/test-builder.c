@@ -57,6 +57,25 @@ test_parse_basic(void **state)
 	dockerfile_free(&f);
 }
 
+/* review15 #13: a blank line inside a continuation does not end it */
+static void
+test_parse_empty_continuation(void **state)
+{
+	struct df_file f;
+	struct lite_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(dockerfile_parse("FROM x\nRUN a \\\n\n   \n  b\nCMD c\n", &f, &err), 0);
+	assert_int_equal(f.n, 3);
+	assert_string_equal(f.v[1].args, "a    b");
+	assert_int_equal(f.empty_continuation, 3);
+	assert_string_equal(f.v[2].keyword, "CMD");
+	dockerfile_free(&f);
+	assert_int_equal(dockerfile_parse("FROM x\n\nCMD c\n", &f, &err), 0);
+	assert_int_equal(f.empty_continuation, 0);
+	dockerfile_free(&f);
+}
+
 static void
 test_parse_escape_directive(void **state)
 {
@@ -148,6 +167,17 @@ test_expand_words(void **state)
 	assert_string_equal(w[2], "c d");
 	assert_string_equal(w[3], "");
 	strv_free(w);
+	/* review15 #10: a default word inside "..." keeps its blanks */
+	assert_int_equal(df_expand_words("\"${UNSET:-hello world}\" ${UNSET:-a b}", '\\', lookup, NULL, &w, &err), 0);
+	assert_int_equal(strv_length(w), 3);
+	assert_string_equal(w[0], "hello world");
+	assert_string_equal(w[1], "a");
+	assert_string_equal(w[2], "b");
+	strv_free(w);
+	assert_int_equal(df_expand_words("\"x${A:+it's $SP}\"", '\\', lookup, NULL, &w, &err), 0);
+	assert_int_equal(strv_length(w), 1);
+	assert_string_equal(w[0], "xit's x y");
+	strv_free(w);
 	assert_true(df_expand_words("\"open", '\\', lookup, NULL, &w, &err) < 0);
 	lite_err_clear(&err);
 	assert_true(df_expand_words("${A", '\\', lookup, NULL, &w, &err) < 0);
@@ -205,6 +235,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_basic),
 		cmocka_unit_test(test_parse_escape_directive),
+		cmocka_unit_test(test_parse_empty_continuation),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_expand_words),

@@ -93,6 +93,38 @@ test_refused(void **state)
 	}
 }
 
+static void
+test_mirrors(void **state)
+{
+	static const char *const bad[] = {
+		"{\"registry-mirrors\":\"https://m\"}", "{\"registry-mirrors\":[\"m.example.com\"]}",
+		"{\"registry-mirrors\":[\"ftp://m\"]}", "{\"registry-mirrors\":[\"https://\"]}",
+		"{\"registry-mirrors\":[\"https://a,b\"]}", "{\"registry-mirrors\":[\"https://a b\"]}",
+		"{\"registry-mirrors\":[3]}",
+	};
+	struct daemon_limits l;
+	struct lite_err err = { 0 };
+	json_t *o;
+
+	(void)state;
+	daemon_limits_init(&l);
+	assert_null(l.registry_mirrors);
+	assert_int_equal(load(&l, "{\"registry-mirrors\":[\"https://m1.example.com/\",\"http://10.0.0.5:5000\"]}"), 0);
+	assert_string_equal(l.registry_mirrors[0], "https://m1.example.com");
+	assert_string_equal(l.registry_mirrors[1], "http://10.0.0.5:5000");
+	assert_null(l.registry_mirrors[2]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o = json_loads(bad[i], 0, NULL);
+		assert_non_null(o);
+		if (daemon_limits_load(&l, o, &err) != -EINVAL)
+			fail_msg("accepted: %s", bad[i]);
+		assert_non_null(strstr(err.msg, "registry-mirrors"));
+		lite_err_clear(&err);
+		json_decref(o);
+	}
+	daemon_limits_free(&l);
+}
+
 int
 main(void)
 {
@@ -100,6 +132,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_mirrors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

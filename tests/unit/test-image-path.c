@@ -118,7 +118,10 @@ test_ref_normalize_table(void **state)
 		{ "busybox", 0, "busybox:latest" },
 		{ "busybox:latest", 0, "busybox:latest" },
 		{ "x:1.0", 0, "x:1.0" },
-		{ "library/debian:bookworm-slim", 0, "library/debian:bookworm-slim" },
+		{ "library/debian:bookworm-slim", 0, "debian:bookworm-slim" },
+		{ "docker.io/library/busybox", 0, "busybox:latest" },
+		{ "docker.io/user/app", 0, "user/app:latest" },
+		{ "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EINVAL, NULL },
 		{ "localhost:5000/x", 0, "localhost:5000/x:latest" },
 		{ "localhost:5000/x:v2", 0, "localhost:5000/x:v2" },
 		{ "my_app-2", 0, "my_app-2:latest" },
@@ -130,7 +133,7 @@ test_ref_normalize_table(void **state)
 		{ "x/", -EINVAL, NULL },
 		{ "-x", -EINVAL, NULL },
 		{ "a b", -EINVAL, NULL },
-		{ "x:t/y", 0, "x:t/y:latest" }, /* "x:t" is a registry host */
+		{ "x:t/y", -EINVAL, NULL }, /* "x:t" is a registry host with a bad port */
 		{ "x:-t", -EINVAL, NULL },
 	};
 
@@ -143,6 +146,23 @@ test_ref_normalize_table(void **state)
 		if (r == 0)
 			assert_string_equal(buf, cases[i].out);
 	}
+}
+
+static void
+test_ref_legacy(void **state)
+{
+	char buf[300];
+
+	(void)state;
+	assert_int_equal(image_path_ref_legacy("a..b", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "a..b:latest");
+	assert_int_equal(image_path_ref_legacy("docker.io/library/x", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "docker.io/library/x:latest");
+	assert_int_equal(image_path_ref_legacy("x:t/y", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "x:t/y:latest");
+	assert_int_equal(image_path_ref_legacy("A", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(image_path_ref_legacy("a/", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(image_path_ref_normalize("a..b", buf, sizeof(buf)), -EINVAL);
 }
 
 static void
@@ -168,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_tar_path_long),
 		cmocka_unit_test(test_ref_normalize_table),
 		cmocka_unit_test(test_ref_normalize_bounds),
+		cmocka_unit_test(test_ref_legacy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

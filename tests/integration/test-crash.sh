@@ -1,0 +1,234 @@
+#!/bin/bash
+# The crash loop (issue 13): for every checkpoint in crash-points.list,
+# a daemon started with LITE_CRASH_AT=NAME dies there (_exit 99) during
+# the operation that reaches it; a plain daemon is started on the same
+# state, and the invariants must hold:
+#   - no mount under the test's dirs in the host's mount table;
+#   - no cgroup, host veth, IPAM lease, nftables port rule or shim of a
+#     container that does not run; no lite-image left running;
+#   - no temporary file of an interrupted write, nothing in DATA_ROOT/tmp,
+#     no container directory that ps -a does not list;
+#   - the half-done object is complete or gone (listed and removable);
+#   - the container that ran before every crash still runs.
+# Needs a build configured with -Dcrash_points=true (scripts/test.sh's
+# build-asan/); elsewhere it skips. docs/OPERATIONS.md "What the crash
+# test covers".
+LIB_NETNS=1
+source "$(dirname "$0")/lib.sh"
+
+LIST="$SRCDIR/tests/integration/crash-points.list"
+if ! grep -q '^#define LITE_CRASH_POINTS 1' "$BUILDDIR/config.h" 2>/dev/null; then
+	echo "1..0 # SKIP not built with -Dcrash_points=true"
+	TAP_DONE=1
+	exit 0
+fi
+
+# --- the list and the source agree
+src_names=$(grep -rhoE '(HELPER_)?CRASH_POINT\("[^"]+"\)' "$SRCDIR/daemon" "$SRCDIR/common" --include='*.c' |
+	sed -E 's/^(HELPER_)?CRASH_POINT\("([^"]+)"\)/\1\2/' | sort -u)
+list_names=$(grep -vE '^\s*(#|$)' "$LIST" | awk '{ print $1 }')
+missing=
+for s in $src_names; do
+	case $s in
+	HELPER_*) grep -qE "^[a-z-]+\\.${s#HELPER_}\$" <<<"$list_names" || missing="$missing $s" ;;
+	*) grep -qxF "$s" <<<"$list_names" || missing="$missing $s" ;;
+	esac
+done
+is "$missing" "" "every crash point in the source is in crash-points.list"
+stale=
+for n in $list_names; do
+	grep -qxF "$n" <<<"$src_names" || grep -qxF "HELPER_${n#*.}" <<<"$src_names" || stale="$stale $n"
+done
+is "$stale" "" "every name in crash-points.list is in the source"
+
+# --- fixtures: a container that must survive every crash, an image to load
+lite run -d --name keeper -p 18400:80 testimg sleep 100000 >/dev/null
+ok "keeper runs" wait_for 10 is_running keeper
+KEEPER_PID=$(ifield keeper state.pid)
+KEEPER_IP=$(ifield keeper network_settings.ip_address)
+KEEPER_ID=$(ifield keeper id)
+# host_links : the veths (lv*) of the test's network namespace
+host_links() { in_ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep '^lv'; }
+like "$(host_links)" "^lv${KEEPER_ID:0:9}" "the check sees the keeper's host veth (the right namespace)"
+lite run --name base testimg sh -c 'mkdir /d; echo a > /d/a; echo b > /d/b; echo c > /d/c' >/dev/null
+lite commit base crashimg >/dev/null
+lite save -o "$T/crashimg.tar" crashimg >/dev/null
+lite rm base >/dev/null
+lite rmi crashimg >/dev/null
+ok "fixture: crashimg saved and removed" test -s "$T/crashimg.tar"
+
+# running_ids / all_ids : full ids of running / all containers (ps -q
+# prints short ones; their directories have the full ids)
+full_ids() { local s; for s in $(lite ps -q "$@" 2>/dev/null); do ls "$D/containers" | grep "^$s"; done; }
+running_ids() { full_ids; }
+all_ids() { full_ids -a; }
+
+# wait_daemon_dead SECS : the crashing daemon exited; sets DAEMON_RC
+wait_daemon_dead() {
+	local end=$(( $(now_ms) + $1 * 1000 ))
+	while kill -0 "$DAEMON_PID" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$DAEMON_PID/status" 2>/dev/null; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+	wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_RC=$?
+	DAEMON_PID=
+}
+
+# invariants NAME OBJ_KIND OBJ : the checks after each crash and restart
+invariants() {
+	local name=$1 kind=$2 obj=$3 bad= run ids id d x ports
+	run=$(running_ids)
+	# mounts
+	x=$(grep -F " $T" /proc/self/mountinfo)
+	[ -n "$x" ] && bad="$bad; mounts: $x"
+	# cgroups of containers that do not run
+	for d in /sys/fs/cgroup/*/"$CGP"/* /sys/fs/cgroup/"$CGP"/*; do
+		[ -d "$d" ] || continue
+		id=${d##*/}
+		[[ $id =~ ^[0-9a-f]{64}$ ]] && ! grep -qxF "$id" <<<"$run" && bad="$bad; cgroup $d"
+	done
+	# host veths
+	for x in $(host_links); do
+		grep -q "^${x:2:9}" <<<"$run" || bad="$bad; veth $x"
+	done
+	# leases: owners run, no address twice
+	for x in "$D"/networks/*/leases; do
+		[ -f "$x" ] || continue
+		while read -r ip owner; do
+			grep -qxF "$owner" <<<"$run" || bad="$bad; lease $ip $owner"
+		done <"$x"
+		[ -z "$(awk '{ print $1 }' "$x" | sort | uniq -d)" ] || bad="$bad; an address leased twice in $x"
+	done
+	# nftables: the crashed run's port only while it runs
+	if [ "$kind" = ctr ] && ! is_running "$obj" && in_ns nft list ruleset 2>/dev/null | grep -qw "$PORT"; then
+		bad="$bad; nft rule for port $PORT of $obj"
+	fi
+	# shims and helpers (one ps: a loop over /proc forks per process)
+	x=$(ps -eo args=)
+	ids=$(grep -oE "lite-shim $E/[0-9a-f]{64}" <<<"$x" | sed 's|.*/||')
+	for id in $ids; do grep -qxF "$id" <<<"$run" || bad="$bad; shim of $id"; done
+	grep -q "lite-image $D" <<<"$x" && bad="$bad; lite-image still runs"
+	# half-written files, staging, stateless dirs
+	x=$(find "$D" "$E" -name '*.tmp.*' -not -path '*/upper/*' -not -path '*/_data/*' 2>/dev/null)
+	[ -n "$x" ] && bad="$bad; temp files: $x"
+	[ -z "$(ls -A "$D/tmp" 2>/dev/null)" ] || bad="$bad; tmp not empty: $(ls "$D/tmp")"
+	ids=$(all_ids)
+	for d in "$D"/containers/*; do
+		[ -d "$d" ] && ! grep -qxF "${d##*/}" <<<"$ids" && bad="$bad; unlisted container dir ${d##*/}"
+	done
+	# the keeper
+	[ "$(ifield keeper state.pid)" = "$KEEPER_PID" ] && pid_alive "$KEEPER_PID" || bad="$bad; keeper does not run"
+	[ "$(ifield keeper network_settings.ip_address)" = "$KEEPER_IP" ] || bad="$bad; keeper's address changed"
+	if [ -z "$bad" ]; then pass "$name: invariants hold"; else fail "$name: invariants" "${bad#; }"; fi
+}
+
+# settle KIND OBJ : the half-done object is complete or gone; then removed
+settle() {
+	local kind=$1 obj=$2 rc=0
+	case $kind in
+	ctr)
+		if lite inspect "$obj" >/dev/null 2>&1; then
+			[ "$(ps_state "$obj")" != "" ] || rc=1
+			# running: its command runs (init was released)
+			if is_running "$obj"; then
+				tr '\0' ' ' <"/proc/$(ifield "$obj" state.pid)/cmdline" 2>/dev/null | grep -q '^sleep ' || rc=1
+			fi
+			lite rm -f "$obj" >/dev/null 2>&1 || rc=1
+		fi
+		is_gone "$obj" || rc=1 ;;
+	volume)
+		if lite volume inspect "$obj" >/dev/null 2>&1; then lite volume rm "$obj" >/dev/null 2>&1 || rc=1; fi ;;
+	network)
+		if lite network inspect "$obj" >/dev/null 2>&1; then lite network rm "$obj" >/dev/null 2>&1 || rc=1; fi ;;
+	image)
+		if lite image inspect "$obj" >/dev/null 2>&1; then
+			# complete: it runs
+			lite run --rm "$obj" true >/dev/null 2>&1 || rc=1
+			lite rmi "$obj" >/dev/null 2>&1 || rc=1
+		fi ;;
+	esac
+	return $rc
+}
+
+# op OPERATION N : do it (the daemon dies on the way); prints KIND OBJ
+op() {
+	local o=$1 n=$2
+	case $o in
+	run) lite run -d --name "c$n" -v "vol$n:/data" -p "$PORT:80" testimg sleep 100000; echo "ctr c$n" >"$T/obj" ;;
+	exit) lite run -d --name "c$n" testimg sleep 0.3; echo "ctr c$n" >"$T/obj" ;;
+	rm)
+		lite run -d --name "c$n" -p "$PORT:80" testimg sleep 100000 >/dev/null
+		wait_for 10 is_running "c$n"
+		lite rm -f "c$n"; echo "ctr c$n" >"$T/obj" ;;
+	create) lite create --name "c$n" testimg true; echo "ctr c$n" >"$T/obj" ;;
+	volume) lite volume create "v$n"; echo "volume v$n" >"$T/obj" ;;
+	network) lite network create "n$n"; echo "network n$n" >"$T/obj" ;;
+	netrun)
+		lite network create "n$n" >/dev/null
+		lite run -d --name "c$n" --net "n$n" testimg sleep 100000; echo "ctr c$n" >"$T/obj" ;;
+	netrm)
+		lite network create "n$n" >/dev/null
+		lite network rm "n$n"; echo "network n$n" >"$T/obj" ;;
+	import) lite import "$T/img.tar" "imp$n"; echo "image imp$n" >"$T/obj" ;;
+	load) lite load -i "$T/crashimg.tar"; echo "image crashimg" >"$T/obj" ;;
+	commit)
+		lite run --name "s$n" testimg sh -c "echo $n > /a; echo > /b; echo > /c" >/dev/null
+		lite commit "s$n" "cimg$n"; echo "image cimg$n" >"$T/obj" ;;
+	esac
+}
+
+N=0
+while read -r name operation; do
+	case $name in '#'* | '') continue ;; esac
+	[ -n "${ONLY:-}" ] && [ "$name" != "$ONLY" ] && continue
+	N=$((N + 1))
+	t0=$(now_ms)
+	PORT=$((18410 + N))
+	stop_daemon TERM
+	LITE_CRASH_AT=$name start_daemon || { fail "$name: the crashing daemon starts"; continue; }
+	op "$operation" "$N" >/dev/null 2>"$T/op.err"
+	if ! wait_daemon_dead 15; then
+		fail "$name: the daemon died at the checkpoint" "$(cat "$T/op.err")"
+		continue
+	fi
+	# a helper's checkpoint SIGKILLs the daemon (crash-point.h)
+	case "$DAEMON_RC:$operation" in
+	99:* | 137:import | 137:load | 137:commit) ;;
+	*) fail "$name: the daemon exited 99 at the checkpoint (rc $DAEMON_RC)" "$(cat "$T/op.err")"; continue ;;
+	esac
+	start_daemon || { fail "$name: the daemon restarts"; continue; }
+	case $operation in
+	load | commit) like "$(cat "$T/op.err")" 'may have completed: check `lite images`' "$name: the client says to check lite images" ;;
+	esac
+	read -r kind obj <"$T/obj"
+	invariants "$name" "$kind" "$obj"
+	settle "$kind" "$obj" || fail "$name: $kind $obj is complete (listed and removable) or gone"
+	# the commit's source container
+	lite rm -f "s$N" >/dev/null 2>&1
+	lite volume rm "vol$N" >/dev/null 2>&1
+	lite network rm "n$N" >/dev/null 2>&1
+	diag "$name: $(( $(now_ms) - t0 )) ms"
+done <"$LIST"
+
+# --- a lost reply: the client says the request may have completed
+stop_daemon TERM
+LITE_CRASH_AT=run.after-start start_daemon
+capture lite run -d --name lost testimg sleep 100000
+wait_daemon_dead 10
+like "$ERR" 'may have completed' "a lost run reply: the client says the request may have completed"
+like "$ERR" 'lite ps -a' "a lost run reply: the client names the check (lite ps -a)"
+isnt "$RC" 0 "a lost run reply: non-zero exit"
+start_daemon
+is "$(ps_state lost)" running "the run whose reply was lost: the container runs (adopted, init released)"
+lite rm -f lost >/dev/null 2>&1
+
+# --- a second restart finds nothing left to reconcile (each leftover logged once)
+stop_daemon TERM
+mark=$(wc -l <"$DAEMON_LOG")
+start_daemon
+x=$(tail -n +"$((mark + 1))" "$DAEMON_LOG" | grep -E 'removed (container|network|volume) directory|orphan shim|temporary file|skip (container|network)')
+is "$x" "" "a second restart reconciles nothing"
+invariants "final" none none
+
+done_testing
