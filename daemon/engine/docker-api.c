@@ -46,8 +46,12 @@ open_listener(struct daemon *d, const char *path)
 	unlink(path);
 	r = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (r < 0 || listen(fd, 128) < 0)
-		fatal("docker-api: listen on %s", path);
+	if (r < 0 || listen(fd, 128) < 0) {
+		log_warn("docker-api: cannot listen on %s (the Docker Engine API stays off there)", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	if (gr && chown(path, 0, gr->gr_gid) < 0)
 		log_warn("docker-api: chown %s", path);
 	chmod(path, 0660);
@@ -176,8 +180,12 @@ docker_api_listen(struct daemon *d)
 	bool from_systemd = d->docker.n_fds > 0;
 
 	if (!from_systemd)
-		for (size_t i = 0; i < d->cfg.n_docker_api; i++)
-			docker_api_add_fd(d, open_listener(d, d->cfg.docker_api[i]));
+		for (size_t i = 0; i < d->cfg.n_docker_api; i++) {
+			int fd = open_listener(d, d->cfg.docker_api[i]);
+
+			if (fd >= 0)
+				docker_api_add_fd(d, fd);
+		}
 	for (size_t i = 0; i < d->docker.n_fds; i++) {
 		d->docker.evs[i] = event_new(d->base, d->docker.fds[i], EV_READ | EV_PERSIST, on_accept, d);
 		event_add(d->docker.evs[i], NULL);
