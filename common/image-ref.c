@@ -242,6 +242,10 @@ image_ref_parse(const char *s, struct image_ref *ret, const char **ret_why)
 	e = split_domain(name, &r, ret_why);
 	if (e < 0)
 		return e;
+	/* Docker counts the normalised name (docker.io/library/x): a name
+	 * that is short only without its domain would not parse back */
+	if (strlen(r.domain) + 1 + strlen(r.path) > NAME_MAX_LEN)
+		return fail(ret_why, "repository name must not be more than 255 characters");
 	*ret = r;
 	return 0;
 }

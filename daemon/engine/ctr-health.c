@@ -16,6 +16,7 @@
 #include "ctr.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,8 @@ check_done(struct ctr_health *h, int exit_code, const char *msg)
 }
 
 /* Frames from the shim: output is kept (4 KiB), the exit frame ends it. */
+static void on_timer(evutil_socket_t fd, short what, void *arg);
+
 static void
 on_check_read(struct bufferevent *bev, void *arg)
 {
@@ -147,13 +150,18 @@ on_check_read(struct bufferevent *bev, void *arg)
 			char buf[1024];
 			size_t n = len < sizeof(buf) - 1 ? len : sizeof(buf) - 1;
 			json_t *o;
+			int code;
 
 			evbuffer_remove(in, buf, n);
 			buf[n] = '\0';
 			o = json_loads(buf, 0, NULL);
-			n = json_is_integer(json_object_get(o, "exit_code")) ? 0 : 1;
-			check_done(h, n ? -1 : (int)json_integer_value(json_object_get(o, "exit_code")), NULL);
+			code = json_is_integer(json_object_get(o, "exit_code")) ? (int)json_integer_value(json_object_get(o, "exit_code")) : -1;
 			json_decref(o);
+			/* the shim killed it at the timeout, and its exit came in
+			 * before our own deadline fired (a busy loop): a timeout */
+			if (code == 128 + SIGKILL && now_ms() - h->start_ms >= hc_int(h->c, "timeout") / NS_PER_MS - 50)
+				return on_timer(-1, 0, h);
+			check_done(h, code, NULL);
 			return;
 		}
 		{

@@ -257,7 +257,7 @@ mem_cell() {
 	case $e in
 	lite)
 		pid=$("$LITE" ps -q | head -n 1)
-		mon=$(ppid_of "$("$LITE" inspect "$pid" | jget state.pid)")
+		mon=$(ppid_of "$("$LITE" inspect -f "{{.State.Pid}}" "$pid")")
 		echo "daemon $(rss_kb "$DAEMON_PID") kB; shim $(rss_kb "$mon") kB" ;;
 	podman)
 		pid=$($PODMAN ps -q | head -n 1)

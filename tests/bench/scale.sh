@@ -73,7 +73,7 @@ for level in $LEVELS; do
 	[ "$ref" = scale-ref ] && "$LITE" rm -f scale-ref >/dev/null 2>&1
 	shim=
 	if [ "$level" -gt 0 ]; then
-		init=$("$LITE" inspect scale-1 | jget state.pid)
+		init=$("$LITE" inspect -f "{{.State.Pid}}" scale-1)
 		shim=$(awk '/^PPid:/ { print $2 }' "/proc/$init/status" 2>/dev/null)
 	fi
 	printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$level" "$(stat "$T/start.ms")" \

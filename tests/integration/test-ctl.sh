@@ -41,7 +41,7 @@ is "$OUT" attached "start -a streams the output"
 capture lite rename c2 c2new
 is_rc 0 "rename exits 0"
 is "$(ifield c2new name)" c2new "inspect shows the new name"
-not_ok "the old name is gone" lite inspect c2
+ok "the old name is gone" is_gone c2
 capture lite rename c2new c1
 is "$RC" 1 "rename to a name in use fails"
 like "$ERR" 'already in use' "it says the name is in use"

@@ -134,9 +134,12 @@ test_ref_lengths(void **state)
 	memset(s, 'a', sizeof(s));
 	s[255] = '\0';
 	assert_int_equal(image_ref_parse(s, &r, NULL), -EINVAL); /* library/ + 255 > 255 */
-	s[240] = '\0';
+	s[237] = '\0';	/* docker.io/library/ + 237 = 255: Docker counts the normalised name */
 	assert_int_equal(image_ref_parse(s, &r, NULL), 0);
-	s[240] = 'a';
+	s[237] = 'a';
+	s[238] = '\0';
+	assert_int_equal(image_ref_parse(s, &r, NULL), -EINVAL);
+	s[238] = 'a';
 	s[256] = '\0';
 	assert_int_equal(image_ref_parse(s, &r, NULL), -EINVAL);
 	/* buffers */
