@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -72,8 +73,10 @@ fsync_parent_dir(const char *path)
 	return fsync(fd) < 0 ? -errno : 0;
 }
 
-int
-fs_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+/* temp file, (fsync,) rename over path (, fsync of its directory when
+ * durable): readers see the old content or the new, never a mix. */
+static int
+write_and_rename(const char *path, const void *data, size_t len, mode_t mode, bool durable)
 {
 	char tmp[PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -85,17 +88,19 @@ fs_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode
 	if (fd < 0)
 		return -errno;
 	n = fd_write_all(fd, data, len);
-	if (n < 0 || fsync(fd) < 0) {
+	if (n < 0 || (durable && fsync(fd) < 0) || rename(tmp, path) < 0) {
 		int r = n < 0 ? (int)n : -errno;
+
 		unlink(tmp);
 		return r;
 	}
-	if (rename(tmp, path) < 0) {
-		int r = -errno;
-		unlink(tmp);
-		return r;
-	}
-	return fsync_parent_dir(path);
+	return durable ? fsync_parent_dir(path) : 0;
+}
+
+int
+fs_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return write_and_rename(path, data, len, mode, true);
 }
 
 int
@@ -206,21 +211,5 @@ fs_dir_is_empty(int dirfd)
 int
 fs_write_file_replace(const char *path, const void *data, size_t len, mode_t mode)
 {
-	char tmp[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -errno;
-	n = fd_write_all(fd, data, len);
-	if (n < 0 || rename(tmp, path) < 0) {
-		int r = n < 0 ? (int)n : -errno;
-
-		unlink(tmp);
-		return r;
-	}
-	return 0;
+	return write_and_rename(path, data, len, mode, false);
 }

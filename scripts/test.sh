@@ -113,13 +113,21 @@ for path in sys.argv[2:]:
         for line in f:
             if not line.strip():
                 continue
-            result = json.loads(line).get("result")
+            test = json.loads(line)
+            result = test.get("result")
             if result in ("OK", "EXPECTEDFAIL"):
                 passed += 1
-            elif result == "SKIP":
+                continue
+            if result == "SKIP":
                 skipped += 1
-            else:
-                failed += 1
+                continue
+            failed += 1
+            # Name each failed test with the end of its output, just above
+            # the summary: CI keeps only the tail of the log.
+            print(f"FAILED: {test.get('name')} ({result}, "
+                  f"{test.get('duration', 0):.0f} s, {path})", file=sys.stderr)
+            for tail in (test.get("stdout") or "").splitlines()[-15:]:
+                print(f"    {tail}", file=sys.stderr)
 out = f"{passed} passed, {failed} failed"
 if skipped:
     out += f", {skipped} skipped"
