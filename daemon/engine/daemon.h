@@ -51,7 +51,22 @@ struct daemon_config {
 	char seccomp_profile[PATH_MAX]; /* daemon.json "seccomp-profile": the default profile; "" = built in */
 	int64_t default_pids_limit;     /* daemon.json "default-pids-limit": run's --pids-limit when none (-1 = unlimited) */
 	struct daemon_limits limits;
+	char docker_api[4][108];          /* "docker-api" / --docker-api socket paths (issue 16) */
+	size_t n_docker_api;
+	bool docker_api_set;              /* given (an empty list turns it off) */
 	struct log_opts log_defaults;   /* daemon.json "log-driver", "log-opts" (unset: local, 10m, 3) */
+};
+
+#define DOCKER_API_MAX_SOCKETS 4
+/* The Docker Engine API front end's sockets and helpers (docker-api.c). */
+struct docker_api_state {
+	int fds[DOCKER_API_MAX_SOCKETS];
+	struct event *evs[DOCKER_API_MAX_SOCKETS];
+	size_t n_fds;
+	bool from_systemd;
+	char helper_path[PATH_MAX];       /* lite-docker-api */
+	uid_t *helper_uids;               /* one entry per running helper */
+	size_t n_helpers;
 };
 
 struct daemon {
@@ -85,6 +100,7 @@ struct daemon {
 	 * exec_die event, events.c; a pointer, as events.c writes to peers) */
 	void (*exec_exited)(struct daemon *d, const char *ctr_id, const char *exec_id, int exit_code);
 	struct ctr_index ctr_index;       /* ctrs by name and id (ctr.c) */
+	struct docker_api_state docker;
 };
 
 /* server.c */

@@ -1,6 +1,7 @@
 /* containerd-lite: flags and config file, start-up checks, the event loop.
  * Flags follow dockerd's names so operators need not learn new ones. */
 #include "daemon.h"
+#include "docker-api.h"
 #include "userns.h"
 
 #include <errno.h>
@@ -39,6 +40,8 @@ usage(FILE *f)
 		"      --group NAME          group owning the socket (default lite)\n"
 		"      --cgroup-parent NAME  cgroup sub-tree for containers (default lite)\n"
 		"      --config-file FILE    JSON config (default /etc/lite/daemon.json)\n"
+		"      --docker-api unix:///PATH  serve the Docker Engine API there (repeatable; default\n"
+		"                            lite-docker.sock next to the lite socket; \"\" turns it off)\n"
 		"  -D, --debug               debug logging\n"
 		"  -v, --version             print the version\n"
 		"  -h, --help                this help\n");
@@ -61,6 +64,35 @@ copy_opt(char *dst, size_t len, const char *val, const char *name)
 	if (!val || !*val || strlen(val) >= len)
 		fatalx("invalid %s '%s'", name, val ? val : "");
 	snprintf(dst, len, "%s", val);
+}
+
+/* "unix:///PATH" (or "" for none) into cfg's Docker API sockets. */
+static void
+add_docker_api(struct daemon_config *cfg, const char *where, const char *what)
+{
+	cfg->docker_api_set = true;
+	if (!*where)
+		return;
+	if (!str_has_prefix(where, "unix:///") || strlen(where) - strlen("unix://") >= sizeof(cfg->docker_api[0]))
+		fatalx("invalid %s '%s': expected unix:///PATH", what, where);
+	if (cfg->n_docker_api == sizeof(cfg->docker_api) / sizeof(cfg->docker_api[0]))
+		fatalx("%s: at most 4 sockets", what);
+	snprintf(cfg->docker_api[cfg->n_docker_api++], sizeof(cfg->docker_api[0]), "%s", where + strlen("unix://"));
+}
+
+/* Not configured: lite-docker.sock next to the lite socket. */
+static void
+default_docker_api(struct daemon_config *cfg)
+{
+	char *slash;
+
+	if (cfg->docker_api_set)
+		return;
+	snprintf(cfg->docker_api[0], sizeof(cfg->docker_api[0]), "%s", cfg->socket_path);
+	slash = strrchr(cfg->docker_api[0], '/');
+	snprintf(slash ? slash + 1 : cfg->docker_api[0], sizeof(cfg->docker_api[0]) - (slash ? (size_t)(slash + 1 - cfg->docker_api[0]) : 0),
+		 "lite-docker.sock");
+	cfg->n_docker_api = 1;
 }
 
 /* Issue 11 A1: "userns-remap": "default" gives root's containers a user
@@ -124,6 +156,14 @@ load_config_file(struct daemon_config *cfg, bool required)
 	if (json_is_true(json_object_get(o, "debug")))
 		cfg->debug = true;
 	load_userns_keys(cfg, o);
+	if (json_is_array(json_object_get(o, "docker-api"))) {
+		size_t i;
+		json_t *v;
+
+		cfg->docker_api_set = true;
+		json_array_foreach(json_object_get(o, "docker-api"), i, v)
+			add_docker_api(cfg, json_string_value(v) ?: "-", "docker-api");
+	}
 	load_security_keys(cfg, o);
 	/* limits: connections, idle time, containers, sizes, registries */
 	if (daemon_limits_load(&cfg->limits, o, &lerr) < 0)
@@ -136,12 +176,13 @@ load_config_file(struct daemon_config *cfg, bool required)
 static void
 parse_args(int argc, char **argv, struct daemon_config *cfg)
 {
-	enum { OPT_DATA = 256, OPT_EXEC, OPT_GROUP, OPT_CGP, OPT_CONFIG };
+	enum { OPT_DATA = 256, OPT_EXEC, OPT_GROUP, OPT_CGP, OPT_CONFIG, OPT_DOCKER_API };
 	static const struct option opts[] = {
 		{ "host", required_argument, NULL, 'H' }, { "data-root", required_argument, NULL, OPT_DATA },
 		{ "exec-root", required_argument, NULL, OPT_EXEC }, { "group", required_argument, NULL, OPT_GROUP },
 		{ "cgroup-parent", required_argument, NULL, OPT_CGP },
 		{ "config-file", required_argument, NULL, OPT_CONFIG }, { "debug", no_argument, NULL, 'D' },
+		{ "docker-api", required_argument, NULL, OPT_DOCKER_API },
 		{ "version", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	struct daemon_config flags = { 0 };
@@ -156,6 +197,7 @@ parse_args(int argc, char **argv, struct daemon_config *cfg)
 		case OPT_GROUP: copy_opt(flags.group, sizeof(flags.group), optarg, "--group"); break;
 		case OPT_CGP: copy_opt(flags.cgroup_parent, sizeof(flags.cgroup_parent), optarg, "--cgroup-parent"); break;
 		case OPT_CONFIG: copy_opt(cfg->config_file, sizeof(cfg->config_file), optarg, "--config-file"); config_given = true; break;
+		case OPT_DOCKER_API: add_docker_api(&flags, optarg, "--docker-api"); break;
 		case 'D': flags.debug = true; break;
 		case 'v': printf("containerd-lite version %s (API %s)\n", LITE_VERSION, LITE_API_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -175,6 +217,12 @@ parse_args(int argc, char **argv, struct daemon_config *cfg)
 	OVERRIDE(cgroup_parent);
 #undef OVERRIDE
 	cfg->debug = cfg->debug || flags.debug;
+	if (flags.docker_api_set) {
+		memcpy(cfg->docker_api, flags.docker_api, sizeof(cfg->docker_api));
+		cfg->n_docker_api = flags.n_docker_api;
+		cfg->docker_api_set = true;
+	}
+	default_docker_api(cfg);
 	if (cfg->data_root[0] != '/' || cfg->exec_root[0] != '/')
 		fatalx("--data-root and --exec-root must be absolute paths");
 }
@@ -261,6 +309,8 @@ main(int argc, char **argv)
 	signal(SIGCHLD, SIG_IGN); /* shims are reaped by the kernel; pidfds tell us they exited */
 	find_helper("lite-shim", d.shim_path, sizeof(d.shim_path));
 	find_helper("lite-image", d.image_helper_path, sizeof(d.image_helper_path));
+	if (d.cfg.n_docker_api)
+		find_helper("lite-docker-api", d.docker.helper_path, sizeof(d.docker.helper_path));
 	prepare_dirs(&d);
 	userns_probe(&d);
 	prepare_seccomp(&d);
@@ -277,6 +327,7 @@ main(int argc, char **argv)
 	net_ctr_restore(&d);
 	net_ctr_restore_leases(&d);
 	server_listen(&d);
+	docker_api_listen(&d);
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);
 	event_add(sigterm, NULL);
@@ -286,6 +337,7 @@ main(int argc, char **argv)
 	server_notify_ready();
 	event_base_dispatch(d.base);
 	server_shutdown(&d);
+	docker_api_shutdown(&d);
 	event_free(sigterm);
 	event_free(sigint);
 	return 0;

@@ -1,6 +1,7 @@
 /* The listening socket: our own at the configured path (mode 0660, group
  * lite), or the one systemd passes (LISTEN_FDS); accept; sd_notify. */
 #include "daemon.h"
+#include "docker-api.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -71,21 +72,35 @@ on_accept(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* The socket systemd passed us, or -1. */
+/* The sockets systemd passed us (LISTEN_FDS): the one named "docker"
+ * (FileDescriptorName=docker, containerd-lite-docker.socket) serves the
+ * Docker Engine API; the other one is the lite socket, returned (-1: none). */
 static int
-systemd_socket(void)
+systemd_sockets(struct daemon *d)
 {
-	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-	int fd = SD_LISTEN_FDS_START;
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS"), *names = getenv("LISTEN_FDNAMES");
+	char *copy = names ? strdup(names) : NULL, *save = NULL, *name;
+	int n = fds ? atoi(fds) : 0, lite = -1;
 
-	if (!pid || !fds || atoi(pid) != getpid() || atoi(fds) < 1)
+	if (!pid || atoi(pid) != getpid() || n < 1) {
+		free(copy);
 		return -1;
+	}
+	name = copy ? strtok_r(copy, ":", &save) : NULL;
+	for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++) {
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		fd_set_nonblock(fd, 1);
+		if (name && !strcmp(name, "docker"))
+			docker_api_add_fd(d, fd);
+		else if (lite < 0)
+			lite = fd;
+		name = name ? strtok_r(NULL, ":", &save) : NULL;
+	}
+	free(copy);
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	fd_set_nonblock(fd, 1);
-	return fd;
+	return lite;
 }
 
 /* Refuse to steal the socket of a daemon that still answers on it. */
@@ -138,7 +153,7 @@ server_listen(struct daemon *d)
 {
 	nofile_raise(d);
 	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	d->listen_fd = systemd_socket();
+	d->listen_fd = systemd_sockets(d);
 	d->listen_from_systemd = d->listen_fd >= 0;
 	if (d->listen_fd < 0)
 		d->listen_fd = own_socket(d);

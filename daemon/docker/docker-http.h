@@ -1,0 +1,64 @@
+/* HTTP/1.1 for the Docker Engine API front end (lite-docker-api): one
+ * client connection, requests one after another (keep-alive), bodies by
+ * Content-Length or chunked, replies with Docker's headers, chunked
+ * streams, and the connection hijack of attach and exec. Blocking I/O:
+ * the program serves one connection. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define HTTP_MAX_HEADERS 64
+
+struct http_conn {
+	int fd;
+	char buf[65536];     /* bytes read and not yet used: buf[off, len) */
+	size_t off, len;
+};
+
+struct http_req {
+	char method[16];
+	char path[4096];     /* decoded, without the query and the /v1.NN prefix */
+	char api_version[16];/* "1.41" from a /v1.41/ prefix, or "" */
+	json_t *query;       /* {"name": "value"}, decoded */
+	char *names[HTTP_MAX_HEADERS], *values[HTTP_MAX_HEADERS];  /* names lower case */
+	size_t n_headers;
+	bool chunked;        /* the body is chunked */
+	int64_t length;      /* Content-Length, or -1 */
+	int64_t chunk_left;  /* bytes left in the current chunk (chunked bodies) */
+	bool body_done;
+	bool close;          /* Connection: close, or HTTP/1.0 */
+};
+
+/* Read the next request's line and headers: 1, or 0 at EOF, -1 on a bad
+ * request (a 400 was sent). */
+int http_read_request(struct http_conn *c, struct http_req *r);
+void http_req_free(struct http_req *r);
+const char *http_header(const struct http_req *r, const char *name);
+const char *http_query(const struct http_req *r, const char *name);
+/* Docker's booleans in a query: 1/true/True; absent: def. */
+bool http_query_bool(const struct http_req *r, const char *name, bool def);
+/* Read up to len body bytes: >0, 0 at the body's end, -1 on error. */
+ssize_t http_read_body(struct http_conn *c, struct http_req *r, void *buf, size_t len);
+/* The whole body (at most max bytes) as JSON; NULL body: an empty object.
+ * -1 when it is not JSON or too large (a 400 was sent). */
+int http_read_json(struct http_conn *c, struct http_req *r, size_t max, json_t **ret);
+/* Skip what is left of the body (before the next request). */
+void http_drain_body(struct http_conn *c, struct http_req *r);
+
+/* Replies. Each writes Docker's headers (Api-Version, Docker-Experimental,
+ * Ostype, Server). */
+int http_send(struct http_conn *c, int status, const char *content_type, const void *body, size_t len);
+int http_send_json(struct http_conn *c, int status, json_t *body);   /* steals body */
+int http_send_error(struct http_conn *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A chunked stream: begin, write pieces, end. */
+int http_stream_begin(struct http_conn *c, int status, const char *content_type);
+int http_stream_write(struct http_conn *c, const void *data, size_t len);
+int http_stream_end(struct http_conn *c);
+/* Hand the connection over to a raw stream: 101 UPGRADED when the client
+ * asked to upgrade, else 200 with a raw-stream content type. */
+int http_hijack(struct http_conn *c, const struct http_req *r);
+int http_write_all(int fd, const void *data, size_t len);

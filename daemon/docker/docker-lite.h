@@ -1,0 +1,34 @@
+/* lite-docker-api's side of lite's own protocol: it connects to the lite
+ * socket as the caller it runs as (the daemon started it with the caller's
+ * uid), so every request is authorized exactly as if the caller had sent
+ * it with `lite`. */
+#pragma once
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct docker_err {
+	int status;          /* the HTTP status for lite's error kind */
+	char msg[1024];
+};
+
+struct lite_conn {
+	int fd;
+	char buf[65536];     /* bytes read past the reply line: buf[off, len) */
+	size_t off, len;
+};
+
+/* The lite socket's path (from the daemon, argv). */
+void docker_lite_set_socket(const char *path);
+/* One request on a connection of its own: 0 and *ret (owned), or -1 and err. */
+int docker_lite_call(const char *method, json_t *params, json_t **ret, struct docker_err *err);
+/* A streaming request: the reply, and the connection left open for what
+ * follows it (frames, raw bytes). Progress notifications before the reply
+ * go to on_note (may be NULL). params is stolen. */
+int docker_lite_open(const char *method, json_t *params, struct lite_conn *c, json_t **ret, struct docker_err *err,
+		     void (*on_note)(json_t *note, void *arg), void *arg);
+/* Read from the connection (buffered bytes first): >0, 0 at EOF, -1. */
+ssize_t docker_lite_read(struct lite_conn *c, void *buf, size_t len);
+void docker_lite_close(struct lite_conn *c);
+/* HTTP status for a lite error kind. */
+int docker_lite_status(const char *kind);

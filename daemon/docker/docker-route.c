@@ -1,0 +1,133 @@
+/* lite-docker-api: which handler answers a request. Paths are matched
+ * segment by segment; "{}" takes one segment as the handler's argument
+ * (an image name may hold slashes: /images/{name...}/json takes the rest
+ * up to the last segment). */
+#include "docker-api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct route {
+	const char *method;
+	const char *pattern;
+	int (*fn)(struct api *a);
+};
+
+static const struct route routes[] = {
+	{ "GET", "/_ping", api_ping },
+	{ "HEAD", "/_ping", api_ping },
+	{ "GET", "/version", api_version },
+	{ "GET", "/info", api_info },
+	{ "GET", "/containers/json", api_containers_list },
+	{ "POST", "/containers/create", api_container_create },
+	{ "GET", "/containers/{}/json", api_container_inspect },
+	{ "POST", "/containers/{}/start", api_container_start },
+	{ "POST", "/containers/{}/stop", api_container_stop },
+	{ "POST", "/containers/{}/restart", api_container_restart },
+	{ "POST", "/containers/{}/kill", api_container_kill },
+	{ "POST", "/containers/{}/wait", api_container_wait },
+	{ "POST", "/containers/{}/pause", api_container_pause },
+	{ "POST", "/containers/{}/unpause", api_container_unpause },
+	{ "POST", "/containers/{}/rename", api_container_rename },
+	{ "GET", "/containers/{}/logs", api_container_logs },
+	{ "POST", "/containers/{}/attach", api_container_attach },
+	{ "DELETE", "/containers/{}", api_container_delete },
+	{ "GET", "/images/json", api_images_list },
+	{ "POST", "/images/create", api_image_create },
+	{ "GET", "/images/{...}/json", api_image_inspect },
+	{ "POST", "/images/{...}/tag", api_image_tag },
+	{ "DELETE", "/images/{...}", api_image_delete },
+	{ "GET", "/volumes", api_volumes_list },
+	{ "POST", "/volumes/create", api_volume_create },
+	{ "GET", "/volumes/{}", api_volume_inspect },
+	{ "DELETE", "/volumes/{}", api_volume_delete },
+	{ "GET", "/networks", api_networks_list },
+};
+
+/* Does path match pattern? *arg gets the {} part (a heap copy). */
+static bool
+match(const char *pattern, const char *path, char **arg)
+{
+	const char *open = strchr(pattern, '{');
+	size_t pre;
+
+	*arg = NULL;
+	if (!open)
+		return !strcmp(pattern, path);
+	pre = (size_t)(open - pattern);
+	if (strncmp(pattern, path, pre))
+		return false;
+	const char *rest = strchr(open, '}') + 1, *start = path + pre, *end;
+	bool greedy = !strncmp(open, "{...}", 5);
+
+	if (!*rest)
+		end = greedy || !strchr(start, '/') ? start + strlen(start) : NULL;
+	else
+		end = greedy ? (strlen(start) >= strlen(rest) && !strcmp(start + strlen(start) - strlen(rest), rest)
+					? start + strlen(start) - strlen(rest) : NULL)
+			     : (strchr(start, '/') && !strcmp(strchr(start, '/'), rest) ? strchr(start, '/') : NULL);
+	if (!end || end == start)
+		return false;
+	*arg = strndup(start, (size_t)(end - start));
+	return true;
+}
+
+int
+docker_route(struct http_conn *c, struct http_req *r)
+{
+	bool path_known = false;
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		char *arg = NULL;
+		int rc;
+
+		if (!match(routes[i].pattern, r->path, &arg))
+			continue;
+		path_known = true;
+		if (strcmp(routes[i].method, r->method)) {
+			free(arg);
+			continue;
+		}
+		struct api a = { .c = c, .r = r, .arg = arg };
+
+		rc = routes[i].fn(&a);
+		free(arg);
+		return rc;
+	}
+	if (path_known)
+		http_send_error(c, 405, "method %s not allowed on %s", r->method, r->path);
+	else
+		http_send_error(c, 404, "page not found");
+	return 0;
+}
+
+int
+api_fail(struct api *a, const struct docker_err *err)
+{
+	http_send_error(a->c, err->status, "%s", err->msg);
+	return 0;
+}
+
+int
+api_call_reply(struct api *a, const char *method, json_t *params, int status, json_t *(*shape)(json_t *result))
+{
+	struct docker_err err;
+	json_t *res = NULL;
+
+	if (docker_lite_call(method, params, &res, &err) < 0)
+		return api_fail(a, &err);
+	if (shape) {
+		json_t *s = shape(res);
+
+		json_decref(res);
+		res = s;
+	}
+	if (status == 204 || status == 304) {
+		json_decref(res);
+		http_send(a->c, status, NULL, NULL, 0);
+		return 0;
+	}
+	http_send_json(a->c, status, res ? res : json_object());
+	return 0;
+}

@@ -1,0 +1,210 @@
+/* The Docker Engine API's sockets (issue 16). containerd-lite listens on
+ * them (default: lite-docker.sock next to the lite socket, 0660 root and
+ * the lite group, like it), and runs lite-docker-api (daemon/docker/) for
+ * each connection: as the caller (SO_PEERCRED's uid and gid, plus the
+ * lite group to reach the lite socket), the connection as its fd 3. That
+ * process speaks HTTP and turns each API request into lite requests on
+ * the lite socket, where they are authorized as the caller's own: the
+ * daemon parses no HTTP and keeps no second state.
+ *
+ * Safety: the helper never runs with more than the caller's identity; a
+ * caller's open API connections are bounded by max-connections-per-user
+ * (root exempt), counted until each helper exits (a pidfd on the loop). */
+#include "docker-api.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+
+struct helper {
+	struct daemon *d;
+	uid_t uid;
+	int pidfd;
+	struct event *ev;
+};
+
+static int
+open_listener(struct daemon *d, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct group *gr = getgrnam(d->cfg.group);
+	mode_t old = umask(0117);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), r;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	r = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0 || listen(fd, 128) < 0) {
+		log_warn("docker-api: cannot listen on %s (the Docker Engine API stays off there)", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (gr && chown(path, 0, gr->gr_gid) < 0)
+		log_warn("docker-api: chown %s", path);
+	chmod(path, 0660);
+	return fd;
+}
+
+static unsigned
+helpers_of(struct daemon *d, uid_t uid)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < d->docker.n_helpers; i++)
+		n += d->docker.helper_uids[i] == uid;
+	return n;
+}
+
+static void
+count(struct daemon *d, uid_t uid, int delta)
+{
+	if (delta > 0) {
+		uid_t *nv = realloc(d->docker.helper_uids, (d->docker.n_helpers + 1) * sizeof(uid_t));
+
+		if (nv) {
+			d->docker.helper_uids = nv;
+			nv[d->docker.n_helpers++] = uid;
+		}
+		return;
+	}
+	for (size_t i = 0; i < d->docker.n_helpers; i++)
+		if (d->docker.helper_uids[i] == uid) {
+			d->docker.helper_uids[i] = d->docker.helper_uids[--d->docker.n_helpers];
+			return;
+		}
+}
+
+static void
+on_helper_exit(evutil_socket_t fd, short what, void *arg)
+{
+	struct helper *h = arg;
+
+	count(h->d, h->uid, -1);
+	event_free(h->ev);
+	close(h->pidfd);
+	free(h);
+}
+
+/* In the child: become the caller, the connection as fd 3, exec. */
+static void __attribute__((noreturn))
+run_helper(struct daemon *d, int cfd, const struct ucred *cr, gid_t lite_gid)
+{
+	char *args[] = { "lite-docker-api", d->cfg.socket_path, NULL };
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	if (dup2(cfd, 3) < 0 || setgroups(1, &lite_gid) < 0 || setresgid(cr->gid, cr->gid, cr->gid) < 0 ||
+	    setresuid(cr->uid, cr->uid, cr->uid) < 0)
+		_exit(127);
+	execv(d->docker.helper_path, args);
+	_exit(127);
+}
+
+static void
+spawn(struct daemon *d, int cfd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	struct group *gr = getgrnam(d->cfg.group);
+	struct helper *h;
+	pid_t pid;
+
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return;
+	if (cr.uid != 0 && helpers_of(d, cr.uid) >= (unsigned)d->cfg.limits.max_conns_per_user) {
+		static const char busy[] = "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+					   "Content-Length: 44\r\nConnection: close\r\n\r\n{\"message\":\"too many connections of yours\"}\n";
+
+		(void)!write(cfd, busy, sizeof(busy) - 1);
+		return;
+	}
+	pid = fork();
+	if (pid == 0)
+		run_helper(d, cfd, &cr, gr ? gr->gr_gid : 0);
+	if (pid < 0) {
+		log_warn("docker-api: fork");
+		return;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h || (h->pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0) {
+		free(h);
+		return;   /* not counted; the kernel reaps it (SIGCHLD ignored) */
+	}
+	h->d = d;
+	h->uid = cr.uid;
+	h->ev = event_new(d->base, h->pidfd, EV_READ, on_helper_exit, h);
+	event_add(h->ev, NULL);
+	count(d, cr.uid, +1);
+}
+
+static void
+on_accept(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	for (int i = 0; i < 32; i++) {
+		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (cfd < 0)
+			return;
+		spawn(d, cfd);
+		close(cfd);
+	}
+}
+
+void
+docker_api_add_fd(struct daemon *d, int fd)
+{
+	if (d->docker.n_fds < DOCKER_API_MAX_SOCKETS)
+		d->docker.fds[d->docker.n_fds++] = fd;
+}
+
+int
+docker_api_listen(struct daemon *d)
+{
+	bool from_systemd = d->docker.n_fds > 0;
+
+	if (!from_systemd)
+		for (size_t i = 0; i < d->cfg.n_docker_api; i++) {
+			int fd = open_listener(d, d->cfg.docker_api[i]);
+
+			if (fd >= 0)
+				docker_api_add_fd(d, fd);
+		}
+	for (size_t i = 0; i < d->docker.n_fds; i++) {
+		d->docker.evs[i] = event_new(d->base, d->docker.fds[i], EV_READ | EV_PERSIST, on_accept, d);
+		event_add(d->docker.evs[i], NULL);
+		log_info("Docker Engine API on %s", from_systemd ? "a socket from systemd" : d->cfg.docker_api[i]);
+	}
+	d->docker.from_systemd = from_systemd;
+	return 0;
+}
+
+void
+docker_api_shutdown(struct daemon *d)
+{
+	for (size_t i = 0; i < d->docker.n_fds; i++) {
+		if (d->docker.evs[i])
+			event_free(d->docker.evs[i]);
+		close(d->docker.fds[i]);
+		if (!d->docker.from_systemd && i < d->cfg.n_docker_api)
+			unlink(d->cfg.docker_api[i]);
+	}
+	d->docker.n_fds = 0;
+	free(d->docker.helper_uids);
+}
