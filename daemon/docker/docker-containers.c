@@ -2,7 +2,7 @@
  * kill, wait, remove, pause, unpause, rename. Docker's status codes: 204
  * done, 304 for a start of a running container or a stop of a stopped
  * one, 404 "No such container: X", 409 conflicts. */
-#include "docker-api.h"
+#include "docker-ctr.h"
 #include "docker-shape.h"
 
 #include <stdio.h>
@@ -10,34 +10,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-/* Docker's words: "No such container: x" (lite's start in lower case). */
-static void
-docker_words(struct docker_err *err)
-{
-	if (!strncmp(err->msg, "no such ", 8))
-		err->msg[0] = 'N';
-}
-
-static int
-fail(struct api *a, struct docker_err *err)
-{
-	docker_words(err);
-	return api_fail(a, err);
-}
-
-/* The container's lite state ("running", "exited", ...), or NULL. */
-static char *
-state_of(const char *id, struct docker_err *err)
-{
-	json_t *res = NULL;
-	char *s = NULL;
-
-	if (docker_lite_call("inspect", json_pack("{s:s}", "id", id), &res, err) == 0)
-		s = strdup(json_string_value(json_object_get(json_object_get(res, "state"), "status")) ?: "");
-	json_decref(res);
-	return s;
-}
 
 static json_t *
 command_string(json_t *cmd)
@@ -116,7 +88,7 @@ api_containers_list(struct api *a)
 	if (docker_lite_call("ps", json_pack("{s:b}", "all", http_query_bool(a->r, "all", false)), &res, &err) < 0) {
 		json_decref(out);
 		json_decref(filters);
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	}
 	json_array_foreach(res, i, c)
 		if (wanted(filters, c))
@@ -134,7 +106,7 @@ api_container_inspect(struct api *a)
 	json_t *res = NULL;
 
 	if (docker_lite_call("inspect", json_pack("{s:s}", "id", a->arg), &res, &err) < 0)
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	http_send_json(a->c, 200, docker_shape_container(res));
 	json_decref(res);
 	return 0;
@@ -146,12 +118,12 @@ static int
 simple(struct api *a, const char *method, json_t *params, const char *skip_state)
 {
 	struct docker_err err;
-	char *st = skip_state ? state_of(a->arg, &err) : NULL;
+	char *st = skip_state ? docker_ctr_state(a->arg, &err) : NULL;
 	json_t *res = NULL;
 
 	if (skip_state && !st) {
 		json_decref(params);
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	}
 	if (st && !strcmp(st, skip_state)) {
 		free(st);
@@ -160,7 +132,7 @@ simple(struct api *a, const char *method, json_t *params, const char *skip_state
 	}
 	free(st);
 	if (docker_lite_call(method, params, &res, &err) < 0)
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	json_decref(res);
 	http_send(a->c, 204, NULL, NULL, 0);
 	return 0;
@@ -183,7 +155,7 @@ int
 api_container_start(struct api *a)
 {
 	struct docker_err err;
-	char *st = state_of(a->arg, &err);
+	char *st = docker_ctr_state(a->arg, &err);
 
 	if (!st && err.status == 404 && already_finished(a->arg))
 		return http_send(a->c, 304, NULL, NULL, 0), 0;
@@ -206,7 +178,7 @@ int
 api_container_stop(struct api *a)
 {
 	struct docker_err err;
-	char *st = state_of(a->arg, &err);
+	char *st = docker_ctr_state(a->arg, &err);
 	bool stopped = st && strcmp(st, "running") && strcmp(st, "paused");
 
 	free(st);
@@ -220,13 +192,13 @@ api_container_restart(struct api *a)
 {
 	struct docker_err err;
 	json_t *res = NULL;
-	char *st = state_of(a->arg, &err);
+	char *st = docker_ctr_state(a->arg, &err);
 
 	if (!st)
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	if ((!strcmp(st, "running") || !strcmp(st, "paused")) && docker_lite_call("stop", stop_params(a), &res, &err) < 0) {
 		free(st);
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	}
 	free(st);
 	json_decref(res);
@@ -239,11 +211,11 @@ api_container_kill(struct api *a)
 	const char *sig = http_query(a->r, "signal");
 	json_t *p = json_pack("{s:s}", "id", a->arg);
 	struct docker_err err;
-	char *st = state_of(a->arg, &err);
+	char *st = docker_ctr_state(a->arg, &err);
 
 	if (!st) {
 		json_decref(p);
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	}
 	if (strcmp(st, "running") && strcmp(st, "paused")) {
 		free(st);
@@ -254,41 +226,6 @@ api_container_kill(struct api *a)
 	if (sig && *sig)
 		json_object_set_new(p, "signal", json_string(sig));
 	return simple(a, "kill", p, NULL);
-}
-
-/* condition=next-exit (docker run waits before it starts the container):
- * first wait for it to be running. */
-static void
-wait_started(struct api *a)
-{
-	struct docker_err err;
-
-	for (int i = 0; i < 600; i++) {
-		char *st = state_of(a->arg, &err);
-		bool created = st && !strcmp(st, "created");
-
-		free(st);
-		if (!created)
-			return;
-		usleep(50000);
-	}
-}
-
-int
-api_container_wait(struct api *a)
-{
-	const char *cond = http_query(a->r, "condition");
-	struct docker_err err;
-	json_t *res = NULL;
-
-	if (cond && (!strcmp(cond, "next-exit") || !strcmp(cond, "removed")))
-		wait_started(a);
-	if (docker_lite_call("wait", json_pack("{s:s}", "id", a->arg), &res, &err) < 0)
-		return fail(a, &err);
-	http_send_json(a->c, 200, json_pack("{s:O,s:n}", "StatusCode", json_object_get(res, "exit_code") ?: json_integer(0),
-					    "Error"));
-	json_decref(res);
-	return 0;
 }
 
 int
