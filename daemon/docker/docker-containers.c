@@ -1,5 +1,6 @@
-/* lite-docker-api: containers — list, inspect, start, stop, restart,
- * kill, wait, remove, pause, unpause, rename. Docker's status codes: 204
+/* lite-docker-api: containers — inspect, start, stop, restart,
+ * kill, remove, pause, unpause, rename (the list: docker-ctr-list.c; wait:
+ * docker-ctr-wait.c). Docker's status codes: 204
  * done, 304 for a start of a running container or a stop of a stopped
  * one, 404 "No such container: X", 409 conflicts. */
 #include "docker-ctr.h"
@@ -10,94 +11,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static json_t *
-command_string(json_t *cmd)
-{
-	char buf[4096] = "";
-	size_t i;
-	json_t *v;
-
-	if (json_is_string(cmd))
-		return json_copy(cmd);
-	json_array_foreach(cmd, i, v)
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? " " : "", json_string_value(v) ?: "");
-	return json_string(buf);
-}
-
-/* lite's "created" (RFC 3339 or seconds) as unix seconds. */
-static json_int_t
-unix_time(json_t *t)
-{
-	struct tm tm = { 0 };
-
-	if (json_is_integer(t))
-		return json_integer_value(t);
-	if (json_is_string(t) && strptime(json_string_value(t), "%Y-%m-%dT%H:%M:%S", &tm))
-		return (json_int_t)timegm(&tm);
-	return 0;
-}
-
-static json_t *
-list_entry(json_t *c)
-{
-	char name[300];
-
-	snprintf(name, sizeof(name), "/%s", json_string_value(json_object_get(c, "name")) ?: "");
-	return json_pack("{s:O,s:[s],s:O,s:O,s:o,s:I,s:O,s:O,s:[],s:{},s:{s:s},s:{s:{}},s:[]}", "Id",
-			 json_object_get(c, "id"), "Names", name, "Image", json_object_get(c, "image"), "ImageID",
-			 json_object_get(c, "image_id"), "Command", command_string(json_object_get(c, "command")),
-			 "Created", unix_time(json_object_get(c, "created")), "State", json_object_get(c, "state"),
-			 "Status", json_object_get(c, "status"), "Ports", "Labels", "HostConfig", "NetworkMode", "default",
-			 "NetworkSettings", "Networks", "Mounts");
-}
-
-/* filters={"status":["running"],"name":["web"],"id":["abc"]} */
-static bool
-wanted(json_t *filters, json_t *c)
-{
-	static const char *const keys[][2] = { { "status", "state" }, { "name", "name" }, { "id", "id" } };
-
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		json_t *want = json_object_get(filters, keys[k][0]), *w;
-		const char *have = json_string_value(json_object_get(c, keys[k][1])) ?: "";
-		bool any = false;
-		size_t i;
-
-		if (!json_array_size(want))
-			continue;
-		json_array_foreach(want, i, w) {
-			const char *s = json_string_value(w) ?: "";
-
-			any = any || (k == 0 ? !strcmp(have, s) : k == 2 ? !strncmp(have, s, strlen(s)) : strstr(have, s) != NULL);
-		}
-		if (!any)
-			return false;
-	}
-	return true;
-}
-
-int
-api_containers_list(struct api *a)
-{
-	const char *f = http_query(a->r, "filters");
-	json_t *res = NULL, *out = json_array(), *c, *filters = f ? json_loads(f, 0, NULL) : NULL;
-	struct docker_err err;
-	size_t i;
-
-	if (docker_lite_call("ps", json_pack("{s:b}", "all", http_query_bool(a->r, "all", false)), &res, &err) < 0) {
-		json_decref(out);
-		json_decref(filters);
-		return docker_ctr_fail(a, &err);
-	}
-	json_array_foreach(res, i, c)
-		if (wanted(filters, c))
-			json_array_append_new(out, list_entry(c));
-	json_decref(res);
-	json_decref(filters);
-	http_send_json(a->c, 200, out);
-	return 0;
-}
 
 int
 api_container_inspect(struct api *a)
