@@ -48,6 +48,7 @@ int api_container_create(struct api *a);
 /* docker-stream.c: logs, attach */
 int api_container_logs(struct api *a);
 int api_container_attach(struct api *a);
+int api_container_resize(struct api *a);
 
 /* docker-images.c */
 int api_images_list(struct api *a);

@@ -6,11 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* lite: "no such container: 'x'"; Docker: "No such container: x". */
 void
 docker_ctr_words(struct docker_err *err)
 {
-	if (!strncmp(err->msg, "no such ", 8))
-		err->msg[0] = 'N';
+	char *q = strstr(err->msg, ": '");
+	size_t len;
+
+	if (strncmp(err->msg, "no such ", 8))
+		return;
+	err->msg[0] = 'N';
+	len = strlen(err->msg);
+	if (q && len > 4 && err->msg[len - 1] == '\'') {
+		err->msg[len - 1] = '\0';
+		memmove(q + 2, q + 3, strlen(q + 3) + 1);
+	}
 }
 
 int

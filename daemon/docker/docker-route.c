@@ -33,6 +33,7 @@ static const struct route routes[] = {
 	{ "GET", "/containers/{}/logs", api_container_logs },
 	{ "POST", "/containers/{}/attach", api_container_attach },
 	{ "DELETE", "/containers/{}", api_container_delete },
+	{ "POST", "/containers/{}/resize", api_container_resize },
 	{ "GET", "/images/json", api_images_list },
 	{ "POST", "/images/create", api_image_create },
 	{ "GET", "/images/{...}/json", api_image_inspect },
