@@ -50,6 +50,16 @@ int api_container_logs(struct api *a);
 int api_container_attach(struct api *a);
 int api_container_resize(struct api *a);
 
+/* docker-ctr-wait.c, docker-ctr-list.c, docker-ctr-ops.c, docker-ctr-archive.c */
+int api_container_top(struct api *a);
+int api_container_stats(struct api *a);
+int api_container_update(struct api *a);
+int api_container_changes(struct api *a);
+int api_container_export(struct api *a);
+int api_containers_prune(struct api *a);
+int api_container_archive_get(struct api *a);
+int api_container_archive_put(struct api *a);
+
 /* docker-images.c */
 int api_images_list(struct api *a);
 int api_image_inspect(struct api *a);
