@@ -62,6 +62,17 @@ api_container_wait(struct api *a)
 	if (strcmp(cond, "not-running") && strcmp(cond, "next-exit") && strcmp(cond, "removed"))
 		return http_send_error(a->c, 400, "invalid condition: \"%s\" (not-running, next-exit or removed)", cond), 0;
 	st = docker_ctr_state(a->arg, &err);
+	if (!st && err.status == 404 && strlen(a->arg) == 64 &&
+	    docker_lite_call("wait", json_pack("{s:s}", "id", a->arg), &res, &err) == 0) {
+		/* an --rm container already gone: an attach started it before
+		 * this wait came (docker run attaches, waits, then starts);
+		 * lite's wait still knows its exit by its full id */
+		code = json_object_get(res, "exit_code");
+		http_send_json(a->c, 200, json_pack("{s:I,s:n}", "StatusCode",
+						    json_is_integer(code) ? json_integer_value(code) : 0, "Error"));
+		json_decref(res);
+		return 0;
+	}
 	if (!st)
 		return docker_ctr_fail(a, &err);
 	if (!strcmp(cond, "not-running") && !strcmp(st, "created")) {
