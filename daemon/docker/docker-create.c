@@ -6,7 +6,7 @@
  * ignored when it is only informational (the Docker CLI sends every field,
  * most at their zero value: only a value that asks for something counts).
  * docs/DOCKER-API.md lists the mapping. */
-#include "docker-api.h"
+#include "docker-ctr.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -530,7 +530,7 @@ api_container_create(struct api *a)
 			err.msg[0] = 'N';
 			err.status = 404;
 		}
-		return api_fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	}
 	http_send_json(a->c, 201, json_pack("{s:O,s:[]}", "Id", json_object_get(res, "id"), "Warnings"));
 	json_decref(res);

@@ -138,7 +138,7 @@ api_container_archive_get(struct api *a)
 		archive_words(&err, path);
 		if (head)
 			return http_send(a->c, err.status, NULL, NULL, 0), 0;
-		return api_fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	}
 	buf = malloc(HEAD_MAX);
 	if (!buf || read_head(&lc, buf, &len, &hdr) < 0) {
@@ -203,7 +203,7 @@ api_container_archive_put(struct api *a)
 	shutdown(lc.fd, SHUT_WR);
 	if (docker_lite_reply(&lc, &res, &err, NULL, NULL) < 0) {
 		archive_words(&err, path);
-		api_fail(a, &err);
+		docker_ctr_fail(a, &err);
 		return !a->r->body_done;   /* a body left unread ends the connection */
 	}
 	docker_lite_close(&lc);
