@@ -40,6 +40,11 @@ capture dk run --rm testimg sh -c 'sh -c "kill -9 \$\$"; exit $?'
 is "$RC" 137 "docker run: killed by SIGKILL is 137"
 capture dk run --rm testimg /nonexistent
 is "$RC" 127 "docker run: a missing command is 127"
+capture dk run --rm testimg /etc/passwd
+is "$RC" 126 "docker run: a command that cannot be executed is 126"
+capture dk run --rm --memory 1k testimg true
+is "$RC" 125 "docker run: an engine error is 125"
+like "$ERR" 'invalid --memory' "with lite's message"
 capture dk run --rm --name d3 testimg echo gone
 is "$OUT" gone "docker run --rm prints the output"
 ok "docker run --rm removed the container" is_gone d3
@@ -247,6 +252,18 @@ is "$CODE" 400 "prune with a bad until: 400"
 capture dk container prune -f
 ok "prune removed the stopped containers" is_gone d2
 ok "prune kept the running ones" is_running c1
+
+# --- every endpoint: 404 for an unknown container
+bad=
+for u in "GET top" "GET stats?stream=0" "GET logs?stdout=1" "POST attach?stream=1" "GET archive?path=/" \
+	"PUT archive?path=/" "GET export" "GET changes" "POST update" "POST resize?h=1&w=1" "POST wait" "POST kill" \
+	"POST restart" "POST pause" "POST unpause" "POST rename?name=zz" "POST start" "POST stop" "GET json"; do
+	api "${u%% *}" "/containers/nope/${u#* }" -d ''
+	[ "$CODE" = 404 ] && [ "$BODY" = '{"message":"No such container: nope"}' ] || bad="$bad $u=$CODE"
+done
+is "$bad" "" "every container endpoint: 404 No such container for an unknown one"
+api POST /containers/c1/rename?name=lg
+is "$CODE" 409 "rename to a name in use: 409"
 
 # --- unknown endpoint
 api GET /containers/c1/nothing
