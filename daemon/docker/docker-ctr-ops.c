@@ -74,6 +74,8 @@ fields(char *line, size_t n)
 	for (size_t i = 0; i < n && *line; i++) {
 		while (isspace((unsigned char)*line))
 			line++;
+		if (!*line)
+			break;   /* trailing blanks */
 		char *end = line;
 
 		if (i + 1 < n)
