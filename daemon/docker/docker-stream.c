@@ -222,46 +222,53 @@ output(struct demux *d, bool tty, const uint8_t *buf, size_t n, int *fd)
 }
 
 /* The hijacked connection: both ways until the container side ends (or
- * the detach keys). */
+ * the detach keys). out's bytes go to the client (a log's frames when
+ * from_log: a TTY's too), the input goes to in; when in is another
+ * connection (logs=1 with stdin), what it sends back is dropped. */
 static void
-bridge(struct http_conn *c, struct lite_conn *lc, bool tty, bool with_stdin, struct demux *d, struct detach *dk)
+bridge(struct http_conn *c, struct lite_conn *out, struct lite_conn *in, bool from_log, bool tty, bool with_stdin,
+       struct demux *d, struct detach *dk)
 {
-	struct pollfd pfd[2] = { { .fd = lc->fd, .events = POLLIN }, { .fd = with_stdin ? c->fd : -1, .events = POLLIN } };
+	struct pollfd pfd[3] = { { .fd = out->fd, .events = POLLIN }, { .fd = with_stdin ? c->fd : -1, .events = POLLIN },
+				 { .fd = in != out ? in->fd : -1, .events = POLLIN } };
+	bool raw = tty && !from_log;
 	uint8_t buf[65536];
 	ssize_t n;
 
 	/* what the lite reply brought along, and input sent with the request */
-	if (lc->off < lc->len) {
-		n = docker_lite_read(lc, buf, sizeof(buf));
-		if (n > 0 && output(d, tty, buf, (size_t)n, &c->fd) < 0)
+	if (out->off < out->len) {
+		n = docker_lite_read(out, buf, sizeof(buf));
+		if (n > 0 && output(d, raw, buf, (size_t)n, &c->fd) < 0)
 			return;
 	}
 	if (with_stdin && c->off < c->len) {
-		int r = input(dk, lc->fd, (uint8_t *)c->buf + c->off, c->len - c->off, tty);
+		int r = input(dk, in->fd, (uint8_t *)c->buf + c->off, c->len - c->off, tty);
 
 		c->off = c->len;
 		if (r)
 			return;
 	}
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return;
 		}
 		if (pfd[0].revents) {
-			n = read(lc->fd, buf, sizeof(buf));
-			if (n <= 0 || output(d, tty, buf, (size_t)n, &c->fd) < 0)
+			n = read(out->fd, buf, sizeof(buf));
+			if (n <= 0 || output(d, raw, buf, (size_t)n, &c->fd) < 0)
 				return;
 		}
+		if (pfd[2].revents && read(in->fd, buf, sizeof(buf)) <= 0)
+			pfd[2].fd = -1;
 		if (pfd[1].revents) {
 			n = read(c->fd, buf, sizeof(buf));
 			if (n <= 0) {
 				if (tty)
 					return;   /* a terminal has no EOF to pass on */
-				shutdown(lc->fd, SHUT_WR);   /* the container's stdin closes */
+				shutdown(in->fd, SHUT_WR);   /* the container's stdin closes */
 				pfd[1].fd = -1;
-			} else if (input(dk, lc->fd, buf, (size_t)n, tty)) {
+			} else if (input(dk, in->fd, buf, (size_t)n, tty)) {
 				return;   /* detached, or the container's side is gone */
 			}
 		}
@@ -289,6 +296,34 @@ send_logs(struct api *a, struct demux *d)
 		}
 	docker_lite_close(&lc);
 	return 0;
+}
+
+/* attach?logs=1&stream=1 to a running container: the output is the log,
+ * followed (lite's attach would replay its last 4 KiB again after it);
+ * the input, if any, goes through an attach whose output is dropped. */
+static int
+attach_with_logs(struct api *a, struct demux *d, struct detach *dk, bool with_stdin)
+{
+	struct lite_conn lg, in;
+	struct docker_err err;
+	json_t *res = NULL;
+
+	if (docker_lite_open("logs", json_pack("{s:s,s:b}", "id", a->arg, "follow", 1), &lg, &res, &err, NULL, NULL) < 0)
+		return docker_ctr_fail(a, &err);
+	json_decref(res);
+	res = NULL;
+	if (with_stdin &&
+	    docker_lite_open("attach", json_pack("{s:s,s:b}", "id", a->arg, "stdin", 1), &in, &res, &err, NULL, NULL) < 0) {
+		docker_lite_close(&lg);
+		return docker_ctr_fail(a, &err);
+	}
+	json_decref(res);
+	if (http_hijack(a->c, a->r) == 0)
+		bridge(a->c, &lg, with_stdin ? &in : &lg, true, d->raw, with_stdin, d, dk);
+	docker_lite_close(&lg);
+	if (with_stdin)
+		docker_lite_close(&in);
+	return 1;
 }
 
 int
@@ -321,21 +356,23 @@ api_container_attach(struct api *a)
 	/* docker run and docker start -a attach, then start: the attach
 	 * starts it, so that no output is lost */
 	started = !strcmp(state, "created") || !strcmp(state, "exited");
+	json_decref(insp);
+	if (!started && http_query_bool(a->r, "logs", false))
+		return attach_with_logs(a, &d, &dk, with_stdin);
 	if (started)
 		docker_lite_open("start", json_pack("{s:s,s:b,s:b}", "id", a->arg, "attach", 1, "stdin", with_stdin), &lc, &res,
 				 &err, NULL, NULL);
 	else
 		docker_lite_open("attach", json_pack("{s:s,s:b}", "id", a->arg, "stdin", with_stdin), &lc, &res, &err, NULL,
 				 NULL);
-	json_decref(insp);
 	if (!res)
 		return docker_ctr_fail(a, &err);
 	json_decref(res);
-	if (http_hijack(a->c, a->r) < 0 || (http_query_bool(a->r, "logs", false) && !started && send_logs(a, &d) < 0)) {
+	if (http_hijack(a->c, a->r) < 0) {
 		docker_lite_close(&lc);
 		return 1;
 	}
-	bridge(a->c, &lc, d.raw, with_stdin, &d, &dk);
+	bridge(a->c, &lc, &lc, false, d.raw, with_stdin, &d, &dk);
 	docker_lite_close(&lc);
 	return 1;
 }

@@ -187,6 +187,12 @@ dk create --name sa testimg sh -c 'echo started-attached; exit 4' >/dev/null
 capture dk start -a sa
 is "$OUT" started-attached "docker start -a: the output"
 is "$RC" 4 "docker start -a: the exit code"
+dk run -d --name al testimg sh -c 'echo first; sleep 2; echo second' >/dev/null
+wait_for 10 has_log al first
+timeout 20 curl -s -N --unix-socket "$DSOCK" -X POST -H 'Upgrade: tcp' -H 'Connection: Upgrade' \
+	"http://lite/v1.41/containers/al/attach?stream=1&logs=1&stdout=1" >"$T/al.out"
+is "$(tr -c 'a-z\n' ' ' <"$T/al.out" | grep -Eo 'first|second' | tr '\n' ' ')" "first second " \
+	"attach logs=1 stream=1: the log so far once, then live output, to the exit"
 api POST '/containers/at/resize?h=30&w=100'
 is "$CODE" 200 "resize: 200"
 api POST '/containers/at/resize?h=0&w=100'
