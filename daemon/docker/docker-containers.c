@@ -69,11 +69,25 @@ api_container_start(struct api *a)
 {
 	struct docker_err err;
 	char *st = docker_ctr_state(a->arg, &err);
+	json_t *res = NULL;
+	bool known = st, running = st && !strcmp(st, "running");
 
-	if (!st && err.status == 404 && already_finished(a->arg))
-		return http_send(a->c, 304, NULL, NULL, 0), 0;
 	free(st);
-	return simple(a, "start", json_pack("{s:s}", "id", a->arg), "running");
+	if (running)
+		return http_send(a->c, 304, NULL, NULL, 0), 0;
+	/* an --rm container that an attach started may be gone before this
+	 * start or while it runs (docker run: attach, wait, start) */
+	if (!known && err.status == 404 && already_finished(a->arg))
+		return http_send(a->c, 304, NULL, NULL, 0), 0;
+	if (!known)
+		return docker_ctr_fail(a, &err);
+	if (docker_lite_call("start", json_pack("{s:s}", "id", a->arg), &res, &err) < 0) {
+		if (err.status == 404 && already_finished(a->arg))
+			return http_send(a->c, 304, NULL, NULL, 0), 0;
+		return docker_ctr_fail(a, &err);
+	}
+	json_decref(res);
+	return http_send(a->c, 204, NULL, NULL, 0), 0;
 }
 
 static json_t *

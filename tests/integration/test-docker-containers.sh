@@ -48,6 +48,9 @@ like "$ERR" 'invalid --memory' "with lite's message"
 capture dk run --rm --name d3 testimg echo gone
 is "$OUT" gone "docker run --rm prints the output"
 ok "docker run --rm removed the container" is_gone d3
+n=0
+for i in 1 2 3 4 5 6 7 8 9 10; do dk run --rm testimg true 2>>"$T/rm-race.err" || n=$((n + 1)); done
+is "$n" 0 "docker run --rm of a command that exits at once, 10 times: never 'No such container' (its start came after its removal)"
 OUT=$(echo piped | dk run -i --rm testimg cat)
 is "$OUT" piped "docker run -i: stdin reaches the container, its EOF ends it"
 (sleep 2; printf 'echo in-a-tty; exit 5\r'; sleep 2) | timeout 30 script -qec \
