@@ -29,11 +29,38 @@ struct demux {
 	size_t hdr_have;
 	uint32_t left;         /* payload bytes left in the current frame */
 	bool skip;             /* the current frame is not forwarded */
+	bool in_exit;          /* the current frame is the exit frame */
+	char exit_buf[1024];   /* its payload: {"exit_code",...,"error"} */
+	size_t exit_len;
 	bool raw;
 	bool want[FRAME_STREAM_MAX];
 };
 
 typedef int (*sink_fn)(void *arg, const void *data, size_t len);
+
+/* The exit frame's error (a command that could not be executed: 126,
+ * 127) as a stderr frame: Docker prints it, the start that would carry
+ * it in Docker is a 304 here (the attach started the container). */
+static int
+exit_error(struct demux *d, sink_fn sink, void *arg)
+{
+	json_t *o = json_loadb(d->exit_buf, d->exit_len, 0, NULL);
+	const char *e = json_string_value(json_object_get(o, "error"));
+	char msg[1100];
+	uint8_t hdr[FRAME_HDR_LEN];
+	int n, r = 0;
+
+	d->in_exit = false;
+	if (e && *e && d->want[FRAME_STDERR]) {
+		n = snprintf(msg, sizeof(msg), "docker: Error response from daemon: %s.\n", e);
+		if (n > (int)sizeof(msg) - 1)
+			n = (int)sizeof(msg) - 1;
+		frame_header_encode(hdr, FRAME_STDERR, (uint32_t)n);
+		r = d->raw ? sink(arg, msg, (size_t)n) : sink(arg, hdr, sizeof(hdr)) < 0 ? -1 : sink(arg, msg, (size_t)n);
+	}
+	json_decref(o);
+	return r;
+}
 
 static int
 demux_feed(struct demux *d, const uint8_t *p, size_t n, sink_fn sink, void *arg)
@@ -52,6 +79,8 @@ demux_feed(struct demux *d, const uint8_t *p, size_t n, sink_fn sink, void *arg)
 			if (frame_header_decode(d->hdr, &s, &d->left) < 0)
 				return -1;
 			d->skip = !d->want[s];
+			d->in_exit = s == FRAME_EXIT;
+			d->exit_len = 0;
 			d->hdr_have = 0;
 			if (!d->skip && !d->raw && d->left && sink(arg, d->hdr, FRAME_HDR_LEN) < 0)
 				return -1;
@@ -61,9 +90,15 @@ demux_feed(struct demux *d, const uint8_t *p, size_t n, sink_fn sink, void *arg)
 
 		if (!d->skip && sink(arg, p, k) < 0)
 			return -1;
+		if (d->in_exit && d->exit_len + k < sizeof(d->exit_buf)) {
+			memcpy(d->exit_buf + d->exit_len, p, k);
+			d->exit_len += k;
+		}
 		d->left -= (uint32_t)k;
 		p += k;
 		n -= k;
+		if (d->in_exit && !d->left && exit_error(d, sink, arg) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -40,6 +40,7 @@ capture dk run --rm testimg sh -c 'sh -c "kill -9 \$\$"; exit $?'
 is "$RC" 137 "docker run: killed by SIGKILL is 137"
 capture dk run --rm testimg /nonexistent
 is "$RC" 127 "docker run: a missing command is 127"
+like "$ERR" 'exec: "/nonexistent"' "docker run: and why, on stderr (the exit frame's error)"
 capture dk run --rm testimg /etc/passwd
 is "$RC" 126 "docker run: a command that cannot be executed is 126"
 capture dk run --rm --memory 1k testimg true
