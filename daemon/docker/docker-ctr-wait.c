@@ -22,14 +22,18 @@ static void
 wait_removed(struct api *a)
 {
 	struct docker_err err;
+	useconds_t delay = 2000;   /* an --rm container goes within ms: look soon, then less often */
 
 	for (;;) {
 		char *st = docker_ctr_state(a->arg, &err);
+		bool gone = !st;
 
 		free(st);
-		if (!st || docker_ctr_client_gone(a->c))
+		if (gone || docker_ctr_client_gone(a->c))
 			return;
-		usleep(100000);
+		usleep(delay);
+		if (delay < 100000)
+			delay *= 2;
 	}
 }
 
