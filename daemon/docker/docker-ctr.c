@@ -55,9 +55,11 @@ docker_ctr_state(const char *id, struct docker_err *err)
 bool
 docker_ctr_client_gone(struct http_conn *c)
 {
-	struct pollfd p = { .fd = c->fd, .events = POLLRDHUP };
+	/* a hang-up, not a half-close (a client may shut down its write side
+	 * after its request) */
+	struct pollfd p = { .fd = c->fd, .events = 0 };
 
-	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
 }
 
 int
@@ -70,7 +72,7 @@ docker_ctr_call_watched(struct api *a, const char *method, json_t *params, json_
 	if (docker_lite_send(method, params, &lc, err) < 0)
 		return -1;
 	for (;;) {
-		struct pollfd p[2] = { { .fd = lc.fd, .events = POLLIN }, { .fd = a->c->fd, .events = POLLRDHUP } };
+		struct pollfd p[2] = { { .fd = lc.fd, .events = POLLIN }, { .fd = a->c->fd, .events = 0 } };
 
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -79,7 +81,7 @@ docker_ctr_call_watched(struct api *a, const char *method, json_t *params, json_
 		}
 		if (p[0].revents)
 			break;
-		if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
+		if (p[1].revents & (POLLHUP | POLLERR)) {
 			docker_lite_close(&lc);
 			err->status = 0;
 			err->msg[0] = '\0';

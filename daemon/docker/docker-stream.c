@@ -190,9 +190,19 @@ api_container_logs(struct api *a)
 		docker_lite_close(&lc);
 		return 1;
 	}
-	while ((n = docker_lite_read(&lc, buf, sizeof(buf))) > 0)
-		if (demux_feed(&d, buf, (size_t)n, sink_chunk, a->c) < 0)
+	for (;;) {
+		/* a client that leaves a quiet log ends the follow */
+		struct pollfd pfd[2] = { { .fd = lc.fd, .events = POLLIN }, { .fd = a->c->fd, .events = 0 } };
+
+		if (lc.off == lc.len && poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
+		if (lc.off == lc.len && !pfd[0].revents && (pfd[1].revents & (POLLHUP | POLLERR)))
+			break;
+		if (lc.off == lc.len && !pfd[0].revents)
+			continue;
+		if ((n = docker_lite_read(&lc, buf, sizeof(buf))) <= 0 || demux_feed(&d, buf, (size_t)n, sink_chunk, a->c) < 0)
+			break;
+	}
 	docker_lite_close(&lc);
 	http_stream_end(a->c);
 	return 0;
@@ -264,7 +274,9 @@ static void
 bridge(struct http_conn *c, struct lite_conn *out, struct lite_conn *in, bool from_log, bool tty, bool with_stdin,
        struct demux *d, struct detach *dk)
 {
-	struct pollfd pfd[3] = { { .fd = out->fd, .events = POLLIN }, { .fd = with_stdin ? c->fd : -1, .events = POLLIN },
+	/* without stdin the client's side is watched for a hang-up only (not
+	 * a half-close: the docker CLI shuts its write side down at once) */
+	struct pollfd pfd[3] = { { .fd = out->fd, .events = POLLIN }, { .fd = c->fd, .events = with_stdin ? POLLIN : 0 },
 				 { .fd = in != out ? in->fd : -1, .events = POLLIN } };
 	bool raw = tty && !from_log;
 	uint8_t buf[65536];
@@ -296,6 +308,8 @@ bridge(struct http_conn *c, struct lite_conn *out, struct lite_conn *in, bool fr
 		}
 		if (pfd[2].revents && read(in->fd, buf, sizeof(buf)) <= 0)
 			pfd[2].fd = -1;
+		if (pfd[1].revents && !with_stdin)
+			return;   /* the client left */
 		if (pfd[1].revents) {
 			n = read(c->fd, buf, sizeof(buf));
 			if (n <= 0) {
