@@ -60,6 +60,11 @@ RC=${PIPESTATUS[1]}
 OUT=$(tr -d '\r' <"$T/tty.out")
 like "$OUT" 'in-a-tty' "docker run -it: a terminal both ways"
 is "$RC" 5 "docker run -it: the shell's exit code"
+OUT=$( (sleep 2; printf 'stty size\r'; sleep 1; printf '\020\021'; sleep 1) | timeout 30 script -qec \
+	"stty rows 33 cols 101; env DOCKER_HOST=unix://$DSOCK DOCKER_CONFIG=$DCFG $DOCKER run -it --name rit testimg sh" /dev/null |
+	tr -d '\r')
+like "$OUT" '33 101' "docker run -it: the terminal has the client's size (resize)"
+ok "docker run -it: Ctrl-P Ctrl-Q detaches, the container runs on" is_running rit
 
 # --- create's mapping
 capture dk run -d --name c1 -m 64m --memory-swap 128m --cpu-quota 50000 --cpu-shares 512 --pids-limit 50 \
