@@ -50,7 +50,7 @@ int api_container_logs(struct api *a);
 int api_container_attach(struct api *a);
 int api_container_resize(struct api *a);
 
-/* docker-ctr-wait.c, docker-ctr-list.c, docker-ctr-ops.c, docker-ctr-archive.c */
+/* docker-ctr-wait.c, -list.c, -ops.c, -top.c, -stats.c, -prune.c, -archive.c */
 int api_container_top(struct api *a);
 int api_container_stats(struct api *a);
 int api_container_update(struct api *a);
