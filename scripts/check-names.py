@@ -24,6 +24,9 @@ Exemptions, each because a table, not the file name, decides the name:
   - cmd_<verb> in client/cmd-*.c, for each entry { "<verb>", cmd_<fn>, ... }
     of the cmds[] table in client/main.c: the subcommands' entry points,
     named by the verb table; cmd-*.c files group them by topic.
+  - api_<name> in daemon/docker/*.c, for each entry { "METHOD", "/path",
+    api_<name> } of the routes[] table in daemon/docker/docker-route.c: the
+    Docker Engine API's endpoints, named by the route table.
   - fatal and fatalx in common/log.c: OpenBSD's names for "log, then exit",
     used as such by every program (log.c's other exports are log_*).
 `main` is exempt too.
@@ -80,6 +83,18 @@ def table_names(root):
     return req, cmd
 
 
+def route_names(root):
+    """The Docker Engine API's endpoint handlers, named by its route table."""
+    try:
+        with open(os.path.join(root, "daemon", "docker", "docker-route.c"), encoding="utf-8") as f:
+            return set(re.findall(r'\{\s*"[A-Z]+"\s*,\s*"[^"]*"\s*,\s*(api_\w+)\s*\}', f.read()))
+    except OSError:
+        return set()
+
+
+ROUTES = route_names(os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")))
+
+
 def exempt(rel, fn, req, cmd):
     base = os.path.basename(rel)
     if fn == "main":
@@ -87,6 +102,8 @@ def exempt(rel, fn, req, cmd):
     if fn in req and rel.startswith("daemon/engine/req-"):
         return True
     if fn in cmd and rel.startswith("client/cmd-"):
+        return True
+    if fn in ROUTES and rel.startswith("daemon/docker/"):
         return True
     return fn in LOG_NAMES and rel == "common/log.c"
 

@@ -48,6 +48,17 @@ int api_container_create(struct api *a);
 /* docker-stream.c: logs, attach */
 int api_container_logs(struct api *a);
 int api_container_attach(struct api *a);
+int api_container_resize(struct api *a);
+
+/* docker-ctr-wait.c, -list.c, -ops.c, -top.c, -stats.c, -prune.c, -archive.c */
+int api_container_top(struct api *a);
+int api_container_stats(struct api *a);
+int api_container_update(struct api *a);
+int api_container_changes(struct api *a);
+int api_container_export(struct api *a);
+int api_containers_prune(struct api *a);
+int api_container_archive_get(struct api *a);
+int api_container_archive_put(struct api *a);
 
 /* docker-images.c */
 int api_images_list(struct api *a);

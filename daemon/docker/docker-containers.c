@@ -1,8 +1,9 @@
-/* lite-docker-api: containers — list, inspect, start, stop, restart,
- * kill, wait, remove, pause, unpause, rename. Docker's status codes: 204
+/* lite-docker-api: containers — inspect, start, stop, restart,
+ * kill, remove, pause, unpause, rename (the list: docker-ctr-list.c; wait:
+ * docker-ctr-wait.c). Docker's status codes: 204
  * done, 304 for a start of a running container or a stop of a stopped
  * one, 404 "No such container: X", 409 conflicts. */
-#include "docker-api.h"
+#include "docker-ctr.h"
 #include "docker-shape.h"
 
 #include <stdio.h>
@@ -11,122 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Docker's words: "No such container: x" (lite's start in lower case). */
-static void
-docker_words(struct docker_err *err)
-{
-	if (!strncmp(err->msg, "no such ", 8))
-		err->msg[0] = 'N';
-}
-
-static int
-fail(struct api *a, struct docker_err *err)
-{
-	docker_words(err);
-	return api_fail(a, err);
-}
-
-/* The container's lite state ("running", "exited", ...), or NULL. */
-static char *
-state_of(const char *id, struct docker_err *err)
-{
-	json_t *res = NULL;
-	char *s = NULL;
-
-	if (docker_lite_call("inspect", json_pack("{s:s}", "id", id), &res, err) == 0)
-		s = strdup(json_string_value(json_object_get(json_object_get(res, "state"), "status")) ?: "");
-	json_decref(res);
-	return s;
-}
-
-static json_t *
-command_string(json_t *cmd)
-{
-	char buf[4096] = "";
-	size_t i;
-	json_t *v;
-
-	if (json_is_string(cmd))
-		return json_copy(cmd);
-	json_array_foreach(cmd, i, v)
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? " " : "", json_string_value(v) ?: "");
-	return json_string(buf);
-}
-
-/* lite's "created" (RFC 3339 or seconds) as unix seconds. */
-static json_int_t
-unix_time(json_t *t)
-{
-	struct tm tm = { 0 };
-
-	if (json_is_integer(t))
-		return json_integer_value(t);
-	if (json_is_string(t) && strptime(json_string_value(t), "%Y-%m-%dT%H:%M:%S", &tm))
-		return (json_int_t)timegm(&tm);
-	return 0;
-}
-
-static json_t *
-list_entry(json_t *c)
-{
-	char name[300];
-
-	snprintf(name, sizeof(name), "/%s", json_string_value(json_object_get(c, "name")) ?: "");
-	return json_pack("{s:O,s:[s],s:O,s:O,s:o,s:I,s:O,s:O,s:[],s:{},s:{s:s},s:{s:{}},s:[]}", "Id",
-			 json_object_get(c, "id"), "Names", name, "Image", json_object_get(c, "image"), "ImageID",
-			 json_object_get(c, "image_id"), "Command", command_string(json_object_get(c, "command")),
-			 "Created", unix_time(json_object_get(c, "created")), "State", json_object_get(c, "state"),
-			 "Status", json_object_get(c, "status"), "Ports", "Labels", "HostConfig", "NetworkMode", "default",
-			 "NetworkSettings", "Networks", "Mounts");
-}
-
-/* filters={"status":["running"],"name":["web"],"id":["abc"]} */
-static bool
-wanted(json_t *filters, json_t *c)
-{
-	static const char *const keys[][2] = { { "status", "state" }, { "name", "name" }, { "id", "id" } };
-
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		json_t *want = json_object_get(filters, keys[k][0]), *w;
-		const char *have = json_string_value(json_object_get(c, keys[k][1])) ?: "";
-		bool any = false;
-		size_t i;
-
-		if (!json_array_size(want))
-			continue;
-		json_array_foreach(want, i, w) {
-			const char *s = json_string_value(w) ?: "";
-
-			any = any || (k == 0 ? !strcmp(have, s) : k == 2 ? !strncmp(have, s, strlen(s)) : strstr(have, s) != NULL);
-		}
-		if (!any)
-			return false;
-	}
-	return true;
-}
-
-int
-api_containers_list(struct api *a)
-{
-	const char *f = http_query(a->r, "filters");
-	json_t *res = NULL, *out = json_array(), *c, *filters = f ? json_loads(f, 0, NULL) : NULL;
-	struct docker_err err;
-	size_t i;
-
-	if (docker_lite_call("ps", json_pack("{s:b}", "all", http_query_bool(a->r, "all", false)), &res, &err) < 0) {
-		json_decref(out);
-		json_decref(filters);
-		return fail(a, &err);
-	}
-	json_array_foreach(res, i, c)
-		if (wanted(filters, c))
-			json_array_append_new(out, list_entry(c));
-	json_decref(res);
-	json_decref(filters);
-	http_send_json(a->c, 200, out);
-	return 0;
-}
-
 int
 api_container_inspect(struct api *a)
 {
@@ -134,7 +19,7 @@ api_container_inspect(struct api *a)
 	json_t *res = NULL;
 
 	if (docker_lite_call("inspect", json_pack("{s:s}", "id", a->arg), &res, &err) < 0)
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	http_send_json(a->c, 200, docker_shape_container(res));
 	json_decref(res);
 	return 0;
@@ -146,12 +31,12 @@ static int
 simple(struct api *a, const char *method, json_t *params, const char *skip_state)
 {
 	struct docker_err err;
-	char *st = skip_state ? state_of(a->arg, &err) : NULL;
+	char *st = skip_state ? docker_ctr_state(a->arg, &err) : NULL;
 	json_t *res = NULL;
 
 	if (skip_state && !st) {
 		json_decref(params);
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	}
 	if (st && !strcmp(st, skip_state)) {
 		free(st);
@@ -160,7 +45,7 @@ simple(struct api *a, const char *method, json_t *params, const char *skip_state
 	}
 	free(st);
 	if (docker_lite_call(method, params, &res, &err) < 0)
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	json_decref(res);
 	http_send(a->c, 204, NULL, NULL, 0);
 	return 0;
@@ -183,12 +68,26 @@ int
 api_container_start(struct api *a)
 {
 	struct docker_err err;
-	char *st = state_of(a->arg, &err);
+	char *st = docker_ctr_state(a->arg, &err);
+	json_t *res = NULL;
+	bool known = st, running = st && !strcmp(st, "running");
 
-	if (!st && err.status == 404 && already_finished(a->arg))
-		return http_send(a->c, 304, NULL, NULL, 0), 0;
 	free(st);
-	return simple(a, "start", json_pack("{s:s}", "id", a->arg), "running");
+	if (running)
+		return http_send(a->c, 304, NULL, NULL, 0), 0;
+	/* an --rm container that an attach started may be gone before this
+	 * start or while it runs (docker run: attach, wait, start) */
+	if (!known && err.status == 404 && already_finished(a->arg))
+		return http_send(a->c, 304, NULL, NULL, 0), 0;
+	if (!known)
+		return docker_ctr_fail(a, &err);
+	if (docker_lite_call("start", json_pack("{s:s}", "id", a->arg), &res, &err) < 0) {
+		if (err.status == 404 && already_finished(a->arg))
+			return http_send(a->c, 304, NULL, NULL, 0), 0;
+		return docker_ctr_fail(a, &err);
+	}
+	json_decref(res);
+	return http_send(a->c, 204, NULL, NULL, 0), 0;
 }
 
 static json_t *
@@ -206,7 +105,7 @@ int
 api_container_stop(struct api *a)
 {
 	struct docker_err err;
-	char *st = state_of(a->arg, &err);
+	char *st = docker_ctr_state(a->arg, &err);
 	bool stopped = st && strcmp(st, "running") && strcmp(st, "paused");
 
 	free(st);
@@ -220,13 +119,13 @@ api_container_restart(struct api *a)
 {
 	struct docker_err err;
 	json_t *res = NULL;
-	char *st = state_of(a->arg, &err);
+	char *st = docker_ctr_state(a->arg, &err);
 
 	if (!st)
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	if ((!strcmp(st, "running") || !strcmp(st, "paused")) && docker_lite_call("stop", stop_params(a), &res, &err) < 0) {
 		free(st);
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	}
 	free(st);
 	json_decref(res);
@@ -239,11 +138,11 @@ api_container_kill(struct api *a)
 	const char *sig = http_query(a->r, "signal");
 	json_t *p = json_pack("{s:s}", "id", a->arg);
 	struct docker_err err;
-	char *st = state_of(a->arg, &err);
+	char *st = docker_ctr_state(a->arg, &err);
 
 	if (!st) {
 		json_decref(p);
-		return fail(a, &err);
+		return docker_ctr_fail(a, &err);
 	}
 	if (strcmp(st, "running") && strcmp(st, "paused")) {
 		free(st);
@@ -254,41 +153,6 @@ api_container_kill(struct api *a)
 	if (sig && *sig)
 		json_object_set_new(p, "signal", json_string(sig));
 	return simple(a, "kill", p, NULL);
-}
-
-/* condition=next-exit (docker run waits before it starts the container):
- * first wait for it to be running. */
-static void
-wait_started(struct api *a)
-{
-	struct docker_err err;
-
-	for (int i = 0; i < 600; i++) {
-		char *st = state_of(a->arg, &err);
-		bool created = st && !strcmp(st, "created");
-
-		free(st);
-		if (!created)
-			return;
-		usleep(50000);
-	}
-}
-
-int
-api_container_wait(struct api *a)
-{
-	const char *cond = http_query(a->r, "condition");
-	struct docker_err err;
-	json_t *res = NULL;
-
-	if (cond && (!strcmp(cond, "next-exit") || !strcmp(cond, "removed")))
-		wait_started(a);
-	if (docker_lite_call("wait", json_pack("{s:s}", "id", a->arg), &res, &err) < 0)
-		return fail(a, &err);
-	http_send_json(a->c, 200, json_pack("{s:O,s:n}", "StatusCode", json_object_get(res, "exit_code") ?: json_integer(0),
-					    "Error"));
-	json_decref(res);
-	return 0;
 }
 
 int

@@ -90,12 +90,10 @@ read_line(struct lite_conn *c)
 }
 
 int
-docker_lite_open(const char *method, json_t *params, struct lite_conn *c, json_t **ret, struct docker_err *err,
-		 void (*on_note)(json_t *note, void *arg), void *arg)
+docker_lite_send(const char *method, json_t *params, struct lite_conn *c, struct docker_err *err)
 {
 	json_t *req = json_pack("{s:i,s:s,s:o}", "id", 1, "method", method, "params", params ? params : json_object());
-	char *s = req ? json_dumps(req, JSON_COMPACT) : NULL, *line;
-	int r = -1;
+	char *s = req ? json_dumps(req, JSON_COMPACT) : NULL;
 
 	json_decref(req);
 	if (!s || connect_lite(c, err) < 0) {
@@ -108,6 +106,16 @@ docker_lite_open(const char *method, json_t *params, struct lite_conn *c, json_t
 		return fail(err, 500, "the engine closed the connection");
 	}
 	free(s);
+	return 0;
+}
+
+int
+docker_lite_reply(struct lite_conn *c, json_t **ret, struct docker_err *err, void (*on_note)(json_t *note, void *arg),
+		  void *arg)
+{
+	char *line;
+	int r = -1;
+
 	while ((line = read_line(c))) {
 		json_t *msg = json_loads(line, 0, NULL), *e = json_object_get(msg, "error");
 
@@ -135,6 +143,15 @@ docker_lite_open(const char *method, json_t *params, struct lite_conn *c, json_t
 	if (r < 0)
 		docker_lite_close(c);
 	return r;
+}
+
+int
+docker_lite_open(const char *method, json_t *params, struct lite_conn *c, json_t **ret, struct docker_err *err,
+		 void (*on_note)(json_t *note, void *arg), void *arg)
+{
+	if (docker_lite_send(method, params, c, err) < 0)
+		return -1;
+	return docker_lite_reply(c, ret, err, on_note, arg);
 }
 
 int

@@ -27,6 +27,11 @@ int docker_lite_call(const char *method, json_t *params, json_t **ret, struct do
  * go to on_note (may be NULL). params is stolen. */
 int docker_lite_open(const char *method, json_t *params, struct lite_conn *c, json_t **ret, struct docker_err *err,
 		     void (*on_note)(json_t *note, void *arg), void *arg);
+/* The two halves of docker_lite_open: send the request (params stolen),
+ * then read the reply (after a poll on c->fd, say). */
+int docker_lite_send(const char *method, json_t *params, struct lite_conn *c, struct docker_err *err);
+int docker_lite_reply(struct lite_conn *c, json_t **ret, struct docker_err *err, void (*on_note)(json_t *note, void *arg),
+		      void *arg);
 /* Read from the connection (buffered bytes first): >0, 0 at EOF, -1. */
 ssize_t docker_lite_read(struct lite_conn *c, void *buf, size_t len);
 void docker_lite_close(struct lite_conn *c);
