@@ -73,10 +73,35 @@ match(const char *pattern, const char *path, char **arg)
 	return true;
 }
 
+/* A /v1.NN/ prefix outside [1.24, 1.41]: dockerd's 400 and message. */
+static bool
+version_refused(struct http_conn *c, const struct http_req *r)
+{
+	unsigned major, minor;
+
+	if (!*r->api_version || sscanf(r->api_version, "%u.%u", &major, &minor) != 2)
+		return false;
+	if (major > DOCKER_API_MAJOR || (major == DOCKER_API_MAJOR && minor > DOCKER_API_MINOR)) {
+		http_send_error(c, 400, "client version %s is too new. Maximum supported API version is %s", r->api_version,
+				DOCKER_API_VERSION);
+		return true;
+	}
+	if (major < DOCKER_API_MAJOR || minor < DOCKER_API_MIN_MINOR) {
+		http_send_error(c, 400,
+				"client version %s is too old. Minimum supported API version is %s, please upgrade your "
+				"client to a newer version", r->api_version, DOCKER_API_MIN_VERSION);
+		return true;
+	}
+	return false;
+}
+
 int
 docker_route(struct http_conn *c, struct http_req *r)
 {
 	bool path_known = false;
+
+	if (version_refused(c, r))
+		return 0;
 
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		char *arg = NULL;
