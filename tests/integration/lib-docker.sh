@@ -53,11 +53,7 @@ dcurl() { timeout -k 5 60 curl -s --unix-socket "$DSOCK" "$@"; }
 hstatus() { head -n1 | awk '{ print $2 }'; }
 
 # api_helpers : pids of lite-docker-api processes serving this daemon
-api_helpers() {
-	local p
-	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/exe" 2>/dev/null)" = "$(readlink -f "$BUILDDIR/daemon/lite-docker-api")" ] || continue
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$SOCK" && echo "${p#/proc/}"
-	done
-	return 0
-}
+# (argv[1] is its lite socket)
+api_helpers() { pgrep -f -- "^lite-docker-api $SOCK( |\$)" || true; }
+has_helpers() { [ -n "$(api_helpers)" ]; }
+no_helpers() { [ -z "$(api_helpers)" ]; }

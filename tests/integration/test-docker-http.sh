@@ -140,7 +140,7 @@ is "$(tr -d '\n' <<<"$OUT")" "<<closed>>" "an idle connection is closed quietly 
 # --- still serving; no helper left behind
 is "$(dcurl http://d/_ping)" OK "the Docker socket still answers"
 ok "the daemon is alive" kill -0 "$DAEMON_PID"
-wait_for 10 test -z "$(api_helpers)"
+wait_for 10 no_helpers
 is "$(api_helpers | wc -l)" 0 "every lite-docker-api of closed connections has exited"
 
 # --- --docker-api "" turns it off; a given path is used
