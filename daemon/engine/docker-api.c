@@ -211,6 +211,12 @@ docker_api_listen(struct daemon *d)
 {
 	bool from_systemd = d->docker.n_fds > 0;
 
+	/* Under socket activation the units say which sockets exist: without
+	 * one named "docker" the API is off, unless configured explicitly. */
+	if (!from_systemd && d->listen_from_systemd && !d->cfg.docker_api_set) {
+		log_info("Docker Engine API off: systemd passed no socket named docker (containerd-lite-docker.socket)");
+		return 0;
+	}
 	if (!from_systemd)
 		for (size_t i = 0; i < d->cfg.n_docker_api; i++) {
 			int fd = open_listener(d, d->cfg.docker_api[i]);
