@@ -296,8 +296,8 @@ parse_framing(struct http_conn *c, struct http_req *r)
 	return 0;
 }
 
-int
-http_read_request(struct http_conn *c, struct http_req *r)
+static int
+read_request(struct http_conn *c, struct http_req *r)
 {
 	char *line;
 	int rc;
@@ -344,6 +344,16 @@ http_read_request(struct http_conn *c, struct http_req *r)
 	rc = line ? parse_framing(c, r) : read_failed(c, "request headers");
 	c->deadline_ms = 0;   /* the body is bounded per read, not in total */
 	return rc < 0 ? -1 : 1;
+}
+
+int
+http_read_request(struct http_conn *c, struct http_req *r)
+{
+	int rc = read_request(c, r);
+
+	if (rc < 1)
+		http_req_free(r);   /* nothing of it is used */
+	return rc;
 }
 
 void

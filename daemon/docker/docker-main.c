@@ -20,7 +20,7 @@ main(int argc, char **argv)
 {
 	struct http_conn c = { .fd = 3 };
 	struct http_req r;
-	int end = 0, got;
+	int end = 0;
 
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: lite-docker-api LITE_SOCKET [TIMEOUT_MS] (run by containerd-lite, the connection as fd 3)\n");
@@ -30,14 +30,12 @@ main(int argc, char **argv)
 	docker_lite_set_socket(argv[1]);
 	/* the daemon's request-timeout: idle time allowed before a full request */
 	c.timeout_ms = argc == 3 ? (int)strtol(argv[2], NULL, 10) : 0;
-	while (!end && (got = http_read_request(&c, &r)) == 1) {
+	while (!end && http_read_request(&c, &r) == 1) {
 		end = docker_route(&c, &r);
 		if (!end)
 			http_drain_body(&c, &r);
 		end = end || r.close || c.broken;
 		http_req_free(&r);
 	}
-	if (got < 0)
-		http_req_free(&r);
 	return 0;
 }
