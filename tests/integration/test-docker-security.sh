@@ -92,6 +92,13 @@ like "$ERR" 'No such container' "... No such container"
 capture udk "$UB" exec "ua$$" true
 isnt "$RC" 0 "user B: docker exec in A's container fails"
 ok "A's container still runs" is_running "ua$$"
+is "$(udk "$UB" info --format '{{.Containers}}')" 0 "user B: docker info counts none of A's containers"
+is "$(udk "$UA" info --format '{{.Containers}} {{.ContainersRunning}} {{.ContainersPaused}} {{.ContainersStopped}}')" "1 1 0 0" \
+	"user A: docker info counts A's: 1 running"
+lite pause "ua$$" >/dev/null
+is "$(udk "$UA" info --format '{{.Containers}} {{.ContainersRunning}} {{.ContainersPaused}} {{.ContainersStopped}}')" "1 0 1 0" \
+	"... paused by root: 1 paused, 0 running"
+lite unpause "ua$$" >/dev/null
 
 # --- the same refusals as lite's own socket
 refused() { # DESC JSON LITE-ARGS...
