@@ -29,6 +29,12 @@ Exemptions, each because a table, not the file name, decides the name:
     Docker Engine API's endpoints, named by the route table.
   - fatal and fatalx in common/log.c: OpenBSD's names for "log, then exit",
     used as such by every program (log.c's other exports are log_*).
+  - api_<x> in daemon/docker/docker-*.c for each handler of the routes[]
+    table of daemon/docker/docker-route.c: the Docker API's endpoint
+    handlers, named by the route table as req_<method> by methods.def.
+And one spelling for a program's folder: in daemon/docker/ (the program
+lite-docker-api) docker-X.c may export X_* (docker-http.c: http_send,
+docker-api.c: api_fail), the folder's docker- prefix being the program's.
 `main` is exempt too.
 
     usage: scripts/check-names.py [--strict] [DIR...]   (default: the tree)
@@ -68,7 +74,8 @@ def exported(path):
 
 
 def table_names(root):
-    """Handlers named by a table: req_<method> and the client's verbs."""
+    """Handlers named by a table: req_<method>, the client's verbs and the
+    Docker API's routes."""
     req, cmd = set(), set()
     try:
         with open(os.path.join(root, "proto", "methods.def"), encoding="utf-8") as f:
@@ -78,6 +85,11 @@ def table_names(root):
     try:
         with open(os.path.join(root, "client", "main.c"), encoding="utf-8") as f:
             cmd = set(re.findall(r'\{\s*"[\w-]+"\s*,\s*(cmd_\w+)\s*,', f.read()))
+    except OSError:
+        pass
+    try:
+        with open(os.path.join(root, "daemon", "docker", "docker-route.c"), encoding="utf-8") as f:
+            req |= set(re.findall(r'\{\s*"[A-Z]+"\s*,\s*"[^"]*"\s*,\s*(api_\w+)\s*\}', f.read()))
     except OSError:
         pass
     return req, cmd
@@ -100,6 +112,10 @@ def exempt(rel, fn, req, cmd):
     if fn == "main":
         return True
     if fn in req and rel.startswith("daemon/engine/req-"):
+        return True
+    if fn in req and fn.startswith("api_") and rel.startswith("daemon/docker/docker-"):
+        return True
+    if rel.startswith("daemon/docker/docker-") and matches(base[len("docker-"):], fn):
         return True
     if fn in cmd and rel.startswith("client/cmd-"):
         return True

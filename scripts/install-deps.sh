@@ -26,14 +26,21 @@ test_pkgs+=(man-db zsh) # test-completion: man -l renders each page; the zsh com
 # Priority: required) lacks (audited for issue 13): curl (test-pull-token),
 # getfattr (test-security-store), file (mkrootfs-busybox.sh)
 test_pkgs+=(curl attr file)
+test_pkgs+=(docker-compose python3-docker) # Docker API tests (issue 16): compose 1.29 and docker-py drive lite's Docker socket
 fuzz_pkgs=(clang libclang-rt-14-dev) # libFuzzer: -fsanitize=fuzzer
+
+# The Docker API tests also run Debian's docker 20.10 client, but never
+# dockerd: docker.io is not installed (its postinst would start dockerd);
+# its client binary alone is unpacked to docker_cli.
+docker_cli=${LITE_DOCKER_CLI:-/var/cache/lite-test/docker-cli/docker}
 
 die() { echo "install-deps: $*" >&2; exit 1; }
 
 pkgs=("${build_pkgs[@]}" "${runtime_pkgs[@]}")
+want_docker_cli=
 for arg in "$@"; do
 	case $arg in
-	--test) pkgs+=("${test_pkgs[@]}") ;;
+	--test) pkgs+=("${test_pkgs[@]}"); want_docker_cli=1 ;;
 	--fuzz) pkgs+=("${fuzz_pkgs[@]}") ;;
 	-h | --help) echo "usage: $0 [--test] [--fuzz]"; exit 0 ;;
 	*) die "usage: $0 [--test] [--fuzz]" ;;
@@ -45,22 +52,40 @@ for p in "${pkgs[@]}"; do
 	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$status" = installed ] || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
+need_cli=
+[ -n "$want_docker_cli" ] && [ ! -x "$docker_cli" ] && need_cli=1
+if [ ${#missing[@]} -eq 0 ] && [ -z "$need_cli" ]; then
 	echo "install-deps: all ${#pkgs[@]} packages already installed"
 	exit 0
 fi
 
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
-	command -v sudo >/dev/null || die "must run as root to install: ${missing[*]}"
+	command -v sudo >/dev/null || die "must run as root to install: ${missing[*]} ${need_cli:+docker client}"
 	sudo=(sudo)
 fi
 
-echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt_opts=(-q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update ||
 	die "apt-get update failed"
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y \
-	--no-install-recommends "${missing[@]}" </dev/null ||
-	die "apt-get install failed: ${missing[*]}"
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "install-deps: installing ${missing[*]}"
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y \
+		--no-install-recommends "${missing[@]}" </dev/null ||
+		die "apt-get install failed: ${missing[*]}"
+fi
+
+# The docker client from docker.io's .deb, unpacked, not installed.
+if [ -n "$need_cli" ]; then
+	echo "install-deps: unpacking the docker client (docker.io, not installed) to $docker_cli"
+	tmp=$(mktemp -d)
+	chown _apt "$tmp" 2>/dev/null || true   # apt downloads as _apt when it can
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$tmp" && apt-get -q download docker.io) || die "apt-get download docker.io failed"
+	dpkg-deb -x "$tmp"/docker.io_*.deb "$tmp/root" || die "dpkg-deb -x docker.io failed"
+	[ -x "$tmp/root/usr/bin/docker" ] || die "docker.io's package has no usr/bin/docker"
+	"${sudo[@]}" install -D -m 0755 "$tmp/root/usr/bin/docker" "$docker_cli" ||
+		die "cannot install $docker_cli"
+	"$docker_cli" --version
+fi

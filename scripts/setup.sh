@@ -76,6 +76,8 @@ if [ -d /run/systemd/system ]; then
 	step "starting containerd-lite.socket (systemd)"
 	systemctl daemon-reload
 	systemctl enable --now containerd-lite.socket
+	# the Docker Engine API socket (docs/DOCKER-API.md): the same service
+	systemctl enable --now containerd-lite-docker.socket
 	# A daemon already running keeps the old binary until restarted; its
 	# containers survive the restart (KillMode=process).
 	systemctl try-restart containerd-lite.service

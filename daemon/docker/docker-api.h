@@ -7,6 +7,13 @@
 #include "docker-http.h"
 #include "docker-lite.h"
 
+/* The API version served, and the oldest a client may ask for. */
+#define DOCKER_API_VERSION "1.41"
+#define DOCKER_API_MAJOR 1
+#define DOCKER_API_MINOR 41
+#define DOCKER_API_MIN_VERSION "1.24"
+#define DOCKER_API_MIN_MINOR 24
+
 struct api {
 	struct http_conn *c;
 	struct http_req *r;

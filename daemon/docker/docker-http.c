@@ -5,11 +5,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -26,11 +28,17 @@ reason(int status)
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
-	case 409: return "Conflict";
 	case 405: return "Method Not Allowed";
-	case 413: return "Payload Too Large";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 411: return "Length Required";
+	case 413: return "Request Entity Too Large";
+	case 414: return "Request-URI Too Long";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";
+	case 505: return "HTTP Version Not Supported";
 	default: return "Unknown";
 	}
 }
@@ -53,6 +61,33 @@ http_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How long the next read may wait: timeout_ms, and never past the
+ * deadline of the request's head (a client trickling one byte at a time
+ * does not keep the connection). */
+static int
+wait_ms(const struct http_conn *c)
+{
+	int64_t left;
+
+	if (!c->deadline_ms)
+		return c->timeout_ms;
+	left = c->deadline_ms - now_ms();
+	if (left <= 0)
+		return 0;
+	return left < c->timeout_ms ? (int)left : c->timeout_ms;
+}
+
+/* Read more into the buffer: 1, or -1 with c->fail saying why (EOF, a
+ * read error, no byte within timeout_ms, a full buffer). */
 static int
 fill(struct http_conn *c)
 {
@@ -61,18 +96,35 @@ fill(struct http_conn *c)
 	if (c->off == c->len)
 		c->off = c->len = 0;
 	if (c->len == sizeof(c->buf)) {
-		if (!c->off)
-			return -1;   /* a line longer than the buffer */
+		if (!c->off) {
+			c->fail = HTTP_FAIL_TOO_LONG;
+			return -1;
+		}
 		memmove(c->buf, c->buf + c->off, c->len - c->off);
 		c->len -= c->off;
 		c->off = 0;
 	}
+	if (c->timeout_ms > 0) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		int r;
+
+		do
+			r = poll(&pfd, 1, wait_ms(c));
+		while (r < 0 && errno == EINTR);
+		if (r == 0) {
+			c->fail = HTTP_FAIL_TIMEOUT;
+			return -1;
+		}
+	}
 	do
 		n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
 	while (n < 0 && errno == EINTR);
-	if (n > 0)
+	if (n > 0) {
 		c->len += (size_t)n;
-	return n < 0 ? -1 : (int)(n > 0);
+		return 1;
+	}
+	c->fail = n == 0 ? HTTP_FAIL_EOF : HTTP_FAIL_IO;
+	return -1;
 }
 
 /* The next line without its CRLF (in place, valid until the next read). */
@@ -90,7 +142,7 @@ read_line(struct http_conn *c)
 				nl[-1] = '\0';
 			return line;
 		}
-		if (fill(c) <= 0)
+		if (fill(c) < 0)
 			return NULL;
 	}
 }
@@ -153,55 +205,155 @@ set_path(struct http_req *r, char *target)
 		parse_query(r, q);
 }
 
+/* An error reply after which the connection ends (the request's framing
+ * cannot be trusted any more). */
 static int
-bad(struct http_conn *c, const char *what)
+bad(struct http_conn *c, int status, const char *what)
 {
-	http_send_error(c, 400, "%s", what);
+	http_send_error(c, status, "%s", what);
+	c->broken = true;
 	return -1;
+}
+
+/* Why a line could not be read, as the reply it deserves (none when the
+ * client went away). */
+static int
+read_failed(struct http_conn *c, const char *what)
+{
+	char msg[128];
+
+	c->broken = true;
+	switch (c->fail) {
+	case HTTP_FAIL_TOO_LONG:
+		snprintf(msg, sizeof(msg), "%s too long (the limit is %zu bytes)", what, sizeof(c->buf));
+		return bad(c, 431, msg);
+	case HTTP_FAIL_TIMEOUT:
+		snprintf(msg, sizeof(msg), "%s incomplete after %d ms (request-timeout)", what, c->timeout_ms);
+		return bad(c, 408, msg);
+	default:
+		return -1;
+	}
+}
+
+static bool
+is_token(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+			return false;
+	return true;
+}
+
+/* "METHOD /target HTTP/1.x" into r. */
+static int
+parse_request_line(struct http_conn *c, struct http_req *r, char *line)
+{
+	char *sp1 = strchr(line, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+
+	if (!sp1 || !sp2 || strchr(sp2 + 1, ' '))
+		return bad(c, 400, "malformed request line");
+	*sp1 = *sp2 = '\0';
+	if (!is_token(line) || strlen(line) >= sizeof(r->method))
+		return bad(c, 400, "malformed request line: bad method");
+	if (sp1[1] != '/')
+		return bad(c, 400, "malformed request line: the target must be a path");
+	if (strlen(sp1 + 1) >= sizeof(r->path))
+		return bad(c, 414, "request target too long");
+	if (strcmp(sp2 + 1, "HTTP/1.1") && strcmp(sp2 + 1, "HTTP/1.0"))
+		return bad(c, strncmp(sp2 + 1, "HTTP/", 5) ? 400 : 505, "malformed request line: only HTTP/1.0 and HTTP/1.1");
+	snprintf(r->method, sizeof(r->method), "%s", line);
+	set_path(r, sp1 + 1);
+	r->close = !strcmp(sp2 + 1, "HTTP/1.0");
+	c->head = !strcmp(r->method, "HEAD");
+	return 0;
+}
+
+/* Content-Length, Transfer-Encoding, Connection, Expect. */
+static int
+parse_framing(struct http_conn *c, struct http_req *r)
+{
+	const char *cl = http_header(r, "content-length"), *te = http_header(r, "transfer-encoding");
+	const char *conn = http_header(r, "connection"), *expect = http_header(r, "expect");
+	char *end;
+
+	if (te && strcasecmp(te, "chunked") && strcasecmp(te, "identity"))
+		return bad(c, 501, "unsupported Transfer-Encoding (only chunked)");
+	r->chunked = te && !strcasecmp(te, "chunked");
+	if (cl && !r->chunked) {
+		errno = 0;
+		r->length = strtoll(cl, &end, 10);
+		if (!isdigit((unsigned char)*cl) || *end || errno || r->length < 0)
+			return bad(c, 400, "invalid Content-Length");
+	}
+	if (conn && strcasestr(conn, "close"))
+		r->close = true;
+	if (conn && strcasestr(conn, "keep-alive"))
+		r->close = false;
+	r->body_done = !r->chunked && r->length <= 0;
+	r->expect_continue = expect && !strcasecmp(expect, "100-continue") && !r->body_done;
+	return 0;
+}
+
+static int
+read_request(struct http_conn *c, struct http_req *r)
+{
+	char *line;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->length = -1;
+	r->query = json_object();
+	c->head = false;
+	c->deadline_ms = c->timeout_ms > 0 ? now_ms() + c->timeout_ms : 0;
+	do
+		line = read_line(c);
+	while (line && !*line);   /* a stray CRLF between requests */
+	if (!line) {
+		c->deadline_ms = 0;
+		/* idle between requests, or gone: end quietly; else a half line */
+		if (c->fail == HTTP_FAIL_EOF || c->fail == HTTP_FAIL_IO || (c->fail == HTTP_FAIL_TIMEOUT && c->off == c->len))
+			return 0;
+		return read_failed(c, "request line");
+	}
+	if (parse_request_line(c, r, line) < 0)
+		return -1;
+	while ((line = read_line(c)) && *line) {
+		char *colon = strchr(line, ':'), *v, *e;
+
+		if (r->n_headers == HTTP_MAX_HEADERS)
+			return bad(c, 431, "too many header fields (the limit is 64)");
+		if (!colon || colon == line || isspace((unsigned char)colon[-1]) || isspace((unsigned char)line[0]))
+			return bad(c, 400, "malformed header line");
+		*colon = '\0';
+		if (!is_token(line))
+			return bad(c, 400, "malformed header name");
+		for (char *k = line; *k; k++)
+			*k = (char)tolower((unsigned char)*k);
+		for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		*e = '\0';
+		if (http_header(r, line) && (!strcmp(line, "content-length") || !strcmp(line, "transfer-encoding")))
+			return bad(c, 400, "duplicate header field");
+		r->names[r->n_headers] = strdup(line);
+		r->values[r->n_headers++] = strdup(v);
+	}
+	rc = line ? parse_framing(c, r) : read_failed(c, "request headers");
+	c->deadline_ms = 0;   /* the body is bounded per read, not in total */
+	return rc < 0 ? -1 : 1;
 }
 
 int
 http_read_request(struct http_conn *c, struct http_req *r)
 {
-	char *line, method[16], target[8192];
-	unsigned minor;
+	int rc = read_request(c, r);
 
-	memset(r, 0, sizeof(*r));
-	r->length = -1;
-	r->query = json_object();
-	do
-		line = read_line(c);
-	while (line && !*line);   /* a stray CRLF between requests */
-	if (!line)
-		return 0;
-	if (strlen(line) >= sizeof(target) ||
-	    sscanf(line, "%15s %8191s HTTP/1.%u", method, target, &minor) != 3)
-		return bad(c, "malformed request line");
-	snprintf(r->method, sizeof(r->method), "%s", method);
-	set_path(r, target);
-	r->close = minor == 0;
-	while ((line = read_line(c)) && *line) {
-		char *colon = strchr(line, ':'), *v;
-
-		if (!colon || r->n_headers == HTTP_MAX_HEADERS)
-			return bad(c, "malformed header");
-		*colon = '\0';
-		for (char *k = line; *k; k++)
-			*k = (char)tolower((unsigned char)*k);
-		for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
-			;
-		r->names[r->n_headers] = strdup(line);
-		r->values[r->n_headers++] = strdup(v);
-	}
-	if (!line)
-		return bad(c, "truncated headers");
-	if (http_header(r, "content-length"))
-		r->length = strtoll(http_header(r, "content-length"), NULL, 10);
-	r->chunked = http_header(r, "transfer-encoding") && strcasestr(http_header(r, "transfer-encoding"), "chunked");
-	if (http_header(r, "connection") && !strcasecmp(http_header(r, "connection"), "close"))
-		r->close = true;
-	r->body_done = !r->chunked && r->length <= 0;
-	return 1;
+	if (rc < 1)
+		http_req_free(r);   /* nothing of it is used */
+	return rc;
 }
 
 void
@@ -247,12 +399,30 @@ take(struct http_conn *c, void *buf, size_t len)
 {
 	size_t n;
 
-	if (c->off == c->len && fill(c) <= 0)
+	if (c->off == c->len && fill(c) < 0)
 		return -1;
 	n = c->len - c->off < len ? c->len - c->off : len;
 	memcpy(buf, c->buf + c->off, n);
 	c->off += n;
 	return (ssize_t)n;
+}
+
+/* The next chunk's size line ("1a;ext"): its size, or -1 (broken). */
+static int64_t
+chunk_size(struct http_conn *c)
+{
+	char *line = read_line(c), *end;
+	long long n;
+
+	if (line && !*line)
+		line = read_line(c);   /* the CRLF after the previous chunk */
+	if (!line)
+		return -1;
+	errno = 0;
+	n = strtoll(line, &end, 16);
+	if (!isxdigit((unsigned char)*line) || errno || n < 0 || (*end && *end != ';' && *end != ' ' && *end != '\t'))
+		return -1;
+	return n;
 }
 
 ssize_t
@@ -262,30 +432,40 @@ http_read_body(struct http_conn *c, struct http_req *r, void *buf, size_t len)
 
 	if (r->body_done)
 		return 0;
+	if (r->expect_continue) {
+		r->expect_continue = false;
+		if (http_write_all(c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0)
+			return -1;
+	}
 	if (!r->chunked) {
 		n = take(c, buf, (size_t)r->length < len ? (size_t)r->length : len);
+		if (n < 0)
+			c->broken = true;
 		if (n > 0 && (r->length -= n) == 0)
 			r->body_done = true;
 		return n;
 	}
 	if (r->chunk_left == 0) {
-		char *line = read_line(c);
+		char *line;
 
-		if (!line)
+		r->chunk_left = chunk_size(c);
+		if (r->chunk_left < 0) {
+			c->broken = true;
 			return -1;
-		if (!*line && !(line = read_line(c)))   /* the CRLF after a chunk */
-			return -1;
-		r->chunk_left = strtoll(line, NULL, 16);
+		}
 		if (r->chunk_left == 0) {
 			while ((line = read_line(c)) && *line)
 				;   /* trailers */
 			r->body_done = true;
+			c->broken = c->broken || !line;
 			return 0;
 		}
 	}
 	n = take(c, buf, (size_t)r->chunk_left < len ? (size_t)r->chunk_left : len);
 	if (n > 0)
 		r->chunk_left -= n;
+	else
+		c->broken = true;
 	return n;
 }
 
@@ -298,19 +478,25 @@ http_read_json(struct http_conn *c, struct http_req *r, size_t max, json_t **ret
 	json_error_t jerr;
 
 	if (!body)
-		return bad(c, "out of memory");
+		return bad(c, 500, "out of memory");
 	while (len < max && (n = http_read_body(c, r, body + len, max - len)) > 0)
 		len += (size_t)n;
+	if (c->broken) {
+		free(body);
+		if (c->fail == HTTP_FAIL_TIMEOUT || c->fail == HTTP_FAIL_TOO_LONG)
+			return read_failed(c, "request body");
+		return bad(c, 400, r->chunked ? "malformed chunked request body" : "truncated request body");
+	}
 	if (len == max && !r->body_done) {
 		free(body);
-		http_send_error(c, 413, "request body too large");
-		return -1;
+		/* the rest is not read: the connection cannot go on */
+		return bad(c, 413, "request body too large");
 	}
 	body[len] = '\0';
 	nb = body;
 	while (*nb && isspace((unsigned char)*nb))
 		nb++;
-	*ret = *nb ? json_loads(nb, 0, &jerr) : json_object();
+	*ret = *nb ? json_loadb(nb, len - (size_t)(nb - body), 0, &jerr) : json_object();
 	free(body);
 	if (!*ret) {
 		http_send_error(c, 400, "invalid JSON: %s", jerr.text);
@@ -324,7 +510,7 @@ http_drain_body(struct http_conn *c, struct http_req *r)
 {
 	char buf[8192];
 
-	while (http_read_body(c, r, buf, sizeof(buf)) > 0)
+	while (!c->broken && http_read_body(c, r, buf, sizeof(buf)) > 0)
 		;
 }
 
@@ -342,14 +528,21 @@ send_head(struct http_conn *c, int status, const char *content_type, const char 
 }
 
 int
-http_send(struct http_conn *c, int status, const char *content_type, const void *body, size_t len)
+http_send_extra(struct http_conn *c, int status, const char *content_type, const char *headers, const void *body,
+		size_t len)
 {
-	char extra[64];
+	char extra[1024];
 
-	snprintf(extra, sizeof(extra), "Content-Length: %zu\r\n\r\n", len);
+	snprintf(extra, sizeof(extra), "%sContent-Length: %zu\r\n\r\n", headers ? headers : "", len);
 	if (send_head(c, status, content_type, extra) < 0)
 		return -1;
-	return len ? http_write_all(c->fd, body, len) : 0;
+	return len && !c->head ? http_write_all(c->fd, body, len) : 0;
+}
+
+int
+http_send(struct http_conn *c, int status, const char *content_type, const void *body, size_t len)
+{
+	return http_send_extra(c, status, content_type, NULL, body, len);
 }
 
 int

@@ -13,10 +13,24 @@
 
 #define HTTP_MAX_HEADERS 64
 
+enum http_fail {
+	HTTP_FAIL_NONE,
+	HTTP_FAIL_EOF,       /* the client closed */
+	HTTP_FAIL_IO,        /* a read error */
+	HTTP_FAIL_TIMEOUT,   /* nothing came for timeout_ms */
+	HTTP_FAIL_TOO_LONG,  /* a line longer than the buffer */
+	HTTP_FAIL_MAX,
+};
+
 struct http_conn {
 	int fd;
 	char buf[65536];     /* bytes read and not yet used: buf[off, len) */
 	size_t off, len;
+	int timeout_ms;      /* a read waits at most this long; 0: forever */
+	enum http_fail fail; /* why the last read gave nothing */
+	bool broken;         /* the framing is lost: no further request */
+	bool head;           /* the current request is a HEAD: no body sent */
+	int64_t deadline_ms; /* CLOCK_MONOTONIC ms by which the request's line and headers must be in; 0: none */
 };
 
 struct http_req {
@@ -31,10 +45,12 @@ struct http_req {
 	int64_t chunk_left;  /* bytes left in the current chunk (chunked bodies) */
 	bool body_done;
 	bool close;          /* Connection: close, or HTTP/1.0 */
+	bool expect_continue;/* "Expect: 100-continue", not yet answered */
 };
 
-/* Read the next request's line and headers: 1, or 0 at EOF, -1 on a bad
- * request (a 400 was sent). */
+/* Read the next request's line and headers: 1, or 0 at EOF (or an idle
+ * timeout between requests), -1 on a bad request (an error reply was
+ * sent; c->broken is set: the connection must end). */
 int http_read_request(struct http_conn *c, struct http_req *r);
 void http_req_free(struct http_req *r);
 const char *http_header(const struct http_req *r, const char *name);
@@ -52,6 +68,9 @@ void http_drain_body(struct http_conn *c, struct http_req *r);
 /* Replies. Each writes Docker's headers (Api-Version, Docker-Experimental,
  * Ostype, Server). */
 int http_send(struct http_conn *c, int status, const char *content_type, const void *body, size_t len);
+/* The same with more header lines ("Name: value\r\n" each). */
+int http_send_extra(struct http_conn *c, int status, const char *content_type, const char *headers, const void *body,
+		    size_t len);
 int http_send_json(struct http_conn *c, int status, json_t *body);   /* steals body */
 int http_send_error(struct http_conn *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A chunked stream: begin, write pieces, end. */

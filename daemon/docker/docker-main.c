@@ -1,9 +1,10 @@
 /* lite-docker-api: the Docker Engine API (v1.41) on one connection.
  * containerd-lite accepts on its Docker socket and runs this program for
  * each connection, with the connection as fd 3, as the caller (the
- * caller's uid and gid, and the lite group so it can reach the lite
- * socket), argv[1] the lite socket's path. Every API request becomes
- * requests on that socket, so a Docker client gets exactly the caller's
+ * caller's uid, gid and groups, and the lite group so it can reach the
+ * lite socket), argv[1] the lite socket's path, argv[2] the daemon's
+ * request-timeout in ms (docker-http.c bounds idle and slow requests).
+ * Every API request becomes requests on that socket, so a Docker client gets exactly the caller's
  * authorization, user namespace and limits: a second front end onto the
  * same engine, not a second container model. One connection, requests
  * one after another, until the client closes it. */
@@ -11,6 +12,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -20,17 +22,19 @@ main(int argc, char **argv)
 	struct http_req r;
 	int end = 0;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: lite-docker-api LITE_SOCKET (run by containerd-lite, the connection as fd 3)\n");
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: lite-docker-api LITE_SOCKET [TIMEOUT_MS] (run by containerd-lite, the connection as fd 3)\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	docker_lite_set_socket(argv[1]);
+	/* the daemon's request-timeout: idle time allowed before a full request */
+	c.timeout_ms = argc == 3 ? (int)strtol(argv[2], NULL, 10) : 0;
 	while (!end && http_read_request(&c, &r) == 1) {
 		end = docker_route(&c, &r);
 		if (!end)
 			http_drain_body(&c, &r);
-		end = end || r.close;
+		end = end || r.close || c.broken;
 		http_req_free(&r);
 	}
 	return 0;

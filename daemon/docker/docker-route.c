@@ -83,10 +83,35 @@ match(const char *pattern, const char *path, char **arg)
 	return true;
 }
 
+/* A /v1.NN/ prefix outside [1.24, 1.41]: dockerd's 400 and message. */
+static bool
+version_refused(struct http_conn *c, const struct http_req *r)
+{
+	unsigned major, minor;
+
+	if (!*r->api_version || sscanf(r->api_version, "%u.%u", &major, &minor) != 2)
+		return false;
+	if (major > DOCKER_API_MAJOR || (major == DOCKER_API_MAJOR && minor > DOCKER_API_MINOR)) {
+		http_send_error(c, 400, "client version %s is too new. Maximum supported API version is %s", r->api_version,
+				DOCKER_API_VERSION);
+		return true;
+	}
+	if (major < DOCKER_API_MAJOR || minor < DOCKER_API_MIN_MINOR) {
+		http_send_error(c, 400,
+				"client version %s is too old. Minimum supported API version is %s, please upgrade your "
+				"client to a newer version", r->api_version, DOCKER_API_MIN_VERSION);
+		return true;
+	}
+	return false;
+}
+
 int
 docker_route(struct http_conn *c, struct http_req *r)
 {
 	bool path_known = false;
+
+	if (version_refused(c, r))
+		return 0;
 
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		char *arg = NULL;
@@ -109,35 +134,5 @@ docker_route(struct http_conn *c, struct http_req *r)
 		http_send_error(c, 405, "method %s not allowed on %s", r->method, r->path);
 	else
 		http_send_error(c, 404, "page not found");
-	return 0;
-}
-
-int
-api_fail(struct api *a, const struct docker_err *err)
-{
-	http_send_error(a->c, err->status, "%s", err->msg);
-	return 0;
-}
-
-int
-api_call_reply(struct api *a, const char *method, json_t *params, int status, json_t *(*shape)(json_t *result))
-{
-	struct docker_err err;
-	json_t *res = NULL;
-
-	if (docker_lite_call(method, params, &res, &err) < 0)
-		return api_fail(a, &err);
-	if (shape) {
-		json_t *s = shape(res);
-
-		json_decref(res);
-		res = s;
-	}
-	if (status == 204 || status == 304) {
-		json_decref(res);
-		http_send(a->c, status, NULL, NULL, 0);
-		return 0;
-	}
-	http_send_json(a->c, status, res ? res : json_object());
 	return 0;
 }

@@ -15,10 +15,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -98,18 +100,45 @@ on_helper_exit(evutil_socket_t fd, short what, void *arg)
 	free(h);
 }
 
-/* In the child: become the caller, the connection as fd 3, exec. */
-static void __attribute__((noreturn))
-run_helper(struct daemon *d, int cfd, const struct ucred *cr, gid_t lite_gid)
+/* The helper's groups: the caller's own (SO_PEERGROUPS, so host binds are
+ * opened with exactly the caller's access, as on lite's socket) plus the
+ * lite group when it exists, to reach the lite socket. Never group 0
+ * unless the caller has it. */
+static int
+helper_groups(int cfd, const struct ucred *cr, const struct group *gr, gid_t *groups, size_t max)
 {
-	char *args[] = { "lite-docker-api", d->cfg.socket_path, NULL };
+	socklen_t len = (socklen_t)((max - 1) * sizeof(gid_t));
+	int n = getsockopt(cfd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == 0 ? (int)(len / sizeof(gid_t)) : 0;
+	bool have = false;
+
+	if (!n)
+		groups[n++] = cr->gid;
+	for (int i = 0; gr && i < n; i++)
+		have = have || groups[i] == gr->gr_gid;
+	if (gr && gr->gr_gid != 0 && !have)
+		groups[n++] = gr->gr_gid;
+	return n;
+}
+
+/* In the child: become the caller, the connection as fd 3, exec. It
+ * dies with the daemon (SIGKILL as its parent-death signal, set after the
+ * uid change, which clears it). */
+static void __attribute__((noreturn))
+run_helper(struct daemon *d, int cfd, const struct ucred *cr, const gid_t *groups, int n_groups, pid_t daemon_pid)
+{
+	char timeout[32];
+	char *args[] = { "lite-docker-api", d->cfg.socket_path, timeout, NULL };
 	sigset_t none;
 
+	snprintf(timeout, sizeof(timeout), "%" PRId64, d->cfg.limits.request_timeout_ms);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGCHLD, SIG_DFL);
-	if (dup2(cfd, 3) < 0 || setgroups(1, &lite_gid) < 0 || setresgid(cr->gid, cr->gid, cr->gid) < 0 ||
+	signal(SIGPIPE, SIG_DFL);
+	if (dup2(cfd, 3) < 0 || setgroups((size_t)n_groups, groups) < 0 || setresgid(cr->gid, cr->gid, cr->gid) < 0 ||
 	    setresuid(cr->uid, cr->uid, cr->uid) < 0)
+		_exit(127);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != daemon_pid)
 		_exit(127);
 	execv(d->docker.helper_path, args);
 	_exit(127);
@@ -121,8 +150,10 @@ spawn(struct daemon *d, int cfd)
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
 	struct group *gr = getgrnam(d->cfg.group);
+	gid_t groups[66];
+	int n_groups;
 	struct helper *h;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
 		return;
@@ -133,9 +164,10 @@ spawn(struct daemon *d, int cfd)
 		(void)!write(cfd, busy, sizeof(busy) - 1);
 		return;
 	}
+	n_groups = helper_groups(cfd, &cr, gr, groups, sizeof(groups) / sizeof(groups[0]));
 	pid = fork();
 	if (pid == 0)
-		run_helper(d, cfd, &cr, gr ? gr->gr_gid : 0);
+		run_helper(d, cfd, &cr, groups, n_groups, self);
 	if (pid < 0) {
 		log_warn("docker-api: fork");
 		return;
@@ -179,6 +211,12 @@ docker_api_listen(struct daemon *d)
 {
 	bool from_systemd = d->docker.n_fds > 0;
 
+	/* Under socket activation the units say which sockets exist: without
+	 * one named "docker" the API is off, unless configured explicitly. */
+	if (!from_systemd && d->listen_from_systemd && !d->cfg.docker_api_set) {
+		log_info("Docker Engine API off: systemd passed no socket named docker (containerd-lite-docker.socket)");
+		return 0;
+	}
 	if (!from_systemd)
 		for (size_t i = 0; i < d->cfg.n_docker_api; i++) {
 			int fd = open_listener(d, d->cfg.docker_api[i]);

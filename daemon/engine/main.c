@@ -309,7 +309,7 @@ main(int argc, char **argv)
 	signal(SIGCHLD, SIG_IGN); /* shims are reaped by the kernel; pidfds tell us they exited */
 	find_helper("lite-shim", d.shim_path, sizeof(d.shim_path));
 	find_helper("lite-image", d.image_helper_path, sizeof(d.image_helper_path));
-	if (d.cfg.n_docker_api)
+	if (d.cfg.n_docker_api || (getenv("LISTEN_FDNAMES") && strstr(getenv("LISTEN_FDNAMES"), "docker")))
 		find_helper("lite-docker-api", d.docker.helper_path, sizeof(d.docker.helper_path));
 	prepare_dirs(&d);
 	userns_probe(&d);

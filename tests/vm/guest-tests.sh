@@ -39,6 +39,7 @@ install_lite() {
 	systemd-tmpfiles --create
 	systemctl daemon-reload
 	systemctl enable --now containerd-lite.socket
+	systemctl enable --now containerd-lite-docker.socket
 	useradd -m -G lite alice
 }
 
@@ -49,6 +50,27 @@ test_socket_activation() {
 	is "$(systemctl is-active containerd-lite.service)" active "socket activation started the service; READY=1 received"
 	is "$(cgroup_of "$(main_pid)")" /system.slice/containerd-lite.service/supervisor \
 		"daemon runs in the leaf containerd-lite.service/supervisor"
+}
+
+# The Docker Engine API through its activated socket (issue 16): the
+# running service got the second fd (FileDescriptorName=docker).
+test_docker_api() {
+	is "$(stat -c '%a %U %G' /run/lite-docker.sock 2>&1)" "660 root lite" "Docker socket: 0660 root:lite (containerd-lite-docker.socket)"
+	out=$(setpriv --reuid=alice --regid=alice --init-groups timeout 30 python3 -c '
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect("/run/lite-docker.sock")
+s.sendall(b"GET /v1.41/_ping HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n")
+d = b""
+while True:
+    c = s.recv(4096)
+    if not c:
+        break
+    d += c
+print(d.split(b"\r\n")[0].decode(), d.split(b"\r\n\r\n", 1)[1].decode())' 2>&1 </dev/null)
+	is "$out" "HTTP/1.1 200 OK OK" "alice: /_ping through the activated Docker socket"
+	like "$(journalctl -u containerd-lite --no-pager 2>/dev/null | grep 'Docker Engine API')" 'from systemd' \
+		"the service serves the Docker API on systemd's socket"
 }
 
 test_import() {
@@ -174,6 +196,7 @@ main() {
 		exit 1
 	fi
 	test_socket_activation
+	test_docker_api
 	test_import
 	test_limits
 	test_devices
