@@ -261,9 +261,37 @@ op() {
 	rmi)
 		lite load -i "$T/crashimg.tar" >/dev/null
 		lite rmi crashimg; echo "image crashimg" >"$T/obj" ;;
+	netconn | netdisc)
+		lite network create "n$n" >/dev/null
+		lite run -d --name "c$n" testimg sleep 100000 >/dev/null
+		wait_for 10 is_running "c$n"
+		[ "$o" = netdisc ] && lite network connect "n$n" "c$n" >/dev/null
+		if [ "$o" = netconn ]; then lite network connect "n$n" "c$n"; else lite network disconnect "n$n" "c$n"; fi
+		echo "ctr c$n" >"$T/obj" ;;
 	shim-start) lite run -d --name "c$n" -p "$PORT:80" testimg sleep 100000; echo "ctr c$n" >"$T/obj" ;;
 	shim-exit) lite run -d --name "c$n" testimg sleep 0.3; echo "ctr c$n" >"$T/obj" ;;
 	esac
+}
+
+# net_checks NAME N : after a crashed connect or disconnect of cN to nN,
+# the record and the host agree (connected with link and lease, or
+# neither), and connect then disconnect work
+net_checks() {
+	local name=$1 n=$2 id nid links lease bad=
+	id=$(ifield "c$n" id)
+	nid=$(lite network inspect -f '{{.id}}' "n$n")
+	links=$(host_links | grep -c "^lv${id:0:9}${nid:0:4}")
+	lease=$(cat "$D/networks/$nid/leases" 2>/dev/null | grep -c " $id\$")
+	if lite inspect "c$n" | grep -q ""n$n""; then
+		[ "$links/$lease" = 1/1 ] || bad="connected, but link/lease $links/$lease"
+	else
+		[ "$links/$lease" = 0/0 ] || bad="not connected, but link/lease $links/$lease"
+	fi
+	is "$bad" "" "$name: c$n's record of n$n and the host agree"
+	lite network connect "n$n" "c$n" >/dev/null 2>&1
+	ok "$name: disconnect works" lite network disconnect "n$n" "c$n"
+	ok "$name: connect works" lite network connect "n$n" "c$n"
+	lite network disconnect "n$n" "c$n" >/dev/null 2>&1
 }
 
 # shim_checks NAME OPERATION N : after a shim's crash, with the daemon up
@@ -317,6 +345,7 @@ while read -r name operation; do
 	case $operation in
 	load | commit) like "$(cat "$T/op.err")" 'may have completed: check `lite images`' "$name: the client says to check lite images" ;;
 	save) ok "$name: the client removed its partial output" test ! -e "$T/s$N.tar" ;;
+	netconn | netdisc) net_checks "$name" "$N" ;;
 	esac
 	read -r kind obj <"$T/obj"
 	invariants "$name" "$kind" "$obj"
