@@ -202,7 +202,12 @@ settle() {
 		fi
 		is_gone "$obj" || rc=1 ;;
 	volume)
-		if lite volume inspect "$obj" >/dev/null 2>&1; then lite volume rm "$obj" >/dev/null 2>&1 || rc=1; fi ;;
+		if lite volume inspect "$obj" >/dev/null 2>&1; then
+			# complete: all its files
+			[ "$(lite run --rm -v "$obj:/data" testimg sh -c 'ls /data | wc -l')" = 8 ] ||
+				[ "$(lite run --rm -v "$obj:/data" testimg sh -c 'ls /data | wc -l')" = 0 ] || rc=1
+			lite volume rm "$obj" >/dev/null 2>&1 || rc=1
+		fi ;;
 	network)
 		if lite network inspect "$obj" >/dev/null 2>&1; then lite network rm "$obj" >/dev/null 2>&1 || rc=1; fi ;;
 	image)
@@ -239,6 +244,9 @@ op() {
 		lite rm -f "c$n"; echo "ctr c$n" >"$T/obj" ;;
 	create) lite create --name "c$n" testimg true; echo "ctr c$n" >"$T/obj" ;;
 	volume) lite volume create "v$n"; echo "volume v$n" >"$T/obj" ;;
+	volrm)
+		lite run --rm -v "v$n:/data" testimg sh -c 'for i in 1 2 3 4 5 6 7 8; do echo $i > /data/f$i; done' >/dev/null
+		lite volume rm "v$n"; echo "volume v$n" >"$T/obj" ;;
 	network) lite network create "n$n"; echo "network n$n" >"$T/obj" ;;
 	netrun)
 		lite network create "n$n" >/dev/null
