@@ -269,6 +269,10 @@ op() {
 	rmi)
 		lite load -i "$T/crashimg.tar" >/dev/null
 		lite rmi crashimg; echo "image crashimg" >"$T/obj" ;;
+	update)
+		lite run -d --name "c$n" -m 64m testimg sleep 100000 >/dev/null
+		wait_for 10 is_running "c$n"
+		lite update -m 96m "c$n"; echo "ctr c$n" >"$T/obj" ;;
 	netconn | netdisc)
 		lite network create "n$n" >/dev/null
 		lite run -d --name "c$n" testimg sleep 100000 >/dev/null
@@ -354,6 +358,11 @@ while read -r name operation; do
 	load | commit) like "$(cat "$T/op.err")" 'may have completed: check `lite images`' "$name: the client says to check lite images" ;;
 	save) ok "$name: the client removed its partial output" test ! -e "$T/s$N.tar" ;;
 	netconn | netdisc) net_checks "$name" "$N" ;;
+	update)
+		id=$(ifield "c$N" id)
+		lim=$(cat /sys/fs/cgroup/memory/"$CGP"/"$id"/memory.limit_in_bytes /sys/fs/cgroup/"$CGP"/"$id"/memory.max 2>/dev/null)
+		like "$lim" '^[0-9]+$' "$name: the memory limit is readable"
+		is "$lim" "$(ifield "c$N" config.memory)" "$name: the cgroup's memory limit is the recorded one" ;;
 	esac
 	read -r kind obj <"$T/obj"
 	invariants "$name" "$kind" "$obj"
