@@ -107,4 +107,24 @@ lite rmi ee-img:1 >/dev/null
 
 lite rm -f ee1 ee2 >/dev/null
 lite volume rm ee-vol >/dev/null
+
+# --- a shim killed while its container runs (docs/OPERATIONS.md "A shim
+# that dies"): the end is recorded as 255, nothing of it is left
+lite run -d --name ee3 testimg sleep 300 >/dev/null
+ok "ee3 runs" wait_for 10 is_running ee3
+id=$(ifield ee3 id)
+ipid=$(ifield ee3 state.pid)
+shim=$(pgrep -f "lite-shim $E/$id/config.json" | head -n 1)
+like "$shim" '^[0-9]+$' "ee3's shim found"
+t8=$(now)
+kill -KILL "$shim"
+ok "the daemon records the end" wait_for 15 is_exited ee3
+is "$(ifield ee3 state.exit_code)" 255 "exit code 255: unknown"
+like "$(ifield ee3 state.error)" "shim died" "State.Error says the shim died"
+ok "its init is killed with the cgroup" wait_for 10 pid_dead "$ipid"
+ok "its cgroups are gone" cgroup_gone "$id"
+not_ok "its address lease is freed" grep -qs " $id\$" "$D"/networks/*/leases
+is "$(lite events --since "$t8" --until "$(now)" --filter container=ee3 --filter event=die --format '{{.Actor.Attributes.exitCode}}')" \
+	255 "die with exitCode 255"
+ok "it can be removed" lite rm ee3
 done_testing
