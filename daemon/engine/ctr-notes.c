@@ -118,7 +118,10 @@ on_notes(evutil_socket_t fd, short what, void *arg)
 			struct ctr *c = NULL;
 			char dir[PATH_MAX];
 
-			if (w && e->len && ctr_lookup(d, w->id, 0, &c, NULL) == 0 && notes_dir(d, c, dir, sizeof(dir)) == 0)
+			if (w && (e->mask & IN_IGNORED)) /* its directory went (rm, reconcile) */
+				*w = d->notes->w[--d->notes->n];
+			else if (w && e->len && ctr_lookup(d, w->id, 0, &c, NULL) == 0 &&
+				 notes_dir(d, c, dir, sizeof(dir)) == 0)
 				take_note(d, c, dir, e->name);
 			p += sizeof(*e) + e->len;
 		}
