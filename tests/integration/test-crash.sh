@@ -18,15 +18,15 @@
 # Needs a build configured with -Dcrash_points=true (scripts/test.sh's
 # build-asan/); elsewhere it skips. docs/OPERATIONS.md "What the crash
 # test covers".
+# (checked before lib.sh, which starts a daemon and builds the test image)
+if ! grep -q '^#define LITE_CRASH_POINTS 1' "${BUILDDIR:-.}/config.h" 2>/dev/null; then
+	echo "1..0 # SKIP not built with -Dcrash_points=true"
+	exit 0
+fi
 LIB_NETNS=1
 source "$(dirname "$0")/lib.sh"
 
 LIST="$SRCDIR/tests/integration/crash-points.list"
-if ! grep -q '^#define LITE_CRASH_POINTS 1' "$BUILDDIR/config.h" 2>/dev/null; then
-	echo "1..0 # SKIP not built with -Dcrash_points=true"
-	TAP_DONE=1
-	exit 0
-fi
 
 # --- the list and the source agree
 src_names=$(grep -rhoE '(HELPER_)?CRASH_POINT\("[^"]+"\)' "$SRCDIR/daemon" "$SRCDIR/common" --include='*.c' |
