@@ -105,6 +105,7 @@ ctr_ctl_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limit
 		r = cgroup_create(&d->cgroups, c->spec.id, l, err);
 	if (r < 0)
 		return r;
+	CRASH_POINT("update.after-cgroup"); /* written, not yet saved: restore writes the saved ones */
 	c->spec.limits = *l;
 	ctr_save(d, c);
 	log_info("updated limits of container %.12s", c->spec.id);

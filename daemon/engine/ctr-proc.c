@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "crash-point.h"
+#include "ctr-notes.h"
 #include "daemon.h"
 #include "events.h"
 #include "fs-util.h"
@@ -137,6 +138,7 @@ ctr_finish(struct daemon *d, struct ctr *c)
 		event_del(c->stop_timer);
 	ctr_health_stop(c);
 	read_exit_record(d, c);
+	ctr_notes_end(d, c); /* its execs' ends come before its own */
 	c->rt.status = CTR_EXITED;
 	net_ctr_detach(d, c);
 	CRASH_POINT("exit.after-network");
@@ -206,6 +208,7 @@ ctr_proc_monitor(struct daemon *d, struct ctr *c)
 	c->d = d;
 	c->shim_ev = event_new(d->base, fd, EV_READ, on_shim_exit, c);
 	event_add(c->shim_ev, NULL);
+	ctr_notes_watch(d, c);
 	ctr_health_start(d, c);
 	return 0;
 }

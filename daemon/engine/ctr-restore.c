@@ -36,6 +36,19 @@ ctr_load(struct daemon *d, const char *id)
 	return c;
 }
 
+/* The recorded limits, written again: an update killed between writing
+ * the cgroup and saving state.json left them apart (issue 13). The
+ * record wins, so the interrupted update is undone, not half-done. */
+static void
+reapply_limits(struct daemon *d, struct ctr *c)
+{
+	struct lite_err err = { 0 };
+
+	if (cgroup_create(&d->cgroups, c->spec.id, &c->spec.limits, &err) < 0)
+		log_warnx("container %.12s: limits: %s", c->spec.id, err.msg ? err.msg : "write");
+	lite_err_clear(&err);
+}
+
 void
 ctr_restore_all(struct daemon *d)
 {
@@ -56,9 +69,11 @@ ctr_restore_all(struct daemon *d)
 		if (c->rt.status == CTR_CREATED && c->rt.shim_pid <= 0)
 			continue; /* created without a shim (lite create) */
 		ctr_restart_restore(d, c); /* issue 13: what the restart policy brings back */
-		if (c->rt.status == CTR_RUNNING || c->rt.status == CTR_CREATED)
-			(void)ctr_proc_monitor(d, c); /* finds it dead or live */
-		else if (c->spec.auto_remove)
+		if (c->rt.status == CTR_RUNNING || c->rt.status == CTR_CREATED) {
+			/* finds it dead (then c may be gone: --rm) or live */
+			if (ctr_proc_monitor(d, c) == 0 && c->rt.status == CTR_RUNNING)
+				reapply_limits(d, c);
+		} else if (c->spec.auto_remove)
 			ctr_remove(d, c);
 	}
 	closedir(dir);

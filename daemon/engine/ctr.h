@@ -12,10 +12,10 @@
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
  *   volume.c  net-network.c  net-ctr.c  run-devices.c  run-flags.c  ctr-ctl.c
- *   ctr-shim.c  ctr-health.c
+ *   ctr-shim.c  ctr-health.c  ctr-notes.c
  *                  what one container uses: volumes, networks and its
  *                  endpoints, run flags, pause and update, the shim's
- *                  start, health checks
+ *                  start, health checks, the shim's notes
  *   ctr-remove.c   undoes a container (health check, endpoints, cgroups,
  *                  dirs, anonymous volumes) and drops it from the table
  *   ctr-proc.c  a shim's exit: finishes the container, answers its

@@ -24,6 +24,7 @@ struct ctr;
 struct peer;
 struct peer_uid_count;
 struct events_state;
+struct ctr_notes;
 
 TAILQ_HEAD(ctr_list, ctr);
 
@@ -96,11 +97,9 @@ struct daemon {
 	 * restart policy (ctr-restart.c, set by main.c; a pointer, as
 	 * ctr-restart.c starts containers through ctr-proc.c) */
 	void (*ctr_exited)(struct daemon *d, struct ctr *c);
-	/* peer.c calls it when a proxied exec stream carries the exit (the
-	 * exec_die event, events.c; a pointer, as events.c writes to peers) */
-	void (*exec_exited)(struct daemon *d, const char *ctr_id, const char *exec_id, int exit_code);
 	struct ctr_index ctr_index;       /* ctrs by name and id (ctr.c) */
 	struct docker_api_state docker;
+	struct ctr_notes *notes;          /* the shims' notes: inotify (ctr-notes.c) */
 };
 
 /* server.c */

@@ -212,9 +212,10 @@ events_attrs(const char *k1, const char *v1, ...)
 	return o;
 }
 
-/* Docker's "volume mount" of each volume, as the container starts. */
+/* Docker's "volume mount" of each volume as the container starts, and
+ * "volume unmount" once it died. */
 static void
-volume_mounts(struct daemon *d, const struct ctr *c)
+volume_events(struct daemon *d, const struct ctr *c, const char *action)
 {
 	size_t i;
 	json_t *m;
@@ -222,7 +223,7 @@ volume_mounts(struct daemon *d, const struct ctr *c)
 	json_array_foreach(c->spec.mounts, i, m) {
 		const char *vol = json_string_value(json_object_get(m, "volume"));
 		if (vol && *vol)
-			events_emit(d, "volume", "mount", vol, (int64_t)c->spec.owner_uid,
+			events_emit(d, "volume", action, vol, (int64_t)c->spec.owner_uid,
 				    events_attrs("container", c->spec.id, "destination",
 						 json_string_value(json_object_get(m, "target")), "driver", "local",
 						 "read/write", json_is_true(json_object_get(m, "readonly")) ? "false" : "true",
@@ -242,7 +243,7 @@ events_ctr(struct daemon *d, const struct ctr *c, const char *action, json_t *at
 	}
 	o = json_object();
 	if (!strcmp(action, "start"))
-		volume_mounts(d, c);
+		volume_events(d, c, "mount");
 	/* labels first, so name and image (and the caller's attrs) win */
 	json_object_foreach(c->spec.labels, k, v)
 		if (json_is_string(v))
@@ -253,6 +254,8 @@ events_ctr(struct daemon *d, const struct ctr *c, const char *action, json_t *at
 		json_object_update(o, attrs);
 	json_decref(attrs);
 	events_emit(d, "container", action, c->spec.id, (int64_t)c->spec.owner_uid, o);
+	if (!strcmp(action, "die"))
+		volume_events(d, c, "unmount");
 }
 
 void

@@ -29,8 +29,7 @@ void events_emit(struct daemon *d, const char *type, const char *action, const c
 void events_ctr(struct daemon *d, const struct ctr *c, const char *action, json_t *attrs);
 /* exec_create and exec_start of an exec (Docker's "exec_create: CMD ARGS"). */
 void events_exec(struct daemon *d, const struct ctr *c, const char *exec_id, json_t *cmd);
-/* exec_die of an exec whose exit the daemon saw (a proxied stream; set
- * as d->exec_exited by main.c). */
+/* exec_die of an exec, from the shim's note of its end (ctr-notes.c). */
 void events_exec_die(struct daemon *d, const char *ctr_id, const char *exec_id, int exit_code);
 /* {"k": "v"} from pairs of strings, for the attrs of events_emit. */
 json_t *events_attrs(const char *k1, const char *v1, ...) __attribute__((sentinel));

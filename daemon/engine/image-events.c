@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "ctr.h"
 #include "daemon.h"
 #include "events.h"
 
@@ -46,6 +47,28 @@ loaded(struct daemon *d, json_t *res)
 		     json_string_value(json_array_get(json_object_get(e, "tags"), 0)));
 }
 
+/* A job on a container (argv[1] its full id): Docker's container events
+ * commit (comment, imageID, imageRef), export, archive-path (cp out of
+ * it) and extract-to-dir (cp into it), with the path. */
+static void
+ctr_job(struct daemon *d, const char *op, char **argv, json_t *res)
+{
+	const char *id = json_string_value(json_object_get(res, "id"));
+	struct ctr *c = NULL;
+
+	if (!argv[1] || ctr_lookup(d, argv[1], 0, &c, NULL) < 0)
+		return; /* removed meanwhile */
+	if (!strcmp(op, "commit"))
+		events_ctr(d, c, "commit", events_attrs("comment", argv[2] && argv[3] ? argv[4] : NULL, "imageID",
+							id, "imageRef", argv[2] && *argv[2] ? argv[2] : NULL, NULL));
+	else if (!strcmp(op, "export"))
+		events_ctr(d, c, "export", NULL);
+	else if (!strcmp(op, "cp-out") && argv[2])
+		events_ctr(d, c, "archive-path", events_attrs("path", argv[3], NULL));
+	else if (!strcmp(op, "cp-in") && argv[2])
+		events_ctr(d, c, "extract-to-dir", events_attrs("path", argv[3], NULL));
+}
+
 void
 image_events_job(struct daemon *d, const char *op, char **argv, json_t *res)
 {
@@ -55,8 +78,13 @@ image_events_job(struct daemon *d, const char *op, char **argv, json_t *res)
 
 	if (!op)
 		return;
+	if (argv && argv[0] && (!strcmp(op, "commit") || !strcmp(op, "export") || !strcmp(op, "cp-out") ||
+				!strcmp(op, "cp-in")))
+		ctr_job(d, op, argv, res);
 	if (!strcmp(op, "pull"))
 		emit(d, op, id ? id : arg1, arg1);
+	else if (!strcmp(op, "push")) /* Docker's: the reference pushed */
+		emit(d, op, arg1, arg1);
 	else if (!strcmp(op, "import")) /* import SPOOL REF */
 		emit(d, op, id, arg2);
 	else if (!strcmp(op, "commit"))

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "ctr.h"
+#include "ctr-notes.h"
 #include "ctr-sec.h"
 #include "events.h"
 #include "fs-util.h"
@@ -320,7 +321,7 @@ main(int argc, char **argv)
 	net_network_init(&d);
 	events_init(&d);
 	d.ctr_exited = ctr_restart_on_exit;
-	d.exec_exited = events_exec_die;
+	ctr_notes_init(&d);
 	ctr_restore_all(&d);
 	reconcile_processes(&d);
 	ctr_sec_warm(&d);

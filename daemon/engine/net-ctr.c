@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -762,6 +763,7 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t
 		ep_release(d, nc, &nc->ep[--nc->n_ep], true);
 		return r;
 	}
+	CRASH_POINT("network.connect.after-veth"); /* leased and plugged, not yet saved */
 	nc_save(d, nc);
 	write_hosts(d, c, nc);
 	refresh_peers(d, nc);
@@ -785,6 +787,7 @@ net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struc
 	net_ctr_emit(d, c, &ep, 1, "disconnect");
 	refresh_peers(d, nc);
 	ep_release(d, nc, &ep, true);
+	CRASH_POINT("network.disconnect.after-release"); /* link and lease gone, not yet saved */
 	memmove(&nc->ep[i], &nc->ep[i + 1], (nc->n_ep - i - 1) * sizeof(ep));
 	nc->n_ep--;
 	/* peers forget it; it forgets them */
@@ -849,24 +852,83 @@ net_ctr_rules_sync(struct daemon *d, struct lite_err *err)
 	return 0;
 }
 
+struct lease_ctx {
+	struct daemon *d;
+	const char *network_id;
+};
+
+/* A lease is kept while its owner runs with an endpoint on that network
+ * (not one a crashed connect leased and never recorded). */
 static bool
 lease_owner_alive(const char *owner, void *arg)
 {
-	struct daemon *d = arg;
+	struct lease_ctx *k = arg;
 	struct net_ctr *nc;
 
-	if (!is_running_id(d, owner, NULL))
+	if (!is_running_id(k->d, owner, NULL))
 		return false;
-	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
-		if (strcmp(nc->id, owner) == 0)
-			return nc->leased && nc->n_ep > 0;
+	TAILQ_FOREACH(nc, &k->d->net.ctrs, entry) {
+		if (strcmp(nc->id, owner) != 0)
+			continue;
+		for (size_t i = 0; nc->leased && i < nc->n_ep; i++)
+			if (strcmp(nc->ep[i].network_id, k->network_id) == 0)
+				return true;
+		return false;
+	}
 	return false;
+}
+
+static bool
+link_listed(struct if_nameindex *links, const char *name)
+{
+	for (struct if_nameindex *l = links; l && l->if_index; l++)
+		if (strcmp(l->if_name, name) == 0)
+			return true;
+	return false;
+}
+
+/* A running container's endpoints against the host's links, after a crash
+ * of a network connect or disconnect between changing the host and saving
+ * net.json: a veth the container has but its record lacks is removed (the
+ * pair goes, and its lease with the next step), an endpoint whose veth is
+ * gone is dropped from the record. */
+static void
+sync_endpoints(struct daemon *d, struct net_ctr *nc, struct if_nameindex *links)
+{
+	char prefix[16];
+	bool changed = false;
+
+	snprintf(prefix, sizeof(prefix), "lv%.9s", nc->id);
+	for (struct if_nameindex *l = links; l && l->if_index; l++) {
+		bool known = false;
+
+		if (strncmp(l->if_name, prefix, strlen(prefix)) != 0)
+			continue;
+		for (size_t i = 0; i < nc->n_ep; i++)
+			known = known || strcmp(nc->ep[i].host_if, l->if_name) == 0;
+		if (!known && net_link_delete(l->if_name) == 0)
+			log_warnx("container %.12s: removed the link %s of an unrecorded connect", nc->id, l->if_name);
+	}
+	for (size_t i = 0; i < nc->n_ep;) {
+		if (link_listed(links, nc->ep[i].host_if)) {
+			i++;
+			continue;
+		}
+		log_warnx("container %.12s: dropped its endpoint on network %.12s (its link %s is gone)", nc->id,
+			  nc->ep[i].network_id, nc->ep[i].host_if);
+		memmove(&nc->ep[i], &nc->ep[i + 1], (nc->n_ep - i - 1) * sizeof(nc->ep[0]));
+		nc->n_ep--;
+		changed = true;
+	}
+	if (changed)
+		nc_save(d, nc);
 }
 
 void
 net_ctr_restore(struct daemon *d)
 {
 	struct lite_err err = { 0 };
+	struct if_nameindex *links = if_nameindex();
 	struct net_network *n;
 	struct ctr *c;
 	char dir[PATH_MAX];
@@ -880,17 +942,22 @@ net_ctr_restore(struct daemon *d)
 			net_ctr_detach(d, c); /* exited while we were away */
 			continue;
 		}
+		if (ctr_is_running(c) && nc->leased && links)
+			sync_endpoints(d, nc, links);
 		nc->attached = ctr_is_running(c);
 		if (ctr_is_running(c) && net_ports_rebind(&nc->ports, &err) < 0) {
 			log_warnx("container %.12s: %s", c->spec.id, err.msg);
 			lite_err_clear(&err);
 		}
 	}
+	if (links)
+		if_freenameindex(links);
 	for (n = net_network_first(d); n; n = net_network_next(n)) {
+		struct lease_ctx k = { d, n->id };
 		int freed;
 
 		net_network_dir(d, n, dir, sizeof(dir));
-		if ((freed = ipam_reconcile(dir, lease_owner_alive, d)) > 0)
+		if ((freed = ipam_reconcile(dir, lease_owner_alive, &k)) > 0)
 			log_info("network %s: freed %d stale lease(s)", n->name, freed);
 		if (net_ctr_network_users(d, n) > 0 && net_network_ensure(d, n, &err) < 0) {
 			log_warnx("%s", err.msg);

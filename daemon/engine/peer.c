@@ -493,8 +493,7 @@ note_exit(struct peer *p, const char *payload, size_t len)
 				(int)json_integer_value(json_object_get(o, "exit_code")),
 				json_is_true(json_object_get(o, "oom_killed")),
 				json_string_value(json_object_get(o, "error")));
-	if (o && p->proxy_exec_id[0] && p->d->exec_exited)
-		p->d->exec_exited(p->d, p->stream_ctr, p->proxy_exec_id, (int)json_integer_value(json_object_get(o, "exit_code")));
+	/* exec_die comes from the shim's note, for every exec (ctr-notes.c) */
 	json_decref(o);
 }
 

@@ -207,6 +207,8 @@ req_update(struct peer *p, json_t *params)
 		r = cgroup_limits_check(&l, sysconf(_SC_NPROCESSORS_ONLN), &err);
 	if (r == 0)
 		r = ctr_ctl_update_limits(p->d, c, &l, &err);
+	if (r == 0)
+		events_ctr(p->d, c, "update", NULL);
 	peer_reply_status(p, r, &err);
 	lite_err_clear(&err);
 }

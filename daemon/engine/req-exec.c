@@ -41,7 +41,8 @@ req_attach(struct peer *p, json_t *params)
 
 	if (!c)
 		return;
-	fd = ctr_shim_connect(p->d, c, want_stdin ? "attach stdin replay\n" : "attach replay\n");
+	/* notify: its end while the container runs is a note, "detach" (ctr-notes.c) */
+	fd = ctr_shim_connect(p->d, c, want_stdin ? "attach stdin replay notify\n" : "attach replay notify\n");
 	if (fd < 0) {
 		peer_reply_err(p, fd, "connect to the container's shim");
 		return;
@@ -78,12 +79,13 @@ exec_line(struct ctr *c, json_t *params, const char *exec_id)
 	json_t *env = strv_env_overlay(c->spec.env, json_object_get(params, "env"));
 	const char *cwd = proto_get_str(params, "workdir", c->spec.cwd[0] ? c->spec.cwd : "/");
 	const char *user = proto_get_str(params, "user", c->spec.user);
-	json_t *o = json_pack("{s:s, s:O, s:o, s:s, s:s, s:b, s:b, s:I, s:I, s:b}", "exec_id", exec_id,
+	json_t *o = json_pack("{s:s, s:O, s:o, s:s, s:s, s:b, s:b, s:I, s:I, s:b, s:b}", "exec_id", exec_id,
 			      "cmd", json_object_get(params, "cmd"), "env", env, "cwd", cwd, "user", user,
 			      "tty", proto_get_bool(params, "tty", false), "stdin", proto_get_bool(params, "stdin", false),
 			      "rows", (json_int_t)proto_get_int(params, "rows", 0),
 			      "cols", (json_int_t)proto_get_int(params, "cols", 0),
-			      "detach", proto_get_bool(params, "detach", false));
+			      "detach", proto_get_bool(params, "detach", false),
+			      "notify", 1); /* its end as a note: exec_die (ctr-notes.c) */
 	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL, *line = NULL;
 
 	json_decref(o);
@@ -157,6 +159,13 @@ req_resize(struct peer *p, json_t *params)
 		return;
 	}
 	close(fd);
+	if (!strcmp(exec_id, "init")) { /* Docker's: the container's terminal, not an exec's */
+		char h[16], w[16];
+
+		snprintf(h, sizeof(h), "%lld", rows);
+		snprintf(w, sizeof(w), "%lld", cols);
+		events_ctr(p->d, c, "resize", events_attrs("height", h, "width", w, NULL));
+	}
 	peer_reply(p, json_object());
 }
 

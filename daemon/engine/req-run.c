@@ -238,7 +238,9 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	ctr_save_nosync(d, c); /* on the start path: see ctr.h */
 	CRASH_POINT("run.after-state");
 	ctr_proc_monitor(d, c);
-	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : c->spec.open_stdin ? "attach stdin start\n" : "attach start\n");
+	/* notify: the attach session's end while it runs is a "detach" (ctr-notes.c) */
+	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n"
+				    : c->spec.open_stdin ? "attach stdin start notify\n" : "attach start notify\n");
 	CRASH_POINT("run.after-start");
 	if (fd < 0) {
 		peer_reply_err(p, fd, "connect to the container's shim");

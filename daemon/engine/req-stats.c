@@ -7,6 +7,7 @@
 
 #include "ctr-stats.h"
 #include "ctr.h"
+#include "events.h"
 #include "daemon.h"
 
 void
@@ -58,5 +59,6 @@ req_top(struct peer *p, json_t *params)
 		peer_reply_err(p, -r, "read the container's cgroup");
 		return;
 	}
+	events_ctr(p->d, c, "top", NULL); /* Docker's */
 	peer_reply(p, json_pack("{s:o, s:i}", "pids", pids, "init_pid", (int)c->rt.init_pid));
 }

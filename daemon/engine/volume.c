@@ -256,14 +256,23 @@ volume_list(const char *data_root, uid_t viewer)
 	return list;
 }
 
+/* Out of sight in one rename into DATA_ROOT/tmp (emptied of "gc-*" at
+ * start), then deleted: a crash never leaves a volume listed with half
+ * its data (issue 13). */
 int
 volume_remove(const char *data_root, uid_t owner, const char *name, struct lite_err *err)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], trash[PATH_MAX], rnd[65];
 	int r;
 
 	if (!volume_exists(data_root, owner, name) || volume_dir(data_root, owner, name, dir, sizeof(dir)) < 0)
 		return lite_err_set(err, ENOENT, "no such volume: %s", name);
+	ctr_generate_id(rnd);
+	if (snprintf(trash, sizeof(trash), "%s/tmp/gc-vol-%.16s", data_root, rnd) < (int)sizeof(trash) &&
+	    rename(dir, trash) == 0) {
+		CRASH_POINT("volume.rm.after-rename");
+		snprintf(dir, sizeof(dir), "%s", trash);
+	}
 	r = fs_rm_rf(dir);
 	return r < 0 ? lite_err_sys(err, r, "remove volume %s", name) : 0;
 }

@@ -633,8 +633,13 @@ plan(struct pull *p, const struct image_desc *d, json_t *layers, json_t *diff_id
 		if (size <= 0)
 			return lite_err_set(err, EBADMSG, "image manifest: layer %zu has no valid size", i + 1);
 		if (layer_present(p->data_root, diff)) {
+			char partial[PATH_MAX];
+
 			x->present = x->complete = true;
 			progress(p, x->hex, "Already exists", 0, x->size);
+			/* a blob left by a pull that died after storing the layer */
+			if (image_path(partial, sizeof(partial), p->data_root, "tmp/pull-partial/%s", x->hex) == 0)
+				(void)unlink(partial);
 			continue;
 		}
 		for (size_t j = 0; j < i && !x->complete; j++)

@@ -2,13 +2,21 @@
  * images (image_id in DATA_ROOT/containers/ID/state.json), tags name images.
  * Reference counts are computed from those files when needed, not stored,
  * so they cannot drift. On top: tag, rmi, image prune and system df, each
- * under the store lock. Runs in lite-image, never in the daemon. */
+ * under the store lock. Runs in lite-image, never in the daemon.
+ *
+ * A removal is crash-safe in this order (issue 13): the tags go first
+ * (repositories.json, one atomic write), then the image configs (an
+ * untagged image left by a crash is complete, listed as <none> and pruned
+ * like any other), then each unused layer is renamed into DATA_ROOT/tmp
+ * (the daemon empties it at start) before it is deleted, so no half-deleted
+ * layer is ever visible to a load or pull that would reuse it. */
 #include "image-refs.h"
 #include "image-internal.h"
 #include "image-tags.h"
 #include "image.h"
 
 #include "cleanup.h"
+#include "crash-point.h"
 #include "image-ref.h"
 #include "fs-util.h"
 #include "valid.h"
@@ -126,6 +134,8 @@ image_refs_tag(const char *data_root, const char *source, const char *target, st
 	r = image_resolve(data_root, source, &id, err);
 	if (r == 0)
 		r = image_tag_set(data_root, name, id, err);
+	if (r == 0)
+		HELPER_CRASH_POINT("after-tag"); /* written; the reply not yet sent */
 	image_store_unlock(lock);
 	return r;
 }
@@ -173,7 +183,7 @@ in_use_error(json_t *ctrs, const char *ref, uid_t caller, struct lite_err *err)
  * Non-root callers untag only their own tags (image-tags.h). */
 static int
 rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bool force, json_t *out,
-	struct lite_err *err)
+	json_t *doomed, struct lite_err *err)
 {
 	_cleanup_free_ char *id = NULL;
 	json_auto_t *tags = NULL;
@@ -217,11 +227,43 @@ rmi_one(const char *data_root, json_t *repos, json_t *users, const char *ref, bo
 	}
 	if (json_array_size(ctrs) > 0)
 		return 0; /* forced: untagged; the config stays while containers use it */
-	r = config_unlink(data_root, id);
-	if (r < 0)
-		return lite_err_sys(err, r, "remove image %s", id);
+	json_array_append_new(doomed, json_string(id)); /* once the tags are gone (unlink_configs) */
 	json_array_append_new(out, json_pack("{s:s}", "Deleted", id));
 	return 0;
+}
+
+/* The configs of images whose tags were removed (and written). */
+static void
+unlink_configs(const char *data_root, json_t *doomed)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(doomed, i, v) {
+		int r = config_unlink(data_root, json_string_value(v));
+
+		if (r < 0)
+			fprintf(stderr, "lite-image: remove image %s: %s\n", json_string_value(v), strerror(-r));
+		if (i == 0)
+			HELPER_CRASH_POINT("after-delete"); /* one image config removed */
+	}
+}
+
+/* Meta files (HEX.json, HEX.tarsplit) of layers that are gone: a crash
+ * between a layer's rename and its meta's unlink. */
+static void
+orphan_metas(const char *data_root, const char *dir, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	char layer[PATH_MAX], path[PATH_MAX];
+	struct stat st;
+
+	if (!dot || dot - name != IMAGE_SHA256_HEX_LEN || (strcmp(dot, ".json") && strcmp(dot, ".tarsplit")))
+		return;
+	if (snprintf(layer, sizeof(layer), "%s/%.*s", dir, (int)(dot - name), name) >= (int)sizeof(layer) ||
+	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) || lstat(layer, &st) == 0)
+		return;
+	(void)unlink(path);
 }
 
 /* Collect layers no remaining image references; count and bytes in *ret. */
@@ -250,23 +292,29 @@ layers_gc(const char *data_root, json_t *out, uint64_t *ret_bytes)
 	if (image_path(path, sizeof(path), data_root, "layers/sha256") < 0 || !(d = opendir(path)))
 		return 0;
 	while ((de = readdir(d))) {
-		char dir[PATH_MAX], meta[PATH_MAX];
+		char dir[PATH_MAX], meta[PATH_MAX], trash[PATH_MAX];
 		uint64_t size = 0;
 		int64_t created;
 		int lock;
 
+		if (strlen(de->d_name) > IMAGE_SHA256_HEX_LEN)
+			orphan_metas(data_root, path, de->d_name);
 		if (!valid_full_id(de->d_name) || strlen(de->d_name) != IMAGE_SHA256_HEX_LEN ||
 		    json_object_get(used, de->d_name))
 			continue;
 		if (image_layer_try_lock(data_root, de->d_name, &lock) < 0)
 			continue; /* a load is using it */
 		(void)image_layer_meta_read(data_root, de->d_name, &size, &created);
+		/* out of sight in one rename, then deleted at leisure */
 		if (image_path(dir, sizeof(dir), data_root, "layers/sha256/%s", de->d_name) == 0 &&
 		    image_path(meta, sizeof(meta), data_root, "layers/sha256/%s.json", de->d_name) == 0 &&
-		    fs_rm_rf(dir) == 0) {
+		    image_path(trash, sizeof(trash), data_root, "tmp/gc-%s", de->d_name) == 0 &&
+		    (fs_rm_rf(trash), rename(dir, trash) == 0)) {
+			HELPER_CRASH_POINT("mid-gc"); /* a layer renamed away, not yet deleted */
 			(void)unlink(meta);
 			if (image_path(meta, sizeof(meta), data_root, "layers/sha256/%s.tarsplit", de->d_name) == 0)
 				(void)unlink(meta);
+			(void)fs_rm_rf(trash);
 			json_array_append_new(out, json_pack("{s:s+}", "Deleted", "layer sha256:", de->d_name));
 			*ret_bytes += size;
 		}
@@ -279,7 +327,7 @@ layers_gc(const char *data_root, json_t *out, uint64_t *ret_bytes)
 int
 image_refs_rmi(const char *data_root, char **refs, bool force, json_t **ret, struct lite_err *err)
 {
-	json_auto_t *repos = NULL, *users = NULL, *out = json_array();
+	json_auto_t *repos = NULL, *users = NULL, *out = json_array(), *doomed = json_array();
 	uint64_t bytes = 0;
 	int lock = -1, r, failed = 0;
 
@@ -291,7 +339,7 @@ image_refs_rmi(const char *data_root, char **refs, bool force, json_t **ret, str
 	for (size_t i = 0; r == 0 && refs[i]; i++) {
 		struct lite_err e = { 0 };
 
-		if (rmi_one(data_root, repos, users, refs[i], force, out, &e) < 0) {
+		if (rmi_one(data_root, repos, users, refs[i], force, out, doomed, &e) < 0) {
 			json_array_append_new(out, json_pack("{s:s}", "Error", e.msg ? e.msg : "failed"));
 			if (!failed++) {
 				lite_err_clear(err);
@@ -303,8 +351,11 @@ image_refs_rmi(const char *data_root, char **refs, bool force, json_t **ret, str
 	}
 	if (r == 0)
 		r = image_repos_write(data_root, repos, err);
-	if (r == 0)
+	if (r == 0) {
+		HELPER_CRASH_POINT("after-untag"); /* the tags are gone, the images not yet */
+		unlink_configs(data_root, doomed);
 		(void)layers_gc(data_root, out, &bytes);
+	}
 	image_store_unlock(lock);
 	if (r < 0)
 		return r;
@@ -315,7 +366,7 @@ image_refs_rmi(const char *data_root, char **refs, bool force, json_t **ret, str
 int
 image_refs_prune(const char *data_root, bool all, json_t **ret, struct lite_err *err)
 {
-	json_auto_t *repos = NULL, *users = NULL, *imgs = NULL, *out = json_array();
+	json_auto_t *repos = NULL, *users = NULL, *imgs = NULL, *out = json_array(), *doomed = json_array();
 	uid_t caller = image_tags_caller();
 	uint64_t bytes = 0;
 	int lock = -1, r;
@@ -344,13 +395,15 @@ image_refs_prune(const char *data_root, bool all, json_t **ret, struct lite_err 
 			json_object_del(repos, json_string_value(t));
 			json_array_append_new(out, json_pack("{s:s}", "Untagged", json_string_value(t)));
 		}
-		if (config_unlink(data_root, id) == 0)
-			json_array_append_new(out, json_pack("{s:s}", "Deleted", id));
+		json_array_append_new(doomed, json_string(id));
+		json_array_append_new(out, json_pack("{s:s}", "Deleted", id));
 	}
 	if (r == 0)
 		r = image_repos_write(data_root, repos, err);
-	if (r == 0)
+	if (r == 0) {
+		unlink_configs(data_root, doomed);
 		(void)layers_gc(data_root, out, &bytes);
+	}
 	image_store_unlock(lock);
 	if (r < 0)
 		return r;

@@ -10,6 +10,7 @@
  * written is always self-consistent and verifies in any loader. */
 #include "image-save.h"
 #include "image-internal.h"
+#include "crash-point.h"
 #include "image-manifest.h"
 #include "image.h"
 #include "image-tar.h"
@@ -169,6 +170,7 @@ save_layer(struct saver *s, const char *diff_id, const char **ret_hex, json_int_
 		}
 		if (!json_object_get(s->written, name) && (r = add_file(s, name, tmp)) < 0)
 			return r;
+		HELPER_CRASH_POINT("mid-archive"); /* a layer in the archive, more to come */
 		(void)unlink(tmp);
 		json_object_set_new(s->layers_done, diff_id, json_pack("{s:s,s:I}", "hex", hex, "size", (json_int_t)size));
 		done = json_object_get(s->layers_done, diff_id);

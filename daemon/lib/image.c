@@ -13,7 +13,12 @@
  *   images/.lock              flock(2) lock, see image_store_lock()
  *   repositories.json         {"name:tag": "sha256:HEX" | {"id","owner"}},
  *                             sorted, atomic; owners in image-tags.h
- *   tmp/import-XXXXXX/        staging of imports in progress
+ *   tmp/import-XXXXXX/        staging of imports in progress (also
+ *                             job-*, upload-*; gc-HEX: a layer being
+ *                             deleted): removed at start
+ *   tmp/pull-partial/HEX      a layer blob being downloaded, kept across
+ *                             a crash so the next pull resumes it;
+ *                             removed at start once a day old
  *
  * Writers (import, tag, and any future rmi/gc) take images/.lock; readers
  * never lock: every file is replaced atomically (rename), so a reader sees
@@ -117,6 +122,28 @@ close_dir(const char *path)
 	return 0;
 }
 
+/* Blobs of pulls that a crash or a failure cut short wait in
+ * tmp/pull-partial for the next pull of the same layer to resume them; one
+ * untouched for a day will not be (issue 13: no leftover lives forever). */
+#define PULL_PARTIAL_MAX_AGE (24 * 3600)
+static void
+sweep_partial_pulls(const char *data_root)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	time_t now = time(NULL);
+	DIR *d;
+
+	if (image_path(dir, sizeof(dir), data_root, "tmp/pull-partial") < 0 || !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && now - st.st_mtime > PULL_PARTIAL_MAX_AGE)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
 /* Create the store's directories, close them to host users and drop
  * staging left by a crash. Call once at start-up, before any import runs.
  *
@@ -152,12 +179,13 @@ image_store_init(const char *data_root, struct lite_err *err)
 		char stale[PATH_MAX];
 
 		if (!str_has_prefix(de->d_name, "import-") && !str_has_prefix(de->d_name, "job-") &&
-		    !str_has_prefix(de->d_name, "upload-"))
+		    !str_has_prefix(de->d_name, "upload-") && !str_has_prefix(de->d_name, "gc-"))
 			continue;
 		if (image_path(stale, sizeof(stale), data_root, "tmp/%s", de->d_name) == 0)
 			(void)fs_rm_rf(stale);
 	}
 	closedir(d);
+	sweep_partial_pulls(data_root);
 	return 0;
 }
 

@@ -1,10 +1,13 @@
 /* The shim's attach socket: accepting clients and the command line each
  * sends first. Protocol (one text line from the client, then frames):
- *   "attach [stdin] [start] [replay]\n"  init's output; own its stdin;
- *                        release init; first replay recent output
+ *   "attach [stdin] [start] [replay] [notify]\n"  init's output; own its
+ *                        stdin; release init; first replay recent output;
+ *                        a "detach" note when it ends while init runs
+ *                        (shim-notes.c)
  *   "start\n"            release init, then close
  *   "exec JSON\n"        run a process in the container (shim-exec.c);
- *                        this connection is its stream unless "detach"
+ *                        this connection is its stream unless "detach";
+ *                        "notify": true leaves an exit note (shim-notes.c)
  *   "resize ID ROWS COLS\n"  resize the terminal of init ("init") or an exec */
 #include "shim-io-internal.h"
 
@@ -44,6 +47,7 @@ exec_command(struct shim *s, struct client *c, const char *json)
 	json_t *o = json_loads(json, 0, NULL);
 	const char *id = json_string_value(json_object_get(o, "exec_id"));
 	bool detach = json_is_true(json_object_get(o, "detach"));
+	bool notify = json_is_true(json_object_get(o, "notify"));
 	struct proc *p = NULL;
 
 	if (!id || !s->init || s->init->exited || shim_exec_spec_parse(json, &spec, err, sizeof(err)) < 0) {
@@ -58,8 +62,10 @@ exec_command(struct shim *s, struct client *c, const char *json)
 				if (fd[i] >= 0)
 					close(fd[i]);
 		}
-		if (p)
+		if (p) {
 			source_add(s, &p->exec_err, SRC_EXEC_ERR, p, sp.error_fd, EPOLLIN);
+			p->notify = notify;
+		}
 		shim_exec_spec_free(&spec);
 	}
 	json_decref(o);
@@ -93,6 +99,7 @@ client_command(struct shim *s, struct client *c)
 		return false;
 	if (!shim_io_client_attach(s, c, s->init, strstr(line, "stdin") != NULL))
 		return false;
+	c->notify = strstr(line, "notify") != NULL;
 	if (strstr(line, "replay") && s->init->replay_len)
 		(void)shim_io_client_queue(s, c, FRAME_STDOUT, s->init->replay, s->init->replay_len);
 	shim_io_proc_update_pause(s, s->init);

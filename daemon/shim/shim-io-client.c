@@ -10,12 +10,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "shim-notes.h"
+
 void
 shim_io_client_drop(struct shim *s, struct client *c)
 {
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (s->clients[i] == c)
 			s->clients[i] = NULL;
+	if (c->notify && c->fd >= 0 && s->init && !s->init->exited)
+		shim_notes_detach(s->cfg); /* the session ended, the container runs on */
+	c->notify = false;
 	if (c->proc && c->proc->stdin_owner == c) {
 		c->proc->stdin_owner = NULL;
 		if (!c->proc->tty)

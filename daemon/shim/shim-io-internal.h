@@ -66,6 +66,7 @@ struct client {
 	bool direct_frame;        /* a whole DIRECT frame came in: shim_io_attach acts on it */
 	bool direct_request;      /* ... and it was the request (one byte), not the go-ahead */
 	bool direct_answer_due;   /* our DIRECT frame, queued as soon as out has room */
+	bool notify;              /* a user's attach session: its end is a "detach" note (shim-notes.c) */
 };
 
 struct proc {
@@ -84,6 +85,7 @@ struct proc {
 	size_t stdin_len;
 	char replay[REPLAY_CAP]; /* init's most recent output, for "attach replay" */
 	size_t replay_len;
+	bool notify;             /* an exec the daemon asked to hear the end of (shim-notes.c) */
 };
 
 struct shim {

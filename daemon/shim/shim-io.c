@@ -20,8 +20,10 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "crash-point.h"
 #include "fd-util.h"
 #include "fs-util.h"
+#include "shim-notes.h"
 
 #define DRAIN_GRACE_MS 2000
 #define FINISH_FLUSH_MS 2000 /* whole seconds */
@@ -156,7 +158,11 @@ proc_finish(struct shim *s, struct proc *p)
 		on_exec_error(s, p);
 	code = exit_code_of(p);
 	if (p->is_init)
+		CRASH_POINT("shim.mid-exit"); /* init is gone, its exit not yet recorded */
+	if (p->is_init)
 		write_exit_record(s, p, code, oom);
+	else if (p->notify) /* before the exit frame: a client that got it finds the note made */
+		shim_notes_exec_exit(s->cfg, p->id, code, p->exec_error[0] ? p->exec_error : NULL);
 	payload = frame_exit_payload(code, oom, p->exec_error[0] ? p->exec_error : NULL);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += FINISH_FLUSH_MS / 1000;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "crash-point.h"
 #include "fd-util.h"
 #include "log.h"
 #include "strv.h"
@@ -134,6 +135,7 @@ main(int argc, char **argv)
 		shim_config_free(&c);
 		return 1;
 	}
+	CRASH_POINT("shim.after-init"); /* init made and set up, not yet reported */
 	report(true, (long)sp.pid, NULL);
 	shim_trim_text(); /* start-up's code pages out of VmRSS: shim-trim.c */
 	r = shim_io_run(&c, &sp, listen_fd);

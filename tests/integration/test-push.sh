@@ -18,8 +18,11 @@ ID0=$(lite image inspect testimg | jget Id)
 start_registry open
 R=127.0.0.1:$PORT
 ok "tag for the registry" lite tag testimg "$R/lite/app:1"
+tp=$(date +%s.%N)
 capture lite push "$R/lite/app:1"
 is_rc 0 "push to the open registry"
+is "$(lite events --since "$tp" --until "$(date +%s.%N)" --filter type=image --filter event=push --format '{{.Actor.ID}}')" \
+	"$R/lite/app:1" "an image push event names the reference (issue 13)"
 like "$OUT" 'Pushed' "push shows progress"
 like "$OUT" "lite/app:1: digest: sha256:[0-9a-f]{64} size: [0-9]+" "push prints the digest, as docker"
 capture lite push "$R/lite/app:1"
