@@ -148,6 +148,7 @@ struct ctr {
 	struct event *restart_timer; /* the policy's next start (ctr-restart.c) */
 	int64_t restart_delay_ms;    /* its last back-off; 0: none yet */
 	struct ctr *next_by_name, *next_by_id; /* hash chains of d->ctr_index (ctr.c) */
+	struct net_ctr *net;         /* its network state, once looked up (net-ctr.c owns it) */
 };
 
 /* ctr.c: the table */

@@ -145,16 +145,19 @@ nc_load(struct daemon *d, const char *id)
 	return nc;
 }
 
-/* The container's network state, loading net.json on first use. */
+/* The container's network state, loading net.json on first use; kept in
+ * c->net after that, so a ps of N containers is not N list walks. */
 static struct net_ctr *
-nc_get(struct daemon *d, const char *id)
+nc_get(struct daemon *d, struct ctr *c)
 {
 	struct net_ctr *nc;
 
+	if (c->net)
+		return c->net;
 	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
-		if (strcmp(nc->id, id) == 0)
-			return nc;
-	return nc_load(d, id);
+		if (strcmp(nc->id, c->spec.id) == 0)
+			return c->net = nc;
+	return c->net = nc_load(d, c->spec.id);
 }
 
 static struct net_network *
@@ -540,6 +543,7 @@ prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, bo
 	}
 	nc->leased = lease;
 	TAILQ_INSERT_TAIL(&d->net.ctrs, nc, entry);
+	c->net = nc;
 	return 0;
 }
 
@@ -583,7 +587,7 @@ lease_again(struct daemon *d, struct net_ctr *nc, struct lite_err *err)
 int
 net_ctr_shim_config(struct daemon *d, struct ctr *c, struct shim_config *cfg, struct lite_err *err)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	char hosts[PATH_MAX], hn[PATH_MAX], resolv[PATH_MAX];
 	int r;
 
@@ -622,7 +626,7 @@ net_ctr_emit(struct daemon *d, struct ctr *c, const struct net_ep *ep, size_t n,
 int
 net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	int r = 0;
 
 	if (!nc || strcmp(nc->mode, "host") == 0)
@@ -649,7 +653,7 @@ net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 void
 net_ctr_detach(struct daemon *d, struct ctr *c)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	struct lite_err err = { 0 };
 	bool ports = nc && nc->ports.n, user;
 
@@ -675,20 +679,21 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 void
 net_ctr_remove(struct daemon *d, struct ctr *c)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 
 	if (!nc)
 		return;
 	if (nc->attached || nc->leased)
 		net_ctr_detach(d, c);
 	TAILQ_REMOVE(&d->net.ctrs, nc, entry);
+	c->net = NULL;
 	nc_free(nc);
 }
 
 json_t *
 net_ctr_inspect(struct daemon *d, struct ctr *c)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	json_t *nets = json_object(), *o;
 	char ip[16], gw[16];
 
@@ -724,7 +729,7 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 json_t *
 net_ctr_ps_ports(struct daemon *d, struct ctr *c)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	json_t *a = nc && nc->leased ? net_ports_to_json(&nc->ports) : json_array();
 
 	for (char **s = nc ? nc->exposed : NULL; s && *s; s++) {
@@ -746,7 +751,7 @@ net_ctr_ps_ports(struct daemon *d, struct ctr *c)
 int
 net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t want, struct lite_err *err)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	int r;
 
 	if (!ctr_is_running(c))
@@ -772,7 +777,7 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t
 int
 net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	struct net_ep ep;
 	size_t i;
 
@@ -872,7 +877,7 @@ net_ctr_restore(struct daemon *d)
 	char dir[PATH_MAX];
 
 	TAILQ_FOREACH(c, &d->ctrs, entry) {
-		struct net_ctr *nc = nc_get(d, c->spec.id);
+		struct net_ctr *nc = nc_get(d, c);
 
 		if (!nc)
 			continue;
