@@ -205,6 +205,8 @@ reap_finished(struct shim *s)
 
 /* --- the loop --- */
 
+#define IDLE_TRIM_MS 1000
+
 static void
 dispatch(struct shim *s, void *ptr, uint32_t events)
 {
@@ -296,16 +298,29 @@ int
 shim_io_run(const struct shim_config *cfg, struct spawn_result *sp, int listen_fd)
 {
 	struct epoll_event evs[16];
+	bool trimmed = false;
 	struct shim s;
 
 	if (setup(&s, cfg, sp, listen_fd) < 0)
 		return 1;
 	while (s.init) {
 		int timeout = reap_finished(&s), n;
+		bool idle_trim = false;
 
 		if (!s.init)
 			break;
+		/* once started and then quiet for a while, the start's code
+		 * (attach, start, log set-up: each fault mapped 64 kB around
+		 * it) leaves VmRSS again, as after spawning (shim-trim.c) */
+		if (!trimmed && s.started && timeout < 0) {
+			timeout = IDLE_TRIM_MS;
+			idle_trim = true;
+		}
 		n = epoll_wait(s.ep, evs, 16, timeout);
+		if (n == 0 && idle_trim) {
+			shim_trim_text();
+			trimmed = true;
+		}
 		for (int i = 0; i < n; i++)
 			dispatch(&s, evs[i].data.ptr, evs[i].events);
 		shim_io_client_bury(&s);
