@@ -17,6 +17,7 @@
 #include "finished.h"
 #include "frame.h"
 #include "log.h"
+#include "idle-trim.h"
 #include "peer-limit.h"
 
 #define PROXY_HIGH_WATER (1 << 20)
@@ -308,6 +309,7 @@ dispatch_line(struct peer *p, const char *line, size_t len)
 	}
 	p->req_id = json_incref(req.id);
 	log_debug("peer uid %d: %s", (int)p->cred.uid, proto_method_name(req.method));
+	idle_trim_touch();
 	peer_ref(p);
 	p->dispatch(p, &req, p->dispatch_arg);
 	proto_request_release(&req);

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "text-trim.h"
 #include "fd-util.h"
 #include "fs-util.h"
 
@@ -311,14 +312,14 @@ shim_io_run(const struct shim_config *cfg, struct spawn_result *sp, int listen_f
 			break;
 		/* once started and then quiet for a while, the start's code
 		 * (attach, start, log set-up: each fault mapped 64 kB around
-		 * it) leaves VmRSS again, as after spawning (shim-trim.c) */
+		 * it) leaves VmRSS again, as after spawning (text-trim.c) */
 		if (!trimmed && s.started && timeout < 0) {
 			timeout = IDLE_TRIM_MS;
 			idle_trim = true;
 		}
 		n = epoll_wait(s.ep, evs, 16, timeout);
 		if (n == 0 && idle_trim) {
-			shim_trim_text();
+			text_trim(false);
 			trimmed = true;
 		}
 		for (int i = 0; i < n; i++)

@@ -22,6 +22,7 @@
 #include "fd-util.h"
 #include "log.h"
 #include "strv.h"
+#include "text-trim.h"
 
 #define SYNC_FD 3
 
@@ -135,7 +136,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	report(true, (long)sp.pid, NULL);
-	shim_trim_text(); /* start-up's code pages out of VmRSS: shim-trim.c */
+	text_trim(false); /* start-up's code pages out of VmRSS: common/text-trim.c */
 	r = shim_io_run(&c, &sp, listen_fd);
 	unlink(c.attach_path);
 	shim_config_free(&c);
