@@ -55,7 +55,7 @@ ps_rows(struct peer *p, bool all)
 	int64_t now = time(NULL);
 	struct ctr_ps_json out;
 	struct ctr *c;
-	size_t len;
+	size_t len, rows;
 
 	ctr_ps_json_rows_begin(&out, p->d->ctr_index.count);
 	TAILQ_FOREACH_REVERSE(c, &p->d->ctrs, ctr_list, entry) {
@@ -69,12 +69,13 @@ ps_rows(struct peer *p, bool all)
 		json_decref(a);
 		ctr_ps_json_add_row(&out, c, now, ports);
 	}
+	rows = out.n;
 	text = ctr_ps_json_rows_end(&out, &len);
 	if (!text)
 		peer_reply_error(p, PROTO_E_INTERNAL, PROTO_KIND_INTERNAL, "out of memory");
 	else
-		peer_reply_bytes(p, json_pack("{s:I, s:I}", "rows", (json_int_t)out.n, "size", (json_int_t)len),
-				 text, len);
+		peer_reply_bytes(p, json_pack("{s:I, s:I}", "rows", (json_int_t)rows, "size", (json_int_t)len), text,
+				 len);
 }
 
 void

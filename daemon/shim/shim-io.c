@@ -310,9 +310,9 @@ shim_io_run(const struct shim_config *cfg, struct spawn_result *sp, int listen_f
 
 		if (!s.init)
 			break;
-		/* once started and then quiet for a while, the start's code
-		 * (attach, start, log set-up: each fault mapped 64 kB around
-		 * it) leaves VmRSS again, as after spawning (text-trim.c) */
+		/* once started and then quiet for a second, the code the last
+		 * events ran (attach, start, exec: each fault mapped the 64 kB
+		 * around it) leaves VmRSS again, as after spawning (text-trim.c) */
 		if (!trimmed && s.started && timeout < 0) {
 			timeout = IDLE_TRIM_MS;
 			idle_trim = true;
@@ -321,6 +321,8 @@ shim_io_run(const struct shim_config *cfg, struct spawn_result *sp, int listen_f
 		if (n == 0 && idle_trim) {
 			text_trim(false);
 			trimmed = true;
+		} else if (n > 0) { /* what this runs comes back: trim after it too */
+			trimmed = false;
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(&s, evs[i].data.ptr, evs[i].events);
