@@ -53,6 +53,7 @@ struct net_ctr {
 	bool leased;       /* addresses leased and host ports bound: from a start to the exit */
 	char **exposed;    /* "PORT/PROTO": the image's ExposedPorts and --expose */
 	TAILQ_ENTRY(net_ctr) entry;
+	bool nosync;       /* a --rm container's: net.json without fsync (see ctr-shim.c) */
 };
 
 static void
@@ -98,6 +99,8 @@ nc_save(struct daemon *d, struct net_ctr *nc)
 	if (!text)
 		return -ENOMEM;
 	nc_path(d, nc->id, "net.json", path, sizeof(path));
+	if (nc->nosync)
+		return fs_write_file_replace(path, text, strlen(text), 0600);
 	return fs_write_file_atomic(path, text, strlen(text), 0600);
 }
 
@@ -518,6 +521,7 @@ prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, bo
 	net_ports_init(&nc->ports);
 	snprintf(nc->id, sizeof(nc->id), "%s", c->spec.id);
 	snprintf(nc->mode, sizeof(nc->mode), "%s", mode);
+	nc->nosync = c->spec.auto_remove;
 	memcpy(ports, o->ports, sizeof(ports));
 	r = check_mode(d, nc, o, uid, &n, err);
 	if (r == 0)

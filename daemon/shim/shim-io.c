@@ -112,7 +112,9 @@ write_exit_record(struct shim *s, struct proc *p, int code, bool oom)
 	if (p->exec_error[0])
 		json_object_set_new(o, "error", json_string(p->exec_error));
 	dump = json_dumps(o, JSON_COMPACT);
-	if (dump)
+	if (dump && s->cfg->exit_nosync) /* --rm: see shim-config.h */
+		(void)fs_write_file_replace(s->cfg->exit_path, dump, strlen(dump), 0644);
+	else if (dump)
 		(void)fs_write_file_atomic(s->cfg->exit_path, dump, strlen(dump), 0644);
 	free(dump);
 	json_decref(o);
