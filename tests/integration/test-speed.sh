@@ -21,6 +21,8 @@ lite run -d --name sp-cg testimg sleep 300 >/dev/null
 ok "sp-cg runs" wait_for 10 is_running sp-cg
 pid=$(ifield sp-cg state.pid); id=$(ifield sp-cg id)
 ok "init is in the container's cgroups" in_own_cgroups "$pid" "$id"
+is "$(grep -c -e 'init joins it by pid' -e 'did not join its cgroups' "$D/containers/$id/shim.log")" 0 \
+	"init joined them itself: no fallback in shim.log"
 diag "$(cat "/proc/$pid/cgroup")"
 if lite run -d --userns=auto --name sp-ucg testimg sleep 300 >/dev/null 2>&1 && wait_for 10 is_running sp-ucg; then
 	ok "with --userns=auto too" in_own_cgroups "$(ifield sp-ucg state.pid)" "$(ifield sp-ucg id)"
