@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
-#include "text-trim.h"
 #include "fd-util.h"
 #include "fs-util.h"
+#include "text-trim.h"
 
 #define DRAIN_GRACE_MS 2000
 #define FINISH_FLUSH_MS 2000 /* whole seconds */
