@@ -12,6 +12,7 @@
 #include "ps-filter.h"
 #include "ps-format.h"
 #include "ps-ports.h"
+#include "ps-rows.h"
 #include "table.h"
 
 static const char ps_usage[] =
@@ -152,15 +153,18 @@ tmpl_columns(const char *tmpl)
 	return n > 16 ? 16 : n;
 }
 
-/* A rendered line split at tabs into a table row (line is modified). */
+/* A rendered line split at tabs into a table row (line is modified); an
+ * empty cell (no ports) stays a cell, as strtok's merged tabs did not. */
 static void
 add_tab_row(struct table *t, char *line)
 {
 	const char *cells[16] = { 0 };
-	char *save = NULL, *cell = strtok_r(line, "\t", &save);
 
-	for (size_t i = 0; i < 16; i++, cell = strtok_r(NULL, "\t", &save))
+	for (size_t i = 0; i < 16; i++) {
+		char *cell = strsep(&line, "\t");
+
 		cells[i] = cell ? cell : "";
+	}
 	table_add(t, cells);
 }
 
@@ -229,6 +233,9 @@ cmd_ps(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
+	/* the plain table and -q: the daemon's text rows, no JSON to parse */
+	if (!o.format && !o.fs.n && !o.size)
+		return ps_rows_print(o.all, o.quiet, o.no_trunc, o.last);
 	as_json = o.format && strcmp(o.format, "json") == 0;
 	/* before=/since= need the whole list: they may name a stopped container */
 	if (client_call_once("ps", json_pack("{s:b, s:b, s:b}", "all",

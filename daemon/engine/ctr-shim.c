@@ -97,6 +97,7 @@ config_paths(struct daemon *d, struct ctr *c, const char *dir, const char *xdir,
 	cfg->workdir = join(dir, "/work");
 	cfg->log_path = join(dir, "/container.log");
 	cfg->exit_path = join(dir, "/exit.json");
+	cfg->exit_nosync = c->spec.auto_remove;
 	cfg->attach_path = join(xdir, "/attach.sock");
 	cfg->log_max = SHIM_CONFIG_LOG_MAX;
 	return 0;
@@ -301,7 +302,11 @@ ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, 
 	CRASH_POINT("run.after-cgroup");
 	r = write_shim_config(d, c, dir, xdir, err);
 	CRASH_POINT("run.after-config");
-	if (r < 0 || (r = ctr_save(d, c)) < 0)
+	/* a --rm container's state without fsync: a power cut makes it moot
+	 * (after one the next daemon removes it, whatever the file holds:
+	 * torn or missing, reconcile.c; "created" with a dead shim, the exit
+	 * path and then --rm) */
+	if (r < 0 || (r = c->spec.auto_remove ? ctr_save_nosync(d, c) : ctr_save(d, c)) < 0)
 		return r < 0 && err->msg ? r : lite_err_sys(err, r, "save container state");
 	CRASH_POINT("run.after-created-state");
 	if (pipe2(sync, O_CLOEXEC) < 0)

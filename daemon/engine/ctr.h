@@ -148,6 +148,7 @@ struct ctr {
 	struct event *restart_timer; /* the policy's next start (ctr-restart.c) */
 	int64_t restart_delay_ms;    /* its last back-off; 0: none yet */
 	struct ctr *next_by_name, *next_by_id; /* hash chains of d->ctr_index (ctr.c) */
+	struct net_ctr *net;         /* its network state, once looked up (net-ctr.c owns it) */
 };
 
 /* ctr.c: the table */
@@ -288,3 +289,10 @@ void ctr_ps_json_begin(struct ctr_ps_json *b, size_t hint);
 void ctr_ps_json_add(struct ctr_ps_json *b, const struct ctr *c, int64_t now, int64_t size_rw, json_t *extra);
 /* The array's text (free it) and its length; NULL when out of memory. */
 char *ctr_ps_json_end(struct ctr_ps_json *b, size_t *len);
+/* ps "rows": one line per container instead of an object, the fields the
+ * default table prints, tab-separated (tabs and control characters in them
+ * become spaces): id, name, image, command (its words joined by spaces),
+ * created (seconds), state, status, ports (PORTS column text). */
+void ctr_ps_json_rows_begin(struct ctr_ps_json *b, size_t hint);
+void ctr_ps_json_add_row(struct ctr_ps_json *b, const struct ctr *c, int64_t now, const char *ports);
+char *ctr_ps_json_rows_end(struct ctr_ps_json *b, size_t *len);

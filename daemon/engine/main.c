@@ -21,6 +21,7 @@
 #include "ctr-sec.h"
 #include "events.h"
 #include "fs-util.h"
+#include "idle-trim.h"
 #include "image.h"
 #include "log.h"
 #include "net-ctr.h"
@@ -329,6 +330,7 @@ main(int argc, char **argv)
 	net_ctr_restore_leases(&d);
 	server_listen(&d);
 	docker_api_listen(&d);
+	idle_trim_init(d.base);
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);
 	event_add(sigterm, NULL);

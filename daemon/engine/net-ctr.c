@@ -54,6 +54,7 @@ struct net_ctr {
 	bool leased;       /* addresses leased and host ports bound: from a start to the exit */
 	char **exposed;    /* "PORT/PROTO": the image's ExposedPorts and --expose */
 	TAILQ_ENTRY(net_ctr) entry;
+	bool nosync;       /* a --rm container's: net.json without fsync (see ctr-shim.c) */
 };
 
 static void
@@ -99,6 +100,8 @@ nc_save(struct daemon *d, struct net_ctr *nc)
 	if (!text)
 		return -ENOMEM;
 	nc_path(d, nc->id, "net.json", path, sizeof(path));
+	if (nc->nosync)
+		return fs_write_file_replace(path, text, strlen(text), 0600);
 	return fs_write_file_atomic(path, text, strlen(text), 0600);
 }
 
@@ -146,16 +149,19 @@ nc_load(struct daemon *d, const char *id)
 	return nc;
 }
 
-/* The container's network state, loading net.json on first use. */
+/* The container's network state, loading net.json on first use; kept in
+ * c->net after that, so a ps of N containers is not N list walks. */
 static struct net_ctr *
-nc_get(struct daemon *d, const char *id)
+nc_get(struct daemon *d, struct ctr *c)
 {
 	struct net_ctr *nc;
 
+	if (c->net)
+		return c->net;
 	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
-		if (strcmp(nc->id, id) == 0)
-			return nc;
-	return nc_load(d, id);
+		if (strcmp(nc->id, c->spec.id) == 0)
+			return c->net = nc;
+	return c->net = nc_load(d, c->spec.id);
 }
 
 static struct net_network *
@@ -516,6 +522,7 @@ prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, bo
 	net_ports_init(&nc->ports);
 	snprintf(nc->id, sizeof(nc->id), "%s", c->spec.id);
 	snprintf(nc->mode, sizeof(nc->mode), "%s", mode);
+	nc->nosync = c->spec.auto_remove;
 	memcpy(ports, o->ports, sizeof(ports));
 	r = check_mode(d, nc, o, uid, &n, err);
 	if (r == 0)
@@ -541,6 +548,7 @@ prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, bo
 	}
 	nc->leased = lease;
 	TAILQ_INSERT_TAIL(&d->net.ctrs, nc, entry);
+	c->net = nc;
 	return 0;
 }
 
@@ -584,7 +592,7 @@ lease_again(struct daemon *d, struct net_ctr *nc, struct lite_err *err)
 int
 net_ctr_shim_config(struct daemon *d, struct ctr *c, struct shim_config *cfg, struct lite_err *err)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	char hosts[PATH_MAX], hn[PATH_MAX], resolv[PATH_MAX];
 	int r;
 
@@ -623,7 +631,7 @@ net_ctr_emit(struct daemon *d, struct ctr *c, const struct net_ep *ep, size_t n,
 int
 net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	int r = 0;
 
 	if (!nc || strcmp(nc->mode, "host") == 0)
@@ -650,7 +658,7 @@ net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 void
 net_ctr_detach(struct daemon *d, struct ctr *c)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	struct lite_err err = { 0 };
 	bool ports = nc && nc->ports.n, user;
 
@@ -676,20 +684,21 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 void
 net_ctr_remove(struct daemon *d, struct ctr *c)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 
 	if (!nc)
 		return;
 	if (nc->attached || nc->leased)
 		net_ctr_detach(d, c);
 	TAILQ_REMOVE(&d->net.ctrs, nc, entry);
+	c->net = NULL;
 	nc_free(nc);
 }
 
 json_t *
 net_ctr_inspect(struct daemon *d, struct ctr *c)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	json_t *nets = json_object(), *o;
 	char ip[16], gw[16];
 
@@ -725,7 +734,7 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 json_t *
 net_ctr_ps_ports(struct daemon *d, struct ctr *c)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	json_t *a = nc && nc->leased ? net_ports_to_json(&nc->ports) : json_array();
 
 	for (char **s = nc ? nc->exposed : NULL; s && *s; s++) {
@@ -747,7 +756,7 @@ net_ctr_ps_ports(struct daemon *d, struct ctr *c)
 int
 net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t want, struct lite_err *err)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	int r;
 
 	if (!ctr_is_running(c))
@@ -774,7 +783,7 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t
 int
 net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err)
 {
-	struct net_ctr *nc = nc_get(d, c->spec.id);
+	struct net_ctr *nc = nc_get(d, c);
 	struct net_ep ep;
 	size_t i;
 
@@ -934,7 +943,7 @@ net_ctr_restore(struct daemon *d)
 	char dir[PATH_MAX];
 
 	TAILQ_FOREACH(c, &d->ctrs, entry) {
-		struct net_ctr *nc = nc_get(d, c->spec.id);
+		struct net_ctr *nc = nc_get(d, c);
 
 		if (!nc)
 			continue;

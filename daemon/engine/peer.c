@@ -17,6 +17,7 @@
 #include "finished.h"
 #include "frame.h"
 #include "log.h"
+#include "idle-trim.h"
 #include "peer-limit.h"
 
 #define PROXY_HIGH_WATER (1 << 20)
@@ -207,8 +208,10 @@ peer_reply(struct peer *p, json_t *result)
 	request_done(p);
 }
 
-void
-peer_reply_text(struct peer *p, const char *json, size_t len)
+/* The reply line around a result already in JSON text, then maybe raw
+ * bytes: all queued before request_done can read a next request. */
+static void
+reply_text_then(struct peer *p, const char *json, size_t len, const void *data, size_t data_len)
 {
 	_cleanup_free_ char *id = p->req_id ? json_dumps(p->req_id, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 	static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
@@ -220,8 +223,16 @@ peer_reply_text(struct peer *p, const char *json, size_t len)
 		peer_write(p, ",\"result\":", 10);
 		peer_write(p, json, len);
 		peer_write(p, "}\n", 2);
+		if (data_len)
+			peer_write(p, data, data_len);
 	}
 	request_done(p);
+}
+
+void
+peer_reply_text(struct peer *p, const char *json, size_t len)
+{
+	reply_text_then(p, json, len, NULL, 0);
 }
 
 static void
@@ -298,6 +309,7 @@ dispatch_line(struct peer *p, const char *line, size_t len)
 	}
 	p->req_id = json_incref(req.id);
 	log_debug("peer uid %d: %s", (int)p->cred.uid, proto_method_name(req.method));
+	idle_trim_touch();
 	peer_ref(p);
 	p->dispatch(p, &req, p->dispatch_arg);
 	proto_request_release(&req);
@@ -776,4 +788,16 @@ peer_reply_stream(struct peer *p, json_t *result, int shim_fd, bool want_fd, boo
 	snprintf(p->proxy_exec_id, sizeof(p->proxy_exec_id), "%s", exec_id ? exec_id : "");
 	peer_start_proxy(p, shim_fd);
 	return false;
+}
+
+void
+peer_reply_bytes(struct peer *p, json_t *result, const void *data, size_t len)
+{
+	_cleanup_free_ char *text = json_dumps(result, JSON_COMPACT);
+
+	json_decref(result);
+	if (!text)
+		peer_reply_error(p, PROTO_E_INTERNAL, PROTO_KIND_INTERNAL, "out of memory");
+	else
+		reply_text_then(p, text, strlen(text), data, len);
 }

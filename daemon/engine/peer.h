@@ -99,6 +99,9 @@ void peer_reply_err(struct peer *p, int code, const char *msg);
 /* Reply with a result already encoded as JSON text (len bytes, valid JSON,
  * no newline), e.g. ps's (ctr-ps-json.c): no tree to build and dump. */
 void peer_reply_text(struct peer *p, const char *json, size_t len);
+/* Reply with result (stolen), then exactly len raw bytes (ps rows); the
+ * connection then takes the next request. */
+void peer_reply_bytes(struct peer *p, json_t *result, const void *data, size_t len);
 
 /* Reply with a stream on shim_fd (a connected shim attach socket): when
  * the client asked for pass_fd and nothing else is queued, the reply line

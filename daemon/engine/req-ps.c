@@ -10,6 +10,7 @@
 #include "ctr.h"
 #include "daemon.h"
 #include "net-ctr.h"
+#include "ps-ports.h"
 
 static uint64_t upper_bytes; /* nftw has no user pointer; the loop is single-threaded */
 
@@ -45,6 +46,38 @@ add_details(struct daemon *d, struct ctr *c, json_t *s)
 	json_object_set_new(s, "network_settings", net_ctr_inspect(d, c));
 }
 
+/* ps "rows": the default table's fields as text lines after the reply
+ * (ctr-ps-json.c); no JSON per container on either side. */
+static void
+ps_rows(struct peer *p, bool all)
+{
+	_cleanup_free_ char *text = NULL;
+	int64_t now = time(NULL);
+	struct ctr_ps_json out;
+	struct ctr *c;
+	size_t len, rows;
+
+	ctr_ps_json_rows_begin(&out, p->d->ctr_index.count);
+	TAILQ_FOREACH_REVERSE(c, &p->d->ctrs, ctr_list, entry) {
+		char ports[1024];
+		json_t *a;
+
+		if (!ctr_visible_to(c, p->cred.uid) || c->removing || (!all && !ctr_is_running(c)))
+			continue;
+		a = net_ctr_ps_ports(p->d, c);
+		ps_ports_format(a, ports, sizeof(ports));
+		json_decref(a);
+		ctr_ps_json_add_row(&out, c, now, ports);
+	}
+	rows = out.n;
+	text = ctr_ps_json_rows_end(&out, &len);
+	if (!text)
+		peer_reply_error(p, PROTO_E_INTERNAL, PROTO_KIND_INTERNAL, "out of memory");
+	else
+		peer_reply_bytes(p, json_pack("{s:I, s:I}", "rows", (json_int_t)rows, "size", (json_int_t)len), text,
+				 len);
+}
+
 void
 req_ps(struct peer *p, json_t *params)
 {
@@ -57,6 +90,10 @@ req_ps(struct peer *p, json_t *params)
 	struct ctr *c;
 	size_t len;
 
+	if (proto_get_bool(params, "rows", false)) {
+		ps_rows(p, all);
+		return;
+	}
 	/* written as text straight away: see ctr-ps-json.c */
 	ctr_ps_json_begin(&out, 0);
 	TAILQ_FOREACH_REVERSE(c, &p->d->ctrs, ctr_list, entry) {

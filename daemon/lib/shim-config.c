@@ -131,7 +131,8 @@ shim_config_to_json(const struct shim_config *c)
 		json_decref(o);
 		return NULL;
 	}
-	if (o && json_object_update_new(o, json_pack("{s:i, s:b}", "log_files", c->log_files, "log_off", c->log_off)) < 0) {
+	if (o && json_object_update_new(o, json_pack("{s:i, s:b, s:b}", "log_files", c->log_files, "log_off", c->log_off,
+						     "exit_nosync", c->exit_nosync)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -254,6 +255,7 @@ paths_from_json(json_t *o, struct shim_config *c)
 	c->log_max = (size_t)json_integer_value(json_object_get(o, "log_max"));
 	c->log_files = (int)json_integer_value(json_object_get(o, "log_files"));
 	c->log_off = json_is_true(json_object_get(o, "log_off"));
+	c->exit_nosync = json_is_true(json_object_get(o, "exit_nosync"));
 	c->exit_path = dup_str(o, "exit_path");
 	c->attach_path = dup_str(o, "attach_path");
 	c->etc_files = etc_files_from_json(json_object_get(o, "etc_files"));

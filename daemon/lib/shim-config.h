@@ -99,6 +99,10 @@ struct shim_config {
 	 * none, no log file at all. JSON "log_files", "log_off". */
 	int log_files;
 	bool log_off;
+	/* issue 14: a --rm container's exit.json is written without fsync (a
+	 * power cut makes it moot: the container is removed at the next
+	 * start). JSON "exit_nosync". */
+	bool exit_nosync;
 };
 
 #define SHIM_CONFIG_LOG_MAX (64u << 20) /* log_max when the config has none */

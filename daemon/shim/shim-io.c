@@ -24,6 +24,7 @@
 #include "fd-util.h"
 #include "fs-util.h"
 #include "shim-notes.h"
+#include "text-trim.h"
 
 #define DRAIN_GRACE_MS 2000
 #define FINISH_FLUSH_MS 2000 /* whole seconds */
@@ -113,7 +114,9 @@ write_exit_record(struct shim *s, struct proc *p, int code, bool oom)
 	if (p->exec_error[0])
 		json_object_set_new(o, "error", json_string(p->exec_error));
 	dump = json_dumps(o, JSON_COMPACT);
-	if (dump)
+	if (dump && s->cfg->exit_nosync) /* --rm: see shim-config.h */
+		(void)fs_write_file_replace(s->cfg->exit_path, dump, strlen(dump), 0644);
+	else if (dump)
 		(void)fs_write_file_atomic(s->cfg->exit_path, dump, strlen(dump), 0644);
 	free(dump);
 	json_decref(o);
@@ -211,6 +214,8 @@ reap_finished(struct shim *s)
 
 /* --- the loop --- */
 
+#define IDLE_TRIM_MS 1000
+
 static void
 dispatch(struct shim *s, void *ptr, uint32_t events)
 {
@@ -302,16 +307,31 @@ int
 shim_io_run(const struct shim_config *cfg, struct spawn_result *sp, int listen_fd)
 {
 	struct epoll_event evs[16];
+	bool trimmed = false;
 	struct shim s;
 
 	if (setup(&s, cfg, sp, listen_fd) < 0)
 		return 1;
 	while (s.init) {
 		int timeout = reap_finished(&s), n;
+		bool idle_trim = false;
 
 		if (!s.init)
 			break;
+		/* once started and then quiet for a second, the code the last
+		 * events ran (attach, start, exec: each fault mapped the 64 kB
+		 * around it) leaves VmRSS again, as after spawning (text-trim.c) */
+		if (!trimmed && s.started && timeout < 0) {
+			timeout = IDLE_TRIM_MS;
+			idle_trim = true;
+		}
 		n = epoll_wait(s.ep, evs, 16, timeout);
+		if (n == 0 && idle_trim) {
+			text_trim(false);
+			trimmed = true;
+		} else if (n > 0) { /* what this runs comes back: trim after it too */
+			trimmed = false;
+		}
 		for (int i = 0; i < n; i++)
 			dispatch(&s, evs[i].data.ptr, evs[i].events);
 		shim_io_client_bury(&s);

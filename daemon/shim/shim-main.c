@@ -23,6 +23,7 @@
 #include "fd-util.h"
 #include "log.h"
 #include "strv.h"
+#include "text-trim.h"
 
 #define SYNC_FD 3
 
@@ -137,7 +138,7 @@ main(int argc, char **argv)
 	}
 	CRASH_POINT("shim.after-init"); /* init made and set up, not yet reported */
 	report(true, (long)sp.pid, NULL);
-	shim_trim_text(); /* start-up's code pages out of VmRSS: shim-trim.c */
+	text_trim(false); /* start-up's code pages out of VmRSS: common/text-trim.c */
 	r = shim_io_run(&c, &sp, listen_fd);
 	unlink(c.attach_path);
 	shim_config_free(&c);

@@ -35,10 +35,6 @@ struct start_msg {
  * start_msg. On failure errbuf holds a one-line reason. */
 int spawn_container(const struct shim_config *c, struct spawn_result *ret, char *errbuf, size_t errlen);
 
-/* shim-trim.c: drop the program's read-only pages (text, rodata) from our
- * page tables once start-up is done; they fault back in from the page cache. */
-void shim_trim_text(void);
-
 /* cgroup-join.c: init joins its cgroups without the global lock (v1:
  * "0" to each tasks file from the child; v2: CLONE_INTO_CGROUP). */
 #define CGROUP_JOIN_MAX 16

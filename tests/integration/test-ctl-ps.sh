@@ -46,6 +46,20 @@ is "$RC" 1 "a bad -n exits 1"
 capture lite ps -a -s --format '{{.Names}} {{.Size}}'
 like "$OUT" 'f-exit 100(\.0)?kB' "-s shows the writable layer's size"
 
+# the plain table and -q come from the daemon's text rows (ps "rows"), the
+# templates from the JSON reply: both print the same (issue 14)
+lite run -d --name f-tab testimg sh -c 'sleep 300 # a	tab' >/dev/null
+capture lite ps -a
+plain=$OUT
+capture lite ps -a --format 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
+is "$(grep -v f-tab <<<"$plain")" "$(grep -v f-tab <<<"$OUT")" "the plain table (text rows) is the template's table (JSON; an empty PORTS cell kept)"
+like "$(grep f-tab <<<"$plain")" '^[0-9a-f]{12} +testimg +sh -c sleep 300 # a… +[0-9a-zA-Z ]+ago +Up .* f-tab$' \
+	"a tab in the command stays in its column"
+capture lite ps -aq --no-trunc
+is "$(sort <<<"$OUT")" "$(lite ps -a --format '{{.ID}}' --no-trunc | sort)" "ps -q --no-trunc: the full ids"
+is "$(lite ps -q | wc -l)" 2 "ps -q: the running ones"
+lite rm -f f-tab >/dev/null
+
 capture lite inspect --format '{{.State.Status}} {{.State.ExitCode}}' f-exit
 is "$OUT" "exited 2" "inspect --format with Docker's names"
 capture lite inspect -f '{{.Name}}/{{.state.running}}' f-run f-exit

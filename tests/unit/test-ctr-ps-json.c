@@ -118,6 +118,46 @@ test_many(void **state)
 	json_decref(o);
 }
 
+/* ps "rows": one line per container, 8 tab-separated fields; the tab,
+ * newline and control bytes in the command became spaces, UTF-8 stays. */
+static void
+test_rows(void **state)
+{
+	struct ctr c;
+	struct ctr_ps_json b;
+	size_t len = 0;
+	char *text, *line;
+
+	fill(&c, "web", CTR_RUNNING);
+	ctr_ps_json_rows_begin(&b, 0);
+	text = ctr_ps_json_rows_end(&b, &len);
+	assert_non_null(text);
+	assert_int_equal(len, 0);
+	free(text);
+	ctr_ps_json_rows_begin(&b, 0);
+	for (int i = 0; i < 300; i++) /* past the first buffer */
+		ctr_ps_json_add_row(&b, &c, 1700000100, i ? "" : "0.0.0.0:80->80/tcp");
+	text = ctr_ps_json_rows_end(&b, &len);
+	assert_non_null(text);
+	assert_int_equal(strlen(text), len);
+	line = strndup(text, (size_t)(strchr(text, '\n') - text));
+	assert_string_equal(line, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\tweb\tlocalhost:5000/a/b:1.0\t"
+				  "sh -c echo \"a\\b\"    caf\xc3\xa9 \t1700000000\trunning\tUp 1 minute\t"
+				  "0.0.0.0:80->80/tcp");
+	free(line);
+	line = text;
+	for (int i = 0; i < 300; i++) {
+		int tabs = 0;
+
+		for (; *line != '\n'; line++)
+			tabs += *line == '\t';
+		assert_int_equal(tabs, 7);
+		line++;
+	}
+	assert_int_equal(*line, '\0');
+	free(text);
+}
+
 int
 main(void)
 {
@@ -125,6 +165,7 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

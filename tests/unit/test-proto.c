@@ -479,7 +479,7 @@ test_method_table(void **state)
 	assert_true(proto_method_streams(PROTO_M_run));
 	assert_true(proto_method_streams(PROTO_M_logs));
 	assert_true(proto_method_streams(PROTO_M_import));
-	assert_false(proto_method_streams(PROTO_M_ps));
+	assert_true(proto_method_streams(PROTO_M_ps)); /* rows: text follows the reply */
 	assert_false(proto_method_streams(PROTO_M_MAX));
 	assert_true(proto_method_mutates(PROTO_M_run));
 	assert_true(proto_method_mutates(PROTO_M_cp_to));

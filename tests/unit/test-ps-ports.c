@@ -1,4 +1,4 @@
-/* Unit tests of client/ps-ports.c: ps's PORTS column as Docker prints it. */
+/* Unit tests of proto/ps-ports.c: ps's PORTS column as Docker prints it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -143,6 +143,7 @@ assert_same(const struct shim_config *a, const struct shim_config *b)
 	assert_int_equal(a->caps, b->caps);
 	assert_true(a->no_new_privs == b->no_new_privs && a->sys_rw == b->sys_rw && a->cgroupns == b->cgroupns &&
 		    a->pid_host == b->pid_host && a->ipc_host == b->ipc_host);
+	assert_true(a->exit_nosync == b->exit_nosync);
 }
 
 static void
@@ -208,7 +209,7 @@ test_round_trip(void **state)
 				  .caller = { .uid = 1001, .gid = 100, .groups = { 100, 27 }, .n_groups = 2 },
 				  .caps = UINT64_C(0x1ffffffffff), .no_new_privs = true, .seccomp = bpf, .masked_paths = masked,
 				  .readonly_paths = ro, .sys_rw = true, .cgroupns = true, .cgroup_mounts = cgm,
-				  .pid_host = true, .ipc_host = true };
+				  .pid_host = true, .ipc_host = true, .exit_nosync = true };
 	o = shim_config_to_json(&a);
 	assert_non_null(o);
 	text = json_dumps(o, JSON_COMPACT);

@@ -89,6 +89,26 @@ test_limits() {
 	ok "no root-level cgroup /sys/fs/cgroup/lite" test ! -e /sys/fs/cgroup/lite
 }
 
+# Pure v2: init is born in its cgroup (clone3 with CLONE_INTO_CGROUP,
+# daemon/shim/cgroup-join.c; issue 14): the shim logs to shim.log when it
+# had to fall back to moving the pid, also in a user namespace.
+test_cgroup_birth() {
+	local name id pid
+	for name in born born-userns; do
+		if [ "$name" = born ]; then
+			id=$(lite run -d --name born testimg sleep 600)
+		elif ! id=$(lite run -d --name born-userns --userns=auto testimg sleep 600 2>/dev/null); then
+			skip "$name: init runs in its container's cgroup" "--userns=auto unavailable"
+			continue
+		fi
+		pid=$(field "$name" State.Pid)
+		is "/sys/fs/cgroup$(cgroup_of "$pid")" "$svc_cg/lite/$id" "$name: init runs in its container's cgroup"
+		is "$(grep -c -e 'init joins it by pid' -e 'did not join its cgroups' \
+			"/var/lib/lite/containers/$id/shim.log")" 0 "$name: init was born there (CLONE_INTO_CGROUP, no fallback)"
+		lite rm -f "$name" >/dev/null
+	done
+}
+
 # Pure v2: the eBPF device program is the only device filter (issue 11, B6).
 test_devices() {
 	local out
@@ -199,6 +219,7 @@ main() {
 	test_docker_api
 	test_import
 	test_limits
+	test_cgroup_birth
 	test_devices
 	test_restart
 	test_oom

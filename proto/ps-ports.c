@@ -1,7 +1,8 @@
 /* The PORTS column of lite ps, in Docker's form: "0.0.0.0:8080->80/tcp",
  * consecutive ports as ranges ("0.0.0.0:8000-8002->80-82/tcp"), exposed
  * but unpublished ones as "443/tcp", joined by ", ". Pure, unit-tested in
- * tests/unit/test-ps-ports.c. */
+ * tests/unit/test-ps-ports.c. In proto/ because both ends print it: the
+ * client from ps's JSON, the daemon into ps's rows (ctr-ps-json.c). */
 #include "ps-ports.h"
 
 #include <stdbool.h>

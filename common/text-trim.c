@@ -1,16 +1,19 @@
-/* The shim's resident memory once the container runs. Most of a fresh
- * shim's VmRSS is its own (static) text and read-only data, faulted in by
- * the one-off work of start-up: config parsing, rootfs preparation,
- * clone, seccomp. Those pages are clean copies of the file, so dropping
- * them from our page tables loses nothing: what the event loop runs comes
- * back on first use as a minor fault from the page cache, shared with
- * every other shim. Only segments the program never writes are dropped
- * (not RW data, not RELRO, which relocation wrote). */
-#include "shim.h"
+/* Resident memory of long-lived processes that sit idle: the shim once
+ * its container runs, the daemon between requests. Most of a fresh shim's
+ * VmRSS is its own (static) text and read-only data, faulted in by the
+ * one-off work of start-up: config parsing, rootfs preparation, clone,
+ * seccomp; most of an idle daemon's is its libraries' text. Those pages are
+ * clean copies of the files, so dropping them from our page tables loses
+ * nothing: what runs next comes back on first use as a minor fault from
+ * the page cache, shared with every other process. Only segments nobody
+ * writes are dropped (not RW data, not RELRO, which relocation wrote), and
+ * never the vDSO (the kernel's, not a file's). */
+#include "text-trim.h"
 
 #include <elf.h>
 #include <link.h>
 #include <stdint.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -39,7 +42,10 @@ static int
 each_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	uintptr_t relro_start = 0, relro_end = 0;
+	bool all = *(bool *)arg;
 
+	if (info->dlpi_addr && info->dlpi_addr == (uintptr_t)getauxval(AT_SYSINFO_EHDR))
+		return 0; /* the vDSO */
 	/* the first object is the program itself */
 	for (int i = 0; i < info->dlpi_phnum; i++)
 		if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
@@ -53,12 +59,12 @@ each_object(struct dl_phdr_info *info, size_t size, void *arg)
 			continue;
 		drop(info->dlpi_addr + ph->p_vaddr, info->dlpi_addr + ph->p_vaddr + ph->p_memsz, relro_start, relro_end);
 	}
-	return 1; /* stop after the program */
+	return all ? 0 : 1; /* 1: stop after the program */
 }
 
 void
-shim_trim_text(void)
+text_trim(bool all_objects)
 {
 	page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	(void)dl_iterate_phdr(each_object, NULL);
+	(void)dl_iterate_phdr(each_object, &all_objects);
 }
