@@ -24,6 +24,7 @@ struct ctr;
 struct peer;
 struct peer_uid_count;
 struct events_state;
+struct exec_table;
 
 TAILQ_HEAD(ctr_list, ctr);
 
@@ -101,6 +102,7 @@ struct daemon {
 	void (*exec_exited)(struct daemon *d, const char *ctr_id, const char *exec_id, int exit_code);
 	struct ctr_index ctr_index;       /* ctrs by name and id (ctr.c) */
 	struct docker_api_state docker;
+	struct exec_table *execs;         /* Docker's exec instances (exec-table.c), made on first use */
 };
 
 /* server.c */

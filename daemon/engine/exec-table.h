@@ -1,0 +1,42 @@
+/* Docker's exec instances (issue 16): an exec made by exec_create waits
+ * here for exec_start, which may come on another connection, and
+ * exec_inspect answers for it (its config, running, its exit from the
+ * finished ring) until it is forgotten. In memory only, as Docker's: a
+ * daemon restart forgets them. At most EXEC_TABLE_MAX; when full, the
+ * oldest one that is not running makes room. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#define EXEC_TABLE_MAX 1024
+
+struct daemon;
+
+struct exec_inst {
+	char id[65];
+	char ctr_id[65];
+	uid_t owner;
+	json_t *params;     /* exec_create's params, as given */
+	int64_t created;    /* ns since the epoch */
+	bool started;
+	TAILQ_ENTRY(exec_inst) entry;
+};
+
+TAILQ_HEAD(exec_inst_list, exec_inst);
+
+struct exec_table {
+	struct exec_inst_list list;   /* oldest first */
+	size_t n;
+};
+
+/* A new instance (params are referenced), or NULL when the table is full
+ * of running execs or memory is short. */
+struct exec_inst *exec_table_add(struct daemon *d, const char *ctr_id, uid_t owner, json_t *params);
+/* The instance with this full id that uid may see (root: all), or NULL. */
+struct exec_inst *exec_table_find(struct daemon *d, const char *id, uid_t uid);
+/* Started and no exit recorded yet. */
+bool exec_table_running(struct daemon *d, const struct exec_inst *e);

@@ -1,0 +1,158 @@
+/* exec_create and exec_start: Docker's exec in two steps (issue 16). The
+ * instance waits in exec-table.c between them, so the start may come on
+ * another connection (the Docker API front end opens one per request);
+ * starting it is lite's own exec (req-exec.c), the same shim request.
+ * exec_inspect (req-exec.c) asks here first. */
+#include "req.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctr.h"
+#include "daemon.h"
+#include "events.h"
+#include "exec-drain.h"
+#include "exec-table.h"
+#include "finished.h"
+#include "lite-err.h"
+
+/* "exec_create: CMD" and "exec_start: CMD", as events_exec names them. */
+static void
+emit(struct daemon *d, const struct ctr *c, const char *what, const struct exec_inst *e)
+{
+	char action[512];
+	size_t i, n = (size_t)snprintf(action, sizeof(action), "%s:", what);
+	json_t *a;
+
+	json_array_foreach(json_object_get(e->params, "cmd"), i, a)
+		if (n < sizeof(action))
+			n += (size_t)snprintf(action + n, sizeof(action) - n, " %s", json_string_value(a));
+	events_ctr(d, c, action, events_attrs("execID", e->id, NULL));
+}
+
+void
+req_exec_create(struct peer *p, json_t *params)
+{
+	char errbuf[256];
+	struct exec_inst *e;
+	struct ctr *c;
+
+	if (req_exec_check_params(params, errbuf, sizeof(errbuf)) < 0) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s", errbuf);
+		return;
+	}
+	c = req_exec_target(p, proto_get_str(params, "id", ""));
+	if (!c)
+		return;
+	/* an exec takes its container's privileges: more is not lite's to give */
+	if (proto_get_bool(params, "privileged", false) && !c->spec.sec.privileged) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID,
+				 "privileged exec is not supported: an exec has its container's privileges (run it with --privileged)");
+		return;
+	}
+	e = exec_table_add(p->d, c->spec.id, p->cred.uid, params);
+	if (!e) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_LIMIT, "too many exec instances running (at most %d)",
+				 EXEC_TABLE_MAX);
+		return;
+	}
+	emit(p->d, c, "exec_create", e);
+	peer_reply(p, json_pack("{s:s}", "exec_id", e->id));
+}
+
+/* What the shim runs: the stored params, attached (a detached one is
+ * drained), with the start's terminal size. */
+static json_t *
+spawn_params(const struct exec_inst *e, json_t *start, bool detach)
+{
+	json_t *sp = json_deep_copy(e->params);
+
+	json_object_set_new(sp, "detach", json_false());
+	if (detach)
+		json_object_set_new(sp, "stdin", json_false());
+	if (proto_get_int(start, "rows", 0) > 0 && proto_get_int(start, "cols", 0) > 0) {
+		json_object_set(sp, "rows", json_object_get(start, "rows"));
+		json_object_set(sp, "cols", json_object_get(start, "cols"));
+	}
+	return sp;
+}
+
+void
+req_exec_start(struct peer *p, json_t *params)
+{
+	const char *id = proto_get_str(params, "id", "");
+	bool detach = proto_get_bool(params, "detach", false);
+	struct exec_inst *e = exec_table_find(p->d, id, p->cred.uid);
+	struct ctr *c;
+	json_t *sp;
+	int fd;
+
+	if (!e) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "no such exec instance: %s", id);
+		return;
+	}
+	if (e->started) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, exec_table_running(p->d, e)
+				 ? "exec instance %s is already running" : "exec instance %s has already run", id);
+		return;
+	}
+	c = req_exec_target(p, e->ctr_id);
+	if (!c)
+		return;
+	sp = spawn_params(e, params, detach);
+	fd = sp ? req_exec_spawn(p, c, sp, e->id) : -1;
+	if (!sp)
+		peer_reply_err(p, -ENOMEM, "exec");
+	json_decref(sp);
+	if (fd < 0)
+		return;
+	e->started = true;
+	emit(p->d, c, "exec_start", e);
+	if (detach) {
+		int r = exec_drain_start(p->d, fd, c->spec.id, e->id);
+
+		if (r < 0)
+			peer_reply_err(p, r, "watch the detached exec");
+		else
+			peer_reply(p, json_pack("{s:s}", "exec_id", e->id));
+		return;
+	}
+	peer_reply_stream(p, json_pack("{s:s, s:b}", "exec_id", e->id, "stream", 1), fd, false,
+			  proto_get_bool(e->params, "tty", false), c->spec.id, e->id);
+}
+
+bool
+req_exec_inst_inspect(struct peer *p, const char *id)
+{
+	struct exec_inst *e = exec_table_find(p->d, id, p->cred.uid);
+	const struct finished *f;
+	struct lite_err err = { 0 };
+	struct ctr *c = NULL;
+	json_t *o;
+
+	if (!e)
+		return false;
+	f = finished_lookup(&p->d->finished, e->id);
+	if (ctr_lookup(p->d, e->ctr_id, 0, &c, &err) < 0)
+		c = NULL;
+	lite_err_clear(&err);
+	o = json_pack("{s:s, s:s, s:b, s:i, s:O, s:s, s:b, s:b, s:b, s:b, s:b, s:s, s:b, s:I}",
+		      "id", e->id, "container_id", e->ctr_id,
+		      "running", exec_table_running(p->d, e) && c && ctr_is_running(c), "pid", 0,
+		      "cmd", json_object_get(e->params, "cmd"), "user", proto_get_str(e->params, "user", ""),
+		      "tty", proto_get_bool(e->params, "tty", false), "privileged", proto_get_bool(e->params, "privileged", false),
+		      "stdin", proto_get_bool(e->params, "stdin", false), "stdout", proto_get_bool(e->params, "stdout", true),
+		      "stderr", proto_get_bool(e->params, "stderr", true),
+		      "detach_keys", proto_get_str(e->params, "detach_keys", ""), "started", e->started,
+		      "created_nsec", (json_int_t)e->created);
+	if (o && f) {
+		json_object_set_new(o, "exit_code", json_integer(f->exit_code));
+		json_object_set_new(o, "oom_killed", json_boolean(f->oom_killed));
+		if (f->error[0])
+			json_object_set_new(o, "error", json_string(f->error));
+	}
+	peer_reply(p, o);
+	return true;
+}
