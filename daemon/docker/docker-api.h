@@ -62,3 +62,9 @@ int api_volume_create(struct api *a);
 int api_volume_inspect(struct api *a);
 int api_volume_delete(struct api *a);
 int api_networks_list(struct api *a);
+
+/* docker-exec.c */
+int api_exec_create(struct api *a);
+int api_exec_start(struct api *a);
+int api_exec_resize(struct api *a);
+int api_exec_inspect(struct api *a);

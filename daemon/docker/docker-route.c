@@ -43,6 +43,11 @@ static const struct route routes[] = {
 	{ "GET", "/volumes/{}", api_volume_inspect },
 	{ "DELETE", "/volumes/{}", api_volume_delete },
 	{ "GET", "/networks", api_networks_list },
+	/* docker-exec.c */
+	{ "POST", "/containers/{}/exec", api_exec_create },
+	{ "POST", "/exec/{}/start", api_exec_start },
+	{ "POST", "/exec/{}/resize", api_exec_resize },
+	{ "GET", "/exec/{}/json", api_exec_inspect },
 };
 
 /* Does path match pattern? *arg gets the {} part (a heap copy). */
