@@ -939,3 +939,33 @@ net_ctr_restore_leases(struct daemon *d)
 		}
 	}
 }
+
+int
+net_ctr_add_aliases(struct daemon *d, struct ctr *c, json_t *aliases)
+{
+	struct net_ctr *nc = nc_get(d, c->spec.id);
+	size_t n = nc ? strv_length(nc->aliases) : 0, i;
+	json_t *a;
+	char **v;
+
+	if (!nc)
+		return -ENOENT;
+	v = realloc(nc->aliases, (n + json_array_size(aliases) + 1) * sizeof(char *));
+	if (!v)
+		return -ENOMEM;
+	nc->aliases = v;
+	json_array_foreach(aliases, i, a) {
+		const char *s = json_string_value(a);
+		bool have = !s || !*s || !strcmp(s, c->spec.name);
+
+		for (size_t j = 0; !have && j < n; j++)
+			have = !strcmp(v[j], s);
+		if (!have && (v[n] = strdup(s)))
+			n++;
+	}
+	v[n] = NULL;
+	nc_save(d, nc);
+	write_hosts(d, c, nc);
+	refresh_peers(d, nc);
+	return 0;
+}
