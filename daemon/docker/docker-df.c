@@ -62,7 +62,7 @@ containers_of(json_t *ctrs, json_t *links)
 			const char *vol = json_string_value(json_object_get(m, "volume"));
 
 			if (vol && *vol) {
-				json_array_append_new(mounts, json_pack("{s:s,s:s,s:s}", "Type", "volume", "Name", vol,
+				json_array_append_new(mounts, json_pack("{s:s,s:s,s:s,s:s}", "Type", "volume", "Driver", "local", "Name", vol,
 									"Destination", json_string_value(json_object_get(m, "target")) ?: ""));
 				json_object_set_new(links, vol, json_integer(json_integer_value(json_object_get(links, vol)) + 1));
 			}

@@ -2,7 +2,7 @@
  * instance waits in exec-table.c between them, so the start may come on
  * another connection (the Docker API front end opens one per request);
  * starting it is lite's own exec (req-exec.c), the same shim request.
- * exec_inspect (req-exec.c) asks here first. */
+ * exec_inspect is here too: an instance, else the finished ring. */
 #include "req.h"
 
 #include <errno.h>
@@ -123,8 +123,8 @@ req_exec_start(struct peer *p, json_t *params)
 			  proto_get_bool(e->params, "tty", false), c->spec.id, e->id);
 }
 
-bool
-req_exec_inst_inspect(struct peer *p, const char *id)
+static bool
+inspect_instance(struct peer *p, const char *id)
 {
 	struct exec_inst *e = exec_table_find(p->d, id, p->cred.uid);
 	const struct finished *f;
@@ -155,4 +155,22 @@ req_exec_inst_inspect(struct peer *p, const char *id)
 	}
 	peer_reply(p, o);
 	return true;
+}
+
+/* An exec_create instance, else a finished exec of any kind. */
+void
+req_exec_inspect(struct peer *p, json_t *params)
+{
+	const struct finished *f;
+
+	if (inspect_instance(p, proto_get_str(params, "id", ""))) /* exec_create's */
+		return;
+	f = finished_lookup(&p->d->finished, proto_get_str(params, "id", ""));
+	if (!f) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "no finished exec '%s'",
+				 proto_get_str(params, "id", ""));
+		return;
+	}
+	peer_reply(p, json_pack("{s:s, s:b, s:i, s:b, s:s?}", "id", f->id, "running", 0, "exit_code", f->exit_code,
+				"oom_killed", f->oom_killed, "error", f->error[0] ? f->error : NULL));
 }

@@ -1,5 +1,5 @@
-/* attach, exec, resize and exec_inspect: the requests that reach into a
- * running container through its shim's socket. */
+/* attach, exec and resize: the requests that reach into a running
+ * container through its shim's socket (exec_inspect is in req-exec-inst.c). */
 #include "req.h"
 
 #include <errno.h>
@@ -11,7 +11,6 @@
 #include "ctr.h"
 #include "events.h"
 #include "daemon.h"
-#include "finished.h"
 #include "log.h"
 #include "strv.h"
 #include "valid.h"
@@ -182,20 +181,4 @@ req_resize(struct peer *p, json_t *params)
 	}
 	close(fd);
 	peer_reply(p, json_object());
-}
-
-void
-req_exec_inspect(struct peer *p, json_t *params)
-{
-	if (req_exec_inst_inspect(p, proto_get_str(params, "id", ""))) /* exec_create's */
-		return;
-	const struct finished *f = finished_lookup(&p->d->finished, proto_get_str(params, "id", ""));
-
-	if (!f) {
-		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "no finished exec '%s'",
-				 proto_get_str(params, "id", ""));
-		return;
-	}
-	peer_reply(p, json_pack("{s:s, s:b, s:i, s:b, s:s?}", "id", f->id, "running", 0, "exit_code", f->exit_code,
-				"oom_killed", f->oom_killed, "error", f->error[0] ? f->error : NULL));
 }

@@ -32,5 +32,3 @@ int req_exec_check_params(json_t *params, char *errbuf, size_t len);
 struct ctr *req_exec_target(struct peer *p, const char *id);
 /* Start an exec in the shim: the stream's fd, or -1 after replying. */
 int req_exec_spawn(struct peer *p, struct ctr *c, json_t *params, const char *exec_id);
-/* req-exec-inst.c: exec_inspect of an exec_create instance; false when id is none. */
-bool req_exec_inst_inspect(struct peer *p, const char *id);

@@ -125,6 +125,7 @@ capture docker system df -v
 is_rc 0 "docker system df -v"
 like "$OUT" "${P}v +1 " "system df -v: the volume with its one link"
 like "$OUT" "${P}m" "system df -v: the container"
+like "$(printf '%s\n' "$OUT" | grep "${P}m\$")" ' 1 +[0-9.]+k?B ' "system df -v: the container's one local volume"
 R=$(api GET /system/df)
 is "$(body "$R" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(sorted(d), type(d["LayersSize"]).__name__)')" \
 	"['BuildCache', 'Containers', 'Images', 'LayersSize', 'Volumes'] int" "GET /system/df: Docker's keys"
@@ -136,6 +137,9 @@ like "$OUT" "${P}v" "volume prune removed the unused volume"
 R=$(api GET "/volumes/${P}v")
 is "$(status "$R")" 404 "pruned volume: 404"
 
+# --until 0s is "now" in whole seconds (the client truncates, dockerd
+# compares in ns): events of the current second are after it
+sleep 1.1
 capture docker events --since "$START" --until 0s --filter type=network --format '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}'
 is_rc 0 "docker events --since --until ends"
 like "$OUT" "network create ${P}net" "events: the network's create"
