@@ -1,4 +1,5 @@
-/* The exec instances of exec_create / exec_start (see exec-table.h). */
+/* The exec instances of exec_create / exec_start (see exec-table.h). Pure:
+ * no daemon state but the table and the finished ring it is given. */
 #include "exec-table.h"
 
 #include <stdio.h>
@@ -6,22 +7,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "ctr.h"
-#include "daemon.h"
 #include "finished.h"
 
-static struct exec_table *
-table(struct daemon *d)
+void
+exec_table_init(struct exec_table *t)
 {
-	if (!d->execs && (d->execs = calloc(1, sizeof(*d->execs))))
-		TAILQ_INIT(&d->execs->list);
-	return d->execs;
+	TAILQ_INIT(&t->list);
+	t->n = 0;
 }
 
 bool
-exec_table_running(struct daemon *d, const struct exec_inst *e)
+exec_table_running(const struct finished_ring *fin, const struct exec_inst *e)
 {
-	return e->started && !finished_lookup(&d->finished, e->id);
+	return e->started && !finished_lookup(fin, e->id);
 }
 
 static void
@@ -33,16 +31,23 @@ forget(struct exec_table *t, struct exec_inst *e)
 	free(e);
 }
 
+void
+exec_table_clear(struct exec_table *t)
+{
+	while (!TAILQ_EMPTY(&t->list))
+		forget(t, TAILQ_FIRST(&t->list));
+}
+
 /* Room for one more: the oldest instance that is not running goes. */
 static bool
-make_room(struct daemon *d, struct exec_table *t)
+make_room(struct exec_table *t, const struct finished_ring *fin)
 {
 	struct exec_inst *e;
 
 	if (t->n < EXEC_TABLE_MAX)
 		return true;
 	TAILQ_FOREACH(e, &t->list, entry)
-		if (!exec_table_running(d, e)) {
+		if (!exec_table_running(fin, e)) {
 			forget(t, e);
 			return true;
 		}
@@ -50,15 +55,15 @@ make_room(struct daemon *d, struct exec_table *t)
 }
 
 struct exec_inst *
-exec_table_add(struct daemon *d, const char *ctr_id, uid_t owner, json_t *params)
+exec_table_add(struct exec_table *t, const struct finished_ring *fin, const char *id, const char *ctr_id,
+	       uid_t owner, json_t *params)
 {
-	struct exec_table *t = table(d);
 	struct exec_inst *e;
 	struct timespec ts;
 
-	if (!t || !make_room(d, t) || !(e = calloc(1, sizeof(*e))))
+	if (!make_room(t, fin) || !(e = calloc(1, sizeof(*e))))
 		return NULL;
-	ctr_generate_id(e->id);
+	snprintf(e->id, sizeof(e->id), "%s", id);
 	snprintf(e->ctr_id, sizeof(e->ctr_id), "%s", ctr_id);
 	e->owner = owner;
 	e->params = json_incref(params);
@@ -70,13 +75,13 @@ exec_table_add(struct daemon *d, const char *ctr_id, uid_t owner, json_t *params
 }
 
 struct exec_inst *
-exec_table_find(struct daemon *d, const char *id, uid_t uid)
+exec_table_find(const struct exec_table *t, const char *id, uid_t uid)
 {
 	struct exec_inst *e;
 
-	if (!d->execs)
+	if (!t)
 		return NULL;
-	TAILQ_FOREACH(e, &d->execs->list, entry)
+	TAILQ_FOREACH(e, &t->list, entry)
 		if (!strcmp(e->id, id))
 			return uid == 0 || e->owner == uid ? e : NULL;
 	return NULL;

@@ -14,7 +14,7 @@
 
 #define EXEC_TABLE_MAX 1024
 
-struct daemon;
+struct finished_ring;
 
 struct exec_inst {
 	char id[65];
@@ -33,10 +33,16 @@ struct exec_table {
 	size_t n;
 };
 
-/* A new instance (params are referenced), or NULL when the table is full
- * of running execs or memory is short. */
-struct exec_inst *exec_table_add(struct daemon *d, const char *ctr_id, uid_t owner, json_t *params);
+/* Pure: the daemon holds the table (struct daemon's execs) and passes its
+ * ring of finished exits, which says which started instances still run. */
+void exec_table_init(struct exec_table *t);
+/* A new instance with this id (params are referenced), or NULL when the
+ * table is full of running execs or memory is short. */
+struct exec_inst *exec_table_add(struct exec_table *t, const struct finished_ring *fin, const char *id,
+				 const char *ctr_id, uid_t owner, json_t *params);
 /* The instance with this full id that uid may see (root: all), or NULL. */
-struct exec_inst *exec_table_find(struct daemon *d, const char *id, uid_t uid);
+struct exec_inst *exec_table_find(const struct exec_table *t, const char *id, uid_t uid);
 /* Started and no exit recorded yet. */
-bool exec_table_running(struct daemon *d, const struct exec_inst *e);
+bool exec_table_running(const struct finished_ring *fin, const struct exec_inst *e);
+/* Forget every instance (tests; the daemon keeps its table). */
+void exec_table_clear(struct exec_table *t);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +18,15 @@
 #include "exec-table.h"
 #include "finished.h"
 #include "lite-err.h"
+
+/* The daemon's table, made on first use. */
+static struct exec_table *
+table(struct daemon *d)
+{
+	if (!d->execs && (d->execs = calloc(1, sizeof(*d->execs))))
+		exec_table_init(d->execs);
+	return d->execs;
+}
 
 /* "exec_create: CMD" and "exec_start: CMD", as events_exec names them. */
 static void
@@ -35,7 +45,7 @@ emit(struct daemon *d, const struct ctr *c, const char *what, const struct exec_
 void
 req_exec_create(struct peer *p, json_t *params)
 {
-	char errbuf[256];
+	char errbuf[256], id[65];
 	struct exec_inst *e;
 	struct ctr *c;
 
@@ -52,7 +62,8 @@ req_exec_create(struct peer *p, json_t *params)
 				 "privileged exec is not supported: an exec has its container's privileges (run it with --privileged)");
 		return;
 	}
-	e = exec_table_add(p->d, c->spec.id, p->cred.uid, params);
+	ctr_generate_id(id);
+	e = table(p->d) ? exec_table_add(p->d->execs, &p->d->finished, id, c->spec.id, p->cred.uid, params) : NULL;
 	if (!e) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_LIMIT, "too many exec instances running (at most %d)",
 				 EXEC_TABLE_MAX);
@@ -84,7 +95,7 @@ req_exec_start(struct peer *p, json_t *params)
 {
 	const char *id = proto_get_str(params, "id", "");
 	bool detach = proto_get_bool(params, "detach", false);
-	struct exec_inst *e = exec_table_find(p->d, id, p->cred.uid);
+	struct exec_inst *e = exec_table_find(p->d->execs, id, p->cred.uid);
 	struct ctr *c;
 	json_t *sp;
 	int fd;
@@ -94,7 +105,7 @@ req_exec_start(struct peer *p, json_t *params)
 		return;
 	}
 	if (e->started) {
-		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, exec_table_running(p->d, e)
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, exec_table_running(&p->d->finished, e)
 				 ? "exec instance %s is already running" : "exec instance %s has already run", id);
 		return;
 	}
@@ -126,7 +137,7 @@ req_exec_start(struct peer *p, json_t *params)
 static bool
 inspect_instance(struct peer *p, const char *id)
 {
-	struct exec_inst *e = exec_table_find(p->d, id, p->cred.uid);
+	struct exec_inst *e = exec_table_find(p->d->execs, id, p->cred.uid);
 	const struct finished *f;
 	struct lite_err err = { 0 };
 	struct ctr *c = NULL;
@@ -140,7 +151,7 @@ inspect_instance(struct peer *p, const char *id)
 	lite_err_clear(&err);
 	o = json_pack("{s:s, s:s, s:b, s:i, s:O, s:s, s:b, s:b, s:b, s:b, s:b, s:s, s:b, s:I}",
 		      "id", e->id, "container_id", e->ctr_id,
-		      "running", exec_table_running(p->d, e) && c && ctr_is_running(c), "pid", 0,
+		      "running", exec_table_running(&p->d->finished, e) && c && ctr_is_running(c), "pid", 0,
 		      "cmd", json_object_get(e->params, "cmd"), "user", proto_get_str(e->params, "user", ""),
 		      "tty", proto_get_bool(e->params, "tty", false), "privileged", proto_get_bool(e->params, "privileged", false),
 		      "stdin", proto_get_bool(e->params, "stdin", false), "stdout", proto_get_bool(e->params, "stdout", true),
