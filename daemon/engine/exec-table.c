@@ -38,16 +38,22 @@ exec_table_clear(struct exec_table *t)
 		forget(t, TAILQ_FIRST(&t->list));
 }
 
-/* Room for one more: the oldest instance that is not running goes. */
+/* Room for one more of owner's: the oldest instance that is not running
+ * goes (owner's own when owner is at its cap). */
 static bool
-make_room(struct exec_table *t, const struct finished_ring *fin)
+make_room(struct exec_table *t, const struct finished_ring *fin, uid_t owner)
 {
 	struct exec_inst *e;
+	size_t mine = 0;
+	bool capped;
 
-	if (t->n < EXEC_TABLE_MAX)
+	TAILQ_FOREACH(e, &t->list, entry)
+		mine += e->owner == owner;
+	capped = owner != 0 && mine >= EXEC_TABLE_PER_USER;
+	if (t->n < EXEC_TABLE_MAX && !capped)
 		return true;
 	TAILQ_FOREACH(e, &t->list, entry)
-		if (!exec_table_running(fin, e)) {
+		if (!exec_table_running(fin, e) && (!capped || e->owner == owner)) {
 			forget(t, e);
 			return true;
 		}
@@ -61,7 +67,7 @@ exec_table_add(struct exec_table *t, const struct finished_ring *fin, const char
 	struct exec_inst *e;
 	struct timespec ts;
 
-	if (!make_room(t, fin) || !(e = calloc(1, sizeof(*e))))
+	if (!make_room(t, fin, owner) || !(e = calloc(1, sizeof(*e))))
 		return NULL;
 	snprintf(e->id, sizeof(e->id), "%s", id);
 	snprintf(e->ctr_id, sizeof(e->ctr_id), "%s", ctr_id);

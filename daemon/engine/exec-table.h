@@ -2,8 +2,9 @@
  * here for exec_start, which may come on another connection, and
  * exec_inspect answers for it (its config, running, its exit from the
  * finished ring) until it is forgotten. In memory only, as Docker's: a
- * daemon restart forgets them. At most EXEC_TABLE_MAX; when full, the
- * oldest one that is not running makes room. */
+ * daemon restart forgets them. At most EXEC_TABLE_MAX, a non-root user's
+ * at most EXEC_TABLE_PER_USER; when full, the oldest one that is not
+ * running (of that user's, at the user's cap) makes room. */
 #pragma once
 
 #include <jansson.h>
@@ -13,6 +14,10 @@
 #include <sys/types.h>
 
 #define EXEC_TABLE_MAX 1024
+/* A non-root user's share, so that no user fills the table for others. */
+#define EXEC_TABLE_PER_USER 128
+/* An instance's params as JSON text, at most (command and environment). */
+#define EXEC_TABLE_PARAMS_MAX (64 * 1024)
 
 struct finished_ring;
 

@@ -53,6 +53,12 @@ req_exec_create(struct peer *p, json_t *params)
 		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s", errbuf);
 		return;
 	}
+	/* kept in memory until forgotten: bounded */
+	if (json_dumpb(params, NULL, 0, JSON_COMPACT) > EXEC_TABLE_PARAMS_MAX) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_TOO_LARGE,
+				 "exec command and environment too large (at most %d bytes)", EXEC_TABLE_PARAMS_MAX);
+		return;
+	}
 	c = req_exec_target(p, proto_get_str(params, "id", ""));
 	if (!c)
 		return;
@@ -65,8 +71,9 @@ req_exec_create(struct peer *p, json_t *params)
 	ctr_generate_id(id);
 	e = table(p->d) ? exec_table_add(p->d->execs, &p->d->finished, id, c->spec.id, p->cred.uid, params) : NULL;
 	if (!e) {
-		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_LIMIT, "too many exec instances running (at most %d)",
-				 EXEC_TABLE_MAX);
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_LIMIT,
+				 "too many exec instances running (at most %d, %d of a user's)", EXEC_TABLE_MAX,
+				 EXEC_TABLE_PER_USER);
 		return;
 	}
 	emit(p->d, c, "exec_create", e);

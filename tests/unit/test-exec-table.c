@@ -102,6 +102,39 @@ test_bound(void **state)
 	assert_int_equal(t.n, 0);
 }
 
+static void
+test_per_user(void **state)
+{
+	struct exec_table t;
+	struct exec_inst *e;
+	char id[65];
+
+	(void)state;
+	memset(&fin, 0, sizeof(fin));
+	exec_table_init(&t);
+	for (unsigned i = 0; i < EXEC_TABLE_PER_USER; i++) {
+		make_id(id, 1000 + i);
+		e = exec_table_add(&t, &fin, id, "c", 1000, NULL);
+		assert_non_null(e);
+		e->started = i != 3;
+	}
+	make_id(id, 5000);
+	assert_non_null(exec_table_add(&t, &fin, id, "c", 1001, NULL)); /* another user: room */
+	make_id(id, 5001);
+	e = exec_table_add(&t, &fin, id, "c", 1000, NULL);               /* at the cap: its own idle one goes */
+	assert_non_null(e);
+	e->started = true;
+	make_id(id, 1003);
+	assert_null(exec_table_find(&t, id, 0));
+	make_id(id, 5000);
+	assert_non_null(exec_table_find(&t, id, 0));                    /* not another user's */
+	make_id(id, 5002);
+	assert_null(exec_table_add(&t, &fin, id, "c", 1000, NULL));      /* all of its own run */
+	make_id(id, 5003);
+	assert_non_null(exec_table_add(&t, &fin, id, "c", 0, NULL));     /* root has no cap */
+	exec_table_clear(&t);
+}
+
 int
 main(void)
 {
@@ -109,6 +142,7 @@ main(void)
 		cmocka_unit_test(test_add_find_owner),
 		cmocka_unit_test(test_running),
 		cmocka_unit_test(test_bound),
+		cmocka_unit_test(test_per_user),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
