@@ -749,11 +749,20 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t
 	struct net_ctr *nc = nc_get(d, c->spec.id);
 	int r;
 
-	if (!ctr_is_running(c))
-		return lite_err_set(err, EINVAL, "container %s is not running", c->spec.name);
 	if (!nc || strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0)
 		return lite_err_set(err, EINVAL, "container %s cannot be connected to networks: its network mode is %s",
 				    c->spec.name, nc ? nc->mode : "none");
+	if (!ctr_is_running(c)) {
+		/* created or exited (docker-compose connects before the start):
+		 * the endpoint is leased and plugged by the next start */
+		r = nc->leased ? lite_err_set(err, EINVAL, "container %s is not running", c->spec.name)
+			       : ep_define(nc, n, want, want != 0, err);
+		if (r == 0) {
+			nc_save(d, nc);
+			net_ctr_emit(d, c, &nc->ep[nc->n_ep - 1], 1, "connect");
+		}
+		return r;
+	}
 	r = ep_add(d, nc, n, want, err);
 	if (r < 0)
 		return r;

@@ -72,6 +72,19 @@ capture docker network disconnect "${P}net" "${P}c"
 is_rc 0 "docker network disconnect"
 capture docker network inspect -f '{{range .Containers}}{{.Name}} {{end}}' "${P}net"
 unlike "$OUT" "${P}c " "disconnected: gone from the network"
+# what docker-compose does before a start: disconnect, connect with aliases
+lite create --name "${P}cr" --network "${P}net" testimg sleep 300 >/dev/null
+capture docker network disconnect "${P}net" "${P}cr"
+is_rc 0 "docker network disconnect of a created container"
+capture docker network connect --alias "${P}svc" "${P}net" "${P}cr"
+is_rc 0 "docker network connect of a created container"
+lite start "${P}cr" >/dev/null
+ok "the created container runs" wait_for 10 is_running "${P}cr"
+capture lite exec "${P}cr" ip -4 -o addr show
+like "$OUT" 'inet 10\.91\.7\.' "connected before its start: an address on the network"
+capture lite exec "${P}p" cat /etc/hosts
+like "$OUT" "10\.91\.7\..*${P}svc" "a peer knows its alias"
+lite rm -f "${P}cr" >/dev/null
 R=$(api DELETE "/networks/${P}net")
 is "$(status "$R")" 409 "removing a network a running container uses: 409"
 lite rm -f "${P}p" >/dev/null
