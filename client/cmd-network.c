@@ -16,7 +16,7 @@ static const char network_usage[] =
 	"  ls [-q] [--filter K=V] [--format F]           list networks\n"
 	"  inspect [-f FORMAT] NAME...                   show networks as JSON\n"
 	"  rm NAME...                                    remove networks (root only)\n"
-	"  connect [--ip IP] NETWORK CONTAINER           connect a running container\n"
+	"  connect [--ip IP] NETWORK CONTAINER           connect a container (a stopped one from its next start)\n"
 	"  disconnect NETWORK CONTAINER                  disconnect a container\n"
 	"  prune [-f]                                    remove unused user-defined networks (root only)\n";
 

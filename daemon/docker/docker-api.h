@@ -74,9 +74,27 @@ int api_image_create(struct api *a);
 int api_image_tag(struct api *a);
 int api_image_delete(struct api *a);
 
-/* docker-objects.c: volumes and networks */
+/* docker-volumes.c (was docker-objects.c) */
 int api_volumes_list(struct api *a);
 int api_volume_create(struct api *a);
 int api_volume_inspect(struct api *a);
 int api_volume_delete(struct api *a);
+int api_volumes_prune(struct api *a);
+/* docker-networks.c (was docker-objects.c) */
 int api_networks_list(struct api *a);
+int api_network_inspect(struct api *a);
+int api_network_create(struct api *a);
+int api_network_connect(struct api *a);
+int api_network_disconnect(struct api *a);
+int api_network_delete(struct api *a);
+int api_networks_prune(struct api *a);
+
+/* docker-exec.c */
+int api_exec_create(struct api *a);
+int api_exec_start(struct api *a);
+int api_exec_resize(struct api *a);
+int api_exec_inspect(struct api *a);
+/* docker-events.c */
+int api_events(struct api *a);
+/* docker-df.c */
+int api_system_df(struct api *a);

@@ -50,9 +50,24 @@ static const struct route routes[] = {
 	{ "DELETE", "/images/{...}", api_image_delete },
 	{ "GET", "/volumes", api_volumes_list },
 	{ "POST", "/volumes/create", api_volume_create },
+	{ "POST", "/volumes/prune", api_volumes_prune },
 	{ "GET", "/volumes/{}", api_volume_inspect },
 	{ "DELETE", "/volumes/{}", api_volume_delete },
 	{ "GET", "/networks", api_networks_list },
+	{ "POST", "/networks/create", api_network_create },
+	{ "POST", "/networks/prune", api_networks_prune },
+	{ "GET", "/networks/{}", api_network_inspect },
+	{ "POST", "/networks/{}/connect", api_network_connect },
+	{ "POST", "/networks/{}/disconnect", api_network_disconnect },
+	{ "DELETE", "/networks/{}", api_network_delete },
+	/* docker-exec.c */
+	{ "POST", "/containers/{}/exec", api_exec_create },
+	{ "POST", "/exec/{}/start", api_exec_start },
+	{ "POST", "/exec/{}/resize", api_exec_resize },
+	{ "GET", "/exec/{}/json", api_exec_inspect },
+	/* docker-events.c, docker-df.c */
+	{ "GET", "/events", api_events },
+	{ "GET", "/system/df", api_system_df },
 };
 
 /* Does path match pattern? *arg gets the {} part (a heap copy). */

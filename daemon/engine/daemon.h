@@ -25,6 +25,7 @@ struct peer;
 struct peer_uid_count;
 struct events_state;
 struct ctr_notes;
+struct exec_table;
 
 TAILQ_HEAD(ctr_list, ctr);
 
@@ -100,6 +101,7 @@ struct daemon {
 	struct ctr_index ctr_index;       /* ctrs by name and id (ctr.c) */
 	struct docker_api_state docker;
 	struct ctr_notes *notes;          /* the shims' notes: inotify (ctr-notes.c) */
+	struct exec_table *execs;         /* Docker's exec instances (exec-table.c), made on first use */
 };
 
 /* server.c */

@@ -759,11 +759,20 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t
 	struct net_ctr *nc = nc_get(d, c);
 	int r;
 
-	if (!ctr_is_running(c))
-		return lite_err_set(err, EINVAL, "container %s is not running", c->spec.name);
 	if (!nc || strcmp(nc->mode, "host") == 0 || strcmp(nc->mode, "none") == 0)
 		return lite_err_set(err, EINVAL, "container %s cannot be connected to networks: its network mode is %s",
 				    c->spec.name, nc ? nc->mode : "none");
+	if (!ctr_is_running(c)) {
+		/* created or exited (docker-compose connects before the start):
+		 * the endpoint is leased and plugged by the next start */
+		r = nc->leased ? lite_err_set(err, EINVAL, "container %s is not running", c->spec.name)
+			       : ep_define(nc, n, want, want != 0, err);
+		if (r == 0) {
+			nc_save(d, nc);
+			net_ctr_emit(d, c, &nc->ep[nc->n_ep - 1], 1, "connect");
+		}
+		return r;
+	}
 	r = ep_add(d, nc, n, want, err);
 	if (r < 0)
 		return r;
@@ -1014,4 +1023,34 @@ net_ctr_restore_leases(struct daemon *d)
 			lite_err_clear(&err);
 		}
 	}
+}
+
+int
+net_ctr_add_aliases(struct daemon *d, struct ctr *c, json_t *aliases)
+{
+	struct net_ctr *nc = nc_get(d, c);
+	size_t n = nc ? strv_length(nc->aliases) : 0, i;
+	json_t *a;
+	char **v;
+
+	if (!nc)
+		return -ENOENT;
+	v = realloc(nc->aliases, (n + json_array_size(aliases) + 1) * sizeof(char *));
+	if (!v)
+		return -ENOMEM;
+	nc->aliases = v;
+	json_array_foreach(aliases, i, a) {
+		const char *s = json_string_value(a);
+		bool have = !s || !*s || !strcmp(s, c->spec.name);
+
+		for (size_t j = 0; !have && j < n; j++)
+			have = !strcmp(v[j], s);
+		if (!have && (v[n] = strdup(s)))
+			n++;
+	}
+	v[n] = NULL;
+	nc_save(d, nc);
+	write_hosts(d, c, nc);
+	refresh_peers(d, nc);
+	return 0;
 }

@@ -33,9 +33,12 @@ struct net_network {
 	bool is_default;
 	bool ready;          /* bridge made (or found) in this daemon's life */
 	TAILQ_ENTRY(net_network) entry;
+	json_t *labels;      /* {"k":"v"} (issue 16); NULL: none */
 };
 
 /* net-network.c */
+/* Give a new network its labels ({"k":"v"}, referenced) and save it. */
+int net_network_set_labels(struct daemon *d, struct net_network *n, json_t *labels);
 /* Load the networks from DATA_ROOT/networks and the default bridge's
  * subnet from the config file ("bip", as dockerd's). Fatal on a bad bip. */
 void net_network_init(struct daemon *d);
@@ -86,6 +89,9 @@ json_t *net_ctr_inspect(struct daemon *d, struct ctr *c);
  * ({container_port, protocol}). */
 json_t *net_ctr_ps_ports(struct daemon *d, struct ctr *c);
 /* want: the address to lease, 0 for any. */
+/* Connect's aliases (issue 16): more names the container's peers know it
+ * by (on every network, as --network-alias); saved, peers' hosts rewritten. */
+int net_ctr_add_aliases(struct daemon *d, struct ctr *c, json_t *aliases);
 int net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t want, struct lite_err *err);
 int net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struct lite_err *err);
 /* How many running containers have an endpoint on n. */

@@ -110,6 +110,8 @@ save(struct daemon *d, const struct net_network *n)
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:b}", "name", n->name, "id", n->id,
 		      "bridge", n->bridge, "subnet", sub, "gateway", gw, "owner_uid", (int)n->owner,
 		      "created", (json_int_t)n->created, "default", n->is_default);
+	if (o && n->labels)
+		json_object_set(o, "labels", n->labels);
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!text)
@@ -140,6 +142,8 @@ load(const char *path)
 	n->owner = (uid_t)json_integer_value(json_object_get(o, "owner_uid"));
 	n->created = json_integer_value(json_object_get(o, "created"));
 	n->is_default = json_is_true(json_object_get(o, "default"));
+	if (json_is_object(json_object_get(o, "labels")))
+		n->labels = json_incref(json_object_get(o, "labels"));
 	json_decref(o);
 	return n;
 }
@@ -346,8 +350,17 @@ net_network_remove(struct daemon *d, struct net_network *n, struct lite_err *err
 	net_network_dir(d, n, dir, sizeof(dir));
 	fs_rm_rf(dir);
 	TAILQ_REMOVE(&d->net.networks, n, entry);
+	json_decref(n->labels);
 	free(n);
 	return 0;
+}
+
+int
+net_network_set_labels(struct daemon *d, struct net_network *n, json_t *labels)
+{
+	json_decref(n->labels);
+	n->labels = json_incref(labels);
+	return save(d, n);
 }
 
 /* verbose adds "containers": those viewer may see (ctr_visible_to); another
@@ -365,6 +378,8 @@ net_network_json(struct daemon *d, const struct net_network *n, bool verbose, ui
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:i}", "name", n->name, "id", n->id,
 		      "driver", "bridge", "bridge", n->bridge, "subnet", sub, "gateway", gw,
 		      "created", (json_int_t)n->created, "owner_uid", (int)n->owner);
+	if (o && n->labels)
+		json_object_set(o, "labels", n->labels);
 	if (!verbose || !o)
 		return o;
 	ctrs = json_object();

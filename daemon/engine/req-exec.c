@@ -1,5 +1,5 @@
-/* attach, exec, resize and exec_inspect: the requests that reach into a
- * running container through its shim's socket. */
+/* attach, exec and resize: the requests that reach into a running
+ * container through its shim's socket (exec_inspect is in req-exec-inst.c). */
 #include "req.h"
 
 #include <errno.h>
@@ -11,18 +11,17 @@
 #include "ctr.h"
 #include "events.h"
 #include "daemon.h"
-#include "finished.h"
 #include "log.h"
 #include "strv.h"
 #include "valid.h"
 
 /* A running container of the caller's, or NULL after replying. */
 static struct ctr *
-running_target(struct peer *p, json_t *params)
+running_id(struct peer *p, const char *id)
 {
 	struct lite_err err = { 0 };
 	struct ctr *c = NULL;
-	int r = ctr_lookup(p->d, proto_get_str(params, "id", ""), p->cred.uid, &c, &err);
+	int r = ctr_lookup(p->d, id, p->cred.uid, &c, &err);
 
 	if (r < 0)
 		peer_reply_err(p, r, err.msg);
@@ -30,6 +29,12 @@ running_target(struct peer *p, json_t *params)
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s is not running", c->spec.name);
 	lite_err_clear(&err);
 	return r < 0 || !ctr_is_running(c) ? NULL : c;
+}
+
+static struct ctr *
+running_target(struct peer *p, json_t *params)
+{
+	return running_id(p, proto_get_str(params, "id", ""));
 }
 
 void
@@ -55,8 +60,8 @@ req_attach(struct peer *p, json_t *params)
 		ctr_add_waiter(c, WAITER_CLOSE, p);
 }
 
-static int
-check_exec_params(json_t *params, char *errbuf, size_t len)
+int
+req_exec_check_params(json_t *params, char *errbuf, size_t len)
 {
 	json_t *env = json_object_get(params, "env"), *e;
 	long long rows = proto_get_int(params, "rows", 0), cols = proto_get_int(params, "cols", 0);
@@ -95,35 +100,53 @@ exec_line(struct ctr *c, json_t *params, const char *exec_id)
 	return line;
 }
 
+struct ctr *
+req_exec_target(struct peer *p, const char *id)
+{
+	struct ctr *c = running_id(p, id);
+
+	/* a frozen container would hold the exec until unpause */
+	if (c && c->rt.paused) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
+				 "container %s is paused, unpause the container before exec", c->spec.name);
+		return NULL;
+	}
+	return c;
+}
+
+int
+req_exec_spawn(struct peer *p, struct ctr *c, json_t *params, const char *exec_id)
+{
+	char *line = exec_line(c, params, exec_id);
+	int fd = line ? ctr_shim_connect(p->d, c, line) : -ENOMEM;
+
+	free(line);
+	if (fd < 0) {
+		peer_reply_err(p, fd, "connect to the container's shim");
+		return -1;
+	}
+	log_debug("exec %.12s in container %.12s", exec_id, c->spec.id);
+	return fd;
+}
+
 void
 req_exec(struct peer *p, json_t *params)
 {
 	char exec_id[65], errbuf[256];
 	struct ctr *c;
-	char *line;
 	int fd;
 
-	if (check_exec_params(params, errbuf, sizeof(errbuf)) < 0) {
+	if (req_exec_check_params(params, errbuf, sizeof(errbuf)) < 0) {
 		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s", errbuf);
 		return;
 	}
-	c = running_target(p, params);
+	c = req_exec_target(p, proto_get_str(params, "id", ""));
 	if (!c)
 		return;
-	if (c->rt.paused) { /* a frozen container would hold the exec until unpause */
-		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
-				 "container %s is paused, unpause the container before exec", c->spec.name);
-		return;
-	}
 	ctr_generate_id(exec_id);
-	line = exec_line(c, params, exec_id);
-	fd = line ? ctr_shim_connect(p->d, c, line) : -ENOMEM;
-	free(line);
-	if (fd < 0) {
-		peer_reply_err(p, fd, "connect to the container's shim");
+	fd = req_exec_spawn(p, c, params, exec_id);
+	if (fd < 0)
 		return;
-	}
-	log_debug("exec %.12s in container %.12s", exec_id, c->spec.id);
 	events_exec(p->d, c, exec_id, json_object_get(params, "cmd"));
 	if (proto_get_bool(params, "detach", false)) {
 		close(fd);
@@ -167,18 +190,4 @@ req_resize(struct peer *p, json_t *params)
 		events_ctr(p->d, c, "resize", events_attrs("height", h, "width", w, NULL));
 	}
 	peer_reply(p, json_object());
-}
-
-void
-req_exec_inspect(struct peer *p, json_t *params)
-{
-	const struct finished *f = finished_lookup(&p->d->finished, proto_get_str(params, "id", ""));
-
-	if (!f) {
-		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "no finished exec '%s'",
-				 proto_get_str(params, "id", ""));
-		return;
-	}
-	peer_reply(p, json_pack("{s:s, s:b, s:i, s:b, s:s?}", "id", f->id, "running", 0, "exit_code", f->exit_code,
-				"oom_killed", f->oom_killed, "error", f->error[0] ? f->error : NULL));
 }

@@ -3,6 +3,7 @@
 #include "req.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ctr.h"
@@ -31,19 +32,50 @@ find_or_reply(struct peer *p, const char *ref)
 	return n;
 }
 
+/* ["k=v", "k"] as {"k":"v","k":""}; NULL for an empty key (the message in err). */
+static json_t *
+labels_object(json_t *list, char *err, size_t len)
+{
+	json_t *o = json_object(), *e;
+	size_t i;
+
+	json_array_foreach(list, i, e) {
+		const char *kv = json_string_value(e) ?: "", *eq = strchr(kv, '=');
+		size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+
+		if (!klen || klen >= 256) {
+			json_decref(o);
+			snprintf(err, len, "invalid --label \"%s\": expected KEY=VALUE", kv);
+			return NULL;
+		}
+		json_object_set_new(o, strndupa(kv, klen), json_string(eq ? eq + 1 : ""));
+	}
+	return o;
+}
+
 void
 req_network_create(struct peer *p, json_t *params)
 {
 	struct lite_err err = { 0 };
 	struct net_network *n;
+	json_t *labels = NULL;
+	char msg[320];
 	int r;
 
 	if (p->cred.uid != 0) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_PERMISSION, "only root can create networks");
 		return;
 	}
+	if (json_array_size(json_object_get(params, "labels")) &&
+	    !(labels = labels_object(json_object_get(params, "labels"), msg, sizeof(msg)))) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s", msg);
+		return;
+	}
 	r = net_network_create(p->d, proto_get_str(params, "name", ""), proto_get_str(params, "subnet", NULL),
 			       proto_get_str(params, "gateway", NULL), p->cred.uid, &n, &err);
+	if (r == 0 && labels && (r = net_network_set_labels(p->d, n, labels)) < 0)
+		lite_err_sys(&err, -r, "record the labels of network %s", n->name);
+	json_decref(labels);
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		lite_err_clear(&err);
@@ -153,6 +185,9 @@ connect_or_disconnect(struct peer *p, json_t *params, bool connect)
 	if (lookup_pair(p, params, &n, &c) < 0)
 		return;
 	r = connect ? net_ctr_connect(p->d, c, n, want, &err) : net_ctr_disconnect(p->d, c, n, &err);
+	if (r == 0 && connect && json_array_size(json_object_get(params, "aliases")) &&
+	    (r = net_ctr_add_aliases(p->d, c, json_object_get(params, "aliases"))) < 0)
+		lite_err_sys(&err, -r, "record the aliases of %s", c->spec.name);
 	peer_reply_status(p, r, &err);
 	lite_err_clear(&err);
 }

@@ -26,3 +26,9 @@ int req_run_build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, s
 int req_run_start(struct peer *p, struct ctr *c, bool attach, bool pass_fd, struct lite_err *err);
 /* req-target.c: look up params.id for the caller; replies with the error itself. */
 struct ctr *req_target(struct peer *p, json_t *params);
+/* req-exec.c, shared with req-exec-inst.c (exec_create, exec_start) */
+int req_exec_check_params(json_t *params, char *errbuf, size_t len);
+/* The running, unpaused container id names for the caller, or NULL after replying. */
+struct ctr *req_exec_target(struct peer *p, const char *id);
+/* Start an exec in the shim: the stream's fd, or -1 after replying. */
+int req_exec_spawn(struct peer *p, struct ctr *c, json_t *params, const char *exec_id);
