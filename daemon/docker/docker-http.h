@@ -31,6 +31,7 @@ struct http_req {
 	int64_t chunk_left;  /* bytes left in the current chunk (chunked bodies) */
 	bool body_done;
 	bool close;          /* Connection: close, or HTTP/1.0 */
+	json_t *query_all;   /* {"name": ["value", ...]}: every value of a repeated key (t=, names=) */
 };
 
 /* Read the next request's line and headers: 1, or 0 at EOF, -1 on a bad
@@ -39,6 +40,9 @@ int http_read_request(struct http_conn *c, struct http_req *r);
 void http_req_free(struct http_req *r);
 const char *http_header(const struct http_req *r, const char *name);
 const char *http_query(const struct http_req *r, const char *name);
+/* Every value of a repeated query key (/build?t=a&t=b), in order: an
+ * array (borrowed), or NULL when absent. */
+json_t *http_query_all(const struct http_req *r, const char *name);
 /* Docker's booleans in a query: 1/true/True; absent: def. */
 bool http_query_bool(const struct http_req *r, const char *name, bool def);
 /* Read up to len body bytes: >0, 0 at the body's end, -1 on error. */

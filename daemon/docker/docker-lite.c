@@ -89,25 +89,14 @@ read_line(struct lite_conn *c)
 	}
 }
 
-int
-docker_lite_open(const char *method, json_t *params, struct lite_conn *c, json_t **ret, struct docker_err *err,
-		 void (*on_note)(json_t *note, void *arg), void *arg)
+/* The reply line (notifications before it go to on_note). */
+static int
+read_reply(struct lite_conn *c, json_t **ret, struct docker_err *err, void (*on_note)(json_t *note, void *arg),
+	   void *arg)
 {
-	json_t *req = json_pack("{s:i,s:s,s:o}", "id", 1, "method", method, "params", params ? params : json_object());
-	char *s = req ? json_dumps(req, JSON_COMPACT) : NULL, *line;
+	char *line;
 	int r = -1;
 
-	json_decref(req);
-	if (!s || connect_lite(c, err) < 0) {
-		free(s);
-		return s ? -1 : fail(err, 500, "out of memory");
-	}
-	if (http_write_all(c->fd, s, strlen(s)) < 0 || http_write_all(c->fd, "\n", 1) < 0) {
-		free(s);
-		docker_lite_close(c);
-		return fail(err, 500, "the engine closed the connection");
-	}
-	free(s);
 	while ((line = read_line(c))) {
 		json_t *msg = json_loads(line, 0, NULL), *e = json_object_get(msg, "error");
 
@@ -135,6 +124,36 @@ docker_lite_open(const char *method, json_t *params, struct lite_conn *c, json_t
 	if (r < 0)
 		docker_lite_close(c);
 	return r;
+}
+
+/* Connect and send the request line. */
+static int
+send_request(const char *method, json_t *params, struct lite_conn *c, struct docker_err *err)
+{
+	json_t *req = json_pack("{s:i,s:s,s:o}", "id", 1, "method", method, "params", params ? params : json_object());
+	char *s = req ? json_dumps(req, JSON_COMPACT) : NULL;
+
+	json_decref(req);
+	if (!s || connect_lite(c, err) < 0) {
+		free(s);
+		return s ? -1 : fail(err, 500, "out of memory");
+	}
+	if (http_write_all(c->fd, s, strlen(s)) < 0 || http_write_all(c->fd, "\n", 1) < 0) {
+		free(s);
+		docker_lite_close(c);
+		return fail(err, 500, "the engine closed the connection");
+	}
+	free(s);
+	return 0;
+}
+
+int
+docker_lite_open(const char *method, json_t *params, struct lite_conn *c, json_t **ret, struct docker_err *err,
+		 void (*on_note)(json_t *note, void *arg), void *arg)
+{
+	if (send_request(method, params, c, err) < 0)
+		return -1;
+	return read_reply(c, ret, err, on_note, arg);
 }
 
 int
@@ -171,4 +190,25 @@ docker_lite_close(struct lite_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+}
+
+int
+docker_lite_upload(const char *method, json_t *params, int (*body)(int fd, void *arg), void *arg, struct lite_conn *c,
+		   json_t **ret, struct docker_err *err)
+{
+	if (send_request(method, params, c, err) < 0)
+		return -1;
+	int b = body(c->fd, arg);
+
+	shutdown(c->fd, SHUT_WR);
+	/* a refused upload: the engine's reply says why, if it sent one */
+	if (read_reply(c, ret, err, NULL, NULL) < 0)
+		return -1;
+	if (b < 0) {
+		json_decref(*ret);
+		*ret = NULL;
+		docker_lite_close(c);
+		return fail(err, 400, "the request body ended early");
+	}
+	return 0;
 }

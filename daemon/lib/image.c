@@ -711,6 +711,9 @@ list_one(const char *hex, void *ud)
 	item = json_pack("{s:s,s:o,s:I,s:I,s:I,s:o}", "id", id, "repo_tags", tags,
 			 "created", (json_int_t)img->created, "size", (json_int_t)img->size,
 			 "layers", (json_int_t)img->n_layers, "repo_digests", digests);
+	/* the config's labels, for Docker's image list (label= filters) */
+	if (item && json_is_object(json_object_get(json_object_get(img->config, "config"), "Labels")))
+		json_object_set(item, "labels", json_object_get(json_object_get(img->config, "config"), "Labels"));
 	image_free(img);
 	if (!item || json_array_append_new(c->out, item) < 0)
 		return -ENOMEM;

@@ -1,0 +1,252 @@
+/* lite-docker-api: POST /images/create (fromImage: a pull, with Docker's
+ * progress stream; fromSrc=-: an import of the body) and POST
+ * /images/{name}/push. Registry credentials come in the X-Registry-Auth
+ * header (base64url JSON, as the docker CLI sends it) and go to lite's
+ * pull/push as their `user` param. */
+#include "docker-api.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docker-progress.h"
+
+/* Base64, standard or URL alphabet, padding optional: bytes, or -1. */
+static ssize_t
+base64_decode(const char *in, char *out, size_t max)
+{
+	size_t n = 0;
+	unsigned acc = 0, bits = 0;
+
+	for (; *in && *in != '='; in++) {
+		const char *tab = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		const char *p = strchr(tab, *in);
+		int v = p ? (int)(p - tab) : *in == '-' ? 62 : *in == '_' ? 63 : -1;
+
+		if (isspace((unsigned char)*in))
+			continue;
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n + 1 >= max)
+				return -1;
+			out[n++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* X-Registry-Auth -> "USER:PASSWORD" in buf, or "" when absent or empty.
+ * -1 when it does not decode. */
+static int
+registry_user(const struct http_req *r, char *buf, size_t len)
+{
+	const char *h = http_header(r, "x-registry-auth");
+	char dec[4096], auth[1024];
+	json_t *j;
+	const char *u, *pw, *enc;
+
+	buf[0] = '\0';
+	if (!h || !*h)
+		return 0;
+	if (base64_decode(h, dec, sizeof(dec)) < 0 || !(j = json_loads(dec, 0, NULL)))
+		return -1;
+	u = json_string_value(json_object_get(j, "username"));
+	pw = json_string_value(json_object_get(j, "password"));
+	enc = json_string_value(json_object_get(j, "auth"));
+	if (u && *u && pw)
+		snprintf(buf, len, "%s:%s", u, pw);
+	else if (enc && *enc && base64_decode(enc, auth, sizeof(auth)) > 0 && strchr(auth, ':'))
+		snprintf(buf, len, "%s", auth);
+	json_decref(j);
+	return 0;
+}
+
+/* The repository path a registry sees: "busybox" -> "library/busybox",
+ * "127.0.0.1:5000/app" -> "app" (Docker's "Pulling from ..."). */
+static void
+remote_name(const char *name, char *buf, size_t len)
+{
+	const char *slash = strchr(name, '/');
+	size_t first = slash ? (size_t)(slash - name) : 0;
+	bool host = slash && (memchr(name, '.', first) || memchr(name, ':', first) || !strncmp(name, "localhost/", 10));
+
+	if (host && strncmp(name, "docker.io/", 10) && strncmp(name, "index.docker.io/", 16))
+		snprintf(buf, len, "%s", slash + 1);
+	else {
+		const char *path = host ? slash + 1 : name;
+
+		snprintf(buf, len, "%s%s", strchr(path, '/') ? "" : "library/", path);
+	}
+	char *at = strchr(buf, '@');
+
+	if (at)
+		*at = '\0';
+	char *colon = strrchr(buf, ':');
+
+	if (colon && !strchr(colon, '/'))
+		*colon = '\0';
+}
+
+/* lite's progress notification -> Docker's progress line. */
+static void
+pull_note(json_t *note, void *arg)
+{
+	struct docker_progress *p = arg;
+	json_t *pa = json_object_get(note, "params"), *detail = json_object();
+	const char *status = json_string_value(json_object_get(pa, "status"));
+
+	if (!status)
+		return;
+	if (json_integer_value(json_object_get(pa, "total")) > 0 &&
+	    (!strcmp(status, "Downloading") || !strcmp(status, "Extracting") || !strcmp(status, "Pushing"))) {
+		json_object_set(detail, "current", json_object_get(pa, "current"));
+		json_object_set(detail, "total", json_object_get(pa, "total"));
+	}
+	docker_progress_line(p, json_pack("{s:s,s:o,s:O?}", "status", status, "progressDetail", detail, "id",
+					  json_object_get(pa, "id")));
+}
+
+/* lite's error of a pull or push as Docker's status: an unknown image is
+ * a 404 (before the stream). */
+static int
+pull_status(const struct docker_err *err)
+{
+	if (err->status == 500 && (strstr(err->msg, "manifest unknown") || strstr(err->msg, "not found") ||
+				   strstr(err->msg, "NAME_UNKNOWN") || strstr(err->msg, "name unknown")))
+		return 404;
+	return err->status;
+}
+
+static int
+pull(struct api *a, const char *from, const char *tag)
+{
+	struct docker_progress p = { .c = a->c };
+	struct docker_err err = { 0 };
+	struct lite_conn lc;
+	json_t *res = NULL, *params;
+	char ref[1024], user[2048], remote[1024];
+	const char *last = strrchr(from, '/');
+	bool has_tag = strchr(from, '@') || strchr(last ? last : from, ':');
+
+	if (registry_user(a->r, user, sizeof(user)) < 0)
+		return http_send_error(a->c, 400, "X-Registry-Auth: not base64-encoded JSON"), 0;
+	if (tag && *tag && !has_tag)
+		snprintf(ref, sizeof(ref), "%s%s%s", from, !strncmp(tag, "sha256:", 7) ? "@" : ":", tag);
+	else
+		snprintf(ref, sizeof(ref), "%s", from);
+	remote_name(ref, remote, sizeof(remote));
+	params = json_pack("{s:s,s:b}", "ref", ref, "progress", 1);
+	if (*user)
+		json_object_set_new(params, "user", json_string(user));
+	/* the first line waits for lite's first sign of life: an unknown image
+	 * is still a 404 */
+	if (docker_lite_open("pull", params, &lc, &res, &err, pull_note, &p) < 0) {
+		if (p.begun)
+			docker_progress_error(&p, 0, 0, err.msg);
+		else
+			docker_progress_error(&p, pull_status(&err), 0, err.msg);
+		docker_progress_end(&p);
+		return 0;
+	}
+	docker_lite_close(&lc);
+	const char *name = json_string_value(json_array_get(json_object_get(res, "tags"), 0)) ?: ref;
+
+	if (!p.begun)
+		docker_progress_status(&p, tag && *tag ? tag : "latest", "Pulling from %s", remote);
+	if (json_string_value(json_object_get(res, "digest")))
+		docker_progress_status(&p, NULL, "Digest: %s", json_string_value(json_object_get(res, "digest")));
+	if (json_integer_value(json_object_get(res, "downloaded")) > 0)
+		docker_progress_status(&p, NULL, "Status: Downloaded newer image for %s", name);
+	else
+		docker_progress_status(&p, NULL, "Status: Image is up to date for %s", name);
+	docker_progress_end(&p);
+	json_decref(res);
+	return 0;
+}
+
+/* fromSrc=-: the body is a root file system tar; repo[:tag] names it.
+ * changes and message are not applied by lite's import: refused when
+ * given, rather than silently dropped. */
+static int
+import(struct api *a)
+{
+	const char *repo = http_query(a->r, "repo"), *tag = http_query(a->r, "tag");
+	const char *changes = http_query(a->r, "changes"), *message = http_query(a->r, "message");
+	struct docker_progress p = { .c = a->c };
+	struct docker_err err;
+	struct lite_conn lc;
+	json_t *res = NULL;
+	char ref[1024];
+
+	if (strcmp(http_query(a->r, "fromSrc"), "-"))
+		return http_send_error(a->c, 501, "fromSrc: importing from a URL is not supported (send the tar as the body with fromSrc=-)"), 0;
+	if ((changes && *changes) || (message && *message))
+		return http_send_error(a->c, 501, "import: %s is not supported by lite's import", changes && *changes ? "changes" : "message"), 0;
+	/* an untagged import is not kept by lite: a name is needed */
+	if (!repo || !*repo)
+		return http_send_error(a->c, 400, "import: repo is required (lite keeps no untagged import)"), 0;
+	snprintf(ref, sizeof(ref), "%s%s%s", repo, tag && *tag ? ":" : "", tag && *tag ? tag : "");
+	if (docker_lite_upload("import", json_pack("{s:s}", "ref", ref), docker_image_archive_body, a, &lc, &res, &err) < 0)
+		return api_fail(a, &err);
+	docker_lite_close(&lc);
+	docker_progress_status(&p, NULL, "%s", json_string_value(json_object_get(res, "id")) ?: "");
+	docker_progress_end(&p);
+	json_decref(res);
+	return 0;
+}
+
+/* POST /images/create?fromImage&tag | fromSrc=-&repo&tag */
+int
+api_image_create(struct api *a)
+{
+	const char *from = http_query(a->r, "fromImage"), *src = http_query(a->r, "fromSrc");
+
+	if (src && *src)
+		return import(a);
+	if (!from || !*from)
+		return http_send_error(a->c, 400, "fromImage or fromSrc is required"), 0;
+	return pull(a, from, http_query(a->r, "tag"));
+}
+
+/* POST /images/{name}/push?tag */
+int
+api_image_push(struct api *a)
+{
+	const char *tag = http_query(a->r, "tag");
+	struct docker_progress p = { .c = a->c };
+	struct docker_err err = { 0 };
+	struct lite_conn lc;
+	json_t *res = NULL, *params;
+	char ref[1024], user[2048], repo[1024];
+
+	if (registry_user(a->r, user, sizeof(user)) < 0)
+		return http_send_error(a->c, 400, "X-Registry-Auth: not base64-encoded JSON"), 0;
+	snprintf(ref, sizeof(ref), "%s%s%s", a->arg, tag && *tag ? ":" : "", tag && *tag ? tag : "");
+	snprintf(repo, sizeof(repo), "%s", a->arg);
+	params = json_pack("{s:s,s:b}", "ref", ref, "progress", 1);
+	if (*user)
+		json_object_set_new(params, "user", json_string(user));
+	docker_progress_status(&p, NULL, "The push refers to repository [%s]", repo);
+	if (docker_lite_open("push", params, &lc, &res, &err, pull_note, &p) < 0) {
+		api_image_words(&err);
+		docker_progress_error(&p, 0, 0, err.msg);
+		docker_progress_end(&p);
+		return 0;
+	}
+	docker_lite_close(&lc);
+	docker_progress_status(&p, NULL, "%s: digest: %s size: %lld", tag && *tag ? tag : "latest",
+			       json_string_value(json_object_get(res, "digest")) ?: "",
+			       (long long)json_integer_value(json_object_get(res, "size")));
+	docker_progress_line(&p, json_pack("{s:{},s:{s:s,s:O?,s:O?}}", "progressDetail", "aux", "Tag",
+					   tag && *tag ? tag : "latest", "Digest", json_object_get(res, "digest"), "Size",
+					   json_object_get(res, "size")));
+	docker_progress_end(&p);
+	json_decref(res);
+	return 0;
+}
