@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "docker-progress.h"
+#include "../image/image-change.h"
 
 /* Base64, standard or URL alphabet, padding optional: bytes, or -1. */
 static ssize_t
@@ -93,16 +94,35 @@ remote_name(const char *name, char *buf, size_t len)
 		*colon = '\0';
 }
 
+/* A pull's or push's stream: the line that opens it ("TAG: Pulling from
+ * REPO") goes out with lite's first notification. */
+struct note_ctx {
+	struct docker_progress p;
+	const char *first_id;
+	char first[1100];
+};
+
+static void
+open_stream(struct note_ctx *n)
+{
+	if (!n->p.begun && n->first[0])
+		docker_progress_status(&n->p, n->first_id, "%s", n->first);
+}
+
 /* lite's progress notification -> Docker's progress line. */
 static void
 pull_note(json_t *note, void *arg)
 {
-	struct docker_progress *p = arg;
+	struct note_ctx *n = arg;
+	struct docker_progress *p = &n->p;
 	json_t *pa = json_object_get(note, "params"), *detail = json_object();
 	const char *status = json_string_value(json_object_get(pa, "status"));
 
-	if (!status)
+	if (!status) {
+		json_decref(detail);
 		return;
+	}
+	open_stream(n);
 	if (json_integer_value(json_object_get(pa, "total")) > 0 &&
 	    (!strcmp(status, "Downloading") || !strcmp(status, "Extracting") || !strcmp(status, "Pushing"))) {
 		json_object_set(detail, "current", json_object_get(pa, "current"));
@@ -126,7 +146,8 @@ pull_status(const struct docker_err *err)
 static int
 pull(struct api *a, const char *from, const char *tag)
 {
-	struct docker_progress p = { .c = a->c };
+	struct note_ctx n = { .p = { .c = a->c } };
+	struct docker_progress *p = &n.p;
 	struct docker_err err = { 0 };
 	struct lite_conn lc;
 	json_t *res = NULL, *params;
@@ -141,53 +162,95 @@ pull(struct api *a, const char *from, const char *tag)
 	else
 		snprintf(ref, sizeof(ref), "%s", from);
 	remote_name(ref, remote, sizeof(remote));
+	n.first_id = tag && *tag ? tag : "latest";
+	snprintf(n.first, sizeof(n.first), "Pulling from %s", remote);
 	params = json_pack("{s:s,s:b}", "ref", ref, "progress", 1);
 	if (*user)
 		json_object_set_new(params, "user", json_string(user));
 	/* the first line waits for lite's first sign of life: an unknown image
 	 * is still a 404 */
-	if (docker_lite_open("pull", params, &lc, &res, &err, pull_note, &p) < 0) {
-		if (p.begun)
-			docker_progress_error(&p, 0, 0, err.msg);
-		else
-			docker_progress_error(&p, pull_status(&err), 0, err.msg);
-		docker_progress_end(&p);
+	if (docker_lite_open("pull", params, &lc, &res, &err, pull_note, &n) < 0) {
+		docker_progress_error(p, p->begun ? 0 : pull_status(&err), 0, err.msg);
+		docker_progress_end(p);
 		return 0;
 	}
 	docker_lite_close(&lc);
 	const char *name = json_string_value(json_array_get(json_object_get(res, "tags"), 0)) ?: ref;
 
-	if (!p.begun)
-		docker_progress_status(&p, tag && *tag ? tag : "latest", "Pulling from %s", remote);
+	open_stream(&n);
 	if (json_string_value(json_object_get(res, "digest")))
-		docker_progress_status(&p, NULL, "Digest: %s", json_string_value(json_object_get(res, "digest")));
+		docker_progress_status(p, NULL, "Digest: %s", json_string_value(json_object_get(res, "digest")));
 	if (json_integer_value(json_object_get(res, "downloaded")) > 0)
-		docker_progress_status(&p, NULL, "Status: Downloaded newer image for %s", name);
+		docker_progress_status(p, NULL, "Status: Downloaded newer image for %s", name);
 	else
-		docker_progress_status(&p, NULL, "Status: Image is up to date for %s", name);
-	docker_progress_end(&p);
+		docker_progress_status(p, NULL, "Status: Image is up to date for %s", name);
+	docker_progress_end(p);
 	json_decref(res);
 	return 0;
 }
 
-/* fromSrc=-: the body is a root file system tar; repo[:tag] names it.
- * changes and message are not applied by lite's import: refused when
- * given, rather than silently dropped. */
+/* changes (Dockerfile instructions: CMD, ENV, ...) and message on the
+ * imported image id: a derived image (the same layer, the changed config,
+ * the message as its history comment) takes ref over, and the plain
+ * import goes. The new id in *ret, or -1 and err. */
+static int
+apply_changes(json_t *changes, const char *message, const char *id, const char *ref, char **ret, struct docker_err *err)
+{
+	json_t *ins = NULL, *res = NULL, *cfg, *c;
+	char msg[512];
+	size_t i;
+
+	if (docker_lite_call("image_inspect", json_pack("{s:s}", "image", id), &ins, err) < 0)
+		return -1;
+	cfg = json_is_object(json_object_get(ins, "Config")) ? json_deep_copy(json_object_get(ins, "Config")) : json_object();
+	json_decref(ins);
+	json_array_foreach(changes, i, c)
+		if (*json_string_value(c) && image_change_apply(cfg, json_string_value(c), msg, sizeof(msg)) < 0) {
+			err->status = 400;
+			snprintf(err->msg, sizeof(err->msg), "import: changes: %s", msg);
+			json_decref(cfg);
+			return -1;
+		}
+	if (docker_lite_call("image_derive", json_pack("{s:s,s:o,s:s,s:s}", "parent", id, "config", cfg, "created_by", "",
+						     "comment", message ? message : ""), &res, err) < 0)
+		return -1;
+	*ret = strdup(json_string_value(json_object_get(res, "id")) ?: "");
+	json_decref(res);
+	res = NULL;
+	if (docker_lite_call("tag", json_pack("{s:s,s:s}", "source", *ret, "target", ref), &res, err) < 0)
+		return -1;
+	json_decref(res);
+	res = NULL;
+	/* the plain import goes unless another name holds it (the same tar
+	 * imported before gives the same id) */
+	if (docker_lite_call("image_inspect", json_pack("{s:s}", "image", id), &res, err) == 0 &&
+	    !json_array_size(json_object_get(res, "RepoTags"))) {
+		json_decref(res);
+		res = NULL;
+		if (docker_lite_call("rmi", json_pack("{s:[s]}", "images", id), &res, err) < 0)
+			res = NULL;
+	}
+	json_decref(res);
+	return 0;
+}
+
+/* fromSrc=-: the body is a root file system tar; repo[:tag] names it;
+ * changes (repeatable) and message as `docker import -c -m`. */
 static int
 import(struct api *a)
 {
 	const char *repo = http_query(a->r, "repo"), *tag = http_query(a->r, "tag");
-	const char *changes = http_query(a->r, "changes"), *message = http_query(a->r, "message");
+	const char *message = http_query(a->r, "message");
+	json_t *changes = http_query_all(a->r, "changes");
 	struct docker_progress p = { .c = a->c };
 	struct docker_err err;
 	struct lite_conn lc;
 	json_t *res = NULL;
-	char ref[1024];
+	char ref[1024], *id = NULL;
+	bool derive = (message && *message) || json_array_size(changes);
 
 	if (strcmp(http_query(a->r, "fromSrc"), "-"))
 		return http_send_error(a->c, 501, "fromSrc: importing from a URL is not supported (send the tar as the body with fromSrc=-)"), 0;
-	if ((changes && *changes) || (message && *message))
-		return http_send_error(a->c, 501, "import: %s is not supported by lite's import", changes && *changes ? "changes" : "message"), 0;
 	/* an untagged import is not kept by lite: a name is needed */
 	if (!repo || !*repo)
 		return http_send_error(a->c, 400, "import: repo is required (lite keeps no untagged import)"), 0;
@@ -195,9 +258,20 @@ import(struct api *a)
 	if (docker_lite_upload("import", json_pack("{s:s}", "ref", ref), docker_image_archive_body, a, &lc, &res, &err) < 0)
 		return api_fail(a, &err);
 	docker_lite_close(&lc);
-	docker_progress_status(&p, NULL, "%s", json_string_value(json_object_get(res, "id")) ?: "");
+	if (derive && apply_changes(changes, message, json_string_value(json_object_get(res, "id")) ?: "", ref, &id, &err) < 0) {
+		/* nothing half-made stays under the name */
+		json_t *rm = NULL;
+
+		if (docker_lite_call("rmi", json_pack("{s:[s]}", "images", ref), &rm, &(struct docker_err){ 0 }) == 0)
+			json_decref(rm);
+		json_decref(res);
+		free(id);
+		return api_fail(a, &err);
+	}
+	docker_progress_status(&p, NULL, "%s", id ? id : json_string_value(json_object_get(res, "id")) ?: "");
 	docker_progress_end(&p);
 	json_decref(res);
+	free(id);
 	return 0;
 }
 
@@ -219,34 +293,36 @@ int
 api_image_push(struct api *a)
 {
 	const char *tag = http_query(a->r, "tag");
-	struct docker_progress p = { .c = a->c };
+	struct note_ctx n = { .p = { .c = a->c } };
+	struct docker_progress *p = &n.p;
 	struct docker_err err = { 0 };
 	struct lite_conn lc;
 	json_t *res = NULL, *params;
-	char ref[1024], user[2048], repo[1024];
+	char ref[1024], user[2048];
 
 	if (registry_user(a->r, user, sizeof(user)) < 0)
 		return http_send_error(a->c, 400, "X-Registry-Auth: not base64-encoded JSON"), 0;
 	snprintf(ref, sizeof(ref), "%s%s%s", a->arg, tag && *tag ? ":" : "", tag && *tag ? tag : "");
-	snprintf(repo, sizeof(repo), "%s", a->arg);
 	params = json_pack("{s:s,s:b}", "ref", ref, "progress", 1);
 	if (*user)
 		json_object_set_new(params, "user", json_string(user));
-	docker_progress_status(&p, NULL, "The push refers to repository [%s]", repo);
-	if (docker_lite_open("push", params, &lc, &res, &err, pull_note, &p) < 0) {
+	/* an image missing here is a 404, before the stream */
+	snprintf(n.first, sizeof(n.first), "The push refers to repository [%s]", a->arg);
+	if (docker_lite_open("push", params, &lc, &res, &err, pull_note, &n) < 0) {
 		api_image_words(&err);
-		docker_progress_error(&p, 0, 0, err.msg);
-		docker_progress_end(&p);
+		docker_progress_error(p, p->begun ? 0 : err.status, 0, err.msg);
+		docker_progress_end(p);
 		return 0;
 	}
 	docker_lite_close(&lc);
-	docker_progress_status(&p, NULL, "%s: digest: %s size: %lld", tag && *tag ? tag : "latest",
+	open_stream(&n);
+	docker_progress_status(p, NULL, "%s: digest: %s size: %lld", tag && *tag ? tag : "latest",
 			       json_string_value(json_object_get(res, "digest")) ?: "",
 			       (long long)json_integer_value(json_object_get(res, "size")));
-	docker_progress_line(&p, json_pack("{s:{},s:{s:s,s:O?,s:O?}}", "progressDetail", "aux", "Tag",
+	docker_progress_line(p, json_pack("{s:{},s:{s:s,s:O?,s:O?}}", "progressDetail", "aux", "Tag",
 					   tag && *tag ? tag : "latest", "Digest", json_object_get(res, "digest"), "Size",
 					   json_object_get(res, "size")));
-	docker_progress_end(&p);
+	docker_progress_end(p);
 	json_decref(res);
 	return 0;
 }

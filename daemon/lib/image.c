@@ -233,6 +233,16 @@ image_layer_meta_read(const char *data_root, const char *hex, uint64_t *ret_size
 	return 0;
 }
 
+uint64_t
+image_layer_size(const char *data_root, const char *diff_id)
+{
+	const char *hex = strncmp(diff_id, ID_PREFIX, ID_PREFIX_LEN) ? diff_id : diff_id + ID_PREFIX_LEN;
+	uint64_t size = 0;
+	int64_t created;
+
+	return image_layer_meta_read(data_root, hex, &size, &created) < 0 ? 0 : size;
+}
+
 void
 image_sha256_hex(const void *data, size_t len, char hex[IMAGE_SHA256_HEX_LEN + 1])
 {
