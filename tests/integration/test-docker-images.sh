@@ -190,5 +190,23 @@ api POST "/images/create?fromImage=$R/dkimg/absent&tag=1"
 is "$CODE" 404 "pull of an image the registry lacks: 404"
 capture dk pull "$R/dkimg/absent:1"
 isnt "$RC" 0 "docker pull of a missing image fails"
+# X-Registry-Auth: the client sends the credentials of its config.json
+command -v htpasswd >/dev/null || bail_out "htpasswd missing (apache2-utils)"
+htpasswd -Bbn dkuser s3cret >"$T/htpasswd"
+start_registry auth "$(printf '  htpasswd:\n    realm: lite-test\n    path: %s' "$T/htpasswd")"
+A=127.0.0.1:$PORT
+dk tag testimg "$A/dkimg/auth:1"
+capture dk push "$A/dkimg/auth:1"
+isnt "$RC" 0 "push to an auth registry without credentials fails"
+like "$OUT$ERR" 'authentication' "and says why"
+printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$A" "$(printf 'dkuser:s3cret' | base64)" >"$DOCKER_CONFIG/config.json"
+capture dk push "$A/dkimg/auth:1"
+is_rc 0 "push with X-Registry-Auth from the client's config.json"
+dk rmi "$A/dkimg/auth:1" >/dev/null
+capture dk pull "$A/dkimg/auth:1"
+is_rc 0 "pull with X-Registry-Auth"
+ok "the daemon kept no credentials" sh -c "! grep -rqs s3cret '$D' '$E' '$DAEMON_LOG'"
+api POST "/images/create?fromImage=$A/dkimg/auth&tag=1" -H 'X-Registry-Auth: %%%'
+is "$CODE" 400 "an X-Registry-Auth that does not decode: 400"
 stop_registries
 done_testing
