@@ -278,3 +278,46 @@ api_images_prune(struct api *a)
 	json_decref(res);
 	return 0;
 }
+
+/* POST /commit?container&repo&tag&comment&changes (repeatable)&author&pause:
+ * lite's commit -> 201 {"Id"}. lite commits a running container without
+ * pausing it (pause is accepted); author is not recorded (refused when
+ * given, rather than dropped). */
+int
+api_image_commit(struct api *a)
+{
+	const char *ctr = http_query(a->r, "container"), *repo = http_query(a->r, "repo"), *tag = http_query(a->r, "tag");
+	const char *comment = http_query(a->r, "comment"), *author = http_query(a->r, "author");
+	json_t *changes = http_query_all(a->r, "changes"), *params, *res = NULL;
+	struct docker_err err;
+	char ref[1024];
+
+	if (!ctr || !*ctr)
+		return http_send_error(a->c, 400, "commit: container is required"), 0;
+	if (author && *author)
+		return http_send_error(a->c, 501, "commit: author is not supported by lite's commit"), 0;
+	params = json_pack("{s:s}", "id", ctr);
+	if (repo && *repo) {
+		snprintf(ref, sizeof(ref), "%s%s%s", repo, tag && *tag ? ":" : "", tag && *tag ? tag : "");
+		json_object_set_new(params, "ref", json_string(ref));
+	}
+	if (comment && *comment)
+		json_object_set_new(params, "comment", json_string(comment));
+	if (json_array_size(changes))
+		json_object_set_new(params, "changes", json_deep_copy(changes));
+	if (docker_lite_call("commit", params, &res, &err) < 0) {
+		if (!strncmp(err.msg, "no such container", 17))
+			err.msg[0] = 'N';
+		return api_fail(a, &err);
+	}
+	http_send_json(a->c, 201, json_pack("{s:O}", "Id", json_object_get(res, "id")));
+	json_decref(res);
+	return 0;
+}
+
+/* GET /images/search: lite has no registry search. */
+int
+api_images_search(struct api *a)
+{
+	return http_send_error(a->c, 501, "image search is not supported by lite (registries' search APIs differ)"), 0;
+}

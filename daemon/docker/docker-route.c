@@ -45,6 +45,8 @@ static const struct route routes[] = {
 	{ "POST", "/images/load", api_images_load },
 	{ "POST", "/images/{...}/push", api_image_push },
 	{ "POST", "/build", api_build },
+	{ "POST", "/commit", api_image_commit },
+	{ "GET", "/images/search", api_images_search },
 	{ "GET", "/volumes", api_volumes_list },
 	{ "POST", "/volumes/create", api_volume_create },
 	{ "GET", "/volumes/{}", api_volume_inspect },

@@ -116,6 +116,19 @@ isnt "$RC" 0 "import with a bad change fails"
 capture lite image inspect dkimg/imported:3
 isnt "$RC" 0 "and leaves no image under the name"
 
+# --- commit, search
+lite run --name dkimg-c testimg sh -c 'echo committed > /c.txt' >/dev/null
+capture dk commit -c 'CMD ["cat", "/c.txt"]' -m 'by test' dkimg-c dkimg/committed:1
+is_rc 0 "docker commit"
+like "$OUT" '^sha256:[0-9a-f]{64}$' "commit prints the id"
+capture lite run --rm dkimg/committed:1
+is "$OUT" committed "the committed image has the change and its CMD"
+lite rm dkimg-c >/dev/null
+api POST '/commit?container=nosuch-dkimg&repo=x'
+is "$CODE" 404 "commit of a missing container: 404"
+api GET '/images/search?term=busybox'
+is "$CODE" 501 "search: 501, named"
+
 # --- prune
 api POST '/images/prune?filters=%7B%22dangling%22%3A%5B%22true%22%5D%7D'
 is "$CODE" 200 "POST /images/prune: 200"
