@@ -120,7 +120,7 @@ unsupported(const struct http_req *r)
 
 /* lite-build's arguments from the query; NULL and a message on a bad one. */
 static char **
-build_args(struct api *a, const char *iidfile, char *msg, size_t len)
+build_args(struct api *a, char *msg, size_t len)
 {
 	const char *df = http_query(a->r, "dockerfile"), *target = http_query(a->r, "target");
 	const char *net = http_query(a->r, "networkmode"), *bad = unsupported(a->r);
@@ -134,7 +134,6 @@ build_args(struct api *a, const char *iidfile, char *msg, size_t len)
 	}
 	add(&argv, "lite-build", "build");
 	add(&argv, "--progress", "plain");
-	add(&argv, "--iidfile", iidfile);
 	json_array_foreach(tags, i, t)
 		if (*json_string_value(t))
 			add(&argv, "-t", json_string_value(t));
@@ -165,6 +164,7 @@ struct run {
 	char line[65536];
 	size_t len;
 	char *held;                /* a "lite: " line: the error if it is the last */
+	char built[80];            /* "Successfully built ID", or -q's "sha256:..." line */
 };
 
 static pid_t
@@ -212,6 +212,10 @@ on_line(struct docker_progress *p, struct run *r, const char *line)
 		free(r->held);
 		r->held = NULL;
 	}
+	if (!strncmp(line, "Successfully built ", 19))
+		snprintf(r->built, sizeof(r->built), "%.*s", (int)strcspn(line + 19, "\n"), line + 19);
+	else if (!strncmp(line, "sha256:", 7) && strlen(line) == 7 + 64 + 1)
+		snprintf(r->built, sizeof(r->built), "%.71s", line);
 	if (!strncmp(line, "lite: ", 6) && !strstr(line, "lite: warning") && !strstr(line, "lite: note"))
 		r->held = strdup(line);
 	else
@@ -278,31 +282,38 @@ fail_line(struct docker_progress *p, const char *held, int status)
 	docker_progress_error(p, 500, exit_code, msg);
 }
 
+/* The built image's full id (aux ID) from what lite-build printed. */
+static void
+send_id(struct docker_progress *p, const char *built)
+{
+	struct docker_err err;
+	json_t *res = NULL;
+
+	if (!*built || docker_lite_call("image_inspect", json_pack("{s:s}", "image", built), &res, &err) < 0)
+		return;
+	if (json_string_value(json_object_get(res, "Id")))
+		docker_progress_line(p, json_pack("{s:{s:O}}", "aux", "ID", json_object_get(res, "Id")));
+	json_decref(res);
+}
+
 /* POST /build */
 int
 api_build(struct api *a)
 {
 	struct docker_progress p = { .c = a->c };
 	struct run r = { .in = -1, .out = -1 };
-	char iid[] = "/tmp/lite-docker-build-iid-XXXXXX", msg[512], buf[65536];
+	char msg[512], buf[65536];
 	char **argv;
-	int fd = mkstemp(iid), status = 0;
+	int status = 0;
 	bool body_ok = true;
 	ssize_t n;
 
-	if (fd < 0)
-		return http_send_error(a->c, 500, "build: cannot create a temporary file: %s", strerror(errno)), 0;
-	close(fd);
-	if (!(argv = build_args(a, iid, msg, sizeof(msg)))) {
-		unlink(iid);
+	if (!(argv = build_args(a, msg, sizeof(msg))))
 		return http_send_error(a->c, 400, "%s", msg), 0;
-	}
 	r.pid = spawn(argv, &r.in, &r.out);
 	strv_free(argv);
-	if (r.pid < 0) {
-		unlink(iid);
+	if (r.pid < 0)
 		return http_send_error(a->c, 500, "build: cannot start lite-build: %s", strerror(errno)), 0;
-	}
 	/* lite-build reads the whole context before it says anything */
 	while ((n = http_read_body(a->c, a->r, buf, sizeof(buf))) > 0)
 		if (body_ok && http_write_all(r.in, buf, (size_t)n) < 0)
@@ -315,26 +326,18 @@ api_build(struct api *a)
 		;
 	if (n < 0) {
 		free(r.held);
-		unlink(iid);
 		docker_progress_error(&p, 400, 0, "build: the context ended early");
 		docker_progress_end(&p);
 		return 1;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		char id[128] = "";
-		FILE *f = fopen(iid, "r");
-
 		if (r.held)
 			docker_progress_stream(&p, r.held);
-		if (f && fgets(id, sizeof(id), f) && *id)
-			docker_progress_line(&p, json_pack("{s:{s:s}}", "aux", "ID", id));
-		if (f)
-			fclose(f);
+		send_id(&p, r.built);
 	} else {
 		fail_line(&p, r.held, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	}
 	free(r.held);
-	unlink(iid);
 	docker_progress_end(&p);
 	return 0;
 }

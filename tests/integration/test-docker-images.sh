@@ -7,6 +7,7 @@
 # a loopback docker-registry.
 source "$(dirname "$0")/lib.sh"
 source "$SRCDIR/tests/integration/lib-registry.sh"
+source "$(dirname "$0")/lib-users.sh"
 need_tools docker-registry curl
 DOCKER=${LITE_DOCKER_CLI:-/var/cache/lite-test/docker-cli/docker}
 [ -x "$DOCKER" ] || bail_out "the docker client is missing: $DOCKER (scripts/install-deps.sh --test)"
@@ -222,4 +223,29 @@ ok "the daemon kept no credentials" sh -c "! grep -rqs s3cret '$D' '$E' '$DAEMON
 api POST "/images/create?fromImage=$A/dkimg/auth&tag=1" -H 'X-Registry-Auth: %%%'
 is "$CODE" 400 "an X-Registry-Auth that does not decode: 400"
 stop_registries
+
+# --- a user other than root, through the same socket: the group that may
+# use lite's socket may use the Docker one; the user's build runs in its
+# user namespace; root's tags are not its to remove
+stop_daemon
+printf '{"bridge":"none","group":"%s"}\n' "$SOCK_GROUP" >"$T/daemon.json"
+# the builder unpacks a context from the API in TMPDIR (/tmp may be
+# closed to users on a test machine)
+mkdir -p "$T/tmp" && chmod 1777 "$T/tmp"
+TMPDIR=$T/tmp start_daemon || bail_out "the daemon did not restart"
+wait_for 10 test -S "$DSOCK" || bail_out "no Docker socket after the restart"
+is "$(stat -c '%G %a' "$DSOCK")" "$SOCK_GROUP 660" "the Docker socket: the lite group, 0660"
+UA=dk$$a; user_add "$UA"
+mkdir -p "$T/uctx"
+printf 'FROM testimg\nRUN awk '"'"'{ print "map " $1 " " ($2 != 0) }'"'"' /proc/self/uid_map\n' >"$T/uctx/Dockerfile"
+chmod -R a+rX "$T/uctx"
+udk() { timeout -k 5 60 setpriv --reuid="$UA" --regid="$(id -g "$UA")" --init-groups -- env HOME=/ DOCKER_CONFIG=/nonexistent "$DOCKER" "$@" </dev/null; }
+capture udk build -t "$UA/app" "$T/uctx"
+is_rc 0 "a non-root user builds through the Docker socket"
+like "$OUT" 'map 0 1' "its RUN runs in its user namespace"
+capture udk rmi testimg
+is "$RC" 1 "it cannot remove root's tag"
+like "$ERR" 'another user|permission|belongs' "and is told why"
+capture udk images --format '{{.Repository}}'
+like "$OUT" "$UA/app" "it lists its image"
 done_testing
