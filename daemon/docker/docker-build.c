@@ -165,6 +165,7 @@ struct run {
 	size_t len;
 	char *held;                /* a "lite: " line: the error if it is the last */
 	char built[80];            /* "Successfully built ID", or -q's "sha256:..." line */
+	bool stopped;              /* SIGTERM sent: the client left */
 };
 
 static pid_t
@@ -222,13 +223,29 @@ on_line(struct docker_progress *p, struct run *r, const char *line)
 		docker_progress_stream(p, line);
 }
 
+/* Until lite-build's output ends. The client leaving (docker build
+ * interrupted: the connection closes) stops the build as SIGTERM stops
+ * `lite build`: its RUN container is removed. */
 static void
 read_output(struct docker_progress *p, struct run *r)
 {
 	for (;;) {
-		ssize_t n = read(r->out, r->line + r->len, sizeof(r->line) - 1 - r->len);
+		struct pollfd fds[2] = { { .fd = r->out, .events = POLLIN },
+					 { .fd = r->stopped ? -1 : p->c->fd, .events = POLLRDHUP } };
+		ssize_t n;
 		char *nl;
 
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents & (POLLRDHUP | POLLHUP | POLLERR))
+			p->gone = true;
+		if (p->gone && !r->stopped) {
+			kill(r->pid, SIGTERM);
+			r->stopped = true;
+		}
+		if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(r->out, r->line + r->len, sizeof(r->line) - 1 - r->len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)

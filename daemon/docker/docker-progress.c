@@ -15,10 +15,8 @@ docker_progress_line(struct docker_progress *p, json_t *line)
 		http_stream_begin(p->c, 200, "application/json");
 		p->begun = true;
 	}
-	if (s) {
-		http_stream_write(p->c, s, strlen(s));
-		http_stream_write(p->c, "\r\n", 2);
-	}
+	if (s && (http_stream_write(p->c, s, strlen(s)) < 0 || http_stream_write(p->c, "\r\n", 2) < 0))
+		p->gone = true;
 	free(s);
 	json_decref(line);
 }

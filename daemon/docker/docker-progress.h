@@ -13,6 +13,7 @@
 struct docker_progress {
 	struct http_conn *c;
 	bool begun;
+	bool gone;           /* a write failed: the client left */
 };
 
 /* One line (stolen); begins the stream. */

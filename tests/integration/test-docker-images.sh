@@ -178,6 +178,12 @@ capture dk build -f "$CTX/Dockerfile.bad" "$CTX"
 isnt "$RC" 0 "a broken Dockerfile fails"
 like "$ERR" 'BOGUS' "the error names the instruction"
 is "$(lite ps -aq | wc -l)" 0 "failed builds leave no container"
+mkdir -p "$T/slow"
+printf 'FROM testimg\nRUN echo started; sleep 60\n' >"$T/slow/Dockerfile"
+tar -C "$T/slow" -cf "$T/slow.tar" .
+curl -s -N --max-time 5 --unix-socket "$DSOCK" -X POST --data-binary "@$T/slow.tar" 'http://d/v1.41/build?nocache=1' >"$T/slow.out"
+like "$(cat "$T/slow.out")" 'started' "a slow build ran its RUN"
+ok "a client that leaves stops the build: its RUN container goes" wait_for 30 sh -c "[ -z \"\$('$LITE' ps -aq)\" ]"
 tar -C "$CTX" -czf "$T/ctx.tgz" .
 api POST '/build?t=dkimg/gz:1&t=dkimg/gz:2' --data-binary "@$T/ctx.tgz" -H 'Content-Type: application/x-tar'
 is "$CODE" 200 "POST /build with a gzip context: 200"
