@@ -60,7 +60,7 @@ int api_images_prune(struct api *a);
 int api_image_commit(struct api *a);
 int api_images_search(struct api *a);
 /* lite's "no such image: x" in Docker's words ("No such image: x"). */
-void api_image_words(struct docker_err *err);
+void docker_images_words(struct docker_err *err);
 
 /* docker-image-archive.c: save, load; the body onto a lite connection
  * (arg: the struct api *), for docker_lite_upload. */

@@ -37,7 +37,7 @@ save(struct api *a, json_t *names)
 		return http_send_error(a->c, 400, "no images named: give names=IMAGE"), 0;
 	}
 	if (docker_lite_open("save", json_pack("{s:o}", "images", names), &lc, &res, &err, NULL, NULL) < 0) {
-		api_image_words(&err);
+		docker_images_words(&err);
 		return api_fail(a, &err);
 	}
 	json_decref(res);

@@ -309,7 +309,7 @@ api_image_push(struct api *a)
 	/* an image missing here is a 404, before the stream */
 	snprintf(n.first, sizeof(n.first), "The push refers to repository [%s]", a->arg);
 	if (docker_lite_open("push", params, &lc, &res, &err, pull_note, &n) < 0) {
-		api_image_words(&err);
+		docker_images_words(&err);
 		docker_progress_error(p, p->begun ? 0 : err.status, 0, err.msg);
 		docker_progress_end(p);
 		return 0;

@@ -15,7 +15,7 @@
 
 /* lite's "no such image: x" in Docker's words ("No such image: x"). */
 void
-api_image_words(struct docker_err *err)
+docker_images_words(struct docker_err *err)
 {
 	if (!strncmp(err->msg, "no such image", 13))
 		err->msg[0] = 'N';
@@ -105,7 +105,7 @@ api_image_inspect(struct api *a)
 	json_t *res = NULL;
 
 	if (docker_lite_call("image_inspect", json_pack("{s:s}", "image", a->arg), &res, &err) < 0) {
-		api_image_words(&err);
+		docker_images_words(&err);
 		return api_fail(a, &err);
 	}
 	http_send_json(a->c, 200, docker_shape_image(res));
@@ -135,7 +135,7 @@ api_image_history(struct api *a)
 	if (docker_lite_call("history", json_pack("{s:s}", "image", a->arg), &res, &err) < 0 ||
 	    docker_lite_call("image_inspect", json_pack("{s:s}", "image", a->arg), &ins, &err) < 0) {
 		json_decref(res);
-		api_image_words(&err);
+		docker_images_words(&err);
 		return api_fail(a, &err);
 	}
 	out = json_array();
@@ -170,7 +170,7 @@ api_image_tag(struct api *a)
 		return http_send_error(a->c, 400, "repository name must have at least one component"), 0;
 	snprintf(target, sizeof(target), "%s%s%s", repo, tag && *tag ? ":" : "", tag && *tag ? tag : "");
 	if (docker_lite_call("tag", json_pack("{s:s,s:s}", "source", a->arg, "target", target), &res, &err) < 0) {
-		api_image_words(&err);
+		docker_images_words(&err);
 		return api_fail(a, &err);
 	}
 	json_decref(res);
@@ -205,7 +205,7 @@ api_image_delete(struct api *a)
 
 	if (docker_lite_call("rmi", json_pack("{s:[s],s:b}", "images", a->arg, "force", http_query_bool(a->r, "force", false)),
 			     &res, &err) < 0) {
-		api_image_words(&err);
+		docker_images_words(&err);
 		return api_fail(a, &err);
 	}
 	http_send_json(a->c, 200, docker_deleted(res));
