@@ -157,6 +157,9 @@ pull(struct api *a, const char *from, const char *tag)
 
 	if (registry_user(a->r, user, sizeof(user)) < 0)
 		return http_send_error(a->c, 400, "X-Registry-Auth: not base64-encoded JSON"), 0;
+	/* no tag is Docker's "every tag" (docker pull --all-tags) */
+	if ((!tag || !*tag) && !has_tag)
+		return http_send_error(a->c, 501, "pulling every tag of %s is not supported: name a tag", from), 0;
 	if (tag && *tag && !has_tag)
 		snprintf(ref, sizeof(ref), "%s%s%s", from, !strncmp(tag, "sha256:", 7) ? "@" : ":", tag);
 	else
@@ -302,6 +305,11 @@ api_image_push(struct api *a)
 
 	if (registry_user(a->r, user, sizeof(user)) < 0)
 		return http_send_error(a->c, 400, "X-Registry-Auth: not base64-encoded JSON"), 0;
+	const char *last = strrchr(a->arg, '/');
+
+	/* no tag is Docker's "every tag" (docker push --all-tags) */
+	if ((!tag || !*tag) && !strchr(last ? last : a->arg, ':'))
+		return http_send_error(a->c, 501, "pushing every tag of %s is not supported: name a tag", a->arg), 0;
 	snprintf(ref, sizeof(ref), "%s%s%s", a->arg, tag && *tag ? ":" : "", tag && *tag ? tag : "");
 	params = json_pack("{s:s,s:b}", "ref", ref, "progress", 1);
 	if (*user)
