@@ -188,6 +188,8 @@ spawn(char **argv, int *in, int *out)
 		signal(SIGPIPE, SIG_DFL);
 		if (dup2(pin[0], 0) < 0 || dup2(pout[1], 1) < 0 || dup2(pout[1], 2) < 0)
 			_exit(127);
+		/* not the client's connection (fd 3, not close-on-exec) */
+		close_range(3, ~0U, 0);
 		execv(path, argv);
 		dprintf(2, "lite: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);

@@ -76,20 +76,16 @@ remote_name(const char *name, char *buf, size_t len)
 	const char *slash = strchr(name, '/');
 	size_t first = slash ? (size_t)(slash - name) : 0;
 	bool host = slash && (memchr(name, '.', first) || memchr(name, ':', first) || !strncmp(name, "localhost/", 10));
+	const char *path = host ? slash + 1 : name;
+	char *at, *colon;
 
 	if (host && strncmp(name, "docker.io/", 10) && strncmp(name, "index.docker.io/", 16))
-		snprintf(buf, len, "%s", slash + 1);
-	else {
-		const char *path = host ? slash + 1 : name;
-
+		snprintf(buf, len, "%s", path);
+	else
 		snprintf(buf, len, "%s%s", strchr(path, '/') ? "" : "library/", path);
-	}
-	char *at = strchr(buf, '@');
-
-	if (at)
+	if ((at = strchr(buf, '@')))
 		*at = '\0';
-	char *colon = strrchr(buf, ':');
-
+	colon = strrchr(buf, ':');
 	if (colon && !strchr(colon, '/'))
 		*colon = '\0';
 }
