@@ -22,20 +22,30 @@ docker_images_words(struct docker_err *err)
 }
 
 static json_t *
-list_entry(json_t *img, bool digests)
+list_entry(json_t *img)
 {
 	json_t *tags = json_object_get(img, "repo_tags"), *dig = json_object_get(img, "repo_digests");
 	json_t *labels = json_object_get(img, "labels");
 
-	tags = json_array_size(tags) ? json_incref(tags) : json_pack("[s]", "<none>:<none>");
-	if (json_array_size(dig))
-		dig = json_incref(dig);
-	else
-		dig = digests ? json_pack("[s]", "<none>@<none>") : json_array();
+	/* Docker's shape of an image without names (what the docker CLI
+	 * shows as a <none> row) */
+	if (!json_array_size(tags) && !json_array_size(dig)) {
+		tags = json_pack("[s]", "<none>:<none>");
+		dig = json_pack("[s]", "<none>@<none>");
+	} else {
+		tags = json_array_size(tags) ? json_incref(tags) : json_array();
+		dig = json_array_size(dig) ? json_incref(dig) : json_array();
+	}
 	return json_pack("{s:O,s:s,s:o,s:o,s:O,s:O,s:O,s:i,s:O,s:i}", "Id", json_object_get(img, "id"), "ParentId", "",
 			 "RepoTags", tags, "RepoDigests", dig, "Created", json_object_get(img, "created"), "Size",
 			 json_object_get(img, "size"), "VirtualSize", json_object_get(img, "size"), "SharedSize", -1,
 			 "Labels", labels ? labels : json_null(), "Containers", -1);
+}
+
+static json_t *
+get_layers(json_t *inspect)
+{
+	return json_object_get(json_object_get(inspect, "RootFS"), "Layers");
 }
 
 static void
@@ -55,8 +65,76 @@ only_matching(json_t *img, json_t *patterns)
 
 static const char *const list_keys[] = { "dangling", "label", "reference", "before", "since", NULL };
 
-/* GET /images/json?all&filters&digests: lite keeps no intermediate
- * images, so all= changes nothing. */
+/* History and layers of every image (image_inspect), by id. */
+static json_t *
+inspect_all(json_t *list)
+{
+	json_t *out = json_object(), *img, *res;
+	struct docker_err err;
+	size_t i;
+
+	json_array_foreach(list, i, img) {
+		res = NULL;
+		if (docker_lite_call("image_inspect", json_pack("{s:O}", "image", json_object_get(img, "id")), &res, &err) == 0)
+			json_object_set_new(out, json_string_value(json_object_get(img, "id")), res);
+	}
+	return out;
+}
+
+/* Is a's array a strict prefix of b's? */
+static bool
+strict_prefix(json_t *a, json_t *b)
+{
+	size_t n = json_array_size(a);
+
+	if (n >= json_array_size(b))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!json_equal(json_array_get(a, i), json_array_get(b, i)))
+			return false;
+	return true;
+}
+
+/* Docker lists an untagged image another image was built on (a build's
+ * intermediate step) only with all=1: an image whose history and layers
+ * begin with this one's and go on is its child. */
+static void
+drop_intermediate(json_t *list)
+{
+	json_t *details = NULL, *img;
+	size_t i, untagged = 0;
+
+	json_array_foreach(list, i, img)
+		untagged += !json_array_size(json_object_get(img, "repo_tags")) &&
+			    !json_array_size(json_object_get(img, "repo_digests"));
+	if (!untagged)
+		return;
+	details = inspect_all(list);
+	for (i = 0; i < json_array_size(list);) {
+		json_t *x = json_object_get(details, json_string_value(json_object_get(json_array_get(list, i), "id")));
+		bool parent = false;
+		const char *id;
+		json_t *y;
+
+		img = json_array_get(list, i);
+		if (x && !json_array_size(json_object_get(img, "repo_tags")) &&
+		    !json_array_size(json_object_get(img, "repo_digests")))
+			json_object_foreach(details, id, y)
+				if (y != x && strict_prefix(json_object_get(x, "History"), json_object_get(y, "History")) &&
+				    (json_equal(get_layers(x), get_layers(y)) || strict_prefix(get_layers(x), get_layers(y)))) {
+					parent = true;
+					break;
+				}
+		if (parent)
+			json_array_remove(list, i);
+		else
+			i++;
+	}
+	json_decref(details);
+}
+
+/* GET /images/json?all&filters&digests: without all=1, the untagged
+ * images others were built on are left out, as Docker does. */
 int
 api_images_list(struct api *a)
 {
@@ -83,6 +161,8 @@ api_images_list(struct api *a)
 				return 0;
 			}
 	}
+	if (!http_query_bool(a->r, "all", false))
+		drop_intermediate(list);
 	out = json_array();
 	json_array_foreach(list, i, img) {
 		if (!docker_image_filter_match(filters, img, list, time(NULL)))
@@ -90,7 +170,7 @@ api_images_list(struct api *a)
 		/* with reference=, only the matching names, as Docker lists them */
 		if (json_object_get(filters, "reference"))
 			only_matching(img, json_object_get(filters, "reference"));
-		json_array_append_new(out, list_entry(img, http_query_bool(a->r, "digests", false)));
+		json_array_append_new(out, list_entry(img));
 	}
 	json_decref(filters);
 	json_decref(list);

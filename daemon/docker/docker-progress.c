@@ -9,14 +9,17 @@
 void
 docker_progress_line(struct docker_progress *p, json_t *line)
 {
-	char *s = line ? json_dumps(line, JSON_COMPACT) : NULL;
+	char *s = line ? json_dumps(line, JSON_COMPACT) : NULL, *msg = NULL;
 
 	if (!p->begun) {
 		http_stream_begin(p->c, 200, "application/json");
 		p->begun = true;
 	}
-	if (s && (http_stream_write(p->c, s, strlen(s)) < 0 || http_stream_write(p->c, "\r\n", 2) < 0))
+	/* the object and its CRLF in one chunk: docker-py decodes chunk by
+	 * chunk, and a chunk of only "\r\n" is not JSON to it */
+	if (s && asprintf(&msg, "%s\r\n", s) >= 0 && http_stream_write(p->c, msg, strlen(msg)) < 0)
 		p->gone = true;
+	free(msg);
 	free(s);
 	json_decref(line);
 }

@@ -158,6 +158,10 @@ like "$OUT" 'from-context' "RUN's output streams"
 like "$OUT" 'Successfully tagged dkimg/built:1' "Successfully tagged"
 capture lite run --rm dkimg/built:1
 is "$OUT" "built by docker" "the built image runs with its CMD"
+NALL=$(dk images -a -q | wc -l)
+NTOP=$(dk images -q | wc -l)
+is "$((NALL > NTOP))" 1 "images -a also lists the build's intermediate images, images does not ($NALL > $NTOP)"
+like "$(dk images -a --format '{{.Repository}}:{{.Tag}}')" '<none>:<none>' "they are <none> rows, as Docker shows them"
 capture dk build -t dkimg/built:1 --build-arg WHO=docker "$CTX"
 is_rc 0 "a second build"
 is "$(printf '%s\n' "$OUT" | grep -c 'Using cache')" 5 "every step after FROM is a cache hit"
