@@ -15,6 +15,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,6 +302,24 @@ fail_line(struct docker_progress *p, const char *held, int status)
 	docker_progress_error(p, 500, exit_code, msg);
 }
 
+/* The docker CLI, for a Dockerfile outside the context (`docker build -f
+ * ../Dockerfile .`), appends it to the context tar without the entry's
+ * padding and without the end-of-archive blocks (Go's reader takes that;
+ * libarchive calls it truncated). A plain tar body gets both: zeros to
+ * the next 512-byte block and two zero blocks (more zeros after a
+ * complete archive are ignored). A compressed body is passed as it is. */
+static void
+pad_tar(int fd, const unsigned char *head, uint64_t total)
+{
+	static const unsigned char zeros[512 + 1024];
+	bool compressed = (head[0] == 0x1f && head[1] == 0x8b) || !memcmp(head, "BZh", 3) ||
+			  !memcmp(head, "\xfd" "7zXZ", 5) || !memcmp(head, "\x28\xb5\x2f\xfd", 4);
+
+	if (!total || compressed)
+		return;
+	(void)http_write_all(fd, zeros, (size_t)((512 - total % 512) % 512) + 1024);
+}
+
 /* The built image's full id (aux ID) from what lite-build printed. */
 static void
 send_id(struct docker_progress *p, const char *built)
@@ -325,6 +344,8 @@ api_build(struct api *a)
 	char **argv;
 	int status = 0;
 	bool body_ok = true;
+	unsigned char head[8] = { 0 };
+	uint64_t total = 0;
 	ssize_t n;
 
 	if (!(argv = build_args(a, msg, sizeof(msg))))
@@ -334,9 +355,15 @@ api_build(struct api *a)
 	if (r.pid < 0)
 		return http_send_error(a->c, 500, "build: cannot start lite-build: %s", strerror(errno)), 0;
 	/* lite-build reads the whole context before it says anything */
-	while ((n = http_read_body(a->c, a->r, buf, sizeof(buf))) > 0)
+	while ((n = http_read_body(a->c, a->r, buf, sizeof(buf))) > 0) {
+		if (!total)
+			memcpy(head, buf, (size_t)n < sizeof(head) ? (size_t)n : sizeof(head));
+		total += (uint64_t)n;
 		if (body_ok && http_write_all(r.in, buf, (size_t)n) < 0)
 			body_ok = false;   /* it stopped reading: its output says why */
+	}
+	if (body_ok && n == 0)
+		pad_tar(r.in, head, total);
 	close(r.in);
 	docker_progress_line(&p, NULL);
 	read_output(&p, &r);
