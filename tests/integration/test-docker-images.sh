@@ -138,6 +138,10 @@ capture dk image prune -a -f --filter label=dkimg.never=1
 is_rc 0 "docker image prune -a --filter label=..."
 capture lite image inspect dkimg/imported:1
 is_rc 0 "the imported image survives a label-filtered prune"
+capture dk image prune -a -f --filter until=1h
+is_rc 0 "docker image prune -a --filter until=1h"
+capture lite image inspect dkimg/imported:1
+is_rc 0 "images younger than an hour stay"
 
 # --- build
 CTX=$T/ctx
