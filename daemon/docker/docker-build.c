@@ -172,7 +172,7 @@ struct run {
 static pid_t
 spawn(char **argv, int *in, int *out)
 {
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX + 32], *host = NULL;
 	int pin[2], pout[2];
 	pid_t pid;
 
@@ -191,6 +191,10 @@ spawn(char **argv, int *in, int *out)
 			_exit(127);
 		/* not the client's connection (fd 3, not close-on-exec) */
 		close_range(3, ~0U, 0);
+		/* the daemon's socket, not whatever LITE_HOST the daemon's
+		 * environment holds (lite-build defaults to /run/lite.sock) */
+		if (asprintf(&host, "unix://%s", docker_lite_socket()) < 0 || setenv("LITE_HOST", host, 1) < 0)
+			_exit(127);
 		execv(path, argv);
 		dprintf(2, "lite: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);

@@ -20,6 +20,12 @@ docker_lite_set_socket(const char *path)
 	snprintf(socket_path, sizeof(socket_path), "%s", path);
 }
 
+const char *
+docker_lite_socket(void)
+{
+	return socket_path;
+}
+
 int
 docker_lite_status(const char *kind)
 {

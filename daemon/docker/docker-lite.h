@@ -20,6 +20,7 @@ struct lite_conn {
 
 /* The lite socket's path (from the daemon, argv). */
 void docker_lite_set_socket(const char *path);
+const char *docker_lite_socket(void);
 /* One request on a connection of its own: 0 and *ret (owned), or -1 and err. */
 int docker_lite_call(const char *method, json_t *params, json_t **ret, struct docker_err *err);
 /* A streaming request: the reply, and the connection left open for what

@@ -256,7 +256,11 @@ printf '{"bridge":"none","group":"%s"}\n' "$SOCK_GROUP" >"$T/daemon.json"
 # the builder unpacks a context from the API in TMPDIR (/tmp may be
 # closed to users on a test machine)
 mkdir -p "$T/tmp" && chmod 1777 "$T/tmp"
-TMPDIR=$T/tmp start_daemon || bail_out "the daemon did not restart"
+# and with no LITE_HOST in the daemon's environment: the builder must
+# still talk to this daemon's socket, not /run/lite.sock
+printf '#!/bin/sh\nexec env -u LITE_HOST %q "$@"\n' "$CONTAINERD_LITE" >"$T/daemon-nohost.sh"
+chmod +x "$T/daemon-nohost.sh"
+TMPDIR=$T/tmp CONTAINERD_LITE=$T/daemon-nohost.sh start_daemon || bail_out "the daemon did not restart"
 wait_for 10 test -S "$DSOCK" || bail_out "no Docker socket after the restart"
 is "$(stat -c '%G %a' "$DSOCK")" "$SOCK_GROUP 660" "the Docker socket: the lite group, 0660"
 UA=dk$$a; user_add "$UA"
@@ -264,6 +268,8 @@ mkdir -p "$T/uctx"
 printf 'FROM testimg\nRUN awk '"'"'{ print "map " $1 " " ($2 != 0) }'"'"' /proc/self/uid_map\n' >"$T/uctx/Dockerfile"
 chmod -R a+rX "$T/uctx"
 udk() { timeout -k 5 60 setpriv --reuid="$UA" --regid="$(id -g "$UA")" --init-groups -- env HOME=/ DOCKER_CONFIG=/nonexistent "$DOCKER" "$@" </dev/null; }
+capture dk build -q "$T/uctx"
+is_rc 0 "/build reaches this daemon's socket whatever the daemon's environment"
 capture udk build -t "$UA/app" "$T/uctx"
 is_rc 0 "a non-root user builds through the Docker socket"
 like "$OUT" 'map 0 1' "its RUN runs in its user namespace"
