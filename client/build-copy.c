@@ -130,7 +130,9 @@ put_tree_entry(struct build *b, const char *rel, void *arg)
 	(void)b;
 	if (!strcmp(rel, w->top))
 		return 0;   /* a directory's contents, not the directory */
-	name = join(w->dest, rel + strlen(w->top) + (strcmp(w->top, ".") ? 1 : 0));
+	/* the context's own root ("COPY . /app"): its walk names children
+	 * "f", not "./f" */
+	name = join(w->dest, rel + (strcmp(w->top, ".") ? strlen(w->top) + 1 : 0));
 	r = name ? put_context_entry(w->cp, rel, name) : -1;
 	free(name);
 	return r;

@@ -41,6 +41,7 @@ struct build_opts {
 	const char *network;      /* RUN's network, or NULL (the default) */
 	const char *iidfile;
 	enum build_progress progress;
+	bool context_stdin;       /* the context came as a tar on stdin: -f names a file in it */
 };
 
 struct build_ctx {

@@ -225,10 +225,21 @@ read_stdin(struct build_opts *o, char *tmp, size_t len, bool *ret_dir)
 }
 
 static char *
-read_dockerfile(const struct build_ctx *ctx, const char *context, const char *path)
+read_dockerfile(const struct build_ctx *ctx, const char *context, const char *path, bool in_context)
 {
 	char *text = NULL;
 	size_t len;
+
+	/* a context tar from stdin (the Docker Engine API's /build, `lite
+	 * build -f NAME -`): -f names a file inside it, read beneath it */
+	if (path && in_context && ctx->dirfd >= 0 && strcmp(path, "-")) {
+		int r = build_context_read(ctx, path[0] == '/' ? path + 1 : path, &text);
+
+		if (r < 0)
+			client_errorf("cannot read the Dockerfile %s in the build context: %s", path,
+				      r == -EXDEV ? "a symlink that leaves the build context" : strerror(-r));
+		return r < 0 ? NULL : text;
+	}
 
 	if (path && !strcmp(path, "-")) {
 		FILE *mem = open_memstream(&text, &len);
@@ -292,7 +303,7 @@ build(struct build_opts *o, const char *context)
 	int r = build_context_open(&b.ctx, context);
 
 	if (r == 0)
-		text = o->dockerfile_text ? o->dockerfile_text : read_dockerfile(&b.ctx, context, o->dockerfile);
+		text = o->dockerfile_text ? o->dockerfile_text : read_dockerfile(&b.ctx, context, o->dockerfile, o->context_stdin);
 	if (r == 0 && !text)
 		r = -1;
 	if (r == 0 && dockerfile_parse(text, &b.df, &err) < 0)
@@ -386,6 +397,7 @@ cmd_build_main(int argc, char **argv)
 		} else if (!strcmp(context, "-")) {
 			r = read_stdin(&o, tmp, sizeof(tmp), &unpacked) < 0 ? 1 : 0;
 			context = unpacked ? tmp : NULL;
+			o.context_stdin = unpacked;
 		}
 		build_set_quiet(o.quiet);
 		if (r == 0)

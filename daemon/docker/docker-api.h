@@ -73,6 +73,25 @@ int api_image_inspect(struct api *a);
 int api_image_create(struct api *a);
 int api_image_tag(struct api *a);
 int api_image_delete(struct api *a);
+int api_image_history(struct api *a);
+int api_images_prune(struct api *a);
+int api_image_commit(struct api *a);
+int api_images_search(struct api *a);
+/* lite's "no such image: x" in Docker's words ("No such image: x"). */
+void docker_images_words(struct docker_err *err);
+
+/* docker-image-archive.c: save, load; the body onto a lite connection
+ * (arg: the struct api *), for docker_lite_upload. */
+int api_images_get(struct api *a);
+int api_image_get(struct api *a);
+int api_images_load(struct api *a);
+int docker_image_archive_body(int fd, void *arg);
+
+/* docker-image-pull.c: pull and import (POST /images/create), push */
+int api_image_push(struct api *a);
+
+/* docker-build.c */
+int api_build(struct api *a);
 
 /* docker-volumes.c (was docker-objects.c) */
 int api_volumes_list(struct api *a);

@@ -182,6 +182,11 @@ parse_query(struct http_req *r, char *q)
 		if (eq)
 			url_decode(eq, true);
 		json_object_set_new(r->query, kv, json_string(eq ? eq : ""));
+		if (!r->query_all)
+			r->query_all = json_object();
+		if (!json_object_get(r->query_all, kv))
+			json_object_set_new(r->query_all, kv, json_array());
+		json_array_append_new(json_object_get(r->query_all, kv), json_string(eq ? eq : ""));
 	}
 }
 
@@ -365,6 +370,8 @@ http_req_free(struct http_req *r)
 	}
 	json_decref(r->query);
 	r->query = NULL;
+	json_decref(r->query_all);
+	r->query_all = NULL;
 	r->n_headers = 0;
 }
 
@@ -381,6 +388,12 @@ const char *
 http_query(const struct http_req *r, const char *name)
 {
 	return json_string_value(json_object_get(r->query, name));
+}
+
+json_t *
+http_query_all(const struct http_req *r, const char *name)
+{
+	return json_object_get(r->query_all, name);
 }
 
 bool

@@ -46,6 +46,7 @@ struct http_req {
 	bool body_done;
 	bool close;          /* Connection: close, or HTTP/1.0 */
 	bool expect_continue;/* "Expect: 100-continue", not yet answered */
+	json_t *query_all;   /* {"name": ["value", ...]}: every value of a repeated key (t=, names=) */
 };
 
 /* Read the next request's line and headers: 1, or 0 at EOF (or an idle
@@ -55,6 +56,9 @@ int http_read_request(struct http_conn *c, struct http_req *r);
 void http_req_free(struct http_req *r);
 const char *http_header(const struct http_req *r, const char *name);
 const char *http_query(const struct http_req *r, const char *name);
+/* Every value of a repeated query key (/build?t=a&t=b), in order: an
+ * array (borrowed), or NULL when absent. */
+json_t *http_query_all(const struct http_req *r, const char *name);
 /* Docker's booleans in a query: 1/true/True; absent: def. */
 bool http_query_bool(const struct http_req *r, const char *name, bool def);
 /* Read up to len body bytes: >0, 0 at the body's end, -1 on error. */

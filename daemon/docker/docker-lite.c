@@ -20,6 +20,12 @@ docker_lite_set_socket(const char *path)
 	snprintf(socket_path, sizeof(socket_path), "%s", path);
 }
 
+const char *
+docker_lite_socket(void)
+{
+	return socket_path;
+}
+
 int
 docker_lite_status(const char *kind)
 {
@@ -188,4 +194,25 @@ docker_lite_close(struct lite_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+}
+
+int
+docker_lite_upload(const char *method, json_t *params, int (*body)(int fd, void *arg), void *arg, struct lite_conn *c,
+		   json_t **ret, struct docker_err *err)
+{
+	if (docker_lite_send(method, params, c, err) < 0)
+		return -1;
+	int b = body(c->fd, arg);
+
+	shutdown(c->fd, SHUT_WR);
+	/* a refused upload: the engine's reply says why, if it sent one */
+	if (docker_lite_reply(c, ret, err, NULL, NULL) < 0)
+		return -1;
+	if (b < 0) {
+		json_decref(*ret);
+		*ret = NULL;
+		docker_lite_close(c);
+		return fail(err, 400, "the request body ended early");
+	}
+	return 0;
 }

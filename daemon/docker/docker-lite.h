@@ -20,6 +20,7 @@ struct lite_conn {
 
 /* The lite socket's path (from the daemon, argv). */
 void docker_lite_set_socket(const char *path);
+const char *docker_lite_socket(void);
 /* One request on a connection of its own: 0 and *ret (owned), or -1 and err. */
 int docker_lite_call(const char *method, json_t *params, json_t **ret, struct docker_err *err);
 /* A streaming request: the reply, and the connection left open for what
@@ -32,6 +33,11 @@ int docker_lite_open(const char *method, json_t *params, struct lite_conn *c, js
 int docker_lite_send(const char *method, json_t *params, struct lite_conn *c, struct docker_err *err);
 int docker_lite_reply(struct lite_conn *c, json_t **ret, struct docker_err *err, void (*on_note)(json_t *note, void *arg),
 		      void *arg);
+/* A request whose bytes follow its line (import, load): body(fd, arg)
+ * writes them, then the write side is shut down and the reply read. The
+ * connection stays open for what follows the reply. params is stolen. */
+int docker_lite_upload(const char *method, json_t *params, int (*body)(int fd, void *arg), void *arg, struct lite_conn *c,
+		       json_t **ret, struct docker_err *err);
 /* Read from the connection (buffered bytes first): >0, 0 at EOF, -1. */
 ssize_t docker_lite_read(struct lite_conn *c, void *buf, size_t len);
 void docker_lite_close(struct lite_conn *c);

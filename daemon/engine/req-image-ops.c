@@ -299,14 +299,16 @@ req_history(struct peer *p, json_t *params)
 		bool empty = json_is_true(json_object_get(h, "empty_layer"));
 		const char *diff = !empty && layer < img->n_layers ? img->diff_ids[layer++] : NULL;
 
-		json_array_insert_new(out, 0, json_pack("{s:s?,s:s?,s:s?,s:s?}", "created",
+		json_array_insert_new(out, 0, json_pack("{s:s?,s:s?,s:s?,s:s?,s:I}", "created",
 							json_string_value(json_object_get(h, "created")), "created_by",
 							json_string_value(json_object_get(h, "created_by")), "comment",
-							json_string_value(json_object_get(h, "comment")), "layer", diff));
+							json_string_value(json_object_get(h, "comment")), "layer", diff, "size",
+							(json_int_t)(diff ? image_layer_size(p->d->cfg.data_root, diff) : 0)));
 	}
 	if (json_array_size(hist) == 0)
 		for (i = 0; i < img->n_layers; i++)
-			json_array_insert_new(out, 0, json_pack("{s:s}", "layer", img->diff_ids[i]));
+			json_array_insert_new(out, 0, json_pack("{s:s,s:I}", "layer", img->diff_ids[i], "size",
+								(json_int_t)image_layer_size(p->d->cfg.data_root, img->diff_ids[i])));
 	out = json_pack("{s:s,s:o}", "id", img->id, "history", out);
 	image_free(img);
 	peer_reply(p, out);

@@ -261,6 +261,16 @@ image_layer_meta_read(const char *data_root, const char *hex, uint64_t *ret_size
 	return 0;
 }
 
+uint64_t
+image_layer_size(const char *data_root, const char *diff_id)
+{
+	const char *hex = strncmp(diff_id, ID_PREFIX, ID_PREFIX_LEN) ? diff_id : diff_id + ID_PREFIX_LEN;
+	uint64_t size = 0;
+	int64_t created;
+
+	return image_layer_meta_read(data_root, hex, &size, &created) < 0 ? 0 : size;
+}
+
 void
 image_sha256_hex(const void *data, size_t len, char hex[IMAGE_SHA256_HEX_LEN + 1])
 {
@@ -739,6 +749,9 @@ list_one(const char *hex, void *ud)
 	item = json_pack("{s:s,s:o,s:I,s:I,s:I,s:o}", "id", id, "repo_tags", tags,
 			 "created", (json_int_t)img->created, "size", (json_int_t)img->size,
 			 "layers", (json_int_t)img->n_layers, "repo_digests", digests);
+	/* the config's labels, for Docker's image list (label= filters) */
+	if (item && json_is_object(json_object_get(json_object_get(img->config, "config"), "Labels")))
+		json_object_set(item, "labels", json_object_get(json_object_get(img->config, "config"), "Labels"));
 	image_free(img);
 	if (!item || json_array_append_new(c->out, item) < 0)
 		return -ENOMEM;

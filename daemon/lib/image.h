@@ -58,6 +58,9 @@ void image_free(struct image *img);
 /* Absolute paths of the image's unpacked layer dirs, TOP layer first (the
  * order overlayfs wants in lowerdir), NULL-terminated. */
 int image_layer_dirs(const char *data_root, const struct image *img, char ***ret_dirs, struct lite_err *err);
+/* The unpacked size of layer diff_id ("sha256:HEX") as recorded when it
+ * was stored; 0 when unknown. */
+uint64_t image_layer_size(const char *data_root, const char *diff_id);
 
 /* JSON array of {"id","repo_tags":[...],"created","size","layers",
  * "repo_digests":[...]} (repo_digests: the "name@sha256:HEX" keys pull records). */

@@ -354,4 +354,16 @@ else
 	skip "comparison with podman build" "podman not installed (scripts/install-deps.sh --test)"
 fi
 
+# COPY . DEST: the context's root (a bug cut the first character off
+# every name below it)
+mkdir -p "$T/dotctx/sub"
+echo top >"$T/dotctx/file"
+echo below >"$T/dotctx/sub/g"
+printf 'FROM testimg\nCOPY . /dot/\n' >"$T/dotctx/Dockerfile"
+capture lite build -q -t dotcopy "$T/dotctx"
+is_rc 0 "COPY . /dot/ copies the context's root"
+is "$(lite run --rm dotcopy sh -c 'cat /dot/file /dot/sub/g; ls /dot | tr "\n" " "')" "top
+below
+Dockerfile file sub " "its files land under their own names"
+
 done_testing
