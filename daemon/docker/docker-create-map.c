@@ -442,6 +442,43 @@ object_keys(json_t *p, const char *key, json_t *o)
 		append(p, key, k);
 }
 
+/* Is dir the target of one of HostConfig's Binds, Mounts or Tmpfs? */
+static bool
+mounted_by_host_config(json_t *hc, const char *dir)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(json_object_get(hc, "Binds"), i, e) {
+		const char *b = json_string_value(e), *colon = b ? strchr(b, ':') : NULL;
+		size_t len;
+
+		if (!colon)
+			continue;
+		len = strcspn(colon + 1, ":");
+		if (strlen(dir) == len && !strncmp(colon + 1, dir, len))
+			return true;
+	}
+	json_array_foreach(json_object_get(hc, "Mounts"), i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "Target")) ?: "", dir))
+			return true;
+	return json_object_get(json_object_get(hc, "Tmpfs"), dir) != NULL;
+}
+
+/* Config.Volumes: an anonymous volume for each, unless HostConfig mounts
+ * something there (docker-compose sends both for a named volume; Docker
+ * makes one mount). */
+static void
+anonymous_volumes(json_t *p, json_t *volumes, json_t *hc)
+{
+	const char *dir;
+	json_t *v;
+
+	json_object_foreach(volumes, dir, v)
+		if (!mounted_by_host_config(hc, dir))
+			append(p, "volumes", dir);
+}
+
 static const char *
 networking(json_t *p, json_t *body)
 {
@@ -498,7 +535,7 @@ docker_create_map_params(json_t *body, const char *name, const char **why)
 		json_object_set_new(p, "network", json_string("none"));
 	labels(p, json_object_get(body, "Labels"));
 	object_keys(p, "expose", json_object_get(body, "ExposedPorts"));
-	object_keys(p, "volumes", json_object_get(body, "Volumes"));
+	anonymous_volumes(p, json_object_get(body, "Volumes"), hc);
 	if (json_is_object(json_object_get(body, "Healthcheck")))
 		healthcheck(p, json_object_get(body, "Healthcheck"));
 	if ((*why = host_config(p, hc)) || (*why = networking(p, body))) {

@@ -115,6 +115,26 @@ test_refused(void **state)
 	assert_non_null(map("{\"Image\":\"x\",\"HostConfig\":{\"MemorySwappiness\":-1,\"CgroupnsMode\":\"private\"}}", NULL, &why));
 }
 
+/* docker-compose sends Config.Volumes and a Bind or Mount for the same
+ * directory: one mount, not an anonymous volume beside it. */
+static void
+test_volume_also_bound(void **state)
+{
+	const char *why = NULL;
+	json_t *p = map("{\"Image\":\"busybox\",\"Volumes\":{\"/data\":{},\"/m\":{},\"/t\":{},\"/anon\":{}},"
+			"\"HostConfig\":{\"Binds\":[\"proj_data:/data:rw\"],\"Mounts\":[{\"Type\":\"volume\","
+			"\"Source\":\"v\",\"Target\":\"/m\"}],\"Tmpfs\":{\"/t\":\"\"}}}",
+			NULL, &why);
+	char *s;
+
+	(void)state;
+	assert_non_null(p);
+	s = json_dumps(json_object_get(p, "volumes"), JSON_COMPACT);
+	assert_string_equal(s, "[\"/anon\",\"proj_data:/data:rw\"]");
+	free(s);
+	json_decref(p);
+}
+
 int
 main(void)
 {
@@ -122,6 +142,7 @@ main(void)
 		cmocka_unit_test(test_cli_defaults),
 		cmocka_unit_test(test_mapping),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_volume_also_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
