@@ -597,8 +597,11 @@ docker_shape_network(json_t *l)
 	ctrs = sorted(ctrs);
 	if (*subnet)
 		json_array_append_new(ipam_cfg, json_pack("{s:s, s:s}", "Subnet", subnet, "Gateway", sget(l, "gateway")));
+	/* As Docker's: the default network names its bridge; a user-defined
+	 * one has only the options it was created with (docker-compose
+	 * recreates a network whose options differ from its file's). */
 	opts = json_object();
-	if (*sget(l, "bridge"))
+	if (*sget(l, "bridge") && !strcmp(sget(l, "name"), "bridge"))
 		json_object_set_new(opts, "com.docker.network.bridge.name", json_string(sget(l, "bridge")));
 	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:b, s:{s:s, s:n, s:o}, s:b, s:b, s:b, s:{s:s}, s:b, s:o, s:o,"
 			 " s:o}",

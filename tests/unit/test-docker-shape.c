@@ -270,9 +270,12 @@ test_network(void **state)
 	expect(d, "IPAM.Config", "[{\"Subnet\":\"10.67.1.0/24\",\"Gateway\":\"10.67.1.1\"}]");
 	expect(d, "Containers.c1.Name", "web");
 	expect(d, "Containers.c1.IPv4Address", "10.67.1.2/24");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(d, "Options"),
-							      "com.docker.network.bridge.name")),
-			    "lbr-abcd");
+	expect(d, "Options", "{}");
+	json_decref(d);
+	json_decref(l);
+	l = load("{\"name\":\"bridge\",\"id\":\"b0\",\"driver\":\"bridge\",\"bridge\":\"lite0\"}");
+	d = docker_shape_network(l);
+	expect(d, "Options", "{\"com.docker.network.bridge.name\":\"lite0\"}");
 	json_decref(d);
 	json_decref(l);
 	l = load("{\"name\":\"host\",\"id\":\"host\",\"driver\":\"host\"}");
