@@ -75,6 +75,7 @@ int api_image_tag(struct api *a);
 int api_image_delete(struct api *a);
 int api_image_history(struct api *a);
 int api_images_prune(struct api *a);
+int api_build_prune(struct api *a);
 int api_image_commit(struct api *a);
 int api_images_search(struct api *a);
 /* lite's "no such image: x" in Docker's words ("No such image: x"). */

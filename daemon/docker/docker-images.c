@@ -359,6 +359,37 @@ api_images_prune(struct api *a)
 	return 0;
 }
 
+/* POST /build/prune (docker builder prune, docker system prune): lite's
+ * builder_prune removes the caller's whole build cache, so `all` changes
+ * nothing; filters (until, label...) are refused rather than ignored.
+ * lite does not count the bytes: SpaceReclaimed is 0. */
+int
+api_build_prune(struct api *a)
+{
+	struct docker_err err;
+	const char *filters = http_query(a->r, "filters");
+	json_t *res = NULL, *ids = json_array(), *e;
+	size_t i;
+
+	if (filters && *filters && strcmp(filters, "{}")) {
+		json_decref(ids);
+		return http_send_error(a->c, 400, "filters on the build cache prune are not supported by lite"), 0;
+	}
+	if (docker_lite_call("builder_prune", json_object(), &res, &err) < 0) {
+		json_decref(ids);
+		return api_fail(a, &err);
+	}
+	json_array_foreach(json_object_get(res, "deleted"), i, e) {
+		const char *d = json_string_value(json_object_get(e, "Deleted"));
+
+		if (d && strncmp(d, "layer ", 6))
+			json_array_append_new(ids, json_string(d));
+	}
+	json_decref(res);
+	http_send_json(a->c, 200, json_pack("{s:o,s:i}", "CachesDeleted", ids, "SpaceReclaimed", 0));
+	return 0;
+}
+
 /* POST /commit?container&repo&tag&comment&changes (repeatable)&author&pause:
  * lite's commit -> 201 {"Id"}. lite commits a running container without
  * pausing it (pause is accepted); author is not recorded (refused when

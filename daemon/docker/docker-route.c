@@ -55,6 +55,7 @@ static const struct route routes[] = {
 	{ "POST", "/images/load", api_images_load },
 	{ "POST", "/images/{...}/push", api_image_push },
 	{ "POST", "/build", api_build },
+	{ "POST", "/build/prune", api_build_prune },
 	{ "POST", "/commit", api_image_commit },
 	{ "GET", "/images/search", api_images_search },
 	{ "GET", "/volumes", api_volumes_list },

@@ -174,6 +174,27 @@ ok "docker events sees the container die" wait_for 15 grep -q '^die die' "$T/liv
 kill "$EV" 2>/dev/null; wait "$EV" 2>/dev/null
 like "$(cat "$T/live")" 'start start' "live events: start before die"
 
+# name resolution on a user network, a published port, system prune
+docker network create "${P}app" >/dev/null
+docker run -d --name "${P}srv" --network "${P}app" testimg httpd -f -p 80 -h /etc >/dev/null
+capture docker run --rm --network "${P}app" testimg wget -qO- "http://${P}srv/hostname"
+is_rc 0 "docker run on a user network reaches another container by name"
+PORT=$((20000 + RANDOM % 20000))
+docker run -d --name "${P}pub" -p "127.0.0.1:$PORT:80" testimg httpd -f -p 80 -h /etc >/dev/null
+wait_for 10 in_ns curl -sf -o /dev/null "http://127.0.0.1:$PORT/passwd"
+is "$(in_ns curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$PORT/passwd")" 200 "docker run -p 127.0.0.1:PORT:80 answers"
+docker rm -f "${P}srv" "${P}pub" >/dev/null
+docker create --name "${P}dead" testimg true >/dev/null
+capture docker system prune -f
+is_rc 0 "docker system prune -f (containers, networks, images, build cache)"
+like "$OUT" "${P}app" "system prune: the unused network is deleted"
+capture lite ps -a --format '{{.Names}}'
+unlike "$OUT" "${P}dead" "system prune: the stopped container is gone"
+capture docker builder prune -f
+is_rc 0 "docker builder prune -f"
+R=$(api POST "/build/prune?filters=$(urlenc '{"until":["1h"]}')")
+is "$(status "$R")" 400 "build cache prune with filters: 400 (not silently ignored)"
+
 lite rm -f "${P}c" "${P}live" >/dev/null 2>&1
 docker volume rm "${P}w" "${P}api" >/dev/null 2>&1
 done_testing
