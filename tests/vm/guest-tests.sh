@@ -14,6 +14,7 @@ pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; printf '# %s\n' "$@"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 is() { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3" "expected: '$2'" "     got: '$1'"; fi; }
+like() { if grep -Eq -- "$2" <<<"$1"; then pass "$3"; else fail "$3" "no /$2/ in: $1"; fi; }
 ok() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d" "failed: $*"; fi; }
 diag() { printf '# %s\n' "$@"; }
 
