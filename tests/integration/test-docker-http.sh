@@ -81,6 +81,11 @@ like "$OUT" '"message":"malformed chunked request body"' "... named"
 OUT=$( { printf 'POST /containers/create HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2200000\r\n\r\n{"Image":"'; head -c 2199980 /dev/zero | tr '\0' a; printf '"}'; } | hraw 20)
 is "$(hstatus <<<"$OUT")" 413 "a 2 MB JSON body: 413"
 like "$OUT" '"message":"request body too large"' "... named"
+# decided from Content-Length / the chunk size, before the body comes (never 408)
+OUT=$(printf 'POST /containers/create HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2200000\r\n\r\n{"Image":"' | hraw 20)
+is "$(hstatus <<<"$OUT")" 413 "a 2 MB Content-Length, body not sent yet: 413 at once"
+OUT=$(printf 'POST /containers/create HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n200000\r\n{"Image":"' | hraw 20)
+is "$(hstatus <<<"$OUT")" 413 "a 2 MB chunk, body not sent yet: 413 at once"
 OUT=$(printf 'POST /containers/create HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"Image":' | hraw)
 is "$(hstatus <<<"$OUT")" 400 "invalid JSON: 400"
 like "$OUT" '"message":"invalid JSON' "... named"
