@@ -170,6 +170,11 @@ ok "and it is gone by then" is_gone w3
 dk run -d --name lg testimg sh -c 'for i in 1 2 3; do echo out$i; done; sleep 1; for i in 1 2 3; do echo err$i >&2; done; sleep 300' >/dev/null
 wait_for 10 has_log lg err3
 is "$(dk logs lg 2>/dev/null | tr '\n' ' ')" "out1 out2 out3 " "docker logs: stdout"
+is "$(dk inspect -f '{{.HostConfig.LogConfig.Type}}' lg)" json-file "no --log-driver through the Docker API: json-file (dockerd's default)"
+is "$(lite logs lg 2>/dev/null | tr '\n' ' ')" "out1 out2 out3 " "... its log read back by lite logs too"
+lite run -d --name lglite testimg true >/dev/null
+is "$(lite inspect -f '{{.HostConfig.LogConfig.Type}}' lglite)" local "lite run keeps lite's default driver, local"
+lite rm -f lglite >/dev/null 2>&1
 is "$(dk logs lg 2>&1 >/dev/null | tr '\n' ' ')" "err1 err2 err3 " "docker logs: stderr apart"
 is "$(dk logs --tail 4 lg 2>&1 | sort | tr '\n' ' ')" "err1 err2 err3 out3 " "docker logs --tail 4: the last lines of both streams"
 like "$(dk logs -t --tail 4 lg 2>/dev/null)" '^20[0-9-]+T[0-9:.]+Z out3$' "docker logs -t"
