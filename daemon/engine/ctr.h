@@ -225,6 +225,9 @@ void ctr_proc_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
  * container's exit is recorded (and --rm done), so what it asks next sees
  * consistent state. */
 void ctr_proc_stream_end(struct peer *p);
+/* After ctr_ctl_start_failed on a user's start: answer the container's
+ * waiters and remove it when it is --rm. c may be gone after it. */
+void ctr_proc_start_failed(struct daemon *d, struct ctr *c);
 
 /* ctr-ctl.c: create/start/pause/update/rename */
 /* "paused" for a paused running container, else ctr_state_status_name(). Pure. */

@@ -122,6 +122,7 @@ req_start(struct peer *p, json_t *params)
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		ctr_ctl_start_failed(p->d, c, err.msg);
+		ctr_proc_start_failed(p->d, c);
 	}
 	lite_err_clear(&err);
 }

@@ -166,6 +166,26 @@ wait "$WPID"
 like "$(cat "$T/w3.out")" '"StatusCode":4' "wait removed: the exit code of an --rm container"
 ok "and it is gone by then" is_gone w3
 
+# --- a start that fails (a bind source that is not there; root's binds are checked at start)
+NBEFORE=$(lite ps -aq | wc -l)
+capture dk run --rm -v "$T/missing:/x" testimg true
+is "$RC" 125 "docker run --rm whose start fails: exit 125"
+like "$ERR" 'Error response from daemon: bind source .*missing' "... with the start's error"
+is "$(lite ps -aq | wc -l)" "$NBEFORE" "... and the --rm container is gone"
+mkdir -p "$T/gone"
+api POST /containers/create -H 'Content-Type: application/json' \
+	-d '{"Image":"testimg","Cmd":["true"],"HostConfig":{"AutoRemove":true,"Binds":["'"$T"'/gone:/x"]}}'
+SFID=$(jq_ Id)
+rmdir "$T/gone"
+curl -s --unix-socket "$DSOCK" -X POST "http://lite/v1.41/containers/$SFID/wait?condition=removed" >"$T/sf.out" &
+SFW=$!
+# the wait may come before or after the failed start: both answer
+api POST "/containers/$SFID/start"
+like "$CODE" '^5' "POST start of an AutoRemove container whose start fails: an error"
+timeout 20 tail --pid="$SFW" -f /dev/null
+like "$(cat "$T/sf.out")" '"StatusCode":128' "... a wait on it answers (128)"
+ok "... and it is removed, as Docker's AutoRemove" is_gone "$SFID"
+
 # --- logs
 dk run -d --name lg testimg sh -c 'for i in 1 2 3; do echo out$i; done; sleep 1; for i in 1 2 3; do echo err$i >&2; done; sleep 300' >/dev/null
 wait_for 10 has_log lg err3
