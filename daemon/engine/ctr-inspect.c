@@ -135,7 +135,9 @@ inspect_paths(struct daemon *d, struct ctr *c, json_t *o)
 			strcat(strcat(lower, l == layers ? "" : ":"), *l);
 		strv_free(layers);
 	}
-	if (img)
+	if (c->spec.entrypoint) /* --entrypoint, as given */
+		split_entrypoint(c, c->spec.entrypoint, json_object_get(o, "config"));
+	else if (img)
 		split_entrypoint(c, json_object_get(json_object_get(img->config, "config"), "Entrypoint"),
 				 json_object_get(o, "config"));
 	image_free(img);

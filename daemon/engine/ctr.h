@@ -111,6 +111,7 @@ struct ctr_spec {
 	long created_nsec;      /* issue 12: the nanoseconds of created (Docker's Created); 0 in older states */
 	struct restart_policy restart; /* --restart (issue 13; ctr-state-ext.c) */
 	struct log_opts log;    /* issue 13: resolved at create; zero in older states (the defaults) */
+	json_t *entrypoint;     /* --entrypoint as given, the head of cmd (Docker's Config.Entrypoint); NULL: the image's */
 };
 
 struct ctr_runtime {

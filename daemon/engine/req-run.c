@@ -140,6 +140,8 @@ from_image(struct daemon *d, const struct run_spec *rs, struct ctr *c, char *use
 	snprintf(c->spec.image_id, sizeof(c->spec.image_id), "%s", image_id);
 	free(image_id);
 	c->spec.cmd = build_cmd(rs, cfg);
+	if (rs->entrypoint_set) /* Docker's Config.Entrypoint shows it apart from Cmd */
+		c->spec.entrypoint = strv_to_json(rs->entrypoint);
 	c->spec.env = build_env(rs, cfg, c->spec.hostname);
 	if (json_is_string(json_object_get(cfg, "WorkingDir")))
 		snprintf(c->spec.cwd, sizeof(c->spec.cwd), "%s", json_string_value(json_object_get(cfg, "WorkingDir")));
