@@ -166,6 +166,14 @@ wait "$WPID"
 like "$(cat "$T/w3.out")" '"StatusCode":4' "wait removed: the exit code of an --rm container"
 ok "and it is gone by then" is_gone w3
 
+# --- -P as inspect shows it
+dk create --name pa$$ -P --expose 8080 testimg true >/dev/null
+is "$(dk inspect -f '{{.HostConfig.PublishAllPorts}}' pa$$)" true "docker create -P: HostConfig.PublishAllPorts true"
+dk rm pa$$ >/dev/null
+dk create --name pb$$ testimg true >/dev/null
+is "$(dk inspect -f '{{.HostConfig.PublishAllPorts}}' pb$$)" false "... false without -P"
+dk rm pb$$ >/dev/null
+
 # --- a start that fails (a bind source that is not there; root's binds are checked at start)
 NBEFORE=$(lite ps -aq | wc -l)
 capture dk run --rm -v "$T/missing:/x" testimg true
