@@ -402,7 +402,7 @@ host_config(json_t *l, json_t *binds, json_t *bindings, json_t *tmpfs)
 		      "DnsSearch", "ExtraHosts", "GroupAdd", "IpcMode", bget(sec, "ipc_host") ? "host" : "private",
 		      "Cgroup", "", "Links", "OomScoreAdj", iget(c, "oom_score_adj"), "PidMode",
 		      bget(sec, "pid_host") ? "host" : "", "Privileged", bget(sec, "privileged"), "PublishAllPorts",
-		      bget(c, "publish_all"), "ReadonlyRootfs", bget(c, "read_only"), "SecurityOpt", security_opt(sec),
+		      bget(c, "publish_all") || bget(json_object_get(l, "network_settings"), "publish_all"), "ReadonlyRootfs", bget(c, "read_only"), "SecurityOpt", security_opt(sec),
 		      "UTSMode", "", "UsernsMode", "", "ShmSize", (json_int_t)strtoll(sget(c, "shm_size"), NULL, 10), "Runtime",
 		      "lite", "ConsoleSize", 0, 0, "Isolation", "");
 	if (!o)

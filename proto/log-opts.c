@@ -14,8 +14,10 @@
 int
 log_opts_set_driver(struct log_opts *o, const char *driver, const char *flag, struct lite_err *err)
 {
+	/* json-file is lite's local driver under Docker's name; the name
+	 * given is kept, so inspect's LogConfig.Type says what was asked */
 	if (strcmp(driver, "local") == 0 || strcmp(driver, "json-file") == 0)
-		snprintf(o->driver, sizeof(o->driver), "local");
+		snprintf(o->driver, sizeof(o->driver), "%s", driver);
 	else if (strcmp(driver, "none") == 0)
 		snprintf(o->driver, sizeof(o->driver), "none");
 	else

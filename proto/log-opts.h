@@ -22,7 +22,7 @@
 #define LOG_OPTS_MAX_FILES 100
 
 struct log_opts {
-	char driver[8];     /* "local", "none"; "" = not given */
+	char driver[16];    /* "local", "json-file" (the same driver), "none"; "" = not given */
 	uint64_t max_size;  /* 0 = not given */
 	int max_file;       /* 0 = not given */
 	char labels[256];   /* "k1,k2": labels shown by logs --details; "" = none */

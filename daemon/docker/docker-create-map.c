@@ -310,10 +310,13 @@ cpu_limit(json_t *p, json_t *hc)
 static void
 log_config(json_t *p, json_t *lc)
 {
-	const char *k;
+	const char *k, *type = json_string_value(json_object_get(lc, "Type"));
 	json_t *v;
 
-	set_str(p, "log_driver", json_object_get(lc, "Type"));
+	/* dockerd's default driver is json-file, and Docker clients read the
+	 * logs only of json-file (or journald) containers (docker-py's run);
+	 * lite's json-file is its local driver under that name */
+	json_object_set_new(p, "log_driver", json_string(type && *type ? type : "json-file"));
 	json_object_foreach(json_object_get(lc, "Config"), k, v) {
 		char *kv = NULL;
 

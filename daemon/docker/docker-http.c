@@ -492,8 +492,19 @@ http_read_json(struct http_conn *c, struct http_req *r, size_t max, json_t **ret
 
 	if (!body)
 		return bad(c, 500, "out of memory");
-	while (len < max && (n = http_read_body(c, r, body + len, max - len)) > 0)
+	/* too large is decided before reading (a known length) or as soon as
+	 * a chunk's size says so, never after a slow read: 413, not 408 */
+	if (!r->chunked && r->length > (int64_t)max) {
+		free(body);
+		return bad(c, 413, "request body too large");
+	}
+	while (len < max && (n = http_read_body(c, r, body + len, max - len)) > 0) {
 		len += (size_t)n;
+		if (r->chunked && r->chunk_left > 0 && (uint64_t)r->chunk_left > max - len) {
+			free(body);
+			return bad(c, 413, "request body too large");
+		}
+	}
 	if (c->broken) {
 		free(body);
 		if (c->fail == HTTP_FAIL_TIMEOUT || c->fail == HTTP_FAIL_TOO_LONG)

@@ -414,6 +414,13 @@ api_container_attach(struct api *a)
 	else
 		docker_lite_open("attach", json_pack("{s:s,s:b}", "id", a->arg, "stdin", with_stdin), &lc, &res, &err, NULL,
 				 NULL);
+	if (!res && started && err.status >= 500) {
+		/* the start failed: the client's start (docker run and start -a
+		 * send it after the attach) reports it, as Docker's start does,
+		 * so the CLI exits 125; this attach ends with nothing to say */
+		http_hijack(a->c, a->r);
+		return 1;
+	}
 	if (!res)
 		return docker_ctr_fail(a, &err);
 	json_decref(res);

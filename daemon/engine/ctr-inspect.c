@@ -135,7 +135,9 @@ inspect_paths(struct daemon *d, struct ctr *c, json_t *o)
 			strcat(strcat(lower, l == layers ? "" : ":"), *l);
 		strv_free(layers);
 	}
-	if (img)
+	if (c->spec.entrypoint) /* --entrypoint, as given */
+		split_entrypoint(c, c->spec.entrypoint, json_object_get(o, "config"));
+	else if (img)
 		split_entrypoint(c, json_object_get(json_object_get(img->config, "config"), "Entrypoint"),
 				 json_object_get(o, "config"));
 	image_free(img);
@@ -195,5 +197,8 @@ ctr_inspect_json(struct daemon *d, struct ctr *c)
 	if (o)
 		json_object_set_new(json_object_get(o, "state"), "restarting",
 				    json_boolean(c->restart_timer && evtimer_pending(c->restart_timer, NULL)));
+	if (o && c->spec.log.driver[0]) /* Docker's HostConfig.LogConfig (docker-shape.c) */
+		json_object_set_new(o, "log", json_pack("{s:s, s:I, s:i}", "driver", c->spec.log.driver, "max_size",
+							 (json_int_t)c->spec.log.max_size, "max_file", c->spec.log.max_file));
 	return o;
 }

@@ -183,6 +183,23 @@ ctr_finish(struct daemon *d, struct ctr *c)
 	}
 }
 
+void
+ctr_proc_start_failed(struct daemon *d, struct ctr *c)
+{
+	struct waiter *w;
+
+	/* a wait or stop waiting for the start's exit has its answer (128) */
+	while ((w = TAILQ_FIRST(&c->waiters))) {
+		TAILQ_REMOVE(&c->waiters, w, entry);
+		answer(c, w);
+		peer_unref(w->peer);
+		free(w);
+	}
+	/* Docker removes an AutoRemove container whose start failed */
+	if (c->spec.auto_remove)
+		ctr_remove(d, c);
+}
+
 static void
 on_shim_exit(evutil_socket_t fd, short what, void *arg)
 {

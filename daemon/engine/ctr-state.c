@@ -34,7 +34,8 @@ ctr_state_spec_clear(struct ctr_spec *s)
 	json_decref(s->rlimits);
 	json_decref(s->healthcheck);
 	json_decref(s->devices);
-	s->mounts = s->labels = s->rlimits = s->healthcheck = s->devices = NULL;
+	json_decref(s->entrypoint);
+	s->mounts = s->labels = s->rlimits = s->healthcheck = s->devices = s->entrypoint = NULL;
 	free(s->sec.seccomp_profile);
 	s->sec.seccomp_profile = NULL;
 }
@@ -128,6 +129,8 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 		json_object_set_new(json_object_get(o, "runtime"), "paused", json_true());
 	if (o && s->caller.uid != 0)
 		json_object_set_new(json_object_get(o, "run"), "caller", caller_json(&s->caller));
+	if (o && s->entrypoint)
+		json_object_set(o, "entrypoint", s->entrypoint);
 	if (o && s->log.driver[0])
 		json_object_set_new(o, "log", json_pack("{s:s, s:I, s:i, s:s, s:s}", "driver", s->log.driver, "max_size",
 							 (json_int_t)s->log.max_size, "max_file", s->log.max_file,
@@ -405,6 +408,8 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	s->auto_remove = auto_remove;
 	s->open_stdin = open_stdin;
 	parse_log(json_object_get(o, "log"), s);
+	if (json_is_array(json_object_get(o, "entrypoint")))
+		s->entrypoint = json_incref(json_object_get(o, "entrypoint"));
 	if (parse_run(json_object_get(o, "run"), s) < 0 || parse_sec(json_object_get(o, "sec"), &s->sec) < 0) {
 		ctr_state_spec_clear(s);
 		snprintf(errbuf, errlen, "malformed container state: run");

@@ -111,6 +111,7 @@ struct ctr_spec {
 	long created_nsec;      /* issue 12: the nanoseconds of created (Docker's Created); 0 in older states */
 	struct restart_policy restart; /* --restart (issue 13; ctr-state-ext.c) */
 	struct log_opts log;    /* issue 13: resolved at create; zero in older states (the defaults) */
+	json_t *entrypoint;     /* --entrypoint as given, the head of cmd (Docker's Config.Entrypoint); NULL: the image's */
 };
 
 struct ctr_runtime {
@@ -225,6 +226,9 @@ void ctr_proc_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
  * container's exit is recorded (and --rm done), so what it asks next sees
  * consistent state. */
 void ctr_proc_stream_end(struct peer *p);
+/* After ctr_ctl_start_failed on a user's start: answer the container's
+ * waiters and remove it when it is --rm. c may be gone after it. */
+void ctr_proc_start_failed(struct daemon *d, struct ctr *c);
 
 /* ctr-ctl.c: create/start/pause/update/rename */
 /* "paused" for a paused running container, else ctr_state_status_name(). Pure. */

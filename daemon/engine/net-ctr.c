@@ -53,6 +53,7 @@ struct net_ctr {
 	bool attached;
 	bool leased;       /* addresses leased and host ports bound: from a start to the exit */
 	char **exposed;    /* "PORT/PROTO": the image's ExposedPorts and --expose */
+	bool publish_all;  /* -P was given (Docker's HostConfig.PublishAllPorts) */
 	TAILQ_ENTRY(net_ctr) entry;
 	bool nosync;       /* a --rm container's: net.json without fsync (see ctr-shim.c) */
 };
@@ -95,6 +96,8 @@ nc_save(struct daemon *d, struct net_ctr *nc)
 		      "attached", nc->attached, "leased", nc->leased);
 	if (o && nc->exposed)
 		json_object_set_new(o, "exposed", strv_to_json(nc->exposed));
+	if (o && nc->publish_all)
+		json_object_set_new(o, "publish_all", json_true());
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!text)
@@ -142,6 +145,7 @@ nc_load(struct daemon *d, const char *id)
 	nc->aliases = strv_from_json(json_object_get(o, "aliases"));
 	nc->exposed = strv_from_json(json_object_get(o, "exposed"));
 	nc->attached = json_is_true(json_object_get(o, "attached"));
+	nc->publish_all = json_is_true(json_object_get(o, "publish_all"));
 	/* before "leased" was recorded, an exit dropped the endpoints */
 	nc->leased = json_object_get(o, "leased") ? json_is_true(json_object_get(o, "leased")) : nc->n_ep > 0;
 	json_decref(o);
@@ -523,6 +527,7 @@ prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, bo
 	snprintf(nc->id, sizeof(nc->id), "%s", c->spec.id);
 	snprintf(nc->mode, sizeof(nc->mode), "%s", mode);
 	nc->nosync = c->spec.auto_remove;
+	nc->publish_all = o->publish_all;
 	memcpy(ports, o->ports, sizeof(ports));
 	r = check_mode(d, nc, o, uid, &n, err);
 	if (r == 0)
@@ -723,6 +728,7 @@ net_ctr_inspect(struct daemon *d, struct ctr *c)
 	o = json_pack("{s:s, s:o, s:o, s:o}", "mode", nc->mode, "networks", nets, "ports", net_ports_to_json(&nc->ports),
 		      "exposed_ports", strv_to_json(nc->exposed));
 	json_object_set_new(o, "aliases", strv_to_json(nc->aliases));
+	json_object_set_new(o, "publish_all", json_boolean(nc->publish_all));
 	if (nc->n_ep && nc->leased) {
 		net_cidr_ip_format(nc->ep[0].ip, ip);
 		json_object_set_new(o, "ip_address", json_string(ip));

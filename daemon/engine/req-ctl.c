@@ -18,6 +18,7 @@
 #include "image-job.h"
 #include "run-spec.h"
 #include "valid.h"
+#include "bind-check.h"
 
 /* "container NAME WHAT" as a conflict error. */
 static void
@@ -39,6 +40,8 @@ create(struct peer *p, const struct run_spec *rs)
 	}
 	r = req_run_build_spec(p->d, rs, p->cred.uid, c, &err);
 	userns_caller_from_peer(p, &c->spec.caller); /* issue 11 A2 */
+	if (r == 0) /* refused now, not at the first start (Docker's create) */
+		r = bind_check_caller(&c->spec, &err);
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		ctr_free(c);
@@ -119,6 +122,7 @@ req_start(struct peer *p, json_t *params)
 	if (r < 0) {
 		peer_reply_err(p, r, err.msg);
 		ctr_ctl_start_failed(p->d, c, err.msg);
+		ctr_proc_start_failed(p->d, c);
 	}
 	lite_err_clear(&err);
 }

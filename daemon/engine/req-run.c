@@ -140,6 +140,8 @@ from_image(struct daemon *d, const struct run_spec *rs, struct ctr *c, char *use
 	snprintf(c->spec.image_id, sizeof(c->spec.image_id), "%s", image_id);
 	free(image_id);
 	c->spec.cmd = build_cmd(rs, cfg);
+	if (rs->entrypoint_set) /* Docker's Config.Entrypoint shows it apart from Cmd */
+		c->spec.entrypoint = strv_to_json(rs->entrypoint);
 	c->spec.env = build_env(rs, cfg, c->spec.hostname);
 	if (json_is_string(json_object_get(cfg, "WorkingDir")))
 		snprintf(c->spec.cwd, sizeof(c->spec.cwd), "%s", json_string_value(json_object_get(cfg, "WorkingDir")));
@@ -227,9 +229,10 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	if (error < 0) {
 		log_info("container %.12s failed to start: %s", c->spec.id, msg);
 		peer_reply_err(p, EIO, msg);
-		if (rc->keep)
+		if (rc->keep) {
 			ctr_ctl_start_failed(d, c, msg);
-		else
+			ctr_proc_start_failed(d, c);
+		} else
 			ctr_remove(d, c);
 		goto out;
 	}
@@ -410,8 +413,10 @@ start_compiled(void *arg, int error, const char *msg)
 		r = start_spawn(w->peer, c, w->attach, w->pass_fd, &err);
 	if (r < 0) {
 		peer_reply_err(w->peer, r, err.msg);
-		if (c)
+		if (c) {
 			ctr_ctl_start_failed(w->peer->d, c, err.msg);
+			ctr_proc_start_failed(w->peer->d, c);
+		}
 	}
 	lite_err_clear(&err);
 	peer_unref(w->peer);

@@ -166,10 +166,43 @@ wait "$WPID"
 like "$(cat "$T/w3.out")" '"StatusCode":4' "wait removed: the exit code of an --rm container"
 ok "and it is gone by then" is_gone w3
 
+# --- -P as inspect shows it
+dk create --name pa$$ -P --expose 8080 testimg true >/dev/null
+is "$(dk inspect -f '{{.HostConfig.PublishAllPorts}}' pa$$)" true "docker create -P: HostConfig.PublishAllPorts true"
+dk rm pa$$ >/dev/null
+dk create --name pb$$ testimg true >/dev/null
+is "$(dk inspect -f '{{.HostConfig.PublishAllPorts}}' pb$$)" false "... false without -P"
+dk rm pb$$ >/dev/null
+
+# --- a start that fails (a bind source that is not there; root's binds are checked at start)
+NBEFORE=$(lite ps -aq | wc -l)
+capture dk run --rm -v "$T/missing:/x" testimg true
+is "$RC" 125 "docker run --rm whose start fails: exit 125"
+like "$ERR" 'Error response from daemon: bind source .*missing' "... with the start's error"
+is "$(lite ps -aq | wc -l)" "$NBEFORE" "... and the --rm container is gone"
+mkdir -p "$T/gone"
+api POST /containers/create -H 'Content-Type: application/json' \
+	-d '{"Image":"testimg","Cmd":["true"],"HostConfig":{"AutoRemove":true,"Binds":["'"$T"'/gone:/x"]}}'
+SFID=$(jq_ Id)
+rmdir "$T/gone"
+curl -s --unix-socket "$DSOCK" -X POST "http://lite/v1.41/containers/$SFID/wait?condition=removed" >"$T/sf.out" &
+SFW=$!
+# the wait may come before or after the failed start: both answer
+api POST "/containers/$SFID/start"
+like "$CODE" '^5' "POST start of an AutoRemove container whose start fails: an error"
+timeout 20 tail --pid="$SFW" -f /dev/null
+like "$(cat "$T/sf.out")" '"StatusCode":128' "... a wait on it answers (128)"
+ok "... and it is removed, as Docker's AutoRemove" is_gone "$SFID"
+
 # --- logs
 dk run -d --name lg testimg sh -c 'for i in 1 2 3; do echo out$i; done; sleep 1; for i in 1 2 3; do echo err$i >&2; done; sleep 300' >/dev/null
 wait_for 10 has_log lg err3
 is "$(dk logs lg 2>/dev/null | tr '\n' ' ')" "out1 out2 out3 " "docker logs: stdout"
+is "$(dk inspect -f '{{.HostConfig.LogConfig.Type}}' lg)" json-file "no --log-driver through the Docker API: json-file (dockerd's default)"
+is "$(lite logs lg 2>/dev/null | tr '\n' ' ')" "out1 out2 out3 " "... its log read back by lite logs too"
+lite run -d --name lglite testimg true >/dev/null
+is "$(lite inspect -f '{{.HostConfig.LogConfig.Type}}' lglite)" local "lite run keeps lite's default driver, local"
+lite rm -f lglite >/dev/null 2>&1
 is "$(dk logs lg 2>&1 >/dev/null | tr '\n' ' ')" "err1 err2 err3 " "docker logs: stderr apart"
 is "$(dk logs --tail 4 lg 2>&1 | sort | tr '\n' ' ')" "err1 err2 err3 out3 " "docker logs --tail 4: the last lines of both streams"
 like "$(dk logs -t --tail 4 lg 2>/dev/null)" '^20[0-9-]+T[0-9:.]+Z out3$' "docker logs -t"

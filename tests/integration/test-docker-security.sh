@@ -118,16 +118,18 @@ refused "NetworkMode host" '{"Image":"testimg","Cmd":["true"],"HostConfig":{"Net
 refused "PidMode host" '{"Image":"testimg","Cmd":["true"],"HostConfig":{"PidMode":"host"}}' --pid host testimg true
 refused "a device" '{"Image":"testimg","Cmd":["true"],"HostConfig":{"Devices":[{"PathOnHost":"/dev/fuse","PathInContainer":"/dev/fuse","CgroupPermissions":"rwm"}]}}' --device /dev/fuse testimg true
 refused "CapAdd SYS_ADMIN" '{"Image":"testimg","Cmd":["true"],"HostConfig":{"CapAdd":["SYS_ADMIN"]}}' --cap-add SYS_ADMIN testimg true
-# binds are opened as the caller when the container starts (as `lite run`)
+# binds are checked as the caller at create (and opened as the caller at start)
 mkdir -p "$T/private"; chmod 0700 "$T/private"
 refused_start() { # DESC JSON
-	local id out
-	id=$(create_as "$UA" "$2" | sed 's/ [0-9]*$//' | jget Id 2>/dev/null)
-	out=$(ucurl "$UA" -X POST -w ' %{http_code}' "http://d/v1.41/containers/$id/start")
-	capture ulite "$UA" run --rm -v "$T/private:/p" testimg true
-	like "$out" '^\{"message":".*cannot open.*"\} [45][0-9][0-9]$' "$1: start refused through the Docker socket, one line of JSON"
-	like "$ERR" "cannot open" "... as lite run refuses it"
+	local out id
+	out=$(create_as "$UA" "$2")
+	capture ulite "$UA" create -v "$T/private:/p" testimg true
+	like "$out" '^\{"message":".*cannot open.*"\} [45][0-9][0-9]$' "$1: create refused through the Docker socket, one line of JSON"
+	like "$ERR" "cannot open" "... as lite create refuses it"
+	id=$(sed 's/ [0-9]*$//' <<<"$out" | jget Id 2>/dev/null)
 	[ -n "$id" ] && ucurl "$UA" -X DELETE "http://d/v1.41/containers/$id?force=1" >/dev/null
+	[ -n "$OUT" ] && ulite "$UA" rm -f "$OUT" >/dev/null 2>&1
+	true
 }
 refused_start "a bind of a dir the user cannot open" '{"Image":"testimg","Cmd":["true"],"HostConfig":{"Binds":["'"$T"'/private:/p"]}}'
 refused_start "a Mounts bind the user cannot open" '{"Image":"testimg","Cmd":["true"],"HostConfig":{"Mounts":[{"Type":"bind","Source":"'"$T"'/private","Target":"/p"}]}}'
@@ -137,6 +139,7 @@ capture udk "$UA" run --rm --net host testimg true
 is "$RC" 125 "docker run --net host as a user: exit 125"
 capture udk "$UA" run --rm -v /etc/shadow:/x:ro testimg true
 is "$RC" 125 "docker run -v /etc/shadow as a user: exit 125"
+like "$ERR" 'cannot open' "... saying the bind source cannot be opened"
 capture udk "$UA" ps -a --format '{{.Names}}'
 is "$(grep -vc "^ua$$\$" <<<"$OUT")" 0 "nothing was created by the refused requests"
 [ "$(grep -vc "^ua$$\$" <<<"$OUT")" = 0 ] || diag "left: $OUT"

@@ -116,6 +116,10 @@ ok "create from it" q lite create --name "tpe$$" "tplimg$$:1" there
 is "$(lite inspect -f '{{.Config.Entrypoint}}|{{.Config.Cmd}}|{{.Path}}|{{.Args}}' "tpe$$")" \
 	"[echo hi]|[there]|echo|[hi there]" "Config.Entrypoint and Config.Cmd are Docker's split; Path and Args"
 is "$(lite inspect -f '{{.Config.Entrypoint}}' "tplimg$$:1")" "[echo hi]" "the image's Config.Entrypoint"
+ok "create with --entrypoint" q lite create --name "tpf$$" --entrypoint printf "tplimg$$:1" '%s\n' x
+is "$(lite inspect -f '{{.Config.Entrypoint}}|{{.Config.Cmd}}|{{.Path}}' "tpf$$")" \
+	"[printf]|[%s\n x]|printf" "--entrypoint: Config.Entrypoint apart from Config.Cmd"
+ok "remove it" q lite rm "tpf$$"
 ok "remove them" q sh -c "'$LITE' rm tpe$$ && '$LITE' rmi tplimg$$:1"
 
 # --- images, volumes, networks

@@ -194,6 +194,7 @@ test_container_minimal(void **state)
 	expect(d, "HostConfig.RestartPolicy.Name", "no");
 	expect(d, "HostConfig.PidsLimit", "null");
 	expect(d, "HostConfig.LogConfig.Type", "local");
+	expect(d, "HostConfig.PublishAllPorts", "false");
 	expect(d, "Mounts", "[]");
 	expect(d, "Config.ExposedPorts", "null");
 	expect(d, "Config.Labels", "{}");
@@ -201,6 +202,23 @@ test_container_minimal(void **state)
 	expect(d, "NetworkSettings.Ports", "{}");
 	expect(d, "GraphDriver.Data", "null");
 	assert_null(json_object_get(json_object_get(d, "State"), "Health"));
+	json_decref(d);
+	json_decref(l);
+}
+
+/* -P and the log driver as the container keeps them */
+static void
+test_container_publish_log(void **state)
+{
+	json_t *l = load("{\"id\":\"x\",\"name\":\"n\",\"command\":[],\"state\":{\"status\":\"created\"},"
+			 "\"config\":{},\"log\":{\"driver\":\"json-file\",\"max_size\":1024,\"max_file\":2},"
+			 "\"network_settings\":{\"mode\":\"bridge\",\"networks\":{},\"ports\":[],\"publish_all\":true}}");
+	json_t *d = docker_shape_container(l);
+
+	(void)state;
+	assert_non_null(d);
+	expect(d, "HostConfig.PublishAllPorts", "true");
+	expect(d, "HostConfig.LogConfig", "{\"Type\":\"json-file\",\"Config\":{\"max-size\":\"1024\",\"max-file\":\"2\"}}");
 	json_decref(d);
 	json_decref(l);
 }
@@ -292,7 +310,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_time),  cmocka_unit_test(test_container), cmocka_unit_test(test_container_minimal),
+		cmocka_unit_test(test_time),  cmocka_unit_test(test_container), cmocka_unit_test(test_container_minimal), cmocka_unit_test(test_container_publish_log),
 		cmocka_unit_test(test_image), cmocka_unit_test(test_volume),    cmocka_unit_test(test_network),
 	};
 

@@ -190,6 +190,8 @@ test_log_opts(void **state)
 	assert_int_equal(log_opts_set(&o, "nokey", "--log-opt", &err), -EINVAL);
 	lite_err_clear(&err);
 	assert_int_equal(log_opts_set_driver(&o, "json-file", "--log-driver", &err), 0);
+	assert_string_equal(o.driver, "json-file"); /* the same driver, its name kept for inspect */
+	assert_int_equal(log_opts_set_driver(&o, "local", "--log-driver", &err), 0);
 	assert_string_equal(o.driver, "local");
 	assert_int_equal(log_opts_set_driver(&o, "syslog", "--log-driver", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "--log-driver"));
