@@ -81,18 +81,6 @@ docker_filter_match(json_t *filters, bool (*match)(const char *key, const char *
 	return true;
 }
 
-bool
-docker_filter_label(json_t *labels, const char *spec)
-{
-	const char *eq = strchr(spec, '=');
-	char key[256];
-	json_t *v;
-
-	snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - spec) : (int)strlen(spec), spec);
-	v = json_object_get(labels, key);
-	return v && (!eq || !strcmp(json_string_value(v) ?: "", eq + 1));
-}
-
 int
 docker_filter_bool(const char *value, bool *ret)
 {

@@ -15,7 +15,6 @@
 int docker_filter_parse(struct http_conn *c, const struct http_req *r, const char *const *keys, json_t **ret);
 /* Does an item pass? match(key, value, ctx) for each value. */
 bool docker_filter_match(json_t *filters, bool (*match)(const char *key, const char *value, void *ctx), void *ctx);
-/* label=KEY or label=KEY=VALUE against a {"k":"v"} object. */
-bool docker_filter_label(json_t *labels, const char *spec);
+/* label=KEY or label=KEY=VALUE: client/filter.c's filter_label (linked in). */
 /* true/1, false/0: 0; else -1. */
 int docker_filter_bool(const char *value, bool *ret);

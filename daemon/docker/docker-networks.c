@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "docker-filter.h"
+#include "filter.h"
 #include "docker-shape.h"
 
 static const char *const list_keys[] = { "name", "id", "label", "driver", "type", "dangling", "scope", NULL };
@@ -40,7 +41,7 @@ net_match(const char *key, const char *value, void *arg)
 	if (!strcmp(key, "driver"))
 		return !strcmp(json_string_value(json_object_get(x->n, "Driver")) ?: "", value);
 	if (!strcmp(key, "label"))
-		return docker_filter_label(json_object_get(x->n, "Labels"), value);
+		return filter_label(json_object_get(x->n, "Labels"), value);
 	if (!strcmp(key, "type"))
 		return !strcmp(value, builtin(x->n) ? "builtin" : "custom");
 	if (!strcmp(key, "scope"))

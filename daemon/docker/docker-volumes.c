@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "docker-filter.h"
+#include "filter.h"
 #include "docker-shape.h"
 
 static const char *const list_keys[] = { "name", "label", "dangling", "driver", NULL };
@@ -29,7 +30,7 @@ vol_match(const char *key, const char *value, void *arg)
 	if (!strcmp(key, "driver"))
 		return !strcmp(value, "local");
 	if (!strcmp(key, "label"))
-		return docker_filter_label(json_object_get(x->v, "labels"), value);
+		return filter_label(json_object_get(x->v, "labels"), value);
 	if (!strcmp(key, "dangling"))
 		return docker_filter_bool(value, &b) == 0 && b == !json_object_get(x->links, name);
 	return false;
