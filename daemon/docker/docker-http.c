@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -55,6 +56,94 @@ struct http_exchange {
 static struct http_conn conn;
 static sem_t conn_closed;
 static int (*conn_route)(struct http_conn *c, struct http_req *r);
+
+/* The head's deadline (request-timeout): MHD's own timeout counts idle
+ * time only, so a client trickling a byte at a time would keep the
+ * connection. The watchdog ends a connection whose next request's head is
+ * not in by the deadline: a 408 when its request line came (MHD writes
+ * nothing while it reads a head), else quietly. Armed when the
+ * connection starts and after each reply, off while a request runs. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int64_t deadline_ms;  /* CLOCK_MONOTONIC; 0: off */
+	bool line;            /* the request line is in */
+	bool stop;
+} dog = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, false };
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+dog_arm(bool on)
+{
+	pthread_mutex_lock(&dog.mu);
+	dog.deadline_ms = on && conn.timeout_ms > 0 ? now_ms() + conn.timeout_ms : 0;
+	dog.line = false;
+	pthread_cond_broadcast(&dog.cv);
+	pthread_mutex_unlock(&dog.mu);
+}
+
+static void *
+dog_run(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&dog.mu);
+	while (!dog.stop) {
+		int64_t left = dog.deadline_ms ? dog.deadline_ms - now_ms() : -1;
+		struct timespec ts;
+
+		if (left < 0 && !dog.deadline_ms) {
+			pthread_cond_wait(&dog.cv, &dog.mu);
+			continue;
+		}
+		if (left > 0) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += left / 1000;
+			ts.tv_nsec += (left % 1000) * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&dog.cv, &dog.mu, &ts);
+			continue;
+		}
+		if (dog.line) {
+			char msg[256];
+			int n = snprintf(msg, sizeof(msg), "{\"message\":\"request headers incomplete after %d ms (request-timeout)\"}",
+					 conn.timeout_ms), m;
+			char head[512];
+
+			m = snprintf(head, sizeof(head),
+				     "HTTP/1.1 408 Request Timeout\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\n"
+				     "Connection: close\r\nContent-Length: %d\r\n\r\n%s",
+				     n, msg);
+			http_write_all(conn.fd, head, (size_t)m);
+		}
+		shutdown(conn.fd, SHUT_RDWR);   /* MHD sees the end and closes */
+		dog.deadline_ms = 0;
+	}
+	pthread_mutex_unlock(&dog.mu);
+	return NULL;
+}
+
+static void *
+uri_seen(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+	(void)cls;
+	(void)uri;
+	(void)mc;
+	pthread_mutex_lock(&dog.mu);
+	dog.line = true;
+	pthread_mutex_unlock(&dog.mu);
+	return NULL;
+}
 
 int
 http_write_all(int fd, const void *data, size_t len)
@@ -580,6 +669,19 @@ exchange_free(struct http_exchange *x)
 	free(x);
 }
 
+/* request-timeout in MHD's whole seconds, rounded up; 0: none */
+static unsigned
+timeout_s(int ms)
+{
+	return ms > 0 ? (unsigned)(ms + 999) / 1000 : 0;
+}
+
+static unsigned
+idle_s(int ms)
+{
+	return ms > 0 ? timeout_s(ms) + 1 : 0;
+}
+
 static enum MHD_Result
 queue_error(struct MHD_Connection *mc, unsigned status, const char *msg)
 {
@@ -606,9 +708,13 @@ access_handler(void *cls, struct MHD_Connection *mc, const char *url, const char
 {
 	struct http_exchange *x = *con_cls;
 	enum MHD_Result ret;
+	const char *te;
 
 	(void)cls;
 	if (!x) {
+		dog_arm(false);
+		/* the body: at most request-timeout between two reads */
+		MHD_set_connection_option(mc, MHD_CONNECTION_OPTION_TIMEOUT, timeout_s(conn.timeout_ms));
 		if (!(x = exchange_new()))
 			return MHD_NO;
 		*con_cls = x;
@@ -616,6 +722,10 @@ access_handler(void *cls, struct MHD_Connection *mc, const char *url, const char
 		if (read_request(mc, &x->r, url, method, version) < 0)
 			return queue_error(mc, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
 					   "too many header fields (the limit is 64)");
+		te = http_header(&x->r, "transfer-encoding");
+		if (te && strcasecmp(te, "chunked") && strcasecmp(te, "identity"))
+			/* MHD would read such a body to the connection's end */
+			return queue_error(mc, MHD_HTTP_NOT_IMPLEMENTED, "unsupported Transfer-Encoding (only chunked)");
 		if (pthread_create(&x->worker, NULL, work, x))
 			return MHD_NO;
 		x->running = true;
@@ -629,6 +739,8 @@ access_handler(void *cls, struct MHD_Connection *mc, const char *url, const char
 		return MHD_YES;
 	}
 	close_fd(&x->body[1]);
+	/* a running request and its reply (a stream) are not timed */
+	MHD_set_connection_option(mc, MHD_CONNECTION_OPTION_TIMEOUT, 0u);
 	pthread_mutex_lock(&x->mu);
 	while (!x->replied && !x->finished)
 		pthread_cond_wait(&x->cv, &x->mu);
@@ -647,12 +759,15 @@ request_done(void *cls, struct MHD_Connection *mc, void **con_cls, enum MHD_Requ
 	struct http_exchange *x = *con_cls;
 
 	(void)cls;
-	(void)mc;
 	(void)toe;
-	if (!x)
-		return;
-	*con_cls = NULL;
-	exchange_free(x);
+	if (x) {
+		*con_cls = NULL;
+		exchange_free(x);
+	}
+	/* the next head: the watchdog's deadline, MHD's idle timeout a
+	 * second later as a backstop */
+	MHD_set_connection_option(mc, MHD_CONNECTION_OPTION_TIMEOUT, idle_s(conn.timeout_ms));
+	dog_arm(true);
 }
 
 static void
@@ -671,7 +786,7 @@ http_serve(int fd, int timeout_ms, int (*route)(struct http_conn *c, struct http
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
 	struct MHD_Daemon *d;
-	unsigned timeout_s = timeout_ms > 0 ? (unsigned)(timeout_ms + 999) / 1000 : 0;
+	pthread_t dog_thread;
 
 	conn_route = route;
 	conn.fd = fd;
@@ -683,10 +798,11 @@ http_serve(int fd, int timeout_ms, int (*route)(struct http_conn *c, struct http
 		len = sizeof(sa_family_t);
 	}
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_NO_LISTEN_SOCKET |
-				     MHD_USE_ITC | MHD_ALLOW_UPGRADE | MHD_USE_ERROR_LOG,
+				     MHD_USE_ITC | MHD_ALLOW_UPGRADE,
 			     0, NULL, NULL, access_handler, NULL,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEAD_MEMORY,
-			     MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
+			     MHD_OPTION_CONNECTION_TIMEOUT, idle_s(timeout_ms),
+			     MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
 			     MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
 			     MHD_OPTION_NOTIFY_CONNECTION, connection_note, NULL,
 			     MHD_OPTION_END);
@@ -694,13 +810,24 @@ http_serve(int fd, int timeout_ms, int (*route)(struct http_conn *c, struct http
 		fprintf(stderr, "lite-docker-api: cannot start libmicrohttpd\n");
 		return -1;
 	}
+	dog.stop = false;
+	dog_arm(true);
+	if (pthread_create(&dog_thread, NULL, dog_run, NULL)) {
+		MHD_stop_daemon(d);
+		close(fd);
+		return -1;
+	}
 	if (MHD_add_connection(d, fd, (struct sockaddr *)&peer, len) != MHD_YES) {
 		fprintf(stderr, "lite-docker-api: libmicrohttpd refused the connection: %s\n", strerror(errno));
-		MHD_stop_daemon(d);
-		return -1;
+		sem_post(&conn_closed);
 	}
 	while (sem_wait(&conn_closed) < 0 && errno == EINTR)
 		;
+	pthread_mutex_lock(&dog.mu);
+	dog.stop = true;
+	pthread_cond_broadcast(&dog.cv);
+	pthread_mutex_unlock(&dog.mu);
+	pthread_join(dog_thread, NULL);
 	/* every worker was joined when its request ended */
 	MHD_stop_daemon(d);
 	sem_destroy(&conn_closed);
