@@ -56,6 +56,7 @@ struct http_exchange {
 static struct http_conn conn;
 static sem_t conn_closed;
 static int (*conn_route)(struct http_conn *c, struct http_req *r);
+static int conn_fd;
 
 /* The head's deadline (request-timeout): MHD's own timeout counts idle
  * time only, so a client trickling a byte at a time would keep the
@@ -576,6 +577,36 @@ upgraded(void *cls, struct MHD_Connection *mc, void *con_cls, const char *extra_
 	pthread_mutex_unlock(&x->mu);
 }
 
+/* A client that did not ask to upgrade (curl): a 200 whose body is the
+ * raw stream until the connection ends (no chunks, as HTTP/1.0 would).
+ * The handler's raw I/O goes to a socket pair: what it writes is the
+ * body; its reads see the end at once (the request was all the client
+ * could send). */
+static int
+hijack_plain(struct http_conn *c)
+{
+	struct http_exchange *x = c->x;
+	struct MHD_Response *resp;
+
+	if (x->out[0] >= 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->out) < 0)
+		return -1;
+	shutdown(x->out[0], SHUT_WR);
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, x, stream_done);
+	if (!resp) {
+		close_fd(&x->out[0]);
+		close_fd(&x->out[1]);
+		return -1;
+	}
+	MHD_set_response_options(resp, MHD_RF_HTTP_1_0_COMPATIBLE_STRICT, MHD_RO_END);
+	add_headers(resp, "application/vnd.docker.raw-stream", NULL);
+	if (give_reply(c, MHD_HTTP_OK, resp) < 0) {
+		close_fd(&x->out[1]);
+		return -1;
+	}
+	c->fd = x->out[1];
+	return 0;
+}
+
 int
 http_hijack(struct http_conn *c, const struct http_req *r)
 {
@@ -583,10 +614,8 @@ http_hijack(struct http_conn *c, const struct http_req *r)
 	struct MHD_Response *resp;
 	bool ok;
 
-	if (!http_header(r, "upgrade")) {
-		http_send_error(c, 400, "attach and exec need an upgrade (Connection: Upgrade, Upgrade: tcp)");
-		return -1;
-	}
+	if (!http_header(r, "upgrade"))
+		return hijack_plain(c);
 	resp = MHD_create_response_for_upgrade(upgraded, x);
 	if (!resp)
 		return -1;
@@ -612,6 +641,7 @@ work(void *arg)
 	struct http_conn *c = x->c;
 
 	c->x = x;
+	c->fd = conn_fd;   /* a plain hijack before pointed it elsewhere */
 	c->off = c->len = 0;
 	c->broken = false;
 	c->fail = HTTP_FAIL_NONE;
@@ -789,7 +819,7 @@ http_serve(int fd, int timeout_ms, int (*route)(struct http_conn *c, struct http
 	pthread_t dog_thread;
 
 	conn_route = route;
-	conn.fd = fd;
+	conn.fd = conn_fd = fd;
 	conn.timeout_ms = timeout_ms;
 	sem_init(&conn_closed, 0, 0);
 	memset(&peer, 0, sizeof(peer));

@@ -90,8 +90,9 @@ int http_stream_begin(struct http_conn *c, int status, const char *content_type)
 int http_stream_begin_extra(struct http_conn *c, int status, const char *content_type, const char *headers);
 int http_stream_write(struct http_conn *c, const void *data, size_t len);
 int http_stream_end(struct http_conn *c);
-/* Hand the connection over to a raw stream: 101 UPGRADED when the client
- * asked to upgrade (then c->fd is the raw socket), else a 400 (MHD frames
- * every non-upgrade reply) and -1. */
+/* Hand the connection over to a raw stream: 101 Switching Protocols when
+ * the client asked to upgrade (c->fd is then the raw socket), else a 200
+ * whose body is the stream until the connection closes (c->fd is then a
+ * socket whose reads end at once: such a client sends no input). */
 int http_hijack(struct http_conn *c, const struct http_req *r);
 int http_write_all(int fd, const void *data, size_t len);
