@@ -276,7 +276,8 @@ set_path(struct http_req *r, const char *url)
 	snprintf(r->path, sizeof(r->path), "%s", *url ? url : "/");
 }
 
-/* Fill r from MHD's parse: -1 when it breaks a limit of ours. */
+/* Fill r from MHD's parse: -1 for too many header fields, -2 for a path
+ * too long (limits of ours). */
 static int
 read_request(struct MHD_Connection *mc, struct http_req *r, const char *url, const char *method,
 	     const char *version)
@@ -294,6 +295,8 @@ read_request(struct MHD_Connection *mc, struct http_req *r, const char *url, con
 		r->n_headers--;
 		return -1;
 	}
+	if (strlen(url) >= sizeof(r->path))
+		return -2;
 	cl = http_header(r, "content-length");
 	te = http_header(r, "transfer-encoding");
 	conn_h = http_header(r, "connection");
@@ -749,9 +752,15 @@ access_handler(void *cls, struct MHD_Connection *mc, const char *url, const char
 			return MHD_NO;
 		*con_cls = x;
 		x->route = conn_route;
-		if (read_request(mc, &x->r, url, method, version) < 0)
+		switch (read_request(mc, &x->r, url, method, version)) {
+		case -1:
 			return queue_error(mc, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
 					   "too many header fields (the limit is 64)");
+		case -2:
+			return queue_error(mc, MHD_HTTP_URI_TOO_LONG, "request target too long");
+		default:
+			break;
+		}
 		te = http_header(&x->r, "transfer-encoding");
 		if (te && strcasecmp(te, "chunked") && strcasecmp(te, "identity"))
 			/* MHD would read such a body to the connection's end */
