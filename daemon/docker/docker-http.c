@@ -39,7 +39,8 @@ struct http_exchange {
 	pthread_t worker;
 	bool running;        /* the worker thread was started */
 	int body[2];         /* MHD -> worker: the request body; body[1] closed at its end */
-	int out[2];          /* worker -> MHD: a stream's data; out[1] closed at its end */
+	int out;             /* worker -> MHD: a stream's data (its socket pair's end); closed at the end */
+	bool streaming;      /* a stream's reply was made (only one per request) */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct MHD_Response *reply;  /* the worker's reply, until queued */
@@ -476,17 +477,22 @@ http_send_error(struct http_conn *c, int status, const char *fmt, ...)
 	return http_send_json(c, status, json_pack("{s:s}", "message", msg));
 }
 
-/* MHD pulls a stream's data: blocking is fine (the connection's own
- * thread); each piece goes out as one chunk. */
+/* MHD pulls a stream's data from its end of a socket pair, owned by the
+ * response (it may outlive the request's worker state). Blocking is fine
+ * (the connection's own thread); each piece goes out as one chunk. */
+struct stream_src {
+	int fd;
+};
+
 static ssize_t
 stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
-	struct http_exchange *x = cls;
+	struct stream_src *src = cls;
 	ssize_t n;
 
 	(void)pos;
 	do
-		n = read(x->out[0], buf, max);
+		n = read(src->fd, buf, max);
 	while (n < 0 && errno == EINTR);
 	if (n > 0)
 		return n;
@@ -498,29 +504,66 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 static void
 stream_done(void *cls)
 {
-	struct http_exchange *x = cls;
+	struct stream_src *src = cls;
 
-	close_fd(&x->out[0]);
+	close(src->fd);
+	free(src);
+}
+
+/* A reply whose body is what the worker writes to x->out until it closes
+ * it. plain_input: the pair's other direction is closed at once (the
+ * plain hijack's "stdin"). */
+static struct MHD_Response *
+stream_reply(struct http_exchange *x, bool plain_input)
+{
+	struct stream_src *src;
+	struct MHD_Response *resp;
+	int sv[2];
+
+	if (x->streaming || !(src = malloc(sizeof(*src))))
+		return NULL;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		free(src);
+		return NULL;
+	}
+	if (plain_input)
+		shutdown(sv[0], SHUT_WR);
+	else
+		shutdown(sv[1], SHUT_RD);
+	src->fd = sv[0];
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, src, stream_done);
+	if (!resp) {
+		close(sv[0]);
+		close(sv[1]);
+		free(src);
+		return NULL;
+	}
+	x->streaming = true;
+	x->out = sv[1];
+	return resp;
+}
+
+/* The worker's end of the stream: closed (its reply ends), under mu, as
+ * exchange_free may shut it down from MHD's thread. */
+static void
+stream_close(struct http_exchange *x)
+{
+	pthread_mutex_lock(&x->mu);
+	close_fd(&x->out);
+	pthread_mutex_unlock(&x->mu);
 }
 
 int
 http_stream_begin_extra(struct http_conn *c, int status, const char *content_type, const char *headers)
 {
 	struct http_exchange *x = c->x;
-	struct MHD_Response *resp;
+	struct MHD_Response *resp = stream_reply(x, false);
 
-	if (x->out[0] >= 0 || pipe2(x->out, O_CLOEXEC) < 0)
+	if (!resp)
 		return -1;
-	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, x, stream_done);
-	if (!resp) {
-		close_fd(&x->out[0]);
-		close_fd(&x->out[1]);
-		return -1;
-	}
 	add_headers(resp, content_type, headers);
 	if (give_reply(c, (unsigned)status, resp) < 0) {
-		/* another reply went first: nothing reads this stream */
-		close_fd(&x->out[1]);
+		stream_close(x);   /* another reply went first: nothing reads this */
 		return -1;
 	}
 	return 0;
@@ -537,15 +580,15 @@ http_stream_write(struct http_conn *c, const void *data, size_t len)
 {
 	if (!len)
 		return 0;
-	if (c->x->out[1] < 0)
+	if (c->x->out < 0)
 		return -1;
-	return http_write_all(c->x->out[1], data, len);
+	return http_write_all(c->x->out, data, len);
 }
 
 int
 http_stream_end(struct http_conn *c)
 {
-	close_fd(&c->x->out[1]);
+	stream_close(c->x);
 	return 0;
 }
 
@@ -591,22 +634,16 @@ hijack_plain(struct http_conn *c)
 	struct http_exchange *x = c->x;
 	struct MHD_Response *resp;
 
-	if (x->out[0] >= 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->out) < 0)
+	resp = stream_reply(x, true);
+	if (!resp)
 		return -1;
-	shutdown(x->out[0], SHUT_WR);
-	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, x, stream_done);
-	if (!resp) {
-		close_fd(&x->out[0]);
-		close_fd(&x->out[1]);
-		return -1;
-	}
 	MHD_set_response_options(resp, MHD_RF_HTTP_1_0_COMPATIBLE_STRICT, MHD_RO_END);
 	add_headers(resp, "application/vnd.docker.raw-stream", NULL);
 	if (give_reply(c, MHD_HTTP_OK, resp) < 0) {
-		close_fd(&x->out[1]);
+		stream_close(x);
 		return -1;
 	}
-	c->fd = x->out[1];
+	c->fd = x->out;
 	return 0;
 }
 
@@ -651,7 +688,7 @@ work(void *arg)
 	c->head = !strcmp(x->r.method, "HEAD");
 	x->route(c, &x->r);
 	close_fd(&x->body[0]);   /* a body left unread: MHD discards it */
-	close_fd(&x->out[1]);    /* a stream not ended: it ends here */
+	stream_close(x);         /* a stream not ended: it ends here */
 	if (x->upgraded) {
 		MHD_upgrade_action(x->urh, MHD_UPGRADE_ACTION_CLOSE);
 		sem_post(&conn_closed);
@@ -671,7 +708,7 @@ exchange_new(void)
 	if (!x)
 		return NULL;
 	x->c = &conn;
-	x->body[0] = x->body[1] = x->out[0] = x->out[1] = x->sock = -1;
+	x->body[0] = x->body[1] = x->out = x->sock = -1;
 	pthread_mutex_init(&x->mu, NULL);
 	pthread_cond_init(&x->cv, NULL);
 	if (pipe2(x->body, O_CLOEXEC) < 0) {
@@ -686,6 +723,8 @@ exchange_free(struct http_exchange *x)
 {
 	pthread_mutex_lock(&x->mu);
 	x->cut = true;   /* a worker still waiting for the upgrade gives up */
+	if (x->out >= 0)
+		shutdown(x->out, SHUT_RDWR);   /* and one writing a stream nobody reads */
 	pthread_cond_broadcast(&x->cv);
 	pthread_mutex_unlock(&x->mu);
 	close_fd(&x->body[1]);
@@ -694,8 +733,7 @@ exchange_free(struct http_exchange *x)
 	if (x->reply)
 		MHD_destroy_response(x->reply);
 	close_fd(&x->body[0]);
-	close_fd(&x->out[0]);
-	close_fd(&x->out[1]);
+	close_fd(&x->out);
 	http_req_free(&x->r);
 	pthread_mutex_destroy(&x->mu);
 	pthread_cond_destroy(&x->cv);
