@@ -808,6 +808,11 @@ access_handler(void *cls, struct MHD_Connection *mc, const char *url, const char
 		x->running = true;
 		return MHD_YES;
 	}
+	if (!x->running) {
+		/* refused above: its reply is queued, any body is dropped */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
 	if (*upload_data_size) {
 		/* the worker may have stopped reading: the rest is dropped */
 		if (x->body[1] >= 0 && http_write_all(x->body[1], upload_data, *upload_data_size) < 0)
