@@ -21,6 +21,7 @@ test_pkgs+=(libcap2-bin) # security tests: setcap on test binaries
 test_pkgs+=(nftables) # network tests: nft list table inet lite
 test_pkgs+=(binutils) # tests/hardening: readelf, objdump (build-essential has it too)
 build_pkgs+=(scdoc) # man pages (docs/man)
+build_pkgs+=(libmicrohttpd-dev) # lite-docker-api's HTTP/1.1 (keep-alive, chunked, Upgrade for attach/exec)
 test_pkgs+=(man-db zsh) # test-completion: man -l renders each page; the zsh completion loads
 # Every other tool a test calls that a minbase Debian 12 (Essential and
 # Priority: required) lacks (audited for issue 13): curl (test-pull-token),

@@ -128,7 +128,7 @@ api_container_archive_get(struct api *a)
 	struct docker_err err;
 	struct lite_conn lc;
 	json_t *res = NULL;
-	char *buf, *statl, *head_text = NULL;
+	char *buf, *statl;
 	size_t len, hdr;
 	ssize_t n;
 
@@ -152,27 +152,24 @@ api_container_archive_get(struct api *a)
 	if (head) {
 		docker_lite_close(&lc);
 		free(buf);
-		if (statl && asprintf(&head_text,
-				      "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nServer: lite\r\n%sContent-Length: 0\r\n\r\n",
-				      statl) >= 0)
-			http_write_all(a->c->fd, head_text, strlen(head_text));
-		free(head_text);
+		if (statl)
+			http_send_extra(a->c, 200, NULL, statl, NULL, 0);
+		else
+			http_send_error(a->c, 500, "cannot describe %s", path);
 		free(statl);
 		return 0;
 	}
-	/* the stat travels in a header: written with the stream's head */
-	if (!statl || asprintf(&head_text,
-			       "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nDocker-Experimental: false\r\nOstype: linux\r\n"
-			       "Server: lite\r\nContent-Type: application/x-tar\r\n%sTransfer-Encoding: chunked\r\n\r\n",
-			       statl) < 0 ||
-	    http_write_all(a->c->fd, head_text, strlen(head_text)) < 0 || http_stream_write(a->c, buf, len) < 0) {
-		free(head_text);
+	/* the stat travels in a header: given with the stream's head */
+	if (!statl || http_stream_begin_extra(a->c, 200, "application/x-tar", statl) < 0 ||
+	    http_stream_write(a->c, buf, len) < 0) {
+		if (!statl)
+			http_send_error(a->c, 500, "cannot describe %s", path);
 		free(statl);
 		free(buf);
 		docker_lite_close(&lc);
+		http_stream_end(a->c);
 		return 1;
 	}
-	free(head_text);
 	free(statl);
 	while ((n = docker_lite_read(&lc, buf, HEAD_MAX)) > 0)
 		if (http_stream_write(a->c, buf, (size_t)n) < 0)

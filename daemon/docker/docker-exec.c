@@ -308,7 +308,11 @@ api_exec_start(struct api *a)
 		return fail_docker(a, &err);
 	json_decref(res);
 	in.fd = lc.fd;
-	http_hijack(a->c, a->r);
+	if (http_hijack(a->c, a->r) < 0) {
+		docker_lite_close(&lc);
+		return 1;
+	}
+	o.fd = a->c->fd;   /* the socket MHD handed over */
 	bridge(a->c, &lc, &o, &in, with_stdin);
 	docker_lite_close(&lc);
 	return 1;

@@ -1,8 +1,10 @@
-/* HTTP/1.1 for the Docker Engine API front end (lite-docker-api): one
- * client connection, requests one after another (keep-alive), bodies by
- * Content-Length or chunked, replies with Docker's headers, chunked
- * streams, and the connection hijack of attach and exec. Blocking I/O:
- * the program serves one connection. */
+/* HTTP/1.1 for the Docker Engine API front end (lite-docker-api), through
+ * libmicrohttpd: MHD parses requests (keep-alive, pipelining, chunked
+ * bodies, Expect: 100-continue, HEAD) and frames replies (Content-Length,
+ * chunked streams, the 101 upgrade of attach and exec). Each request's
+ * handler runs in a worker thread with this blocking API: its body comes
+ * through a pipe fed by MHD, its reply goes to MHD. One connection per
+ * process. */
 #pragma once
 
 #include <jansson.h>
@@ -22,15 +24,18 @@ enum http_fail {
 	HTTP_FAIL_MAX,
 };
 
+struct http_exchange;
+
 struct http_conn {
-	int fd;
-	char buf[65536];     /* bytes read and not yet used: buf[off, len) */
+	int fd;              /* the client's socket: poll it for a hang-up; raw I/O only after http_hijack */
+	char buf[65536];     /* after http_hijack: bytes the client sent with the upgrade request (MHD's
+			      * extra_in), not yet used: buf[off, len) */
 	size_t off, len;
-	int timeout_ms;      /* a read waits at most this long; 0: forever */
-	enum http_fail fail; /* why the last read gave nothing */
-	bool broken;         /* the framing is lost: no further request */
+	int timeout_ms;      /* the daemon's request-timeout; 0: none */
+	enum http_fail fail; /* why the last body read gave nothing */
+	bool broken;         /* the request was cut off: no further request */
 	bool head;           /* the current request is a HEAD: no body sent */
-	int64_t deadline_ms; /* CLOCK_MONOTONIC ms by which the request's line and headers must be in; 0: none */
+	struct http_exchange *x;  /* the request being served (docker-http.c) */
 };
 
 struct http_req {
@@ -49,10 +54,12 @@ struct http_req {
 	json_t *query_all;   /* {"name": ["value", ...]}: every value of a repeated key (t=, names=) */
 };
 
-/* Read the next request's line and headers: 1, or 0 at EOF (or an idle
- * timeout between requests), -1 on a bad request (an error reply was
- * sent; c->broken is set: the connection must end). */
-int http_read_request(struct http_conn *c, struct http_req *r);
+/* Serve the connection fd until it ends: MHD reads each request and
+ * runs route(c, r) for it in a worker thread (one request at a time);
+ * route returns non-zero when the connection must end after it.
+ * timeout_ms: the daemon's request-timeout (idle connections, slow
+ * requests). 0, or -1 when MHD cannot start. */
+int http_serve(int fd, int timeout_ms, int (*route)(struct http_conn *c, struct http_req *r));
 void http_req_free(struct http_req *r);
 const char *http_header(const struct http_req *r, const char *name);
 const char *http_query(const struct http_req *r, const char *name);
@@ -79,9 +86,13 @@ int http_send_json(struct http_conn *c, int status, json_t *body);   /* steals b
 int http_send_error(struct http_conn *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A chunked stream: begin, write pieces, end. */
 int http_stream_begin(struct http_conn *c, int status, const char *content_type);
+/* The same with more header lines ("Name: value\r\n" each). */
+int http_stream_begin_extra(struct http_conn *c, int status, const char *content_type, const char *headers);
 int http_stream_write(struct http_conn *c, const void *data, size_t len);
 int http_stream_end(struct http_conn *c);
-/* Hand the connection over to a raw stream: 101 UPGRADED when the client
- * asked to upgrade, else 200 with a raw-stream content type. */
+/* Hand the connection over to a raw stream: 101 Switching Protocols when
+ * the client asked to upgrade (c->fd is then the raw socket), else a 200
+ * whose body is the stream until the connection closes (c->fd is then a
+ * socket whose reads end at once: such a client sends no input). */
 int http_hijack(struct http_conn *c, const struct http_req *r);
 int http_write_all(int fd, const void *data, size_t len);

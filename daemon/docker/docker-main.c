@@ -7,7 +7,8 @@
  * Every API request becomes requests on that socket, so a Docker client gets exactly the caller's
  * authorization, user namespace and limits: a second front end onto the
  * same engine, not a second container model. One connection, requests
- * one after another, until the client closes it. */
+ * one after another (through libmicrohttpd, docker-http.c), until the
+ * client closes it. */
 #include "docker-api.h"
 
 #include <signal.h>
@@ -18,10 +19,6 @@
 int
 main(int argc, char **argv)
 {
-	struct http_conn c = { .fd = 3 };
-	struct http_req r;
-	int end = 0;
-
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: lite-docker-api LITE_SOCKET [TIMEOUT_MS] (run by containerd-lite, the connection as fd 3)\n");
 		return 2;
@@ -29,13 +26,5 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	docker_lite_set_socket(argv[1]);
 	/* the daemon's request-timeout: idle time allowed before a full request */
-	c.timeout_ms = argc == 3 ? (int)strtol(argv[2], NULL, 10) : 0;
-	while (!end && http_read_request(&c, &r) == 1) {
-		end = docker_route(&c, &r);
-		if (!end)
-			http_drain_body(&c, &r);
-		end = end || r.close || c.broken;
-		http_req_free(&r);
-	}
-	return 0;
+	return http_serve(3, argc == 3 ? (int)strtol(argv[2], NULL, 10) : 0, docker_route) < 0 ? 1 : 0;
 }
