@@ -47,6 +47,8 @@ struct http_exchange {
 	unsigned status;
 	bool replied;        /* the worker gave its reply (later ones are dropped) */
 	bool finished;       /* the worker returned */
+	bool wants_body;     /* the worker read (or waits for) the request body */
+	bool reply_queued;   /* an early error reply was queued with the head */
 	bool cut;            /* the request ended early (the client went, a timeout) */
 	bool upgraded;       /* the 101 went out: sock and urh are set */
 	int sock;
@@ -363,6 +365,12 @@ http_read_body(struct http_conn *c, struct http_req *r, void *buf, size_t len)
 
 	if (r->body_done || !len)
 		return 0;
+	pthread_mutex_lock(&x->mu);
+	if (!x->wants_body) {
+		x->wants_body = true;
+		pthread_cond_broadcast(&x->cv);
+	}
+	pthread_mutex_unlock(&x->mu);
 	do
 		n = read(x->body[0], buf, len);
 	while (n < 0 && errno == EINTR);
@@ -781,6 +789,34 @@ queue_error(struct MHD_Connection *mc, unsigned status, const char *msg)
 	return ret;
 }
 
+/* An error reply the worker gave before it took the body (413 from the
+ * Content-Length, 404, ...): queued with the head, the body is not waited
+ * for (MHD drops it and closes the connection after the reply). MHD takes
+ * no reply in the middle of a body: a chunked body over the limit gets its
+ * 413 at the body's end. */
+static bool
+early_error(struct http_exchange *x, bool wait)
+{
+	bool early;
+
+	pthread_mutex_lock(&x->mu);
+	while (wait && !x->replied && !x->finished && !x->wants_body)
+		pthread_cond_wait(&x->cv, &x->mu);
+	early = x->replied && x->reply && x->status >= 400 && !x->streaming;
+	pthread_mutex_unlock(&x->mu);
+	return early;
+}
+
+static enum MHD_Result
+queue_reply(struct MHD_Connection *mc, struct http_exchange *x)
+{
+	enum MHD_Result ret = MHD_queue_response(mc, x->status, x->reply);
+
+	MHD_destroy_response(x->reply);
+	x->reply = NULL;
+	return ret;
+}
+
 /* MHD calls this with the request's head (start the worker), with each
  * piece of the body (into the pipe), and once more at the body's end
  * (wait for the worker's reply and queue it). */
@@ -817,10 +853,15 @@ access_handler(void *cls, struct MHD_Connection *mc, const char *url, const char
 		if (pthread_create(&x->worker, NULL, work, x))
 			return MHD_NO;
 		x->running = true;
+		/* a request with a body: wait until the worker takes it or answers */
+		if ((x->r.length > 0 || x->r.chunked) && early_error(x, true)) {
+			x->reply_queued = true;
+			return queue_reply(mc, x);
+		}
 		return MHD_YES;
 	}
-	if (!x->running) {
-		/* refused above: its reply is queued, any body is dropped */
+	if (!x->running || x->reply_queued) {
+		/* refused: its reply is queued, any body is dropped */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}

@@ -89,8 +89,10 @@ like "$OUT" '"message":"request body too large"' "... named"
 # decided from Content-Length / the chunk size, before the body comes (never 408)
 OUT=$(printf 'POST /containers/create HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{"Image":"' | hraw 20)
 is "$(hstatus <<<"$OUT")" 413 "a 5 MB Content-Length, body not sent yet: 413 at once"
-OUT=$(printf 'POST /containers/create HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n500000\r\n{"Image":"' | hraw 20)
-is "$(hstatus <<<"$OUT")" 413 "a 5 MB chunk, body not sent yet: 413 at once"
+# a chunked body has no length to decide from (MHD hides the chunk sizes
+# and takes no reply in the middle of a body): 413 at the body's end
+OUT=$( { printf 'POST /containers/x/update HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n180000\r\n{"Image":"'; head -c 1572852 /dev/zero | tr '\0' a; printf '"}\r\n0\r\n\r\n'; } | hraw 20)
+is "$(hstatus <<<"$OUT")" 413 "a chunked body over the limit: 413"
 OUT=$(printf 'POST /containers/create HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"Image":' | hraw)
 is "$(hstatus <<<"$OUT")" 400 "invalid JSON: 400"
 like "$OUT" '"message":"invalid JSON' "... named"
