@@ -30,17 +30,17 @@ docker_image_filter_parse(const char *text, const char *const *keys, json_t **re
 	in = json_loads(text, 0, NULL);
 	if (!json_is_object(in)) {
 		snprintf(err, errlen, "invalid filter: the filters are not a JSON object");
-		json_decref(in);
-		return -1;
+		goto bad;
 	}
 	out = *ret;
 	json_object_foreach(in, k, v) {
-		json_t *vals = json_array();
+		json_t *vals;
 
 		if (!allowed(keys, k)) {
 			snprintf(err, errlen, "invalid filter '%s'", k);
 			goto bad;
 		}
+		vals = json_array();
 		json_object_set_new(out, k, vals);
 		if (json_is_array(v)) {
 			json_array_foreach(v, i, e)

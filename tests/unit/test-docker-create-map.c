@@ -104,6 +104,7 @@ test_refused(void **state)
 		{ "{\"Image\":\"x\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"a\":{},\"b\":{}}}}", "NetworkingConfig" },
 	};
 	const char *why;
+	json_t *p;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -113,7 +114,9 @@ test_refused(void **state)
 		assert_int_equal(strncmp(why, cases[i][1], strlen(cases[i][1])), 0);
 	}
 	why = NULL;
-	assert_non_null(map("{\"Image\":\"x\",\"HostConfig\":{\"MemorySwappiness\":-1,\"CgroupnsMode\":\"private\"}}", NULL, &why));
+	p = map("{\"Image\":\"x\",\"HostConfig\":{\"MemorySwappiness\":-1,\"CgroupnsMode\":\"private\"}}", NULL, &why);
+	assert_non_null(p);
+	json_decref(p);
 }
 
 /* docker-compose sends Config.Volumes and a Bind or Mount for the same
