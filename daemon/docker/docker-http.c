@@ -280,7 +280,8 @@ set_path(struct http_req *r, const char *url)
 }
 
 /* Fill r from MHD's parse: -1 for too many header fields, -2 for a path
- * too long (limits of ours). */
+ * too long (limits of ours), -3 for a target that is not an absolute path
+ * (MHD takes "POST 1/x"; the fuzzer found it). */
 static int
 read_request(struct MHD_Connection *mc, struct http_req *r, const char *url, const char *method,
 	     const char *version)
@@ -300,6 +301,8 @@ read_request(struct MHD_Connection *mc, struct http_req *r, const char *url, con
 	}
 	if (strlen(url) >= sizeof(r->path))
 		return -2;
+	if (url[0] != '/')
+		return -3;
 	cl = http_header(r, "content-length");
 	te = http_header(r, "transfer-encoding");
 	conn_h = http_header(r, "connection");
@@ -843,6 +846,8 @@ access_handler(void *cls, struct MHD_Connection *mc, const char *url, const char
 					   "too many header fields (the limit is 64)");
 		case -2:
 			return queue_error(mc, MHD_HTTP_URI_TOO_LONG, "request target too long");
+		case -3:
+			return queue_error(mc, MHD_HTTP_BAD_REQUEST, "request target must be an absolute path");
 		default:
 			break;
 		}

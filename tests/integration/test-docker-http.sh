@@ -79,6 +79,8 @@ OUT=$(printf 'POST /containers/create HTTP/1.1\r\nContent-Length: -5\r\n\r\n' | 
 is "$(hstatus <<<"$OUT")" 400 "a negative Content-Length: 400"
 OUT=$(printf 'POST /containers/create HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n' | hraw)
 is "$(hstatus <<<"$OUT")" 501 "Transfer-Encoding: gzip: 501"
+OUT=$(printf 'GET 1/_ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' | hraw)
+is "$(hstatus <<<"$OUT")" 400 "a target that is not an absolute path: 400 (a fuzzing find)"
 OUT=$(printf 'POST /containers/create HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n' | hraw)
 is "$(hstatus <<<"$OUT")" 400 "a bad chunk size: 400"
 like "$OUT" 'chunked encoding was syntactically incorrect' "... named"
