@@ -128,6 +128,8 @@ for path in sys.argv[2:]:
                   f"{test.get('duration', 0):.0f} s, {path})", file=sys.stderr)
             lines = (test.get("stdout") or "").splitlines()
             shown = [l for l in lines if l.startswith("not ok") or l.startswith("Bail out")][:10]
+            if not shown:  # a crash or a sanitizer report: its stderr says why
+                lines = (test.get("stderr") or "").splitlines() or lines
             for l in shown + ["..."] + lines[-8:]:
                 print(f"    {l}", file=sys.stderr)
 out = f"{passed} passed, {failed} failed"
