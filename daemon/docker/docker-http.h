@@ -47,7 +47,6 @@ struct http_req {
 	size_t n_headers;
 	bool chunked;        /* the body is chunked */
 	int64_t length;      /* Content-Length, or -1 */
-	int64_t chunk_left;  /* bytes left in the current chunk (chunked bodies) */
 	bool body_done;
 	bool close;          /* Connection: close, or HTTP/1.0 */
 	bool expect_continue;/* "Expect: 100-continue", not yet answered */
