@@ -63,12 +63,7 @@ print_rows(const char *kind, json_t *rows, const char *format)
 		tab = table_new(cols > 16 ? 16 : cols);
 	}
 	if (tab && (s = ps_format_table_header(kind, tt))) {
-		const char *cells[16] = { 0 };
-		char *save = NULL, *c = strtok_r(s, "\t", &save);
-
-		for (size_t k = 0; k < 16; k++, c = strtok_r(NULL, "\t", &save))
-			cells[k] = c ? c : "";
-		table_add(tab, cells);
+		table_add_line(tab, s);
 		free(s);
 	}
 	json_array_foreach(rows, i, r) {
@@ -78,16 +73,10 @@ print_rows(const char *kind, json_t *rows, const char *format)
 			rc = 1;
 			break;
 		}
-		if (tab) {
-			const char *cells[16] = { 0 };
-			char *save = NULL, *c = strtok_r(s, "\t", &save);
-
-			for (size_t k = 0; k < 16; k++, c = strtok_r(NULL, "\t", &save))
-				cells[k] = c ? c : "";
-			table_add(tab, cells);
-		} else {
+		if (tab)
+			table_add_line(tab, s);
+		else
 			printf("%s\n", s);
-		}
 		free(s);
 	}
 	if (tab && !rc)

@@ -153,21 +153,6 @@ tmpl_columns(const char *tmpl)
 	return n > 16 ? 16 : n;
 }
 
-/* A rendered line split at tabs into a table row (line is modified); an
- * empty cell (no ports) stays a cell, as strtok's merged tabs did not. */
-static void
-add_tab_row(struct table *t, char *line)
-{
-	const char *cells[16] = { 0 };
-
-	for (size_t i = 0; i < 16; i++) {
-		char *cell = strsep(&line, "\t");
-
-		cells[i] = cell ? cell : "";
-	}
-	table_add(t, cells);
-}
-
 /* One row by --format: printed, or added to t for a table template. */
 static int
 print_formatted(const struct ps_opts *o, json_t *row, struct table *t)
@@ -181,7 +166,7 @@ print_formatted(const struct ps_opts *o, json_t *row, struct table *t)
 		return -1;
 	}
 	if (tt)
-		add_tab_row(t, line);
+		table_add_line(t, line);
 	else
 		printf("%s\n", line);
 	free(line);
@@ -199,7 +184,7 @@ table_for(const struct ps_opts *o)
 		table_add(t, (const char *[]){ "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES",
 					       "SIZE" });
 	else if (tt && (hdr = ps_format_header(tt))) {
-		add_tab_row(t, hdr);
+		table_add_line(t, hdr);
 		free(hdr);
 	}
 	return t;

@@ -189,12 +189,7 @@ print_round(json_t *cur, json_t *prev, json_t *ids, const char *format, bool no_
 		if (line) {
 			json_t *empty = json_object();
 			char *h = ps_format_render(line, empty, err, sizeof(err));
-			const char *cells[16] = { 0 };
-			char *save = NULL, *cell = h ? strtok_r(h, "\t", &save) : NULL;
-
-			for (size_t k = 0; k < 9; k++, cell = strtok_r(NULL, "\t", &save))
-				cells[k] = cell ? cell : "";
-			table_add(t, cells);
+			table_add_line(t, h);
 			free(h);
 			json_decref(empty);
 		}
@@ -214,12 +209,7 @@ print_round(json_t *cur, json_t *prev, json_t *ids, const char *format, bool no_
 		}
 		json_decref(row);
 		if (t) {
-			const char *cells[16] = { 0 };
-			char *save = NULL, *cell = strtok_r(line, "\t", &save);
-
-			for (size_t k = 0; k < 9; k++, cell = strtok_r(NULL, "\t", &save))
-				cells[k] = cell ? cell : "";
-			table_add(t, cells);
+			table_add_line(t, line);
 		} else {
 			printf("%s\n", line);
 		}

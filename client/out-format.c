@@ -20,17 +20,6 @@ columns(const char *tmpl)
 	return n > 16 ? 16 : n;
 }
 
-static void
-add_row(struct table *t, char *line)
-{
-	const char *cells[16] = { 0 };
-	char *save = NULL, *cell = strtok_r(line, "\t", &save);
-
-	for (size_t i = 0; i < 16; i++, cell = strtok_r(NULL, "\t", &save))
-		cells[i] = cell ? cell : "";
-	table_add(t, cells);
-}
-
 void
 out_format_init(struct out_format *o, const char *format)
 {
@@ -43,7 +32,7 @@ out_format_init(struct out_format *o, const char *format)
 		o->tmpl = format + 5 + strspn(format + 5, " ");
 		o->t = table_new(columns(o->tmpl));
 		if ((hdr = ps_format_header(o->tmpl))) {
-			add_row(o->t, hdr);
+			table_add_line(o->t, hdr);
 			free(hdr);
 		}
 	}
@@ -66,7 +55,7 @@ out_format_row(struct out_format *o, json_t *obj)
 		return -1;
 	}
 	if (o->t)
-		add_row(o->t, line);
+		table_add_line(o->t, line);
 	else
 		printf("%s\n", line);
 	free(line);

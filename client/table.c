@@ -33,6 +33,21 @@ table_add(struct table *t, const char **cells)
 	t->nrows++;
 }
 
+void
+table_add_line(struct table *t, char *line)
+{
+	const char *cells[16] = { 0 };
+
+	/* strsep, not strtok: strtok merges "a\t\tb" into two cells and shifts
+	 * every later column left (an empty PORTS or NAMES cell) */
+	for (size_t i = 0; i < 16 && i < t->ncols; i++) {
+		char *cell = line ? strsep(&line, "\t") : NULL;
+
+		cells[i] = cell ? cell : "";
+	}
+	table_add(t, cells);
+}
+
 /* n spaces (fwrite of a static run, not printf's padding: a ps of 1,000
  * rows made 7,000 printf calls) */
 static void
@@ -64,15 +79,18 @@ table_print(struct table *t)
 				w[c] = len[i];
 		}
 	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols; c++) {
+		size_t last = t->ncols; /* no padding after the last non-empty cell */
+
+		while (last > 1 && !len[r * t->ncols + last - 1])
+			last--;
+		for (size_t c = 0; c < last; c++) {
 			size_t i = r * t->ncols + c;
 
 			fwrite(t->cells[i], 1, len[i], stdout);
-			if (c + 1 == t->ncols)
-				putchar('\n');
-			else
+			if (c + 1 < last)
 				pad(w[c] - len[i] + 3);
 		}
+		putchar('\n');
 	}
 	free(w);
 	free(len);

@@ -9,5 +9,8 @@ struct table;
 struct table *table_new(size_t ncols);
 /* Append a row of ncols strings (copied). */
 void table_add(struct table *t, const char **cells);
+/* Append a row from a rendered template line: its cells are split at tabs
+ * (line is modified); an empty cell stays a cell. */
+void table_add_line(struct table *t, char *line);
 void table_print(struct table *t);
 void table_free(struct table *t);
