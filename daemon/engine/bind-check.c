@@ -16,45 +16,30 @@
  * the shim at start, which opens it off the loop. */
 #include "bind-check.h"
 
+#include "caller-path.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <grp.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/fsuid.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #define BIND_CHECK_MS 1000
 
-/* In the child: 0 or -errno, as caller-open.c's open_as_caller. */
+/* In the child: 0 or -errno, by the shim's rules (caller-path.c). */
 static int
 check_as_caller(const struct userns_caller *who, const char *src, bool readonly)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
-	char self[64];
-	struct stat st;
-	int path_fd, fd;
+	int fd;
 
 	if (setgroups((size_t)who->n_groups, who->groups) < 0 || setgid(who->gid) < 0 || setuid(who->uid) < 0)
 		return -EPERM;
-	path_fd = (int)syscall(SYS_openat2, AT_FDCWD, src, &how, sizeof(how));
-	if (path_fd < 0)
-		return -errno;
-	if (fstat(path_fd, &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-		return -EISDIR;
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", path_fd);
-	fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
-	if (fd < 0)
-		return -errno;
-	if (!readonly && syscall(SYS_faccessat2, fd, "", W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0)
-		return -EROFS;
-	return 0;
+	return caller_path_open(src, readonly, &fd);
 }
 
 /* The child's answer over a pipe (the daemon ignores SIGCHLD, so the
@@ -102,15 +87,10 @@ check_one(const struct userns_caller *who, const char *src, bool readonly, int m
 static int
 explain(const char *src, int r, struct lite_err *err)
 {
-	if (r == -ELOOP)
-		return lite_err_set(err, EINVAL, "bind source \"%s\" contains a symlink; use its real path", src);
-	if (r == -EISDIR)
-		return lite_err_set(err, EINVAL, "bind source \"%s\": only files and directories can be bound", src);
-	if (r == -EROFS)
-		return lite_err_set(err, EACCES, "bind source \"%s\": you cannot write to it (Permission denied); bind it :ro",
-				    src);
-	return lite_err_set(err, r == -ENOENT ? ENOENT : EACCES, "bind source \"%s\": you cannot open it (%s)", src,
-			    strerror(-r));
+	char msg[512];
+
+	caller_path_explain(src, r, msg, sizeof(msg));
+	return lite_err_set(err, r == -ELOOP || r == -EISDIR ? EINVAL : r == -ENOENT ? ENOENT : EACCES, "%s", msg);
 }
 
 int

@@ -3,13 +3,13 @@
  * itself.
  *
  * Safety invariants: the check and the mount use one fd: a forked child
- * takes the caller's fsuid, fsgid and groups, resolves the path with
- * openat2(RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) (a symlink anywhere
- * in it is refused, so swapping a component for a link cannot redirect
- * it), checks write access for a read-write bind on that fd, and clones
- * that very fd with open_tree; only the clone comes back. Only regular
- * files and directories are accepted (no devices, FIFOs or sockets). */
+ * takes the caller's fsuid, fsgid and groups, opens the path by
+ * common/caller-path.c's rules (no symlink in it, files and directories
+ * only, write access for a read-write bind) and clones that very fd with
+ * open_tree; only the clone comes back. */
 #include "shim.h"
+
+#include "caller-path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,15 +25,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* In the child: 0 and the tree fd, or -errno (EISDIR: wrong file type,
- * EROFS: no write access). */
+/* In the child: 0 and the tree fd, or -errno (caller_path_open's). */
 static int
 open_as_caller(const struct shim_caller *who, const char *src, bool readonly, int *ret_fd)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
-	char self[64];
-	struct stat st;
-	int path_fd, fd;
+	int fd, r;
 
 	if (setgroups((size_t)who->n_groups, (const gid_t *)who->groups) < 0)
 		return -errno;
@@ -41,18 +37,9 @@ open_as_caller(const struct shim_caller *who, const char *src, bool readonly, in
 	setfsuid(who->uid);
 	if ((unsigned)setfsuid((uid_t)-1) != who->uid)
 		return -EPERM;
-	path_fd = (int)syscall(SYS_openat2, AT_FDCWD, src, &how, sizeof(how));
-	if (path_fd < 0)
-		return -errno;
-	if (fstat(path_fd, &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-		return -EISDIR;
-	/* reopening checks read permission on the object itself, as the caller */
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", path_fd);
-	fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
-	if (fd < 0)
-		return -errno;
-	if (!readonly && syscall(SYS_faccessat2, fd, "", W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0)
-		return -EROFS;
+	r = caller_path_open(src, readonly, &fd);
+	if (r < 0)
+		return r;
 	*ret_fd = (int)syscall(SYS_open_tree, fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	return *ret_fd < 0 ? -errno : 0;
 }
@@ -103,21 +90,6 @@ receive(int sock, int *ret_fd)
 	return r;
 }
 
-static int
-explain(const char *src, int r, char *errbuf, size_t errlen)
-{
-	if (r == -ELOOP)
-		snprintf(errbuf, errlen, "bind source \"%s\" contains a symlink; use its real path", src);
-	else if (r == -EISDIR)
-		snprintf(errbuf, errlen, "bind source \"%s\": only files and directories can be bound", src);
-	else if (r == -EROFS)
-		snprintf(errbuf, errlen, "bind source \"%s\": you cannot write to it (Permission denied); bind it :ro",
-			 src);
-	else
-		snprintf(errbuf, errlen, "bind source \"%s\": you cannot open it (%s)", src, strerror(-r));
-	return -1;
-}
-
 int
 caller_open_tree(const struct shim_config *c, const struct shim_mount *m, char *errbuf, size_t errlen)
 {
@@ -141,5 +113,9 @@ caller_open_tree(const struct shim_config *c, const struct shim_mount *m, char *
 	close(sock[0]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	return r < 0 ? explain(m->source, r, errbuf, errlen) : fd;
+	if (r < 0) {
+		caller_path_explain(m->source, r, errbuf, errlen);
+		return -1;
+	}
+	return fd;
 }
