@@ -915,6 +915,21 @@ connection_note(void *cls, struct MHD_Connection *mc, void **socket_context, enu
 		sem_post(&conn_closed);
 }
 
+/* A 500 straight on the socket when MHD cannot serve it: the client is
+ * the only one who can be told (the helper's stderr is /dev/null). */
+static void
+fatal_reply(int fd, const char *why)
+{
+	char msg[256];
+	int n = snprintf(msg, sizeof(msg), "{\"message\":\"lite-docker-api: %s: %s\"}\n", why, strerror(errno));
+	char head[160];
+	int h = snprintf(head, sizeof(head), "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+					     "Content-Length: %d\r\nConnection: close\r\n\r\n", n);
+
+	(void)!write(fd, head, (size_t)h);
+	(void)!write(fd, msg, (size_t)n);
+}
+
 int
 http_serve(int fd, int timeout_ms, int (*route)(struct http_conn *c, struct http_req *r))
 {
@@ -942,7 +957,7 @@ http_serve(int fd, int timeout_ms, int (*route)(struct http_conn *c, struct http
 			     MHD_OPTION_NOTIFY_CONNECTION, connection_note, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, "lite-docker-api: cannot start libmicrohttpd\n");
+		fatal_reply(fd, "cannot start libmicrohttpd");
 		return -1;
 	}
 	dog.stop = false;
@@ -953,7 +968,7 @@ http_serve(int fd, int timeout_ms, int (*route)(struct http_conn *c, struct http
 		return -1;
 	}
 	if (MHD_add_connection(d, fd, (struct sockaddr *)&peer, len) != MHD_YES) {
-		fprintf(stderr, "lite-docker-api: libmicrohttpd refused the connection: %s\n", strerror(errno));
+		fatal_reply(fd, "libmicrohttpd refused the connection");
 		sem_post(&conn_closed);
 	}
 	while (sem_wait(&conn_closed) < 0 && errno == EINTR)

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 int
 main(int argc, char **argv)
@@ -23,6 +24,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: lite-docker-api LITE_SOCKET [TIMEOUT_MS] (run by containerd-lite, the connection as fd 3)\n");
 		return 2;
 	}
+	/* the caller owns this process: no ptrace or /proc/PID/fd for them
+	 * (installed mode 0711 closes the window before this line too: exec
+	 * of a file its user cannot read leaves a process undumpable) */
+	prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
 	docker_lite_set_socket(argv[1]);
 	/* the daemon's request-timeout: idle time allowed before a full request */

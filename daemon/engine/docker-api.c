@@ -122,7 +122,19 @@ helper_groups(int cfd, const struct ucred *cr, const struct group *gr, gid_t *gr
 
 /* In the child: become the caller, the connection as fd 3, exec. It
  * dies with the daemon (SIGKILL as its parent-death signal, set after the
- * uid change, which clears it). */
+ * uid change, which clears it). Its stdin, stdout and stderr are
+ * /dev/null, never the daemon's: the caller may ptrace their own helper,
+ * and the daemon's stderr is its log (audit lines a user must not write). */
+static int
+null_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		return -1;
+	return fd > 3 ? close(fd) : 0;
+}
+
 static void __attribute__((noreturn))
 run_helper(struct daemon *d, int cfd, const struct ucred *cr, const gid_t *groups, int n_groups, pid_t daemon_pid)
 {
@@ -135,7 +147,7 @@ run_helper(struct daemon *d, int cfd, const struct ucred *cr, const gid_t *group
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
-	if (dup2(cfd, 3) < 0 || setgroups((size_t)n_groups, groups) < 0 || setresgid(cr->gid, cr->gid, cr->gid) < 0 ||
+	if (dup2(cfd, 3) < 0 || null_stdio() < 0 || setgroups((size_t)n_groups, groups) < 0 || setresgid(cr->gid, cr->gid, cr->gid) < 0 ||
 	    setresuid(cr->uid, cr->uid, cr->uid) < 0)
 		_exit(127);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != daemon_pid)

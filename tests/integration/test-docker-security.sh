@@ -59,6 +59,10 @@ G=$(awk '/^Groups:/ { $1 = ""; print }' "/proc/$HP/status")
 like " $G " " $(getent group "$SOCK_GROUP" | cut -d: -f3) " "... and the caller's groups"
 unlike " $G " ' 0 ' "... never group root"
 is "$(awk '/^CapEff:/ { print $2 }' "/proc/$HP/status")" 0000000000000000 "... with no capabilities"
+is "$(readlink "/proc/$HP/fd/0") $(readlink "/proc/$HP/fd/1") $(readlink "/proc/$HP/fd/2")" \
+	"/dev/null /dev/null /dev/null" "... its stdio is /dev/null, never the daemon's log"
+capture asu "$UA" ls "/proc/$HP/fd/"
+isnt "$RC" 0 "... and the caller cannot reach its fds (undumpable: no ptrace, no pidfd_getfd)"
 kill "$HOLD" 2>/dev/null; wait "$HOLD" 2>/dev/null
 
 # --- own containers only
