@@ -72,7 +72,7 @@ take_note(struct daemon *d, struct ctr *c, const char *dir, const char *name)
 
 		/* a proxied stream recorded it already, as it passed */
 		if (!finished_lookup(&d->finished, exec_id))
-			finished_record(&d->finished, exec_id, code, false,
+			finished_record(&d->finished, exec_id, c->spec.owner_uid, code, false,
 					json_string_value(json_object_get(o, "error")));
 		events_exec_die(d, c->spec.id, exec_id, code);
 	} else if (kind && !strcmp(kind, "detach")) {

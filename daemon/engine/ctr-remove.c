@@ -50,7 +50,7 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	net_ctr_remove(d, c);
 	CRASH_POINT("rm.after-network");
 	if (c->rt.status == CTR_EXITED)
-		finished_record(&d->finished, c->spec.id, c->rt.exit_code, c->rt.oom_killed, c->rt.error);
+		finished_record(&d->finished, c->spec.id, c->spec.owner_uid, c->rt.exit_code, c->rt.oom_killed, c->rt.error);
 	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("remove %.12s: %s", c->spec.id, err.msg ? err.msg : "cgroup");
 	lite_err_clear(&err);

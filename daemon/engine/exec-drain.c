@@ -18,6 +18,7 @@ struct drain {
 	struct daemon *d;
 	struct bufferevent *bev;
 	char ctr_id[65], exec_id[65];
+	uid_t owner;   /* the exec's caller */
 };
 
 static void
@@ -35,7 +36,7 @@ note_exit(struct drain *dr, const char *payload, size_t len)
 
 	if (o) {
 		/* the exec_die event comes from the shim's note (ctr-notes.c) */
-		finished_record(&dr->d->finished, dr->exec_id, code, json_is_true(json_object_get(o, "oom_killed")),
+		finished_record(&dr->d->finished, dr->exec_id, dr->owner, code, json_is_true(json_object_get(o, "oom_killed")),
 				json_string_value(json_object_get(o, "error")));
 	}
 	json_decref(o);
@@ -87,7 +88,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 }
 
 int
-exec_drain_start(struct daemon *d, int fd, const char *ctr_id, const char *exec_id)
+exec_drain_start(struct daemon *d, int fd, const char *ctr_id, const char *exec_id, uid_t owner)
 {
 	struct drain *dr = calloc(1, sizeof(*dr));
 
@@ -99,6 +100,7 @@ exec_drain_start(struct daemon *d, int fd, const char *ctr_id, const char *exec_
 	dr->d = d;
 	snprintf(dr->ctr_id, sizeof(dr->ctr_id), "%s", ctr_id);
 	snprintf(dr->exec_id, sizeof(dr->exec_id), "%s", exec_id);
+	dr->owner = owner;
 	bufferevent_setcb(dr->bev, on_read, NULL, on_event, dr);
 	bufferevent_enable(dr->bev, EV_READ);
 	return 0;

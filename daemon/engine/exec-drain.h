@@ -4,7 +4,9 @@
  * to nobody and its exit stays unknown). */
 #pragma once
 
+#include <sys/types.h>
+
 struct daemon;
 
 /* Takes fd (a shim stream); 0, or -errno (fd closed). */
-int exec_drain_start(struct daemon *d, int fd, const char *ctr_id, const char *exec_id);
+int exec_drain_start(struct daemon *d, int fd, const char *ctr_id, const char *exec_id, uid_t owner);

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #define FINISHED_MAX 256
 
 struct finished {
 	char id[72];
+	uid_t owner;   /* who may ask: the container's owner or the exec's caller (and root) */
 	int exit_code;
 	bool oom_killed;
 	char error[256];
@@ -21,6 +23,9 @@ struct finished_ring {
 };
 
 /* Remember id's exit; the oldest of FINISHED_MAX entries is forgotten. */
-void finished_record(struct finished_ring *r, const char *id, int exit_code, bool oom_killed, const char *error);
+void finished_record(struct finished_ring *r, const char *id, uid_t owner, int exit_code, bool oom_killed,
+		     const char *error);
 /* NULL when id (a full id) is not remembered. */
 const struct finished *finished_lookup(const struct finished_ring *r, const char *id);
+/* finished_lookup for a caller: NULL too when uid (not root) is not its owner. */
+const struct finished *finished_lookup_for(const struct finished_ring *r, const char *id, uid_t uid);

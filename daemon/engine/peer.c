@@ -501,7 +501,7 @@ note_exit(struct peer *p, const char *payload, size_t len)
 	json_t *o = json_loadb(payload, len, 0, NULL);
 
 	if (o && p->proxy_exec_id[0])
-		finished_record(&p->d->finished, p->proxy_exec_id,
+		finished_record(&p->d->finished, p->proxy_exec_id, p->cred.uid,
 				(int)json_integer_value(json_object_get(o, "exit_code")),
 				json_is_true(json_object_get(o, "oom_killed")),
 				json_string_value(json_object_get(o, "error")));

@@ -129,7 +129,7 @@ req_exec_start(struct peer *p, json_t *params)
 	e->started = true;
 	emit(p->d, c, "exec_start", e);
 	if (detach) {
-		int r = exec_drain_start(p->d, fd, c->spec.id, e->id);
+		int r = exec_drain_start(p->d, fd, c->spec.id, e->id, p->cred.uid);
 
 		if (r < 0)
 			peer_reply_err(p, r, "watch the detached exec");
@@ -183,7 +183,7 @@ req_exec_inspect(struct peer *p, json_t *params)
 
 	if (inspect_instance(p, proto_get_str(params, "id", ""))) /* exec_create's */
 		return;
-	f = finished_lookup(&p->d->finished, proto_get_str(params, "id", ""));
+	f = finished_lookup_for(&p->d->finished, proto_get_str(params, "id", ""), p->cred.uid);
 	if (!f) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_NOT_FOUND, "no finished exec '%s'",
 				 proto_get_str(params, "id", ""));

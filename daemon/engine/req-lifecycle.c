@@ -89,7 +89,7 @@ req_rm(struct peer *p, json_t *params)
 void
 req_wait(struct peer *p, json_t *params)
 {
-	const struct finished *f = finished_lookup(&p->d->finished, proto_get_str(params, "id", ""));
+	const struct finished *f = finished_lookup_for(&p->d->finished, proto_get_str(params, "id", ""), p->cred.uid);
 	struct ctr *c;
 
 	/* removed already (--rm): its full id still has an answer. Only the

@@ -60,9 +60,25 @@ test_running(void **state)
 	assert_false(exec_table_running(&fin, e));          /* created */
 	e->started = true;
 	assert_true(exec_table_running(&fin, e));           /* started */
-	finished_record(&fin, id, 7, false, NULL);
+	finished_record(&fin, id, 0, 7, false, NULL);
 	assert_false(exec_table_running(&fin, e));          /* exited */
 	exec_table_clear(&t);
+}
+
+/* A finished exit answers its owner and root, nobody else. */
+static void
+test_finished_owner(void **state)
+{
+	char id[65];
+
+	(void)state;
+	memset(&fin, 0, sizeof(fin));
+	make_id(id, 3);
+	finished_record(&fin, id, 1000, 3, false, NULL);
+	assert_non_null(finished_lookup_for(&fin, id, 1000));
+	assert_non_null(finished_lookup_for(&fin, id, 0));
+	assert_null(finished_lookup_for(&fin, id, 1001));
+	assert_int_equal(finished_lookup_for(&fin, id, 1000)->exit_code, 3);
 }
 
 static void
@@ -93,7 +109,7 @@ test_bound(void **state)
 	make_id(id, 100000);
 	assert_null(exec_table_add(&t, &fin, id, "c", 0, NULL));    /* full of running execs */
 	make_id(id, 100);
-	finished_record(&fin, id, 0, false, NULL);                   /* one exits */
+	finished_record(&fin, id, 0, 0, false, NULL);                   /* one exits */
 	make_id(id, 100000);
 	assert_non_null(exec_table_add(&t, &fin, id, "c", 0, NULL));
 	make_id(id, 100);
@@ -142,6 +158,7 @@ main(void)
 		cmocka_unit_test(test_add_find_owner),
 		cmocka_unit_test(test_running),
 		cmocka_unit_test(test_bound),
+		cmocka_unit_test(test_finished_owner),
 		cmocka_unit_test(test_per_user),
 	};
 
