@@ -159,6 +159,12 @@ cp_tar_set_idmap(const char *spec)
 	return idmap_parse(spec, &idmap);
 }
 
+bool
+cp_tar_has_idmap(void)
+{
+	return idmap.size != 0;
+}
+
 static int
 open2(int dirfd, const char *path, int flags, uint64_t resolve)
 {

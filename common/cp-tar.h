@@ -29,3 +29,5 @@ int cp_tar_extract(int rootfd, int in_fd, const void *pre, size_t pre_len, const
  * extracted owners are shifted up (an owner outside 0..size-1 is not set).
  * "UID:GID:SIZE", or "-" / NULL for none. -EINVAL if malformed. */
 int cp_tar_set_idmap(const char *spec);
+/* Whether an id map (not "-") is set. */
+bool cp_tar_has_idmap(void);

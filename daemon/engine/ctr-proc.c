@@ -260,6 +260,37 @@ ctr_proc_signal(struct daemon *d, struct ctr *c, int sig)
 	return 0;
 }
 
+int
+ctr_proc_init_pidfd(const struct ctr *c)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	long ppid = -1;
+	FILE *f;
+	int fd;
+
+	if (c->rt.status != CTR_RUNNING || c->rt.init_pid <= 0 || c->rt.shim_pid <= 0)
+		return -ESRCH;
+	fd = pidfd_open_pid(c->rt.init_pid);
+	if (fd < 0)
+		return -errno;
+	/* the pidfd holds the process it was opened on: if that one is the
+	 * shim's child now, it is the init for as long as the pidfd says alive */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)c->rt.init_pid);
+	if ((f = fopen(path, "re"))) {
+		while (ppid < 0 && getline(&line, &cap, f) > 0)
+			if (!strncmp(line, "PPid:", 5))
+				ppid = strtol(line + 5, NULL, 10);
+		fclose(f);
+		free(line);
+	}
+	if (ppid != (long)c->rt.shim_pid) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
 static void
 on_stop_timeout(evutil_socket_t fd, short what, void *arg)
 {

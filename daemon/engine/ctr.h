@@ -221,6 +221,9 @@ int ctr_shim_connect(struct daemon *d, struct ctr *c, const char *command);
 int ctr_proc_monitor(struct daemon *d, struct ctr *c);
 /* Send sig to init; for stop, escalate to SIGKILL after timeout seconds. */
 int ctr_proc_signal(struct daemon *d, struct ctr *c, int sig);
+/* A pidfd of the running container's init, checked to be its shim's child
+ * (so a pid reused since cannot stand in for it); -errno when not running. */
+int ctr_proc_init_pidfd(const struct ctr *c);
 void ctr_proc_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s);
 /* An attach stream's shim side closed: close the client once the
  * container's exit is recorded (and --rm done), so what it asks next sees

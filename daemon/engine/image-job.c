@@ -39,6 +39,7 @@ image_job_new(struct peer *p, const char *what)
 		return NULL;
 	}
 	j->out_fd = -1;
+	j->pidfd = -1;
 	j->upload_limit = UINT64_MAX;
 	j->peer = p;
 	snprintf(j->what, sizeof(j->what), "%s", what);
@@ -55,6 +56,8 @@ image_job_free(struct image_job *j)
 		event_free(j->ev);
 	if (j->out_fd >= 0)
 		close(j->out_fd);
+	if (j->pidfd >= 0)
+		close(j->pidfd);
 	if (j->spool[0])
 		unlink(j->spool);
 	if (j->out[0])
@@ -243,6 +246,8 @@ job_spawn(struct image_job *j)
 		nofile_restore(d);
 		set_limits_env(&d->cfg.limits);
 		if (dup2(out[1], 1) < 0 || putenv(caller) != 0)
+			_exit(127);
+		if (j->pidfd >= 0 && (dup2(j->pidfd, 3) < 0 || setenv("LITE_PIDFD", "3", 1) < 0))
 			_exit(127);
 		execv(d->image_helper_path, args);
 		dprintf(1, "err %d cannot run %s\n", errno, d->image_helper_path);

@@ -24,6 +24,7 @@ struct image_job {
 	bool progress;          /* forward "progress" lines as notifications (pull) */
 	uint64_t upload_limit;  /* bytes to spool after the request; UINT64_MAX: until EOF */
 	int out_fd;
+	int pidfd;              /* given to lite-image as fd 3, LITE_PIDFD=3 (cp: the init it may enter); -1 none */
 	struct event *ev;
 	char *reply;
 	size_t reply_len;

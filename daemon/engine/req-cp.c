@@ -45,6 +45,24 @@ cp_pid(const struct ctr *c)
 	return ctr_is_running(c) && c->rt.init_pid > 0 ? (int)c->rt.init_pid : 0;
 }
 
+/* A running container's init goes to lite-image as a pidfd too: the pid
+ * alone could name another process by the time lite-image opens
+ * /proc/PID/root (an upload lasts as long as the client likes; the init
+ * may exit and its pid be reused by the caller's own process), so
+ * lite-image trusts what it opened only while that pidfd says alive. */
+static bool
+cp_take_pidfd(struct peer *p, struct image_job *j, const struct ctr *c)
+{
+	if (!cp_pid(c))
+		return true;
+	j->pidfd = ctr_proc_init_pidfd(c);
+	if (j->pidfd >= 0)
+		return true;
+	peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "cp: container %s is not running", c->spec.name);
+	image_job_free(j);
+	return false;
+}
+
 void
 req_cp_from(struct peer *p, json_t *params)
 {
@@ -69,6 +87,8 @@ req_cp_from(struct peer *p, json_t *params)
 		return;
 	}
 	close(fd);
+	if (!cp_take_pidfd(p, j, c))
+		return;
 	snprintf(pid, sizeof(pid), "%d", cp_pid(c));
 	userns_idmap_arg(&c->spec.userns, idmap, sizeof(idmap));
 	j->done = image_job_send_file;
@@ -92,7 +112,7 @@ req_cp_to(struct peer *p, json_t *params)
 				 "(start it first)", c->spec.name);
 	else if (c && !(j = image_job_new(p, "cp")))
 		peer_reply_err(p, ENOMEM, "out of memory");
-	if (!j) {
+	if (!j || !cp_take_pidfd(p, j, c)) {
 		peer_close_after_flush(p); /* the tar that follows is no request */
 		return;
 	}

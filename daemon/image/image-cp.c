@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static int
@@ -46,10 +47,28 @@ open_proc_root(int pid, struct lite_err *err)
 	return fd;
 }
 
+/* What /proc/PID/... gave us is the container's init's only if the pidfd
+ * the daemon took of that init (fd LITE_PIDFD) still says it is alive: a
+ * live process keeps its pid, so nothing opened before this check can
+ * belong to a process that reused the pid. No pidfd: refused. */
+static int
+init_still_alive(struct lite_err *err)
+{
+	const char *s = getenv("LITE_PIDFD");
+	int fd = s ? atoi(s) : -1;
+
+	if (fd < 3)
+		return lite_err_set(err, EPERM, "no pidfd of the container's init");
+	if (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) < 0)
+		return lite_err_set(err, ESRCH, "the container is no longer running");
+	return 0;
+}
+
 /* With every host-side fd open: if the container has a user namespace of
  * its own, join it as its root (all capabilities there, none on the host),
  * with no supplementary group, and let the kernel map owners (no shift of
- * ours). Fails closed: cp never goes on as host root for such a container. */
+ * ours). Fails closed: cp never goes on as host root for such a container
+ * (one with an id map whose init shares our user namespace is refused). */
 static int
 become_ctr_root(int pid, struct lite_err *err)
 {
@@ -61,10 +80,12 @@ become_ctr_root(int pid, struct lite_err *err)
 	if (stat("/proc/self/ns/user", &ours) < 0 || stat(p, &theirs) < 0)
 		return lite_err_sys(err, errno, "the container's user namespace");
 	if (ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
-		return 0;
+		return cp_tar_has_idmap() ? lite_err_set(err, EPERM, "the container's init is not in its user namespace")
+					  : init_still_alive(err);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
-	    setresuid(0, 0, 0) < 0)
+	if (fd < 0 || init_still_alive(err) < 0)
+		return fd < 0 ? lite_err_sys(err, errno, "the container's user namespace") : -ESRCH;
+	if (setns(fd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return lite_err_sys(err, errno, "enter the container's user namespace");
 	cp_tar_set_idmap("-");
 	return 0;

@@ -78,6 +78,23 @@ tar -C "$T/up" -cf - inner | "$LITE" cp - cp1:/tmp/fromtar
 is $? 0 "a tar on stdin is extracted"
 is "$(lite exec cp1 cat /tmp/fromtar/inner/g)" up "its content"
 
+# --- lite-image trusts no bare pid: the init's pidfd must come with it
+# (review: an upload held open while the init exits and the caller's own
+# process takes its pid would otherwise be unpacked in that process's root)
+mkdir -p "$T/pidreuse" && echo pwned >"$T/pidreuse/PWNED"
+tar -C "$T/pidreuse" -cf "$T/pidreuse.tar" PWNED
+sleep 60 & HOSTPID=$!
+capture env -u LITE_PIDFD LITE_CALLER_UID=0 "$BUILDDIR/daemon/lite-image" "$T/none" cp-in "$(printf 'a%.0s' $(seq 64))" \
+	"$HOSTPID" "$T/landing" PWNED 0 0 "$T/pidreuse.tar" -
+like "$OUT" '^err .*pidfd' "cp-in with a pid but no pidfd of it is refused"
+ok "nothing landed in the host process's root" sh -c "! test -e '$T/landing'"
+: >"$T/shadow.tar"
+capture env -u LITE_PIDFD LITE_CALLER_UID=0 "$BUILDDIR/daemon/lite-image" "$T/none" cp-out "$(printf 'a%.0s' $(seq 64))" \
+	"$HOSTPID" /etc/shadow "$T/shadow.tar" -
+like "$OUT" '^err .*pidfd' "cp-out with a pid but no pidfd of it is refused"
+is "$(stat -c %s "$T/shadow.tar")" 0 "nothing of the host process's files was written"
+kill "$HOSTPID"; wait "$HOSTPID" 2>/dev/null
+
 # --- a stopped container is read, not written
 lite stop -t 1 cp1 >/dev/null
 capture lite cp cp1:/tmp/up/inner/g "$T/stopped"
