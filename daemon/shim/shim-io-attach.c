@@ -131,6 +131,8 @@ handoff(struct shim *s, struct client *c)
 			int fd = c->passed_fd[k++];
 
 			if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY) {
+				/* as the spliced path: fewer waits for its reader */
+				(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 				fds[n++] = fd;
 				stdio |= 1 << (st_no - 1);
 			}
