@@ -16,6 +16,10 @@ n=$(lite run --rm --log-driver none testimg sh -c 'head -c 30m /dev/zero; echo e
 is "$n" $((30 * 1048576 + 4)) "none: 30 MiB and the last line, every byte"
 lite run --rm --log-driver none testimg sh -c 'echo x; exit 3' | cat >/dev/null
 is "${PIPESTATUS[0]}" 3 "none: the exit code comes back"
+lite run --rm --log-driver none testimg nonexistent-cmd 2>"$T/nx.txt" | cat >/dev/null
+is "${PIPESTATUS[0]}" 127 "none: a command that is not there: 127"
+like "$(cat "$T/nx.txt")" 'nonexistent-cmd' "... and the error names it"
+is "$(lite run --rm --log-driver none --init testimg sh -c 'echo via-init; exit 4' | cat)" via-init "none with --init: the pipe reaches the command"
 out=$(lite run --rm --log-driver none testimg sh -c 'echo out; echo err >&2' 2>"$T/err.txt" | cat)
 is "$out" out "none, stderr to a file: stdout through the pipe"
 is "$(cat "$T/err.txt")" err "... stderr in frames, apart"
