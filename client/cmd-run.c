@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroup-limits.h"
@@ -463,6 +464,18 @@ run_attached(struct conn *c, json_t *result, struct stream_opts *so)
 	return r;
 }
 
+/* stdout or stderr is a pipe: stream_reply offers it to the shim (issue 14). */
+static bool
+stdio_is_pipe(void)
+{
+	struct stat st;
+
+	for (int fd = 1; fd <= 2; fd++)
+		if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+			return true;
+	return false;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -494,6 +507,8 @@ cmd_run(int argc, char **argv)
 	json_object_set_new(params, "attach", json_boolean(!detach));
 	if (!detach)
 		json_object_set_new(params, "pass_fd", json_true());
+	if (!detach && !json_is_true(json_object_get(params, "tty")) && stdio_is_pipe())
+		json_object_set_new(params, "direct_start", json_true()); /* we offer our pipes at once */
 	if ((r = pull_first(params))) {
 		json_decref(params);
 		return r;

@@ -90,6 +90,7 @@ decode_process(json_t *params, struct run_spec *s, struct lite_err *err)
 	s->init = proto_get_bool(params, "init", false);
 	s->attach = proto_get_bool(params, "attach", false);
 	s->pass_fd = proto_get_bool(params, "pass_fd", false);
+	s->direct_start = proto_get_bool(params, "direct_start", false);
 	if (rows < 0 || rows > 65535 || cols < 0 || cols > 65535)
 		return lite_err_set(err, EINVAL, "invalid terminal size %lldx%lld", rows, cols);
 	s->rows = (unsigned short)rows;

@@ -64,6 +64,8 @@ struct run_spec {
 	struct health_opts health;
 	struct sec_opts sec;
 	struct log_opts log;  /* --log-driver, --log-opt; unset fields: the daemon's defaults */
+	bool direct_start;    /* run only (issue 14): the client offers its pipes (FRAME_DIRECT) at once;
+			       * with no log and no TTY init starts only then, writing to them */
 };
 
 /* Decode run's params (already checked against methods.def by

@@ -29,6 +29,7 @@ struct run_ctx {
 	bool attach;
 	bool pass_fd;
 	bool keep;      /* start of an existing container: never remove it */
+	bool direct_start; /* run_spec's: the shim may wait for the client's pipes */
 };
 
 /* Entrypoint + (the request's cmd, else the image's Cmd); --entrypoint
@@ -210,6 +211,18 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 	return run_flags_apply(d, rs, uid, &c->spec, err);
 }
 
+/* The attached run's line to its shim. "handoff" (issue 14): the client
+ * takes the shim's socket and offers its pipes first; the shim, when the
+ * container has no log and no TTY, starts init only then, with those pipes
+ * as its stdout/stderr (shim-io-attach.c). */
+static const char *
+attach_line(const struct run_ctx *rc, const struct ctr *c)
+{
+	if (rc->direct_start)
+		return c->spec.open_stdin ? "attach stdin start notify handoff\n" : "attach start notify handoff\n";
+	return c->spec.open_stdin ? "attach stdin start notify\n" : "attach start notify\n";
+}
+
 static void
 run_started(struct ctr *c, int error, const char *msg, void *arg)
 {
@@ -242,8 +255,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	CRASH_POINT("run.after-state");
 	ctr_proc_monitor(d, c);
 	/* notify: the attach session's end while it runs is a "detach" (ctr-notes.c) */
-	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n"
-				    : c->spec.open_stdin ? "attach stdin start notify\n" : "attach start notify\n");
+	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : attach_line(rc, c));
 	CRASH_POINT("run.after-start");
 	if (fd < 0) {
 		peer_reply_err(p, fd, "connect to the container's shim");
@@ -307,7 +319,8 @@ run(struct peer *p, const struct run_spec *rs)
 		lite_err_clear(&err);
 		return;
 	}
-	*rc = (struct run_ctx){ .peer = p, .attach = rs->attach, .pass_fd = rs->pass_fd };
+	*rc = (struct run_ctx){ .peer = p, .attach = rs->attach, .pass_fd = rs->pass_fd,
+				.direct_start = rs->direct_start && rs->attach && rs->pass_fd };
 	peer_ref(p);
 }
 

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -186,6 +187,20 @@ become_root(const struct shim_config *c, int error_fd)
 		proc_die(error_fd, errno, 125, "become root of the user namespace");
 }
 
+/* The client's pipes that came with "start" (issue 14 hand-off) become
+ * our stdout and stderr: the container writes to the user's pipe itself. */
+static void
+take_stdio(const struct start_msg *msg, const int *fds, size_t nfds)
+{
+	size_t k = 0;
+
+	for (int st = 1; st <= 2; st++)
+		if ((msg->stdio & (1 << (st - 1))) && k < nfds && dup2(fds[k++], st) < 0)
+			_exit(125);
+	for (size_t i = 0; i < nfds; i++)
+		close(fds[i]);
+}
+
 /* Tell the shim that set-up worked, then block until it says "start".
  * Returns the pts number of the terminal the shim opened, or -1. */
 static int
@@ -193,16 +208,26 @@ wait_for_start(int start_fd, int error_fd)
 {
 	struct spawn_error ready = { .err = 0, .exit_code = 0, .msg = "ready" };
 	struct start_msg msg;
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(2 * sizeof(int))];
+	} cm;
+	struct iovec iov = { &msg, sizeof(msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof(cm) };
+	struct cmsghdr *h;
 	ssize_t n;
 
 	if (write(error_fd, &ready, sizeof(ready)) != sizeof(ready))
 		_exit(125);
 	do
-		n = read(start_fd, &msg, sizeof(msg));
+		n = recvmsg(start_fd, &mh, MSG_CMSG_CLOEXEC | MSG_WAITALL);
 	while (n < 0 && errno == EINTR);
 	if (n != sizeof(msg))
 		_exit(125); /* the shim went away before starting us */
 	close(start_fd);
+	h = CMSG_FIRSTHDR(&mh);
+	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
+		take_stdio(&msg, (int *)CMSG_DATA(h), (h->cmsg_len - CMSG_LEN(0)) / sizeof(int));
 	return msg.pts;
 }
 

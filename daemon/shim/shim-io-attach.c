@@ -1,9 +1,11 @@
 /* The shim's attach socket: accepting clients and the command line each
  * sends first. Protocol (one text line from the client, then frames):
- *   "attach [stdin] [start] [replay] [notify]\n"  init's output; own its
- *                        stdin; release init; first replay recent output;
- *                        a "detach" note when it ends while init runs
- *                        (shim-notes.c)
+ *   "attach [stdin] [start] [replay] [notify] [handoff]\n"  init's output;
+ *                        own its stdin; release init; first replay recent
+ *                        output; a "detach" note when it ends while init
+ *                        runs (shim-notes.c); with start, no log and no
+ *                        TTY: release init only at this client's
+ *                        FRAME_DIRECT, giving it the client's pipes
  *   "start\n"            release init, then close
  *   "exec JSON\n"        run a process in the container (shim-exec.c);
  *                        this connection is its stream unless "detach";
@@ -20,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <termios.h>
 
 static void
@@ -93,7 +96,10 @@ client_command(struct shim *s, struct client *c)
 		resize(s, line + 7);
 		return false;
 	}
-	if (strstr(line, "start"))
+	if (strncmp(line, "attach", 6) == 0 && strstr(line, "start") && strstr(line, "handoff") && s->init &&
+	    !s->started && s->cfg->log_off && !s->cfg->tty && !s->handoff)
+		s->handoff = c; /* issue 14: started by on_direct_frame, or at its first other word */
+	else if (strstr(line, "start"))
 		shim_io_proc_start_init(s);
 	if (strncmp(line, "attach", 6) != 0 || !s->init)
 		return false;
@@ -107,6 +113,39 @@ client_command(struct shim *s, struct client *c)
 	return true;
 }
 
+/* issue 14, --log-driver none: init has not run yet, so nothing was
+ * written before; the client's pipes become init's stdout/stderr and the
+ * container writes to them itself (no copy, no shim in the path). Only
+ * pipes are taken; the answer is the usual DIRECT frame, the client's
+ * go-ahead then finds direct off (nothing to move: frames carry the rest,
+ * stdin, the other stream and the exit). */
+static void
+handoff(struct shim *s, struct client *c)
+{
+	int fds[2], n = 0, stdio = 0, k = 0;
+	struct stat st;
+
+	c->direct_request = false;
+	for (int st_no = 1; st_no < 3; st_no++)
+		if ((c->direct_mask & (1 << (st_no - 1))) && k < c->n_passed) {
+			int fd = c->passed_fd[k++];
+
+			if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY) {
+				/* as the spliced path: fewer waits for its reader */
+				(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+				fds[n++] = fd;
+				stdio |= 1 << (st_no - 1);
+			}
+		}
+	shim_io_proc_start_init_stdio(s, stdio, fds, n);
+	for (k = 0; k < c->n_passed; k++)
+		close(c->passed_fd[k]);
+	c->n_passed = 0;
+	c->direct_answer_due = true;
+	if (c->out)
+		(void)shim_io_client_flush(s, c);
+}
+
 /* A whole FRAME_DIRECT frame from the client (issue 14). The request
  * (with its pipes) is always answered with our DIRECT frame, after all
  * output queued so far; accepted, the process's output is held until the
@@ -118,7 +157,9 @@ on_direct_frame(struct shim *s, struct client *c)
 	struct proc *p = c->proc;
 
 	c->direct_frame = false;
-	if (c->direct_request) {
+	if (c->direct_request && s->handoff == c) {
+		handoff(s, c);
+	} else if (c->direct_request) {
 		int k = 0;
 
 		c->direct_request = false;
@@ -186,6 +227,8 @@ shim_io_attach_on_readable(struct shim *s, struct client *c)
 		return;
 	if (n <= 0) {
 		c->read_eof = true;
+		if (s->handoff == c) /* no offer came: init starts with its own pipes */
+			shim_io_proc_start_init(s);
 		if (c->direct == DIRECT_PENDING) { /* no go-ahead will come: frames */
 			shim_io_client_direct_off(s, c);
 			if (p)
@@ -230,6 +273,8 @@ shim_io_attach_on_readable(struct shim *s, struct client *c)
 	shim_io_client_consume(p, c, buf, (size_t)n);
 	if (c->direct_frame)
 		on_direct_frame(s, c);
+	if (s->handoff == c) /* its first frame was not the offer: start as usual */
+		shim_io_proc_start_init(s);
 	if (p && p->stdin_owner == c)
 		shim_io_proc_stdin_flush(s, p);
 }

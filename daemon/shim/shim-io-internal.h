@@ -98,6 +98,7 @@ struct shim {
 	struct client *graveyard; /* dropped clients a pending event may still name */
 	int start_fd;
 	bool started;
+	struct client *handoff;   /* issue 14: init starts at this client's FRAME_DIRECT (shim-io-attach.c) */
 	int log_fd;
 	size_t log_size;
 };
@@ -156,6 +157,9 @@ void shim_io_proc_stdin_flush(struct shim *s, struct proc *p);
 void shim_io_proc_on_direct_writable(struct shim *s, struct source *src);
 /* Let init execve, once; with a TTY, open its terminal first. */
 void shim_io_proc_start_init(struct shim *s);
+/* The same, handing init the n pipes in fds as its stdout/stderr (bits of
+ * stdio, as struct start_msg); the fds stay the caller's to close. */
+void shim_io_proc_start_init_stdio(struct shim *s, int stdio, const int *fds, int n);
 
 /* --- shim-io-client.c --- */
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 
@@ -280,15 +281,39 @@ shim_io_proc_stdin_flush(struct shim *s, struct proc *p)
 	}
 }
 
-void
-shim_io_proc_start_init(struct shim *s)
+/* start_msg, with the pipes of a hand-off as SCM_RIGHTS. */
+static void
+send_start(int fd, const struct start_msg *msg, const int *fds, int n)
 {
-	struct start_msg msg = { .pts = -1 };
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(2 * sizeof(int))];
+	} cm;
+	struct iovec iov = { (void *)msg, sizeof(*msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (n > 0 && n <= 2) {
+		memset(&cm, 0, sizeof(cm));
+		mh.msg_control = &cm;
+		mh.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
+		cm.h.cmsg_level = SOL_SOCKET;
+		cm.h.cmsg_type = SCM_RIGHTS;
+		cm.h.cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+		memcpy(CMSG_DATA(&cm.h), fds, (size_t)n * sizeof(int));
+	}
+	(void)!sendmsg(fd, &mh, MSG_NOSIGNAL);
+}
+
+void
+shim_io_proc_start_init_stdio(struct shim *s, int stdio, const int *fds, int n)
+{
+	struct start_msg msg = { .pts = -1, .stdio = n > 0 ? stdio : 0 };
 	struct proc *p = s->init;
 
 	if (s->started)
 		return;
 	s->started = true;
+	s->handoff = NULL;
 	if (s->cfg->tty && p) {
 		char root[64];
 		int slave = -1, master;
@@ -304,7 +329,13 @@ shim_io_proc_start_init(struct shim *s)
 			p->open_outputs = 1;
 		}
 	}
-	(void)!write(s->start_fd, &msg, sizeof(msg));
+	send_start(s->start_fd, &msg, fds, msg.stdio ? n : 0);
 	close(s->start_fd);
 	s->start_fd = -1;
+}
+
+void
+shim_io_proc_start_init(struct shim *s)
+{
+	shim_io_proc_start_init_stdio(s, 0, NULL, 0);
 }

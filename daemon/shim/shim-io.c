@@ -334,6 +334,8 @@ shim_io_run(const struct shim_config *cfg, struct spawn_result *sp, int listen_f
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(&s, evs[i].data.ptr, evs[i].events);
+		if (s.handoff && s.handoff->dead) /* the client of a hand-off left first */
+			shim_io_proc_start_init(&s);
 		shim_io_client_bury(&s);
 	}
 	/* init is gone: so is every process of its PID namespace */

@@ -29,6 +29,9 @@ struct spawn_result {
  * container's devpts instance, which init makes its controlling terminal. */
 struct start_msg {
 	int pts;        /* /dev/pts/N inside, or -1 */
+	int stdio;      /* issue 14 hand-off: bit 0 stdout, bit 1 stderr: a client's
+			 * pipe for each came with this message (SCM_RIGHTS, in
+			 * that order) and replaces init's own */
 };
 
 /* Create the container's init, blocked before execve until start_fd gets a

@@ -121,7 +121,8 @@ spawn_container(const struct shim_config *c, struct spawn_result *ret, char *err
 		goto fail;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0 ||
 	    (c->open_stdin && !c->tty && make_pipe(in) < 0) || (!c->tty && (make_pipe(out) < 0 || make_pipe(err) < 0)) ||
-	    pipe2(start, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, start) < 0 || /* fds may come with start */
+	    pipe2(errp, O_CLOEXEC) < 0) {
 		snprintf(errbuf, errlen, "create pipes: %s", strerror(errno));
 		goto fail;
 	}

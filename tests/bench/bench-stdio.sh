@@ -4,6 +4,8 @@
 # against `nsenter` into the same container. See README.md. Needs root.
 #
 #   SIZE=1G N=25 R=5 tests/bench/bench-stdio.sh
+#   ONLY=c tests/bench/bench-stdio.sh      just (c); BUILDDIR=OTHER/build to
+#                                          measure another build the same way
 # (c) is issue 14's logging comparison: dd bs=1M with logging against
 # `dd | tee FILE`, and with --log-driver none against the plain pipe.
 LIB_NO_TAP=1
@@ -20,6 +22,7 @@ capture lite import "$T/busybox.tar" busybox
 [ "$RC" = 0 ] || { echo "lite import failed: $ERR" >&2; exit 1; }
 
 us_now() { echo "${EPOCHREALTIME/[.,]/}"; }
+ONLY=${ONLY:-abc}	# which parts: a (throughput), b (exec latency), c (dd, paired)
 
 # ---------------------------------------------------------------- (a) throughput
 
@@ -37,6 +40,7 @@ bare_head() { busybox head -c "$BYTES" /dev/zero; }
 gnu_head() { head -c "$BYTES" /dev/zero; }
 
 [ "$("$LITE" run --rm busybox head -c 1000 /dev/zero </dev/null | wc -c)" = 1000 ] || { echo "lite run --rm busybox head failed" >&2; exit 1; }
+if [[ $ONLY == *a* ]]; then
 read -r lb lmbs lsec < <(pipe_mbs lite_head)
 read -r bb bmbs bsec < <(pipe_mbs bare_head)
 read -r gb gmbs gsec < <(pipe_mbs gnu_head)
@@ -51,6 +55,7 @@ t0=$(us_now)
 "$LITE" run --rm busybox head -c 0 /dev/zero </dev/null | wc -c >/dev/null
 t1=$(us_now)
 awk -v us=$((t1 - t0)) -v s="$lsec" -v n="$lb" 'BEGIN { f = us / 1e6; if (s > f) printf "of which fixed cost (run --rm, 0 bytes):      %.2f s; stream alone: %.0f MB/s\n", f, n / 1e6 / (s - f) }'
+fi
 
 # ---------------------------------------------------------------- (c) dd bs=1M, paired
 
@@ -59,6 +64,7 @@ awk -v us=$((t1 - t0)) -v s="$lsec" -v n="$lb" 'BEGIN { f = us / 1e6; if (s > f)
 # C lite --log-driver none, D the plain pipe dd | wc -c. Medians and the
 # targets A/B >= 0.9, C/D >= 0.9.
 R=${R:-5}
+if [[ $ONLY == *c* ]]; then
 COUNT=$((BYTES / 1048576))
 dd_lite() { timeout 600 "$LITE" run --rm busybox dd if=/dev/zero bs=1M count="$COUNT" 2>/dev/null; }
 dd_lite_none() { timeout 600 "$LITE" run --rm --log-driver none busybox dd if=/dev/zero bs=1M count="$COUNT" 2>/dev/null; }
@@ -66,30 +72,51 @@ dd_tee() { busybox dd if=/dev/zero bs=1M count="$COUNT" 2>/dev/null | tee "$T/te
 dd_pipe() { busybox dd if=/dev/zero bs=1M count="$COUNT" 2>/dev/null; }
 none_ok=1
 [ "$("$LITE" run --rm --log-driver none busybox true 2>&1)" = "" ] || none_ok=0
-: >"$T/dd.A"; : >"$T/dd.B"; : >"$T/dd.C"; : >"$T/dd.D"
+: >"$T/dd.A"; : >"$T/dd.B"; : >"$T/dd.C"; : >"$T/dd.D"; : >"$T/dd.E"
 for i in $(seq "$R"); do
-	read -r _ m _ < <(pipe_mbs dd_lite); echo "$m" >>"$T/dd.A"
+	read -r n m _ < <(pipe_mbs dd_lite); echo "$m" >>"$T/dd.A"
+	[ "$n" = "$((COUNT * 1048576))" ] || echo "warning: lite run dd (logging on) gave $n bytes" >&2
 	read -r _ m _ < <(pipe_mbs dd_tee); echo "$m" >>"$T/dd.B"
 	rm -f "$T/tee.out"
-	if [ "$none_ok" = 1 ]; then read -r _ m _ < <(pipe_mbs dd_lite_none); echo "$m" >>"$T/dd.C"; fi
+	if [ "$none_ok" = 1 ]; then
+		read -r n m _ < <(pipe_mbs dd_lite_none); echo "$m" >>"$T/dd.C"
+		[ "$n" = "$((COUNT * 1048576))" ] || echo "warning: lite run --log-driver none dd gave $n bytes" >&2
+	fi
 	read -r _ m _ < <(pipe_mbs dd_pipe); echo "$m" >>"$T/dd.D"
+	t0=$(us_now); "$LITE" run --rm busybox dd if=/dev/zero bs=1M count=0 </dev/null 2>/dev/null | wc -c >/dev/null; t1=$(us_now)
+	echo $((t1 - t0)) >>"$T/dd.E"	# the fixed cost: start and removal, 0 bytes
 done
 mA=$(median <"$T/dd.A"); mB=$(median <"$T/dd.B"); mD=$(median <"$T/dd.D")
+# per-round ratios: each round's runs follow each other, so their ratio
+# holds when the machine's speed drifts between rounds (shared hosts)
+pair_ratio() { paste "$1" "$2" | awk '$2 > 0 { printf "%.3f\n", $1 / $2 }' | median; }
 echo
 echo "(c) busybox dd bs=1M count=$COUNT through stdout | wc -c, $R paired rounds, median MB/s"
 echo "lite run --rm busybox dd (logging on):      $mA   [$(tr '\n' ' ' <"$T/dd.A")]"
 echo "dd | tee FILE | wc -c:                      $mB   [$(tr '\n' ' ' <"$T/dd.B")]"
 awk -v a="$mA" -v b="$mB" 'BEGIN { printf "logging on / tee FILE:                      %.2f (target >= 0.90)\n", a / b }'
+echo "logging on / tee FILE, median of the rounds' ratios: $(pair_ratio "$T/dd.A" "$T/dd.B")"
 if [ "$none_ok" = 1 ]; then
 	mC=$(median <"$T/dd.C")
 	echo "lite run --rm --log-driver none busybox dd: $mC   [$(tr '\n' ' ' <"$T/dd.C")]"
 	echo "dd | wc -c (plain pipe):                    $mD   [$(tr '\n' ' ' <"$T/dd.D")]"
 	awk -v a="$mC" -v b="$mD" 'BEGIN { printf "--log-driver none / plain pipe:             %.2f (target >= 0.90)\n", a / b }'
+	echo "--log-driver none / plain pipe, median of the rounds' ratios: $(pair_ratio "$T/dd.C" "$T/dd.D")"
 else
 	echo "dd | wc -c (plain pipe):                    $mD; --log-driver none: not supported by this build"
 fi
+# the same without the container's start and removal (a 0-byte run, same rounds)
+mE=$(median <"$T/dd.E")
+awk -v us="$mE" -v a="$mA" -v c="${mC:-0}" -v b="$mB" -v d="$mD" -v n="$((COUNT * 1048576))" 'BEGIN {
+	f = us / 1e6; printf "fixed cost (run --rm, 0 bytes), median:     %.3f s\n", f
+	if (n / 1e6 / a <= f) exit
+	sa = n / 1e6 / (n / 1e6 / a - f); printf "stream alone, logging on:                   %.0f MB/s (/ tee FILE %.2f)\n", sa, sa / b
+	if (c > 0 && n / 1e6 / c > f) { sc = n / 1e6 / (n / 1e6 / c - f); printf "stream alone, --log-driver none:            %.0f MB/s (/ plain pipe %.2f)\n", sc, sc / d } }'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 
 # ---------------------------------------------------------------- (b) exec latency
+[[ $ONLY == *b* ]] || exit 0
 
 capture lite run -d --name bench-exec busybox sleep 100000
 [ "$RC" = 0 ] && wait_for 10 is_running bench-exec || { echo "could not start bench-exec: $ERR" >&2; exit 1; }

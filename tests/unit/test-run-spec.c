@@ -97,7 +97,7 @@ test_run_good(void **state)
 	       "\"stop_signal\":\"KILL\",\"stop_timeout\":5,\"shm_size\":\"1m\",\"read_only\":true,\"oom_score_adj\":-5,"
 	       "\"labels\":[\"a=b=c\"],\"volumes\":[\"/h:/c:ro\",\"named:/n\",\"/anon\"],\"mounts\":[\"type=tmpfs,target=/t\"],"
 	       "\"tmpfs\":[\"/run:size=1m\"],\"volumes_from\":[\"other\"],\"ulimits\":[\"nofile=10:20\"],"
-	       "\"device_read_bps\":[\"/dev/sda:1mb\"]}", &rs);
+	       "\"device_read_bps\":[\"/dev/sda:1mb\"],\"direct_start\":true}", &rs);
 	assert_string_equal(rs.image, "busybox");
 	assert_string_equal(rs.cmd[2], "x");
 	assert_true(rs.entrypoint_set);
@@ -108,6 +108,7 @@ test_run_good(void **state)
 	assert_string_equal(rs.user, "1:2");
 	assert_string_equal(rs.workdir, "/srv");
 	assert_true(rs.tty && rs.open_stdin && rs.auto_remove && rs.init && rs.attach && rs.pass_fd && rs.read_only);
+	assert_true(rs.direct_start);
 	assert_int_equal(rs.rows, 30);
 	assert_int_equal(rs.cols, 100);
 	assert_int_equal(rs.stop_signal, 9);
