@@ -103,7 +103,7 @@ ps_sized(struct peer *p, json_t *state, json_t *sizes)
 	size_t i;
 
 	json_array_foreach(ids, i, id)
-		json_object_set(by_id, json_string_value(id), json_array_get(sizes, i) ?: json_integer(0));
+		json_object_set_new(by_id, json_string_value(id), json_integer(json_integer_value(json_array_get(sizes, i))));
 	ps_json(p, json_object_get(state, "params"), by_id);
 	json_decref(by_id);
 }

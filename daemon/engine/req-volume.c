@@ -158,7 +158,7 @@ ls_sized(struct peer *p, json_t *list, json_t *sizes)
 	size_t i;
 
 	json_array_foreach(list, i, v)
-		json_object_set(v, "size", json_array_get(sizes, i) ?: json_integer(0));
+		json_object_set_new(v, "size", json_integer(json_integer_value(json_array_get(sizes, i))));
 	peer_reply(p, json_incref(list));
 }
 
@@ -294,7 +294,7 @@ prune_sized(struct peer *p, json_t *state, json_t *sizes)
 	size_t i;
 
 	json_array_foreach(keys, i, k)
-		json_object_set(by_key, json_string_value(k), json_array_get(sizes, i) ?: json_integer(0));
+		json_object_set_new(by_key, json_string_value(k), json_integer(json_integer_value(json_array_get(sizes, i))));
 	removed = prune_list(p, json_object_get(state, "params"), by_key, &reclaimed);
 	json_decref(by_key);
 	peer_reply(p, json_pack("{s:o, s:I}", "removed", removed, "space_reclaimed", (json_int_t)reclaimed));

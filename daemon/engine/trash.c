@@ -52,6 +52,7 @@ delete_logged(const char *path, size_t budget)
 void
 trash_delete(const char *path)
 {
+	static const int dfl[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2 };
 	pid_t parent = getpid(), pid;
 	int r = fs_walk_rm(path, TRASH_BUDGET);
 
@@ -70,6 +71,8 @@ trash_delete(const char *path)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(0);
 	syscall(SYS_close_range, 3, ~0U, 0); /* no client connection, lock or pipe held by this child */
+	for (size_t i = 0; i < sizeof(dfl) / sizeof(dfl[0]); i++)
+		signal(dfl[i], SIG_DFL); /* not the daemon's handlers */
 	(void)setpriority(PRIO_PROCESS, 0, 10);
 	delete_logged(path, 0);
 	_exit(0);
