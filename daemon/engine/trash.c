@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -73,7 +72,6 @@ trash_delete(const char *path)
 	syscall(SYS_close_range, 3, ~0U, 0); /* no client connection, lock or pipe held by this child */
 	for (size_t i = 0; i < sizeof(dfl) / sizeof(dfl[0]); i++)
 		signal(dfl[i], SIG_DFL); /* not the daemon's handlers */
-	(void)setpriority(PRIO_PROCESS, 0, 10);
 	delete_logged(path, 0);
 	_exit(0);
 }
