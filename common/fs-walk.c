@@ -149,6 +149,8 @@ scan(struct walk *w)
 			continue;
 		if (!w->fn && de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 			r = unlink_one(w, de->d_name); /* no stat needed */
+		else if (de->d_type == DT_DIR)
+			r = add_sub(l, de->d_name); /* down() checks its file system */
 		else
 			r = entry(w, l, de->d_name);
 		if (r == -ENOMEM || r == -ECANCELED || r == -EAGAIN)
@@ -174,7 +176,7 @@ down(struct walk *w)
 		l->subs[l->next++] = NULL;
 		fd = openat(w->fd, name, DIR_FLAGS);
 		if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != w->dev) {
-			note(w, fd < 0 ? -errno : -EXDEV);
+			note(w, fd < 0 ? -errno : w->fn ? 0 : -EXDEV); /* a walk skips mounts silently */
 			if (fd >= 0)
 				close(fd);
 			free(name);
