@@ -4,6 +4,7 @@
 
 #include "cleanup.h"
 #include "fd-util.h"
+#include "fs-walk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -139,54 +140,12 @@ fs_mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-static int
-rm_rf_at(int dirfd, const char *name, dev_t dev)
-{
-	struct stat st;
-	int r = 0;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (S_ISDIR(st.st_mode)) {
-		int fd;
-		DIR *d;
-		struct dirent *de;
-
-		if (st.st_dev != dev)
-			return -EXDEV; /* never descend into a mount */
-		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		d = fdopendir(fd);
-		if (!d) {
-			close(fd);
-			return -errno;
-		}
-		while ((de = readdir(d))) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			int q = rm_rf_at(fd, de->d_name, dev);
-			if (q < 0 && r == 0)
-				r = q;
-		}
-		closedir(d);
-		if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && r == 0 && errno != ENOENT)
-			r = -errno;
-		return r;
-	}
-	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
+/* Iterative (fs-walk.c): a user's 30,000-deep tree must not overflow the
+ * stack nor use an fd per level. */
 int
 fs_rm_rf(const char *path)
 {
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	return rm_rf_at(AT_FDCWD, path, st.st_dev);
+	return fs_walk_rm(path, 0);
 }
 
 int

@@ -5,7 +5,9 @@
  * restore and by the request handlers.
  *
  * Safety: removes only the container's own directories (DATA_ROOT and
- * EXEC_ROOT joined with its validated 64-hex id) and its own cgroups. */
+ * EXEC_ROOT joined with its validated 64-hex id) and its own cgroups.
+ * The data directory (the user's upper: any size, any depth) is renamed
+ * into DATA_ROOT/tmp and deleted off the loop (trash.c). */
 #include "ctr.h"
 #include "events.h"
 
@@ -19,6 +21,7 @@
 #include "fs-util.h"
 #include "log.h"
 #include "net-ctr.h"
+#include "trash.h"
 #include "volume.h"
 
 /* --rm and rm -v take the container's anonymous volumes with it. */
@@ -41,7 +44,7 @@ remove_anonymous_volumes(struct daemon *d, struct ctr *c)
 void
 ctr_remove(struct daemon *d, struct ctr *c)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], trash[PATH_MAX];
 	struct lite_err err = { 0 };
 	int r;
 
@@ -59,9 +62,13 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	fs_rm_rf(dir);
 	CRASH_POINT("rm.after-unmount"); /* the run dir (rootfs mount point, socket) is gone */
 	ctr_dir(d, c, dir, sizeof(dir));
-	r = fs_rm_rf(dir);
-	if (r < 0)
+	r = trash_move(d->cfg.data_root, dir, "ctr", trash, sizeof(trash));
+	if (r == 0) {
+		CRASH_POINT("rm.after-rename"); /* out of sight, not yet deleted */
+		trash_delete(trash);
+	} else if (r != -ENOENT && (r = fs_rm_rf(dir)) < 0) { /* DATA_ROOT/tmp elsewhere: in place */
 		log_warnx("remove %s: %s", dir, strerror(-r));
+	}
 	CRASH_POINT("rm.after-dir");
 	remove_anonymous_volumes(d, c);
 	ctr_table_remove(d, c);

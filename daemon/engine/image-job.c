@@ -64,6 +64,8 @@ image_job_free(struct image_job *j)
 		unlink(j->out);
 	strv_free(j->argv);
 	free(j->reply);
+	if (j->user_free)
+		j->user_free(j->user);
 	if (j->close_after)
 		peer_close_after_flush(j->peer);
 	peer_unref(j->peer);

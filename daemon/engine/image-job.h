@@ -28,6 +28,8 @@ struct image_job {
 	struct event *ev;
 	char *reply;
 	size_t reply_len;
+	void *user;                  /* the starter's, for done */
+	void (*user_free)(void *);   /* called on user by image_job_free */
 };
 
 /* A job for peer (referenced until the job ends). */

@@ -28,6 +28,7 @@
 #include "reconcile.h"
 #include "seccomp-cache.h"
 #include "str-util.h"
+#include "trash.h"
 
 static void
 usage(FILE *f)
@@ -259,6 +260,7 @@ prepare_dirs(struct daemon *d)
 	snprintf(path, sizeof(path), "%s/containers", d->cfg.data_root);
 	if (fs_mkdir_p(path, 0700) < 0)
 		fatal("create %s", path);
+	trash_sweep(d->cfg.data_root); /* what an rm left in tmp/gc-*: logged when it fails */
 	if (image_store_init(d->cfg.data_root, &err) < 0)
 		fatalx("image store: %s", err.msg);
 	if (cgroup_detect("/sys/fs/cgroup", d->cfg.cgroup_parent, &d->cgroups, &err) < 0 ||

@@ -1,7 +1,6 @@
 /* ps and inspect: views of the container table. */
 #include "req.h"
 
-#include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -11,28 +10,7 @@
 #include "daemon.h"
 #include "net-ctr.h"
 #include "ps-ports.h"
-
-static uint64_t upper_bytes; /* nftw has no user pointer; the loop is single-threaded */
-
-static int
-add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (flag == FTW_F && S_ISREG(st->st_mode))
-		upper_bytes += (uint64_t)st->st_size;
-	return 0;
-}
-
-static uint64_t
-ctr_upper_size(struct daemon *d, const struct ctr *c)
-{
-	char dir[PATH_MAX + 8];
-
-	ctr_dir(d, c, dir, PATH_MAX);
-	strcat(dir, "/upper");
-	upper_bytes = 0;
-	(void)nftw(dir, add_size, 16, FTW_PHYS | FTW_MOUNT);
-	return upper_bytes;
-}
+#include "size-job.h"
 
 /* ps "details": what the client's --filter keys label, health, volume,
  * network, publish and expose read (issue 12); asked only when filtering,
@@ -78,11 +56,18 @@ ps_rows(struct peer *p, bool all)
 				 len);
 }
 
-void
-req_ps(struct peer *p, json_t *params)
+static bool
+ps_shows(struct peer *p, struct ctr *c, bool all)
 {
-	bool all = proto_get_bool(params, "all", false), size = proto_get_bool(params, "size", false);
-	bool details = proto_get_bool(params, "details", false);
+	return ctr_visible_to(c, p->cred.uid) && !c->removing && (all || ctr_is_running(c));
+}
+
+/* The JSON listing; sizes: {ID: bytes} for --size (a container created
+ * while they were computed shows 0), NULL without. */
+static void
+ps_json(struct peer *p, json_t *params, json_t *sizes)
+{
+	bool all = proto_get_bool(params, "all", false), details = proto_get_bool(params, "details", false);
 	json_t *extra;
 	int64_t now = time(NULL);
 	_cleanup_free_ char *text = NULL;
@@ -90,20 +75,17 @@ req_ps(struct peer *p, json_t *params)
 	struct ctr *c;
 	size_t len;
 
-	if (proto_get_bool(params, "rows", false)) {
-		ps_rows(p, all);
-		return;
-	}
 	/* written as text straight away: see ctr-ps-json.c */
 	ctr_ps_json_begin(&out, 0);
 	TAILQ_FOREACH_REVERSE(c, &p->d->ctrs, ctr_list, entry) {
-		if (!ctr_visible_to(c, p->cred.uid) || c->removing || (!all && !ctr_is_running(c)))
+		if (!ps_shows(p, c, all))
 			continue;
 		/* ports always; details for the client's filters (issue 12) */
 		extra = json_pack("{s:o}", "ports", net_ctr_ps_ports(p->d, c));
 		if (details)
 			add_details(p->d, c, extra);
-		ctr_ps_json_add(&out, c, now, size ? (int64_t)ctr_upper_size(p->d, c) : -1, extra);
+		ctr_ps_json_add(&out, c, now, sizes ? (int64_t)json_integer_value(json_object_get(sizes, c->spec.id)) : -1,
+				extra);
 		json_decref(extra);
 	}
 	text = ctr_ps_json_end(&out, &len);
@@ -111,6 +93,52 @@ req_ps(struct peer *p, json_t *params)
 		peer_reply_error(p, PROTO_E_INTERNAL, PROTO_KIND_INTERNAL, "out of memory");
 	else
 		peer_reply_text(p, text, len);
+}
+
+/* state: {"params": the request's, "ids": [ID...] in the order of sizes} */
+static void
+ps_sized(struct peer *p, json_t *state, json_t *sizes)
+{
+	json_t *by_id = json_object(), *ids = json_object_get(state, "ids"), *id;
+	size_t i;
+
+	json_array_foreach(ids, i, id)
+		json_object_set_new(by_id, json_string_value(id), json_integer(json_integer_value(json_array_get(sizes, i))));
+	ps_json(p, json_object_get(state, "params"), by_id);
+	json_decref(by_id);
+}
+
+/* --size: the upper directories are the users' (any depth, any number of
+ * files): walked by lite-image (size-job.c), never on the loop. */
+static void
+ps_size(struct peer *p, json_t *params)
+{
+	bool all = proto_get_bool(params, "all", false);
+	json_t *ids = json_array(), *paths = json_array();
+	struct ctr *c;
+
+	TAILQ_FOREACH_REVERSE(c, &p->d->ctrs, ctr_list, entry) {
+		char dir[PATH_MAX + 8];
+
+		if (!ps_shows(p, c, all))
+			continue;
+		ctr_dir(p->d, c, dir, PATH_MAX);
+		strcat(dir, "/upper");
+		json_array_append_new(ids, json_string(c->spec.id));
+		json_array_append_new(paths, json_string(dir));
+	}
+	size_job_start(p, "size", paths, json_pack("{s:O, s:o}", "params", params, "ids", ids), ps_sized);
+}
+
+void
+req_ps(struct peer *p, json_t *params)
+{
+	if (proto_get_bool(params, "rows", false))
+		ps_rows(p, proto_get_bool(params, "all", false));
+	else if (proto_get_bool(params, "size", false))
+		ps_size(p, params);
+	else
+		ps_json(p, params, NULL);
 }
 
 void

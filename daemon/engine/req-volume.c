@@ -8,6 +8,7 @@
 #include "req.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "daemon.h"
 #include "events.h"
 #include "mount-spec.h"
+#include "size-job.h"
 #include "volume.h"
 
 /* The first container whose mounts use owner's volume name, or NULL. */
@@ -131,19 +133,44 @@ list_with_refs(struct peer *p)
 	return list;
 }
 
+/* DATA_ROOT/volumes/...NAME of each volume of list, for lite-image du. */
+static json_t *
+volume_paths(struct peer *p, json_t *list)
+{
+	json_t *paths = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(list, i, v) {
+		char dir[PATH_MAX];
+
+		if (volume_dir(p->d->cfg.data_root, (uid_t)json_integer_value(json_object_get(v, "owner_uid")),
+			       json_string_value(json_object_get(v, "name")) ?: "", dir, sizeof(dir)) < 0)
+			dir[0] = '\0'; /* du of "" is 0 */
+		json_array_append_new(paths, json_string(dir));
+	}
+	return paths;
+}
+
+static void
+ls_sized(struct peer *p, json_t *list, json_t *sizes)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		json_object_set_new(v, "size", json_integer(json_integer_value(json_array_get(sizes, i))));
+	peer_reply(p, json_incref(list));
+}
+
 void
 req_volume_ls(struct peer *p, json_t *params)
 {
-	json_t *list = list_with_refs(p), *v;
-	size_t i;
+	json_t *list = list_with_refs(p);
 
-	if (proto_get_bool(params, "size", false)) /* system df -v: walks every volume */
-		json_array_foreach(list, i, v)
-			json_object_set_new(v, "size", json_integer((json_int_t)volume_size(
-							       p->d->cfg.data_root,
-							       (uid_t)json_integer_value(json_object_get(v, "owner_uid")),
-							       json_string_value(json_object_get(v, "name")))));
-	peer_reply(p, list);
+	if (proto_get_bool(params, "size", false)) /* system df -v: walks every volume, off the loop */
+		size_job_start(p, "blocks", volume_paths(p, list), list, ls_sized);
+	else
+		peer_reply(p, list);
 }
 
 void
@@ -225,32 +252,71 @@ prune_wanted(json_t *v, bool all, json_t *filters)
 	return true;
 }
 
-/* Root prunes every unused volume, others their own: anonymous ones, or
- * with "all" named ones too, as Docker (API 1.42 on). */
-void
-req_volume_prune(struct peer *p, json_t *params)
+/* The volumes prune removes; sizes: {"OWNER/NAME": bytes} or NULL. */
+static json_t *
+prune_list(struct peer *p, json_t *params, json_t *sizes, uint64_t *reclaimed)
 {
 	bool all_volumes = proto_get_bool(params, "all", false);
-	json_t *all, *v, *removed = json_array();
-	uint64_t size, reclaimed = 0;
+	json_t *all, *v, *out = json_array();
 	size_t i;
 
 	all = list_with_refs(p);
 	json_array_foreach(all, i, v) {
 		const char *name = json_string_value(json_object_get(v, "name"));
 		uid_t owner = (uid_t)json_integer_value(json_object_get(v, "owner_uid"));
+		char key[160];
 
-		if (!prune_wanted(v, all_volumes, json_object_get(params, "filters")))
+		if (!prune_wanted(v, all_volumes, json_object_get(params, "filters")) || volume_user(p->d, owner, name))
 			continue;
-		if (volume_user(p->d, owner, name))
+		if (!sizes) {
+			json_array_append(out, v);
 			continue;
-		size = volume_size(p->d->cfg.data_root, owner, name);
+		}
 		if (volume_remove(p->d->cfg.data_root, owner, name, NULL) == 0) {
-			json_array_append(removed, json_object_get(v, "ref"));
+			json_array_append(out, json_object_get(v, "ref"));
 			events_emit(p->d, "volume", "destroy", name, (int64_t)owner, events_attrs("driver", "local", NULL));
-			reclaimed += size;
+			snprintf(key, sizeof(key), "%u/%s", (unsigned)owner, name);
+			*reclaimed += (uint64_t)json_integer_value(json_object_get(sizes, key));
 		}
 	}
 	json_decref(all);
+	return out;
+}
+
+/* state: {"params", "keys": ["OWNER/NAME"...] in the order of sizes}.
+ * The volumes still unused now are removed (one may have been taken by
+ * a container while lite-image measured). */
+static void
+prune_sized(struct peer *p, json_t *state, json_t *sizes)
+{
+	json_t *by_key = json_object(), *keys = json_object_get(state, "keys"), *k, *removed;
+	uint64_t reclaimed = 0;
+	size_t i;
+
+	json_array_foreach(keys, i, k)
+		json_object_set_new(by_key, json_string_value(k), json_integer(json_integer_value(json_array_get(sizes, i))));
+	removed = prune_list(p, json_object_get(state, "params"), by_key, &reclaimed);
+	json_decref(by_key);
 	peer_reply(p, json_pack("{s:o, s:I}", "removed", removed, "space_reclaimed", (json_int_t)reclaimed));
+}
+
+/* Root prunes every unused volume, others their own: anonymous ones, or
+ * with "all" named ones too, as Docker (API 1.42 on). What they free is
+ * measured by lite-image first (size-job.c), then they go. */
+void
+req_volume_prune(struct peer *p, json_t *params)
+{
+	json_t *doomed = prune_list(p, params, NULL, NULL), *keys = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(doomed, i, v) {
+		char key[160];
+
+		snprintf(key, sizeof(key), "%u/%s", (unsigned)json_integer_value(json_object_get(v, "owner_uid")),
+			 json_string_value(json_object_get(v, "name")) ?: "");
+		json_array_append_new(keys, json_string(key));
+	}
+	size_job_start(p, "blocks", volume_paths(p, doomed), json_pack("{s:O, s:o}", "params", params, "keys", keys),
+		       prune_sized);
+	json_decref(doomed);
 }

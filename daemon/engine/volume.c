@@ -9,7 +9,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <time.h>
 
 #include "crash-point.h"
+#include "trash.h"
 #include "ctr.h"
 #include "fs-util.h"
 #include "mount-spec.h"
@@ -83,28 +83,6 @@ volume_ensure(const char *data_root, uid_t owner, const char *name, bool anonymo
 	CRASH_POINT("volume.create.after-dir");
 	r = write_meta(dir, owner, name, anonymous);
 	return r < 0 ? lite_err_sys(err, r, "record volume %s", name) : 0;
-}
-
-static uint64_t du_bytes; /* nftw has no user pointer; the loop is single-threaded */
-
-static int
-du_add(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (flag == FTW_F)
-		du_bytes += (uint64_t)st->st_blocks * 512;
-	return 0;
-}
-
-uint64_t
-volume_size(const char *data_root, uid_t owner, const char *name)
-{
-	char dir[PATH_MAX];
-
-	if (volume_dir(data_root, owner, name, dir, sizeof(dir)) < 0)
-		return 0;
-	du_bytes = 0;
-	(void)nftw(dir, du_add, 16, FTW_PHYS | FTW_MOUNT);
-	return du_bytes;
 }
 
 int
@@ -257,23 +235,23 @@ volume_list(const char *data_root, uid_t viewer)
 }
 
 /* Out of sight in one rename into DATA_ROOT/tmp (emptied of "gc-*" at
- * start), then deleted: a crash never leaves a volume listed with half
- * its data (issue 13). */
+ * start), then deleted off the loop (trash.c): a crash never leaves a
+ * volume listed with half its data (issue 13), a big one never blocks. */
 int
 volume_remove(const char *data_root, uid_t owner, const char *name, struct lite_err *err)
 {
-	char dir[PATH_MAX], trash[PATH_MAX], rnd[65];
+	char dir[PATH_MAX], trash[PATH_MAX];
 	int r;
 
 	if (!volume_exists(data_root, owner, name) || volume_dir(data_root, owner, name, dir, sizeof(dir)) < 0)
 		return lite_err_set(err, ENOENT, "no such volume: %s", name);
-	ctr_generate_id(rnd);
-	if (snprintf(trash, sizeof(trash), "%s/tmp/gc-vol-%.16s", data_root, rnd) < (int)sizeof(trash) &&
-	    rename(dir, trash) == 0) {
+	r = trash_move(data_root, dir, "vol", trash, sizeof(trash));
+	if (r == 0) {
 		CRASH_POINT("volume.rm.after-rename");
-		snprintf(dir, sizeof(dir), "%s", trash);
+		trash_delete(trash);
+		return 0;
 	}
-	r = fs_rm_rf(dir);
+	r = fs_rm_rf(dir); /* DATA_ROOT/tmp on another file system: in place */
 	return r < 0 ? lite_err_sys(err, r, "remove volume %s", name) : 0;
 }
 

@@ -23,8 +23,6 @@ int volume_ensure(const char *data_root, uid_t owner, const char *name, bool ano
 bool volume_exists(const char *data_root, uid_t owner, const char *name);
 /* {"name","mountpoint","created","anonymous","owner_uid","driver"} or NULL. */
 json_t *volume_info(const char *data_root, uid_t owner, const char *name);
-/* Bytes NAME's files take on disk (what removing it frees). */
-uint64_t volume_size(const char *data_root, uid_t owner, const char *name);
 /* Record labels ({"k":"v"}) in NAME's volume.json. 0 or -errno. */
 int volume_set_labels(const char *data_root, uid_t owner, const char *name, json_t *labels);
 /* Array of volume_info objects, by name then owner: every volume for

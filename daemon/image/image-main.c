@@ -14,6 +14,7 @@
  *   derive SPEC_JSON               derive-layer TAR SPEC_JSON   (lite build's
  *                                    steps: image-derive.c)
  *   builder-prune 0|1(all)
+ *   du size|blocks PATH...         (sizes for ps --size, volumes: image-du.c)
  *   cp-out CTR_ID PID PATH OUT [IDMAP]   cp-in CTR_ID PID DEST NAME 0|1(dir)
  *                                    0|1(contents) SPOOL [IDMAP]   (PID 0: stopped)
  *   pull REF 0|1|2 AUTH_FILE|- [-|user:REGISTRY,...]
@@ -32,6 +33,7 @@
 #include "cp-tar.h"
 #include "image-ctr.h"
 #include "image-derive.h"
+#include "image-du.h"
 #include "image-internal.h"
 #include "image-load.h"
 #include "image-pull.h"
@@ -238,6 +240,8 @@ run_op(const char *root, const char *op, int n, char **a, json_t **ret, struct l
 		return op_derive(root, a[0], a[1], ret, err);
 	if (!strcmp(op, "builder-prune") && n == 1)
 		return image_derive_prune(root, !strcmp(a[0], "1"), ret, err);
+	if (!strcmp(op, "du") && n >= 1)
+		return image_du(a[0], n - 1, a + 1, ret, err);
 	return lite_err_set(err, EINVAL, "lite-image: unknown operation or wrong arguments: %s", op);
 }
 

@@ -19,6 +19,7 @@
 #include "crash-point.h"
 #include "image-ref.h"
 #include "fs-util.h"
+#include "fs-walk.h"
 #include "valid.h"
 
 #include <dirent.h>
@@ -411,31 +412,22 @@ image_refs_prune(const char *data_root, bool all, json_t **ret, struct lite_err 
 	return 0;
 }
 
-/* Bytes of files below path (st_blocks, hardlinks counted each time). */
-static uint64_t
-du(int dfd, const char *name)
+/* Bytes of everything below path, directories included (st_blocks,
+ * hardlinks counted each time); iterative (fs-walk.c): a user's deep tree
+ * must not overflow the stack. */
+static int
+du_add(const struct stat *st, void *arg)
 {
-	struct stat st;
-	uint64_t total = 0;
-	int fd;
-	DIR *d;
-	struct dirent *de;
+	*(uint64_t *)arg += (uint64_t)st->st_blocks * 512;
+	return 0;
+}
 
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return 0;
-	total = (uint64_t)st.st_blocks * 512;
-	if (!S_ISDIR(st.st_mode))
-		return total;
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return total;
-	}
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			total += du(fd, de->d_name);
-	closedir(d);
+static uint64_t
+du(const char *path)
+{
+	uint64_t total = 0;
+
+	(void)fs_walk(path, du_add, &total);
 	return total;
 }
 
@@ -494,8 +486,8 @@ image_refs_system_df(const char *data_root, json_t **ret, struct lite_err *err)
 		while (d && (de = readdir(d))) {
 			char up[PATH_MAX];
 
-			if (de->d_name[0] != '.' && snprintf(up, sizeof(up), "%s/upper", de->d_name) < (int)sizeof(up))
-				ctr_size += du(dirfd(d), up);
+			if (de->d_name[0] != '.' && snprintf(up, sizeof(up), "%s/%s/upper", path, de->d_name) < (int)sizeof(up))
+				ctr_size += du(up);
 		}
 		if (d)
 			closedir(d);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,7 +47,10 @@ static const char usage_text[] =
 	"                keyctl add_key request_key unshare_user clone_newuser clone3\n"
 	"                mount bpf perf_event_open open_by_handle_at kexec_load\n"
 	"                io_uring_setup socket_vsock personality_norandom fork mseal\n"
-	"  open PATH     open(PATH, O_RDWR); print open=OK or open=ERRNO-NAME\n";
+	"  open PATH     open(PATH, O_RDWR); print open=OK or open=ERRNO-NAME\n"
+	"  deep N DIR    in DIR, a chain of N directories \"d\" (relative mkdir and\n"
+	"                chdir: any depth), a 5-byte file \"end\" at the bottom\n"
+	"  files N DIR   N empty files in DIR, 1,000 per subdirectory\n";
 
 static int
 usage(void)
@@ -384,6 +388,44 @@ cmd_open(const char *path)
 	return 0;
 }
 
+static int
+cmd_deep(long n, const char *dir)
+{
+	FILE *f;
+
+	if (chdir(dir) < 0)
+		return perror(dir), 1;
+	for (long i = 0; i < n; i++)
+		if ((mkdir("d", 0755) < 0 && errno != EEXIST) || chdir("d") < 0)
+			return perror("deep"), 1;
+	f = fopen("end", "w");
+	if (!f || fputs("12345", f) < 0 || fclose(f) != 0)
+		return perror("end"), 1;
+	printf("deep %ld\n", n);
+	return 0;
+}
+
+static int
+cmd_files(long n, const char *dir)
+{
+	char name[64];
+
+	if (chdir(dir) < 0)
+		return perror(dir), 1;
+	for (long i = 0; i < n; i++) {
+		FILE *f;
+
+		snprintf(name, sizeof(name), "s%ld", i / 1000);
+		if (i % 1000 == 0 && mkdir(name, 0755) < 0 && errno != EEXIST)
+			return perror(name), 1;
+		snprintf(name, sizeof(name), "s%ld/f%ld", i / 1000, i);
+		if (!(f = fopen(name, "w")) || fclose(f) != 0)
+			return perror(name), 1;
+	}
+	printf("files %ld\n", n);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -423,6 +465,11 @@ main(int argc, char **argv)
 			return cmd_orphans(n);
 		if (!strcmp(cmd, "udp-echo") && parse_uint(arg, 65535, &n))
 			return cmd_udp_echo(n);
+	} else if (argc == 4) {
+		if (!strcmp(cmd, "deep") && parse_uint(arg, 10000000, &n))
+			return cmd_deep(n, argv[3]);
+		if (!strcmp(cmd, "files") && parse_uint(arg, 100000000, &n))
+			return cmd_files(n, argv[3]);
 	}
 	return usage();
 }
