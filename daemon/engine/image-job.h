@@ -27,6 +27,8 @@ struct image_job {
 	struct event *ev;
 	char *reply;
 	size_t reply_len;
+	void (*on_end)(struct image_job *j); /* called once when the job ends, however it ends */
+	char tag[65];          /* on_end's: the container a cp holds busy (req-cp.c) */
 };
 
 /* A job for peer (referenced until the job ends). */
