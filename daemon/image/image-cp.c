@@ -114,6 +114,8 @@ extract_in(int root, int in, const char *dest, const char *name, bool is_dir, bo
 	r = cp_tar_dest_kind(root, dest, RESOLVE_IN_ROOT, &kind, err);
 	if (r < 0)
 		return r;
+	if (!*name && kind == CP_DEST_MISSING) /* Docker's 404 (docker-ctr-archive.c) */
+		return lite_err_set(err, ENOENT, "'%s': No such file or directory", dest);
 	if (!*name && kind != CP_DEST_DIR)
 		return lite_err_set(err, ENOTDIR, "'%s': destination must be a directory for an archive", dest);
 	r = cp_path_target(is_dir, contents, name, dest, kind, target, sizeof(target), &msg);
