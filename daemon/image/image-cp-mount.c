@@ -204,8 +204,7 @@ lowers_option(const int *fds, size_t n)
 /* The overlay of the container's upper and work dirs over layers (top
  * first), attached at DIR/root. */
 static int
-mount_overlay(struct image_cp_mount *m, char **layers, const char *upper, const char *work, bool read_only,
-	      struct lite_err *err)
+mount_overlay(struct image_cp_mount *m, char **layers, const char *upper, const char *work, struct lite_err *err)
 {
 	size_t n = 0, max = 0;
 	_cleanup_free_ char *opt = NULL;
@@ -229,7 +228,7 @@ mount_overlay(struct image_cp_mount *m, char **layers, const char *upper, const 
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, read_only ? MOUNT_ATTR_RDONLY : 0)) < 0) {
+	    (mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0) {
 		r = opt ? errno : ENOMEM;
 		k = fs >= 0 ? read(fs, why, sizeof(why) - 1) : -1;
 		why[k > 0 ? k : 0] = '\0';
@@ -454,6 +453,18 @@ attach_mount(const struct image_cp_mount *m, json_t *mt, json_t *caller, const s
 }
 
 static int
+read_only_root(const struct image_cp_mount *m, struct lite_err *err)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	char mp[PATH_MAX + 16];
+
+	snprintf(mp, sizeof(mp), "%s/root", m->dir);
+	if (syscall(SYS_mount_setattr, AT_FDCWD, mp, 0, &attr, sizeof(attr)) < 0)
+		return lite_err_sys(err, errno, "make the root file system read-only");
+	return 0;
+}
+
+static int
 ctr_paths(const char *data_root, const char *ctr_id, char *upper, char *work, const struct cp_range *u,
 	  struct lite_err *err)
 {
@@ -492,10 +503,13 @@ mount_all(const char *data_root, const char *ctr_id, struct image_cp_mount *m, j
 	if (r == 0 && u.size && (m->userns_fd = make_userns(&u)) < 0)
 		r = lite_err_sys(err, -m->userns_fd, "a user namespace with the container's id map");
 	if (r == 0)
-		r = mount_overlay(m, layers, upper, work, json_is_true(json_object_get(run, "read_only")), err);
+		r = mount_overlay(m, layers, upper, work, err);
 	json_array_foreach(json_object_get(run, "mounts"), i, mt)
 		if (r == 0)
 			r = attach_mount(m, mt, caller, &u, err);
+	/* --read-only: the root, once its mount points exist (as the shim) */
+	if (r == 0 && json_is_true(json_object_get(run, "read_only")))
+		r = read_only_root(m, err);
 	for (i = 0; layers && layers[i]; i++)
 		free(layers[i]);
 	free(layers);

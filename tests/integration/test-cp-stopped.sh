@@ -79,6 +79,15 @@ like "$ERR" '[Rr]ead-only' "it says read-only"
 ok "nothing written there" test ! -e "$T/ro/x"
 ok "no mount or staging dir left behind" no_leftovers
 
+# --- a read-only root file system stays read-only; its volume does not
+lite create --name "csro$$" --read-only -v "csvol2$$:/vol" testimg sleep 600 >/dev/null
+capture lite cp "$S/f" "csro$$:/etc/x"
+is "$RC" 1 "cp into a --read-only container's rootfs fails"
+like "$ERR" '[Rr]ead-only' "it says read-only"
+capture lite cp "$S/f" "csro$$:/vol/x"
+is_rc 0 "its volume is written"
+lite rm -f "csro$$" >/dev/null
+
 # --- start and rm wait for a copy under way
 mkfifo "$T/fifo"
 ("$LITE" cp - "cs2$$:/tmp" <"$T/fifo" >"$T/busy.out" 2>&1; echo $? >"$T/busy.rc") &
@@ -124,6 +133,11 @@ capture ulite "$UA" create --name "us$$" -v "$T/u/b:/b" -v "$T/u/t:/t" testimg s
 is_rc 0 "a user's container, created"
 capture ucp "$T/u/cpin" "us$$:/etc/"
 is_rc 0 "the user copies a file into it"
+UB=lt$$b
+user_add "$UB"
+capture timeout -k 5 30 setpriv --reuid="$UB" --regid="$(id -g "$UB")" --init-groups -- "$LITE" cp "$T/u/cpin" "us$$:/etc/other"
+is "$RC" 1 "another user cannot copy into it"
+like "$ERR" '[Nn]o such container' "it is not theirs to see"
 ucp - "us$$:/b" <"$T/u/suid.tar" >/dev/null 2>&1
 ok "an archive into its bind" test -e "$T/u/b/rootsh"
 own=$(stat -c '%u %a' "$T/u/b/rootsh" 2>/dev/null)
