@@ -153,6 +153,7 @@ is "$(cat "$T/u/t/rootfile")" root-data "a sticky bind: a file of host root's is
 CU=$(lite inspect -f '{{.Id}}' "us$$")
 BU=$(awk -F: -v u="$UA" '$1 == u { print $2 }' /etc/subuid)
 is "$(stat -c %u "$D/containers/$CU/upper/etc/cpin" 2>/dev/null)" "$BU" "on the host, the file is the range's root's"
+is "$(stat -c %u "$D/containers/$CU/upper/etc" 2>/dev/null)" "$BU" "and /etc, copied up, too (not host root's)"
 capture ulite "$UA" start "us$$"
 is_rc 0 "it starts"
 is "$(ulite "$UA" exec "us$$" stat -c %u:%g /etc/cpin)" 0:0 "inside, a root-owned file is root's (not nobody)"
