@@ -418,7 +418,8 @@ run_prepare(const struct image_cp_mount *m, const char *target, int tree, bool c
 
 /* One volume or bind, at its target inside the root. */
 static int
-attach_mount(const struct image_cp_mount *m, json_t *mt, json_t *caller, const struct cp_range *u, struct lite_err *err)
+attach_mount(const struct image_cp_mount *m, json_t *mt, json_t *caller, bool as_caller, const struct cp_range *u,
+	     struct lite_err *err)
 {
 	const char *src = json_string_value(json_object_get(mt, "source")) ?: "";
 	const char *target = json_string_value(json_object_get(mt, "target")) ?: "";
@@ -433,10 +434,12 @@ attach_mount(const struct image_cp_mount *m, json_t *mt, json_t *caller, const s
 
 	if (!strcmp(json_string_value(json_object_get(mt, "type")) ?: "", "tmpfs"))
 		return 0;
-	tree = caller && !*volume ? clone_as_caller(caller, src, ro)
-				  : (int)syscall(SYS_open_tree, AT_FDCWD, src,
-						 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0 && !(caller && !*volume))
+	as_caller = as_caller && !*volume; /* a non-root owner's host path (caller-open.c) */
+	if (as_caller && !caller)
+		return lite_err_set(err, EPERM, "bind source \"%s\": the caller's credentials are unknown", src);
+	tree = as_caller ? clone_as_caller(caller, src, ro)
+			 : (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0 && !as_caller)
 		tree = -errno;
 	if (tree < 0)
 		return lite_err_sys(err, -tree, "mount %s on %s: its source", src, target);
@@ -478,8 +481,10 @@ ctr_paths(const char *data_root, const char *ctr_id, char *upper, char *work, co
 }
 
 static int
-mount_all(const char *data_root, const char *ctr_id, struct image_cp_mount *m, json_t *run, struct lite_err *err)
+mount_all(const char *data_root, const char *ctr_id, struct image_cp_mount *m, json_t *st, struct lite_err *err)
 {
+	json_t *run = json_object_get(st, "run");
+	bool owned = json_integer_value(json_object_get(st, "owner_uid")) != 0;
 	char upper[PATH_MAX], work[PATH_MAX], **layers = NULL;
 	struct image *img = NULL;
 	struct cp_range u;
@@ -488,6 +493,10 @@ mount_all(const char *data_root, const char *ctr_id, struct image_cp_mount *m, j
 	int r;
 
 	parse_range(run, &u);
+	/* as a start refuses it (ctr-shim.c config_userns): never as root */
+	if (owned && !u.size)
+		return lite_err_set(err, EPERM, "container %.12s was created without a user namespace; remove it and "
+						"run it again", ctr_id);
 	r = image_ctr_load_image(data_root, ctr_id, &img, err);
 	if (r == 0)
 		r = image_layer_dirs(data_root, img, &layers, err);
@@ -506,7 +515,7 @@ mount_all(const char *data_root, const char *ctr_id, struct image_cp_mount *m, j
 		r = mount_overlay(m, layers, upper, work, err);
 	json_array_foreach(json_object_get(run, "mounts"), i, mt)
 		if (r == 0)
-			r = attach_mount(m, mt, caller, &u, err);
+			r = attach_mount(m, mt, caller, owned, &u, err);
 	/* --read-only: the root, once its mount points exist (as the shim) */
 	if (r == 0 && json_is_true(json_object_get(run, "read_only")))
 		r = read_only_root(m, err);
@@ -528,7 +537,7 @@ image_cp_mount_open(const char *data_root, const char *ctr_id, struct image_cp_m
 	signal(SIGCHLD, SIG_DFL);
 	if (!st)
 		return -err->code;
-	r = mount_all(data_root, ctr_id, m, json_object_get(st, "run"), err);
+	r = mount_all(data_root, ctr_id, m, st, err);
 	if (r < 0)
 		image_cp_mount_close(m);
 	return r;
