@@ -29,7 +29,7 @@ static const char cp_usage[] =
 	"mtimes. A directory copied into an existing directory is put inside it;\n"
 	"SRC/. copies a directory's contents; DEST ending in / must be a directory.\n"
 	"'-' reads a tar from stdin (extracted into DEST, a directory) or writes one\n"
-	"to stdout. Copying into a stopped container is not supported.\n";
+	"to stdout. The container may be running or stopped (created, exited).\n";
 
 /* The tar after the reply, to stdout. */
 static int

@@ -24,7 +24,7 @@ testlog=build/meson-logs/testlog.json
 # binaries stay free of checkpoints (docs/OPERATIONS.md).
 asan_tests=(test-basics test-lifecycle test-daemon test-interactive test-cp
 	test-images test-pull test-network test-runflags test-ctl test-health
-	test-crash test-conn-limits test-image-refs test-push)
+	test-crash test-conn-limits test-image-refs test-push test-cp-stopped)
 asan_logs=(build-asan/meson-logs/testlog-asan.json build-asan/meson-logs/testlog-asan-integration.json
 	build-fuzz/meson-logs/testlog-fuzz.json)
 

@@ -109,6 +109,10 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 
 	if (c->removing || c->start_ev || ctr_is_running(c) || c->rt.user_stopped)
 		return;
+	if (c->cp_busy) { /* a copy into it (req-cp.c): once it ends */
+		evtimer_add(c->restart_timer, &(struct timeval){ .tv_sec = 1 });
+		return;
+	}
 	c->rt.restart_count++;
 	ctr_ctl_prepare_start(d, c);
 	ref = malloc(sizeof(d) + sizeof(c->spec.id));

@@ -292,6 +292,8 @@ ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, 
 	pid_t pid;
 	int r;
 
+	if (c->cp_busy) /* the last guard: a copy has its overlay mounted (req-cp.c) */
+		return lite_err_set(err, EBUSY, "container %s is busy: a copy into it is under way", c->spec.name);
 	r = make_dirs(d, c, dir, xdir, err);
 	if (r < 0)
 		return r;

@@ -150,6 +150,7 @@ struct ctr {
 	int64_t restart_delay_ms;    /* its last back-off; 0: none yet */
 	struct ctr *next_by_name, *next_by_id; /* hash chains of d->ctr_index (ctr.c) */
 	struct net_ctr *net;         /* its network state, once looked up (net-ctr.c owns it) */
+	bool cp_busy;                /* a copy into it while stopped (req-cp.c): no start, no rm meanwhile */
 };
 
 /* ctr.c: the table */

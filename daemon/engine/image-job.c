@@ -52,6 +52,8 @@ image_job_free(struct image_job *j)
 {
 	if (!j)
 		return;
+	if (j->on_end)
+		j->on_end(j);
 	if (j->ev)
 		event_free(j->ev);
 	if (j->out_fd >= 0)

@@ -30,6 +30,8 @@ struct image_job {
 	size_t reply_len;
 	void *user;                  /* the starter's, for done */
 	void (*user_free)(void *);   /* called on user by image_job_free */
+	void (*on_end)(struct image_job *j); /* called once when the job ends, however it ends */
+	char tag[65];          /* on_end's: the container a cp holds busy (req-cp.c) */
 };
 
 /* A job for peer (referenced until the job ends). */

@@ -1,7 +1,8 @@
 /* lite cp: cp_from streams a container path as a tar after the reply;
  * cp_to spools the tar the client streams after the request, then unpacks
  * it. Both run in lite-image (image-cp.c), off the loop; the daemon only
- * picks the container and passes its init's pid (0: not running). */
+ * picks the container and passes its init's pid (0: not running), and
+ * holds a stopped container busy while a copy writes into it (cp_hold). */
 #include "req.h"
 #include "image-job.h"
 
@@ -95,6 +96,35 @@ req_cp_from(struct peer *p, json_t *params)
 	image_job_start(j, cp_argv((const char *[]){ "cp-out", c->spec.id, pid, path, j->out, idmap }, 6));
 }
 
+/* The job's end, however it ends: the container may start again. */
+static void
+cp_release(struct image_job *j)
+{
+	struct ctr *c = NULL;
+
+	if (ctr_lookup(j->peer->d, j->tag, 0, &c, NULL) == 0)
+		c->cp_busy = false;
+}
+
+/* A stopped container is written through its own overlay, mounted by
+ * lite-image: held busy for the job (no start, no rm, no second copy), so
+ * its upper dir is never under two overlays at once. */
+static bool
+cp_hold(struct peer *p, struct ctr *c)
+{
+	if (cp_pid(c))
+		return true;
+	if (c->start_ev || ctr_is_running(c))
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s is starting: try again once it runs",
+				 c->spec.name);
+	else if (c->cp_busy)
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
+				 "container %s is busy: another copy into it is under way", c->spec.name);
+	else
+		return true;
+	return false;
+}
+
 void
 req_cp_to(struct peer *p, json_t *params)
 {
@@ -106,15 +136,16 @@ req_cp_to(struct peer *p, json_t *params)
 
 	if (strchr(name, '/') || strchr(name, '\n') || strlen(name) > 255)
 		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "cp: invalid name");
-	else if (cp_path_ok(p, path) && (c = req_target(p, params)) && !cp_pid(c))
-		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
-				 "cp: container %s is not running: copying into a stopped container is not supported "
-				 "(start it first)", c->spec.name);
-	else if (c && !(j = image_job_new(p, "cp")))
+	else if (cp_path_ok(p, path) && (c = req_target(p, params)) && cp_hold(p, c) && !(j = image_job_new(p, "cp")))
 		peer_reply_err(p, ENOMEM, "out of memory");
 	if (!j || !cp_take_pidfd(p, j, c)) {
 		peer_close_after_flush(p); /* the tar that follows is no request */
 		return;
+	}
+	if (!cp_pid(c)) {
+		c->cp_busy = true;
+		snprintf(j->tag, sizeof(j->tag), "%s", c->spec.id);
+		j->on_end = cp_release;
 	}
 	snprintf(pid, sizeof(pid), "%d", cp_pid(c));
 	userns_idmap_arg(&c->spec.userns, idmap, sizeof(idmap));

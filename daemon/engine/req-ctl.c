@@ -101,6 +101,10 @@ req_start(struct peer *p, json_t *params)
 		conflict(p, c->spec.name, "is starting");
 		return;
 	}
+	if (c->cp_busy) { /* its file system is mounted for a copy (req-cp.c) */
+		conflict(p, c->spec.name, "is busy: a copy into it is under way (start it once the copy ends)");
+		return;
+	}
 	if (ctr_is_running(c) && going_down(c)) {
 		conflict(p, c->spec.name, "is stopping: start it again once it has exited (lite wait)");
 		return;

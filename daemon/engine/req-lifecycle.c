@@ -82,6 +82,11 @@ req_rm(struct peer *p, json_t *params)
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s is starting", c->spec.name);
 		return;
 	}
+	if (c->cp_busy) {
+		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT,
+				 "container %s is busy: a copy into it is under way", c->spec.name);
+		return;
+	}
 	ctr_remove(p->d, c);
 	peer_reply(p, json_object());
 }

@@ -420,6 +420,10 @@ start_compiled(void *arg, int error, const char *msg)
 		c = NULL; /* another start won: leave it alone */
 		r = lite_err_set(&err, EBUSY, "the container is starting already");
 	}
+	if (r == 0 && c->cp_busy) { /* a copy into it began meanwhile (req-cp.c): leave it alone */
+		r = lite_err_set(&err, EBUSY, "container %s is busy: a copy into it is under way", c->spec.name);
+		c = NULL;
+	}
 	if (r == 0 && error < 0)
 		r = lite_err_set(&err, error, "%s", msg);
 	if (r == 0 && !peer_is_closed(w->peer))

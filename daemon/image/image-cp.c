@@ -7,11 +7,13 @@
  * inside the container resolves inside it, never on the host. A stopped
  * container is read through a read-only overlay of its upper dir and
  * layers, mounted in a mount namespace private to this process (as
- * export); writing into a stopped container is refused: its upper dir
- * alone does not show which parents exist or where symlinks in the layers
- * lead. A running container in a user namespace is copied as its root,
- * never as host root: its bind mounts of host paths then give cp exactly
- * what container root has there (become_ctr_root). */
+ * export), and written through a read-write one built as the shim builds
+ * it, volumes and binds included (image-cp-mount.c; the daemon holds the
+ * container busy meanwhile). A container in a user namespace is written
+ * as its root, never as host root: its bind mounts of host paths then
+ * give cp exactly what container root has there (become_ctr_root, and
+ * image_cp_mount_enter for a stopped one). */
+#include "image-cp-mount.h"
 #include "image-ctr.h"
 #include "image-internal.h"
 #include "image.h"
@@ -32,6 +34,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int
@@ -120,36 +123,100 @@ image_cp_out(const char *data_root, const char *ctr_id, int pid, const char *pat
 	return 0;
 }
 
-int
-image_cp_in(const char *data_root, const char *ctr_id, int pid, const char *dest, const char *name, bool is_dir,
-	    bool contents, const char *in_path, struct lite_err *err)
+/* Docker's destination rules below root, then the tar extracted there. */
+static int
+extract_in(int root, int in, const char *dest, const char *name, bool is_dir, bool contents, struct lite_err *err)
 {
-	_cleanup_close_ int root = -1, in = -1;
 	enum cp_dest_kind kind;
 	char target[PATH_MAX];
 	const char *msg;
 	int r;
 
-	(void)data_root;
-	if (pid <= 0)
-		return lite_err_set(err, EROFS, "cp: container %.12s is not running: copying into a stopped container "
-						"is not supported (start it first)", ctr_id);
-	root = open_proc_root(pid, err);
-	if (root < 0)
-		return lite_err_wrap(err, "cp");
+	r = cp_tar_dest_kind(root, dest, RESOLVE_IN_ROOT, &kind, err);
+	if (r < 0)
+		return r;
+	if (!*name && kind == CP_DEST_MISSING) /* Docker's 404 (docker-ctr-archive.c) */
+		return lite_err_set(err, ENOENT, "'%s': No such file or directory", dest);
+	if (!*name && kind != CP_DEST_DIR)
+		return lite_err_set(err, ENOTDIR, "'%s': destination must be a directory for an archive", dest);
+	r = cp_path_target(is_dir, contents, name, dest, kind, target, sizeof(target), &msg);
+	if (r < 0)
+		return lite_err_set(err, -r, "'%s': %s", dest, msg ? msg : strerror(-r));
+	return cp_tar_extract(root, in, NULL, 0, name, target, true, err);
+}
+
+/* A stopped container: the extraction runs in a child, as the container's
+ * root in its user namespace (never as host root for such a container),
+ * while this process keeps host root to take the mounts down after it. */
+static int
+extract_stopped(const struct image_cp_mount *m, int in, const char *dest, const char *name, bool is_dir,
+		bool contents, struct lite_err *err)
+{
+	char buf[1024];
+	int pipefd[2], code = EIO, off = 0, st = 0;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return lite_err_sys(err, errno, "pipe");
+	if ((pid = fork()) == 0) {
+		struct lite_err e = { 0 };
+		int r = image_cp_mount_enter(m);
+
+		close(pipefd[0]);
+		if (r < 0)
+			r = lite_err_sys(&e, -r, "enter the container's user namespace");
+		else if (m->userns_fd >= 0)
+			cp_tar_set_idmap("-"); /* the kernel maps owners now */
+		if (r == 0)
+			r = extract_in(m->root_fd, in, dest, name, is_dir, contents, &e);
+		if (r < 0)
+			dprintf(pipefd[1], "%d %s", e.code ? e.code : EIO, e.msg ? e.msg : strerror(-r));
+		_exit(r < 0 ? 1 : 0);
+	}
+	close(pipefd[1]);
+	while (pid > 0 && (n = read(pipefd[0], buf + got, sizeof(buf) - 1 - (size_t)got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (got += n) >= (ssize_t)sizeof(buf) - 1)
+			break;
+	}
+	buf[got] = '\0';
+	close(pipefd[0]);
+	if (pid < 0)
+		return lite_err_sys(err, errno, "fork");
+	if (image_cp_mount_wait(pid, &st) < 0)
+		return lite_err_set(err, ECHILD, "the copy's process was lost");
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (sscanf(buf, "%d %n", &code, &off) >= 1 && off > 0)
+		return lite_err_set(err, code, "%s", buf + off);
+	return lite_err_set(err, EIO, "the copy died");
+}
+
+int
+image_cp_in(const char *data_root, const char *ctr_id, int pid, const char *dest, const char *name, bool is_dir,
+	    bool contents, const char *in_path, struct lite_err *err)
+{
+	_cleanup_close_ int root = -1, in = -1;
+	struct image_cp_mount m;
+	int r;
+
 	in = open(in_path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return lite_err_sys(err, errno, "cp: open the upload");
+	if (pid <= 0) {
+		if (image_cp_mount_open(data_root, ctr_id, &m, err) < 0)
+			return lite_err_wrap(err, "cp: in container %.12s", ctr_id);
+		r = extract_stopped(&m, in, dest, name, is_dir, contents, err);
+		image_cp_mount_close(&m);
+		return r < 0 ? lite_err_wrap(err, "cp: in container %.12s", ctr_id) : 0;
+	}
+	root = open_proc_root(pid, err);
+	if (root < 0)
+		return lite_err_wrap(err, "cp");
 	if (become_ctr_root(pid, err) < 0)
 		return lite_err_wrap(err, "cp");
-	r = cp_tar_dest_kind(root, dest, RESOLVE_IN_ROOT, &kind, err);
-	if (r < 0)
-		return lite_err_wrap(err, "cp: in container %.12s", ctr_id);
-	if (!*name && kind != CP_DEST_DIR)
-		return lite_err_set(err, ENOTDIR, "cp: '%s': destination must be a directory for an archive", dest);
-	r = cp_path_target(is_dir, contents, name, dest, kind, target, sizeof(target), &msg);
-	if (r < 0)
-		return lite_err_set(err, -r, "cp: '%s': %s", dest, msg ? msg : strerror(-r));
-	r = cp_tar_extract(root, in, NULL, 0, name, target, true, err);
+	r = extract_in(root, in, dest, name, is_dir, contents, err);
 	return r < 0 ? lite_err_wrap(err, "cp: in container %.12s", ctr_id) : 0;
 }

@@ -31,7 +31,8 @@ int image_diff(const char *data_root, const char *ctr_id, json_t **ret, struct l
 
 /* image-cp.c: lite cp. pid > 0: a running container, read and written
  * through /proc/PID/root; 0: a stopped one, read through a read-only
- * overlay (writing is refused). */
+ * overlay, written through a read-write one (image-cp-mount.c) while the
+ * daemon holds it busy. */
 int image_cp_out(const char *data_root, const char *ctr_id, int pid, const char *path, const char *out_path,
 		 json_t **ret, struct lite_err *err);
 int image_cp_in(const char *data_root, const char *ctr_id, int pid, const char *dest, const char *name, bool is_dir,

@@ -4,7 +4,7 @@
 # run attached with exit codes, run -i / -it, create's mapping and its
 # refusals, lifecycle status codes (204, 304, 404, 409), wait conditions,
 # logs, attach with detach keys, top, stats, update, rename, pause, cp
-# both ways, diff, export, prune, and bad requests.
+# both ways (into a stopped container too), diff, export, prune, and bad requests.
 source "$(dirname "$0")/lib.sh"
 
 DOCKER=${LITE_DOCKER_CLI:-/var/cache/lite-test/docker-cli/docker}
@@ -278,6 +278,28 @@ isnt "$RC" 0 "docker cp of a missing path fails"
 like "$ERR" 'No such container:path' "with Docker's message"
 api HEAD '/containers/lg/archive?path=/tmp/in.txt' -I
 like "$BODY" 'X-Docker-Container-Path-Stat' "HEAD archive: the stat header"
+# cp into a stopped container: docker create + docker cp + docker start
+capture dk create --name dcs testimg sh -c 'cat /etc/dcs.txt; sleep 300'
+capture dk cp "$T/in.txt" dcs:/etc/dcs.txt
+is_rc 0 "docker cp into a created container"
+capture dk cp "$T/in.txt" dcs:/nope/x
+isnt "$RC" 0 "docker cp into a missing directory of a created container fails"
+capture dk start dcs
+is_rc 0 "it starts"
+ok "its command reads the copied file" wait_for 10 has_log dcs payload
+dk stop -t 1 dcs >/dev/null
+capture dk cp "$T/in.txt" dcs:/tmp/
+is_rc 0 "docker cp into an exited container"
+tar -C "$T" -cf "$T/dcs.tar" in.txt
+api PUT '/containers/dcs/archive?path=/etc' --data-binary @"$T/dcs.tar" -H 'Content-Type: application/x-tar'
+is "$CODE" 200 "PUT archive on an exited container: 200"
+api PUT '/containers/dcs/archive?path=/nope' --data-binary @"$T/dcs.tar" -H 'Content-Type: application/x-tar'
+is "$CODE" 404 "PUT archive into a missing directory: 404"
+like "$BODY" 'Could not find the file /nope' "with Docker's message"
+dk start dcs >/dev/null
+is "$(lite exec dcs cat /tmp/in.txt /etc/in.txt)" "payload
+payload" "after start: both copies are there"
+dk rm -f dcs >/dev/null
 capture dk diff lg
 like "$OUT" 'A /tmp/in.txt' "docker diff: the added file"
 dk export lg >"$T/lg.tar"
