@@ -183,8 +183,9 @@ lost_reply(const struct conn *c, int n)
 			      "see its log)", n < 0 ? ": " : "", n < 0 ? strerror(-n) : "");
 }
 
-int
-conn_read_reply(struct conn *c, json_t **ret_result)
+/* quiet_kind: an error reply of that kind returns -2 unprinted. */
+static int
+read_reply(struct conn *c, const char *quiet_kind, json_t **ret_result)
 {
 	json_error_t jerr;
 	json_t *msg, *err;
@@ -205,6 +206,11 @@ conn_read_reply(struct conn *c, json_t **ret_result)
 		return -1;
 	}
 	err = json_object_get(msg, "error");
+	if (err && quiet_kind &&
+	    !strcmp(json_string_value(json_object_get(json_object_get(err, "data"), "kind")) ?: "", quiet_kind)) {
+		json_decref(msg);
+		return -2;
+	}
 	if (err) {
 		client_errorf("%s", json_string_value(json_object_get(err, "message")) ?: "unknown error");
 		json_decref(msg);
@@ -213,6 +219,18 @@ conn_read_reply(struct conn *c, json_t **ret_result)
 	*ret_result = json_incref(json_object_get(msg, "result"));
 	json_decref(msg);
 	return 0;
+}
+
+int
+conn_read_reply(struct conn *c, json_t **ret_result)
+{
+	return read_reply(c, NULL, ret_result);
+}
+
+int
+conn_read_reply_unless(struct conn *c, const char *kind, json_t **ret_result)
+{
+	return read_reply(c, kind, ret_result);
 }
 
 int
