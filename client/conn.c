@@ -128,12 +128,16 @@ int
 conn_send(struct conn *c, const char *method, json_t *params)
 {
 	json_t *req = json_pack("{s:i, s:s, s:o}", "id", 1, "method", method, "params", params ? params : json_object());
-	char *line = json_dumps(req, JSON_COMPACT);
+	char *line = json_dumps(req, JSON_COMPACT), *nl;
 	int r = 0;
 
 	json_decref(req);
 	c->method = method;
-	if (!line || send_all(c->fd, line) < 0 || send_all(c->fd, "\n") < 0) {
+	/* the newline in the same send: one wake-up of the daemon, not two */
+	nl = line ? realloc(line, strlen(line) + 2) : NULL;
+	if (nl)
+		line = strcat(nl, "\n");
+	if (!nl || send_all(c->fd, line) < 0) {
 		json_t *ignored = NULL;
 
 		/* a daemon that refused the connection (a limit) said why first */
