@@ -4,7 +4,9 @@
  * Safety: changes host state only at or below ROOT/CTL/PARENT/ID (see the
  * invariants in cgroup.c); PARENT levels are created when missing but never
  * removed. A new cpuset level gets its parent's cpus and mems before any
- * process could be written into it. */
+ * process could be written into it; a PARENT level of the cpuset
+ * hierarchy also gets cgroup.clone_children = 1, so the kernel does that
+ * for each container's level. */
 #include "cgroup.h"
 #include "cgroup-internal.h"
 #include "cgroup-util.h"
