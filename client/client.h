@@ -42,6 +42,9 @@ int conn_call(struct conn *c, const char *method, json_t *params, json_t **ret_r
 int conn_send(struct conn *c, const char *method, json_t *params);
 /* Read one reply line; same contract as conn_call. */
 int conn_read_reply(struct conn *c, json_t **ret_result);
+/* conn_read_reply, but an error reply of that kind ("not_found") is
+ * -2, not printed: the caller has a way on (run's pull). */
+int conn_read_reply_unless(struct conn *c, const char *kind, json_t **ret_result);
 /* One call on a fresh connection. */
 int client_call_once(const char *method, json_t *params, json_t **ret_result);
 

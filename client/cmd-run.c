@@ -422,16 +422,45 @@ parse_flags(int argc, char **argv, json_t *params, bool *detach, struct stream_o
 	return 0;
 }
 
-/* --pull (run-pull.c): the image present before the request; 0 or 125. */
+/* Open c and send METHOD (run, create) with --pull's policy (run-pull.c)
+ * applied; takes params. With "missing", the default, the request itself
+ * is the look-up: only one refused as "not_found" (nothing was created)
+ * leads to the image check, a pull if the image is missing, and the
+ * request once more. A present image so costs no image_inspect round
+ * trip. 0, or the exit code with c closed. */
 static int
-pull_first(json_t *params)
+call_pulling(struct conn *c, const char *method, json_t *params, json_t **result)
 {
 	json_t *pull = json_incref(json_object_get(params, "pull"));
-	int r;
+	char *image = strdup(json_string_value(json_object_get(params, "image")) ?: "");
+	bool missing = !pull || !strcmp(json_string_value(pull) ?: "", "missing");
+	int r = 0;
 
 	json_object_del(params, "pull");
-	r = run_pull_ensure(json_string_value(json_object_get(params, "image")), json_string_value(pull));
+	if (!missing)
+		r = run_pull_ensure(image, json_string_value(pull));
+	if (r == 0 && conn_open(c) < 0)
+		r = EXIT_ENGINE;
+	if (r == 0 && missing) {
+		r = conn_send(c, method, json_incref(params)) < 0 ? -1 : conn_read_reply_unless(c, "not_found", result);
+		if (r == -2) {
+			conn_close(c);
+			r = run_pull_ensure(image, "missing");
+			if (r == 0 && conn_open(c) < 0)
+				r = EXIT_ENGINE;
+			if (r == 0)
+				r = conn_call(c, method, json_incref(params), result);
+		}
+	} else if (r == 0) {
+		r = conn_call(c, method, json_incref(params), result);
+	}
+	if (r < 0) {
+		conn_close(c);
+		r = EXIT_ENGINE;
+	}
+	json_decref(params);
 	json_decref(pull);
+	free(image);
 	return r;
 }
 
@@ -509,18 +538,8 @@ cmd_run(int argc, char **argv)
 		json_object_set_new(params, "pass_fd", json_true());
 	if (!detach && !json_is_true(json_object_get(params, "tty")) && stdio_is_pipe())
 		json_object_set_new(params, "direct_start", json_true()); /* we offer our pipes at once */
-	if ((r = pull_first(params))) {
-		json_decref(params);
+	if ((r = call_pulling(&c, "run", params, &result)))
 		return r;
-	}
-	if (conn_open(&c) < 0) {
-		json_decref(params);
-		return EXIT_ENGINE;
-	}
-	if (conn_call(&c, "run", params, &result) < 0) {
-		conn_close(&c);
-		return EXIT_ENGINE;
-	}
 	if (detach) {
 		printf("%s\n", json_string_value(json_object_get(result, "id")));
 		r = 0;
@@ -539,6 +558,7 @@ cmd_create(int argc, char **argv)
 	json_t *params = json_object(), *result = NULL, *cmd = json_array();
 	struct stream_opts so = { 0 };
 	bool detach = true;
+	struct conn c;
 	int r = parse_flags(argc, argv, params, &detach, &so);
 
 	if (r) {
@@ -550,12 +570,9 @@ cmd_create(int argc, char **argv)
 		json_array_append_new(cmd, json_string(argv[i]));
 	json_object_set_new(params, "cmd", cmd);
 	json_object_set_new(params, "image", json_string(argv[optind]));
-	if ((r = pull_first(params))) {
-		json_decref(params);
+	if ((r = call_pulling(&c, "create", params, &result)))
 		return r;
-	}
-	if (client_call_once("create", params, &result) < 0)
-		return EXIT_ENGINE;
+	conn_close(&c);
 	printf("%s\n", json_string_value(json_object_get(result, "id")));
 	json_decref(result);
 	return 0;

@@ -128,12 +128,16 @@ int
 conn_send(struct conn *c, const char *method, json_t *params)
 {
 	json_t *req = json_pack("{s:i, s:s, s:o}", "id", 1, "method", method, "params", params ? params : json_object());
-	char *line = json_dumps(req, JSON_COMPACT);
+	char *line = json_dumps(req, JSON_COMPACT), *nl;
 	int r = 0;
 
 	json_decref(req);
 	c->method = method;
-	if (!line || send_all(c->fd, line) < 0 || send_all(c->fd, "\n") < 0) {
+	/* the newline in the same send: one wake-up of the daemon, not two */
+	nl = line ? realloc(line, strlen(line) + 2) : NULL;
+	if (nl)
+		line = strcat(nl, "\n");
+	if (!nl || send_all(c->fd, line) < 0) {
 		json_t *ignored = NULL;
 
 		/* a daemon that refused the connection (a limit) said why first */
@@ -183,8 +187,9 @@ lost_reply(const struct conn *c, int n)
 			      "see its log)", n < 0 ? ": " : "", n < 0 ? strerror(-n) : "");
 }
 
-int
-conn_read_reply(struct conn *c, json_t **ret_result)
+/* quiet_kind: an error reply of that kind returns -2 unprinted. */
+static int
+read_reply(struct conn *c, const char *quiet_kind, json_t **ret_result)
 {
 	json_error_t jerr;
 	json_t *msg, *err;
@@ -205,6 +210,11 @@ conn_read_reply(struct conn *c, json_t **ret_result)
 		return -1;
 	}
 	err = json_object_get(msg, "error");
+	if (err && quiet_kind &&
+	    !strcmp(json_string_value(json_object_get(json_object_get(err, "data"), "kind")) ?: "", quiet_kind)) {
+		json_decref(msg);
+		return -2;
+	}
 	if (err) {
 		client_errorf("%s", json_string_value(json_object_get(err, "message")) ?: "unknown error");
 		json_decref(msg);
@@ -213,6 +223,18 @@ conn_read_reply(struct conn *c, json_t **ret_result)
 	*ret_result = json_incref(json_object_get(msg, "result"));
 	json_decref(msg);
 	return 0;
+}
+
+int
+conn_read_reply(struct conn *c, json_t **ret_result)
+{
+	return read_reply(c, NULL, ret_result);
+}
+
+int
+conn_read_reply_unless(struct conn *c, const char *kind, json_t **ret_result)
+{
+	return read_reply(c, kind, ret_result);
 }
 
 int

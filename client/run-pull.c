@@ -1,9 +1,12 @@
-/* run and create --pull missing|always|never (Docker's): before the
- * request, the client looks the image up (image_inspect) and, when it is
- * missing or the policy is "always", pulls it through the daemon's pull
+/* run and create --pull missing|always|never (Docker's): the client looks
+ * the image up (image_inspect) and, when it is missing or the policy is
+ * "always", pulls it through the daemon's pull
  * method (the lite-image pull job), with Docker's messages and the
  * progress on stderr, so stdout stays the container's. A failed pull
- * stores nothing (pull's own rule) and ends the command with 125. */
+ * stores nothing (pull's own rule) and ends the command with 125. With
+ * "missing", the default, cmd-run.c sends the request first and comes
+ * here only when it was refused as "not_found" (nothing created): a
+ * present image costs no look-up. */
 #include "client.h"
 
 #include "image-ref.h"

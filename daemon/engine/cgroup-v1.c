@@ -4,7 +4,9 @@
  * Safety: changes host state only at or below ROOT/CTL/PARENT/ID (see the
  * invariants in cgroup.c); PARENT levels are created when missing but never
  * removed. A new cpuset level gets its parent's cpus and mems before any
- * process could be written into it. */
+ * process could be written into it; a PARENT level of the cpuset
+ * hierarchy also gets cgroup.clone_children = 1, so the kernel does that
+ * for each container's level. */
 #include "cgroup.h"
 #include "cgroup-internal.h"
 #include "cgroup-util.h"
@@ -67,6 +69,35 @@ cpuset_inherit(const char *dir, struct lite_err *err)
 	return 0;
 }
 
+/* A PARENT level of the cpuset hierarchy hands its cpus and mems to each
+ * new child (cgroup.clone_children): writing them into every container's
+ * cpuset instead makes the kernel check the new value against every
+ * sibling (validate_change), a cost that grew with the number of running
+ * containers. Written once per level and daemon; cpuset_inherit still
+ * fills a child that came out empty (the flag turned off meanwhile). */
+static char cpuset_parents_done[4][PATH_MAX];
+
+static bool
+cpuset_parent_done(const char *dir)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cpuset_parents_done); i++)
+		if (!strcmp(cpuset_parents_done[i], dir))
+			return true;
+	return false;
+}
+
+static void
+cpuset_clone_children(const char *dir)
+{
+	if (cgroup_util_write_knob(dir, "cgroup.clone_children", "1", NULL) < 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(cpuset_parents_done); i++)
+		if (!cpuset_parents_done[i][0]) {
+			snprintf(cpuset_parents_done[i], sizeof(cpuset_parents_done[i]), "%s", dir);
+			return;
+		}
+}
+
 /* mkdir each level of ROOT/CTL/PARENT/ID in turn, so that cpuset levels can
  * be filled from their parents as they appear. */
 static int
@@ -83,10 +114,12 @@ make_dirs(const struct cgroup_host *h, enum cgroup_ctl ctl, const char *dir, str
 			*slash = '\0';
 		if (mkdir(path, 0755) < 0 && errno != EEXIST)
 			return lite_err_sys(err, errno, "create cgroup %s", path);
-		if (ctl == CGROUP_CTL_CPUSET) {
+		if (ctl == CGROUP_CTL_CPUSET && !(slash && cpuset_parent_done(path))) {
 			int r = cpuset_inherit(path, err);
 			if (r < 0)
 				return r;
+			if (slash) /* a PARENT level: filled, now it fills its children */
+				cpuset_clone_children(path);
 		}
 		if (!slash)
 			return 0;

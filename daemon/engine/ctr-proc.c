@@ -143,7 +143,8 @@ ctr_finish(struct daemon *d, struct ctr *c)
 	net_ctr_detach(d, c);
 	CRASH_POINT("exit.after-network");
 	c->rt.paused = false;
-	if (cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
+	/* a --rm container's cgroups go with it below (ctr_remove): once */
+	if (!c->spec.auto_remove && cgroup_destroy(&d->cgroups, c->spec.id, &err) < 0)
 		log_warnx("container %.12s: %s", c->spec.id, err.msg ? err.msg : "remove cgroup");
 	lite_err_clear(&err);
 	CRASH_POINT("exit.after-cgroup");

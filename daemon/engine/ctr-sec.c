@@ -189,6 +189,31 @@ ctr_sec_prepare_ctr(struct daemon *d, const struct ctr *c, seccomp_cache_done_fn
 		 : 1;
 }
 
+/* realpath of a hierarchy's mount point, remembered: the same few dirs on
+ * every start (a symlink like cpu -> cpu,cpuacct changes only with a
+ * remount, and the daemon is restarted for that). NULL if unresolvable. */
+static const char *
+hierarchy_real(const char *dir)
+{
+	static struct {
+		char dir[64], real[64];
+	} seen[16];
+	static size_t n_seen;
+	char real[PATH_MAX];
+
+	for (size_t i = 0; i < n_seen; i++)
+		if (!strcmp(seen[i].dir, dir))
+			return seen[i].real;
+	if (!realpath(dir, real))
+		return NULL;
+	if (n_seen < sizeof(seen) / sizeof(seen[0]) && strlen(dir) < sizeof(seen[0].dir) && strlen(real) < sizeof(seen[0].real)) {
+		snprintf(seen[n_seen].dir, sizeof(seen[0].dir), "%s", dir);
+		snprintf(seen[n_seen].real, sizeof(seen[0].real), "%s", real);
+		return seen[n_seen++].real;
+	}
+	return NULL;
+}
+
 /* The cgroup hierarchies the container is in, as the shim mounts them:
  * "cgroup2", or v1 "DIR:OPTIONS" where the options are the hierarchy's
  * real name ("cpu:cpu,cpuacct" where cpu is a symlink). */
@@ -203,6 +228,7 @@ cgroup_mounts(const struct daemon *d, const struct shim_config *cfg)
 	for (char **p = cfg->cgroup_procs; a && d->cgroups.mode == CGROUP_MODE_V1 && p && *p; p++) {
 		size_t root = strlen(d->cgroups.root) + 1, n;
 		char dir[PATH_MAX], real[PATH_MAX];
+		const char *known;
 
 		if (strncmp(*p, d->cgroups.root, root - 1) != 0 || (*p)[root - 1] != '/')
 			continue;
@@ -210,7 +236,9 @@ cgroup_mounts(const struct daemon *d, const struct shim_config *cfg)
 		if (root + n >= sizeof(dir))
 			continue;
 		snprintf(dir, sizeof(dir), "%.*s", (int)(root + n), *p);
-		if (!realpath(dir, real))
+		if ((known = hierarchy_real(dir)))
+			snprintf(real, sizeof(real), "%s", known);
+		else if (!realpath(dir, real))
 			continue;
 		json_array_append_new(a, json_pack("s++", dir + root, ":", basename(real)));
 	}

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -231,16 +232,20 @@ make_dirs(struct daemon *d, struct ctr *c, char *dir, char *xdir, struct lite_er
 	return 0;
 }
 
-static void
-exec_shim(struct daemon *d, const char *xdir, const char *dir, int sync_fd)
+/* The child of vfork: it shares the daemon's memory until execve, so it
+ * only makes system calls on what the parent prepared (no allocation, no
+ * stdio). A fork would copy the daemon's page tables (its heap grows with
+ * the number of containers) and leave every page copy-on-write for the
+ * loop to fault on afterwards. */
+static void __attribute__((noreturn))
+exec_shim(const char *shim_path, const char *config, const char *logpath, const struct rlimit *nofile, int sync_fd)
 {
-	char config[PATH_MAX + 16], logpath[PATH_MAX + 16];
-	int null_fd, log_fd;
+	char msg[PATH_MAX + 64];
+	int null_fd, log_fd, n;
 
-	snprintf(config, sizeof(config), "%s/config.json", xdir);
-	snprintf(logpath, sizeof(logpath), "%s/shim.log", dir);
 	setsid();
-	nofile_restore(d); /* the container inherits the limit the daemon was given */
+	if (nofile->rlim_cur) /* the container inherits the limit the daemon was given */
+		(void)setrlimit(RLIMIT_NOFILE, nofile);
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	log_fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 ||
@@ -249,8 +254,9 @@ exec_shim(struct daemon *d, const char *xdir, const char *dir, int sync_fd)
 	syscall(SYS_close_range, 4, ~0U, 0);
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL); /* the daemon ignores it; the shim must reap */
-	execl(d->shim_path, "lite-shim", config, (char *)NULL);
-	dprintf(3, "err 125 exec %s: %s\n", d->shim_path, strerror(errno));
+	execl(shim_path, "lite-shim", config, (char *)NULL);
+	n = snprintf(msg, sizeof(msg), "err 125 exec %s: %s\n", shim_path, strerror(errno));
+	(void)!write(3, msg, n > 0 && (size_t)n < sizeof(msg) ? (size_t)n : 0);
 	_exit(125);
 }
 
@@ -286,7 +292,7 @@ on_shim_report(evutil_socket_t fd, short what, void *arg)
 int
 ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, struct lite_err *err)
 {
-	char dir[PATH_MAX], xdir[PATH_MAX];
+	char dir[PATH_MAX], xdir[PATH_MAX], config[PATH_MAX + 16], logpath[PATH_MAX + 16];
 	int sync[2];
 	struct start_ctx *sc;
 	pid_t pid;
@@ -313,8 +319,10 @@ ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, 
 	CRASH_POINT("run.after-created-state");
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return lite_err_sys(err, errno, "create sync pipe");
+	snprintf(config, sizeof(config), "%s/config.json", xdir);
+	snprintf(logpath, sizeof(logpath), "%s/shim.log", dir);
 	sc = calloc(1, sizeof(*sc));
-	pid = sc ? fork() : -1;
+	pid = sc ? vfork() : -1;
 	if (pid < 0) {
 		free(sc);
 		close(sync[0]);
@@ -322,7 +330,7 @@ ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, 
 		return lite_err_sys(err, sc ? errno : ENOMEM, "start shim");
 	}
 	if (pid == 0)
-		exec_shim(d, xdir, dir, sync[1]);
+		exec_shim(d->shim_path, config, logpath, &d->nofile_orig, sync[1]);
 	close(sync[1]);
 	*sc = (struct start_ctx){ .d = d, .c = c, .done = done, .arg = arg };
 	c->rt.shim_pid = pid;

@@ -126,18 +126,28 @@ bind_etc_files(const struct shim_config *c, const struct rootfs_fds *f, int erro
 	char path[4096];
 	struct stat st;
 	size_t i = 0;
+	bool exists;
 	int fd;
 
 	for (char **p = c->etc_files; p && p[0] && p[1] && i < ROOTFS_ETC_FILES; p += 2, i++) {
 		if (ensure_dir("etc", 0755) < 0)
 			proc_die(error_fd, errno, 125, "create /etc");
 		snprintf(path, sizeof(path), ".%s", p[0]);
-		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && unlink(path) < 0)
-			proc_die(error_fd, errno, 125, "replace %s", p[0]);
-		fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0)
-			proc_die(error_fd, errno, 125, "create %s", p[0]);
-		close(fd);
+		exists = lstat(path, &st) == 0;
+		if (exists && !S_ISREG(st.st_mode)) {
+			if (unlink(path) < 0)
+				proc_die(error_fd, errno, 125, "replace %s", p[0]);
+			exists = false;
+		}
+		/* the image's file is the mount point as it is: opening it for
+		 * writing would copy it up into the container's layer, a file
+		 * created and written on every start */
+		if (!exists) {
+			fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (fd < 0)
+				proc_die(error_fd, errno, 125, "create %s", p[0]);
+			close(fd);
+		}
 		if (syscall(SYS_move_mount, f->etc_fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			proc_die(error_fd, errno, 125, "bind %s", p[0]);
 	}

@@ -198,6 +198,46 @@ start_cell() { local k=$1 e=$2; local -n cmds="CMD_$k"; [ -n "${cmds[$e]:-}" ] |
 fill_row none start_cell NONE
 fill_row bridge start_cell BRIDGE
 
+# CPU per start (perf's task-clock: CPU time, which a busy machine
+# inflates far less than wall time): each run's command with everything
+# it forks, and for lite the daemon with the shim and init it forks,
+# counted over the same N runs; the floor the same way.
+cpu_runs() { # CMD-TEMPLATE : the summed task-clock of N runs, ms
+	local i
+	: >"$T/cpu-sum"
+	for i in $(seq "$N"); do
+		mkcmd "$1"
+		# shellcheck disable=SC2086 # the command's words
+		perf stat -x, -e task-clock -o "$T/cpu-1" -- $CMD >/dev/null 2>&1 </dev/null
+		awk -F, '/task-clock/ { print $1 }' "$T/cpu-1" >>"$T/cpu-sum"
+	done
+	awk '{ s += $1 } END { printf "%.2f\n", s }' "$T/cpu-sum"
+}
+cpu_cell() {
+	local e=$1 sum dsum=0 dp=
+	[ -n "$FLOOR_CPU" ] || { echo "–"; return; }
+	if [ "$e" = lite ]; then
+		perf stat -x, -e task-clock -o "$T/cpu-d" -p "$DAEMON_PID" >/dev/null 2>&1 &
+		dp=$!
+		sleep 0.3
+	fi
+	sum=$(cpu_runs "${CMD_NONE[$e]}")
+	if [ -n "$dp" ]; then
+		sleep 0.3
+		kill -INT "$dp"; wait "$dp"
+		dsum=$(awk -F, '/task-clock/ { print $1 }' "$T/cpu-d")
+	fi
+	awk -v s="$sum" -v d="${dsum:-0}" -v n="$N" -v f="$FLOOR_CPU" 'BEGIN { printf "%.2f ms (×%.2f)", (s + d) / n, (s + d) / n / f }'
+}
+FLOOR_CPU=
+ROW[cpu,floor]="–"
+if command -v perf >/dev/null && perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then
+	echo "# CPU per start" >&2
+	FLOOR_CPU=$(cpu_runs "unshare --fork --pid --mount --uts --ipc --net chroot $ROOTFS /bin/true" | awk -v n="$N" '{ printf "%.3f", $1 / n }')
+	ROW[cpu,floor]="$FLOOR_CPU ms (×1)"
+fi
+fill_row cpu cpu_cell
+
 # PAR at once: containers/s, median of REPS bursts
 burst() { # CMD-TEMPLATE
 	local t0 t1 i
@@ -283,6 +323,7 @@ row() { # KEY LABEL
 }
 row none "start, \`run --rm --net none true\`: median (× paired floor)"
 row bridge "start on the default bridge (× paired floor)"
+row cpu "CPU per \`run --rm --net none true\` (perf task-clock; lite: client + daemon + shim + init), × floor's"
 row burst "$PAR \`run --rm true\` at once (xargs -P $PAR), containers/s"
 row dd "${SIZE_MB} MiB through stdout (busybox dd bs=1M \| wc -c), logging on"
 row ddn "the same with \`--log-driver none\`"
