@@ -10,6 +10,7 @@
 # (3) --oom-score-adj below 0 is root's. Runs in a network namespace of its
 # own (LIB_NETNS=1): traffic only to the test's containers.
 LIB_NETNS=1
+LIB_NO_IMAGE=1 # testimg is built below, with garp in it
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib-docker.sh"
 source "$(dirname "$0")/lib-users.sh"
@@ -18,10 +19,10 @@ dsock_share() { chgrp "$SOCK_GROUP" "$DSOCK" && chmod 660 "$DSOCK"; }
 sock_share || bail_out "cannot share the socket"
 dsock_share || bail_out "cannot share the Docker socket"
 gcc -static -O1 -o "$T/garp" "$SRCDIR/tests/helpers/garp.c" || bail_out "cannot build tests/helpers/garp.c"
-bash "$MKROOTFS" "$T/garp.tar" "$LITE_TEST_HELPER:/usr/bin/lite-test-helper" "$T/garp:/usr/bin/garp" >"$T/mkrootfs-garp.log" 2>&1 ||
-	bail_out "mkrootfs (garp image) failed"
-capture lite import "$T/garp.tar" "garpimg$$"
-[ "$RC" = 0 ] || bail_out "import of the garp image failed: $ERR"
+bash "$MKROOTFS" "$T/img.tar" "$LITE_TEST_HELPER:/usr/bin/lite-test-helper" "$T/garp:/usr/bin/garp" >"$T/mkrootfs.log" 2>&1 ||
+	bail_out "mkrootfs-busybox.sh failed"
+capture lite import "$T/img.tar" testimg
+[ "$RC" = 0 ] || bail_out "lite import failed: $ERR"
 docker_cli_present
 
 UA=lt$$a; user_add "$UA"
@@ -82,7 +83,7 @@ if [ "$RC" = 0 ]; then is "$OUT" -500 "... and the container has it"; else diag 
 # --- (2) ARP spoofing on the shared bridge
 capture ulite "$UA" run -d --name "a$$" testimg sleep 300
 is_rc 0 "user A: a container on the default bridge"
-capture ulite "$UB" run -d --name "b$$" "garpimg$$" sleep 300
+capture ulite "$UB" run -d --name "b$$" testimg sleep 300
 is_rc 0 "user B: a container on the same bridge"
 AIP=$(ifield "a$$" network_settings.networks.bridge.ip_address)
 BIP=$(ifield "b$$" network_settings.networks.bridge.ip_address)
