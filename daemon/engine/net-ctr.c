@@ -691,17 +691,18 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 {
 	struct net_ctr *nc = nc_get(d, c);
 	struct lite_err err = { 0 };
-	bool ports = nc && nc->ports.n, user;
+	bool ports = nc && nc->ports.n, user, was_attached;
 
 	if (!nc)
 		return;
 	user = on_user_network(d, nc);
-	if (nc->attached && !ports && antispoof_update(d, nc->ep, nc->n_ep, false, &err) < 0)
-		log_warnx("container %.12s: %s", c->spec.id, err.msg);
-	lite_err_clear(&err);
+	was_attached = nc->attached;
 	if (nc->attached)
 		net_ctr_emit(d, c, nc->ep, nc->n_ep, "disconnect");
-	nc->attached = false;
+	nc->attached = false; /* first: a full sync (a failed delete) leaves it out */
+	if (was_attached && !ports && antispoof_update(d, nc->ep, nc->n_ep, false, &err) < 0)
+		log_warnx("container %.12s: %s", c->spec.id, err.msg);
+	lite_err_clear(&err);
 	for (size_t i = 0; i < nc->n_ep; i++)
 		ep_release(d, nc, &nc->ep[i], false);
 	net_ports_close(&nc->ports);
@@ -839,16 +840,17 @@ net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struc
 	if (!nc || i == nc->n_ep)
 		return lite_err_set(err, ENOENT, "container %s is not connected to network %s", c->spec.name, n->name);
 	ep = nc->ep[i];
-	if (nc->attached && antispoof_update(d, &ep, 1, false, err) < 0) {
-		log_warnx("container %.12s: %s", c->spec.id, err->msg);
-		lite_err_clear(err);
-	}
 	net_ctr_emit(d, c, &ep, 1, "disconnect");
 	refresh_peers(d, nc);
 	ep_release(d, nc, &ep, true);
 	CRASH_POINT("network.disconnect.after-release"); /* link and lease gone, not yet saved */
 	memmove(&nc->ep[i], &nc->ep[i + 1], (nc->n_ep - i - 1) * sizeof(ep));
 	nc->n_ep--;
+	/* after the record: a full sync (a failed delete) must not add it back */
+	if (nc->attached && antispoof_update(d, &ep, 1, false, err) < 0) {
+		log_warnx("container %.12s: %s", c->spec.id, err->msg);
+		lite_err_clear(err);
+	}
 	/* peers forget it; it forgets them */
 	for (struct net_ctr *o = TAILQ_FIRST(&d->net.ctrs); o; o = TAILQ_NEXT(o, entry)) {
 		struct ctr *oc;
