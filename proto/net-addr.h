@@ -58,3 +58,9 @@ int net_port_parse_range(const char *spec, struct net_port *ret, size_t max, siz
 int net_port_parse_expose(const char *spec, struct net_port *ret, size_t max, size_t *ret_n, struct lite_err *err);
 /* "0.0.0.0:8080->80/tcp" */
 void net_port_format(const struct net_port *p, char *buf, size_t len);
+/* The policy for a caller's published ports: a non-root caller may not
+ * publish a host port below unpriv_start (the host's
+ * net.ipv4.ip_unprivileged_port_start), as rootless Podman and Docker;
+ * a range counts by its lowest port; a picked port (0) is always fine.
+ * -EPERM and a one-line reason naming the port and the sysctl. */
+int net_port_check_caller(const struct net_port *p, size_t n, bool root, unsigned unpriv_start, struct lite_err *err);

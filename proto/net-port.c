@@ -187,3 +187,20 @@ net_port_format(const struct net_port *p, char *buf, size_t len)
 	net_cidr_ip_format(p->host_ip, ip);
 	snprintf(buf, len, "%s:%u->%u/%s", ip, p->host_port, p->ctr_port, net_port_proto_name(p->proto));
 }
+
+int
+net_port_check_caller(const struct net_port *p, size_t n, bool root, unsigned unpriv_start, struct lite_err *err)
+{
+	for (size_t i = 0; !root && i < n; i++) {
+		unsigned port = p[i].host_port_max ? p[i].host_port_min : p[i].host_port;
+
+		/* the kernel's own rule for unprivileged binds; the daemon binds
+		 * as root, so it applies it for the caller */
+		if (port && port < unpriv_start)
+			return lite_err_set(err, EPERM,
+					    "host port %u is privileged: publishing host ports below %u "
+					    "(net.ipv4.ip_unprivileged_port_start) is for root only",
+					    port, unpriv_start);
+	}
+	return 0;
+}

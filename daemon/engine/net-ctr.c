@@ -530,6 +530,8 @@ prepare(struct daemon *d, struct ctr *c, const struct net_opts *o, uid_t uid, bo
 	nc->publish_all = o->publish_all;
 	memcpy(ports, o->ports, sizeof(ports));
 	r = check_mode(d, nc, o, uid, &n, err);
+	if (r == 0 && n_ports) /* before -P adds picked ports, which are always fine */
+		r = net_port_check_caller(ports, n_ports, uid == 0, net_ports_unprivileged_start(), err);
 	if (r == 0)
 		r = copy_lists(o, nc, err);
 	if (r == 0)
@@ -633,6 +635,28 @@ net_ctr_emit(struct daemon *d, struct ctr *c, const struct net_ep *ep, size_t n,
 	}
 }
 
+/* Add (a start, a connect) or delete (an exit, a disconnect) the
+ * anti-spoofing elements of n endpoints; a full sync when the tables are
+ * not there yet or a delete fails (elements a sync already dropped). */
+static int
+antispoof_update(struct daemon *d, const struct net_ep *ep, size_t n, bool add, struct lite_err *err)
+{
+	struct net_nft_ep e[NET_MAX_ENDPOINTS];
+	_cleanup_free_ char *batch = NULL;
+
+	if (!d->net.table_made)
+		return add ? net_ctr_rules_sync(d, err) : 0;
+	for (size_t i = 0; i < n && i < NET_MAX_ENDPOINTS; i++)
+		e[i] = (struct net_nft_ep){ ep[i].host_if, ep[i].ip };
+	batch = net_nft_antispoof_elements(e, n < NET_MAX_ENDPOINTS ? n : NET_MAX_ENDPOINTS, add);
+	if (!batch)
+		return lite_err_set(err, ENOMEM, "out of memory");
+	if (!*batch || net_nft_apply(batch, err) == 0)
+		return 0;
+	lite_err_clear(err);
+	return net_ctr_rules_sync(d, err);
+}
+
 int
 net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 {
@@ -648,6 +672,8 @@ net_ctr_attach(struct daemon *d, struct ctr *c, struct lite_err *err)
 	nc->attached = true; /* not saved: a running container is attached (net_ctr_restore) */
 	if (r == 0 && nc->ports.n)
 		r = net_ctr_rules_sync(d, err);
+	else if (r == 0) /* init is still blocked before execve: no frame left yet */
+		r = antispoof_update(d, nc->ep, nc->n_ep, true, err);
 	if (r < 0) {
 		net_ctr_detach(d, c);
 		return r;
@@ -665,14 +691,18 @@ net_ctr_detach(struct daemon *d, struct ctr *c)
 {
 	struct net_ctr *nc = nc_get(d, c);
 	struct lite_err err = { 0 };
-	bool ports = nc && nc->ports.n, user;
+	bool ports = nc && nc->ports.n, user, was_attached;
 
 	if (!nc)
 		return;
 	user = on_user_network(d, nc);
+	was_attached = nc->attached;
 	if (nc->attached)
 		net_ctr_emit(d, c, nc->ep, nc->n_ep, "disconnect");
-	nc->attached = false;
+	nc->attached = false; /* first: a full sync (a failed delete) leaves it out */
+	if (was_attached && !ports && antispoof_update(d, nc->ep, nc->n_ep, false, &err) < 0)
+		log_warnx("container %.12s: %s", c->spec.id, err.msg);
+	lite_err_clear(&err);
 	for (size_t i = 0; i < nc->n_ep; i++)
 		ep_release(d, nc, &nc->ep[i], false);
 	net_ports_close(&nc->ports);
@@ -783,6 +813,8 @@ net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t
 	if (r < 0)
 		return r;
 	r = ep_plug(d, c, &nc->ep[nc->n_ep - 1], false, err);
+	if (r == 0)
+		r = antispoof_update(d, &nc->ep[nc->n_ep - 1], 1, true, err);
 	if (r < 0) {
 		ep_release(d, nc, &nc->ep[--nc->n_ep], true);
 		return r;
@@ -814,6 +846,11 @@ net_ctr_disconnect(struct daemon *d, struct ctr *c, struct net_network *n, struc
 	CRASH_POINT("network.disconnect.after-release"); /* link and lease gone, not yet saved */
 	memmove(&nc->ep[i], &nc->ep[i + 1], (nc->n_ep - i - 1) * sizeof(ep));
 	nc->n_ep--;
+	/* after the record: a full sync (a failed delete) must not add it back */
+	if (nc->attached && antispoof_update(d, &ep, 1, false, err) < 0) {
+		log_warnx("container %.12s: %s", c->spec.id, err->msg);
+		lite_err_clear(err);
+	}
 	/* peers forget it; it forgets them */
 	for (struct net_ctr *o = TAILQ_FIRST(&d->net.ctrs); o; o = TAILQ_NEXT(o, entry)) {
 		struct ctr *oc;
@@ -845,8 +882,9 @@ net_ctr_rules_sync(struct daemon *d, struct lite_err *err)
 	struct net_nft_map maps[1024];
 	struct net_network *n;
 	struct net_ctr *nc;
-	size_t nb = 0, nm = 0;
-	_cleanup_free_ char *batch = NULL;
+	size_t nb = 0, nm = 0, ne = 0;
+	_cleanup_free_ char *batch = NULL, *spoof = NULL, *both = NULL;
+	_cleanup_free_ struct net_nft_ep *eps = NULL;
 	bool any_ready = false;
 
 	for (n = net_network_first(d); n && nb < 64; n = net_network_next(n)) {
@@ -866,11 +904,22 @@ net_ctr_rules_sync(struct daemon *d, struct lite_err *err)
 			continue;
 		for (size_t i = 0; i < nc->ports.n && nm < 1024; i++)
 			maps[nm++] = (struct net_nft_map){ nc->ports.p[i], nc->ep[0].ip };
+		ne += nc->n_ep;
 	}
-	batch = net_nft_ruleset(br, nb, maps, nm);
-	if (!batch)
+	eps = calloc(ne + 1, sizeof(*eps));
+	if (!eps)
 		return lite_err_set(err, ENOMEM, "out of memory");
-	if (net_nft_apply(batch, err) < 0)
+	ne = 0;
+	TAILQ_FOREACH(nc, &d->net.ctrs, entry)
+		for (size_t i = 0; nc->leased && attached_ctr(d, nc, NULL) && i < nc->n_ep; i++)
+			eps[ne++] = (struct net_nft_ep){ nc->ep[i].host_if, nc->ep[i].ip };
+	batch = net_nft_ruleset(br, nb, maps, nm);
+	spoof = net_nft_antispoof(eps, ne);
+	if (!batch || !spoof || asprintf(&both, "%s%s", batch, spoof) < 0) {
+		both = NULL;
+		return lite_err_set(err, ENOMEM, "out of memory");
+	}
+	if (net_nft_apply(both, err) < 0)
 		return -err->code;
 	d->net.table_made = true;
 	return 0;

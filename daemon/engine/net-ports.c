@@ -192,3 +192,17 @@ net_ports_from_json(struct net_ports *ps, json_t *a)
 		ps->n++;
 	}
 }
+
+unsigned
+net_ports_unprivileged_start(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+	unsigned v = 1024;
+
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1 || v > 65536)
+			v = 1024;
+		fclose(f);
+	}
+	return v;
+}

@@ -32,3 +32,6 @@ json_t *net_ports_to_json(const struct net_ports *ps);
 /* For net.json: also whether each host port was picked (net_ports_from_json reads it). */
 json_t *net_ports_state_json(const struct net_ports *ps);
 void net_ports_from_json(struct net_ports *ps, json_t *a);
+/* The host's net.ipv4.ip_unprivileged_port_start, read now (1024 when it
+ * cannot be read): the first host port a non-root caller may publish. */
+unsigned net_ports_unprivileged_start(void);

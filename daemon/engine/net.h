@@ -94,9 +94,20 @@ struct net_nft_map {
  * and output), hairpin and 127.0.0.1 masquerade, isolation between
  * bridges. Pure; heap string. */
 char *net_nft_ruleset(const struct net_nft_bridge *b, size_t nb, const struct net_nft_map *m, size_t nm);
+struct net_nft_ep {
+	const char *host_if; /* the veth's host end, a port of the bridge */
+	uint32_t ip;         /* the container's address (its MAC follows from it) */
+};
+
+/* The whole `bridge lite` table (anti-spoofing: frames entering from an
+ * "lv*" port must carry that endpoint's MAC, and its IPv4 address as ARP
+ * and IP sender) as one batch that replaces the old one. Pure; heap string. */
+char *net_nft_antispoof(const struct net_nft_ep *e, size_t n);
+/* Add or delete the elements of n endpoints in that table's sets. */
+char *net_nft_antispoof_elements(const struct net_nft_ep *e, size_t n, bool add);
 /* Run an nft batch through libnftables. */
 int net_nft_apply(const char *batch, struct lite_err *err);
-/* Delete the table (nothing of the engine's is left in nftables). */
+/* Delete the tables (nothing of the engine's is left in nftables). */
 int net_nft_delete(void);
 
 /* ---------------------------------------------------------- daemon state */
@@ -113,5 +124,5 @@ struct net_state {
 	struct net_network_list networks;
 	struct net_ctr_list ctrs;
 	bool bridge_disabled; /* "bridge": "none" in the config file, as dockerd's */
-	bool table_made;      /* this daemon wrote table inet lite */
+	bool table_made;      /* this daemon wrote tables inet lite and bridge lite */
 };

@@ -222,6 +222,12 @@ run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct c
 {
 	int r;
 
+	/* the shim writes it as host root: below 0 would shield the caller's
+	 * container from the OOM killer at others' expense (CAP_SYS_RESOURCE's
+	 * privilege); first, before anything is created */
+	if (uid != 0 && rs->oom_score_set && rs->oom_score_adj < 0)
+		return lite_err_set(err, EPERM, "--oom-score-adj %d is for root only: other callers may set 0 to 1000",
+				    rs->oom_score_adj);
 	if (rs->shm_size)
 		snprintf(s->shm_size, sizeof(s->shm_size), "%llu", (unsigned long long)rs->shm_size);
 	s->read_only = rs->read_only;

@@ -205,6 +205,30 @@ test_publish_all(void **state)
 	json_decref(params);
 }
 
+/* security review: privileged host ports are root's */
+static void
+test_check_caller(void **state)
+{
+	struct lite_err err = { 0 };
+	struct net_port p[2] = { { .host_port = 8080, .ctr_port = 80 }, { .host_port = 80, .ctr_port = 80 } };
+	struct net_port range = { .host_port_min = 1000, .host_port_max = 2000, .ctr_port = 80 };
+	struct net_port picked = { .ctr_port = 80 };
+
+	(void)state;
+	assert_int_equal(net_port_check_caller(p, 1, false, 1024, &err), 0);
+	assert_int_equal(net_port_check_caller(p, 2, true, 1024, &err), 0);
+	assert_int_equal(net_port_check_caller(&picked, 1, false, 1024, &err), 0);
+	assert_int_equal(net_port_check_caller(p, 2, false, 1024, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "host port 80 "));
+	assert_non_null(strstr(err.msg, "net.ipv4.ip_unprivileged_port_start"));
+	assert_null(strchr(err.msg, '\n'));
+	lite_err_clear(&err);
+	assert_int_equal(net_port_check_caller(&range, 1, false, 1024, &err), -EPERM);
+	lite_err_clear(&err);
+	assert_int_equal(net_port_check_caller(p, 2, false, 80, &err), 0); /* the host lowered the sysctl */
+	assert_int_equal(net_port_check_caller(p, 2, false, 0, &err), 0);
+}
+
 int
 main(void)
 {
@@ -214,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_expose),
 		cmocka_unit_test(test_publish_all),
+		cmocka_unit_test(test_check_caller),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
