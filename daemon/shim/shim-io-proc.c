@@ -302,6 +302,7 @@ shim_io_proc_start_init(struct shim *s)
 			/* input through a dup: it is polled for EPOLLOUT on its own */
 			source_add(s, &p->in, SRC_IN, p, fcntl(master, F_DUPFD_CLOEXEC, 3), 0);
 			p->open_outputs = 1;
+			shim_io_proc_stdin_flush(s, p); /* input of an attach made before the start */
 		}
 	}
 	(void)!write(s->start_fd, &msg, sizeof(msg));
