@@ -32,7 +32,7 @@ connect_one(struct daemon *d, struct ctr *c, struct peer *p, bool want_stdin, bo
 {
 	int fd;
 
-	if (peer_is_closed(p))
+	if (ctr_wait_attach_gone(p))
 		return;
 	/* notify: its end while the container runs is a "detach" (ctr-notes.c) */
 	fd = ctr_shim_connect(d, c, want_stdin && c->spec.open_stdin ? "attach stdin replay notify\n"

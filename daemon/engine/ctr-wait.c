@@ -56,9 +56,19 @@ ctr_wait_prune(struct ctr *c)
 	 * container never started) is not kept until the exit */
 	for (w = TAILQ_FIRST(&c->waiters); w; w = next) {
 		next = TAILQ_NEXT(w, entry);
-		if (peer_is_closed(w->peer))
+		if (peer_is_closed(w->peer) || (w->kind == WAITER_ATTACH && ctr_wait_attach_gone(w->peer)))
 			drop(c, w);
 	}
+}
+
+bool
+ctr_wait_attach_gone(const struct peer *p)
+{
+	/* a held attach's client keeps its side open until the stream (its
+	 * stdin); an EOF is a client that left (lite-docker-api exits when
+	 * its HTTP client hangs up): connected at the start, it would take
+	 * the container's stdin and close it when it goes */
+	return peer_is_closed(p) || p->client_eof;
 }
 
 void

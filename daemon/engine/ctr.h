@@ -318,6 +318,8 @@ void ctr_wait_prune(struct ctr *c);
 /* Tell p its wait or attach is registered: the notification
  * {"method":"waiting","params":{"id":FULL_ID}} before its reply. */
 void ctr_wait_note(struct peer *p, const struct ctr *c);
+/* A held attach's client left (closed, or EOF: it never half-closes). */
+bool ctr_wait_attach_gone(const struct peer *p);
 /* ctr_add_waiter, then the note; NULL (p answered) when out of memory. */
 struct waiter *ctr_wait_register(struct ctr *c, enum waiter_kind kind, struct peer *p);
 /* A failed start answers the other kinds (128), not these. */

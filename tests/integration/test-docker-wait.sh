@@ -13,20 +13,21 @@ docker_cli_present || bail_out "no docker client"
 wait_for 10 test -S "$DSOCK" || bail_out "no Docker socket at $DSOCK"
 
 # hbg NAME METHOD PATH [UPGRADE] : an HTTP request in the background on the
-# Docker socket. $T/NAME.head appears once the whole response head came
+# Docker socket (UPGRADE 1: an attach that half-closes at once, as the
+# docker CLI without stdin; 2: one that keeps its side open). $T/NAME.head appears once the whole response head came
 # (for wait: the engine has registered it; for attach: the hijack), then
 # $T/NAME.body gets the rest until the server closes. Its pid: $T/NAME.pid.
 hbg() {
 	"$PY" -c '
 import os, socket, sys
-name, method, path, upgrade = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+name, method, path, upgrade = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] != "0"
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[5])
 req = "%s /v1.41%s HTTP/1.1\r\nHost: lite\r\nContent-Length: 0\r\n" % (method, path)
 req += "Connection: Upgrade\r\nUpgrade: tcp\r\n" if upgrade else "Connection: close\r\n"
 s.sendall((req + "\r\n").encode())
-if upgrade:
-    s.shutdown(socket.SHUT_WR)   # as the docker CLI: no stdin
+if sys.argv[4] == "1":
+    s.shutdown(socket.SHUT_WR)   # as the docker CLI without stdin
 buf = b""
 while b"\r\n\r\n" not in buf:
     c = s.recv(65536)
@@ -143,6 +144,18 @@ hbg at2 POST "/containers/$N-at2/attach?stream=1&stdout=1" 1
 ok "an attach to a container that is then removed: hijacked" wait_for 20 hhead at2
 dk rm "$N-at2" >/dev/null
 ok "... ends at the removal" wait_for 20 hdone at2
+
+# an attach with stdin whose client leaves before the start: the start
+# must not hand it the container's stdin (it would close it)
+dk create -i --name "$N-st" testimg sh -c 'read x; echo "read:$x"' >/dev/null
+hbg st POST "/containers/$N-st/attach?stream=1&stdin=1&stdout=1" 2
+ok "attach with stdin to a created container: hijacked" wait_for 20 hhead st
+kill "$(cat "$T/st.pid")" 2>/dev/null
+wait "$(cat "$T/st.pid")" 2>/dev/null
+ok "... its API helper ends with it" wait_for 20 no_helpers
+dk start "$N-st" >/dev/null
+settle
+is "$(state "$N-st")" running "a start after that attach's client left: the container's stdin stays open (it still reads)"
 
 # --- docker run and start -a, many times: all output, the code, no hang
 bad=0
