@@ -51,58 +51,21 @@ simple(struct api *a, const char *method, json_t *params, const char *skip_state
 	return 0;
 }
 
-/* Gone, but its exit is known (an --rm container that already ran: an
- * attach started it, and it was removed before this start arrived).
- * why: the error of a start that failed (128 with lite's message: the
- * attach's start failed, and lite removed the --rm container), else "". */
-static bool
-already_finished(const char *id, char *why, size_t len)
-{
-	struct docker_err err;
-	json_t *res = NULL;
-	bool known = strlen(id) == 64 && docker_lite_call("wait", json_pack("{s:s}", "id", id), &res, &err) == 0;
-	const char *e = json_string_value(json_object_get(res, "error"));
-
-	snprintf(why, len, "%s", known && e && json_integer_value(json_object_get(res, "exit_code")) == 128 ? e : "");
-	json_decref(res);
-	return known;
-}
-
-/* 304 for a container an attach started (and --rm removed), or the
- * error of that attach's start, which Docker's start reports (the docker
- * CLI exits 125 on it). */
-static int
-started_by_attach(struct api *a, const char *why)
-{
-	if (*why)
-		return http_send_error(a->c, 500, "%s", why), 0;
-	return http_send(a->c, 304, NULL, NULL, 0), 0;
-}
-
+/* lite's start answers was_running for a running container: Docker's 304.
+ * A paused one is lite's conflict, Docker's 409. An attach never starts a
+ * container (docker-stream.c): this start is the one that runs it. */
 int
 api_container_start(struct api *a)
 {
 	struct docker_err err;
-	char *st = docker_ctr_state(a->arg, &err), why[1024];
 	json_t *res = NULL;
-	bool known = st, running = st && !strcmp(st, "running");
+	bool was_running;
 
-	free(st);
-	if (running)
-		return http_send(a->c, 304, NULL, NULL, 0), 0;
-	/* an --rm container that an attach started may be gone before this
-	 * start or while it runs (docker run: attach, wait, start) */
-	if (!known && err.status == 404 && already_finished(a->arg, why, sizeof(why)))
-		return started_by_attach(a, why);
-	if (!known)
+	if (docker_lite_call("start", json_pack("{s:s}", "id", a->arg), &res, &err) < 0)
 		return docker_ctr_fail(a, &err);
-	if (docker_lite_call("start", json_pack("{s:s}", "id", a->arg), &res, &err) < 0) {
-		if (err.status == 404 && already_finished(a->arg, why, sizeof(why)))
-			return started_by_attach(a, why);
-		return docker_ctr_fail(a, &err);
-	}
+	was_running = json_is_true(json_object_get(res, "was_running"));
 	json_decref(res);
-	return http_send(a->c, 204, NULL, NULL, 0), 0;
+	return http_send(a->c, was_running ? 304 : 204, NULL, NULL, 0), 0;
 }
 
 static json_t *

@@ -61,35 +61,3 @@ docker_ctr_client_gone(struct http_conn *c)
 
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
 }
-
-int
-docker_ctr_call_watched(struct api *a, const char *method, json_t *params, json_t **ret, struct docker_err *err)
-{
-	struct lite_conn lc;
-	int r;
-
-	*ret = NULL;
-	if (docker_lite_send(method, params, &lc, err) < 0)
-		return -1;
-	for (;;) {
-		struct pollfd p[2] = { { .fd = lc.fd, .events = POLLIN }, { .fd = a->c->fd, .events = 0 } };
-
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (p[0].revents)
-			break;
-		if (p[1].revents & (POLLHUP | POLLERR)) {
-			docker_lite_close(&lc);
-			err->status = 0;
-			err->msg[0] = '\0';
-			return -1;
-		}
-	}
-	r = docker_lite_reply(&lc, ret, err, NULL, NULL);
-	if (r == 0)
-		docker_lite_close(&lc);
-	return r;
-}

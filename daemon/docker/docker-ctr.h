@@ -17,6 +17,3 @@ int docker_ctr_inspect(const char *id, json_t **ret, struct docker_err *err);
 char *docker_ctr_state(const char *id, struct docker_err *err);
 /* Has the client closed its side (a hang-up seen without reading)? */
 bool docker_ctr_client_gone(struct http_conn *c);
-/* A lite request whose reply may take long (wait): NULL-safe; -1 with
- * err->status 0 when the client hung up first. */
-int docker_ctr_call_watched(struct api *a, const char *method, json_t *params, json_t **ret, struct docker_err *err);

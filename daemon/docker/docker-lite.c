@@ -3,6 +3,8 @@
 #include "docker-lite.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +67,31 @@ connect_lite(struct lite_conn *c, struct docker_err *err)
 	return 0;
 }
 
+/* watch_fd (>= 0): a client socket whose hang-up ends a read that waits;
+ * *gone is set then. */
+static bool
+watched_hung_up(struct lite_conn *c, int watch_fd, bool *gone)
+{
+	for (;;) {
+		struct pollfd p[2] = { { .fd = c->fd, .events = POLLIN }, { .fd = watch_fd, .events = 0 } };
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		if (p[0].revents)
+			return false;
+		if (p[1].revents & (POLLHUP | POLLERR)) {
+			*gone = true;
+			return true;
+		}
+	}
+}
+
 /* The next line from the daemon (NUL-terminated in buf), or NULL. */
 static char *
-read_line(struct lite_conn *c)
+read_line_watched(struct lite_conn *c, int watch_fd, bool *gone)
 {
 	for (;;) {
 		char *nl = memchr(c->buf + c->off, '\n', c->len - c->off), *line;
@@ -85,6 +109,8 @@ read_line(struct lite_conn *c)
 			c->off = 0;
 		}
 		if (c->len == sizeof(c->buf))
+			return NULL;
+		if (watch_fd >= 0 && watched_hung_up(c, watch_fd, gone))
 			return NULL;
 		do
 			n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
@@ -116,13 +142,14 @@ docker_lite_send(const char *method, json_t *params, struct lite_conn *c, struct
 }
 
 int
-docker_lite_reply(struct lite_conn *c, json_t **ret, struct docker_err *err, void (*on_note)(json_t *note, void *arg),
-		  void *arg)
+docker_lite_reply_watched(struct lite_conn *c, int watch_fd, json_t **ret, struct docker_err *err,
+			  void (*on_note)(json_t *note, void *arg), void *arg)
 {
+	bool gone = false;
 	char *line;
 	int r = -1;
 
-	while ((line = read_line(c))) {
+	while ((line = read_line_watched(c, watch_fd, &gone))) {
 		json_t *msg = json_loads(line, 0, NULL), *e = json_object_get(msg, "error");
 
 		if (json_is_string(json_object_get(msg, "method")) && !json_object_get(msg, "id")) {
@@ -144,11 +171,20 @@ docker_lite_reply(struct lite_conn *c, json_t **ret, struct docker_err *err, voi
 		json_decref(msg);
 		break;
 	}
-	if (!line)
+	if (!line && gone)
+		fail(err, 0, "");
+	else if (!line)
 		fail(err, 500, "the engine closed the connection without a reply");
 	if (r < 0)
 		docker_lite_close(c);
 	return r;
+}
+
+int
+docker_lite_reply(struct lite_conn *c, json_t **ret, struct docker_err *err, void (*on_note)(json_t *note, void *arg),
+		  void *arg)
+{
+	return docker_lite_reply_watched(c, -1, ret, err, on_note, arg);
 }
 
 int

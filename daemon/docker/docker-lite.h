@@ -33,6 +33,11 @@ int docker_lite_open(const char *method, json_t *params, struct lite_conn *c, js
 int docker_lite_send(const char *method, json_t *params, struct lite_conn *c, struct docker_err *err);
 int docker_lite_reply(struct lite_conn *c, json_t **ret, struct docker_err *err, void (*on_note)(json_t *note, void *arg),
 		      void *arg);
+/* docker_lite_reply that also watches watch_fd (the HTTP client's
+ * socket) while it waits: when the client hangs up, -1 with err->status 0
+ * (a wait or an attach that waits for a start may wait long). */
+int docker_lite_reply_watched(struct lite_conn *c, int watch_fd, json_t **ret, struct docker_err *err,
+			      void (*on_note)(json_t *note, void *arg), void *arg);
 /* A request whose bytes follow its line (import, load): body(fd, arg)
  * writes them, then the write side is shut down and the reply read. The
  * connection stays open for what follows the reply. params is stolen. */

@@ -2,9 +2,10 @@
  * connection) and resize. lite's stdio frames are Docker's multiplexed
  * format plus a final exit frame (stream 3), which Docker clients do not
  * know: it is dropped. With a TTY both sides speak raw bytes (a TTY
- * container's log is stored as frames too: their payloads only). Attaching
- * to a created container starts it (docker run attaches first, then
- * starts; the start that follows is then a 304), so no output is lost.
+ * container's log is stored as frames too: their payloads only). An
+ * attach to a created or exited container waits for its next start (the
+ * engine holds it and connects it before the command runs), as Docker's:
+ * docker run attaches first, then starts, and loses no output.
  * Detach keys (Docker's: the server watches the input for them) end an
  * attach; the container keeps running. */
 #include "docker-ctr.h"
@@ -39,8 +40,8 @@ struct demux {
 typedef int (*sink_fn)(void *arg, const void *data, size_t len);
 
 /* The exit frame's error (a command that could not be executed: 126,
- * 127) as a stderr frame: Docker prints it, the start that would carry
- * it in Docker is a 304 here (the attach started the container). */
+ * 127) as a stderr frame: Docker's start reports it, lite's start succeeds
+ * (the shim learns it when init's execve fails), so the attach says it. */
 static int
 exit_error(struct demux *d, sink_fn sink, void *arg)
 {
@@ -375,6 +376,67 @@ attach_with_logs(struct api *a, struct demux *d, struct detach *dk, bool with_st
 	return 1;
 }
 
+/* An attach that waits for the container's start (Docker's attach to a
+ * created or exited container). */
+struct held {
+	struct api *a;
+	struct demux *d;
+	bool logs;
+	bool hijacked;
+	bool failed;
+};
+
+/* The engine registered the attach: the client gets its 101 now (the
+ * docker CLI sends its wait and start only after it), then the log so far
+ * with logs=1. */
+static void
+on_held(json_t *note, void *arg)
+{
+	struct held *h = arg;
+
+	if (h->hijacked || strcmp(json_string_value(json_object_get(note, "method")) ?: "", "waiting"))
+		return;
+	h->hijacked = true;
+	h->failed = http_hijack(h->a->c, h->a->r) < 0 || (h->logs && send_logs(h->a, h->d) < 0);
+}
+
+/* docker run and docker start -a attach, then start, each on its own
+ * connection: the attach does not start the container (Docker's); the
+ * engine holds it (lite's attach wait_start) and connects it at the next
+ * start, before the command runs, so no output is lost. */
+static int
+attach_held(struct api *a, struct demux *d, struct detach *dk, bool with_stdin)
+{
+	struct held h = { .a = a, .d = d, .logs = http_query_bool(a->r, "logs", false) };
+	struct docker_err err = { 0 };
+	struct lite_conn lc;
+	json_t *res = NULL;
+	int r;
+
+	if (docker_lite_send("attach", json_pack("{s:s,s:b,s:b}", "id", a->arg, "stdin", with_stdin, "wait_start", 1), &lc,
+			     &err) < 0)
+		return docker_ctr_fail(a, &err);
+	r = docker_lite_reply_watched(&lc, a->c->fd, &res, &err, on_held, &h);
+	if (r < 0 || h.failed) {
+		/* the client left, or the container was removed before a start */
+		if (r == 0)
+			docker_lite_close(&lc);
+		json_decref(res);
+		if (!h.hijacked && err.status)
+			return docker_ctr_fail(a, &err);
+		return 1;
+	}
+	json_decref(res);
+	/* it was running by the time the engine had the attach: attached at once */
+	if (!h.hijacked && http_hijack(a->c, a->r) < 0) {
+		docker_lite_close(&lc);
+		return 1;
+	}
+	bridge(a->c, &lc, &lc, false, d->raw, with_stdin, d, dk);
+	docker_lite_close(&lc);
+	return 1;
+}
+
 int
 api_container_attach(struct api *a)
 {
@@ -386,7 +448,7 @@ api_container_attach(struct api *a)
 	json_t *insp = NULL, *res = NULL;
 	struct lite_conn lc;
 	const char *state;
-	bool started;
+	bool running;
 
 	if (keys && parse_detach_keys(keys, dk.keys, sizeof(dk.keys), &dk.n) < 0)
 		return http_send_error(a->c, 400, "Invalid detach keys (%s) provided", keys), 0;
@@ -394,34 +456,21 @@ api_container_attach(struct api *a)
 		return docker_ctr_fail(a, &err);
 	d.raw = json_is_true(json_object_get(json_object_get(insp, "config"), "tty"));
 	state = json_string_value(json_object_get(json_object_get(insp, "state"), "status")) ?: "";
+	running = !strcmp(state, "running") || !strcmp(state, "paused");
+	json_decref(insp);
 	if (!stream) {
 		/* logs only: the log so far, nothing live */
-		json_decref(insp);
 		http_hijack(a->c, a->r);
 		if (http_query_bool(a->r, "logs", false))
 			send_logs(a, &d);
 		return 1;
 	}
-	/* docker run and docker start -a attach, then start: the attach
-	 * starts it, so that no output is lost */
-	started = !strcmp(state, "created") || !strcmp(state, "exited");
-	json_decref(insp);
-	if (!started && http_query_bool(a->r, "logs", false))
+	if (!running)
+		return attach_held(a, &d, &dk, with_stdin);
+	if (http_query_bool(a->r, "logs", false))
 		return attach_with_logs(a, &d, &dk, with_stdin);
-	if (started)
-		docker_lite_open("start", json_pack("{s:s,s:b,s:b}", "id", a->arg, "attach", 1, "stdin", with_stdin), &lc, &res,
-				 &err, NULL, NULL);
-	else
-		docker_lite_open("attach", json_pack("{s:s,s:b}", "id", a->arg, "stdin", with_stdin), &lc, &res, &err, NULL,
-				 NULL);
-	if (!res && started && err.status >= 500) {
-		/* the start failed: the client's start (docker run and start -a
-		 * send it after the attach) reports it, as Docker's start does,
-		 * so the CLI exits 125; this attach ends with nothing to say */
-		http_hijack(a->c, a->r);
-		return 1;
-	}
-	if (!res)
+	if (docker_lite_open("attach", json_pack("{s:s,s:b}", "id", a->arg, "stdin", with_stdin), &lc, &res, &err, NULL,
+			     NULL) < 0)
 		return docker_ctr_fail(a, &err);
 	json_decref(res);
 	if (http_hijack(a->c, a->r) < 0) {

@@ -75,24 +75,6 @@ read_exit_record(struct daemon *d, struct ctr *c)
 	json_decref(o);
 }
 
-static void
-answer(struct ctr *c, struct waiter *w)
-{
-	if (peer_is_closed(w->peer))
-		return;
-	switch (w->kind) {
-	case WAITER_WAIT:
-		peer_reply(w->peer, json_pack("{s:i, s:b}", "exit_code", c->rt.exit_code,
-					       "oom_killed", c->rt.oom_killed));
-		break;
-	case WAITER_CLOSE:
-		peer_close_after_flush(w->peer);
-		break;
-	default:
-		peer_reply(w->peer, json_object());
-	}
-}
-
 /* Events of an exit: oom first, then die with its exit code (Docker's). */
 static void
 ctr_proc_emit_exit(struct daemon *d, struct ctr *c)
@@ -123,6 +105,7 @@ ctr_finish(struct daemon *d, struct ctr *c)
 {
 	struct lite_err err = { 0 };
 	struct waiter_list later = TAILQ_HEAD_INITIALIZER(later);
+	struct waiter_list kept = TAILQ_HEAD_INITIALIZER(kept);
 	struct waiter *w;
 	bool remove = c->spec.auto_remove;
 
@@ -166,19 +149,24 @@ ctr_finish(struct daemon *d, struct ctr *c)
 			remove = remove || w->kind == WAITER_RM;
 			continue;
 		}
+		if (w->kind == WAITER_REMOVED || w->kind == WAITER_ATTACH) {
+			TAILQ_INSERT_TAIL(&kept, w, entry); /* the removal or the next start answers */
+			continue;
+		}
 		if (w->kind == WAITER_STOP)
 			ctr_proc_emit_stop(d, c);
-		answer(c, w);
+		ctr_wait_answer(c, w);
 		peer_unref(w->peer);
 		free(w);
 	}
+	TAILQ_CONCAT(&c->waiters, &kept, entry);
 	if (!remove && d->ctr_exited)
 		d->ctr_exited(d, c); /* the restart policy */
 	if (remove)
 		ctr_remove(d, c);
 	while ((w = TAILQ_FIRST(&later))) {
 		TAILQ_REMOVE(&later, w, entry);
-		answer(c, w);
+		ctr_wait_answer(c, w);
 		peer_unref(w->peer);
 		free(w);
 	}
@@ -187,15 +175,22 @@ ctr_finish(struct daemon *d, struct ctr *c)
 void
 ctr_proc_start_failed(struct daemon *d, struct ctr *c)
 {
+	struct waiter_list kept = TAILQ_HEAD_INITIALIZER(kept);
 	struct waiter *w;
 
-	/* a wait or stop waiting for the start's exit has its answer (128) */
+	/* a wait or stop waiting for the start's exit has its answer (128);
+	 * Docker's next-exit and removed waits and held attaches wait on */
 	while ((w = TAILQ_FIRST(&c->waiters))) {
 		TAILQ_REMOVE(&c->waiters, w, entry);
-		answer(c, w);
+		if (ctr_wait_kept_by_failed_start(w->kind)) {
+			TAILQ_INSERT_TAIL(&kept, w, entry);
+			continue;
+		}
+		ctr_wait_answer(c, w);
 		peer_unref(w->peer);
 		free(w);
 	}
+	TAILQ_CONCAT(&c->waiters, &kept, entry);
 	/* Docker removes an AutoRemove container whose start failed */
 	if (c->spec.auto_remove)
 		ctr_remove(d, c);

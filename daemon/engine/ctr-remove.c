@@ -74,5 +74,6 @@ ctr_remove(struct daemon *d, struct ctr *c)
 	ctr_table_remove(d, c);
 	log_info("removed container %.12s (%s)", c->spec.id, c->spec.name);
 	events_ctr(d, c, "destroy", NULL);
+	ctr_wait_on_remove(c); /* Docker's removed condition; any wait or held attach ends */
 	ctr_free(c);
 }

@@ -59,6 +59,7 @@ restarted(struct ctr *c, int error, const char *msg, void *arg)
 	c->rt.started_at = time(NULL);
 	ctr_save(d, c);
 	ctr_proc_monitor(d, c);
+	ctr_attach_connect_held(d, c); /* attaches waiting for a start (issue 16) */
 	fd = ctr_shim_connect(d, c, "start\n");
 	if (fd >= 0)
 		close(fd);

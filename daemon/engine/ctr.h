@@ -11,6 +11,8 @@
  *   ctr-ps-json.c  pure: ps's reply text, written without a JSON tree
  *   ctr.c          the table: new/free, ids and names, lookup, dirs,
  *                  state.json, waiters; calls only ctr-state.c and peer.c
+ *   ctr-wait.c     waiters' replies, the "waiting" note, the answers at a
+ *                  removal (Docker's wait conditions); ctr.c and peer.c
  *   volume.c  net-network.c  net-ctr.c  run-devices.c  run-flags.c  ctr-ctl.c
  *   ctr-shim.c  ctr-health.c  ctr-notes.c
  *                  what one container uses: volumes, networks and its
@@ -20,6 +22,8 @@
  *                  dirs, anonymous volumes) and drops it from the table
  *   ctr-proc.c  a shim's exit: finishes the container, answers its
  *                  waiters, removes it for --rm; signals and stop
+ *   ctr-attach.c   attaches held until the next start, connected before
+ *                  init runs
  *   ctr-restart.c  restart policies: a timer per exited container that
  *                  starts it again (ctr-proc.c reaches it through
  *                  d->ctr_exited, a pointer main.c sets)
@@ -52,6 +56,10 @@ enum waiter_kind {
 	WAITER_STOP,   /* reply {} */
 	WAITER_RM,     /* remove, then reply {} */
 	WAITER_CLOSE,  /* close the connection (end of an attached run) */
+	/* issue 16 (w5-wait): Docker's wait conditions and attach (ctr-wait.c) */
+	WAITER_NEXT_EXIT, /* reply as WAIT at the next exit or the removal; a failed start leaves it */
+	WAITER_REMOVED,   /* reply as WAIT once the container is removed */
+	WAITER_ATTACH,    /* a held attach: its stream at the next start (ctr-attach.c) */
 	WAITER_KIND_MAX
 };
 
@@ -59,6 +67,7 @@ struct waiter {
 	enum waiter_kind kind;
 	struct peer *peer;
 	TAILQ_ENTRY(waiter) entry;
+	bool attach_stdin, attach_pass_fd; /* WAITER_ATTACH: the attach request's params */
 };
 TAILQ_HEAD(waiter_list, waiter);
 
@@ -304,3 +313,28 @@ char *ctr_ps_json_end(struct ctr_ps_json *b, size_t *len);
 void ctr_ps_json_rows_begin(struct ctr_ps_json *b, size_t hint);
 void ctr_ps_json_add_row(struct ctr_ps_json *b, const struct ctr *c, int64_t now, const char *ports);
 char *ctr_ps_json_rows_end(struct ctr_ps_json *b, size_t *len);
+
+/* ctr-wait.c (issue 16): waiters' replies, Docker's wait conditions. */
+/* The reply w's kind gets now (nothing when its client is gone). */
+void ctr_wait_answer(struct ctr *c, struct waiter *w);
+/* Forget the waiters whose clients are gone. */
+void ctr_wait_prune(struct ctr *c);
+/* Tell p its wait or attach is registered: the notification
+ * {"method":"waiting","params":{"id":FULL_ID}} before its reply. */
+void ctr_wait_note(struct peer *p, const struct ctr *c);
+/* A held attach's client left (closed, or EOF: it never half-closes). */
+bool ctr_wait_attach_gone(const struct peer *p);
+/* ctr_add_waiter, then the note; NULL (p answered) when out of memory. */
+struct waiter *ctr_wait_register(struct ctr *c, enum waiter_kind kind, struct peer *p);
+/* A failed start answers the other kinds (128), not these. */
+bool ctr_wait_kept_by_failed_start(enum waiter_kind kind);
+/* The container goes (ctr_remove): every waiter left gets its answer. */
+void ctr_wait_on_remove(struct ctr *c);
+
+/* ctr-attach.c (issue 16): attaches held until the next start. */
+/* Hold p's attach until c next starts (a WAITER_ATTACH, the note, the
+ * "attach" event); -1 when p was answered (out of memory). */
+int ctr_attach_hold(struct daemon *d, struct ctr *c, struct peer *p, bool want_stdin, bool pass_fd);
+/* At a start, after the shim reported and before init is released: each
+ * held attach gets its stream. */
+void ctr_attach_connect_held(struct daemon *d, struct ctr *c);

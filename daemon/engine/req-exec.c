@@ -37,13 +37,40 @@ running_target(struct peer *p, json_t *params)
 	return running_id(p, proto_get_str(params, "id", ""));
 }
 
+/* attach's wait_start (issue 16, Docker's attach): a container that does
+ * not run is not started; the attach waits for its next start (held),
+ * true when it was handled so. */
+static bool
+attach_held(struct peer *p, json_t *params, bool want_stdin)
+{
+	struct lite_err err = { 0 };
+	struct ctr *c = NULL;
+	int r;
+
+	if (!proto_get_bool(params, "wait_start", false))
+		return false;
+	r = ctr_lookup(p->d, proto_get_str(params, "id", ""), p->cred.uid, &c, &err);
+	if (r < 0) {
+		peer_reply_err(p, r, err.msg);
+		lite_err_clear(&err);
+		return true;
+	}
+	if (ctr_is_running(c) && !c->start_ev)
+		return false; /* attached now, as without wait_start */
+	(void)ctr_attach_hold(p->d, c, p, want_stdin, proto_get_bool(params, "pass_fd", false));
+	return true;
+}
+
 void
 req_attach(struct peer *p, json_t *params)
 {
 	bool want_stdin = proto_get_bool(params, "stdin", false);
-	struct ctr *c = running_target(p, params);
+	struct ctr *c;
 	int fd;
 
+	if (attach_held(p, params, want_stdin))
+		return;
+	c = running_target(p, params);
 	if (!c)
 		return;
 	/* notify: its end while the container runs is a note, "detach" (ctr-notes.c) */

@@ -8,6 +8,7 @@
 #include "daemon.h"
 #include "finished.h"
 #include "log.h"
+#include "wait-opts.h"
 
 void
 req_stop(struct peer *p, json_t *params)
@@ -91,14 +92,42 @@ req_rm(struct peer *p, json_t *params)
 	peer_reply(p, json_object());
 }
 
+/* Docker's conditions (wait-opts.h): the reply now, or a waiter of the
+ * condition's kind and the "waiting" note, after which the client may
+ * send the start whose exit the wait must see. */
+static void
+wait_condition(struct peer *p, struct ctr *c, enum wait_condition cond)
+{
+	bool running = ctr_is_running(c);
+
+	if (cond == WAIT_COND_NOT_RUNNING && !running) {
+		/* a created container: 0 (moby's State.Wait: ExitCode of the state) */
+		peer_reply(p, json_pack("{s:i, s:b}", "exit_code", c->rt.status == CTR_EXITED ? c->rt.exit_code : 0,
+					"oom_killed", c->rt.status == CTR_EXITED && c->rt.oom_killed));
+		return;
+	}
+	(void)ctr_wait_register(c, cond == WAIT_COND_NOT_RUNNING ? WAITER_WAIT
+				   : cond == WAIT_COND_NEXT_EXIT ? WAITER_NEXT_EXIT
+								 : WAITER_REMOVED, p);
+}
+
 void
 req_wait(struct peer *p, json_t *params)
 {
-	const struct finished *f = finished_lookup_for(&p->d->finished, proto_get_str(params, "id", ""), p->cred.uid);
+	struct lite_err err = { 0 };
+	struct wait_opts wo;
+	const struct finished *f;
 	struct ctr *c;
 
+	if (wait_opts_decode(params, &wo, &err) < 0) {
+		peer_reply_error(p, PROTO_E_INVALID_PARAMS, PROTO_KIND_INVALID, "%s", err.msg);
+		lite_err_clear(&err);
+		return;
+	}
 	/* removed already (--rm): its full id still has an answer. Only the
-	 * 64 hex digits of the id find it, so it reveals nothing guessable. */
+	 * 64 hex digits of the id find it, so it reveals nothing guessable.
+	 * next-exit: a removed container exits no more (not found). */
+	f = wo.condition != WAIT_COND_NEXT_EXIT ? finished_lookup_for(&p->d->finished, wo.id, p->cred.uid) : NULL;
 	if (f) {
 		peer_reply(p, json_pack("{s:i, s:b, s:s?}", "exit_code", f->exit_code, "oom_killed", f->oom_killed,
 					"error", f->error[0] ? f->error : NULL));
@@ -107,6 +136,10 @@ req_wait(struct peer *p, json_t *params)
 	c = req_target(p, params);
 	if (!c)
 		return;
+	if (wo.condition != WAIT_COND_NONE) {
+		wait_condition(p, c, wo.condition);
+		return;
+	}
 	if (c->rt.status == CTR_EXITED) {
 		peer_reply(p, json_pack("{s:i, s:b}", "exit_code", c->rt.exit_code, "oom_killed", c->rt.oom_killed));
 		return;

@@ -254,6 +254,7 @@ run_started(struct ctr *c, int error, const char *msg, void *arg)
 	ctr_save_nosync(d, c); /* on the start path: see ctr.h */
 	CRASH_POINT("run.after-state");
 	ctr_proc_monitor(d, c);
+	ctr_attach_connect_held(d, c); /* Docker's attach before start: connected before init runs */
 	/* notify: the attach session's end while it runs is a "detach" (ctr-notes.c) */
 	fd = ctr_shim_connect(d, c, !rc->attach ? "start\n" : attach_line(rc, c));
 	CRASH_POINT("run.after-start");

@@ -279,6 +279,10 @@ shim_io_attach_on_readable(struct shim *s, struct client *c)
 		shim_io_proc_stdin_flush(s, p);
 }
 
+/* Connections are served in the order they were made (one accepted per
+ * turn of the loop, level-triggered epoll): the daemon relies on it to
+ * have held attaches read before the "start" that releases init
+ * (daemon/engine/ctr-attach.c). */
 void
 shim_io_attach_on_accept(struct shim *s)
 {

@@ -170,7 +170,10 @@ shim_io_client_attach(struct shim *s, struct client *c, struct proc *p, bool wan
 	c->out = malloc(CLIENT_OUT_CAP);
 	if (!c->out)
 		return false;
-	if (want_stdin && !p->stdin_owner && p->in.fd >= 0)
+	/* a terminal's input appears at the start: an attach made before it
+	 * (held by the daemon until a start, issue 16) owns it then; what it
+	 * sends first waits in stdin_buf (shim_io_proc_start_init flushes it) */
+	if (want_stdin && !p->stdin_owner && (p->in.fd >= 0 || (p->tty && p->is_init && !s->started)))
 		p->stdin_owner = c;
 	return true;
 }

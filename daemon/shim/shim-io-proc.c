@@ -327,6 +327,7 @@ shim_io_proc_start_init_stdio(struct shim *s, int stdio, const int *fds, int n)
 			/* input through a dup: it is polled for EPOLLOUT on its own */
 			source_add(s, &p->in, SRC_IN, p, fcntl(master, F_DUPFD_CLOEXEC, 3), 0);
 			p->open_outputs = 1;
+			shim_io_proc_stdin_flush(s, p); /* input of an attach made before the start */
 		}
 	}
 	send_start(s->start_fd, &msg, fds, msg.stdio ? n : 0);
