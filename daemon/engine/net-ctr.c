@@ -775,6 +775,14 @@ net_ctr_ps_ports(struct daemon *d, struct ctr *c)
 	return a;
 }
 
+bool
+net_ctr_ps_has_ports(struct daemon *d, struct ctr *c)
+{
+	struct net_ctr *nc = nc_get(d, c);
+
+	return nc && ((nc->leased && nc->ports.n) || (nc->exposed && *nc->exposed));
+}
+
 int
 net_ctr_connect(struct daemon *d, struct ctr *c, struct net_network *n, uint32_t want, struct lite_err *err)
 {
