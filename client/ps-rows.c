@@ -49,27 +49,65 @@ split(char *line, char **f)
 	return true;
 }
 
-static void
-add_row(struct table *t, char **f, bool no_trunc, int64_t now)
-{
-	char id[65], command[4096], created[64];
+/* What a row shows besides the reply's own fields, kept until the table
+ * is printed (the table borrows every cell: no copy per cell). */
+struct row_text {
+	char command[24];       /* 19 bytes and "…" */
+	char created[40];
+};
 
-	snprintf(id, sizeof(id), "%.*s", no_trunc ? 64 : 12, f[F_ID]);
-	snprintf(command, sizeof(command), "%s", f[F_COMMAND]);
-	if (!no_trunc && strlen(command) > 20) /* as cmd-ps.c's command_text */
-		strcpy(command + 19, "…");
-	format_ago(now - strtoll(f[F_CREATED], NULL, 10), created, sizeof(created));
-	table_add(t, (const char *[]){ id, f[F_IMAGE], command, created, f[F_STATUS], f[F_PORTS], f[F_NAME] });
+/* The cells point into the reply (cut in place) or into *x. A "created"
+ * text equal to the row before's is shared: containers started in the
+ * same second, the usual case at 1,000, format it once. */
+static void
+add_row(struct table *t, char **f, bool no_trunc, int64_t now, struct row_text *x, const char **last_created,
+	int64_t *last_ago)
+{
+	size_t max_id = no_trunc ? 64 : 12;
+	const char *command = f[F_COMMAND];
+	int64_t ago = now - strtoll(f[F_CREATED], NULL, 10);
+
+	if (strnlen(f[F_ID], max_id + 1) > max_id)
+		f[F_ID][max_id] = '\0';
+	if (!no_trunc && strnlen(command, 21) > 20) { /* as cmd-ps.c's command_text */
+		memcpy(x->command, command, 19);
+		strcpy(x->command + 19, "…");
+		command = x->command;
+	}
+	if (!*last_created || ago != *last_ago) {
+		format_ago(ago, x->created, sizeof(x->created));
+		*last_created = x->created;
+		*last_ago = ago;
+	}
+	table_add(t, (const char *[]){ f[F_ID], f[F_IMAGE], command, *last_created, f[F_STATUS], f[F_PORTS], f[F_NAME] });
+}
+
+static size_t
+count_lines(const char *text, const char *end)
+{
+	size_t n = 0;
+
+	for (const char *p = text; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
 }
 
 static int
 print_rows(char *text, size_t size, bool quiet, bool no_trunc, long long last)
 {
-	struct table *t = quiet ? NULL : table_new(7);
-	int64_t now = time(NULL);
+	struct table *t = quiet ? NULL : table_new_borrowed(7);
+	int64_t now = time(NULL), last_ago = 0;
 	long long shown = 0;
 	char *line = text, *end = size ? text + size : text;
+	struct row_text *x = quiet ? NULL : calloc(count_lines(text, end) + 1, sizeof(*x));
+	const char *last_created = NULL;
 
+	if (!quiet && (!t || !x)) {
+		client_errorf("out of memory");
+		table_free(t);
+		free(x);
+		return 1;
+	}
 	if (t)
 		table_add(t, (const char *[]){ "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES" });
 	while (line < end && (last < 0 || shown < last)) {
@@ -80,18 +118,22 @@ print_rows(char *text, size_t size, bool quiet, bool no_trunc, long long last)
 		if (!nl || !split(line, f)) {
 			client_errorf("malformed ps reply from the daemon");
 			table_free(t);
+			free(x);
 			return 1;
 		}
-		if (quiet)
-			printf("%.*s\n", no_trunc ? 64 : 12, f[F_ID]);
+		if (quiet) {
+			fwrite(f[F_ID], 1, strnlen(f[F_ID], no_trunc ? 64 : 12), stdout);
+			putchar('\n');
+		}
 		else
-			add_row(t, f, no_trunc, now);
+			add_row(t, f, no_trunc, now, &x[shown], &last_created, &last_ago);
 		shown++;
 		line = nl + 1;
 	}
 	if (t)
 		table_print(t);
 	table_free(t);
+	free(x);
 	return 0;
 }
 

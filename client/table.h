@@ -7,7 +7,10 @@
 struct table;
 
 struct table *table_new(size_t ncols);
-/* Append a row of ncols strings (copied). */
+/* The same, but table_add keeps the pointers: the strings must outlive
+ * the table (ps's rows, split in place in the reply). */
+struct table *table_new_borrowed(size_t ncols);
+/* Append a row of ncols strings (copied, unless borrowed). */
 void table_add(struct table *t, const char **cells);
 /* Append a row from a rendered template line: its cells are split at tabs
  * (line is modified); an empty cell stays a cell. */

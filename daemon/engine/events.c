@@ -30,10 +30,11 @@
 
 #define SUB_BACKLOG_MAX (16u * 1024 * 1024)
 
+/* Only the serialised line is kept: a filter on a replay parses it again
+ * (json_t trees of 1,000 events were ~2 MB of the daemon's heap). */
 struct ring_entry {
 	int64_t nano;
 	int64_t owner;
-	json_t *ev;
 	char *wire;          /* the event's line as clients get it */
 	size_t wire_len;
 };
@@ -57,32 +58,36 @@ struct events_state {
 	TAILQ_HEAD(, events_sub) subs;
 };
 
-static void
+/* Keeps ev's line (ev is released); false when out of memory. */
+static bool
 ring_push(struct events_state *es, int64_t nano, int64_t owner, json_t *ev)
 {
 	struct ring_entry *e;
-	char *s = json_dumps(ev, JSON_COMPACT);
+	char *s = json_dumps(ev, JSON_COMPACT), *wire;
 	size_t len;
 
-	if (!s) {
-		json_decref(ev);
-		return;
-	}
+	json_decref(ev);
+	if (!s)
+		return false;
 	len = strlen(s);
+	wire = realloc(s, len + 2);
+	if (!wire) {
+		free(s);
+		return false;
+	}
 	if (es->count == EVENTS_JOURNAL_MAX_EVENTS) {
 		e = &es->ring[es->head];
-		json_decref(e->ev);
 		free(e->wire);
 		es->head = (es->head + 1) % EVENTS_JOURNAL_MAX_EVENTS;
 		es->count--;
 	}
 	e = &es->ring[(es->head + es->count) % EVENTS_JOURNAL_MAX_EVENTS];
-	s = realloc(s, len + 2);
-	s[len] = '\n';
-	s[len + 1] = '\0';
-	*e = (struct ring_entry){ .nano = nano, .owner = owner, .ev = ev, .wire = s, .wire_len = len + 1 };
+	wire[len] = '\n';
+	wire[len + 1] = '\0';
+	*e = (struct ring_entry){ .nano = nano, .owner = owner, .wire = wire, .wire_len = len + 1 };
 	es->count++;
 	es->last_nano = nano;
+	return true;
 }
 
 static void
@@ -93,7 +98,7 @@ load_line(const char *line, size_t len, void *arg)
 	json_int_t nano = json_integer_value(json_object_get(ev, "timeNano"));
 
 	if (json_is_object(ev) && json_is_integer(json_object_get(o, "uid")) && nano > 0)
-		ring_push(es, nano, json_integer_value(json_object_get(o, "uid")), json_incref(ev));
+		(void)ring_push(es, nano, json_integer_value(json_object_get(o, "uid")), json_incref(ev));
 	json_decref(o); /* a torn or foreign line is skipped */
 }
 
@@ -124,11 +129,37 @@ visible(int64_t owner, uid_t uid)
 	return uid == 0 || owner == EVENTS_EVERYONE || owner == (int64_t)uid;
 }
 
-static void
-sub_send(struct events_sub *s, const struct ring_entry *e)
+static bool
+filter_empty(const struct event_filter *f)
 {
-	if (s->ended || !visible(e->owner, s->uid) || (s->until && e->nano > s->until) ||
-	    !event_filter_match(&s->filter, e->ev))
+	for (int k = 0; k < EVENT_F_MAX; k++)
+		if (f->values[k])
+			return false;
+	return true;
+}
+
+/* ev: the event's tree when the caller has it (a live event); NULL reads
+ * it back from the line (a replay), and only when there is a filter. */
+static bool
+sub_match(struct events_sub *s, const struct ring_entry *e, json_t *ev)
+{
+	json_t *parsed;
+	bool r;
+
+	if (filter_empty(&s->filter))
+		return true;
+	if (ev)
+		return event_filter_match(&s->filter, ev);
+	parsed = json_loadb(e->wire, e->wire_len, 0, NULL);
+	r = parsed && event_filter_match(&s->filter, parsed);
+	json_decref(parsed);
+	return r;
+}
+
+static void
+sub_send(struct events_sub *s, const struct ring_entry *e, json_t *ev)
+{
+	if (s->ended || !visible(e->owner, s->uid) || (s->until && e->nano > s->until) || !sub_match(s, e, ev))
 		return;
 	if (evbuffer_get_length(bufferevent_get_output(s->p->bev)) > SUB_BACKLOG_MAX) {
 		log_warnx("events: a client of uid %u stopped reading: disconnected", (unsigned)s->uid);
@@ -186,11 +217,15 @@ events_emit(struct daemon *d, const char *type, const char *action, const char *
 		free(line);
 	}
 	json_decref(rec);
-	ring_push(es, nano, owner, ev);
+	if (!ring_push(es, nano, owner, json_incref(ev))) {
+		json_decref(ev); /* out of memory: not kept, not sent */
+		return;
+	}
 	for (s = TAILQ_FIRST(&es->subs); s; s = next) {
 		next = TAILQ_NEXT(s, entry);
-		sub_send(s, &es->ring[(es->head + es->count - 1) % EVENTS_JOURNAL_MAX_EVENTS]);
+		sub_send(s, &es->ring[(es->head + es->count - 1) % EVENTS_JOURNAL_MAX_EVENTS], ev);
 	}
+	json_decref(ev);
 }
 
 json_t *
@@ -342,7 +377,7 @@ events_subscribe(struct peer *p, int64_t since, int64_t until, struct event_filt
 	for (size_t i = 0; since > 0 && i < es->count && !peer_is_closed(p); i++) {
 		const struct ring_entry *e = &es->ring[(es->head + i) % EVENTS_JOURNAL_MAX_EVENTS];
 		if (e->nano >= since)
-			sub_send(s, e);
+			sub_send(s, e, NULL);
 	}
 	if (peer_is_closed(p)) {
 		peer_unref(p);

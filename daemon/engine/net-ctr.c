@@ -44,7 +44,7 @@ struct net_ep {
 struct net_ctr {
 	char id[65];
 	char mode[64];     /* "none", "host", or a network's name */
-	struct net_ep ep[NET_MAX_ENDPOINTS];
+	struct net_ep *ep; /* n_ep of them, grown one at a time (most containers have one or none) */
 	size_t n_ep;
 	struct net_ports ports;
 	char **dns;
@@ -63,12 +63,27 @@ nc_free(struct net_ctr *nc)
 {
 	if (!nc)
 		return;
-	net_ports_close(&nc->ports);
+	net_ports_free(&nc->ports);
+	free(nc->ep);
 	strv_free(nc->dns);
 	strv_free(nc->add_host);
 	strv_free(nc->aliases);
 	strv_free(nc->exposed);
 	free(nc);
+}
+
+/* Room for one more endpoint at nc->ep[nc->n_ep] (zeroed); NULL at the
+ * limit or out of memory. */
+static struct net_ep *
+ep_slot(struct net_ctr *nc)
+{
+	struct net_ep *a;
+
+	if (nc->n_ep == NET_MAX_ENDPOINTS || !(a = realloc(nc->ep, (nc->n_ep + 1) * sizeof(*a))))
+		return NULL;
+	nc->ep = a;
+	memset(&a[nc->n_ep], 0, sizeof(*a));
+	return &a[nc->n_ep];
 }
 
 static void
@@ -125,12 +140,12 @@ nc_load(struct daemon *d, const char *id)
 	snprintf(nc->id, sizeof(nc->id), "%s", id);
 	snprintf(nc->mode, sizeof(nc->mode), "%s", json_string_value(json_object_get(o, "mode")) ?: "none");
 	json_array_foreach(json_object_get(o, "endpoints"), i, e) {
-		struct net_ep *ep = &nc->ep[nc->n_ep];
+		struct net_ep *ep = ep_slot(nc);
 		const char *net = json_string_value(json_object_get(e, "network"));
 		const char *ifn = json_string_value(json_object_get(e, "ifname"));
 		const char *hif = json_string_value(json_object_get(e, "host_if"));
 
-		if (nc->n_ep == NET_MAX_ENDPOINTS || !net || !ifn || !hif ||
+		if (!ep || !net || !ifn || !hif ||
 		    net_cidr_ip_parse(json_string_value(json_object_get(e, "ip")), &ep->ip) < 0)
 			continue;
 		snprintf(ep->network_id, sizeof(ep->network_id), "%s", net);
@@ -366,7 +381,7 @@ ep_release(struct daemon *d, struct net_ctr *nc, struct net_ep *ep, bool delete_
 static int
 ep_define(struct net_ctr *nc, struct net_network *n, uint32_t want, bool fixed, struct lite_err *err)
 {
-	struct net_ep *ep = &nc->ep[nc->n_ep];
+	struct net_ep *ep;
 	char ifn[16];
 	int k;
 
@@ -383,7 +398,8 @@ ep_define(struct net_ctr *nc, struct net_network *n, uint32_t want, bool fixed, 
 		if (!used)
 			break;
 	}
-	memset(ep, 0, sizeof(*ep));
+	if (!(ep = ep_slot(nc)))
+		return lite_err_set(err, ENOMEM, "out of memory");
 	snprintf(ep->network_id, sizeof(ep->network_id), "%s", n->id);
 	snprintf(ep->ifname, sizeof(ep->ifname), "%s", ifn);
 	memcpy(ep->host_if, "lv", 2);
@@ -787,6 +803,14 @@ net_ctr_ps_ports(struct daemon *d, struct ctr *c)
 			json_array_append_new(a, json_pack("{s:i, s:s}", "container_port", (int)port, "protocol", proto));
 	}
 	return a;
+}
+
+bool
+net_ctr_ps_has_ports(struct daemon *d, struct ctr *c)
+{
+	struct net_ctr *nc = nc_get(d, c);
+
+	return nc && ((nc->leased && nc->ports.n) || (nc->exposed && *nc->exposed));
 }
 
 int

@@ -88,6 +88,9 @@ json_t *net_ctr_inspect(struct daemon *d, struct ctr *c);
  * host_ip, host_port}), then the exposed ones not published
  * ({container_port, protocol}). */
 json_t *net_ctr_ps_ports(struct daemon *d, struct ctr *c);
+/* False when net_ctr_ps_ports would be empty (ps skips it: most
+ * containers publish and expose nothing). */
+bool net_ctr_ps_has_ports(struct daemon *d, struct ctr *c);
 /* want: the address to lease, 0 for any. */
 /* Connect's aliases (issue 16): more names the container's peers know it
  * by (on every network, as --network-alias); saved, peers' hosts rewritten. */

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,11 +18,37 @@
 void
 net_ports_init(struct net_ports *ps)
 {
-	ps->n = 0;
-	for (size_t i = 0; i < NET_PORTS_MAX; i++) {
+	*ps = (struct net_ports){ 0 };
+}
+
+void
+net_ports_free(struct net_ports *ps)
+{
+	net_ports_close(ps);
+	free(ps->p); /* the block holding all three arrays */
+	net_ports_init(ps);
+}
+
+/* Arrays for n ports (fds -1), replacing what ps had; ps->n is 0. */
+static int
+alloc_ports(struct net_ports *ps, size_t n)
+{
+	size_t sz_p = n * sizeof(*ps->p), sz_fd = n * sizeof(*ps->fd);
+	char *block;
+
+	net_ports_free(ps);
+	if (n == 0)
+		return 0;
+	/* struct net_port is 4-aligned, as int: fd right after p, dyn last */
+	block = calloc(1, sz_p + sz_fd + n * sizeof(*ps->dyn));
+	if (!block)
+		return -ENOMEM;
+	ps->p = (struct net_port *)block;
+	ps->fd = (int *)(block + sz_p);
+	ps->dyn = (bool *)(block + sz_p + sz_fd);
+	for (size_t i = 0; i < n; i++)
 		ps->fd[i] = -1;
-		ps->dyn[i] = false;
-	}
+	return 0;
 }
 
 static int bind_one(struct net_port *p, int *ret_fd, struct lite_err *err);
@@ -79,13 +106,14 @@ net_ports_reserve(struct net_ports *ps, const struct net_port *specs, size_t n, 
 
 	if (n > NET_PORTS_MAX) /* net_opts_decode refuses more */
 		return lite_err_sys(err, E2BIG, "reserve ports");
+	if (alloc_ports(ps, n) < 0)
+		return lite_err_set(err, ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		ps->p[ps->n] = specs[i];
 		ps->dyn[ps->n] = specs[i].host_port == 0;
 		r = bind_port(&ps->p[ps->n], &ps->fd[ps->n], err);
 		if (r < 0) {
-			net_ports_close(ps);
-			ps->n = 0;
+			net_ports_free(ps);
 			return r;
 		}
 		ps->n++;
@@ -98,6 +126,8 @@ net_ports_set(struct net_ports *ps, const struct net_port *specs, size_t n, stru
 {
 	if (n > NET_PORTS_MAX)
 		return lite_err_sys(err, E2BIG, "record ports");
+	if (alloc_ports(ps, n) < 0)
+		return lite_err_set(err, ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		ps->p[i] = specs[i];
 		ps->dyn[i] = specs[i].host_port == 0;
@@ -130,7 +160,7 @@ net_ports_rebind(struct net_ports *ps, struct lite_err *err)
 void
 net_ports_close(struct net_ports *ps)
 {
-	for (size_t i = 0; i < NET_PORTS_MAX; i++) {
+	for (size_t i = 0; ps->fd && i < ps->n; i++) {
 		if (ps->fd[i] >= 0)
 			close(ps->fd[i]);
 		ps->fd[i] = -1;
@@ -175,12 +205,13 @@ net_ports_from_json(struct net_ports *ps, json_t *a)
 	json_t *e;
 	size_t i;
 
-	net_ports_init(ps);
+	if (alloc_ports(ps, json_array_size(a) < NET_PORTS_MAX ? json_array_size(a) : NET_PORTS_MAX) < 0)
+		return;
 	json_array_foreach(a, i, e) {
 		struct net_port *p = &ps->p[ps->n];
 		const char *proto = json_string_value(json_object_get(e, "protocol"));
 
-		if (ps->n == NET_PORTS_MAX ||
+		if (ps->n == NET_PORTS_MAX || ps->n == json_array_size(a) ||
 		    net_cidr_ip_parse(json_string_value(json_object_get(e, "host_ip")), &p->host_ip) < 0)
 			continue;
 		p->ctr_port = (uint16_t)json_integer_value(json_object_get(e, "container_port"));

@@ -11,14 +11,20 @@
 
 #define NET_PORTS_MAX NET_OPTS_MAX_PORTS
 
+/* The arrays are allocated for the ports there are (one block, NULL
+ * without ports): at 1,000 containers a fixed table of NET_PORTS_MAX was
+ * 1.3 MB of the daemon's heap. */
 struct net_ports {
-	struct net_port p[NET_PORTS_MAX];
-	int fd[NET_PORTS_MAX];
-	bool dyn[NET_PORTS_MAX]; /* the host port was picked by us: another may replace it */
+	struct net_port *p;
+	int *fd;
+	bool *dyn;               /* the host port was picked by us: another may replace it */
 	size_t n;
 };
 
+/* Empty; ps must be zeroed or emptied already (net_ports_free). */
 void net_ports_init(struct net_ports *ps);
+/* Release the host ports and the arrays; ps is empty after it. */
+void net_ports_free(struct net_ports *ps);
 /* Bind the n decoded -p specs (proto/net-opts.c); all or nothing. */
 int net_ports_reserve(struct net_ports *ps, const struct net_port *specs, size_t n, struct lite_err *err);
 /* Record the specs without binding (create: the first start binds). */

@@ -42,9 +42,12 @@ ps_rows(struct peer *p, bool all)
 
 		if (!ctr_visible_to(c, p->cred.uid) || c->removing || (!all && !ctr_is_running(c)))
 			continue;
-		a = net_ctr_ps_ports(p->d, c);
-		ps_ports_format(a, ports, sizeof(ports));
-		json_decref(a);
+		ports[0] = '\0';
+		if (net_ctr_ps_has_ports(p->d, c)) {
+			a = net_ctr_ps_ports(p->d, c);
+			ps_ports_format(a, ports, sizeof(ports));
+			json_decref(a);
+		}
 		ctr_ps_json_add_row(&out, c, now, ports);
 	}
 	rows = out.n;

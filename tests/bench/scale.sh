@@ -53,8 +53,9 @@ stat() { printf '%s (%s-%s)' "$(median <"$1")" "$(sort -n "$1" | head -n 1)" "$(
 run_true() { "$LITE" run --rm --net none busybox true; }
 stop_one() { "$LITE" stop "$1"; }
 
-printf '| running | start `run --rm true` ms | `ps` ms | `ps -q` ms | `inspect` ms | `stop` ms | daemon VmRSS kB | daemon fds | shim VmRSS kB |\n'
-printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '| running | start `run --rm true` ms | `ps` ms | `ps -q` ms | `inspect` ms | `stop` ms | daemon VmRSS kB | bytes per container | daemon fds | shim VmRSS kB |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
+rss0=
 for level in $LEVELS; do
 	fill "$level"
 	sleep 1
@@ -76,9 +77,16 @@ for level in $LEVELS; do
 		init=$("$LITE" inspect -f "{{.State.Pid}}" scale-1)
 		shim=$(awk '/^PPid:/ { print $2 }' "/proc/$init/status" 2>/dev/null)
 	fi
-	printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$level" "$(stat "$T/start.ms")" \
+	# the daemon's memory once idle: after IDLE_TRIM_S (idle-trim.c) without
+	# a request; bytes per container against the lowest level's (0 running)
+	sleep 6
+	rss=$(rss_kb "$DAEMON_PID")
+	[ -n "$rss0" ] || { rss0=$rss; lvl0=$level; }
+	per=
+	[ "$level" -gt "$lvl0" ] && per=$(( (rss - rss0) * 1024 / (level - lvl0) ))
+	printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$level" "$(stat "$T/start.ms")" \
 		"$(stat "$T/ps.ms")" "$(stat "$T/psq.ms")" "$(stat "$T/inspect.ms")" "$(stat "$T/stop.ms")" \
-		"$(rss_kb "$DAEMON_PID")" "$(nfds "$DAEMON_PID")" "${shim:+$(rss_kb "$shim")}"
+		"$rss" "$per" "$(nfds "$DAEMON_PID")" "${shim:+$(rss_kb "$shim")}"
 done
 
 # remove them all in one command

@@ -1,5 +1,5 @@
-/* Unit tests for client/table.c: rows from tab-separated template lines,
- * printed aligned. */
+/* Unit tests for client/table.c: column layout, and a borrowed table
+ * (ps's rows) printing the same as a copying one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,15 +12,17 @@
 
 #include "table.h"
 
-/* Print t and return what it wrote to stdout. */
+/* t printed to a temp file, returned as a heap string. */
 static char *
 printed(struct table *t)
 {
 	FILE *f = tmpfile();
 	int saved = dup(STDOUT_FILENO);
-	char *buf = calloc(1, 4096);
+	char *buf = calloc(1, 16384);
+	size_t n;
 
 	assert_non_null(f);
+	assert_non_null(buf);
 	fflush(stdout);
 	dup2(fileno(f), STDOUT_FILENO);
 	table_print(t);
@@ -28,9 +30,74 @@ printed(struct table *t)
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
 	rewind(f);
-	assert_true(fread(buf, 1, 4095, f) > 0);
+	n = fread(buf, 1, 16383, f);
+	buf[n] = '\0';
 	fclose(f);
 	return buf;
+}
+
+/* each column as wide as its widest cell plus three spaces; nothing
+ * after a row's last non-empty cell */
+static const char *expect = "ID    NAME    X\n"
+			    "a     web_1\n"
+			    "bcd   db      long cell\n";
+
+static void
+fill(struct table *t)
+{
+	table_add(t, (const char *[]){ "ID", "NAME", "X" });
+	table_add(t, (const char *[]){ "a", "web_1", NULL });
+	table_add(t, (const char *[]){ "bcd", "db", "long cell" });
+}
+
+static void
+test_layout(void **state)
+{
+	struct table *t = table_new(3);
+	char *out;
+
+	fill(t);
+	out = printed(t);
+	assert_string_equal(out, expect);
+	free(out);
+	table_free(t);
+}
+
+static void
+test_borrowed(void **state)
+{
+	struct table *t = table_new_borrowed(3);
+	char cell[] = "bcd", *out;
+
+	table_add(t, (const char *[]){ "ID", "NAME", "X" });
+	table_add(t, (const char *[]){ "a", "web_1", NULL });
+	table_add(t, (const char *[]){ cell, "db", "long cell" });
+	out = printed(t);
+	assert_string_equal(out, expect);
+	free(out);
+	cell[0] = 'x'; /* borrowed: the table shows the caller's string as it is now */
+	out = printed(t);
+	assert_non_null(strstr(out, "xcd   db"));
+	free(out);
+	table_free(t); /* frees none of the cells */
+}
+
+static void
+test_many_rows(void **state)
+{
+	struct table *t = table_new_borrowed(2);
+	char *out;
+	size_t lines = 0;
+
+	for (int i = 0; i < 1000; i++)
+		table_add(t, (const char *[]){ i % 2 ? "odd" : "even", "x" });
+	out = printed(t);
+	for (char *p = out; (p = strchr(p, '\n')); p++)
+		lines++;
+	assert_int_equal(lines, 1000);
+	assert_memory_equal(out, "even   x\nodd    x\n", 18);
+	free(out);
+	table_free(t);
 }
 
 static void
@@ -69,9 +136,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_borrowed),
 		cmocka_unit_test(test_empty_cell_keeps_its_column),
 		cmocka_unit_test(test_short_line_pads_with_empty_cells),
+		cmocka_unit_test(test_many_rows),
 	};
-
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
