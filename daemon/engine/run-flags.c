@@ -172,8 +172,16 @@ ulimit_text(const struct ulimit_spec *u, char *buf, size_t len)
 	snprintf(buf, len, "%s=%s%s%s", u->name, soft, u->soft == u->hard ? "" : ":", u->soft == u->hard ? "" : hard);
 }
 
+/* Limits that raise a process's scheduling priority on the host (its
+ * namespaces do not confine the scheduler): root's alone to give. */
+static bool
+host_priority_limit(int resource)
+{
+	return resource == RLIMIT_RTPRIO || resource == RLIMIT_NICE;
+}
+
 static int
-set_rlimits(const struct run_spec *rs, struct ctr_spec *s, struct lite_err *err)
+set_rlimits(const struct run_spec *rs, uid_t uid, struct ctr_spec *s, struct lite_err *err)
 {
 	json_t *out = json_array();
 
@@ -181,6 +189,13 @@ set_rlimits(const struct run_spec *rs, struct ctr_spec *s, struct lite_err *err)
 		const struct ulimit_spec *u = &rs->ulimits[i];
 		struct rlimit own;
 		char text[64];
+
+		if (uid != 0 && host_priority_limit(u->resource) && (u->soft || u->hard)) {
+			json_decref(out);
+			ulimit_text(u, text, sizeof(text));
+			return lite_err_set(err, EPERM, "--ulimit \"%s\" is for root only: it would raise the container's "
+							"scheduling priority on the host (other callers may set 0)", text);
+		}
 
 		/* containers cannot be given more than the engine itself has */
 		if (getrlimit(u->resource, &own) == 0 && own.rlim_max != RLIM_INFINITY && u->hard > own.rlim_max) {
@@ -242,7 +257,7 @@ run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct c
 	if (r == 0)
 		r = run_devices_apply(rs, uid, s, err);
 	if (r == 0)
-		r = set_rlimits(rs, s, err);
+		r = set_rlimits(rs, uid, s, err);
 	if (r == 0)
 		r = set_mounts(d, rs, uid, s, err);
 	return r;
@@ -286,7 +301,7 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 	json_t *e;
 
 	cfg->mounts = calloc(n + 1, sizeof(*cfg->mounts));
-	cfg->rlimits = calloc(json_array_size(s->rlimits) + 1, sizeof(*cfg->rlimits));
+	cfg->rlimits = calloc(json_array_size(s->rlimits) + 3, sizeof(*cfg->rlimits));
 	if (!cfg->mounts || !cfg->rlimits)
 		return -ENOMEM;
 	json_array_foreach(s->mounts, i, e)
@@ -298,6 +313,14 @@ run_flags_shim_config(const struct ctr_spec *s, struct shim_config *cfg)
 		rl->resource = (int)json_integer_value(json_object_get(e, "resource"));
 		rl->soft = (unsigned long long)json_integer_value(json_object_get(e, "soft"));
 		rl->hard = (unsigned long long)json_integer_value(json_object_get(e, "hard"));
+		if (s->owner_uid != 0 && host_priority_limit(rl->resource))
+			cfg->n_rlimits--; /* a state from before the rule: set to 0 below */
+	}
+	/* a non-root caller's container never inherits the engine's own
+	 * (a LimitRTPRIO= on the service would otherwise reach it) */
+	if (s->owner_uid != 0) {
+		cfg->rlimits[cfg->n_rlimits++] = (struct shim_rlimit){ .resource = RLIMIT_RTPRIO };
+		cfg->rlimits[cfg->n_rlimits++] = (struct shim_rlimit){ .resource = RLIMIT_NICE };
 	}
 	cfg->read_only = s->read_only;
 	cfg->caller.n_groups = -1;

@@ -80,6 +80,17 @@ unlike "$ERR" 'for root only' "root: --oom-score-adj -500 passes the policy"
 # a host root without CAP_SYS_RESOURCE (this sandbox's) cannot lower it
 if [ "$RC" = 0 ]; then is "$OUT" -500 "... and the container has it"; else diag "root's -500 failed at the shim: $ERR"; fi
 
+# --- (3b) scheduling-priority limits are root's: refused when asked, and
+# never inherited from the engine (a LimitRTPRIO= on the service)
+capture ulite "$UA" run --rm --ulimit rtprio=10 testimg true
+is_rc 125 "user: --ulimit rtprio=10 is refused"
+like "$ERR" 'rtprio=10" is for root only' "... with a clear message"
+capture ulite "$UA" run --rm --ulimit nice=20 testimg true
+is_rc 125 "user: --ulimit nice=20 is refused"
+capture ulite "$UA" run --rm testimg sh -c "grep -E 'Max (realtime priority|nice priority)' /proc/self/limits"
+like "$OUT" 'Max nice priority +0 +0' "user: the container's nice limit is 0"
+like "$OUT" 'Max realtime priority +0 +0' "... and its real-time priority limit 0"
+
 # --- (2) ARP spoofing on the shared bridge
 capture ulite "$UA" run -d --name "a$$" testimg sleep 300
 is_rc 0 "user A: a container on the default bridge"
