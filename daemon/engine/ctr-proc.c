@@ -177,12 +177,15 @@ ctr_proc_start_failed(struct daemon *d, struct ctr *c)
 {
 	struct waiter_list kept = TAILQ_HEAD_INITIALIZER(kept);
 	struct waiter *w;
+	bool rm = false;
 
 	/* a wait or stop waiting for the start's exit has its answer (128);
-	 * Docker's next-exit and removed waits and held attaches wait on */
+	 * Docker's next-exit and removed waits and held attaches wait on; an
+	 * rm -f that came during the start removes it (the removal answers) */
 	while ((w = TAILQ_FIRST(&c->waiters))) {
 		TAILQ_REMOVE(&c->waiters, w, entry);
-		if (ctr_wait_kept_by_failed_start(w->kind)) {
+		rm = rm || w->kind == WAITER_RM;
+		if (ctr_wait_kept_by_failed_start(w->kind) || w->kind == WAITER_RM) {
 			TAILQ_INSERT_TAIL(&kept, w, entry);
 			continue;
 		}
@@ -192,7 +195,7 @@ ctr_proc_start_failed(struct daemon *d, struct ctr *c)
 	}
 	TAILQ_CONCAT(&c->waiters, &kept, entry);
 	/* Docker removes an AutoRemove container whose start failed */
-	if (c->spec.auto_remove)
+	if (c->spec.auto_remove || rm)
 		ctr_remove(d, c);
 }
 

@@ -105,6 +105,17 @@ ctr_wait_kept_by_failed_start(enum waiter_kind kind)
 	return kind == WAITER_NEXT_EXIT || kind == WAITER_REMOVED || kind == WAITER_ATTACH;
 }
 
+bool
+ctr_wait_has(const struct ctr *c, enum waiter_kind kind)
+{
+	const struct waiter *w;
+
+	TAILQ_FOREACH(w, &c->waiters, entry)
+		if (w->kind == kind)
+			return true;
+	return false;
+}
+
 void
 ctr_wait_on_remove(struct ctr *c)
 {

@@ -317,6 +317,8 @@ char *ctr_ps_json_rows_end(struct ctr_ps_json *b, size_t *len);
 /* ctr-wait.c (issue 16): waiters' replies, Docker's wait conditions. */
 /* The reply w's kind gets now (nothing when its client is gone). */
 void ctr_wait_answer(struct ctr *c, struct waiter *w);
+/* Whether a waiter of that kind is queued (an rm -f that came during a start). */
+bool ctr_wait_has(const struct ctr *c, enum waiter_kind kind);
 /* Forget the waiters whose clients are gone. */
 void ctr_wait_prune(struct ctr *c);
 /* Tell p its wait or attach is registered: the notification

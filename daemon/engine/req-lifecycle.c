@@ -79,6 +79,13 @@ req_rm(struct peer *p, json_t *params)
 		ctr_proc_stop(p->d, c, SIGKILL, 0);
 		return;
 	}
+	if (c->start_ev && force) {
+		/* mid-start (a restart policy's, a client's): killed as soon as
+		 * it runs, removed at its exit, or removed when the start fails
+		 * (ctr-shim.c, ctr_proc_start_failed), as Docker's rm -f */
+		ctr_add_waiter(c, WAITER_RM, p);
+		return;
+	}
 	if (c->start_ev) {
 		peer_reply_error(p, PROTO_E_ENGINE, PROTO_KIND_CONFLICT, "container %s is starting", c->spec.name);
 		return;
