@@ -226,6 +226,10 @@ ctr_proc_monitor(struct daemon *d, struct ctr *c)
 	event_add(c->shim_ev, NULL);
 	ctr_notes_watch(d, c);
 	ctr_health_start(d, c);
+	/* an rm -f that came during the start: killed now (its init still
+	 * blocked before execve), removed at its exit */
+	if (c->rt.status == CTR_RUNNING && ctr_wait_has(c, WAITER_RM))
+		ctr_proc_stop(d, c, SIGKILL, 0);
 	return 0;
 }
 

@@ -51,8 +51,12 @@ restarted(struct ctr *c, int error, const char *msg, void *arg)
 		log_warnx("container %.12s: restart failed: %s", c->spec.id, msg ? msg : "");
 		ctr_ctl_start_failed(d, c, msg);
 		events_ctr(d, c, "die", events_attrs("exitCode", "128", NULL));
-		ctr_restart_on_exit(d, c); /* a failed start counts as an exit: back off and try again */
 		lite_err_clear(&nerr);
+		if (ctr_wait_has(c, WAITER_RM)) { /* an rm -f came during it: removed, no retry */
+			ctr_proc_start_failed(d, c);
+			return;
+		}
+		ctr_restart_on_exit(d, c); /* a failed start counts as an exit: back off and try again */
 		return;
 	}
 	c->rt.status = CTR_RUNNING;

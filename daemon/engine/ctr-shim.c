@@ -278,16 +278,9 @@ on_shim_report(evutil_socket_t fd, short what, void *arg)
 		line[n] = '\0';
 	line[strcspn(line, "\n")] = '\0';
 	if (sscanf(line, "ok %ld", &pid) == 1 && pid > 0) {
-		struct daemon *d = sc->d;
-		char id[sizeof(c->spec.id)];
-
 		c->rt.init_pid = (pid_t)pid;
 		CRASH_POINT("run.after-mount"); /* init is set up: overlay and mounts in its namespace */
-		snprintf(id, sizeof(id), "%s", c->spec.id);
 		sc->done(c, 0, NULL, sc->arg);
-		/* an rm -f that came during the start: killed now, removed at its exit */
-		if (ctr_lookup(d, id, 0, &c, NULL) == 0 && ctr_is_running(c) && ctr_wait_has(c, WAITER_RM))
-			ctr_proc_stop(d, c, SIGKILL, 0);
 	} else if (sscanf(line, "err %d", &code) == 1 && strchr(line + 4, ' ')) {
 		sc->done(c, -EIO, strchr(line + 4, ' ') + 1, sc->arg);
 	} else {
