@@ -356,7 +356,7 @@ static int
 prepare_target(const struct image_cp_mount *m, const char *target, int tree, bool copy_up)
 {
 	struct stat st;
-	int fd, src, dst, r;
+	int fd, src, r;
 
 	if (image_cp_mount_enter(m) < 0 || fchdir(m->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		return -errno;
@@ -372,14 +372,7 @@ prepare_target(const struct image_cp_mount *m, const char *target, int tree, boo
 		return r;
 	if (!copy_up || (src = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return 0;
-	dst = openat(tree, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	r = dst < 0 ? -errno : fs_dir_is_empty(dst);
-	if (r == 1)
-		r = copy_tree(src, dst);
-	close(src);
-	if (dst >= 0)
-		close(dst);
-	return r < 0 ? r : 0;
+	return copy_tree_fill_empty(src, tree);
 }
 
 int

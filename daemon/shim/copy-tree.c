@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fd-util.h"
+#include "fs-util.h"
 
 static int
 copy_file(int src_dir, int dst_dir, const char *name, const struct stat *st)
@@ -104,4 +105,19 @@ copy_tree(int src_dir, int dst_dir)
 			r = copy_entry(src_dir, dst_dir, de->d_name);
 	closedir(d);
 	return r;
+}
+
+int
+copy_tree_fill_empty(int src_dir, int tree_fd)
+{
+	/* open_tree gives an O_PATH fd: readdir needs a real one */
+	int dst = openat(tree_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = dst < 0 ? -errno : fs_dir_is_empty(dst);
+
+	if (r == 1)
+		r = copy_tree(src_dir, dst);
+	close(src_dir);
+	if (dst >= 0)
+		close(dst);
+	return r < 0 ? r : 0;
 }

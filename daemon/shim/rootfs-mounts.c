@@ -76,18 +76,11 @@ rootfs_mounts_clone(const struct shim_config *c, char *errbuf, size_t errlen)
 static void
 copy_up(struct shim_mount *m, int error_fd)
 {
-	int src = open(m->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC), dst, r;
+	int src = open(m->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
 
 	if (src < 0)
 		return; /* nothing in the image at that path */
-	/* open_tree gives an O_PATH fd: readdir needs a real one */
-	dst = openat(m->tree_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	r = dst < 0 ? -errno : fs_dir_is_empty(dst);
-	if (r == 1)
-		r = copy_tree(src, dst);
-	close(src);
-	if (dst >= 0)
-		close(dst);
+	r = copy_tree_fill_empty(src, m->tree_fd);
 	if (r < 0)
 		proc_die(error_fd, -r, 125, "copy the image's %s into its volume", m->target);
 }
