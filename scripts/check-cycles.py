@@ -23,15 +23,20 @@ def source_of(obj):
     return f"{folder}/{rest}" if folder in ("engine", "shim", "image", "lib") and rest else name
 
 
-def nm(obj, *flags):
-    out = subprocess.run(["nm", *flags, obj], capture_output=True, text=True).stdout
-    syms = set()
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and re.fullmatch(r"[TDBRCGSV]", parts[-2]):
-            syms.add(parts[-1])
-        elif flags and len(parts) >= 2 and parts[-2] == "U":
-            syms.add(parts[-1])
+def nm_all(objs, *flags):
+    """{obj: symbols} for many objects, nm run once per 256 of them (one
+    process per object made this test slower than its timeout)."""
+    syms = {obj: set() for obj in objs}
+    for i in range(0, len(objs), 256):
+        chunk = objs[i : i + 256]
+        out = subprocess.run(["nm", "-A", *flags, *chunk], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            obj, _, rest = line.partition(":")
+            parts = rest.split()
+            if obj not in syms or len(parts) < 2:
+                continue
+            if re.fullmatch(r"[TDBRCGSV]", parts[-2]) or (flags == ("-u",) and parts[-2] == "U"):
+                syms[obj].add(parts[-1])
     return syms
 
 
@@ -85,11 +90,13 @@ def tarjan(graph):
 
 def main(argv):
     builddir = argv[0] if argv else "build"
+    objs = sorted(objects(builddir))
+    defined_by, used_by = nm_all(objs, "--defined-only"), nm_all(objs, "-u")
     defined, used = {}, {}
-    for obj in objects(builddir):
+    for obj in objs:
         key = (unit_name(builddir, obj), source_of(obj))
-        defined[key] = nm(obj, "--defined-only")
-        used[key] = nm(obj, "-u")
+        defined[key] = defined_by[obj]
+        used[key] = used_by[obj]
     # A symbol's owner is looked up among all objects (libraries are linked
     # into programs); ties between a program's object and a library's are
     # edges across folders, which can never close a circle by themselves.

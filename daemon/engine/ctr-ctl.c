@@ -98,15 +98,21 @@ ctr_ctl_start_failed(struct daemon *d, struct ctr *c, const char *msg)
 int
 ctr_ctl_update_limits(struct daemon *d, struct ctr *c, const struct cgroup_limits *l, struct lite_err *err)
 {
+	const struct cgroup_limits *shared = limits_pool_get(l);
 	int r = 0;
 
+	if (!shared)
+		return lite_err_set(err, ENOMEM, "out of memory");
 	/* cgroup_create is idempotent: on an existing cgroup it writes the limits */
 	if (ctr_is_running(c))
 		r = cgroup_create(&d->cgroups, c->spec.id, l, err);
-	if (r < 0)
+	if (r < 0) {
+		limits_pool_put(shared);
 		return r;
+	}
 	CRASH_POINT("update.after-cgroup"); /* written, not yet saved: restore writes the saved ones */
-	c->spec.limits = *l;
+	limits_pool_put(c->spec.limits);
+	c->spec.limits = shared;
 	ctr_save(d, c);
 	log_info("updated limits of container %.12s", c->spec.id);
 	return 0;

@@ -32,7 +32,7 @@ cgroup_json(struct daemon *d, struct ctr *c)
 static json_t *
 inspect_core(struct daemon *d, struct ctr *c)
 {
-	const struct cgroup_limits *l = &c->spec.limits;
+	const struct cgroup_limits *l = c->spec.limits;
 	bool oom = c->rt.oom_killed;
 	uint64_t kills = 0;
 	char cpus[32], log_path[PATH_MAX + 16];
@@ -155,7 +155,7 @@ inspect_paths(struct daemon *d, struct ctr *c, json_t *o)
 static void
 inspect_more(struct ctr *c, json_t *o)
 {
-	const struct cgroup_limits *l = &c->spec.limits;
+	const struct cgroup_limits *l = c->spec.limits;
 	json_t *cfg = json_object_get(o, "config"), *sec = json_object_get(cfg, "security");
 	uint64_t caps = c->spec.sec.caps;
 	char stop_signal[32];

@@ -44,7 +44,7 @@ reapply_limits(struct daemon *d, struct ctr *c)
 {
 	struct lite_err err = { 0 };
 
-	if (cgroup_create(&d->cgroups, c->spec.id, &c->spec.limits, &err) < 0)
+	if (cgroup_create(&d->cgroups, c->spec.id, c->spec.limits, &err) < 0)
 		log_warnx("container %.12s: limits: %s", c->spec.id, err.msg ? err.msg : "write");
 	lite_err_clear(&err);
 }

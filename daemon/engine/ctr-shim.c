@@ -304,7 +304,7 @@ ctr_shim_spawn(struct daemon *d, struct ctr *c, ctr_started_fn done, void *arg, 
 	if (r < 0)
 		return r;
 	CRASH_POINT("run.after-dirs");
-	r = cgroup_create(&d->cgroups, c->spec.id, &c->spec.limits, err);
+	r = cgroup_create(&d->cgroups, c->spec.id, c->spec.limits, err);
 	if (r < 0)
 		return r;
 	CRASH_POINT("run.after-cgroup");

@@ -38,6 +38,8 @@ ctr_state_spec_clear(struct ctr_spec *s)
 	s->mounts = s->labels = s->rlimits = s->healthcheck = s->devices = s->entrypoint = NULL;
 	free(s->sec.seccomp_profile);
 	s->sec.seccomp_profile = NULL;
+	limits_pool_put(s->limits);
+	s->limits = NULL;
 }
 
 static json_t *
@@ -122,7 +124,7 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 	if (o && s->devices)
 		json_object_set(json_object_get(o, "run"), "devices", s->devices);
 	if (o)
-		device_limits_to_json(&s->limits, json_object_get(o, "limits"));
+		device_limits_to_json(s->limits ? s->limits : &limits_pool_none, json_object_get(o, "limits"));
 	if (o)
 		json_object_set_new(o, "sec", sec_to_json(&s->sec));
 	if (o && rt->paused)
@@ -146,7 +148,7 @@ ctr_state_to_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 static json_t *
 state_core_json(const struct ctr_spec *s, const struct ctr_runtime *rt)
 {
-	const struct cgroup_limits *l = &s->limits;
+	const struct cgroup_limits *l = s->limits ? s->limits : &limits_pool_none;
 
 	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:I, s:I, s:b, s:b,"
 			 " s:{s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:s},"
@@ -374,6 +376,7 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	json_int_t owner = 0, created = 0;
 	int auto_remove = 0, open_stdin = 0;
 	json_t *limits = NULL, *runtime = NULL;
+	struct cgroup_limits parsed_limits = { 0 };
 
 	memset(s, 0, sizeof(*s));
 	memset(rt, 0, sizeof(*rt));
@@ -387,9 +390,16 @@ ctr_state_from_json(json_t *o, struct ctr_spec *s, struct ctr_runtime *rt, char 
 	    copy_field(s->image_id, sizeof(s->image_id), o, "image_id", true) < 0 ||
 	    copy_field(s->hostname, sizeof(s->hostname), o, "hostname", false) < 0 ||
 	    copy_field(s->cwd, sizeof(s->cwd), o, "cwd", false) < 0 ||
-	    parse_limits(limits, &s->limits) < 0 || parse_runtime(runtime, rt) < 0) {
+	    parse_limits(limits, &parsed_limits) < 0 || parse_runtime(runtime, rt) < 0) {
 		snprintf(errbuf, errlen, "malformed container state");
 		return -EINVAL;
+	}
+	s->limits = limits_pool_get(&parsed_limits);
+	if (!s->limits) {
+		free(rt->error);
+		rt->error = NULL;
+		snprintf(errbuf, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	s->cmd = strv_from_json(json_object_get(o, "cmd"));
 	s->env = strv_from_json(json_object_get(o, "env"));

@@ -43,6 +43,7 @@
 #include "log-opts.h"
 #include "cgroup.h"
 #include "lite-err.h"
+#include "limits-pool.h"
 #include "restart-policy.h"
 #include "userns.h"
 
@@ -93,7 +94,7 @@ struct ctr_spec {
 	char **env;
 	char hostname[65];
 	char cwd[256];
-	struct cgroup_limits limits;
+	const struct cgroup_limits *limits; /* shared (limits-pool.h); NULL until the spec is built or loaded */
 	uid_t owner_uid;
 	int64_t created;
 	bool auto_remove;

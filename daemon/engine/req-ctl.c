@@ -207,7 +207,7 @@ req_update(struct peer *p, json_t *params)
 
 	if (!c)
 		return;
-	l = c->spec.limits;
+	l = *c->spec.limits;
 	r = cgroup_limits_decode(params, &l, &err);
 	if (r == 0)
 		r = ctr_restart_update(p->d, c, params, &err); /* --restart */

@@ -178,6 +178,7 @@ static int
 build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c, struct lite_err *err)
 {
 	char image_user[256];
+	struct cgroup_limits limits = rs->limits;
 	int r;
 
 	c->spec.owner_uid = uid; /* first: set_identity's messages depend on it */
@@ -195,9 +196,8 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 	r = ctr_sec_from_run(&rs->sec, uid, &c->spec.sec, err);
 	if (r < 0)
 		return r;
-	c->spec.limits = rs->limits;
 	if (!rs->pids_limit_set)
-		c->spec.limits.pids_limit = d->cfg.default_pids_limit;
+		limits.pids_limit = d->cfg.default_pids_limit;
 	{
 		struct timespec now;
 
@@ -208,7 +208,13 @@ build_spec(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr *c
 	set_process(rs, image_user, &c->spec);
 	c->spec.restart = rs->restart;
 	/* last: it creates named volumes */
-	return run_flags_apply(d, rs, uid, &c->spec, err);
+	r = run_flags_apply(d, rs, uid, &c->spec, &limits, err);
+	if (r == 0) {
+		c->spec.limits = limits_pool_get(&limits);
+		if (!c->spec.limits)
+			r = lite_err_set(err, ENOMEM, "out of memory");
+	}
+	return r;
 }
 
 /* The attached run's line to its shim. "handoff" (issue 14): the client

@@ -24,7 +24,8 @@ device_json(const struct device_spec *d)
 }
 
 int
-run_devices_apply(const struct run_spec *rs, uid_t uid, struct ctr_spec *s, struct lite_err *err)
+run_devices_apply(const struct run_spec *rs, uid_t uid, struct ctr_spec *s, struct cgroup_limits *l,
+		  struct lite_err *err)
 {
 	json_t *out;
 
@@ -48,7 +49,7 @@ run_devices_apply(const struct run_spec *rs, uid_t uid, struct ctr_spec *s, stru
 			json_decref(out);
 			return r;
 		}
-		s->limits.devices[s->limits.n_devices++] = (struct cgroup_device_rule){
+		l->devices[l->n_devices++] = (struct cgroup_device_rule){
 			S_ISBLK(st.st_mode) ? 'b' : 'c', (int32_t)major(st.st_rdev), (int32_t)minor(st.st_rdev), d->access,
 		};
 		json_array_append_new(out, device_json(d));

@@ -233,7 +233,8 @@ set_device_rates(const struct run_spec *rs, struct cgroup_limits *l, struct lite
 }
 
 int
-run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr_spec *s, struct lite_err *err)
+run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct ctr_spec *s, struct cgroup_limits *l,
+		struct lite_err *err)
 {
 	int r;
 
@@ -253,9 +254,9 @@ run_flags_apply(struct daemon *d, const struct run_spec *rs, uid_t uid, struct c
 	set_labels(rs, s);
 	if (!s->labels)
 		return lite_err_set(err, ENOMEM, "out of memory");
-	r = set_device_rates(rs, &s->limits, err);
+	r = set_device_rates(rs, l, err);
 	if (r == 0)
-		r = run_devices_apply(rs, uid, s, err);
+		r = run_devices_apply(rs, uid, s, l, err);
 	if (r == 0)
 		r = set_rlimits(rs, uid, s, err);
 	if (r == 0)

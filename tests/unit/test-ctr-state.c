@@ -18,6 +18,9 @@ static char *cmd[] = { "sh", "-c", "echo \"hi\"\nexit 3", "", NULL };
 static char *env[] = { "A=1", "PATH=/usr/bin:/bin", "EMPTY=", NULL };
 
 /* A spec and runtime with every field set to something distinctive. */
+
+static struct cgroup_limits fill_limits; /* fill()'s: not from the pool, never put */
+
 static void
 fill(struct ctr_spec *s, struct ctr_runtime *rt, enum ctr_status st, char *error)
 {
@@ -31,13 +34,15 @@ fill(struct ctr_spec *s, struct ctr_runtime *rt, enum ctr_status st, char *error
 	s->env = env;
 	strcpy(s->hostname, "0123456789ab");
 	strcpy(s->cwd, "/srv/app");
-	s->limits.memory_bytes = 5ULL << 40;
-	s->limits.memory_swap_bytes = -1;
-	s->limits.millicpus = 1500;
-	s->limits.cpu_shares = 512;
-	s->limits.pids_limit = -1;
-	strcpy(s->limits.cpuset_cpus, "0-3,7");
-	strcpy(s->limits.cpuset_mems, "0");
+	memset(&fill_limits, 0, sizeof(fill_limits));
+	s->limits = &fill_limits;
+	fill_limits.memory_bytes = 5ULL << 40;
+	fill_limits.memory_swap_bytes = -1;
+	fill_limits.millicpus = 1500;
+	fill_limits.cpu_shares = 512;
+	fill_limits.pids_limit = -1;
+	strcpy(fill_limits.cpuset_cpus, "0-3,7");
+	strcpy(fill_limits.cpuset_mems, "0");
 	s->owner_uid = 4294967294U;
 	s->userns = (struct userns_range){ .on = true, .uid_base = 100000, .gid_base = 300000, .size = 65536 };
 	s->caller = (struct userns_caller){ .uid = 1001, .gid = 100, .groups = { 100, 27, 4294967293U }, .n_groups = 3 };
@@ -100,13 +105,13 @@ round_trip(const struct ctr_spec *s, const struct ctr_runtime *rt)
 	assert_strv_equal(s2.env, s->env);
 	assert_string_equal(s2.hostname, s->hostname);
 	assert_string_equal(s2.cwd, s->cwd);
-	assert_int_equal(s2.limits.memory_bytes, s->limits.memory_bytes);
-	assert_int_equal(s2.limits.memory_swap_bytes, s->limits.memory_swap_bytes);
-	assert_int_equal(s2.limits.millicpus, s->limits.millicpus);
-	assert_int_equal(s2.limits.cpu_shares, s->limits.cpu_shares);
-	assert_int_equal(s2.limits.pids_limit, s->limits.pids_limit);
-	assert_string_equal(s2.limits.cpuset_cpus, s->limits.cpuset_cpus);
-	assert_string_equal(s2.limits.cpuset_mems, s->limits.cpuset_mems);
+	assert_int_equal(s2.limits->memory_bytes, s->limits->memory_bytes);
+	assert_int_equal(s2.limits->memory_swap_bytes, s->limits->memory_swap_bytes);
+	assert_int_equal(s2.limits->millicpus, s->limits->millicpus);
+	assert_int_equal(s2.limits->cpu_shares, s->limits->cpu_shares);
+	assert_int_equal(s2.limits->pids_limit, s->limits->pids_limit);
+	assert_string_equal(s2.limits->cpuset_cpus, s->limits->cpuset_cpus);
+	assert_string_equal(s2.limits->cpuset_mems, s->limits->cpuset_mems);
 	assert_int_equal(s2.owner_uid, s->owner_uid);
 	assert_true(s2.userns.on == s->userns.on && s2.userns.uid_base == s->userns.uid_base &&
 		    s2.userns.gid_base == s->userns.gid_base && s2.userns.size == s->userns.size);
@@ -165,22 +170,22 @@ test_round_trip_devices(void **state)
 
 	(void)state;
 	fill(&s, &rt, CTR_RUNNING, NULL);
-	s.limits.devices[s.limits.n_devices++] = (struct cgroup_device_rule){ 'c', 10, 229, CGROUP_DEV_RWM };
-	s.limits.devices[s.limits.n_devices++] = (struct cgroup_device_rule){ 'b', 8, 16, CGROUP_DEV_READ };
-	s.limits.devices_allow_all = true;
+	fill_limits.devices[fill_limits.n_devices++] = (struct cgroup_device_rule){ 'c', 10, 229, CGROUP_DEV_RWM };
+	fill_limits.devices[fill_limits.n_devices++] = (struct cgroup_device_rule){ 'b', 8, 16, CGROUP_DEV_READ };
+	fill_limits.devices_allow_all = true;
 	s.devices = json_pack("[{s:s, s:s, s:s}]", "host", "/dev/fuse", "path", "/dev/f", "perm", "rwm");
 	o = ctr_state_to_json(&s, &rt);
 	json_decref(s.devices);
 	assert_int_equal(ctr_state_from_json(o, &s2, &rt2, errbuf, sizeof(errbuf)), 0);
 	json_decref(o);
-	assert_int_equal(s2.limits.n_devices, 2);
-	assert_int_equal(s2.limits.devices[0].type, 'c');
-	assert_int_equal(s2.limits.devices[0].major, 10);
-	assert_int_equal(s2.limits.devices[0].minor, 229);
-	assert_int_equal(s2.limits.devices[0].access, CGROUP_DEV_RWM);
-	assert_int_equal(s2.limits.devices[1].type, 'b');
-	assert_int_equal(s2.limits.devices[1].access, CGROUP_DEV_READ);
-	assert_true(s2.limits.devices_allow_all);
+	assert_int_equal(s2.limits->n_devices, 2);
+	assert_int_equal(s2.limits->devices[0].type, 'c');
+	assert_int_equal(s2.limits->devices[0].major, 10);
+	assert_int_equal(s2.limits->devices[0].minor, 229);
+	assert_int_equal(s2.limits->devices[0].access, CGROUP_DEV_RWM);
+	assert_int_equal(s2.limits->devices[1].type, 'b');
+	assert_int_equal(s2.limits->devices[1].access, CGROUP_DEV_READ);
+	assert_true(s2.limits->devices_allow_all);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(s2.devices, 0), "path")), "/dev/f");
 	ctr_state_spec_clear(&s2);
 	free(rt2.error);
@@ -190,8 +195,8 @@ test_round_trip_devices(void **state)
 	assert_null(json_object_get(json_object_get(o, "limits"), "devices"));
 	assert_int_equal(ctr_state_from_json(o, &s2, &rt2, errbuf, sizeof(errbuf)), 0);
 	json_decref(o);
-	assert_int_equal(s2.limits.n_devices, 0);
-	assert_false(s2.limits.devices_allow_all);
+	assert_int_equal(s2.limits->n_devices, 0);
+	assert_false(s2.limits->devices_allow_all);
 	assert_null(s2.devices);
 	ctr_state_spec_clear(&s2);
 	free(rt2.error);
@@ -219,7 +224,7 @@ test_round_trip_minimal(void **state)
 	fill(&s, &rt, CTR_CREATED, NULL);
 	s.cmd = none;
 	s.env = none;
-	memset(&s.limits, 0, sizeof(s.limits));
+	memset(&fill_limits, 0, sizeof(fill_limits));
 	s.hostname[0] = s.cwd[0] = '\0';
 	s.auto_remove = s.open_stdin = rt.oom_killed = false;
 	s.owner_uid = 0;
@@ -420,6 +425,76 @@ test_status_text(void **state)
 	assert_string_equal(buf, "Exited (0) 2 hours ago");
 }
 
+/* Equal limits share one block whatever lies past a string's end; each
+ * reference is counted, and the block goes with the last one. */
+static void
+test_limits_pool_shares(void **state)
+{
+	struct cgroup_limits a, b;
+	const struct cgroup_limits *pa, *pb, *pc;
+	unsigned base = limits_pool_count(); /* blocks other tests left */
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.memory_bytes = 64ULL << 20;
+	strcpy(a.cpuset_cpus, "0-1");
+	memset(&b, 0x5a, sizeof(b)); /* garbage after the strings and in the unused rules */
+	b.memory_bytes = a.memory_bytes;
+	b.memory_swap_bytes = b.millicpus = b.cpu_shares = b.pids_limit = 0;
+	b.memory_reservation = 0;
+	b.blkio_weight = 0;
+	strcpy(b.cpuset_cpus, "0-1");
+	b.cpuset_mems[0] = b.device_read_bps[0] = '\0';
+	b.devices_allow_all = false;
+	b.n_devices = 0;
+	pa = limits_pool_get(&a);
+	pb = limits_pool_get(&b);
+	assert_non_null(pa);
+	assert_ptr_equal(pa, pb);
+	assert_int_equal(limits_pool_count(), base + 1);
+	assert_string_equal(pa->cpuset_cpus, "0-1");
+	a.memory_bytes = 128ULL << 20;
+	pc = limits_pool_get(&a);
+	assert_ptr_not_equal(pc, pa);
+	assert_int_equal(pc->memory_bytes, 128ULL << 20);
+	assert_int_equal(pa->memory_bytes, 64ULL << 20); /* a block never changes */
+	assert_int_equal(limits_pool_count(), base + 2);
+	limits_pool_put(pa);
+	assert_int_equal(limits_pool_count(), base + 2);
+	limits_pool_put(pb);
+	limits_pool_put(pc);
+	limits_pool_put(&limits_pool_none);
+	limits_pool_put(NULL);
+	assert_int_equal(limits_pool_count(), base);
+}
+
+/* Loading states takes references, clearing them gives them back:
+ * nothing is left once every loaded spec is cleared. */
+static void
+test_limits_pool_state_refs(void **state)
+{
+	struct ctr_spec s, s2, s3;
+	struct ctr_runtime rt, rt2, rt3;
+	char errbuf[128] = "";
+	json_t *o;
+	unsigned base = limits_pool_count();
+
+	(void)state;
+	fill(&s, &rt, CTR_EXITED, NULL);
+	fill_limits.memory_bytes = 3ULL << 30; /* limits no other test loads */
+	o = ctr_state_to_json(&s, &rt);
+	assert_int_equal(ctr_state_from_json(o, &s2, &rt2, errbuf, sizeof(errbuf)), 0);
+	assert_int_equal(ctr_state_from_json(o, &s3, &rt3, errbuf, sizeof(errbuf)), 0);
+	json_decref(o);
+	assert_ptr_equal(s2.limits, s3.limits);
+	assert_int_equal(limits_pool_count(), base + 1);
+	ctr_state_spec_clear(&s2);
+	assert_int_equal(s3.limits->memory_bytes, 3ULL << 30);
+	ctr_state_spec_clear(&s3);
+	assert_null(s3.limits);
+	assert_int_equal(limits_pool_count(), base);
+}
+
 int
 main(void)
 {
@@ -433,6 +508,8 @@ main(void)
 		cmocka_unit_test(test_status_name),
 		cmocka_unit_test(test_reject),
 		cmocka_unit_test(test_status_text),
+		cmocka_unit_test(test_limits_pool_shares),
+		cmocka_unit_test(test_limits_pool_state_refs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
