@@ -326,13 +326,10 @@ ctr_proc_stop(struct daemon *d, struct ctr *c, int sig, int timeout_s)
 void
 ctr_proc_stream_end(struct peer *p)
 {
-	struct ctr *c;
+	struct ctr *c = ctr_by_id(p->d, p->stream_ctr);
 
-	TAILQ_FOREACH(c, &p->d->ctrs, entry) {
-		if (strcmp(c->spec.id, p->stream_ctr) == 0 && !c->removing && c->rt.status != CTR_EXITED) {
-			ctr_add_waiter(c, WAITER_CLOSE, p);
-			return;
-		}
-	}
-	peer_close_after_flush(p);
+	if (c && !c->removing && c->rt.status != CTR_EXITED)
+		ctr_add_waiter(c, WAITER_CLOSE, p);
+	else
+		peer_close_after_flush(p);
 }

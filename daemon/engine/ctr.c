@@ -199,6 +199,12 @@ ctr_by_name(struct daemon *d, const char *name)
 	return find(d, name, 0);
 }
 
+struct ctr *
+ctr_by_id(struct daemon *d, const char *id)
+{
+	return find(d, id, 1);
+}
+
 int
 ctr_lookup(struct daemon *d, const char *ref, uid_t uid, struct ctr **ret, struct lite_err *err)
 {

@@ -174,6 +174,8 @@ void ctr_free(struct ctr *c);
 int ctr_lookup(struct daemon *d, const char *ref, uid_t uid, struct ctr **ret, struct lite_err *err);
 /* Exact name, whoever owns it; NULL when none. */
 struct ctr *ctr_by_name(struct daemon *d, const char *name);
+/* Full id, whoever owns it, one being removed included; NULL when none. */
+struct ctr *ctr_by_id(struct daemon *d, const char *id);
 /* The table: d->ctrs in creation order plus a hash index by name and full
  * id, so lookups stay flat at thousands of containers. Every insertion,
  * removal and rename goes through these. */

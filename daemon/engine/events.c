@@ -313,15 +313,12 @@ events_exec(struct daemon *d, const struct ctr *c, const char *exec_id, json_t *
 void
 events_exec_die(struct daemon *d, const char *ctr_id, const char *exec_id, int exit_code)
 {
-	struct ctr *c;
+	struct ctr *c = ctr_by_id(d, ctr_id);
 	char code[16];
 
 	snprintf(code, sizeof(code), "%d", exit_code);
-	TAILQ_FOREACH(c, &d->ctrs, entry)
-		if (!strcmp(c->spec.id, ctr_id)) {
-			events_ctr(d, c, "exec_die", events_attrs("execID", exec_id, "exitCode", code, NULL));
-			return;
-		}
+	if (c)
+		events_ctr(d, c, "exec_die", events_attrs("execID", exec_id, "exitCode", code, NULL));
 }
 
 static void

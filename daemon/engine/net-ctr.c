@@ -192,16 +192,11 @@ ep_network(struct daemon *d, const struct net_ep *ep)
 static bool
 is_running_id(struct daemon *d, const char *id, struct ctr **ret)
 {
-	struct ctr *c;
+	struct ctr *c = ctr_by_id(d, id); /* hashed: callers loop over every container */
 
-	TAILQ_FOREACH(c, &d->ctrs, entry) {
-		if (strcmp(c->spec.id, id) == 0) {
-			if (ret)
-				*ret = c;
-			return ctr_is_running(c) || c->rt.status == CTR_CREATED;
-		}
-	}
-	return false;
+	if (c && ret)
+		*ret = c;
+	return c && (ctr_is_running(c) || c->rt.status == CTR_CREATED);
 }
 
 /* An attached container (from net_ctr_attach to the exit, whatever its
@@ -211,16 +206,11 @@ attached_ctr(struct daemon *d, const struct net_ctr *nc, struct ctr **ret)
 {
 	struct ctr *c;
 
-	if (!nc->attached)
+	if (!nc->attached || !(c = ctr_by_id(d, nc->id)))
 		return false;
-	TAILQ_FOREACH(c, &d->ctrs, entry) {
-		if (strcmp(c->spec.id, nc->id) == 0) {
-			if (ret)
-				*ret = c;
-			return true;
-		}
-	}
-	return false;
+	if (ret)
+		*ret = c;
+	return true;
 }
 
 /* ------------------------------------------------------------ /etc files */
