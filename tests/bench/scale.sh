@@ -16,6 +16,7 @@ source "$(dirname "$0")/lib-bench.sh"
 LEVELS=${LEVELS:-0 100 300 1000}
 M=${M:-15}          # timed runs of each operation at each level
 PAR=${PAR:-4}       # parallel starts while filling up to a level
+CPU_RUNS=${CPU_RUNS:-40} # starts in a row for the CPU per start
 
 max=0
 for l in $LEVELS; do [ "$l" -gt "$max" ] && max=$l; done
@@ -50,11 +51,13 @@ fill() {
 # stat FILE : "median (min-max)" in ms
 stat() { printf '%s (%s-%s)' "$(median <"$1")" "$(sort -n "$1" | head -n 1)" "$(sort -n "$1" | tail -n 1)"; }
 
+PERF=
+command -v perf >/dev/null && perf stat -x, -e task-clock -o /dev/null true 2>/dev/null && PERF=1
 run_true() { "$LITE" run --rm --net none busybox true; }
 stop_one() { "$LITE" stop "$1"; }
 
-printf '| running | start `run --rm true` ms | `ps` ms | `ps -q` ms | `inspect` ms | `stop` ms | daemon VmRSS kB | bytes per container | daemon fds | shim VmRSS kB |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| running | start `run --rm true` ms | start CPU ms | `ps` ms | `ps -q` ms | `inspect` ms | `stop` ms | daemon VmRSS kB | bytes per container | daemon fds | shim VmRSS kB |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 rss0=
 for level in $LEVELS; do
 	fill "$level"
@@ -72,6 +75,19 @@ for level in $LEVELS; do
 		"$LITE" rm -f scale-stop >/dev/null 2>&1
 	done
 	[ "$ref" = scale-ref ] && "$LITE" rm -f scale-ref >/dev/null 2>&1
+	# CPU per start: perf's task-clock of the daemon with the shims and
+	# inits it forks, over CPU_RUNS starts in a row (CPU time is what a
+	# noisy host inflates least); "–" without a working perf
+	cpu="–"
+	if [ -n "$PERF" ]; then
+		perf stat -x, -e task-clock -o "$T/cpu-d" -p "$DAEMON_PID" >/dev/null 2>&1 &
+		perf_pid=$!
+		sleep 0.3
+		for i in $(seq "$CPU_RUNS"); do run_true >/dev/null 2>&1; done
+		sleep 0.3
+		kill -INT "$perf_pid"; wait "$perf_pid"
+		cpu=$(awk -F, -v n="$CPU_RUNS" '/task-clock/ { printf "%.2f", $1 / n }' "$T/cpu-d")
+	fi
 	shim=
 	if [ "$level" -gt 0 ]; then
 		init=$("$LITE" inspect -f "{{.State.Pid}}" scale-1)
@@ -84,7 +100,7 @@ for level in $LEVELS; do
 	[ -n "$rss0" ] || { rss0=$rss; lvl0=$level; }
 	per=
 	[ "$level" -gt "$lvl0" ] && per=$(( (rss - rss0) * 1024 / (level - lvl0) ))
-	printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$level" "$(stat "$T/start.ms")" \
+	printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$level" "$(stat "$T/start.ms")" "$cpu" \
 		"$(stat "$T/ps.ms")" "$(stat "$T/psq.ms")" "$(stat "$T/inspect.ms")" "$(stat "$T/stop.ms")" \
 		"$rss" "$per" "$(nfds "$DAEMON_PID")" "${shim:+$(rss_kb "$shim")}"
 done
