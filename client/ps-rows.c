@@ -49,47 +49,75 @@ split(char *line, char **f)
 	return true;
 }
 
-/* What a row shows besides the reply's own fields, kept until the table
- * is printed (the table borrows every cell: no copy per cell). */
-struct row_text {
-	char command[24];       /* 19 bytes and "…" */
-	char created[40];
+/* Texts a row shows besides the reply's own fields (a cut command, a
+ * "created" unlike the row before's), made only for the rows that need
+ * one, in blocks kept until the table is printed: the table borrows
+ * every cell. (A text per row, 64 kB at 1,000, was 16 page faults.) */
+struct row_texts {
+	struct row_texts *next;
+	size_t used;
+	char text[4064];
 };
 
-/* The cells point into the reply (cut in place) or into *x. A "created"
- * text equal to the row before's is shared: containers started in the
- * same second, the usual case at 1,000, format it once. */
+/* A copy of s in the newest block; NULL when out of memory. */
+static const char *
+keep_text(struct row_texts **blocks, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	struct row_texts *b = *blocks;
+	char *out;
+
+	if (!b || sizeof(b->text) - b->used < len) {
+		b = calloc(1, sizeof(*b));
+		if (!b)
+			return NULL;
+		b->next = *blocks;
+		*blocks = b;
+	}
+	out = memcpy(b->text + b->used, s, len);
+	b->used += len;
+	return out;
+}
+
 static void
-add_row(struct table *t, char **f, bool no_trunc, int64_t now, struct row_text *x, const char **last_created,
+free_texts(struct row_texts *b)
+{
+	while (b) {
+		struct row_texts *next = b->next;
+
+		free(b);
+		b = next;
+	}
+}
+
+/* The cells point into the reply (cut in place) or into *texts. A
+ * "created" text equal to the row before's is shared: containers started
+ * in the same second, the usual case at 1,000, format it once. */
+static bool
+add_row(struct table *t, char **f, bool no_trunc, int64_t now, struct row_texts **texts, const char **last_created,
 	int64_t *last_ago)
 {
 	size_t max_id = no_trunc ? 64 : 12;
 	const char *command = f[F_COMMAND];
 	int64_t ago = now - strtoll(f[F_CREATED], NULL, 10);
+	char buf[40];
 
 	if (strnlen(f[F_ID], max_id + 1) > max_id)
 		f[F_ID][max_id] = '\0';
 	if (!no_trunc && strnlen(command, 21) > 20) { /* as cmd-ps.c's command_text */
-		memcpy(x->command, command, 19);
-		strcpy(x->command + 19, "…");
-		command = x->command;
+		memcpy(buf, command, 19);
+		strcpy(buf + 19, "…");
+		command = keep_text(texts, buf);
 	}
 	if (!*last_created || ago != *last_ago) {
-		format_ago(ago, x->created, sizeof(x->created));
-		*last_created = x->created;
+		format_ago(ago, buf, sizeof(buf));
+		*last_created = keep_text(texts, buf);
 		*last_ago = ago;
 	}
+	if (!command || !*last_created)
+		return false;
 	table_add(t, (const char *[]){ f[F_ID], f[F_IMAGE], command, *last_created, f[F_STATUS], f[F_PORTS], f[F_NAME] });
-}
-
-static size_t
-count_lines(const char *text, const char *end)
-{
-	size_t n = 0;
-
-	for (const char *p = text; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		n++;
-	return n;
+	return true;
 }
 
 static int
@@ -99,13 +127,11 @@ print_rows(char *text, size_t size, bool quiet, bool no_trunc, long long last)
 	int64_t now = time(NULL), last_ago = 0;
 	long long shown = 0;
 	char *line = text, *end = size ? text + size : text;
-	struct row_text *x = quiet ? NULL : calloc(count_lines(text, end) + 1, sizeof(*x));
+	struct row_texts *texts = NULL;
 	const char *last_created = NULL;
 
-	if (!quiet && (!t || !x)) {
+	if (!quiet && !t) {
 		client_errorf("out of memory");
-		table_free(t);
-		free(x);
 		return 1;
 	}
 	if (t)
@@ -118,22 +144,25 @@ print_rows(char *text, size_t size, bool quiet, bool no_trunc, long long last)
 		if (!nl || !split(line, f)) {
 			client_errorf("malformed ps reply from the daemon");
 			table_free(t);
-			free(x);
+			free_texts(texts);
 			return 1;
 		}
 		if (quiet) {
 			fwrite(f[F_ID], 1, strnlen(f[F_ID], no_trunc ? 64 : 12), stdout);
 			putchar('\n');
+		} else if (!add_row(t, f, no_trunc, now, &texts, &last_created, &last_ago)) {
+			client_errorf("out of memory");
+			table_free(t);
+			free_texts(texts);
+			return 1;
 		}
-		else
-			add_row(t, f, no_trunc, now, &x[shown], &last_created, &last_ago);
 		shown++;
 		line = nl + 1;
 	}
 	if (t)
 		table_print(t);
 	table_free(t);
-	free(x);
+	free_texts(texts);
 	return 0;
 }
 

@@ -86,17 +86,18 @@ struct ctr_sec {
 
 /* Persistent part: everything state.json holds. */
 struct ctr_spec {
+	/* first, together: what ps reads of every container */
 	char id[65];
 	char name[129];
+	char **cmd;
+	uid_t owner_uid;
+	int64_t created;
 	char image[256];        /* as the user typed it */
 	char image_id[72];
-	char **cmd;
 	char **env;
 	char hostname[65];
 	char cwd[256];
 	const struct cgroup_limits *limits; /* shared (limits-pool.h); NULL until the spec is built or loaded */
-	uid_t owner_uid;
-	int64_t created;
 	bool auto_remove;
 	bool open_stdin;
 	bool tty;
@@ -142,24 +143,26 @@ struct ctr_runtime {
 };
 
 struct ctr {
-	struct ctr_spec spec;
+	/* first, next to each other: what a walk of the table reads of every
+	 * container (ps at 1,000 running is mostly waiting on memory); only
+	 * rt and spec are persisted */
+	TAILQ_ENTRY(ctr) entry;
+	bool removing;
+	struct net_ctr *net;         /* its network state, once looked up (net-ctr.c owns it) */
 	struct ctr_runtime rt;
-	/* not persisted */
+	struct ctr_spec spec;
 	int shim_pidfd;
 	struct event *shim_ev;
 	int start_sync_fd;          /* shim's start-up report, while starting */
 	struct event *start_ev;
 	struct event *stop_timer;
 	struct daemon *d;           /* for shim_ev's and stop_timer's callbacks; set with them */
-	bool removing;
 	bool remove_volumes;        /* rm -v: anonymous volumes go too */
 	struct waiter_list waiters;
 	struct ctr_health *health;  /* the running health check (ctr-health.c) */
-	TAILQ_ENTRY(ctr) entry;
 	struct event *restart_timer; /* the policy's next start (ctr-restart.c) */
 	int64_t restart_delay_ms;    /* its last back-off; 0: none yet */
 	struct ctr *next_by_name, *next_by_id; /* hash chains of d->ctr_index (ctr.c) */
-	struct net_ctr *net;         /* its network state, once looked up (net-ctr.c owns it) */
 	bool cp_busy;                /* a copy into it while stopped (req-cp.c): no start, no rm meanwhile */
 };
 
