@@ -83,7 +83,7 @@ limits_pool_get(const struct cgroup_limits *l)
 	b = malloc(sizeof(*b));
 	if (!b)
 		return NULL;
-	b->limits = want;
+	memcpy(&b->limits, &want, sizeof(want)); /* padding too: memcmp compares it */
 	b->hash = h;
 	b->refs = 1;
 	b->next = buckets[h % POOL_BUCKETS];
