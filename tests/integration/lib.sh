@@ -180,8 +180,15 @@ for l in sys.stdin:
 is_running() { [ "$(ifield "$1" state.status)" = running ]; }
 is_exited() { [ "$(ifield "$1" state.status)" = exited ]; }
 # is_gone NAME|ID: no container has that exact name or full id (not
-# inspect: a short hex name like "b6" would also match an id's prefix)
-is_gone() { ! lite ps -a --no-trunc --format '{{.Names}} {{.ID}}' 2>/dev/null | tr ' ' '\n' | grep -qxF -- "$1"; }
+# inspect: a short hex name like "b6" would also match an id's prefix);
+# false, not true, when ps itself fails
+is_gone() {
+	local rows
+	rows=$(lite ps -a --no-trunc --format '{{.Names}} {{.ID}}') &&
+		! printf '%s\n' "$rows" | tr ' ' '\n' | grep -qxF -- "$1"
+}
+# ps_lists_none PS-ARGS...: `lite ps -q PS-ARGS` succeeds and lists nothing
+ps_lists_none() { local ids; ids=$(lite ps -q "$@") && [ -z "$ids" ]; }
 pid_alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 pid_dead() { ! pid_alive "$1"; }
 

@@ -21,7 +21,7 @@ is_rc 125 "an abbreviated ps flag is refused"
 # --- bug 12: --flag=BOOL
 capture lite run --rm=true -d=false testimg echo hi
 is "$OUT" hi "--rm=true -d=false: attached, removed"
-ok "--rm=true removed it" wait_for 10 sh -c "ids=\$('$LITE' ps -a -q --filter ancestor=testimg) && [ -z \"\$ids\" ]"
+ok "--rm=true removed it" wait_for 10 ps_lists_none -a --filter ancestor=testimg
 capture lite run --rm=maybe testimg true
 is_rc 125 "--rm=maybe is refused"
 like "$ERR" 'invalid argument "maybe" for "--rm" flag' "...naming flag and value"

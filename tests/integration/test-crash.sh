@@ -312,7 +312,7 @@ shim_checks() {
 	case $o in
 	shim-start)
 		like "$(cat "$T/op.err")" 'shim died during start-up' "$name: run fails naming the shim's death"
-		ok "$name: the container is gone or not running" sh -c "ids=\$('$LITE' ps -q --filter name=c$n) && [ -z \"\$ids\" ]"
+		ok "$name: the container is gone or not running" ps_lists_none --filter "name=c$n"
 		;;
 	shim-exit)
 		ok "$name: the daemon records the end" wait_for 15 is_exited "c$n"

@@ -74,9 +74,10 @@ capture lite diff d1
 is "$OUT" "A /marker" "diff lists only the container's own change"
 capture lite commit d1 lifefix-img
 is_rc 0 "commit"
+ok "save the committed image" lite save -o "$T/lifefix.tar" lifefix-img
 # the committed layer is the manifest's last (the base image has its own /etc/hostname)
-LAYER=$(lite save lifefix-img | tar xO manifest.json | jget Layers | "$PY" -c 'import json, sys; print(json.load(sys.stdin)[-1])')
-capture sh -c "'$LITE' save lifefix-img | tar xO '$LAYER' | tar t"
+LAYER=$(tar xOf "$T/lifefix.tar" manifest.json | jget Layers | "$PY" -c 'import json, sys; print(json.load(sys.stdin)[-1])')
+capture sh -c "tar xOf '$T/lifefix.tar' '$LAYER' | tar t"
 like "$OUT" 'marker' "commit's layer is in the archive, with the container's file"
 unlike "$OUT" 'etc/(hosts|hostname|resolv\.conf)' "commit's layer has no /etc files"
 capture sh -c "'$LITE' export d1 | tar t"
