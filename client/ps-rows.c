@@ -129,6 +129,7 @@ print_rows(char *text, size_t size, bool quiet, bool no_trunc, long long last)
 	char *line = text, *end = size ? text + size : text;
 	struct row_texts *texts = NULL;
 	const char *last_created = NULL;
+	int rc = 0;
 
 	if (!quiet && !t) {
 		client_errorf("out of memory");
@@ -143,27 +144,25 @@ print_rows(char *text, size_t size, bool quiet, bool no_trunc, long long last)
 			*nl = '\0';
 		if (!nl || !split(line, f)) {
 			client_errorf("malformed ps reply from the daemon");
-			table_free(t);
-			free_texts(texts);
-			return 1;
+			rc = 1;
+			break;
 		}
 		if (quiet) {
 			fwrite(f[F_ID], 1, strnlen(f[F_ID], no_trunc ? 64 : 12), stdout);
 			putchar('\n');
 		} else if (!add_row(t, f, no_trunc, now, &texts, &last_created, &last_ago)) {
 			client_errorf("out of memory");
-			table_free(t);
-			free_texts(texts);
-			return 1;
+			rc = 1;
+			break;
 		}
 		shown++;
 		line = nl + 1;
 	}
-	if (t)
+	if (t && rc == 0)
 		table_print(t);
 	table_free(t);
 	free_texts(texts);
-	return 0;
+	return rc;
 }
 
 int
